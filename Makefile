@@ -1,0 +1,37 @@
+# Two commands do everything on a fresh machine: `make site` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: site check test serve lint browser clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+## site: check data/, generate the pages and build the static site into site/
+site: $(STAMP)
+	$(PY) -m generator build
+
+## check: load and validate data/ only
+check: $(STAMP)
+	$(PY) -m generator check
+
+## test: the whole test suite, real-browser tests included
+test: $(STAMP) browser
+	$(PY) -m ruff check generator tests
+	$(PY) -m pytest
+
+## serve: preview on http://127.0.0.1:8000 with live reload on changes to data/ and content/
+serve: $(STAMP)
+	$(VENV)/bin/mkdocs serve
+
+## browser: Debian's chromium for the browser tests (Playwright's own download does not work here)
+browser:
+	@command -v chromium >/dev/null || sh .ci/install-chromium
+
+clean:
+	rm -rf build site .site* .pytest_cache test-artifacts

@@ -1,0 +1,42 @@
+"""Amounts: exact decimals in, the published two-decimal form out."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
+
+PLAIN_AMOUNT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]{1,2})?")
+
+
+class AmountError(ValueError):
+    pass
+
+
+def parse_amount(text: str) -> Decimal:
+    """Parse an amount as a clerk types it; anything ambiguous is refused with what to write instead."""
+    raw = text.strip()
+    if PLAIN_AMOUNT.fullmatch(raw):
+        value = Decimal(raw)
+        return value if value else Decimal("0.00") if "." in raw else Decimal(0)
+    folded = unicodedata.normalize("NFKC", raw)
+    if folded != raw and PLAIN_AMOUNT.fullmatch(folded.replace(",", "")):
+        raise AmountError(f"'{text}' uses full-width characters: write {folded.replace(',', '')}")
+    if re.fullmatch(r"-?[0-9]+\.[0-9]{3,}", raw):
+        raise AmountError(f"'{text}' has more than two decimal places: amounts are published to 0.01")
+    if re.fullmatch(r"-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?", raw):
+        raise AmountError(f"'{text}' has thousands separators: write {raw.replace(',', '')}")
+    if raw.endswith("万元") or raw.endswith("元"):
+        raise AmountError(f"'{text}' carries a unit: write the number only (the unit is the table's)")
+    if raw in {"—", "-", "/", "无", "－", "——"}:
+        raise AmountError(f"'{text}' is not an amount: write 0.00, or leave the cell out if it is blank")
+    if re.fullmatch(r"\(.*\)|（.*）", raw):
+        raise AmountError(f"'{text}': write a negative amount with a minus sign")
+    if re.fullmatch(r"-?0[0-9]+(\.[0-9]+)?", raw):
+        raise AmountError(f"'{text}' has a leading zero: write it without")
+    raise AmountError(f"'{text}' is not an amount: write a plain decimal such as 2549.18")
+
+
+def format_amount(value: Decimal) -> str:
+    """29455.67 → '29,455.67' (thousands separators, two decimals), exactly."""
+    return f"{value:,.2f}"

@@ -1,0 +1,98 @@
+"""Build stage: write the generated pages, run mkdocs into a temporary folder, then swap it in.
+
+The previous site/ is replaced only once the new one is complete, so a failed build leaves what
+was published before untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from .model import Site
+from .pages import all_pages, navigation
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    # mkdocs serve watches the docs folder: rewriting unchanged pages would trigger endless rebuilds.
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
+def generate(site: Site, docs_dir: Path, content_dir: Path = ROOT / "content") -> list:
+    """Write every page of *site* under *docs_dir*, remove stale ones; return the navigation."""
+    wanted: dict[Path, str] = {}
+    if content_dir.is_dir():
+        for source in sorted(content_dir.rglob("*")):
+            if source.is_file() and source.relative_to(content_dir).as_posix() != "index.md":
+                wanted[docs_dir / source.relative_to(content_dir)] = source.read_text(encoding="utf-8")
+    for page in all_pages(site, content_dir):
+        wanted[docs_dir / page.src] = page.text
+    for path, text in wanted.items():
+        write_if_changed(path, text)
+    if docs_dir.is_dir():
+        for path in sorted(docs_dir.rglob("*"), reverse=True):
+            if path.is_file() and path not in wanted:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    return navigation(site)
+
+
+def run_mkdocs(docs_dir: Path, site_dir: Path, nav: list, config_file: Path = ROOT / "mkdocs.yml") -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    # The hook that regenerates pages under `mkdocs serve` is not needed: the pages were just written.
+    config = load_config(
+        str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir), nav=nav, hooks=[], strict=True
+    )
+    build(config)
+
+
+def swap_in(new_site: Path, site_dir: Path) -> None:
+    old = site_dir.with_name(f".{site_dir.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if site_dir.exists():
+        site_dir.rename(old)
+    new_site.rename(site_dir)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def quiet_jieba() -> None:
+    try:
+        import jieba
+    except ImportError:
+        return
+    jieba.setLogLevel(logging.WARNING)
+
+
+def build_site(site: Site, site_dir: Path, config_file: Path = ROOT / "mkdocs.yml") -> int:
+    from mkdocs.exceptions import MkDocsException
+
+    logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.WARNING)
+    quiet_jieba()
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
+    try:
+        nav = generate(site, work / "docs")
+        run_mkdocs(work / "docs", work / "site", nav, config_file)
+        swap_in(work / "site", site_dir)
+    except (MkDocsException, SystemExit) as exc:
+        print(f"mkdocs: {exc}; the previous {site_dir.name}/ is unchanged", file=sys.stderr)
+        return 1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"built {site_dir}: {len(site.documents)} document(s)")
+    return 0

@@ -1,0 +1,239 @@
+"""Declared, typed fields that turn YAML nodes into values or precise problems.
+
+Each field knows what it accepts and says what is wrong in the editor's terms; a record reports
+unknown keys with a did-you-mean suggestion and every missing required key, then goes on, so that
+one run shows every problem of a file.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from .amounts import AmountError, parse_amount
+from .problems import Problems
+from .yamlsource import Mapping, Node, Scalar, Sequence, describe
+
+
+class Invalid(Exception):
+    def __init__(self, node: Node, message: str):
+        super().__init__(message)
+        self.node = node
+        self.message = message
+
+
+@dataclass
+class Context:
+    problems: Problems
+
+    def report(self, exc: Invalid) -> None:
+        if exc.message:  # an empty message means the details were reported already
+            self.problems.add(exc.node.mark, exc.message)
+
+
+class Field:
+    required = True
+
+    def __init__(self, *, required: bool = True, default: Any = None, doc: str = ""):
+        self.required = required
+        self.default = default
+        self.doc = doc
+
+    def convert(self, node: Node, ctx: Context) -> Any:
+        raise NotImplementedError
+
+
+def scalar_text(node: Node, what: str) -> str:
+    if not isinstance(node, Scalar):
+        raise Invalid(node, f"expected {what}, found {describe(node)}")
+    if node.is_null:
+        raise Invalid(node, f"expected {what}, found nothing")
+    return node.text
+
+
+class Text(Field):
+    """One line or more of text; surrounding white space is not significant."""
+
+    def __init__(self, *, pattern: str | None = None, hint: str = "", **kw):
+        super().__init__(**kw)
+        self.pattern = re.compile(pattern) if pattern else None
+        self.hint = hint
+
+    def convert(self, node, ctx):
+        text = scalar_text(node, "text").strip()
+        if not text:
+            raise Invalid(node, "expected text, found an empty string")
+        if self.pattern and not self.pattern.fullmatch(text):
+            raise Invalid(node, f"'{text}' {self.hint}")
+        return text
+
+
+class Slug(Text):
+    def __init__(self, **kw):
+        super().__init__(
+            pattern=r"[a-z0-9][a-z0-9-]{0,63}",
+            hint="is not a valid id: use lower-case ASCII letters, digits and '-' (pinyin)",
+            **kw,
+        )
+
+
+class Markdown(Field):
+    def convert(self, node, ctx):
+        return scalar_text(node, "Markdown text").strip("\n")
+
+
+class Integer(Field):
+    def __init__(self, *, low: int, high: int, **kw):
+        super().__init__(**kw)
+        self.low, self.high = low, high
+
+    def convert(self, node, ctx):
+        text = scalar_text(node, "a whole number").strip()
+        if not re.fullmatch(r"[0-9]+", text) or not self.low <= int(text) <= self.high:
+            raise Invalid(node, f"expected a whole number from {self.low} to {self.high}, found '{text}'")
+        return int(text)
+
+
+class Flag(Field):
+    def convert(self, node, ctx):
+        text = scalar_text(node, "true or false").strip()
+        if text not in ("true", "false"):
+            raise Invalid(node, f"expected true or false, found '{text}'")
+        return text == "true"
+
+
+class Date(Field):
+    def convert(self, node, ctx):
+        text = scalar_text(node, "a date (YYYY-MM-DD)").strip()
+        if re.fullmatch(r"\d{4}-\d\d-\d\d", text):
+            try:
+                return datetime.date.fromisoformat(text)
+            except ValueError:
+                pass
+        raise Invalid(node, f"expected a date written YYYY-MM-DD, found '{text}'")
+
+
+class Choice(Field):
+    def __init__(self, options: tuple[str, ...], **kw):
+        super().__init__(**kw)
+        self.options = options
+
+    def convert(self, node, ctx):
+        text = scalar_text(node, "one of " + ", ".join(self.options)).strip()
+        if text not in self.options:
+            raise Invalid(node, f"'{text}' is not one of: {', '.join(self.options)}")
+        return text
+
+
+class Amount(Field):
+    def convert(self, node, ctx) -> Decimal:
+        text = scalar_text(node, "an amount")
+        try:
+            return parse_amount(text)
+        except AmountError as exc:
+            raise Invalid(node, str(exc)) from None
+
+
+class Code(Field):
+    """科目编码: digits, kept as text so that leading zeros survive."""
+
+    def convert(self, node, ctx):
+        text = scalar_text(node, "a 科目编码 (digits)").strip()
+        if not re.fullmatch(r"[0-9]{1,12}", text):
+            raise Invalid(node, f"'{text}' is not a 科目编码: write the digits only")
+        return text
+
+
+class Raw(Field):
+    """Passed through as a node, for parts that are checked against a form later."""
+
+    def convert(self, node, ctx):
+        return node
+
+
+class ListOf(Field):
+    def __init__(self, item: Field, *, allow_empty: bool = True, **kw):
+        super().__init__(**kw)
+        self.item = item
+        self.allow_empty = allow_empty
+
+    def convert(self, node, ctx):
+        if isinstance(node, Scalar) and node.is_null and self.allow_empty:
+            return []
+        if not isinstance(node, Sequence):
+            raise Invalid(node, f"expected a list (lines starting with '- '), found {describe(node)}")
+        if not node.items and not self.allow_empty:
+            raise Invalid(node, "the list is empty")
+        out = []
+        for child in node.items:
+            try:
+                out.append(self.item.convert(child, ctx))
+            except Invalid as exc:
+                ctx.report(exc)
+        return out
+
+
+class Either(Field):
+    """A scalar shorthand or a full mapping, e.g. a glossary term by name or with a definition."""
+
+    def __init__(self, scalar: Field, mapping: Field, **kw):
+        super().__init__(**kw)
+        self.scalar, self.mapping = scalar, mapping
+
+    def convert(self, node, ctx):
+        return (self.mapping if isinstance(node, Mapping) else self.scalar).convert(node, ctx)
+
+
+class Record(Field):
+    """A mapping with declared keys, built into an object by *build(mark, **values)*."""
+
+    def __init__(self, fields: dict[str, Field], build: Callable[..., Any], what: str, **kw):
+        super().__init__(**kw)
+        self.fields = fields
+        self.build = build
+        self.what = what
+
+    def convert(self, node, ctx):
+        if not isinstance(node, Mapping):
+            raise Invalid(node, f"expected {self.what} (a mapping of key: value), found {describe(node)}")
+        values: dict[str, Any] = {}
+        failed = False
+        for key, child in node.items:
+            spec = self.fields.get(key.text)
+            if spec is None:
+                close = difflib.get_close_matches(key.text, list(self.fields), n=1, cutoff=0.6)
+                hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(self.fields)}"
+                ctx.problems.add(key.mark, f"unknown key '{key.text}' in {self.what}{hint}")
+                failed = True
+                continue
+            if isinstance(child, Scalar) and child.is_null and not isinstance(spec, (Raw, ListOf)):
+                if spec.required:
+                    ctx.problems.add(child.mark, f"'{key.text}' is required but has no value")
+                    failed = True
+                continue
+            try:
+                values[key.text] = spec.convert(child, ctx)
+            except Invalid as exc:
+                ctx.report(exc)
+                failed = True
+        for name, spec in self.fields.items():
+            if name not in values and spec.required and node.get(name) is None:
+                ctx.problems.add(node.mark, f"{self.what} is missing the required key '{name}'")
+                failed = True
+            values.setdefault(name, spec.default)
+        if failed:
+            raise Invalid(node, "")  # already reported; the caller skips this record
+        return self.build(mark=node.mark, **{name.replace("-", "_"): v for name, v in values.items()})
+
+
+def check_record(node: Node, field: Record, ctx: Context) -> Any | None:
+    try:
+        return field.convert(node, ctx)
+    except Invalid as exc:
+        ctx.report(exc)
+        return None

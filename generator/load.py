@@ -1,0 +1,345 @@
+"""Load stage: data/ → a Site model, with every problem found on the way."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from pathlib import Path
+
+from . import schema
+from .fields import Context, check_record
+from .model import (
+    Attachment,
+    Bureau,
+    Column,
+    ColumnGroup,
+    Document,
+    FixedRow,
+    FooterCell,
+    Form,
+    FormSet,
+    FreeTable,
+    GridCell,
+    Panel,
+    Part,
+    Section,
+    Site,
+    Term,
+    TermUse,
+)
+from .problems import Mark, Problems
+from .tables import bind_form_table
+from .yamlsource import Mapping, YamlProblem, read_yaml
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+
+def shown(path: Path) -> str:
+    """The path as the editor knows it: relative to the working directory when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+class Loader:
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self.problems = Problems()
+        self.ctx = Context(self.problems)
+
+    def error(self, mark: Mark, message: str) -> None:
+        self.problems.add(mark, message)
+
+    def read(self, path: Path, record):
+        try:
+            node = read_yaml(path, shown(path))
+        except YamlProblem as exc:
+            self.problems.items.append(exc.problem)
+            return None
+        return check_record(node, record, self.ctx)
+
+    # ---- the whole tree ----
+
+    def load(self) -> Site:
+        if not self.data_dir.is_dir():
+            self.error(Mark(shown(self.data_dir)), "no such data directory")
+            return Site([], {}, {})
+        glossary = self.load_glossary(self.data_dir / "glossary.yaml")
+        form_sets = self.load_form_sets(self.data_dir / "forms")
+        bureaus = []
+        for entry in sorted(self.data_dir.iterdir()):
+            if entry.name.startswith(".") or entry.name == "forms":
+                continue
+            if entry.is_dir():
+                bureau = self.load_bureau(entry, glossary, form_sets)
+                if bureau is not None:
+                    bureaus.append(bureau)
+            elif entry.suffix in (".yaml", ".yml") and entry.name != "glossary.yaml":
+                self.error(
+                    Mark(shown(entry)), "unexpected file: data/ holds glossary.yaml, forms/ and one folder per bureau"
+                )
+        return Site(bureaus, glossary, form_sets)
+
+    def load_glossary(self, path: Path) -> dict[str, Term]:
+        if not path.exists():
+            return {}
+        raw = self.read(path, schema.GLOSSARY_FILE)
+        terms: dict[str, Term] = {}
+        for t in raw.terms if raw else []:
+            for name in [t.term, *t.aliases]:
+                if name in terms:
+                    self.error(t.mark, f"the term '{name}' is defined twice (also at line {terms[name].mark.line})")
+            term = Term(t.term, t.definition, list(t.aliases), t.mark)
+            for name in [t.term, *t.aliases]:
+                terms.setdefault(name, term)
+        return terms
+
+    # ---- forms ----
+
+    def load_form_sets(self, folder: Path) -> dict[str, FormSet]:
+        sets: dict[str, FormSet] = {}
+        if not folder.is_dir():
+            return sets
+        for path in sorted(folder.glob("*.yaml")):
+            if not SLUG.fullmatch(path.stem):
+                self.error(
+                    Mark(shown(path)), "form set file names are lower-case ASCII ids, e.g. hunan-juesuan-2020.yaml"
+                )
+                continue
+            raw = self.read(path, schema.FORM_SET_FILE)
+            if raw is None:
+                continue
+            forms: dict[str, Form] = {}
+            slugs: set[str] = set()
+            for f in raw.forms:
+                form = self.build_form(f)
+                if form is None:
+                    continue
+                if form.number in forms:
+                    self.error(f.mark, f"form {form.number} is declared twice in this file")
+                if form.slug in slugs:
+                    self.error(f.mark, f"slug '{form.slug}' is used by two forms")
+                slugs.add(form.slug)
+                forms[form.number] = form
+            sets[path.stem] = FormSet(path.stem, raw.name, forms, shown(path))
+        return sets
+
+    def build_column_tree(self, raw_columns) -> tuple[list, list[Column]]:
+        tree, leaves = [], []
+        for c in raw_columns:
+            if c.columns is not None:
+                if c.key or c.type:
+                    self.error(c.mark, "a column group has 'columns' and no 'key' or 'type'")
+                sub_tree, sub_leaves = self.build_column_tree(c.columns)
+                tree.append(ColumnGroup(c.label, sub_tree, c.mark))
+                leaves += sub_leaves
+            else:
+                if not c.key or not c.type:
+                    self.error(c.mark, "a column needs a 'key' and a 'type' (or 'columns' for a group)")
+                column = Column(c.key or c.label, c.label, c.type or "text", c.no, c.mark)
+                tree.append(column)
+                leaves.append(column)
+        return tree, leaves
+
+    def build_form(self, f) -> Form | None:
+        tree, leaves = self.build_column_tree(f.columns)
+        raw_panels = f.panels or [schema_panel(f, len(leaves))]
+        if sum(p.width for p in raw_panels) != len(leaves):
+            self.error(
+                f.mark,
+                f"form {f.number}: the panels' widths add up to {sum(p.width for p in raw_panels)}, "
+                f"but the form has {len(leaves)} columns",
+            )
+            return None
+        panels, start = [], 0
+        for p in raw_panels:
+            columns = leaves[start : start + p.width]
+            start += p.width
+            keys = [c.key for c in columns]
+            for c in columns:
+                if keys.count(c.key) > 1:
+                    self.error(c.mark, f"column key '{c.key}' is used twice in one panel")
+            rows = None
+            if p.rows is not None:
+                rows = [FixedRow(r.key, r.label, r.line, r.indent, r.total, r.mark) for r in p.rows]
+                seen: set[str] = set()
+                for r in rows:
+                    if r.key in seen:
+                        self.error(r.mark, f"row key '{r.key}' is used twice in panel {p.key}")
+                    if r.key:
+                        seen.add(r.key)
+            panels.append(Panel(p.key, columns, rows, p.mark))
+        footer = [FooterCell(c.label, c.key, c.colspan, c.mark) for c in f.footer]
+        if footer and sum(c.colspan for c in footer) != len(leaves):
+            self.error(
+                f.mark, f"form {f.number}: the footer spans {sum(c.colspan for c in footer)} columns, not {len(leaves)}"
+            )
+        return Form(f.number, f.slug, f.title, f.unit, f.note, tree, panels, footer, f.mark)
+
+    # ---- bureaus and documents ----
+
+    def load_bureau(self, folder: Path, glossary, form_sets) -> Bureau | None:
+        where = Mark(shown(folder))
+        if not SLUG.fullmatch(folder.name):
+            self.error(
+                where, "a bureau folder is named with a lower-case ASCII id (pinyin), e.g. changsha-wangcheng-ybj"
+            )
+            return None
+        bureau_file = folder / "bureau.yaml"
+        if not bureau_file.exists():
+            self.error(where, "the bureau folder has no bureau.yaml")
+            return None
+        raw = self.read(bureau_file, schema.BUREAU_FILE)
+        if raw is None:
+            return None
+        bureau = Bureau(
+            folder.name,
+            raw.name,
+            raw.short_name,
+            raw.region.split("/"),
+            raw.duties,
+            raw.organization,
+            raw.units,
+            shown(bureau_file),
+        )
+        for year_dir in sorted(folder.iterdir()):
+            if year_dir.name == "bureau.yaml" or year_dir.name.startswith("."):
+                continue
+            if not (year_dir.is_dir() and re.fullmatch(r"(19|20)[0-9][0-9]", year_dir.name)):
+                self.error(
+                    Mark(shown(year_dir)), "a bureau folder holds bureau.yaml and one folder per year (e.g. 2020)"
+                )
+                continue
+            for path in sorted(year_dir.iterdir()):
+                if path.suffix not in (".yaml", ".yml") or not SLUG.fullmatch(path.stem):
+                    self.error(
+                        Mark(shown(path)),
+                        "documents are YAML files named with a lower-case ASCII id, e.g. juesuan.yaml",
+                    )
+                    continue
+                document = self.load_document(path, bureau, int(year_dir.name), glossary, form_sets)
+                if document is not None:
+                    bureau.documents.append(document)
+        return bureau
+
+    def load_document(self, path: Path, bureau: Bureau, year: int, glossary, form_sets) -> Document | None:
+        raw = self.read(path, schema.DOCUMENT_FILE)
+        if raw is None:
+            return None
+        doc_path = shown(path)
+        if raw.year != year:
+            self.error(Mark(doc_path), f"the document says year {raw.year} but is filed under {year}/")
+        form_set = None
+        if raw.form_set:
+            form_set = form_sets.get(raw.form_set)
+            if form_set is None:
+                self.error(Mark(doc_path), f"unknown form set '{raw.form_set}'{suggest(raw.form_set, form_sets)}")
+        document = Document(
+            path.stem, bureau, raw.year, raw.kind, raw.title, raw.unit, form_set, raw.published, [], doc_path
+        )
+        used_slugs: set[str] = set()
+        for number, p in enumerate(raw.parts, 1):
+            slug = p.id or f"part{number}"
+            if slug in used_slugs:
+                self.error(p.mark, f"two parts have the id '{slug}'")
+            used_slugs.add(slug)
+            anchors: set[str] = set()
+            sections = self.build_sections(p.sections, document, "s", anchors)
+            attachments = []
+            for a in p.attachments:
+                if a.id in used_slugs:
+                    self.error(a.mark, f"the id '{a.id}' is used twice in this document")
+                used_slugs.add(a.id)
+                attachments.append(
+                    Attachment(a.id, a.title, self.build_sections(a.sections, document, "s", set()), a.mark)
+                )
+            terms = [self.term_use(entry, glossary) for entry in p.glossary]
+            document.parts.append(Part(slug, p.title, p.body, sections, [t for t in terms if t], attachments, p.mark))
+        return document
+
+    def term_use(self, entry, glossary) -> TermUse | None:
+        if entry.definition is not None:
+            return TermUse(entry.term, entry.definition, True, entry.mark)
+        term = glossary.get(entry.term)
+        if term is None:
+            self.error(
+                entry.mark,
+                f"'{entry.term}' is not in data/glossary.yaml{suggest(entry.term, glossary)}: "
+                "add it there, or give it here as {term: …, definition: …}",
+            )
+            return None
+        return TermUse(term.term, term.definition, False, entry.mark)
+
+    def build_sections(self, raw_sections, document: Document, prefix: str, anchors: set[str]) -> list[Section]:
+        sections = []
+        for number, s in enumerate(raw_sections, 1):
+            table = self.build_table(s.table, document) if s.table is not None else None
+            anchor = s.id or (table.anchor if table is not None else f"{prefix}{number}")
+            if anchor in anchors:
+                self.error(s.mark, f"the anchor '{anchor}' is used twice on one page: give the section an 'id'")
+            anchors.add(anchor)
+            children = self.build_sections(s.sections, document, f"{anchor}-", anchors)
+            sections.append(Section(s.title, anchor, s.body, table, children, s.mark))
+        return sections
+
+    def build_table(self, node, document: Document):
+        if isinstance(node, Mapping) and node.get("form") is not None:
+            raw = check_record(node, schema.FORM_TABLE, self.ctx)
+            if raw is None:
+                return None
+            if document.form_set is None:
+                self.error(raw.mark, "the table names a form but the document has no valid 'form_set'")
+                return None
+            form = document.form_set.forms.get(raw.form)
+            if form is None:
+                self.error(
+                    node.get("form").mark,
+                    f"unknown form '{raw.form}' in form set "
+                    f"'{document.form_set.id}'{suggest(raw.form, document.form_set.forms)}",
+                )
+                return None
+            return bind_form_table(form, raw, self.ctx)
+        raw = check_record(node, schema.FREE_TABLE, self.ctx)
+        if raw is None:
+            return None
+        grid = [[GridCell(c.text, c.colspan, c.rowspan, c.header, c.mark) for c in row] for row in raw.grid]
+        check_grid(grid, raw.mark, self.problems)
+        return FreeTable(raw.id, raw.title, raw.caption, raw.unit, grid, raw.note, raw.statement, raw.mark)
+
+
+def schema_panel(form_raw, width: int):
+    """A form without declared panels has one panel of all its columns and free rows."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(key="", width=width, rows=None, mark=form_raw.mark)
+
+
+def suggest(word: str, options) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.5)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def check_grid(grid: list[list[GridCell]], mark: Mark, problems: Problems) -> None:
+    """Every row of a free table must fill the same width once spans are counted."""
+    taken: set[tuple[int, int]] = set()
+    for r, row in enumerate(grid):
+        c = 0
+        for cell in row:
+            while (r, c) in taken:
+                c += 1
+            taken.update((r + dr, c + dc) for dr in range(cell.rowspan) for dc in range(cell.colspan))
+            c += cell.colspan
+    widths = [sum(1 for (row, _) in taken if row == r) for r in range(len(grid))]
+    for r, width in enumerate(widths[1:], 1):
+        if width != widths[0]:
+            where = grid[r][0].mark if grid[r] else mark
+            problems.add(where, f"this table row is {width} cells wide, but the first row is {widths[0]}")
+
+
+def load_site(data_dir: Path) -> tuple[Site, Problems]:
+    loader = Loader(data_dir)
+    site = loader.load()
+    return site, loader.problems

@@ -1,0 +1,292 @@
+"""Render stage, pages: the Site model → Markdown pages (with HTML tables) and the navigation."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from . import urls
+from .model import KIND_NAMES, KINDS, Document, FormTable, Site
+from .prose import TermLink, prose, term_anchor
+from .render_tables import render_form_table, render_free_table
+
+DIRECTORY_MARKER = "<!-- gongkai:directory -->"
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def md_escape(text) -> Markup:
+    """Text for a Markdown heading or link: HTML-escaped, Markdown syntax made literal."""
+    return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(" ".join(str(text).split())))))
+
+
+def region_anchor(name: str) -> str:
+    return "region-" + re.sub(r"[\s\"'<>&#{}]+", "-", name)
+
+
+_env = jinja2.Environment(
+    loader=jinja2.PackageLoader("generator", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=False,
+    keep_trailing_newline=True,
+    # Markdown heading ids are written {#id}; keep Jinja comments out of their way.
+    comment_start_string="{##",
+    comment_end_string="##}",
+)
+_env.filters["md"] = md_escape
+_env.filters["yamlstr"] = lambda text: Markup(json.dumps(" ".join(str(text).split()), ensure_ascii=False))
+
+
+@dataclass
+class Page:
+    src: str
+    text: str
+
+
+class PageContext:
+    """What templates call back into for one page: prose and tables rendered for that page's place."""
+
+    def __init__(self, src: str, department: str = "", links: dict[str, TermLink] | None = None):
+        self.src = src
+        self.department = department
+        self.links = links or {}
+
+    def prose(self, text, link=True) -> Markup:
+        return prose(text, self.links if link else None)
+
+    def table(self, table) -> Markup:
+        if isinstance(table, FormTable):
+            return render_form_table(table, self.department)
+        return render_free_table(table)
+
+
+def render(template: str, **values) -> str:
+    text = _env.get_template(template).render(**values)
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def home_trail(src: str) -> list[tuple[str, str]]:
+    return [("首页", urls.html_link(src, urls.HOME))]
+
+
+def bureau_trail(src: str, bureau) -> list[tuple[str, str]]:
+    trail = home_trail(src)
+    for depth in range(min(2, len(bureau.region))):
+        anchor = region_anchor("-".join(bureau.region[: depth + 1]))
+        trail.append((bureau.region[depth], urls.html_link(src, urls.HOME, anchor)))
+    return trail
+
+
+def document_trail(src: str, doc: Document, here: str | None = None):
+    trail = bureau_trail(src, doc.bureau) + [(doc.bureau.short_name, urls.html_link(src, urls.bureau_src(doc.bureau)))]
+    label = f"{doc.year}年{doc.kind_name}"
+    if here is None:
+        return trail + [(label, "")]
+    return trail + [(label, urls.html_link(src, urls.document_src(doc))), (here, "")]
+
+
+def term_links(site: Site, doc: Document | None, src: str) -> dict[str, TermLink]:
+    """Each term (and alias) → where its definition is: the document's own 名词解释 or the site glossary."""
+    links: dict[str, TermLink] = {}
+    for name, term in site.glossary.items():
+        links[name] = TermLink(term.term, term.definition, urls.html_link(src, urls.GLOSSARY, term_anchor(term.term)))
+    if doc is not None:
+        for part in doc.parts:
+            for use in part.glossary:
+                names = [use.term] + (site.glossary[use.term].aliases if use.term in site.glossary else [])
+                for name in names:
+                    links[name] = TermLink(
+                        use.term, use.definition, urls.html_link(src, urls.part_src(doc, part), term_anchor(use.term))
+                    )
+    return links
+
+
+def document_pages(site: Site, doc: Document) -> list[Page]:
+    pages = []
+    index_src = urls.document_src(doc)
+    parts = []
+    for part in doc.parts:
+        src = urls.part_src(doc, part)
+        attachments = [
+            {
+                "attachment": a,
+                "src": urls.attachment_src(doc, part, a),
+                "link": urls.md_link(index_src, urls.attachment_src(doc, part, a)),
+            }
+            for a in part.attachments
+        ]
+        parts.append({"part": part, "link": urls.md_link(index_src, src), "attachments": attachments})
+        ctx = PageContext(src, doc.bureau.name, term_links(site, doc, src))
+        pages.append(
+            Page(
+                src,
+                render(
+                    "part.md.j2",
+                    title=part.title,
+                    trail=document_trail(src, doc, part.title),
+                    ctx=ctx,
+                    body=part.body,
+                    section_list=part.sections,
+                    glossary=[
+                        {"term": u.term, "definition": u.definition, "anchor": term_anchor(u.term)}
+                        for u in part.glossary
+                    ],
+                    attachments=[dict(a, link=urls.md_link(src, a["src"])) for a in attachments],
+                ),
+            )
+        )
+        for a in attachments:
+            attachment = a["attachment"]
+            a_ctx = PageContext(a["src"], doc.bureau.name, term_links(site, doc, a["src"]))
+            pages.append(
+                Page(
+                    a["src"],
+                    render(
+                        "part.md.j2",
+                        title=attachment.title,
+                        ctx=a_ctx,
+                        body=None,
+                        section_list=attachment.sections,
+                        trail=document_trail(a["src"], doc, attachment.title),
+                        glossary=[],
+                        attachments=[],
+                    ),
+                )
+            )
+    pages.insert(
+        0,
+        Page(
+            index_src,
+            render(
+                "document.md.j2",
+                doc=doc,
+                parts=parts,
+                trail=document_trail(index_src, doc),
+                bureau_href=urls.html_link(index_src, urls.bureau_src(doc.bureau)),
+            ),
+        ),
+    )
+    return pages
+
+
+def bureau_page(site: Site, bureau) -> Page:
+    src = urls.bureau_src(bureau)
+    years: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for doc in bureau.documents:
+        years[doc.year][doc.kind].append((doc, urls.html_link(src, urls.document_src(doc))))
+    return Page(
+        src,
+        render(
+            "bureau.md.j2",
+            bureau=bureau,
+            trail=bureau_trail(src, bureau) + [(bureau.short_name, "")],
+            kinds=KINDS,
+            kind_names=KIND_NAMES,
+            years=sorted(years.items(), reverse=True),
+            ctx=PageContext(src, bureau.name, term_links(site, None, src)),
+        ),
+    )
+
+
+def regions(site: Site):
+    """Bureaus grouped province → city, in a stable order."""
+    grouped: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for bureau in site.bureaus:
+        province = bureau.region[0]
+        city = bureau.region[1] if len(bureau.region) > 1 else bureau.region[0]
+        grouped[province][city].append(bureau)
+    return [(p, sorted(cities.items())) for p, cities in sorted(grouped.items())]
+
+
+def home_page(site: Site, intro: str) -> Page:
+    src = urls.HOME
+    listing = [
+        (
+            province,
+            [
+                (
+                    city,
+                    [
+                        (
+                            b,
+                            urls.md_link(src, urls.bureau_src(b)),
+                            [
+                                (d, urls.md_link(src, urls.document_src(d)))
+                                for d in sorted(b.documents, key=lambda d: (-d.year, d.kind))
+                            ],
+                        )
+                        for b in bureaus
+                    ],
+                )
+                for city, bureaus in cities
+            ],
+        )
+        for province, cities in regions(site)
+    ]
+    directory = render("directory.md.j2", regions=listing, region_anchor=region_anchor)
+    if DIRECTORY_MARKER in intro:
+        return Page(src, intro.replace(DIRECTORY_MARKER, directory))
+    return Page(src, intro + "\n\n" + directory)
+
+
+def glossary_page(site: Site) -> Page:
+    src = urls.GLOSSARY
+    uses = defaultdict(list)
+    for doc in site.documents:
+        for part in doc.parts:
+            for use in part.glossary:
+                uses[use.term].append((doc, urls.html_link(src, urls.part_src(doc, part), term_anchor(use.term))))
+    terms = []
+    seen = set()
+    for term in site.glossary.values():
+        if term.term not in seen:
+            seen.add(term.term)
+            terms.append((term, uses.get(term.term, [])))
+    return Page(src, render("glossary.md.j2", terms=terms, anchor=term_anchor, ctx=PageContext(src)))
+
+
+def all_pages(site: Site, content_dir: Path) -> list[Page]:
+    intro_file = content_dir / "index.md"
+    intro = intro_file.read_text(encoding="utf-8") if intro_file.exists() else "# 公开\n"
+    pages = [home_page(site, intro), glossary_page(site)]
+    for bureau in site.bureaus:
+        pages.append(bureau_page(site, bureau))
+        for doc in bureau.documents:
+            pages.extend(document_pages(site, doc))
+    return pages
+
+
+def navigation(site: Site) -> list:
+    """mkdocs nav: region → bureau → year and document → parts."""
+    nav: list = [{"首页": urls.HOME}]
+    for province, cities in regions(site):
+        city_nav = []
+        for city, bureaus in cities:
+            bureau_nav = []
+            for bureau in bureaus:
+                entries: list = [urls.bureau_src(bureau)]
+                for doc in sorted(bureau.documents, key=lambda d: (-d.year, d.kind)):
+                    doc_entries: list = [urls.document_src(doc)]
+                    for part in doc.parts:
+                        if part.attachments:
+                            doc_entries.append(
+                                {
+                                    part.title: [urls.part_src(doc, part)]
+                                    + [{a.title: urls.attachment_src(doc, part, a)} for a in part.attachments]
+                                }
+                            )
+                        else:
+                            doc_entries.append({part.title: urls.part_src(doc, part)})
+                    entries.append({f"{doc.year}年{doc.kind_name}": doc_entries})
+                bureau_nav.append({bureau.short_name: entries})
+            city_nav.append({city: bureau_nav})
+        nav.append({province: city_nav})
+    nav.append({"名词解释": urls.GLOSSARY})
+    nav.append({"关于": urls.ABOUT})
+    return nav

@@ -1,0 +1,57 @@
+"""Problems found in data/: one line each, ``path:line:col: message``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Mark:
+    """A place in a source file; line and column count from 1, as editors show them."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if not self.line:
+            return self.path
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    mark: Mark
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        return f"{self.mark}: {self.message}"
+
+
+class Problems:
+    """Collects problems so that one run reports all of them, not just the first."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, mark: Mark, message: str, severity: str = "error") -> None:
+        self.items.append(Problem(mark, message, severity))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "error"]
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def sorted(self) -> list[Problem]:
+        return sorted(set(self.items))
+
+
+class DataError(Exception):
+    """Raised when data/ cannot be published; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems

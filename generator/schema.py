@@ -1,0 +1,184 @@
+"""What each kind of file in data/ may contain, declared once as typed fields."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from .fields import (
+    Choice,
+    Date,
+    Either,
+    Field,
+    Flag,
+    Integer,
+    Invalid,
+    ListOf,
+    Markdown,
+    Raw,
+    Record,
+    Slug,
+    Text,
+)
+from .model import COLUMN_TYPES, KINDS
+from .yamlsource import Mapping, Scalar, describe
+
+
+def record(what: str, **fields: Field) -> Record:
+    return Record(fields, SimpleNamespace, what)
+
+
+def optional(field: Field, default=None) -> Field:
+    field.required = False
+    field.default = default
+    return field
+
+
+# ---- data/glossary.yaml ----
+
+TERM = record(
+    "a glossary term",
+    term=Text(doc="术语"),
+    definition=Markdown(doc="解释"),
+    aliases=optional(ListOf(Text()), []),
+)
+GLOSSARY_FILE = record("the glossary file", terms=ListOf(TERM, allow_empty=False))
+
+# ---- data/forms/*.yaml ----
+
+COLUMN = record(
+    "a column",
+    label=Text(),
+    key=optional(Text()),
+    type=optional(Choice(COLUMN_TYPES)),
+    no=optional(Text()),
+    columns=optional(ListOf(Raw()), None),
+)
+COLUMN.fields["columns"] = optional(ListOf(COLUMN), None)  # a group holds columns or groups
+FIXED_ROW = record(
+    "a row of the form",
+    key=optional(Text()),
+    label=optional(Text()),
+    line=optional(Integer(low=1, high=999)),
+    indent=optional(Integer(low=0, high=5), 0),
+    total=optional(Flag(), False),
+)
+PANEL = record(
+    "a panel",
+    key=Text(),
+    width=Integer(low=1, high=60),
+    rows=optional(ListOf(FIXED_ROW), None),
+)
+FOOTER_CELL = record(
+    "a footer cell",
+    label=optional(Text()),
+    key=optional(Text()),
+    colspan=optional(Integer(low=1, high=60), 1),
+)
+FORM = record(
+    "a form",
+    number=Text(),
+    slug=Slug(),
+    title=Text(),
+    unit=optional(Text(), "万元"),
+    note=optional(Text()),
+    columns=ListOf(COLUMN, allow_empty=False),
+    panels=optional(ListOf(PANEL), []),
+    footer=optional(ListOf(FOOTER_CELL), []),
+)
+FORM_SET_FILE = record("a form set", name=Text(), forms=ListOf(FORM, allow_empty=False))
+
+# ---- data/<bureau>/bureau.yaml ----
+
+BUREAU_FILE = record(
+    "a bureau file",
+    name=Text(),
+    short_name=Text(),
+    region=Text(pattern=r"[^/\s]+(/[^/\s]+){0,3}", hint="is not a region path such as 湖南省/长沙市/望城区"),
+    duties=optional(Markdown()),
+    organization=optional(Markdown()),
+    units=optional(Markdown()),
+)
+
+# ---- data/<bureau>/<year>/<document>.yaml ----
+
+
+class GridCellField(Field):
+    """A free-table cell: a value as printed, or a mapping with text and spans."""
+
+    MAPPING = record(
+        "a table cell",
+        text=optional(Markdown(), ""),
+        colspan=optional(Integer(low=1, high=60), 1),
+        rowspan=optional(Integer(low=1, high=500), 1),
+        header=optional(Flag(), False),
+    )
+
+    def convert(self, node, ctx):
+        if isinstance(node, Mapping):
+            return self.MAPPING.convert(node, ctx)
+        if not isinstance(node, Scalar):
+            raise Invalid(node, f"expected a table cell, found {describe(node)}")
+        text = "" if node.is_null else node.text
+        return SimpleNamespace(text=text, colspan=1, rowspan=1, header=False, mark=node.mark)
+
+
+FORM_TABLE = record(
+    "a table",
+    form=Text(),
+    id=optional(Slug()),
+    values=optional(Raw()),
+    rows=optional(Raw()),
+    totals=optional(Raw()),
+    note=optional(Markdown()),
+    statement=optional(Markdown()),
+)
+FREE_TABLE = record(
+    "a free table",
+    id=Slug(),
+    title=Text(),
+    caption=optional(Text()),
+    unit=optional(Text()),
+    grid=ListOf(ListOf(GridCellField(), allow_empty=False), allow_empty=False),
+    note=optional(Markdown()),
+    statement=optional(Markdown()),
+)
+SECTION = record(
+    "a section",
+    id=optional(Slug()),
+    title=Text(),
+    body=optional(Markdown()),
+    table=optional(Raw()),
+    sections=optional(ListOf(Raw()), []),
+)
+SECTION.fields["sections"] = optional(ListOf(SECTION), [])  # sections nest
+ATTACHMENT = record("an attachment", id=Slug(), title=Text(), sections=ListOf(SECTION))
+
+
+class TermName(Text):
+    """A glossary entry by name only: the definition comes from data/glossary.yaml."""
+
+    def convert(self, node, ctx):
+        return SimpleNamespace(term=super().convert(node, ctx), definition=None, mark=node.mark)
+
+
+OWN_TERM = record("a glossary entry", term=Text(), definition=Markdown())
+PART = record(
+    "a part",
+    id=optional(Slug()),
+    title=Text(),
+    body=optional(Markdown()),
+    sections=optional(ListOf(SECTION), []),
+    glossary=optional(ListOf(Either(TermName(), OWN_TERM)), []),
+    attachments=optional(ListOf(ATTACHMENT), []),
+)
+DOCUMENT_FILE = record(
+    "a document",
+    title=Text(),
+    kind=Choice(KINDS),
+    year=Integer(low=1990, high=2100),
+    unit=optional(Text(), "万元"),
+    form_set=optional(Slug()),
+    published=optional(Date()),
+    source=optional(Markdown()),
+    parts=ListOf(PART, allow_empty=False),
+)

@@ -1,0 +1,156 @@
+"""Bind a document's table to its form: every value lands in a declared row and column, or is reported."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from .fields import Amount, Code, Context, Integer, Invalid, Text
+from .model import Column, DataRow, Form, FormTable, Panel, PanelData, Value
+from .yamlsource import Mapping, Node, Scalar, Sequence, describe
+
+_AMOUNT, _CODE, _TEXT, _LINE = Amount(), Code(), Text(), Integer(low=1, high=999)
+
+
+def cell_value(column: Column, node: Node, ctx: Context) -> Value:
+    if column.type == "amount":
+        return Value(_AMOUNT.convert(node, ctx), None, node.mark)
+    if column.type == "code":
+        return Value(None, _CODE.convert(node, ctx), node.mark)
+    if column.type == "line":
+        return Value(None, str(_LINE.convert(node, ctx)), node.mark)
+    return Value(None, _TEXT.convert(node, ctx), node.mark)
+
+
+def unknown(word: str, options: list[str], what: str) -> str:
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.5)
+    hint = f"did you mean '{close[0]}'?" if close else "expected one of: " + ", ".join(options)
+    return f"unknown {what} '{word}'; {hint}"
+
+
+def mapping(node: Node, what: str) -> Mapping:
+    if not isinstance(node, Mapping):
+        raise Invalid(node, f"expected {what} (a mapping of key: value), found {describe(node)}")
+    return node
+
+
+def per_panel(form: Form, node: Node | None, what: str, ctx: Context) -> dict[str, Node]:
+    """Split `values`/`rows` by panel: a form with one panel takes them directly."""
+    if node is None:
+        return {}
+    if form.single_panel:
+        return {form.panels[0].key: node}
+    keys = [p.key for p in form.panels]
+    out = {}
+    for key, child in mapping(node, f"the {what} of each panel ({', '.join(keys)})").items:
+        if key.text not in keys:
+            ctx.problems.add(key.mark, unknown(key.text, keys, f"panel of {form.number}"))
+        else:
+            out[key.text] = child
+    return out
+
+
+def bind_fixed(panel: Panel, form: Form, node: Node, ctx: Context) -> dict[str, dict[str, Value]]:
+    fixed: dict[str, dict[str, Value]] = {}
+    row_keys = [r.key for r in panel.rows or [] if r.key]
+    amounts = panel.amount_columns
+    for key, child in mapping(node, f"the values of {form.number}").items:
+        if panel.fixed_row(key.text) is None:
+            ctx.problems.add(key.mark, unknown(key.text, row_keys, f"row of {form.number}"))
+            continue
+        if isinstance(child, Scalar) and child.is_null:
+            continue  # a blank row, written out for clarity
+        if isinstance(child, Scalar):
+            if len(amounts) != 1:
+                ctx.problems.add(
+                    child.mark,
+                    f"row '{key.text}' of {form.number} has {len(amounts)} amount "
+                    "columns: give them as a mapping, e.g. {合计: …}",
+                )
+                continue
+            try:
+                fixed[key.text] = {amounts[0].key: cell_value(amounts[0], child, ctx)}
+            except Invalid as exc:
+                ctx.report(exc)
+            continue
+        fixed[key.text] = bind_cells(
+            panel, form, mapping(child, f"the values of row '{key.text}'"), ctx, ("amount", "text")
+        )
+    return fixed
+
+
+def bind_cells(panel: Panel, form: Form, node: Mapping, ctx: Context, types: tuple[str, ...]) -> dict[str, Value]:
+    cells: dict[str, Value] = {}
+    allowed = [c.key for c in panel.columns if c.type in types]
+    for key, child in node.items:
+        column = panel.column(key.text)
+        if column is None and re.fullmatch(r"[0-9.]+", key.text):
+            ctx.problems.add(
+                key.mark,
+                f"'{key.text}' looks like part of a number cut at a comma: inside {{…}} a "
+                "comma separates cells, so write amounts without thousands separators",
+            )
+            continue
+        if column is None or column.type not in types:
+            ctx.problems.add(key.mark, unknown(key.text, allowed, f"column of {form.number}"))
+            continue
+        if isinstance(child, Scalar) and child.is_null:
+            continue  # blank cell
+        try:
+            cells[key.text] = cell_value(column, child, ctx)
+        except Invalid as exc:
+            ctx.report(exc)
+    return cells
+
+
+def bind_rows(panel: Panel, form: Form, node: Node, ctx: Context) -> list[DataRow]:
+    if isinstance(node, Scalar) and node.is_null:
+        return []
+    if not isinstance(node, Sequence):
+        raise Invalid(node, f"expected the rows of {form.number} as a list, found {describe(node)}")
+    rows = []
+    for child in node.items:
+        try:
+            cells = bind_cells(panel, form, mapping(child, "a row"), ctx, ("code", "name", "amount", "text", "item"))
+        except Invalid as exc:
+            ctx.report(exc)
+            continue
+        rows.append(DataRow(cells, child.mark))
+    return rows
+
+
+def bind_form_table(form: Form, raw, ctx: Context) -> FormTable | None:
+    panels = []
+    try:
+        values = per_panel(form, raw.values, "values", ctx)
+        rows = per_panel(form, raw.rows, "rows", ctx)
+        for panel in form.panels:
+            fixed, free = {}, []
+            if panel.rows is not None:
+                if panel.key in rows:
+                    ctx.problems.add(
+                        rows[panel.key].mark,
+                        f"{form.number} lists its rows itself: give 'values' by row key, not 'rows'",
+                    )
+                if panel.key in values:
+                    fixed = bind_fixed(panel, form, values[panel.key], ctx)
+            else:
+                if panel.key in values:
+                    ctx.problems.add(
+                        values[panel.key].mark, f"{form.number} has no fixed rows: give 'rows' as a list, not 'values'"
+                    )
+                if panel.key in rows:
+                    free = bind_rows(panel, form, rows[panel.key], ctx)
+            panels.append(PanelData(panel, fixed, free))
+        totals = {}
+        if raw.totals is not None:
+            footer_keys = [c.key for c in form.footer if c.key]
+            for key, child in mapping(raw.totals, f"the totals of {form.number}").items:
+                if key.text not in footer_keys:
+                    ctx.problems.add(key.mark, unknown(key.text, footer_keys, f"total of {form.number}"))
+                    continue
+                totals[key.text] = Value(_AMOUNT.convert(child, ctx), None, child.mark)
+    except Invalid as exc:
+        ctx.report(exc)
+        return None
+    return FormTable(form, panels, totals, raw.note, raw.statement, raw.id or form.slug, raw.mark)

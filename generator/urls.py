@@ -1,0 +1,59 @@
+"""Where each page of the site lives: source paths in the docs folder and the links between them."""
+
+from __future__ import annotations
+
+import posixpath
+
+from .model import Attachment, Bureau, Document, Part
+
+
+def page_url(src: str) -> str:
+    """'a/index.md' → 'a/', 'a/b.md' → 'a/b/', 'index.md' → '' (mkdocs' directory URLs)."""
+    stem = src[: -len(".md")]
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def md_link(from_src: str, to_src: str, anchor: str | None = None) -> str:
+    """A link as Markdown wants it: to the .md file, so that mkdocs checks it."""
+    rel = posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
+    return rel + (f"#{anchor}" if anchor else "")
+
+
+def html_link(from_src: str, to_src: str, anchor: str | None = None) -> str:
+    """A link for raw HTML, which mkdocs passes through: relative to the page's URL."""
+    start = "/" + page_url(from_src)
+    target = "/" + page_url(to_src)
+    rel = posixpath.relpath(target, start)
+    rel = "" if rel == "." else rel + "/"
+    return (rel or "./") + (f"#{anchor}" if anchor else "")
+
+
+HOME = "index.md"
+GLOSSARY = "glossary.md"
+ABOUT = "about.md"
+
+
+def bureau_src(bureau: Bureau) -> str:
+    return f"{bureau.slug}/index.md"
+
+
+def document_dir(document: Document) -> str:
+    return f"{document.bureau.slug}/{document.year}/{document.slug}"
+
+
+def document_src(document: Document) -> str:
+    return f"{document_dir(document)}/index.md"
+
+
+def part_src(document: Document, part: Part) -> str:
+    if part.attachments:
+        return f"{document_dir(document)}/{part.slug}/index.md"
+    return f"{document_dir(document)}/{part.slug}.md"
+
+
+def attachment_src(document: Document, part: Part, attachment: Attachment) -> str:
+    return f"{document_dir(document)}/{part.slug}/{attachment.slug}.md"

@@ -1,0 +1,210 @@
+"""Read one YAML file into a tree of nodes that remember where they came from.
+
+The tree is built from ruamel.yaml's event stream rather than from a loader, for three reasons:
+every value keeps its file:line:col so that a problem can point at it; scalars stay the text the
+editor typed (the schema, not YAML 1.1 guessing, decides that ``010`` is a code and ``NO`` is
+text); and hostile input (duplicate keys, aliases, tags, deep nesting) is refused with a message
+instead of being expanded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+from ruamel.yaml.reader import ReaderError
+
+from .problems import Mark, Problem
+
+MAX_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 40
+NULL_WORDS = {"", "~", "null", "Null", "NULL"}
+
+
+@dataclass
+class Node:
+    mark: Mark
+
+
+@dataclass
+class Scalar(Node):
+    text: str = ""
+    plain: bool = True
+
+    @property
+    def is_null(self) -> bool:
+        return self.plain and self.text in NULL_WORDS
+
+
+@dataclass
+class Mapping(Node):
+    items: list[tuple[Scalar, Node]] = field(default_factory=list)
+
+    def get(self, key: str) -> Node | None:
+        for k, v in self.items:
+            if k.text == key:
+                return v
+        return None
+
+
+@dataclass
+class Sequence(Node):
+    items: list[Node] = field(default_factory=list)
+
+
+class YamlProblem(Exception):
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def describe(node: Node) -> str:
+    if isinstance(node, Mapping):
+        return "a mapping (key: value)"
+    if isinstance(node, Sequence):
+        return "a list"
+    assert isinstance(node, Scalar)
+    return "nothing" if node.is_null else f"'{node.text}'"
+
+
+def decode(data: bytes, path: str) -> str:
+    """Bytes to text, refusing the encodings Windows tools produce with a hint what to do."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise YamlProblem(Problem(Mark(path, 1, 1), "the file is UTF-16 encoded; save it as UTF-8"))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        hint = "save it as UTF-8"
+        try:
+            data.decode("gb18030")
+            hint = "it looks like GBK/GB18030 (as Excel or Notepad save it); save it as UTF-8"
+        except UnicodeDecodeError:
+            pass
+        raise YamlProblem(Problem(Mark(path, line, column), f"the file is not valid UTF-8: {hint}")) from None
+    return text.replace("\r\n", "\n")
+
+
+def _mark(path: str, event) -> Mark:
+    return Mark(path, event.start_mark.line + 1, event.start_mark.column + 1)
+
+
+def parse_text(text: str, path: str) -> Node:
+    """Build the node tree of a single-document YAML text."""
+    yaml = YAML(typ="safe", pure=True)
+    stack: list[tuple[Node, list]] = []  # container, pending key holder
+    root: Node | None = None
+    seen_keys: list[dict[str, Scalar]] = []
+    documents = 0
+
+    def attach(node: Node) -> None:
+        nonlocal root
+        if not stack:
+            root = node
+            return
+        parent, pending = stack[-1]
+        if isinstance(parent, Sequence):
+            parent.items.append(node)
+            return
+        assert isinstance(parent, Mapping)
+        if not pending:
+            if not isinstance(node, Scalar):
+                raise YamlProblem(Problem(node.mark, "a key must be plain text, not a list or mapping"))
+            first = seen_keys[-1].get(node.text)
+            if first is not None:
+                raise YamlProblem(
+                    Problem(node.mark, f"duplicate key '{node.text}' (first given at line {first.mark.line})")
+                )
+            if node.text == "<<" and node.plain:
+                raise YamlProblem(Problem(node.mark, "merge keys (<<) are not supported: write the values out"))
+            seen_keys[-1][node.text] = node
+            pending.append(node)
+        else:
+            parent.items.append((pending.pop(), node))
+
+    try:
+        for event in yaml.parse(text):
+            if isinstance(event, DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise YamlProblem(
+                        Problem(_mark(path, event), "more than one YAML document (---) in the file: keep one")
+                    )
+                continue
+            if isinstance(event, AliasEvent):
+                raise YamlProblem(Problem(_mark(path, event), "aliases (*name) are not supported: write the value out"))
+            anchor = getattr(event, "anchor", None)
+            if anchor:
+                raise YamlProblem(Problem(_mark(path, event), "anchors (&name) are not supported: write the value out"))
+            tag = getattr(event, "tag", None)
+            if tag is not None and not isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+                raise YamlProblem(Problem(_mark(path, event), f"YAML tags ({tag}) are not accepted"))
+            if isinstance(event, ScalarEvent):
+                attach(Scalar(_mark(path, event), event.value, event.style is None))
+            elif isinstance(event, (MappingStartEvent, SequenceStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    raise YamlProblem(Problem(_mark(path, event), f"nesting is deeper than {MAX_DEPTH} levels"))
+                node = (
+                    Mapping(_mark(path, event))
+                    if isinstance(event, MappingStartEvent)
+                    else Sequence(_mark(path, event))
+                )
+                attach(node)
+                stack.append((node, []))
+                if isinstance(node, Mapping):
+                    seen_keys.append({})
+            elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+                node, _ = stack.pop()
+                if isinstance(node, Mapping):
+                    seen_keys.pop()
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Mark(path, mark.line + 1, mark.column + 1) if mark else Mark(path, 1, 1)
+        message = " ".join(" ".join(str(part).split()) for part in (exc.context, exc.problem) if part)
+        if "'\\t'" in message:
+            message += " (tabs cannot indent YAML: use spaces)"
+        raise YamlProblem(Problem(where, f"YAML syntax: {message}")) from None
+    except ReaderError as exc:
+        before = text[: exc.position]
+        where = Mark(path, before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
+        raise YamlProblem(
+            Problem(
+                where,
+                f"YAML syntax: character U+{exc.character:04X} is not allowed here (a control character: delete it)",
+            )
+        ) from None
+    except YAMLError as exc:
+        raise YamlProblem(Problem(Mark(path, 1, 1), "YAML syntax: " + " ".join(str(exc).split()))) from None
+    except RecursionError:
+        raise YamlProblem(Problem(Mark(path, 1, 1), "nesting is too deep")) from None
+    if root is None or (isinstance(root, Scalar) and root.is_null):
+        raise YamlProblem(Problem(Mark(path, 1, 1), "the file is empty"))
+    return root
+
+
+def read_yaml(file: Path, shown_as: str) -> Node:
+    """Read and parse *file*; problems are reported against *shown_as* (the path the editor knows)."""
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise YamlProblem(Problem(Mark(shown_as), f"cannot read the file: {exc.strerror}")) from None
+    if len(data) > MAX_BYTES:
+        raise YamlProblem(
+            Problem(Mark(shown_as, 1, 1), f"the file is larger than {MAX_BYTES // 1024 // 1024} MiB: split it")
+        )
+    return parse_text(decode(data, shown_as), shown_as)

@@ -1,0 +1,63 @@
+"""Shared fixtures: small data trees written per test, and the real site built once per session."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+MINIMAL_BUREAU = """
+name: 测试市测试区医疗保障局
+short_name: 测试区医保局
+region: 测试省/测试市/测试区
+"""
+
+MINIMAL_DOCUMENT = """
+title: 2020年度测试区医疗保障局部门决算
+kind: 决算
+year: 2020
+form_set: hunan-juesuan-2020
+parts:
+  - title: 第一部分 概况
+    sections:
+      - title: 一、部门职责
+        body: 负责医疗保障。
+  - title: 第二部分 决算表
+    sections:
+      - title: 二、收入决算表
+        table:
+          form: 公开02表
+          rows:
+            - {科目名称: 合计, 本年收入合计: 55.11}
+            - {科目编码: "208", 科目名称: 社会保障和就业支出, 本年收入合计: 55.11}
+"""
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A small valid data tree using the real forms; tests overwrite files in it to break it."""
+    root = tmp_path / "data"
+    shutil.copytree(DATA / "forms", root / "forms")
+    write(
+        root / "glossary.yaml",
+        """
+        terms:
+          - term: 基本支出
+            definition: 指为保障机构正常运转、完成日常工作任务而发生的人员支出和公用支出。
+        """,
+    )
+    write(root / "ceshi-ybj" / "bureau.yaml", MINIMAL_BUREAU)
+    write(root / "ceshi-ybj" / "2020" / "juesuan.yaml", MINIMAL_DOCUMENT)
+    return root
