@@ -192,11 +192,14 @@ class Either(Field):
 class Record(Field):
     """A mapping with declared keys, built into an object by *build(mark, **values)*."""
 
-    def __init__(self, fields: dict[str, Field], build: Callable[..., Any], what: str, **kw):
+    def __init__(self, fields: dict[str, Field], build: Callable[..., Any], what: str, partial: bool = False, **kw):
         super().__init__(**kw)
         self.fields = fields
         self.build = build
         self.what = what
+        # A partial record is built even when some fields failed (they are None), so that the rest
+        # of the file, its tables above all, is still checked and every problem reported in one run.
+        self.partial = partial
 
     def convert(self, node, ctx):
         if not isinstance(node, Mapping):
@@ -226,7 +229,7 @@ class Record(Field):
                 ctx.problems.add(node.mark, f"{self.what} is missing the required key '{name}'")
                 failed = True
             values.setdefault(name, spec.default)
-        if failed:
+        if failed and not self.partial:
             raise Invalid(node, "")  # already reported; the caller skips this record
         return self.build(mark=node.mark, **{name.replace("-", "_"): v for name, v in values.items()})
 

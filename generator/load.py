@@ -230,7 +230,7 @@ class Loader:
         if raw is None:
             return None
         doc_path = shown(path)
-        if raw.year != year:
+        if raw.year is not None and raw.year != year:
             self.error(Mark(doc_path), f"the document says year {raw.year} but is filed under {year}/")
         form_set = None
         if raw.form_set:
@@ -241,22 +241,22 @@ class Loader:
             path.stem, bureau, raw.year, raw.kind, raw.title, raw.unit, form_set, raw.published, [], doc_path
         )
         used_slugs: set[str] = set()
-        for number, p in enumerate(raw.parts, 1):
+        for number, p in enumerate(raw.parts or [], 1):
             slug = p.id or f"part{number}"
             if slug in used_slugs:
                 self.error(p.mark, f"two parts have the id '{slug}'")
             used_slugs.add(slug)
             anchors: set[str] = set()
-            sections = self.build_sections(p.sections, document, "s", anchors)
+            sections = self.build_sections(p.sections or [], document, "s", anchors)
             attachments = []
-            for a in p.attachments:
+            for a in p.attachments or []:
                 if a.id in used_slugs:
                     self.error(a.mark, f"the id '{a.id}' is used twice in this document")
                 used_slugs.add(a.id)
                 attachments.append(
-                    Attachment(a.id, a.title, self.build_sections(a.sections, document, "s", set()), a.mark)
+                    Attachment(a.id, a.title, self.build_sections(a.sections or [], document, "s", set()), a.mark)
                 )
-            terms = [self.term_use(entry, glossary) for entry in p.glossary]
+            terms = [self.term_use(entry, glossary) for entry in p.glossary or []]
             document.parts.append(Part(slug, p.title, p.body, sections, [t for t in terms if t], attachments, p.mark))
         return document
 
@@ -281,7 +281,7 @@ class Loader:
             if anchor in anchors:
                 self.error(s.mark, f"the anchor '{anchor}' is used twice on one page: give the section an 'id'")
             anchors.add(anchor)
-            children = self.build_sections(s.sections, document, f"{anchor}-", anchors)
+            children = self.build_sections(s.sections or [], document, f"{anchor}-", anchors)
             sections.append(Section(s.title, anchor, s.body, table, children, s.mark))
         return sections
 

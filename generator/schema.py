@@ -23,8 +23,8 @@ from .model import COLUMN_TYPES, KINDS
 from .yamlsource import Mapping, Scalar, describe
 
 
-def record(what: str, **fields: Field) -> Record:
-    return Record(fields, SimpleNamespace, what)
+def record(what: str, partial: bool = False, **fields: Field) -> Record:
+    return Record(fields, SimpleNamespace, what, partial=partial)
 
 
 def optional(field: Field, default=None) -> Field:
@@ -144,6 +144,7 @@ FREE_TABLE = record(
 )
 SECTION = record(
     "a section",
+    partial=True,
     id=optional(Slug()),
     title=Text(),
     body=optional(Markdown()),
@@ -151,7 +152,7 @@ SECTION = record(
     sections=optional(ListOf(Raw()), []),
 )
 SECTION.fields["sections"] = optional(ListOf(SECTION), [])  # sections nest
-ATTACHMENT = record("an attachment", id=Slug(), title=Text(), sections=ListOf(SECTION))
+ATTACHMENT = record("an attachment", partial=True, id=Slug(), title=Text(), sections=ListOf(SECTION))
 
 
 class TermName(Text):
@@ -164,6 +165,7 @@ class TermName(Text):
 OWN_TERM = record("a glossary entry", term=Text(), definition=Markdown())
 PART = record(
     "a part",
+    partial=True,
     id=optional(Slug()),
     title=Text(),
     body=optional(Markdown()),
@@ -173,6 +175,7 @@ PART = record(
 )
 DOCUMENT_FILE = record(
     "a document",
+    partial=True,
     title=Text(),
     kind=Choice(KINDS),
     year=Integer(low=1990, high=2100),

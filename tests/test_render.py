@@ -1,0 +1,149 @@
+"""Rendering: printed forms as HTML tables, prose as safe HTML, headings and links that stay literal."""
+
+import re
+from html.parser import HTMLParser
+
+from generator.load import load_site
+from generator.pages import md_escape
+from generator.prose import TermLink, prose
+from generator.render_tables import header_rows, render_form_table, render_free_table
+
+from conftest import MINIMAL_DOCUMENT, write
+
+
+class Grid(HTMLParser):
+    """Parse a rendered table into rows of (tag, text, colspan, rowspan)."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows, self.cell = [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self.cell = [tag, "", int(attrs.get("colspan", 1)), int(attrs.get("rowspan", 1))]
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None:
+            self.rows[-1].append(tuple(self.cell))
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell[1] += data
+
+
+def grid_of(html) -> list[list[tuple]]:
+    parser = Grid()
+    parser.feed(str(html))
+    return parser.rows
+
+
+def width(row) -> int:
+    return sum(cell[2] for cell in row)
+
+
+def test_sangong_header_nests_three_levels(data_dir):
+    site, _ = load_site(data_dir)
+    form = site.form_sets["hunan-juesuan-2020"].forms["公开07表"]
+    rows = header_rows(form.columns)
+    assert [(label, colspan, rowspan) for label, colspan, rowspan, _ in rows[0]] == [("预算数", 6, 1), ("决算数", 6, 1)]
+    assert [(label, colspan, rowspan) for label, colspan, rowspan, _ in rows[1][:4]] == [
+        ("合计", 1, 2), ("因公出国(境)费", 1, 2), ("公务用车购置及运行费", 3, 1), ("公务接待费", 1, 2)]
+    assert [label for label, *_ in rows[2]] == ["小计", "公务用车购置费", "公务用车运行费"] * 2
+
+
+def load_document(data_dir, text):
+    write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", text)
+    site, problems = load_site(data_dir)
+    assert not problems.items, problems.items
+    return site.documents[0]
+
+
+def test_two_sided_table_pairs_income_and_expense_rows(data_dir):
+    doc = load_document(data_dir, MINIMAL_DOCUMENT + """\
+      - title: 一、收入支出决算总表
+        table:
+          form: 公开01表
+          values:
+            收入:
+              一般公共预算财政拨款收入: 29455.67
+              总计: 29531.77
+            支出:
+              卫生健康支出: 29354.30
+              总计: 29531.77
+""")
+    html = render_form_table(doc.parts[1].sections[1].table, "测试局")
+    rows = grid_of(html)
+    header, body = rows[:3], rows[3:]
+    assert [c[1] for c in header[0]] == ["收入", "支出"]
+    assert [c[1] for c in header[2]] == ["栏次", "", "1", "栏次", "", "2"]
+    assert len(body) == 31 and all(width(r) == 6 for r in body)
+    assert [c[1] for c in body[0]] == ["一、一般公共预算财政拨款收入", "1", "29,455.67", "一、一般公共服务支出", "32", ""]
+    assert [c[1] for c in body[8]] == ["", "9", "", "九、卫生健康支出", "40", "29,354.30"]
+    assert [c[1] for c in body[-1]] == ["总计", "31", "29,531.77", "总计", "62", "29,531.77"]
+    assert "部门：测试局" in html and "金额单位：万元" in html
+
+
+def test_summary_row_spans_code_and_name_and_levels_indent(data_dir):
+    doc = load_document(data_dir, MINIMAL_DOCUMENT.replace(
+        '            - {科目编码: "208"',
+        '            - {科目编码: "20805", 科目名称: 行政事业单位养老支出, 本年收入合计: 54.40}\n'
+        '            - {科目编码: "2080505", 科目名称: 机关事业单位基本养老保险缴费支出, 本年收入合计: 40.18}\n'
+        '            - {科目编码: "208"'))
+    html = str(render_form_table(doc.parts[1].sections[0].table, "测试局"))
+    body = grid_of(html)[3:]
+    assert body[0][0] == ("th", "合计", 2, 1)
+    assert all(width(r) == 9 for r in body)
+    assert 'class="gk-item gk-indent1">行政事业单位养老支出' in html
+    assert 'class="gk-item gk-indent2">机关事业单位基本养老保险缴费支出' in html
+
+
+def test_cells_and_titles_are_escaped(data_dir):
+    doc = load_document(data_dir, MINIMAL_DOCUMENT.replace(
+        "科目名称: 社会保障和就业支出", "科目名称: '<script>alert(1)</script> | a * b'"))
+    html = str(render_form_table(doc.parts[1].sections[0].table, "<b>局</b>"))
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; | a * b" in html
+    assert "部门：&lt;b&gt;局&lt;/b&gt;" in html
+
+
+def test_free_table_keeps_spans_and_line_breaks(data_dir):
+    doc = load_document(data_dir, MINIMAL_DOCUMENT + """\
+  - title: 第五部分 附件
+    attachments:
+      - id: bg
+        title: 报告
+        sections:
+          - title: 自评表
+            table:
+              id: zpb
+              title: 自评表
+              grid:
+                - [{text: 一级指标, header: true}, {text: "产出\\n指标", rowspan: 2}, "10"]
+                - ["<i>x</i>", "89.00"]
+""")
+    html = str(render_free_table(doc.parts[2].attachments[0].sections[0].table))
+    rows = grid_of(html)
+    assert rows[0][0] == ("th", "一级指标", 1, 1) and rows[0][1] == ("td", "产出指标", 1, 2)
+    assert "产出<br>指标" in html and "&lt;i&gt;x&lt;/i&gt;" in html and ">89.00<" in html
+
+
+def test_prose_shows_typed_html_as_text_and_drops_script_links():
+    html = str(prose("说明 <img src=x onerror=alert(1)> [链接](javascript:alert(1)) {{ 7*7 }}"))
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "javascript:" not in html and "{{ 7*7 }}" in html
+
+
+def test_first_use_of_a_term_is_linked_with_its_definition():
+    links = {"基本支出": TermLink("基本支出", '人员支出和"公用"支出', "../part4/#term-基本支出")}
+    html = str(prose("基本支出1006.78万元，其中基本支出……", links))
+    assert html.count('class="gk-term"') == 1
+    assert 'href="../part4/#term-基本支出"' in html and 'title="人员支出和&#34;公用&#34;支出"' in html
+
+
+def test_markdown_metacharacters_in_titles_stay_literal():
+    escaped = str(md_escape("一、[附件] *重要* <b> #1 | {#x}"))
+    assert "<b>" not in escaped
+    assert re.sub(r"\\(.)", r"\1", escaped) == "一、[附件] *重要* &lt;b&gt; #1 | {#x}"
