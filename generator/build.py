@@ -27,14 +27,18 @@ def write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-def generate(site: Site, docs_dir: Path, content_dir: Path = ROOT / "content") -> list:
+def generate(site: Site, docs_dir: Path, content_dir: Path = ROOT / "content", results=None) -> list:
     """Write every page of *site* under *docs_dir*, remove stale ones; return the navigation."""
     wanted: dict[Path, str] = {}
     if content_dir.is_dir():
         for source in sorted(content_dir.rglob("*")):
             if source.is_file() and source.relative_to(content_dir).as_posix() != "index.md":
                 wanted[docs_dir / source.relative_to(content_dir)] = source.read_text(encoding="utf-8")
-    for page in all_pages(site, content_dir):
+    if results is None:
+        from .checks import check_document
+
+        results = [r for d in site.documents for r in check_document(d)]
+    for page in all_pages(site, content_dir, results):
         wanted[docs_dir / page.src] = page.text
     for path, text in wanted.items():
         write_if_changed(path, text)
@@ -77,7 +81,7 @@ def quiet_jieba() -> None:
     jieba.setLogLevel(logging.WARNING)
 
 
-def build_site(site: Site, site_dir: Path, config_file: Path = ROOT / "mkdocs.yml") -> int:
+def build_site(site: Site, site_dir: Path, results=None, config_file: Path = ROOT / "mkdocs.yml") -> int:
     from mkdocs.exceptions import MkDocsException
 
     logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.WARNING)
@@ -86,7 +90,7 @@ def build_site(site: Site, site_dir: Path, config_file: Path = ROOT / "mkdocs.ym
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
     try:
-        nav = generate(site, work / "docs")
+        nav = generate(site, work / "docs", results=results)
         run_mkdocs(work / "docs", work / "site", nav, config_file)
         swap_in(work / "site", site_dir)
     except (MkDocsException, SystemExit) as exc:

@@ -29,6 +29,7 @@ from .model import (
     TermUse,
 )
 from .problems import Mark, Problems
+from .rules import RULE_KINDS, Rule, RuleError, parse_rule
 from .tables import bind_form_table
 from .yamlsource import Mapping, YamlProblem, read_yaml
 
@@ -124,7 +125,10 @@ class Loader:
                     self.error(f.mark, f"slug '{form.slug}' is used by two forms")
                 slugs.add(form.slug)
                 forms[form.number] = form
-            sets[path.stem] = FormSet(path.stem, raw.name, forms, shown(path))
+            for f in raw.forms:
+                if f.number in forms:
+                    forms[f.number].rules = self.build_rules(f.rules, forms[f.number], forms)
+            sets[path.stem] = FormSet(path.stem, raw.name, forms, shown(path), self.build_rules(raw.rules, None, forms))
         return sets
 
     def build_column_tree(self, raw_columns) -> tuple[list, list[Column]]:
@@ -178,6 +182,20 @@ class Loader:
                 f.mark, f"form {f.number}: the footer spans {sum(c.colspan for c in footer)} columns, not {len(leaves)}"
             )
         return Form(f.number, f.slug, f.title, f.unit, f.note, tree, panels, footer, f.mark)
+
+    def build_rules(self, raw_rules, form: Form | None, forms: dict[str, Form]) -> list[Rule]:
+        rules = []
+        for r in raw_rules or []:
+            given = [kind for kind in RULE_KINDS if getattr(r, kind) is not None]
+            if len(given) != 1:
+                self.error(r.mark, f"a rule has exactly one of: {', '.join(RULE_KINDS)}")
+                continue
+            kind = given[0]
+            try:
+                rules.append(parse_rule(kind, getattr(r, kind), r.mark, form, forms, r.tolerance, r.says))
+            except RuleError as exc:
+                self.error(r.mark, f"{kind} rule: {exc}")
+        return rules
 
     # ---- bureaus and documents ----
 
@@ -238,7 +256,18 @@ class Loader:
             if form_set is None:
                 self.error(Mark(doc_path), f"unknown form set '{raw.form_set}'{suggest(raw.form_set, form_sets)}")
         document = Document(
-            path.stem, bureau, raw.year, raw.kind, raw.title, raw.unit, form_set, raw.published, [], doc_path
+            path.stem,
+            bureau,
+            raw.year,
+            raw.kind,
+            raw.title,
+            raw.unit,
+            form_set,
+            raw.published,
+            [],
+            doc_path,
+            bool(raw.published_as_is),
+            raw.as_is_note,
         )
         used_slugs: set[str] = set()
         for number, p in enumerate(raw.parts or [], 1):

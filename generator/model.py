@@ -78,6 +78,7 @@ class Form:
     panels: list[Panel]
     footer: list[FooterCell]
     mark: Mark
+    rules: list = field(default_factory=list)  # of rules.Rule
 
     @property
     def single_panel(self) -> bool:
@@ -90,6 +91,7 @@ class FormSet:
     name: str
     forms: dict[str, Form]
     path: str
+    rules: list = field(default_factory=list)  # of rules.Rule, across the forms
 
 
 # ---- tables in documents ----
@@ -210,6 +212,8 @@ class Document:
     published: object | None
     parts: list[Part]
     path: str
+    published_as_is: bool = False  # the original really prints figures that do not add up
+    as_is_note: str | None = None
 
     @property
     def kind_name(self) -> str:

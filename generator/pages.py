@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from . import urls
 from .model import KIND_NAMES, KINDS, Document, FormTable, Site
 from .prose import TermLink, prose, term_anchor
+from .render_checks import results_table, summary, table_status
 from .render_tables import render_form_table, render_free_table
 
 DIRECTORY_MARKER = "<!-- gongkai:directory -->"
@@ -52,18 +53,31 @@ class Page:
 class PageContext:
     """What templates call back into for one page: prose and tables rendered for that page's place."""
 
-    def __init__(self, src: str, department: str = "", links: dict[str, TermLink] | None = None):
+    def __init__(
+        self,
+        src: str,
+        department: str = "",
+        links: dict[str, TermLink] | None = None,
+        document: Document | None = None,
+        results=(),
+    ):
         self.src = src
         self.department = department
         self.links = links or {}
+        self.document = document
+        self.results = list(results)
 
     def prose(self, text, link=True) -> Markup:
         return prose(text, self.links if link else None)
 
     def table(self, table) -> Markup:
-        if isinstance(table, FormTable):
-            return render_form_table(table, self.department)
-        return render_free_table(table)
+        if not isinstance(table, FormTable):
+            return render_free_table(table)
+        mine = [r for r in self.results if r.table is table]
+        checks_href = urls.html_link(self.src, urls.checks_src(self.document))
+        return render_form_table(table, self.department) + table_status(
+            mine, checks_href, self.document.published_as_is
+        )
 
 
 def render(template: str, **values) -> str:
@@ -107,7 +121,7 @@ def term_links(site: Site, doc: Document | None, src: str) -> dict[str, TermLink
     return links
 
 
-def document_pages(site: Site, doc: Document) -> list[Page]:
+def document_pages(site: Site, doc: Document, results=()) -> list[Page]:
     pages = []
     index_src = urls.document_src(doc)
     parts = []
@@ -122,7 +136,7 @@ def document_pages(site: Site, doc: Document) -> list[Page]:
             for a in part.attachments
         ]
         parts.append({"part": part, "link": urls.md_link(index_src, src), "attachments": attachments})
-        ctx = PageContext(src, doc.bureau.name, term_links(site, doc, src))
+        ctx = PageContext(src, doc.bureau.name, term_links(site, doc, src), doc, results)
         pages.append(
             Page(
                 src,
@@ -143,7 +157,7 @@ def document_pages(site: Site, doc: Document) -> list[Page]:
         )
         for a in attachments:
             attachment = a["attachment"]
-            a_ctx = PageContext(a["src"], doc.bureau.name, term_links(site, doc, a["src"]))
+            a_ctx = PageContext(a["src"], doc.bureau.name, term_links(site, doc, a["src"]), doc, results)
             pages.append(
                 Page(
                     a["src"],
@@ -159,20 +173,27 @@ def document_pages(site: Site, doc: Document) -> list[Page]:
                     ),
                 )
             )
-    pages.insert(
-        0,
-        Page(
-            index_src,
-            render(
-                "document.md.j2",
-                doc=doc,
-                parts=parts,
-                trail=document_trail(index_src, doc),
-                bureau_href=urls.html_link(index_src, urls.bureau_src(doc.bureau)),
-            ),
-        ),
+    results = list(results)
+    checks_src = urls.checks_src(doc)
+    checks_page = render(
+        "checks.md.j2",
+        doc=doc,
+        trail=document_trail(checks_src, doc, "数据核对"),
+        summary=summary(results)[1],
+        table=results_table(results),
+        as_is=doc.published_as_is,
+        note=prose(doc.as_is_note),
     )
-    return pages
+    index_page = render(
+        "document.md.j2",
+        doc=doc,
+        parts=parts,
+        trail=document_trail(index_src, doc),
+        bureau_href=urls.html_link(index_src, urls.bureau_src(doc.bureau)),
+        checks_link=urls.md_link(index_src, checks_src),
+        check_summary=summary(results)[1],
+    )
+    return [Page(index_src, index_page), *pages, Page(checks_src, checks_page)]
 
 
 def bureau_page(site: Site, bureau) -> Page:
@@ -251,14 +272,14 @@ def glossary_page(site: Site) -> Page:
     return Page(src, render("glossary.md.j2", terms=terms, anchor=term_anchor, ctx=PageContext(src)))
 
 
-def all_pages(site: Site, content_dir: Path) -> list[Page]:
+def all_pages(site: Site, content_dir: Path, results=()) -> list[Page]:
     intro_file = content_dir / "index.md"
     intro = intro_file.read_text(encoding="utf-8") if intro_file.exists() else "# 公开\n"
     pages = [home_page(site, intro), glossary_page(site)]
     for bureau in site.bureaus:
         pages.append(bureau_page(site, bureau))
         for doc in bureau.documents:
-            pages.extend(document_pages(site, doc))
+            pages.extend(document_pages(site, doc, [r for r in results if r.document is doc]))
     return pages
 
 
@@ -283,6 +304,7 @@ def navigation(site: Site) -> list:
                             )
                         else:
                             doc_entries.append({part.title: urls.part_src(doc, part)})
+                    doc_entries.append({"数据核对": urls.checks_src(doc)})
                     entries.append({f"{doc.year}年{doc.kind_name}": doc_entries})
                 bureau_nav.append({bureau.short_name: entries})
             city_nav.append({city: bureau_nav})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from .fields import (
+    Amount,
     Choice,
     Date,
     Either,
@@ -74,6 +75,16 @@ FOOTER_CELL = record(
     key=optional(Text()),
     colspan=optional(Integer(low=1, high=60), 1),
 )
+RULE = record(
+    "a rule",
+    columns=optional(Text()),
+    tree=optional(Text()),
+    cells=optional(Text()),
+    classes=optional(Text()),
+    codes=optional(Text()),
+    tolerance=optional(Amount()),
+    says=optional(Text()),
+)
 FORM = record(
     "a form",
     number=Text(),
@@ -84,8 +95,11 @@ FORM = record(
     columns=ListOf(COLUMN, allow_empty=False),
     panels=optional(ListOf(PANEL), []),
     footer=optional(ListOf(FOOTER_CELL), []),
+    rules=optional(ListOf(RULE), []),
 )
-FORM_SET_FILE = record("a form set", name=Text(), forms=ListOf(FORM, allow_empty=False))
+FORM_SET_FILE = record(
+    "a form set", name=Text(), forms=ListOf(FORM, allow_empty=False), rules=optional(ListOf(RULE), [])
+)
 
 # ---- data/<bureau>/bureau.yaml ----
 
@@ -183,5 +197,7 @@ DOCUMENT_FILE = record(
     form_set=optional(Slug()),
     published=optional(Date()),
     source=optional(Markdown()),
+    published_as_is=optional(Flag(), False),
+    as_is_note=optional(Markdown()),
     parts=ListOf(PART, allow_empty=False),
 )

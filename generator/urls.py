@@ -57,3 +57,7 @@ def part_src(document: Document, part: Part) -> str:
 
 def attachment_src(document: Document, part: Part, attachment: Attachment) -> str:
     return f"{document_dir(document)}/{part.slug}/{attachment.slug}.md"
+
+
+def checks_src(document: Document) -> str:
+    return f"{document_dir(document)}/checks.md"

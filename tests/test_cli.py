@@ -7,19 +7,28 @@ from conftest import MINIMAL_DOCUMENT, ROOT, write
 
 
 def run(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
-                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
 
 
 def test_check_reports_each_problem_on_one_line_and_exits_1(data_dir):
-    write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml",
-          MINIMAL_DOCUMENT.replace("kind: 决算", "kind: 结算").replace("本年收入合计: 55.11}", "本年收入合计: 55.111}", 1))
+    write(
+        data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml",
+        MINIMAL_DOCUMENT.replace("kind: 决算", "kind: 结算").replace(
+            "本年收入合计: 55.11}", "本年收入合计: 55.111}", 1
+        ),
+    )
     result = run("check", "data", cwd=data_dir.parent)
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert lines[:2] == [
-        "data/ceshi-ybj/2020/juesuan.yaml:2:7: '结算' is not one of: 预算, 决算, 绩效",
-        "data/ceshi-ybj/2020/juesuan.yaml:16:34: '55.111' has more than two decimal places: amounts are published to 0.01",
+        "data/ceshi-ybj/2020/juesuan.yaml:2:7: error: '结算' is not one of: 预算, 决算, 绩效",
+        "data/ceshi-ybj/2020/juesuan.yaml:16:34: error: '55.111' has more than two decimal places: amounts are published to 0.01",
     ]
     assert "Traceback" not in result.stderr
 
@@ -32,7 +41,7 @@ def test_check_passes_a_valid_tree(data_dir):
 
 def test_missing_data_directory_is_a_clean_error(tmp_path):
     result = run("check", "nowhere", cwd=tmp_path)
-    assert result.returncode == 1 and result.stderr.startswith("nowhere: no such data directory")
+    assert result.returncode == 1 and result.stderr.startswith("nowhere: error: no such data directory")
 
 
 def test_failed_build_leaves_the_previous_site_whole(data_dir):

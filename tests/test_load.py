@@ -4,9 +4,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_DOCUMENT, write
 
 from generator.load import load_site
+
+from conftest import MINIMAL_DOCUMENT, write
 
 
 def messages(data_dir: Path) -> list[str]:

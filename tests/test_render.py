@@ -51,7 +51,11 @@ def test_sangong_header_nests_three_levels(data_dir):
     rows = header_rows(form.columns)
     assert [(label, colspan, rowspan) for label, colspan, rowspan, _ in rows[0]] == [("预算数", 6, 1), ("决算数", 6, 1)]
     assert [(label, colspan, rowspan) for label, colspan, rowspan, _ in rows[1][:4]] == [
-        ("合计", 1, 2), ("因公出国(境)费", 1, 2), ("公务用车购置及运行费", 3, 1), ("公务接待费", 1, 2)]
+        ("合计", 1, 2),
+        ("因公出国(境)费", 1, 2),
+        ("公务用车购置及运行费", 3, 1),
+        ("公务接待费", 1, 2),
+    ]
     assert [label for label, *_ in rows[2]] == ["小计", "公务用车购置费", "公务用车运行费"] * 2
 
 
@@ -63,7 +67,10 @@ def load_document(data_dir, text):
 
 
 def test_two_sided_table_pairs_income_and_expense_rows(data_dir):
-    doc = load_document(data_dir, MINIMAL_DOCUMENT + """\
+    doc = load_document(
+        data_dir,
+        MINIMAL_DOCUMENT
+        + """\
       - title: 一、收入支出决算总表
         table:
           form: 公开01表
@@ -74,25 +81,37 @@ def test_two_sided_table_pairs_income_and_expense_rows(data_dir):
             支出:
               卫生健康支出: 29354.30
               总计: 29531.77
-""")
+""",
+    )
     html = render_form_table(doc.parts[1].sections[1].table, "测试局")
     rows = grid_of(html)
     header, body = rows[:3], rows[3:]
     assert [c[1] for c in header[0]] == ["收入", "支出"]
     assert [c[1] for c in header[2]] == ["栏次", "", "1", "栏次", "", "2"]
     assert len(body) == 31 and all(width(r) == 6 for r in body)
-    assert [c[1] for c in body[0]] == ["一、一般公共预算财政拨款收入", "1", "29,455.67", "一、一般公共服务支出", "32", ""]
+    assert [c[1] for c in body[0]] == [
+        "一、一般公共预算财政拨款收入",
+        "1",
+        "29,455.67",
+        "一、一般公共服务支出",
+        "32",
+        "",
+    ]
     assert [c[1] for c in body[8]] == ["", "9", "", "九、卫生健康支出", "40", "29,354.30"]
     assert [c[1] for c in body[-1]] == ["总计", "31", "29,531.77", "总计", "62", "29,531.77"]
     assert "部门：测试局" in html and "金额单位：万元" in html
 
 
 def test_summary_row_spans_code_and_name_and_levels_indent(data_dir):
-    doc = load_document(data_dir, MINIMAL_DOCUMENT.replace(
-        '            - {科目编码: "208"',
-        '            - {科目编码: "20805", 科目名称: 行政事业单位养老支出, 本年收入合计: 54.40}\n'
-        '            - {科目编码: "2080505", 科目名称: 机关事业单位基本养老保险缴费支出, 本年收入合计: 40.18}\n'
-        '            - {科目编码: "208"'))
+    doc = load_document(
+        data_dir,
+        MINIMAL_DOCUMENT.replace(
+            '            - {科目编码: "208"',
+            '            - {科目编码: "20805", 科目名称: 行政事业单位养老支出, 本年收入合计: 54.40}\n'
+            '            - {科目编码: "2080505", 科目名称: 机关事业单位基本养老保险缴费支出, 本年收入合计: 40.18}\n'
+            '            - {科目编码: "208"',
+        ),
+    )
     html = str(render_form_table(doc.parts[1].sections[0].table, "测试局"))
     body = grid_of(html)[3:]
     assert body[0][0] == ("th", "合计", 2, 1)
@@ -102,15 +121,20 @@ def test_summary_row_spans_code_and_name_and_levels_indent(data_dir):
 
 
 def test_cells_and_titles_are_escaped(data_dir):
-    doc = load_document(data_dir, MINIMAL_DOCUMENT.replace(
-        "科目名称: 社会保障和就业支出", "科目名称: '<script>alert(1)</script> | a * b'"))
+    doc = load_document(
+        data_dir,
+        MINIMAL_DOCUMENT.replace("科目名称: 社会保障和就业支出", "科目名称: '<script>alert(1)</script> | a * b'"),
+    )
     html = str(render_form_table(doc.parts[1].sections[0].table, "<b>局</b>"))
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; | a * b" in html
     assert "部门：&lt;b&gt;局&lt;/b&gt;" in html
 
 
 def test_free_table_keeps_spans_and_line_breaks(data_dir):
-    doc = load_document(data_dir, MINIMAL_DOCUMENT + """\
+    doc = load_document(
+        data_dir,
+        MINIMAL_DOCUMENT
+        + """\
   - title: 第五部分 附件
     attachments:
       - id: bg
@@ -123,7 +147,8 @@ def test_free_table_keeps_spans_and_line_breaks(data_dir):
               grid:
                 - [{text: 一级指标, header: true}, {text: "产出\\n指标", rowspan: 2}, "10"]
                 - ["<i>x</i>", "89.00"]
-""")
+""",
+    )
     html = str(render_free_table(doc.parts[2].attachments[0].sections[0].table))
     rows = grid_of(html)
     assert rows[0][0] == ("th", "一级指标", 1, 1) and rows[0][1] == ("td", "产出指标", 1, 2)

@@ -1,0 +1,332 @@
+"""Check stage: every rule of every form is evaluated on every document, exactly (Decimal).
+
+A result is kept for every rule instance, not only for failures, so that the site can show a
+citizen what was checked as well as what did not add up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .amounts import format_amount
+from .model import Document, FormTable, PanelData, Value
+from .problems import Mark
+from .rules import CellRef, Rule
+
+OK, NOTICE, WARNING, ERROR, UNCHECKED = "ok", "notice", "warning", "error", "unchecked"
+
+
+@dataclass
+class Result:
+    """One rule applied to one place: what was expected, what was found, and how bad a miss is."""
+
+    status: str
+    document: Document
+    table: FormTable | None  # the table the checked figure is in
+    mark: Mark
+    says: str  # the rule in words
+    expected: Decimal | None = None
+    found: Decimal | None = None
+
+    @property
+    def difference(self) -> Decimal | None:
+        if self.expected is None or self.found is None:
+            return None
+        return self.found - self.expected
+
+    @property
+    def severity(self) -> str:
+        return self.status
+
+    def explain(self) -> str:
+        if self.status == UNCHECKED:
+            return f"{self.says}：无法核对（所需数字未公开或表缺失）"
+        if self.status == OK:
+            return f"{self.says}：{format_amount(self.found)}，相符"
+        tail = "，在尾数误差范围内" if self.status == NOTICE else ""
+        return (
+            f"{self.says}：应为 {format_amount(self.expected)}，表中为 {format_amount(self.found)}，"
+            f"相差 {format_amount(self.difference)}{tail}"
+        )
+
+
+def tables_by_form(document: Document) -> dict[str, FormTable]:
+    found: dict[str, FormTable] = {}
+    for _, table in document.tables():
+        if isinstance(table, FormTable):
+            found.setdefault(table.form.number, table)
+    return found
+
+
+def panel_data(table: FormTable, key: str | None) -> PanelData | None:
+    if key is None:
+        return table.panels[0] if table.panels else None
+    return next((p for p in table.panels if p.panel.key == key), None)
+
+
+def row_label(cells: dict[str, Value], data: PanelData) -> tuple[str | None, str | None]:
+    code = next((cells[c.key].text for c in data.panel.columns if c.type == "code" and c.key in cells), None)
+    name = next((cells[c.key].text for c in data.panel.columns if c.type in ("name", "item") and c.key in cells), None)
+    return code, name
+
+
+def find_cell(table: FormTable, ref: CellRef) -> tuple[bool, Value | None]:
+    """(the row exists, its cell or None when blank)."""
+    if ref.panel == "totals":
+        value = table.totals.get(ref.row)
+        return value is not None, value
+    data = panel_data(table, ref.panel)
+    if data is None:
+        return False, None
+    if data.panel.rows is not None:
+        cells = data.fixed.get(ref.row)
+        return True, (cells or {}).get(ref.column)
+    if ref.row is None:
+        return bool(data.rows), data.rows[0].cells.get(ref.column) if data.rows else None
+    for row in data.rows:
+        code, name = row_label(row.cells, data)
+        if code == ref.row or (code is None and name == ref.row):
+            return True, row.cells.get(ref.column)
+    return False, None
+
+
+def describe_ref(ref: CellRef, home: str | None) -> str:
+    """A cell in words: '公开02表 合计·本年收入合计', without the table when it is the rule's own."""
+    parts = [x for x in (ref.panel if ref.panel != "totals" else None, ref.row) if x]
+    if ref.column and ref.column != "金额":
+        parts.append(ref.column)
+    number = ref.form if ref.form and ref.form != home else None
+    return " ".join(x for x in (number, "·".join(parts)) if x)
+
+
+def judge(rule: Rule, expected: Decimal, found: Decimal, addends: int) -> str:
+    miss = abs(found - expected)
+    if miss == 0:
+        return OK
+    return NOTICE if miss <= rule.allowed_miss(addends) else ERROR
+
+
+def sum_terms(terms: list[tuple[int, Value | None]]) -> Decimal:
+    return sum(
+        (sign * (v.amount if v is not None and v.amount is not None else Decimal(0)) for sign, v in terms), Decimal(0)
+    )
+
+
+def terms_text(parts: list[tuple[int, str]]) -> str:
+    """'a + b − c'; a long run of added terms is shortened to its first and last."""
+    if len(parts) > 5 and all(sign > 0 for sign, _ in parts):
+        return f"{parts[0][1]} 至 {parts[-1][1]} 共 {len(parts)} 项之和"
+    text = ""
+    for i, (sign, label) in enumerate(parts):
+        text += ("" if i == 0 else (" + " if sign > 0 else " − ")) + label
+    return text
+
+
+def check_columns(rule: Rule, document: Document, table: FormTable) -> list[Result]:
+    results = []
+    keys = [rule.total.column] + [ref.column for _, ref in rule.parts]
+    for data in table.panels:
+        if not all(data.panel.column(k) is not None for k in keys):
+            continue
+        rows = (
+            [(r.label or r.key, data.fixed.get(r.key, {})) for r in data.panel.rows or [] if r.key]
+            if data.panel.rows is not None
+            else [(" ".join(x for x in row_label(r.cells, data) if x) or "本行", r.cells) for r in data.rows]
+        )
+        for label, cells in rows:
+            total = cells.get(rule.total.column)
+            parts = [(sign, cells.get(ref.column)) for sign, ref in rule.parts]
+            if total is None or total.amount is None or all(v is None for _, v in parts):
+                continue
+            expected = sum_terms(parts)
+            says = (
+                f"{table.form.number} {label}：{rule.total.column} = "
+                f"{terms_text([(s, r.column) for s, r in rule.parts])}"
+            )
+            results.append(
+                Result(
+                    judge(rule, expected, total.amount, len(parts)),
+                    document,
+                    table,
+                    total.mark,
+                    says,
+                    expected,
+                    total.amount,
+                )
+            )
+    return results
+
+
+def check_tree(rule: Rule, document: Document, table: FormTable) -> list[Result]:
+    results = []
+    for data in table.panels:
+        if data.panel.rows is not None or not any(c.type == "code" for c in data.panel.columns):
+            continue
+        labelled = [(row_label(r.cells, data), r) for r in data.rows]
+        for (code, name), row in labelled:
+            if code is None:
+                children = [r for (c, _), r in labelled if c is not None and len(c) == 3]
+                what = f"{name or '合计'} = 各类之和"
+            else:
+                children = [
+                    r for (c, _), r in labelled if c is not None and len(c) == len(code) + 2 and c.startswith(code)
+                ]
+                what = f"{code} {name or ''} = 其下各{'款' if len(code) == 3 else '项'}之和"
+            if not children:
+                continue
+            for column in data.panel.amount_columns:
+                total = row.cells.get(column.key)
+                parts = [(1, child.cells.get(column.key)) for child in children]
+                if total is None or total.amount is None or all(v is None for _, v in parts):
+                    continue
+                expected = sum_terms(parts)
+                says = f"{table.form.number} {column.key}：{what}"
+                results.append(
+                    Result(
+                        judge(rule, expected, total.amount, len(parts)),
+                        document,
+                        table,
+                        total.mark,
+                        says,
+                        expected,
+                        total.amount,
+                    )
+                )
+    return results
+
+
+def check_cells(rule: Rule, document: Document, table: FormTable | None, tables: dict[str, FormTable]) -> list[Result]:
+    def locate(ref: CellRef) -> tuple[FormTable | None, bool, Value | None]:
+        target = tables.get(ref.form) if ref.form else table
+        if target is None:
+            return None, False, None
+        exists, value = find_cell(target, ref)
+        return target, exists, value
+
+    home = rule.total.form or (table.form.number if table is not None else None)
+    says = (
+        f"{home} {describe_ref(rule.total, home)} = {terms_text([(s, describe_ref(r, home)) for s, r in rule.parts])}"
+    )
+    if rule.says:
+        says = rule.says
+    total_table, exists, total = locate(rule.total)
+    parts = [(sign, locate(ref)) for sign, ref in rule.parts]
+    owner = total_table or table
+    mark = total.mark if total is not None else (owner.mark if owner is not None else Mark(document.path))
+    if total is None or total.amount is None or any(t is None for _, (t, _, _) in parts):
+        return [Result(UNCHECKED, document, owner, mark, says)]
+    if all(value is None for _, (_, _, value) in parts):
+        return [Result(UNCHECKED, document, owner, mark, says)]
+    expected = sum_terms([(sign, value) for sign, (_, _, value) in parts])
+    status = judge(rule, expected, total.amount, len(parts))
+    return [Result(status, document, owner, mark, says, expected, total.amount)]
+
+
+def check_classes(rule: Rule, document: Document, tables: dict[str, FormTable]) -> list[Result]:
+    left, right = tables.get(rule.total.form), tables.get(rule.parts[0][1].form)
+    if left is None or right is None:
+        return []
+    results = []
+    left_panel = panel_data(left, rule.total.panel)
+    column = rule.parts[0][1].column
+    for data in right.panels:
+        for row in data.rows:
+            code, name = row_label(row.cells, data)
+            value = row.cells.get(column)
+            if code is None or len(code) != 3 or value is None or value.amount is None:
+                continue
+            says = f"{left.form.number} {rule.total.panel}·{name} = {right.form.number} {code} {name} {column}"
+            fixed = left_panel.panel.fixed_row(name) if left_panel else None
+            if fixed is None:
+                results.append(
+                    Result(WARNING, document, right, value.mark, f"{says}（{left.form.number}没有名为“{name}”的行）")
+                )
+                continue
+            mine = next(iter(left_panel.fixed.get(name, {}).values()), None)
+            if mine is None or mine.amount is None:
+                results.append(Result(UNCHECKED, document, left, left.mark, says))
+                continue
+            results.append(
+                Result(
+                    judge(rule, value.amount, mine.amount, 1),
+                    document,
+                    left,
+                    mine.mark,
+                    says,
+                    value.amount,
+                    mine.amount,
+                )
+            )
+    return results
+
+
+def check_codes(rule: Rule, document: Document, tables: dict[str, FormTable]) -> list[Result]:
+    (left_ref, (_, right_ref)) = rule.total, rule.parts[0]
+    left, right = tables.get(left_ref.form), tables.get(right_ref.form)
+    if left is None or right is None:
+        return []
+
+    def by_code(table: FormTable, column: str) -> dict[str, Value]:
+        out = {}
+        for data in table.panels:
+            for row in data.rows:
+                code, _ = row_label(row.cells, data)
+                if code is not None and column in row.cells:
+                    out[code] = row.cells[column]
+        return out
+
+    mine, theirs = by_code(left, left_ref.column), by_code(right, right_ref.column)
+    results = []
+    for code in sorted(set(mine) | set(theirs)):
+        says = f"{left.form.number} {code} {left_ref.column} = {right.form.number} {code} {right_ref.column}"
+        if code not in theirs or code not in mine:
+            present, table, value = (left, left, mine[code]) if code in mine else (right, right, theirs[code])
+            missing = right if code in mine else left
+            if value.amount:
+                results.append(
+                    Result(
+                        WARNING,
+                        document,
+                        table,
+                        value.mark,
+                        f"{says}（科目 {code} 只出现在{present.form.number}，{missing.form.number}中没有）",
+                    )
+                )
+            continue
+        results.append(
+            Result(
+                judge(rule, theirs[code].amount, mine[code].amount, 1),
+                document,
+                left,
+                mine[code].mark,
+                says,
+                theirs[code].amount,
+                mine[code].amount,
+            )
+        )
+    return results
+
+
+def check_document(document: Document) -> list[Result]:
+    if document.form_set is None:
+        return []
+    tables = tables_by_form(document)
+    results: list[Result] = []
+    for table in tables.values():
+        for rule in table.form.rules:
+            if rule.kind == "columns":
+                results += check_columns(rule, document, table)
+            elif rule.kind == "tree":
+                results += check_tree(rule, document, table)
+            elif rule.kind == "cells":
+                results += check_cells(rule, document, table, tables)
+    for rule in document.form_set.rules:
+        if rule.kind == "cells":
+            if rule.total.form in tables:
+                results += check_cells(rule, document, None, tables)
+        elif rule.kind == "classes":
+            results += check_classes(rule, document, tables)
+        elif rule.kind == "codes":
+            results += check_codes(rule, document, tables)
+    return results

@@ -1,0 +1,193 @@
+"""Arithmetic rules declared with the forms: parsed and checked against the form when it is loaded.
+
+A rule is written the way a person would say it:
+
+    columns: 本年收入合计 = 财政拨款收入 + 上级补助收入 + 其他收入     (in every row)
+    tree: 科目编码                                                  (合计 = Σ类, 类 = Σ款, 款 = Σ项)
+    cells: 收入.总计 = 收入.本年收入合计 + 收入.年初结转和结余          (named cells)
+    cells: 公开01表:收入.本年收入合计 = 公开02表:合计.本年收入合计      (across forms, in the form set)
+    classes: 公开01表:支出 = 公开03表:本年支出合计                    (each 类 by name)
+    codes: 公开02表:本年收入合计 = 公开03表:本年支出合计                 (each 科目编码 present in both)
+
+A cell is `panel.row.column`: the panel is left out when the form has one, the column when the
+panel has one amount column; a row is a fixed row's key, a 科目编码, or the summary row's name
+(合计); `totals.KEY` is a footer total.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .model import Form
+from .problems import Mark
+
+RULE_KINDS = ("columns", "tree", "cells", "classes", "codes")
+
+
+class RuleError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class CellRef:
+    form: str | None  # None: the table the rule belongs to
+    panel: str | None
+    row: str | None
+    column: str | None
+    text: str
+
+
+@dataclass
+class Rule:
+    kind: str
+    text: str
+    mark: Mark
+    total: CellRef | None = None
+    parts: list[tuple[int, CellRef]] = field(default_factory=list)  # (+1 | -1, cell)
+    tolerance: Decimal | None = None
+    says: str | None = None
+
+    def allowed_miss(self, addends: int) -> Decimal:
+        return self.tolerance if self.tolerance is not None else Decimal("0.01") * max(1, addends)
+
+
+def split_sum(text: str) -> tuple[str, list[tuple[int, str]]]:
+    if text.count("=") != 1:
+        raise RuleError("a rule reads 'total = part + part …' with exactly one '='")
+    left, right = (side.strip() for side in text.split("="))
+    if not left or not right:
+        raise RuleError("both sides of '=' need a cell")
+    tokens = re.split(r"\s*([+\-])\s*", right)
+    signs, names = tokens[1::2], tokens[2::2]
+    parts = [(1, tokens[0])] + [(1 if sign == "+" else -1, name) for sign, name in zip(signs, names, strict=True)]
+    if any(not name for _, name in parts):
+        raise RuleError("an empty term around '+' or '-'")
+    return left, parts
+
+
+def parse_ref(text: str, form: Form | None, forms: dict[str, Form], default_form: Form | None) -> CellRef:
+    """Resolve `[表号:]panel.row.column` against the forms it names; unknown names are errors."""
+    form_number = None
+    rest = text
+    if ":" in text:
+        form_number, rest = text.split(":", 1)
+        if form_number not in forms:
+            raise RuleError(f"'{text}': no form {form_number} in this form set")
+    target = forms[form_number] if form_number else (form or default_form)
+    if target is None:
+        raise RuleError(f"'{text}': a rule of the form set names its form, e.g. 公开01表:{text}")
+    segments = rest.split(".")
+    if segments[0] == "totals":
+        keys = [c.key for c in target.footer if c.key]
+        if len(segments) != 2 or segments[1] not in keys:
+            raise RuleError(f"'{text}': {target.number} has no footer total '{'.'.join(segments[1:])}'")
+        return CellRef(form_number, "totals", segments[1], None, text)
+    if target.single_panel:
+        panel = target.panels[0]
+    else:
+        panel = next((p for p in target.panels if p.key == segments[0]), None)
+        if panel is None:
+            raise RuleError(
+                f"'{text}': {target.number} has no panel '{segments[0]}' "
+                f"(panels: {', '.join(p.key for p in target.panels)})"
+            )
+        segments = segments[1:]
+    labelled = any(c.type in ("code", "name", "item") for c in panel.columns)
+    if panel.rows is None and not labelled and len(segments) == 1:
+        # A one-line table without row labels (公开07表): the cell is named by its column alone.
+        if segments[0] not in [c.key for c in panel.amount_columns]:
+            raise RuleError(f"'{text}': {target.number} has no amount column '{segments[0]}'")
+        return CellRef(form_number, None, None, segments[0], text)
+    if not segments or len(segments) > 2:
+        raise RuleError(
+            f"'{text}': write a cell as panel.row.column (the column may be left out when the row has one amount)"
+        )
+    row, column = segments[0], (segments[1] if len(segments) == 2 else None)
+    if panel.rows is not None and panel.fixed_row(row) is None:
+        raise RuleError(f"'{text}': {target.number} has no row '{row}'")
+    amounts = panel.amount_columns
+    if column is None:
+        if len(amounts) != 1:
+            raise RuleError(f"'{text}': name the column ({', '.join(c.key for c in amounts)})")
+        column = amounts[0].key
+    elif column not in [c.key for c in amounts]:
+        raise RuleError(f"'{text}': {target.number} has no amount column '{column}'")
+    return CellRef(form_number, panel.key if not target.single_panel else None, row, column, text)
+
+
+def parse_rule(
+    kind: str,
+    text: str,
+    mark: Mark,
+    form: Form | None,
+    forms: dict[str, Form],
+    tolerance: Decimal | None,
+    says: str | None,
+) -> Rule:
+    rule = Rule(kind, text, mark, tolerance=tolerance, says=says)
+    if kind == "tree":
+        target = form
+        if target is None or not any(c.type == "code" for p in target.panels for c in p.columns):
+            raise RuleError("a tree rule belongs to a form with a 科目编码 column")
+        return rule
+    left, parts = split_sum(text)
+    if kind == "columns":
+        if form is None:
+            raise RuleError("a columns rule belongs to a form")
+        keys = {c.key for p in form.panels for c in p.amount_columns}
+        for name in [left] + [n for _, n in parts]:
+            if name not in keys:
+                raise RuleError(f"'{name}' is not an amount column of {form.number}")
+        rule.total = CellRef(None, None, None, left, left)
+        rule.parts = [(sign, CellRef(None, None, None, n, n)) for sign, n in parts]
+        return rule
+    if kind in ("classes", "codes"):
+        if form is not None:
+            raise RuleError(f"a {kind} rule compares two forms: declare it in the form set's rules")
+        if len(parts) != 1 or parts[0][0] != 1:
+            raise RuleError(f"a {kind} rule reads 'A:… = B:…'")
+        rule.total = _table_side(left, forms, kind, first=True)
+        rule.parts = [(1, _table_side(parts[0][1], forms, kind, first=False))]
+        return rule
+    rule.total = parse_ref(left, form, forms, form)
+    for sign, name in parts:
+        names = expand_range(name, form, forms) if ".." in name else [name]
+        rule.parts += [(sign, parse_ref(n, form, forms, form)) for n in names]
+    return rule
+
+
+def expand_range(text: str, form: Form | None, forms: dict[str, Form]) -> list[str]:
+    """`支出.一般公共服务支出..抗疫特别国债安排的支出` → each fixed row from the first to the last."""
+    first_text, last_text = text.split("..", 1)
+    last_row, _, column = last_text.partition(".")
+    suffix = f".{column}" if column else ""
+    first = parse_ref(first_text + suffix, form, forms, form)
+    target = forms[first.form] if first.form else form
+    panel = next(p for p in target.panels if target.single_panel or p.key == first.panel)
+    keys = [r.key for r in panel.rows or [] if r.key]
+    if panel.rows is None or last_row not in keys:
+        raise RuleError(f"'{text}': a range runs between two fixed rows of one panel")
+    start, end = keys.index(first.row), keys.index(last_row)
+    if end < start:
+        raise RuleError(f"'{text}': the range runs backwards")
+    prefix = first_text[: len(first_text) - len(first.row)]
+    return [f"{prefix}{key}{suffix}" for key in keys[start : end + 1]]
+
+
+def _table_side(text: str, forms: dict[str, Form], kind: str, first: bool) -> CellRef:
+    if ":" not in text:
+        raise RuleError(f"'{text}': name the form, e.g. 公开01表:{text}")
+    number, rest = text.split(":", 1)
+    form = forms.get(number)
+    if form is None:
+        raise RuleError(f"'{text}': no form {number} in this form set")
+    if kind == "classes" and first:
+        if form.single_panel or not any(p.key == rest and p.rows is not None for p in form.panels):
+            raise RuleError(f"'{text}': the left side of a classes rule is a fixed-row panel")
+        return CellRef(number, rest, None, None, text)
+    keys = {c.key for p in form.panels if p.rows is None for c in p.amount_columns}
+    if rest not in keys:
+        raise RuleError(f"'{text}': {number} has no amount column '{rest}' in rows with a 科目编码")
+    return CellRef(number, None, None, rest, text)

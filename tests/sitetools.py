@@ -1,0 +1,73 @@
+"""Helpers for tests that look at a built site: its pages, links and text."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
+
+
+class Page(HTMLParser):
+    """Links, resource URLs, element ids and visible text of one HTML page."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.resources: list[str] = []
+        self.ids: set[str] = set()
+        self.text_parts: list[str] = []
+        self._skip = 0
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        for name in ("src", "href"):
+            if attrs.get(name) and (tag != "a"):
+                self.resources.append(attrs[name])
+        if tag in ("script", "style"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.text_parts.append(data)
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.text_parts)
+
+
+def read_page(site: Path, url_path: str) -> Page:
+    path = site / url_path
+    if path.is_dir() or url_path.endswith("/") or url_path == "":
+        path = path / "index.html"
+    return Page(path.read_text(encoding="utf-8"))
+
+
+def resolve(site: Path, page_file: Path, href: str) -> tuple[Path, str] | None:
+    """The file and fragment an internal link points to, or None for other hosts and mailto."""
+    parsed = urlparse(href)
+    if parsed.scheme or parsed.netloc:
+        return None
+    base = "/" + page_file.relative_to(site).as_posix()
+    target = urlparse(urljoin(base, href))
+    path = site / unquote(target.path).lstrip("/")
+    if target.path.endswith("/") or path.is_dir():
+        path = path / "index.html"
+    return path, unquote(target.fragment)
+
+
+AMOUNT = re.compile(r"-?\d{1,3}(?:,\d{3})*\.\d\d")
+
+
+def amounts_on(text: str) -> list[str]:
+    """Amounts as shown (29,455.67) turned back into plain decimals (29455.67)."""
+    return [a.replace(",", "") for a in AMOUNT.findall(text)]

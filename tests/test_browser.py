@@ -1,0 +1,113 @@
+"""In a real browser (Debian's chromium driven by Playwright): phone layout, no foreign requests, term taps.
+
+Screenshots go to test-artifacts/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from conftest import ROOT
+from test_site import WANGCHENG, real_site  # noqa: F401  (the session fixture)
+
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def server(real_site):  # noqa: F811
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(real_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    handler.log_message = lambda *a: None
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def open_page(browser, url, width, touch=False):
+    context = browser.new_context(viewport={"width": width, "height": 800}, has_touch=touch, is_mobile=touch)
+    page = context.new_page()
+    origin = "/".join(url.split("/")[:3]) + "/"
+    foreign, errors = [], []
+    page.on("request", lambda r: None if r.url.startswith((origin, "data:", "blob:")) else foreign.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url, wait_until="networkidle")
+    return page, foreign, errors
+
+
+PAGES = {
+    "home": "",
+    "bureau": "changsha-wangcheng-ybj/",
+    "document": f"{WANGCHENG}/",
+    "tables": f"{WANGCHENG}/part2/",
+    "notes": f"{WANGCHENG}/part3/",
+    "glossary": "glossary/",
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("width", [375, 1280])
+def test_pages_fit_the_screen_and_load_only_from_the_site(browser, server, name, width):
+    page, foreign, errors = open_page(browser, server + PAGES[name], width)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=False)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
+    assert not foreign and not errors
+    page.context.close()
+
+
+def test_wide_tables_scroll_inside_their_box_on_a_phone(browser, server):
+    page, _, _ = open_page(browser, server + PAGES["tables"], 375)
+    boxes = page.evaluate("""[...document.querySelectorAll('.gk-scroll')].map(b => [b.scrollWidth, b.clientWidth])""")
+    assert len(boxes) == 9
+    assert any(scroll > client for scroll, client in boxes)
+    assert all(client <= 375 for _, client in boxes)
+    page.context.close()
+
+
+def test_tapping_a_term_shows_its_definition(browser, server):
+    page, _, errors = open_page(browser, server + PAGES["notes"], 375, touch=True)
+    term = page.locator("a.gk-term").first
+    definition = term.get_attribute("data-definition")
+    term.tap()
+    popover = page.locator(".gk-popover")
+    popover.wait_for(state="visible", timeout=3000)
+    assert definition and definition[:10] in popover.inner_text()
+    assert page.url.startswith(server + PAGES["notes"])  # the first tap explains, it does not navigate
+    page.screenshot(path=str(ARTIFACTS / "term-tap-375.png"))
+    assert not errors
+    page.context.close()
+
+
+def test_search_finds_a_table_figure_and_a_glossary_term(browser, server):
+    page, _, _ = open_page(browser, server + PAGES["home"], 1280)
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.fill("input.md-search__input", "三公经费")
+    page.wait_for_selector(".md-search-result__item", timeout=10000)
+    results = page.locator(".md-search-result__item").all_inner_texts()
+    assert any("三公" in r for r in results)
+    page.screenshot(path=str(ARTIFACTS / "search-1280.png"))
+    page.context.close()

@@ -1,0 +1,147 @@
+"""End to end: build the real data/ into a temporary site and read it as a citizen's browser would."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from generator.build import build_site
+from generator.load import load_site
+
+from conftest import DATA, ROOT
+from sitetools import Page, amounts_on, read_page, resolve
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+WANGCHENG = "changsha-wangcheng-ybj/2020/juesuan"
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    site, problems = load_site(DATA)
+    assert not problems, "\n".join(str(p) for p in problems.errors)
+    out = tmp_path_factory.mktemp("built") / "site"
+    assert build_site(site, out) == 0
+    return out
+
+
+def seed_table_lines() -> list[str]:
+    text = (SEEDS / "000_de124dc610659ddd.txt").read_text(encoding="utf-8")
+    start = text.index("## 第二部分 2020年度部门决算表")
+    end = text.index("## 第三部分 2020年度部门决算情况说明")
+    return text[start:end].splitlines()
+
+
+def test_every_amount_of_the_nine_tables_is_on_the_tables_page(real_site):
+    """The oracle is the seed text itself: each amount it prints (x.xx) is on the page at least as often."""
+    printed = Counter(
+        token for line in seed_table_lines() for token in re.findall(r"(?<![\d.])-?\d+\.\d\d(?![\d.])", line)
+    )
+    assert sum(printed.values()) > 600
+    shown = Counter(amounts_on(read_page(real_site, f"{WANGCHENG}/part2/").text))
+    missing = {amount: n - shown[amount] for amount, n in printed.items() if shown[amount] < n}
+    assert not missing
+
+
+def test_every_code_of_the_nine_tables_is_on_the_tables_page(real_site):
+    codes = {m.group(1) for line in seed_table_lines() for m in [re.match(r"(\d{3}|\d{5}|\d{7})\t", line)] if m}
+    assert {"208", "2101301", "30101", "39999", "2296013"} <= codes
+    text = read_page(real_site, f"{WANGCHENG}/part2/").text
+    assert not {code for code in codes if not re.search(rf"(?<!\d){code}(?!\d)", text)}
+
+
+def test_every_amount_in_the_yaml_is_on_its_page(real_site):
+    site, _ = load_site(DATA)
+    for doc in site.documents:
+        for part in doc.parts:
+            page = f"{doc.bureau.slug}/{doc.year}/{doc.slug}/{part.slug}/"
+            if not part.sections:
+                continue
+            shown = Counter(amounts_on(read_page(real_site, page).text))
+            wanted = Counter()
+            for _section, table in doc.tables():
+                if table in [s.table for s in part.sections]:
+                    for panel in getattr(table, "panels", []):
+                        for row in panel.rows:
+                            wanted.update(f"{v.amount:.2f}" for v in row.cells.values() if v.amount is not None)
+                        for cells in panel.fixed.values():
+                            wanted.update(f"{v.amount:.2f}" for v in cells.values() if v.amount is not None)
+                    wanted.update(f"{v.amount:.2f}" for v in getattr(table, "totals", {}).values())
+            assert not {a: n for a, n in wanted.items() if shown[a] < n}, page
+
+
+def test_every_table_has_its_form_number_title_and_unit(real_site):
+    page = (real_site / WANGCHENG / "part2" / "index.html").read_text(encoding="utf-8")
+    for n in range(1, 10):
+        assert f"<caption>公开0{n}表" in page
+    assert page.count("金额单位：万元") == 9
+    assert "此表数据为空" in page
+
+
+def test_every_link_of_the_directory_resolves(real_site):
+    index = real_site / WANGCHENG / "index.html"
+    html = index.read_text(encoding="utf-8")
+    directory = html[html.index('id="mulu"') : html.index("</article>")]
+    links = [href for href in Page(directory).links if not href.startswith("#")]
+    assert len(links) > 30
+    for href in links:
+        target = resolve(real_site, index, href)
+        assert target is not None, href
+        path, fragment = target
+        assert path.exists(), href
+        if fragment:
+            assert fragment in Page(path.read_text(encoding="utf-8")).ids, href
+
+
+def test_every_internal_link_on_every_page_resolves(real_site):
+    broken = []
+    for page_file in real_site.rglob("*.html"):
+        for href in Page(page_file.read_text(encoding="utf-8")).links:
+            target = resolve(real_site, page_file, href)
+            if target is None:
+                continue
+            path, fragment = target
+            if not path.exists() or (fragment and fragment not in Page(path.read_text(encoding="utf-8")).ids):
+                broken.append((page_file.relative_to(real_site).as_posix(), href))
+    assert not broken
+
+
+def test_no_page_loads_anything_from_another_host(real_site):
+    offenders = set()
+    for page_file in real_site.rglob("*.html"):
+        html = page_file.read_text(encoding="utf-8")
+        page = Page(html)
+        offenders |= {r for r in page.resources if re.match(r"(https?:)?//", r)}
+        offenders |= set(re.findall(r"(?:src|href)=\"(https?://[^\"]+)\"", html))
+    for asset in real_site.rglob("*.css"):
+        offenders |= set(re.findall(r"url\((?:['\"])?(https?://[^)'\"]+)", asset.read_text(encoding="utf-8")))
+    assert not offenders
+
+
+def test_pages_are_chinese_and_navigable(real_site):
+    home = (real_site / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh' in home
+    assert "长沙市望城区医疗保障局" in home and f"{WANGCHENG}/" in home
+    part = (real_site / WANGCHENG / "part1" / "index.html").read_text(encoding="utf-8")
+    crumbs = part[part.index('class="gk-crumbs"') : part.index("</nav>", part.index('class="gk-crumbs"'))]
+    assert all(label in crumbs for label in ("首页", "湖南省", "长沙市", "望城区医保局", "2020年部门决算"))
+
+
+def test_glossary_terms_in_prose_link_to_their_entries_with_definitions(real_site):
+    page_file = real_site / WANGCHENG / "part3" / "index.html"
+    html = page_file.read_text(encoding="utf-8")
+    terms = re.findall(r'<a class="gk-term" href="([^"]+)" title="([^"]+)"[^>]*>([^<]+)</a>', html)
+    assert {"财政拨款收入", "基本支出", "项目支出"} <= {t[2] for t in terms}
+    glossary = read_page(real_site, f"{WANGCHENG}/part4/")
+    for href, definition, _term in terms:
+        path, fragment = resolve(real_site, page_file, href)
+        assert path == real_site / WANGCHENG / "part4" / "index.html" and fragment in glossary.ids
+        assert definition.startswith("指") or definition.startswith("按照")
+
+
+def test_search_index_holds_the_tables_and_segments_chinese(real_site):
+    index = (real_site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "29,455.67" in index and "2101301" in index
+    assert "\u200b" in index or "\\u200b" in index  # jieba segmentation marks word boundaries
