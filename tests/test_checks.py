@@ -1,0 +1,217 @@
+"""数据核对: each rule kind, rounding tolerance, located findings, and malformed rules."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.checks import ERROR, NOTICE, OK, UNCHECKED, check_document
+from generator.load import load_site
+
+from conftest import DATA, MINIMAL_BUREAU, write
+
+COLUMNS = ["财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"]
+HEAD = """\
+title: 测试
+kind: 决算
+year: 2020
+form_set: hunan-juesuan-2020
+parts:
+  - title: 第二部分 决算表
+    sections:
+"""
+
+
+def row_yaml(code: str | None, name: str, values: dict[str, Decimal]) -> str:
+    cells = ", ".join(f"{k}: {v}" for k, v in values.items())
+    code_part = f'科目编码: "{code}", ' if code else ""
+    return f"            - {{{code_part}科目名称: {name}, {cells}}}\n"
+
+
+def table_yaml(form: str, rows: list[str]) -> str:
+    return f"      - title: 表\n        table:\n          form: {form}\n          rows:\n" + "".join(rows)
+
+
+def results_for(text: str):
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "data"
+        shutil.copytree(DATA / "forms", root / "forms")
+        write(root / "ce" / "bureau.yaml", MINIMAL_BUREAU)
+        write(root / "ce" / "2020" / "juesuan.yaml", text)
+        site, problems = load_site(root)
+        assert not problems.items, [str(p) for p in problems.items]
+        return check_document(site.documents[0])
+
+
+amounts = st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def consistent_table(draw):
+    """A 公开02表 whose every row adds up across and whose 类/款/项 add up down."""
+    tree = []
+    for i in range(draw(st.integers(1, 3))):
+        kuan = []
+        for j in range(draw(st.integers(1, 3))):
+            xiang = [{c: draw(amounts) for c in COLUMNS} for _ in range(draw(st.integers(1, 3)))]
+            kuan.append(xiang)
+        tree.append(kuan)
+
+    def with_total(values):
+        return {"本年收入合计": sum(values.values(), Decimal(0)), **values}
+
+    def add(rows):
+        return {c: sum((r[c] for r in rows), Decimal(0)) for c in COLUMNS}
+
+    lines = []
+    lei_sums = []
+    for i, kuan in enumerate(tree):
+        lei = f"2{i + 1:02d}"
+        kuan_sums = [add(xiang) for xiang in kuan]
+        lei_sum = add(kuan_sums)
+        lei_sums.append(lei_sum)
+        lines.append((lei, f"类{i}", with_total(lei_sum)))
+        for j, xiang in enumerate(kuan):
+            k = f"{lei}{j + 1:02d}"
+            lines.append((k, f"款{i}{j}", with_total(kuan_sums[j])))
+            for n, leaf in enumerate(xiang):
+                lines.append((f"{k}{n + 1:02d}", f"项{i}{j}{n}", with_total(leaf)))
+    lines.insert(0, (None, "合计", with_total(add(lei_sums))))
+    return lines
+
+
+def document_of(lines) -> str:
+    return HEAD + table_yaml("公开02表", [row_yaml(code, name, values) for code, name, values in lines])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(consistent_table())
+def test_a_consistent_table_passes(lines):
+    results = results_for(document_of(lines))
+    assert results and all(r.status == OK for r in results)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(consistent_table(), st.data())
+def test_changing_any_cell_beyond_tolerance_is_caught_at_its_line(lines, data):
+    index = data.draw(st.integers(0, len(lines) - 1))
+    column = data.draw(st.sampled_from(["本年收入合计", *COLUMNS]))
+    delta = data.draw(st.decimals(min_value=Decimal("0.07"), max_value=10**6, places=2)) * data.draw(
+        st.sampled_from([1, -1])
+    )
+    code, name, values = lines[index]
+    changed = dict(values, **{column: values[column] + delta})
+    lines = lines[:index] + [(code, name, changed)] + lines[index + 1 :]
+    results = results_for(document_of(lines))
+    row_line = HEAD.count("\n") + 5 + index  # the rows start after the table's four header lines
+    errors = [r for r in results if r.status == ERROR]
+    assert errors, "a change of more than 0.06 must be an error for a row with six addends"
+    assert row_line in {r.mark.line for r in errors}
+
+
+def test_a_rounding_residue_is_a_notice_and_a_larger_miss_an_error():
+    def with_total(total):
+        return HEAD + table_yaml(
+            "公开02表",
+            [
+                row_yaml(
+                    None,
+                    "合计",
+                    {
+                        "本年收入合计": Decimal(total),
+                        "财政拨款收入": Decimal("1.00"),
+                        "其他收入": Decimal("2.00"),
+                        "事业收入": Decimal("3.00"),
+                    },
+                ),
+            ],
+        )
+
+    assert [r.status for r in results_for(with_total("6.00"))] == [OK]
+    assert [r.status for r in results_for(with_total("6.01"))] == [NOTICE]
+    assert [r.status for r in results_for(with_total("6.03"))] == [NOTICE]
+    assert [r.status for r in results_for(with_total("6.05"))] == [NOTICE]  # six addends: tolerance 0.06
+    assert [r.status for r in results_for(with_total("6.07"))] == [ERROR]
+    assert [r.status for r in results_for(with_total("1006.00"))] == [ERROR]
+
+
+def test_three_row_total_off_by_five_hundredths_is_an_error():
+    text = (
+        HEAD
+        + """\
+      - title: 三公
+        table:
+          form: 公开07表
+          rows:
+            - {预算合计: 3.05, 预算因公出国境费: 1.00, 预算公务用车小计: 1.00, 预算公务接待费: 1.00}
+"""
+    )
+    results = results_for(text)
+    assert [(r.status, r.mark.line) for r in results if r.status != UNCHECKED] == [(ERROR, 12)]
+    assert "应为 3.00，表中为 3.05，相差 0.05" in results[0].explain()
+
+
+def test_two_sided_tables_must_balance_and_cross_table_figures_agree():
+    text = (
+        HEAD
+        + """\
+      - title: 总表
+        table:
+          form: 公开01表
+          values:
+            收入:
+              一般公共预算财政拨款收入: 100.00
+              本年收入合计: 100.00
+              总计: 100.00
+            支出:
+              卫生健康支出: 90.00
+              本年支出合计: 90.00
+              年末结转和结余: 10.00
+              总计: 100.50
+"""
+        + table_yaml(
+            "公开02表", [row_yaml(None, "合计", {"本年收入合计": Decimal("99.00"), "财政拨款收入": Decimal("99.00")})]
+        )
+        + table_yaml(
+            "公开03表",
+            [
+                row_yaml(None, "合计", {"本年支出合计": Decimal("90.00"), "基本支出": Decimal("90.00")}),
+                row_yaml("210", "卫生健康支出", {"本年支出合计": Decimal("80.00"), "基本支出": Decimal("80.00")}),
+            ],
+        )
+    )
+    results = results_for(text)
+    failed = {r.says: r for r in results if r.status == ERROR}
+    assert "公开01表 收入·总计 = 支出·总计" in failed and failed["公开01表 收入·总计 = 支出·总计"].mark.line == 15
+    assert "公开01表 支出·总计 = 支出·本年支出合计 + 支出·结余分配 + 支出·年末结转和结余" in failed
+    assert "公开01表 收入·本年收入合计 = 公开02表 合计·本年收入合计" in failed
+    by_name = [r for r in results if r.says.startswith("公开01表 支出·卫生健康支出 = 公开03表 210")]
+    assert [(r.status, r.expected, r.found) for r in by_name] == [(ERROR, Decimal("80.00"), Decimal("90.00"))]
+    assert not [r for r in results if r.says.startswith("公开04表")]  # no 公开04表 in the document: nothing to check
+
+
+def test_a_malformed_rule_is_reported_at_its_line_in_the_form_file(data_dir):
+    forms = data_dir / "forms" / "hunan-juesuan-2020.yaml"
+    text = forms.read_text(encoding="utf-8")
+    broken = text.replace(
+        "      - columns: 合计 = 基本支出 + 项目支出\n", "      - columns: 合计 = 基本支出 + 项目支岀\n", 1
+    )
+    broken = broken.replace(
+        "  - cells: 公开01表:收入.本年收入合计 = 公开02表:合计.本年收入合计\n",
+        "  - cells: 公开01表:收入.本年收入合计 = 公开02表:合计.本年收入合计 = 1\n",
+        1,
+    )
+    assert broken.count("\n") == text.count("\n") and broken != text
+    forms.write_text(broken, encoding="utf-8")
+    _, problems = load_site(data_dir)
+    lines = broken.splitlines()
+    first = lines.index("      - columns: 合计 = 基本支出 + 项目支岀") + 1
+    second = lines.index("  - cells: 公开01表:收入.本年收入合计 = 公开02表:合计.本年收入合计 = 1") + 1
+    found = {(p.mark.line, p.mark.column): p.message for p in problems.items}
+    assert found[(first, 9)] == "columns rule: '项目支岀' is not an amount column of 公开05表"
+    assert found[(second, 5)].startswith("cells rule: a rule reads 'total = part + part …' with exactly one '='")
