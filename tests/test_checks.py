@@ -55,9 +55,9 @@ amounts = st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, a
 def consistent_table(draw):
     """A 公开02表 whose every row adds up across and whose 类/款/项 add up down."""
     tree = []
-    for i in range(draw(st.integers(1, 3))):
+    for _ in range(draw(st.integers(1, 3))):
         kuan = []
-        for j in range(draw(st.integers(1, 3))):
+        for _ in range(draw(st.integers(1, 3))):
             xiang = [{c: draw(amounts) for c in COLUMNS} for _ in range(draw(st.integers(1, 3)))]
             kuan.append(xiang)
         tree.append(kuan)
