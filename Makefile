@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
+# mkdocs is pinned below 2 on purpose (2.0 drops plugins and breaks Material): skip its banner.
+export NO_MKDOCS_2_WARNING := 1
+
 .PHONY: site check test serve lint browser clean
 
 $(STAMP): requirements.lock pyproject.toml
@@ -27,6 +30,7 @@ test: $(STAMP) browser
 
 ## serve: preview on http://127.0.0.1:8000 with live reload on changes to data/ and content/
 serve: $(STAMP)
+	mkdir -p build/docs
 	$(VENV)/bin/mkdocs serve
 
 ## browser: Debian's chromium for the browser tests (Playwright's own download does not work here)

@@ -7,6 +7,7 @@ was published before untouched.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import sys
 import tempfile
@@ -52,6 +53,8 @@ def generate(site: Site, docs_dir: Path, content_dir: Path = ROOT / "content", r
 
 
 def run_mkdocs(docs_dir: Path, site_dir: Path, nav: list, config_file: Path = ROOT / "mkdocs.yml") -> None:
+    # mkdocs is pinned below 2 on purpose (2.0 drops plugins and breaks Material): skip its banner.
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from generator.build import generate
-from generator.load import load_site
+# mkdocs loads this file by path, not as part of the package: make the package importable.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from generator.build import generate  # noqa: E402
+from generator.load import load_site  # noqa: E402
 
 
 def on_config(config, **kwargs):
