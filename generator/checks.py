@@ -28,6 +28,7 @@ class Result:
     says: str  # the rule in words
     expected: Decimal | None = None
     found: Decimal | None = None
+    found_where: str = "表中为"
 
     @property
     def difference(self) -> Decimal | None:
@@ -46,7 +47,7 @@ class Result:
             return f"{self.says}：{format_amount(self.found)}，相符"
         tail = "，在尾数误差范围内" if self.status == NOTICE else ""
         return (
-            f"{self.says}：应为 {format_amount(self.expected)}，表中为 {format_amount(self.found)}，"
+            f"{self.says}：应为 {format_amount(self.expected)}，{self.found_where} {format_amount(self.found)}，"
             f"相差 {format_amount(self.difference)}{tail}"
         )
 
@@ -310,7 +311,9 @@ def check_codes(rule: Rule, document: Document, tables: dict[str, FormTable]) ->
 
 def check_document(document: Document) -> list[Result]:
     if document.form_set is None:
-        return []
+        from .figures import check_prose
+
+        return check_prose(document)
     tables = tables_by_form(document)
     results: list[Result] = []
     for table in tables.values():
@@ -329,4 +332,6 @@ def check_document(document: Document) -> list[Result]:
             results += check_classes(rule, document, tables)
         elif rule.kind == "codes":
             results += check_codes(rule, document, tables)
-    return results
+    from .figures import check_prose  # prose checks build on this module's cell lookup
+
+    return results + check_prose(document)

@@ -12,6 +12,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import urls
+from .figures import substitute_references
 from .model import KIND_NAMES, KINDS, Document, FormTable, Site
 from .prose import TermLink, prose, term_anchor
 from .render_checks import results_table, summary, table_status
@@ -68,6 +69,8 @@ class PageContext:
         self.results = list(results)
 
     def prose(self, text, link=True) -> Markup:
+        if text and self.document is not None:
+            text = substitute_references(text, self.document)
         return prose(text, self.links if link else None)
 
     def table(self, table) -> Markup:

@@ -1,0 +1,152 @@
+"""Check stage, prose: figures quoted in 情况说明 against the tables, and figure references.
+
+A clerk may write `{{公开01表:收入.本年收入合计}}` in a body instead of retyping a figure: the
+page shows the table's figure, so the two can never drift. Figures that are retyped anyway
+(本年收入合计29527.51万元，…占99.95%) are found by the label before them and compared with
+every table cell of that label; a share (占…%) is compared with the figure over the sentence's
+first figure.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+from .amounts import format_amount
+from .checks import ERROR, NOTICE, OK, WARNING, Result, find_cell, row_label, tables_by_form
+from .model import Document, FormTable, Section
+from .rules import RuleError, parse_ref
+
+REFERENCE = re.compile(r"\{\{\s*([^{}\s]+表:[^{}]+?)\s*\}\}")
+CLAIM = re.compile(
+    r"([\u4e00-\u9fff（）“”\"]{2,40}?)(-?\d+(?:\.\d+)?)万元(?:，占([\u4e00-\u9fff]{0,12}?)(\d+(?:\.\d+)?)%)?"
+)
+FILLER = re.compile(r"(?:支出决算|支出预算|决算数|预算数|决算|预算|合计数)?(?:为|是|共计|达)?$")
+CHANGE_WORDS = ("增加", "减少", "增长", "下降", "节约", "超支")
+
+
+def resolve_reference(text: str, document: Document, tables: dict[str, FormTable]) -> tuple[Decimal | None, str]:
+    """(the amount, '') or (None, why it cannot be shown)."""
+    if document.form_set is None:
+        return None, "the document has no form_set"
+    try:
+        ref = parse_ref(text, None, document.form_set.forms, None)
+    except RuleError as exc:
+        return None, str(exc)
+    table = tables.get(ref.form)
+    if table is None:
+        return None, f"the document has no table {ref.form}"
+    exists, value = find_cell(table, ref)
+    if not exists or value is None or value.amount is None:
+        return None, f"'{text}' is blank in {ref.form}"
+    return value.amount, ""
+
+
+def substitute_references(body: str, document: Document) -> str:
+    tables = tables_by_form(document)
+
+    def replace(match: re.Match) -> str:
+        amount, _ = resolve_reference(match.group(1), document, tables)
+        return format_amount(amount) if amount is not None else match.group(0)
+
+    return REFERENCE.sub(replace, body)
+
+
+def labelled_figures(document: Document) -> dict[str, list[tuple[FormTable, Decimal]]]:
+    """Every amount of the document's tables under the labels a sentence would use for it."""
+    figures: dict[str, list[tuple[FormTable, Decimal]]] = {}
+
+    def add(label: str | None, table: FormTable, amount: Decimal | None) -> None:
+        if not label or amount is None:
+            return
+        label = re.sub(r"^[一二三四五六七八九十]+、", "", label)
+        for name in {label, label.removesuffix("合计")}:
+            if len(name) >= 2:
+                figures.setdefault(name, []).append((table, amount))
+
+    for table in tables_by_form(document).values():
+        for data in table.panels:
+            for row in data.panel.rows or []:
+                for column in data.panel.amount_columns:
+                    value = data.fixed.get(row.key or "", {}).get(column.key)
+                    if value is not None:
+                        add(row.label or row.key, table, value.amount)
+                        if column.key != "金额" and len(data.panel.amount_columns) > 1:
+                            add(column.label, table, value.amount)
+            for row in data.rows:
+                code, name = row_label(row.cells, data)
+                for column in data.panel.amount_columns:
+                    value = row.cells.get(column.key)
+                    if value is None:
+                        continue
+                    add(name, table, value.amount) if column == data.panel.amount_columns[0] else None
+                    if code is None:  # a summary row: its columns are what prose calls by the column's name
+                        add(column.label, table, value.amount)
+        for key, value in table.totals.items():
+            add(key, table, value.amount)
+    return figures
+
+
+def known_label(run: str, figures: dict) -> str | None:
+    run = FILLER.sub("", run)
+    for start in range(len(run)):
+        if run[start:] in figures:
+            return run[start:]
+    return None
+
+
+def check_prose(document: Document) -> list[Result]:
+    tables = tables_by_form(document)
+    figures = labelled_figures(document)
+    results: list[Result] = []
+
+    def walk(sections: list[Section]):
+        for section in sections:
+            if section.body:
+                results.extend(check_body(section, document, tables, figures))
+            walk(section.sections)
+
+    for part in document.parts:
+        walk(part.sections)
+        for attachment in part.attachments:
+            walk(attachment.sections)
+    return results
+
+
+def check_body(section: Section, document: Document, tables, figures) -> list[Result]:
+    results = []
+    for match in REFERENCE.finditer(section.body):
+        amount, why = resolve_reference(match.group(1), document, tables)
+        if amount is None:
+            results.append(
+                Result(ERROR, document, None, section.mark, f"“{section.title}”中的引用 {match.group(0)}：{why}")
+            )
+    for sentence in re.split(r"[。；\n]", section.body):
+        base = None
+        for match in CLAIM.finditer(sentence):
+            run, amount_text, _, share_text = match.groups()
+            amount = Decimal(amount_text)
+            if any(word in run for word in CHANGE_WORDS):
+                continue
+            label = known_label(run, figures)
+            if base is None:
+                base = amount
+            elif share_text is not None and base:
+                share = (amount / base * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+                stated = Decimal(share_text)
+                says = (
+                    f"“{section.title}”：{label or run}占 {stated}%（{format_amount(amount)} ÷ {format_amount(base)}）"
+                )
+                status = OK if share == stated else NOTICE if abs(share - stated) <= Decimal("0.01") else WARNING
+                results.append(Result(status, document, None, section.mark, says, share, stated, "文中为"))
+            if label is None:
+                continue
+            candidates = figures[label]
+            says = f"“{section.title}”中的 {label}{amount_text}万元 与表中“{label}”"
+            if any(value == amount for _, value in candidates):
+                table = next(t for t, value in candidates if value == amount)
+                results.append(Result(OK, document, table, section.mark, says, amount, amount, "文中为"))
+            else:
+                closest = min(candidates, key=lambda c: abs(c[1] - amount))
+                results.append(Result(WARNING, document, closest[0], section.mark, says, closest[1], amount, "文中为"))
+    return results
