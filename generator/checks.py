@@ -43,6 +43,8 @@ class Result:
     def explain(self) -> str:
         if self.status == UNCHECKED:
             return f"{self.says}：无法核对（所需数字未公开或表缺失）"
+        if self.expected is None or self.found is None:
+            return self.says
         if self.status == OK:
             return f"{self.says}：{format_amount(self.found)}，相符"
         tail = "，在尾数误差范围内" if self.status == NOTICE else ""

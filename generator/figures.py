@@ -121,7 +121,7 @@ def check_body(section: Section, document: Document, tables, figures) -> list[Re
             results.append(
                 Result(ERROR, document, None, section.mark, f"“{section.title}”中的引用 {match.group(0)}：{why}")
             )
-    for sentence in re.split(r"[。；\n]", section.body):
+    for sentence in re.split(r"[。\n]", section.body):
         base = None
         for match in CLAIM.finditer(sentence):
             run, amount_text, _, share_text = match.groups()

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.checks import ERROR, NOTICE, OK, UNCHECKED, check_document
+from generator.checks import ERROR, NOTICE, OK, UNCHECKED, WARNING, check_document
 from generator.load import load_site
 
 from conftest import DATA, MINIMAL_BUREAU, write
@@ -215,3 +215,52 @@ def test_a_malformed_rule_is_reported_at_its_line_in_the_form_file(data_dir):
     found = {(p.mark.line, p.mark.column): p.message for p in problems.items}
     assert found[(first, 9)] == "columns rule: '项目支岀' is not an amount column of 公开05表"
     assert found[(second, 5)].startswith("cells rule: a rule reads 'total = part + part …' with exactly one '='")
+
+
+PROSE_DOC = HEAD.replace("  - title: 第二部分 决算表\n    sections:\n", "") + """\
+  - title: 第二部分 决算表
+    sections:
+      - title: 二、收入决算表
+        table:
+          form: 公开02表
+          rows:
+            - {科目名称: 合计, 本年收入合计: 55.11, 财政拨款收入: 50.00, 其他收入: 5.11}
+  - title: 第三部分 情况说明
+    sections:
+      - title: 二、收入决算情况说明
+        body: |
+          本年收入合计BODY
+"""
+
+
+def prose_results(body: str):
+    return [r for r in results_for(PROSE_DOC.replace("本年收入合计BODY", body)) if r.says.startswith("“")]
+
+
+def test_figures_retyped_in_prose_are_compared_with_the_tables():
+    agree = prose_results("本年收入合计55.11万元，其中：财政拨款收入50.00万元，占90.73%；其他收入5.11万元，占9.27%。")
+    assert [r.status for r in agree] == [OK, OK, OK, OK, OK]
+    wrong_share = prose_results("本年收入合计55.11万元，其中：财政拨款收入50.00万元，占91.00%。")
+    assert [r.status for r in wrong_share] == [OK, OK, WARNING]
+    assert "应为 90.73，文中为 91.00" in wrong_share[-1].explain()
+    wrong_amount = prose_results("本年收入合计56.11万元。")
+    assert [(r.status, r.expected, r.found) for r in wrong_amount] == [(WARNING, Decimal("55.11"), Decimal("56.11"))]
+    growth = prose_results("与上年相比，增加1.00万元，增长5.00%。")
+    assert growth == []  # changes against the prior year are not shares of this year's tables
+
+
+def test_a_figure_reference_renders_the_table_figure_and_a_bad_one_is_an_error(tmp_path):
+    from generator.pages import all_pages
+
+    text = PROSE_DOC.replace("本年收入合计BODY", "本年收入合计{{公开02表:合计.本年收入合计}}万元，{{ 7*7 }}。")
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "data"
+        shutil.copytree(DATA / "forms", root / "forms")
+        write(root / "ce" / "bureau.yaml", MINIMAL_BUREAU)
+        write(root / "ce" / "2020" / "juesuan.yaml", text)
+        site, _ = load_site(root)
+        page = next(p for p in all_pages(site, tmp_path) if p.src.endswith("part2.md"))
+    assert "本年收入合计55.11万元，{{ 7*7 }}。" in page.text
+    bad = results_for(PROSE_DOC.replace("本年收入合计BODY", "本年收入合计{{公开02表:合计.本年收入合记}}万元"))
+    errors = [r for r in bad if r.status == ERROR]
+    assert len(errors) == 1 and "公开02表 has no amount column '本年收入合记'" in errors[0].explain()
