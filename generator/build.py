@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .model import Site
 from .pages import all_pages, navigation
+from .search_terms import teach_segmenter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -94,6 +95,7 @@ def build_site(site: Site, site_dir: Path, results=None, config_file: Path = ROO
     work = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
     try:
         nav = generate(site, work / "docs", results=results)
+        teach_segmenter(site)
         run_mkdocs(work / "docs", work / "site", nav, config_file)
         swap_in(work / "site", site_dir)
     except (MkDocsException, SystemExit) as exc:

@@ -87,12 +87,13 @@ def labelled_figures(document: Document) -> dict[str, list[tuple[FormTable, Deci
     return figures
 
 
+CONTEXT = re.compile(r"^(?:本年度|年度|全年|其中|本部门|本单位|我单位|我局)")
+
+
 def known_label(run: str, figures: dict) -> str | None:
-    run = FILLER.sub("", run)
-    for start in range(len(run)):
-        if run[start:] in figures:
-            return run[start:]
-    return None
+    """The table label a run of text names, exactly: '财政拨款基本支出' is not '基本支出'."""
+    label = CONTEXT.sub("", FILLER.sub("", run))
+    return label if label in figures else None
 
 
 def check_prose(document: Document) -> list[Result]:

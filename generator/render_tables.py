@@ -153,7 +153,8 @@ def render_form_table(table: FormTable, department: str) -> Markup:
     height = max((len(_panel_rows(d)) for d in table.panels), default=0)
     for index in range(height):
         cells = [cell for data in table.panels for cell in _row_cells(data, index)]
-        parts.append(Markup("<tr>") + Markup("").join(cells) + Markup("</tr>"))
+        # Cells are separated by a newline so that the search index sees them as separate words.
+        parts.append(Markup("<tr>") + Markup("\n").join(cells) + Markup("</tr>\n"))
     if form.footer:
         parts.append(Markup('<tr class="gk-footer">'))
         for cell in form.footer:
@@ -204,7 +205,7 @@ def render_free_table(table: FreeTable) -> Markup:
             if cell.rowspan > 1:
                 attrs += Markup(' rowspan="{}"').format(cell.rowspan)
             text = Markup("<br>").join(escape(line) for line in cell.text.split("\n"))
-            parts.append(Markup("<{0}{1}>{2}</{0}>").format(Markup(tag), attrs, text))
+            parts.append(Markup("<{0}{1}>{2}</{0}>\n").format(Markup(tag), attrs, text))
         parts.append(Markup("</tr>"))
     parts.append(Markup("</tbody></table></div>"))
     parts.append(_after(table.note, table.statement))

@@ -217,7 +217,9 @@ def test_a_malformed_rule_is_reported_at_its_line_in_the_form_file(data_dir):
     assert found[(second, 5)].startswith("cells rule: a rule reads 'total = part + part …' with exactly one '='")
 
 
-PROSE_DOC = HEAD.replace("  - title: 第二部分 决算表\n    sections:\n", "") + """\
+PROSE_DOC = (
+    HEAD.replace("  - title: 第二部分 决算表\n    sections:\n", "")
+    + """\
   - title: 第二部分 决算表
     sections:
       - title: 二、收入决算表
@@ -231,6 +233,7 @@ PROSE_DOC = HEAD.replace("  - title: 第二部分 决算表\n    sections:\n", "
         body: |
           本年收入合计BODY
 """
+)
 
 
 def prose_results(body: str):
