@@ -187,6 +187,7 @@ class Attachment:
     title: str
     sections: list[Section]
     mark: Mark
+    body: str | None = None
 
 
 @dataclass

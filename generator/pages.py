@@ -168,7 +168,7 @@ def document_pages(site: Site, doc: Document, results=()) -> list[Page]:
                         "part.md.j2",
                         title=attachment.title,
                         ctx=a_ctx,
-                        body=None,
+                        body=attachment.body,
                         section_list=attachment.sections,
                         trail=document_trail(a["src"], doc, attachment.title),
                         glossary=[],

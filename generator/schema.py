@@ -166,7 +166,9 @@ SECTION = record(
     sections=optional(ListOf(Raw()), []),
 )
 SECTION.fields["sections"] = optional(ListOf(SECTION), [])  # sections nest
-ATTACHMENT = record("an attachment", partial=True, id=Slug(), title=Text(), sections=ListOf(SECTION))
+ATTACHMENT = record(
+    "an attachment", partial=True, id=Slug(), title=Text(), body=optional(Markdown()), sections=ListOf(SECTION)
+)
 
 
 class TermName(Text):
