@@ -267,3 +267,63 @@ def test_a_figure_reference_renders_the_table_figure_and_a_bad_one_is_an_error(t
     bad = results_for(PROSE_DOC.replace("本年收入合计BODY", "本年收入合计{{公开02表:合计.本年收入合记}}万元"))
     errors = [r for r in bad if r.status == ERROR]
     assert len(errors) == 1 and "公开02表 has no amount column '本年收入合记'" in errors[0].explain()
+
+
+def test_each_code_in_two_tables_must_agree_and_a_code_in_one_only_is_flagged(data_dir):
+    forms = data_dir / "forms" / "hunan-juesuan-2020.yaml"
+    forms.write_text(
+        forms.read_text(encoding="utf-8") + "  - codes: 公开02表:本年收入合计 = 公开03表:本年支出合计\n",
+        encoding="utf-8",
+    )
+    text = (
+        HEAD
+        + table_yaml(
+            "公开02表",
+            [
+                row_yaml("2101501", "行政运行", {"本年收入合计": Decimal("569.36")}),
+                row_yaml("2101502", "一般行政管理事务", {"本年收入合计": Decimal("10.00")}),
+            ],
+        )
+        + table_yaml(
+            "公开03表",
+            [
+                row_yaml("2101601", "行政运行", {"本年支出合计": Decimal("505.36")}),
+                row_yaml("2101502", "一般行政管理事务", {"本年支出合计": Decimal("10.00")}),
+            ],
+        )
+    )
+    write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", text)
+    site, problems = load_site(data_dir)
+    assert not problems.items
+    coded = [r for r in check_document(site.documents[0]) if r.says.startswith("公开02表 2")]
+    assert {(r.says.split()[1], r.status) for r in coded} == {
+        ("2101501", WARNING),
+        ("2101601", WARNING),
+        ("2101502", OK),
+    }
+
+
+REAL_DOCUMENT = "changsha-wangcheng-ybj/2020/juesuan.yaml"
+
+
+def test_the_real_discrepancies_of_the_wangcheng_juesuan_are_reported():
+    """The original's own arithmetic (kept as printed) against its forms' rules."""
+    site, problems = load_site(DATA)
+    assert not problems
+    document = next(d for d in site.documents if d.path.endswith(REAL_DOCUMENT))
+    found = {
+        (r.status, r.says, r.expected, r.found) for r in check_document(document) if r.status not in (OK, UNCHECKED)
+    }
+    assert (
+        NOTICE,
+        "公开01表 支出·总计 = 支出·本年支出合计 + 支出·结余分配 + 支出·年末结转和结余",
+        Decimal("29531.76"),
+        Decimal("29531.77"),
+    ) in found
+    assert (NOTICE, "公开06表 决算数：301 工资福利支出 = 其下各款之和", Decimal("827.80"), Decimal("827.82")) in found
+    assert (NOTICE, "公开06表 决算数：302 商品和服务支出 = 其下各款之和", Decimal("116.03"), Decimal("116.06")) in found
+    assert any(
+        status == WARNING and "培训费0.03万元" in says and expected == Decimal("0.00")
+        for status, says, expected, _ in found
+    )
+    assert not [f for f in found if f[0] == ERROR]

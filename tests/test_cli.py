@@ -59,3 +59,47 @@ def test_failed_build_leaves_the_previous_site_whole(data_dir):
     assert sorted(p.relative_to(site) for p in site.rglob("*")) == before
     assert "55.11" in page.read_text(encoding="utf-8")
     assert not [p for p in data_dir.parent.iterdir() if p.name.startswith(".site")]
+
+
+def test_check_formats_findings_as_json_and_strict_fails_on_warnings(data_dir):
+    import json
+
+    write(
+        data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml",
+        MINIMAL_DOCUMENT
+        + "  - title: 第三部分 说明\n    sections:\n      - title: 二\n        body: 本年收入合计56.11万元。\n",
+    )
+    result = run("check", "data", "--format", "json", cwd=data_dir.parent)
+    assert result.returncode == 0, result.stderr
+    findings = json.loads(result.stdout)
+    assert [(f["path"], f["line"], f["severity"]) for f in findings] == [
+        ("data/ceshi-ybj/2020/juesuan.yaml", 20, "warning")
+    ]
+    assert "应为 55.11，文中为 56.11" in findings[0]["message"]
+    strict = run("check", "data", "--strict", cwd=data_dir.parent)
+    assert strict.returncode == 1
+
+
+def test_a_document_with_errors_is_not_published_unless_marked_as_published_as_is(data_dir):
+    document = MINIMAL_DOCUMENT.replace(
+        "{科目名称: 合计, 本年收入合计: 55.11}", "{科目名称: 合计, 本年收入合计: 99.11}"
+    )
+    write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", document)
+    site = data_dir.parent / "site"
+    refused = run("build", "data", "--site-dir", str(site), cwd=data_dir.parent)
+    assert refused.returncode == 1 and not site.exists()
+    assert (
+        "data/ceshi-ybj/2020/juesuan.yaml:16:34: error: 公开02表 本年收入合计：合计 = 各类之和：应为 55.11，表中为 99.11"
+        in refused.stderr
+    )
+
+    write(
+        data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml",
+        document.replace("year: 2020\n", "year: 2020\npublished_as_is: true\nas_is_note: 原件合计如此。\n"),
+    )
+    built = run("build", "data", "--site-dir", str(site), cwd=data_dir.parent)
+    assert built.returncode == 0, built.stderr
+    page = (site / "ceshi-ybj" / "2020" / "juesuan" / "part2" / "index.html").read_text(encoding="utf-8")
+    assert "原件如此" in page and "应为 55.11，表中为 99.11" in page
+    checks = (site / "ceshi-ybj" / "2020" / "juesuan" / "checks" / "index.html").read_text(encoding="utf-8")
+    assert "原件合计如此。" in checks and "不符" in checks

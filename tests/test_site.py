@@ -150,3 +150,13 @@ def test_search_index_holds_the_tables_and_segments_chinese(real_site):
     index = (real_site / "search" / "search_index.json").read_text(encoding="utf-8")
     assert "29,455.67" in index and "2101301" in index
     assert "\u200b" in index or "\\u200b" in index  # jieba segmentation marks word boundaries
+
+
+def test_each_table_shows_its_check_status_and_the_document_its_check_page(real_site):
+    page = (real_site / WANGCHENG / "part2" / "index.html").read_text(encoding="utf-8")
+    assert page.count('class="gk-check ') == 9
+    assert "301 工资福利支出 = 其下各款之和：应为 827.80，表中为 827.82，相差 0.02" in page
+    checks = read_page(real_site, f"{WANGCHENG}/checks/").text
+    assert "尾数差异" in checks and "培训费0.03万元" in checks and "相符" in checks
+    index = read_page(real_site, f"{WANGCHENG}/").text
+    assert "数据核对" in index
