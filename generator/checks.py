@@ -126,6 +126,22 @@ def terms_text(parts: list[tuple[int, str]]) -> str:
     return text
 
 
+def sum_result(
+    rule: Rule,
+    document: Document,
+    table: FormTable,
+    total: Value | None,
+    parts: list[tuple[int, Value | None]],
+    says: str,
+) -> list[Result]:
+    """Compare a printed total with the sum of its parts; nothing to say when either side is blank."""
+    if total is None or total.amount is None or all(v is None for _, v in parts):
+        return []
+    expected = sum_terms(parts)
+    status = judge(rule, expected, total.amount, len(parts))
+    return [Result(status, document, table, total.mark, says, expected, total.amount)]
+
+
 def check_columns(rule: Rule, document: Document, table: FormTable) -> list[Result]:
     results = []
     keys = [rule.total.column] + [ref.column for _, ref in rule.parts]
@@ -140,24 +156,11 @@ def check_columns(rule: Rule, document: Document, table: FormTable) -> list[Resu
         for label, cells in rows:
             total = cells.get(rule.total.column)
             parts = [(sign, cells.get(ref.column)) for sign, ref in rule.parts]
-            if total is None or total.amount is None or all(v is None for _, v in parts):
-                continue
-            expected = sum_terms(parts)
             says = (
                 f"{table.form.number} {label}：{rule.total.column} = "
                 f"{terms_text([(s, r.column) for s, r in rule.parts])}"
             )
-            results.append(
-                Result(
-                    judge(rule, expected, total.amount, len(parts)),
-                    document,
-                    table,
-                    total.mark,
-                    says,
-                    expected,
-                    total.amount,
-                )
-            )
+            results += sum_result(rule, document, table, total, parts, says)
     return results
 
 
@@ -181,21 +184,7 @@ def check_tree(rule: Rule, document: Document, table: FormTable) -> list[Result]
             for column in data.panel.amount_columns:
                 total = row.cells.get(column.key)
                 parts = [(1, child.cells.get(column.key)) for child in children]
-                if total is None or total.amount is None or all(v is None for _, v in parts):
-                    continue
-                expected = sum_terms(parts)
-                says = f"{table.form.number} {column.key}：{what}"
-                results.append(
-                    Result(
-                        judge(rule, expected, total.amount, len(parts)),
-                        document,
-                        table,
-                        total.mark,
-                        says,
-                        expected,
-                        total.amount,
-                    )
-                )
+                results += sum_result(rule, document, table, total, parts, f"{table.form.number} {column.key}：{what}")
     return results
 
 

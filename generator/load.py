@@ -283,7 +283,9 @@ class Loader:
                     self.error(a.mark, f"the id '{a.id}' is used twice in this document")
                 used_slugs.add(a.id)
                 attachments.append(
-                    Attachment(a.id, a.title, self.build_sections(a.sections or [], document, "s", set()), a.mark, a.body)
+                    Attachment(
+                        a.id, a.title, self.build_sections(a.sections or [], document, "s", set()), a.mark, a.body
+                    )
                 )
             terms = [self.term_use(entry, glossary) for entry in p.glossary or []]
             document.parts.append(Part(slug, p.title, p.body, sections, [t for t in terms if t], attachments, p.mark))

@@ -37,7 +37,8 @@ def table_yaml(form: str, rows: list[str]) -> str:
     return f"      - title: 表\n        table:\n          form: {form}\n          rows:\n" + "".join(rows)
 
 
-def results_for(text: str):
+def site_of(text: str):
+    """A site of one document with the real forms, loaded without problems."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "data"
         shutil.copytree(DATA / "forms", root / "forms")
@@ -45,7 +46,11 @@ def results_for(text: str):
         write(root / "ce" / "2020" / "juesuan.yaml", text)
         site, problems = load_site(root)
         assert not problems.items, [str(p) for p in problems.items]
-        return check_document(site.documents[0])
+        return site
+
+
+def results_for(text: str):
+    return check_document(site_of(text).documents[0])
 
 
 amounts = st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, allow_infinity=False)
@@ -256,13 +261,7 @@ def test_a_figure_reference_renders_the_table_figure_and_a_bad_one_is_an_error(t
     from generator.pages import all_pages
 
     text = PROSE_DOC.replace("本年收入合计BODY", "本年收入合计{{公开02表:合计.本年收入合计}}万元，{{ 7*7 }}。")
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "data"
-        shutil.copytree(DATA / "forms", root / "forms")
-        write(root / "ce" / "bureau.yaml", MINIMAL_BUREAU)
-        write(root / "ce" / "2020" / "juesuan.yaml", text)
-        site, _ = load_site(root)
-        page = next(p for p in all_pages(site, tmp_path) if p.src.endswith("part2.md"))
+    page = next(p for p in all_pages(site_of(text), tmp_path) if p.src.endswith("part2.md"))
     assert "本年收入合计55.11万元，{{ 7*7 }}。" in page.text
     bad = results_for(PROSE_DOC.replace("本年收入合计BODY", "本年收入合计{{公开02表:合计.本年收入合记}}万元"))
     errors = [r for r in bad if r.status == ERROR]
