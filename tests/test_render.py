@@ -172,3 +172,18 @@ def test_markdown_metacharacters_in_titles_stay_literal():
     escaped = str(md_escape("一、[附件] *重要* <b> #1 | {#x}"))
     assert "<b>" not in escaped
     assert re.sub(r"\\(.)", r"\1", escaped) == "一、[附件] *重要* &lt;b&gt; #1 | {#x}"
+
+
+def test_template_syntax_in_data_is_never_evaluated(data_dir, tmp_path):
+    from generator.pages import all_pages
+
+    doc = MINIMAL_DOCUMENT.replace("title: 一、部门职责", "title: '一、{{ 7*7 }} {% raw %} ${x}'").replace(
+        "body: 负责医疗保障。", "body: '{{ 7*7 }} <script>alert(1)</script>'"
+    )
+    write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", doc)
+    site, problems = load_site(data_dir)
+    assert not problems.items
+    page = next(p for p in all_pages(site, tmp_path) if p.src.endswith("part1.md")).text
+    assert "49" not in page
+    assert "\\{\\{ 7\\*7 \\}\\} \\{% raw %\\} $\\{x\\}" in page  # the heading, made literal for Markdown
+    assert "<p>{{ 7*7 }} &lt;script&gt;alert(1)&lt;/script&gt;</p>" in page
