@@ -6,6 +6,11 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 
 # mkdocs is pinned below 2 on purpose (2.0 drops plugins and breaks Material): skip its banner.
 export NO_MKDOCS_2_WARNING := 1
+# The same commit builds the same bytes: dates in the site come from the last commit, not the clock.
+LAST_COMMIT_TIME := $(shell git log -1 --format=%ct 2>/dev/null)
+ifneq ($(LAST_COMMIT_TIME),)
+export SOURCE_DATE_EPOCH ?= $(LAST_COMMIT_TIME)
+endif
 
 .PHONY: site check test serve lint browser clean
 

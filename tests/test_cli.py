@@ -103,3 +103,26 @@ def test_a_document_with_errors_is_not_published_unless_marked_as_published_as_i
     assert "原件如此" in page and "应为 55.11，表中为 99.11" in page
     checks = (site / "ceshi-ybj" / "2020" / "juesuan" / "checks" / "index.html").read_text(encoding="utf-8")
     assert "原件合计如此。" in checks and "不符" in checks
+
+
+def test_two_builds_of_the_same_data_are_byte_identical(data_dir):
+    import filecmp
+    import os
+
+    env_epoch = {"SOURCE_DATE_EPOCH": "1609459200"}
+    sites = []
+    for name in ("one", "two"):
+        site = data_dir.parent / name
+        result = subprocess.run(
+            [sys.executable, "-m", "generator", "build", "data", "--site-dir", str(site)],
+            cwd=data_dir.parent,
+            capture_output=True,
+            text=True,
+            env={"PYTHONPATH": str(ROOT), "PATH": os.environ["PATH"], **env_epoch},
+        )
+        assert result.returncode == 0, result.stderr
+        sites.append(site)
+    files = sorted(p.relative_to(sites[0]) for p in sites[0].rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(sites[1]) for p in sites[1].rglob("*") if p.is_file())
+    _, mismatch, errors = filecmp.cmpfiles(sites[0], sites[1], [str(f) for f in files], shallow=False)
+    assert not mismatch and not errors
