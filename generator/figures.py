@@ -79,7 +79,8 @@ def labelled_figures(document: Document) -> dict[str, list[tuple[FormTable, Deci
                     value = row.cells.get(column.key)
                     if value is None:
                         continue
-                    add(name, table, value.amount) if column == data.panel.amount_columns[0] else None
+                    if column == data.panel.amount_columns[0]:  # a row's name stands for its first amount
+                        add(name, table, value.amount)
                     if code is None:  # a summary row: its columns are what prose calls by the column's name
                         add(column.label, table, value.amount)
         for key, value in table.totals.items():

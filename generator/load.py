@@ -6,6 +6,7 @@ import difflib
 import os
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 from . import schema
 from .fields import Context, check_record
@@ -150,7 +151,7 @@ class Loader:
 
     def build_form(self, f) -> Form | None:
         tree, leaves = self.build_column_tree(f.columns)
-        raw_panels = f.panels or [schema_panel(f, len(leaves))]
+        raw_panels = f.panels or [whole_form_panel(f, len(leaves))]
         if sum(p.width for p in raw_panels) != len(leaves):
             self.error(
                 f.mark,
@@ -341,10 +342,8 @@ class Loader:
         return FreeTable(raw.id, raw.title, raw.caption, raw.unit, grid, raw.note, raw.statement, raw.mark)
 
 
-def schema_panel(form_raw, width: int):
+def whole_form_panel(form_raw, width: int):
     """A form without declared panels has one panel of all its columns and free rows."""
-    from types import SimpleNamespace
-
     return SimpleNamespace(key="", width=width, rows=None, mark=form_raw.mark)
 
 
