@@ -37,6 +37,24 @@ def parse_amount(text: str) -> Decimal:
     raise AmountError(f"'{text}' is not an amount: write a plain decimal such as 2549.18")
 
 
+PLAIN_PERCENT = re.compile(r"(-?(?:0|[1-9][0-9]*)(?:\.[0-9]{1,4})?)\s*%")
+
+
+def parse_percent(text: str) -> Decimal:
+    """'287.00%' → Decimal('287.00'): a share or a rate as printed, in per cent."""
+    raw = unicodedata.normalize("NFKC", text.strip())
+    match = PLAIN_PERCENT.fullmatch(raw)
+    if match is None:
+        if PLAIN_AMOUNT.fullmatch(raw):
+            raise AmountError(f"'{text}' has no '%': write a rate as printed, e.g. {raw}%")
+        raise AmountError(f"'{text}' is not a percentage: write it as printed, e.g. 98.50%")
+    return Decimal(match.group(1))
+
+
+def format_percent(value: Decimal) -> str:
+    return f"{value}%"
+
+
 def format_amount(value: Decimal) -> str:
     """29455.67 → '29,455.67' (thousands separators, two decimals), exactly."""
     return f"{value:,.2f}"

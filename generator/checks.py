@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .amounts import format_amount
-from .model import Document, FormTable, PanelData, Value
+from .model import Document, FormTable, IndicatorTable, PanelData, Value
 from .problems import Mark
 from .rules import CellRef, Rule
 
@@ -301,10 +301,20 @@ def check_codes(rule: Rule, document: Document, tables: dict[str, FormTable]) ->
 
 
 def check_document(document: Document) -> list[Result]:
-    if document.form_set is None:
-        from .figures import check_prose
+    # The prose and performance-table checks build on this module's results and cell lookup.
+    from .figures import check_prose
+    from .indicator_checks import check_indicator_table
 
-        return check_prose(document)
+    results: list[Result] = []
+    if document.form_set is not None:
+        results += check_form_tables(document)
+    for _, table in document.tables():
+        if isinstance(table, IndicatorTable):
+            results += check_indicator_table(document, table)
+    return results + check_prose(document)
+
+
+def check_form_tables(document: Document) -> list[Result]:
     tables = tables_by_form(document)
     results: list[Result] = []
     for table in tables.values():
@@ -323,6 +333,4 @@ def check_document(document: Document) -> list[Result]:
             results += check_classes(rule, document, tables)
         elif rule.kind == "codes":
             results += check_codes(rule, document, tables)
-    from .figures import check_prose  # prose checks build on this module's cell lookup
-
-    return results + check_prose(document)
+    return results

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .amounts import AmountError, parse_amount
+from .amounts import AmountError, parse_amount, parse_percent
 from .problems import Problems
 from .yamlsource import Mapping, Node, Scalar, Sequence, describe
 
@@ -135,6 +135,15 @@ class Amount(Field):
         text = scalar_text(node, "an amount")
         try:
             return parse_amount(text)
+        except AmountError as exc:
+            raise Invalid(node, str(exc)) from None
+
+
+class Percent(Field):
+    def convert(self, node, ctx) -> Decimal:
+        text = scalar_text(node, "a percentage")
+        try:
+            return parse_percent(text)
         except AmountError as exc:
             raise Invalid(node, str(exc)) from None
 

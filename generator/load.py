@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 from . import schema
 from .fields import Context, check_record
+from .indicators import IndicatorBinder
 from .model import (
     Attachment,
     Bureau,
@@ -334,6 +335,9 @@ class Loader:
                 )
                 return None
             return bind_form_table(form, raw, self.ctx)
+        if isinstance(node, Mapping) and any(node.get(key) is not None for key in schema.INDICATOR_TABLE_KEYS):
+            raw = check_record(node, schema.INDICATOR_TABLE, self.ctx)
+            return IndicatorBinder(self.ctx).bind(raw) if raw is not None else None
         raw = check_record(node, schema.FREE_TABLE, self.ctx)
         if raw is None:
             return None

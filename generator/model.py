@@ -9,7 +9,7 @@ from .problems import Mark
 
 KINDS = ("预算", "决算", "绩效")
 KIND_NAMES = {"预算": "部门预算", "决算": "部门决算", "绩效": "绩效评价"}
-COLUMN_TYPES = ("item", "line", "code", "name", "amount", "text")
+COLUMN_TYPES = ("item", "line", "code", "name", "amount", "percent", "text")
 
 
 # ---- forms (表样) ----
@@ -160,6 +160,126 @@ class FreeTable:
     number: str | None = None
 
 
+# ---- performance indicator tables (绩效目标申报表, 绩效自评表) ----
+
+STAGES = ("申报", "自评")  # targets before the year | targets, results and scores after it
+
+
+@dataclass
+class Target:
+    """目标值 as printed, and what it means when it can be read: a comparator and a number."""
+
+    text: str
+    comparator: str | None  # ≥ ≤ > < = ± 区间, or None when the target is words
+    low: Decimal | None
+    high: Decimal | None  # the upper end of a 区间
+    unit: str
+
+
+@dataclass
+class Indicator:
+    """A leaf of the indicator tree (a 三级指标, or the row of a 评分表)."""
+
+    name: str | None
+    content: str | None
+    target: Target | None
+    actual: str | None
+    standard: str | None
+    score: Decimal | None  # 分值
+    scored: Decimal | None  # 得分
+    reason: str | None
+    measure: str | None
+    mark: Mark
+
+
+@dataclass
+class IndicatorGroup:
+    """一级 or 二级 指标: a name shared by the rows below it, printed once as a merged cell."""
+
+    name: str | None
+    children: list  # of IndicatorGroup | Indicator
+    mark: Mark
+
+    def leaves(self) -> list[Indicator]:
+        out = []
+        for child in self.children:
+            out += child.leaves() if isinstance(child, IndicatorGroup) else [child]
+        return out
+
+
+@dataclass
+class IndicatorSet:
+    label: str  # 年度绩效指标, 长期绩效指标 …
+    goal: str | None  # the 目标 these indicators measure, when printed with them
+    groups: list[IndicatorGroup]
+    mark: Mark
+
+    def leaves(self) -> list[Indicator]:
+        return [leaf for group in self.groups for leaf in group.leaves()]
+
+
+@dataclass
+class FundsRow:
+    """A row of 资金情况: A, B, C and the stated 执行率 (B−C)/A with its 分值 and 得分."""
+
+    source: str
+    budget: Decimal | None  # 全年预算数 A
+    executed: Decimal | None  # 全年执行数 B
+    transfer: Decimal | None  # 上级移动支付 C
+    score: Decimal | None
+    rate: Decimal | None  # in per cent, as printed
+    scored: Decimal | None
+    mark: Mark
+
+
+@dataclass
+class MoneyColumn:
+    label: str
+    type: str  # amount | percent | text
+
+
+@dataclass
+class MoneyRow:
+    label: str
+    cells: dict[str, Value]  # column label → value
+    total: bool
+    mark: Mark
+
+
+@dataclass
+class MoneyBlock:
+    """A small block of amounts inside a 申报表 (资金来源, 支出明细, 收入构成): its 合计 is checked."""
+
+    title: str
+    columns: list[MoneyColumn]
+    rows: list[MoneyRow]
+    mark: Mark
+
+
+@dataclass
+class IndicatorTable:
+    anchor: str
+    title: str
+    caption: str | None
+    unit: str | None
+    stage: str
+    facts: list[tuple[str, str]]  # 项目名称, 主管部门, 填报日期 … as printed
+    funds: list[FundsRow]
+    money: list[MoneyBlock]
+    goals: list[tuple[str, str]]  # 年初设定目标 / 目标完成情况, 长期目标 / 年度目标 …
+    columns: list[tuple[str, str]]  # (field key, printed label) of the indicator rows
+    sets: list[IndicatorSet]
+    total_score: Decimal | None
+    total_scored: Decimal | None
+    note: str | None
+    mark: Mark
+    number: str | None = None
+    total_label: str = "总分"
+
+    def leaves(self) -> list[Indicator]:
+        return [leaf for s in self.sets for leaf in s.leaves()]
+
+
 # ---- documents ----
 
 
@@ -168,7 +288,7 @@ class Section:
     title: str
     anchor: str
     body: str | None
-    table: FormTable | FreeTable | None
+    table: FormTable | FreeTable | IndicatorTable | None
     sections: list[Section]
     mark: Mark
 

@@ -13,9 +13,10 @@ from markupsafe import Markup, escape
 
 from . import urls
 from .figures import substitute_references
-from .model import KIND_NAMES, KINDS, Document, FormTable, Site
+from .model import KIND_NAMES, KINDS, Document, FormTable, IndicatorTable, Site
 from .prose import TermLink, prose, term_anchor
 from .render_checks import results_table, summary, table_status
+from .render_indicators import render_indicator_table
 from .render_tables import render_form_table, render_free_table
 
 DIRECTORY_MARKER = "<!-- gongkai:directory -->"
@@ -74,13 +75,15 @@ class PageContext:
         return prose(text, self.links if link else None)
 
     def table(self, table) -> Markup:
-        if not isinstance(table, FormTable):
+        if isinstance(table, FormTable):
+            html = render_form_table(table, self.department)
+        elif isinstance(table, IndicatorTable):
+            html = render_indicator_table(table)
+        else:
             return render_free_table(table)
         mine = [r for r in self.results if r.table is table]
         checks_href = urls.html_link(self.src, urls.checks_src(self.document))
-        return render_form_table(table, self.department) + table_status(
-            mine, checks_href, self.document.published_as_is
-        )
+        return html + table_status(mine, checks_href, self.document.published_as_is)
 
 
 def render(template: str, **values) -> str:

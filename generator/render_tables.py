@@ -48,6 +48,10 @@ def _amount(value: Value | None) -> Markup:
     return Markup('<td class="gk-num">{}</td>').format(format_amount(value.amount))
 
 
+def _percent(value: Value | None) -> Markup:
+    return Markup('<td class="gk-num">{}</td>').format(value.text if value is not None else "")
+
+
 def _fixed_cells(columns: list[Column], row: FixedRow | None, values: dict[str, Value]) -> list[Markup]:
     cells = []
     for column in columns:
@@ -62,6 +66,8 @@ def _fixed_cells(columns: list[Column], row: FixedRow | None, values: dict[str, 
             cells.append(Markup('<td class="gk-line">{}</td>').format(row.line or ""))
         elif column.type == "amount":
             cells.append(_amount(values.get(column.key)))
+        elif column.type == "percent":
+            cells.append(_percent(values.get(column.key)))
         else:
             value = values.get(column.key)
             cells.append(Markup("<td>{}</td>").format(value.text if value else ""))
@@ -96,6 +102,8 @@ def _free_cells(columns: list[Column], cells_of_row: dict[str, Value] | None) ->
             )
         elif column.type == "amount":
             out.append(_amount(value))
+        elif column.type == "percent":
+            out.append(_percent(value))
         else:
             out.append(Markup("<td>{}</td>").format(value.text if value else ""))
     return out

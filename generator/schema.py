@@ -15,12 +15,13 @@ from .fields import (
     Invalid,
     ListOf,
     Markdown,
+    Percent,
     Raw,
     Record,
     Slug,
     Text,
 )
-from .model import COLUMN_TYPES, KINDS
+from .model import COLUMN_TYPES, KINDS, STAGES
 from .yamlsource import Mapping, Scalar, describe
 
 
@@ -156,6 +157,90 @@ FREE_TABLE = record(
     note=optional(Markdown()),
     statement=optional(Markdown()),
 )
+# A performance table (绩效目标申报表 / 绩效自评表): facts, 资金情况, goals and the indicator tree.
+
+INDICATOR = record(
+    "an indicator",
+    name=optional(Text(doc="三级指标（或申报表的指标内容）")),
+    content=optional(Markdown(doc="目标内容")),
+    target=optional(Text(doc="目标值 / 指标值, e.g. ≥95%")),
+    actual=optional(Text(doc="完成值")),
+    standard=optional(Markdown(doc="绩效标准 / 计分标准")),
+    score=optional(Amount(doc="分值")),
+    scored=optional(Amount(doc="得分")),
+    reason=optional(Markdown(doc="未完成原因")),
+    measure=optional(Markdown(doc="改进措施")),
+)
+INDICATOR_GROUP = record(
+    "an indicator group", name=optional(Text(doc="一级/二级指标")), items=ListOf(Raw(), allow_empty=False)
+)
+
+
+class IndicatorNode(Field):
+    """A group (it has `items`) or an indicator (a leaf)."""
+
+    def convert(self, node, ctx):
+        if isinstance(node, Mapping) and node.get("items") is not None:
+            group = INDICATOR_GROUP.convert(node, ctx)
+            group.items = [self.convert_child(child, ctx) for child in group.items]
+            group.items = [item for item in group.items if item is not None]
+            return group
+        return INDICATOR.convert(node, ctx)
+
+    def convert_child(self, node, ctx):
+        try:
+            return self.convert(node, ctx)
+        except Invalid as exc:
+            ctx.report(exc)
+            return None
+
+
+INDICATOR_SET = record(
+    "an indicator set",
+    label=Text(doc="年度绩效指标, 长期绩效指标 …"),
+    goal=optional(Markdown()),
+    indicators=ListOf(IndicatorNode(), allow_empty=False),
+)
+FUNDS_ROW = record(
+    "a row of 资金情况",
+    source=Text(doc="资金来源"),
+    budget=optional(Amount(doc="全年预算数 A")),
+    executed=optional(Amount(doc="全年执行数 B")),
+    transfer=optional(Amount(doc="上级移动支付 C")),
+    score=optional(Amount(doc="分值")),
+    rate=optional(Percent(doc="执行率 (B−C)/A")),
+    scored=optional(Amount(doc="得分")),
+)
+MONEY_COLUMN = record("a column", label=Text(), type=optional(Choice(("amount", "percent", "text")), "amount"))
+MONEY_BLOCK = record(
+    "a block of amounts",
+    title=Text(),
+    columns=ListOf(Either(Text(), MONEY_COLUMN), allow_empty=False),
+    rows=ListOf(Raw(), allow_empty=False),
+)
+SCORE_TOTAL = record(
+    "the 总分 row", label=optional(Text(), "总分"), score=optional(Amount()), scored=optional(Amount())
+)
+INDICATOR_TABLE = record(
+    "a performance table",
+    id=Slug(),
+    title=Text(),
+    caption=optional(Text()),
+    unit=optional(Text()),
+    stage=Choice(STAGES),
+    facts=optional(Raw()),
+    funds=optional(ListOf(FUNDS_ROW), []),
+    money=optional(ListOf(MONEY_BLOCK), []),
+    goals=optional(Raw()),
+    columns=optional(Raw()),
+    indicators_label=optional(Text()),
+    indicators=optional(ListOf(IndicatorNode()), None),
+    indicator_sets=optional(ListOf(INDICATOR_SET), None),
+    total=optional(SCORE_TOTAL),
+    note=optional(Markdown()),
+)
+INDICATOR_TABLE_KEYS = ("stage", "indicators", "indicator_sets")
+
 SECTION = record(
     "a section",
     partial=True,

@@ -5,16 +5,18 @@ from __future__ import annotations
 import difflib
 import re
 
-from .fields import Amount, Code, Context, Integer, Invalid, Text
+from .fields import Amount, Code, Context, Integer, Invalid, Percent, Text
 from .model import Column, DataRow, Form, FormTable, Panel, PanelData, Value
 from .yamlsource import Mapping, Node, Scalar, Sequence, describe
 
-_AMOUNT, _CODE, _TEXT, _LINE = Amount(), Code(), Text(), Integer(low=1, high=999)
+_AMOUNT, _PERCENT, _CODE, _TEXT, _LINE = Amount(), Percent(), Code(), Text(), Integer(low=1, high=999)
 
 
 def cell_value(column: Column, node: Node, ctx: Context) -> Value:
     if column.type == "amount":
         return Value(_AMOUNT.convert(node, ctx), None, node.mark)
+    if column.type == "percent":
+        return Value(_PERCENT.convert(node, ctx), node.text.strip(), node.mark)
     if column.type == "code":
         return Value(None, _CODE.convert(node, ctx), node.mark)
     if column.type == "line":
@@ -74,7 +76,7 @@ def bind_fixed(panel: Panel, form: Form, node: Node, ctx: Context) -> dict[str, 
                 ctx.report(exc)
             continue
         fixed[key.text] = bind_cells(
-            panel, form, mapping(child, f"the values of row '{key.text}'"), ctx, ("amount", "text")
+            panel, form, mapping(child, f"the values of row '{key.text}'"), ctx, ("amount", "percent", "text")
         )
     return fixed
 
@@ -111,7 +113,9 @@ def bind_rows(panel: Panel, form: Form, node: Node, ctx: Context) -> list[DataRo
     rows = []
     for child in node.items:
         try:
-            cells = bind_cells(panel, form, mapping(child, "a row"), ctx, ("code", "name", "amount", "text", "item"))
+            cells = bind_cells(
+                panel, form, mapping(child, "a row"), ctx, ("code", "name", "amount", "percent", "text", "item")
+            )
         except Invalid as exc:
             ctx.report(exc)
             continue

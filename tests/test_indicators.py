@@ -1,0 +1,258 @@
+"""Performance tables (绩效目标申报表, 绩效自评表): the indicator tree, its checks and its rendering."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from generator.checks import ERROR, OK, UNCHECKED, WARNING, check_document
+from generator.indicators import parse_target
+from generator.load import load_site
+from generator.model import IndicatorTable
+from generator.render_indicators import render_indicator_table
+
+from conftest import write
+
+SELF_EVALUATION = """
+title: 2020年度测试区医疗保障局项目绩效自评
+kind: 绩效
+year: 2020
+parts:
+  - title: 附件
+    sections:
+      - title: 公共专项绩效自评表
+        table:
+          id: zpb-test
+          title: 公共专项绩效自评表
+          unit: 万元
+          stage: 自评
+          facts:
+            项目名称: 城乡医疗救助
+            填表人及电话:
+          funds:
+            - {source: 年度资金总额, budget: 2000, executed: 1950, transfer: 50, score: 10, rate: 95.00%, scored: 9.5}
+          goals:
+            年初设定目标: 保障资金发放率 100%
+            目标完成情况: 已发放
+          indicators:
+            - name: 产出指标
+              items:
+                - name: 数量指标
+                  items:
+                    - {name: 救助人次, target: ≥3000人次, actual: 2800人次, score: 30, scored: 30}
+                    - {name: 发放率, target: "100%", actual: "100%", score: 20, scored: 20}
+                - name: 质量指标
+                  items:
+                    - {name: 准确率, target: ≥95%, actual: 99%, score: 20, scored: 20}
+            - name: 满意度指标
+              items:
+                - name: 服务对象满意度指标
+                  items:
+                    - {name: 满意度, target: ≥90%, actual: 95%, score: 20, scored: 19}
+          total: {score: 100, scored: 98.5}
+"""
+
+
+def perf_tree(data_dir: Path, text: str = SELF_EVALUATION) -> Path:
+    write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", text)
+    return data_dir
+
+
+def loaded(data_dir: Path, text: str = SELF_EVALUATION):
+    site, problems = load_site(perf_tree(data_dir, text))
+    root = str(data_dir) + "/"
+    return site, [str(p).replace(root, "") for p in problems.sorted()]
+
+
+def the_table(site) -> IndicatorTable:
+    return next(t for _, t in site.documents[0].tables() if isinstance(t, IndicatorTable))
+
+
+@pytest.mark.parametrize(
+    "text, comparator, low, high, unit",
+    [
+        ("≥95%", "≥", "95", None, "%"),
+        (">=3 万人", "≥", "3", None, "万人"),
+        ("≤120%", "≤", "120", None, "%"),
+        ("±20%以内", "±", "20", None, "%以内"),
+        ("550元/人/年", "=", "550", None, "元/人/年"),
+        ("80%-90%", "区间", "80", "90", "%"),
+        ("3～5 个工作日", "区间", "3", "5", "个工作日"),
+        ("＞２次", ">", "2", None, "次"),
+    ],
+)
+def test_targets_with_a_comparator_are_read(text, comparator, low, high, unit):
+    target = parse_target(text)
+    assert (target.comparator, target.low, target.high, target.unit) == (
+        comparator,
+        Decimal(low),
+        Decimal(high) if high else None,
+        unit,
+    )
+    assert target.text == text  # shown as printed
+
+
+@pytest.mark.parametrize("text", ["》 98%", "实现困难群众参保100%", "按时拨付到位", "2018年预算安排1200万元"])
+def test_targets_in_words_are_never_guessed_at(text):
+    assert parse_target(text).comparator is None
+
+
+def test_the_tree_loads_with_groups_and_leaves(data_dir):
+    site, problems = loaded(data_dir)
+    assert problems == []
+    table = the_table(site)
+    assert [g.name for g in table.sets[0].groups] == ["产出指标", "满意度指标"]
+    assert [g.name for g in table.sets[0].groups[0].children] == ["数量指标", "质量指标"]
+    assert [leaf.name for leaf in table.leaves()] == ["救助人次", "发放率", "准确率", "满意度"]
+    assert table.facts == [("项目名称", "城乡医疗救助"), ("填表人及电话", "")]
+    assert table.funds[0].rate == Decimal("95.00")
+
+
+def test_a_clean_table_checks_out(data_dir):
+    site, _ = loaded(data_dir)
+    results = check_document(site.documents[0])
+    statuses = {r.says: r.status for r in results}
+    assert all(status == OK for says, status in statuses.items() if "救助人次" not in says), statuses
+    # (1950 − 50) ÷ 2000 = 95.00%
+    rate = next(r for r in results if "执行率" in r.says)
+    assert (rate.status, rate.expected) == (OK, Decimal("95.00"))
+
+
+def test_missed_target_with_full_marks_is_pointed_out(data_dir):
+    site, _ = loaded(data_dir)
+    results = [r for r in check_document(site.documents[0]) if r.status == WARNING]
+    assert len(results) == 1
+    assert "救助人次" in results[0].says and "2800人次" in results[0].says
+
+
+@pytest.mark.parametrize(
+    "old, new, status, words",
+    [
+        ("score: 20, scored: 19}", "score: 20, scored: 21}", ERROR, "得分不应超过分值"),
+        ("total: {score: 100, scored: 98.5}", "total: {score: 100, scored: 97.5}", ERROR, "总分 = 各项指标得分之和"),
+        ("total: {score: 100, scored: 98.5}", "total: {score: 90, scored: 98.5}", ERROR, "总分的分值"),
+        ("rate: 95.00%", "rate: 97.50%", WARNING, "执行率"),
+    ],
+)
+def test_each_check_can_fail(data_dir, old, new, status, words):
+    assert old in SELF_EVALUATION
+    site, problems = loaded(data_dir, SELF_EVALUATION.replace(old, new))
+    assert problems == []
+    failing = [r for r in check_document(site.documents[0]) if r.status == status and words in r.says]
+    assert len(failing) == 1, [r.explain() for r in check_document(site.documents[0])]
+    assert failing[0].mark.path.endswith("juesuan.yaml") and failing[0].mark.line > 0
+
+
+def test_a_rate_without_its_figures_is_unchecked(data_dir):
+    site, _ = loaded(data_dir, SELF_EVALUATION.replace("budget: 2000, ", ""))
+    rate = next(r for r in check_document(site.documents[0]) if "执行率" in r.says)
+    assert rate.status == UNCHECKED
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ("rate: 95.00%", "rate: 95.00", "'95.00' has no '%': write a rate as printed, e.g. 95.00%"),
+        ("scored: 19}", "scored: 十九}", "'十九' is not an amount"),
+        (
+            "- {name: 准确率",
+            "- {nmae: 准确率",
+            "unknown key 'nmae' in an indicator; did you mean 'name'?",
+        ),
+        ("stage: 自评", "stage: 评价", "'评价' is not one of: 申报, 自评"),
+        (
+            "                - name: 质量指标\n                  items:\n                    - {name: 准确率",
+                "                - {name: 准确率",
+                "the items of this group need 1 more level(s) of groups",
+        ),
+    ],
+)
+def test_mistakes_are_reported_where_they_are(data_dir, old, new, expected):
+    assert old in SELF_EVALUATION
+    _, problems = loaded(data_dir, SELF_EVALUATION.replace(old, new))
+    assert problems and any(expected in p for p in problems), problems
+    assert all(re.match(r"ceshi-ybj/2020/juesuan\.yaml:\d+:\d+: ", p) for p in problems), problems
+
+
+def test_unknown_columns_are_reported(data_dir):
+    text = SELF_EVALUATION.replace("          indicators:\n", "          columns: [level1, level2, name, taget]\n          indicators:\n", 1)
+    _, problems = loaded(data_dir, text)
+    assert any("unknown column 'taget'" in p for p in problems), problems
+
+
+def test_rendering_merges_the_group_cells_over_their_rows(data_dir):
+    site, _ = loaded(data_dir)
+    html = str(render_indicator_table(the_table(site)))
+    # 产出指标 heads three rows, 数量指标 two; single-row groups need no span
+    assert re.search(r'<th scope="rowgroup" class="gk-level" rowspan="3">产出指标</th>', html)
+    assert re.search(r'<th scope="rowgroup" class="gk-level" rowspan="2">数量指标</th>', html)
+    assert '<th scope="rowgroup" class="gk-level">质量指标</th>' in html
+    assert html.count("<tr><th scope=\"rowgroup\"") == 3  # rows that open a group: 救助人次, 准确率, 满意度
+    for leaf in the_table(site).leaves():
+        assert f'<td class="gk-num gk-score">{leaf.score}</td>' in html
+        assert f'<td class="gk-num gk-scored">{leaf.scored}</td>' in html
+    assert 'data-comparator="≥" data-value="3000" data-unit="人次"' in html
+    assert ">总分</th>" in html and ">98.5</td>" in html
+
+
+DECLARATION = """
+title: 2020年测试区医疗保障局部门预算
+kind: 预算
+year: 2020
+parts:
+  - title: 第四部分 绩效目标申报表
+    sections:
+      - title: 项目绩效目标申报表
+        table:
+          id: sbb-test
+          title: 项目绩效目标申报表
+          stage: 申报
+          money:
+            - title: 项目资金来源
+              columns: [金额]
+              rows:
+                - {label: 合计, total: true, 金额: 200}
+                - {label: 公共预算财政拨款, 金额: 150}
+                - {label: 其他资金, 金额: 40}
+            - title: 收入构成
+              columns: [当年金额, {label: 占比, type: percent}]
+              rows:
+                - {label: 财政拨款, 当年金额: 75, 占比: 75%}
+                - {label: 其他资金, 当年金额: 25, 占比: 20%}
+                - {label: 合计, total: true, 当年金额: 100, 占比: 100%}
+          indicator_sets:
+            - label: 长期绩效指标
+              goal: 长期目标 1：建立更加公平持续的社会保障制度
+              indicators:
+                - name: 产出指标
+                  items:
+                    - name: 数量指标
+                      items:
+                        - {name: 社会保险扩面, target: 21 万}
+            - label: 年度绩效指标
+              indicators:
+                - name: 产出指标
+                  items:
+                    - name: 质量指标
+                      items:
+                        - {name: 完成业务工作目标, target: ≥95%, standard: 按年度考核}
+"""
+
+
+def test_a_declaration_carries_targets_and_its_money_adds_up_or_not(data_dir):
+    site, problems = loaded(data_dir, DECLARATION)
+    assert problems == []
+    table = the_table(site)
+    assert [s.label for s in table.sets] == ["长期绩效指标", "年度绩效指标"]
+    results = check_document(site.documents[0])
+    money = {(r.says.split("：", 1)[1], r.status) for r in results}
+    assert ("项目资金来源“合计”金额 = 各项之和", ERROR) in money  # 150 + 40 ≠ 200
+    assert ("收入构成“合计”当年金额 = 各项之和", OK) in money
+    shares = {r.says: (r.status, r.expected) for r in results if "占比" in r.says}
+    assert shares["项目绩效目标申报表：收入构成“其他资金”的占比（%）= 25.00 ÷ 100.00"] == (WARNING, Decimal(25))
+    html = str(render_indicator_table(table))
+    assert "指标值" in html and "绩效标准" in html and "完成值" not in html  # a 申报表 prints targets only
+    assert "长期目标 1：建立更加公平持续的社会保障制度" in html
