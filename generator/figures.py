@@ -19,7 +19,7 @@ from .rules import RuleError, parse_ref
 
 REFERENCE = re.compile(r"\{\{\s*([^{}\s]+表:[^{}]+?)\s*\}\}")
 CLAIM = re.compile(
-    r"([\u4e00-\u9fff（）“”\"]{2,40}?)(-?\d+(?:\.\d+)?)万元(?:，占([\u4e00-\u9fff]{0,12}?)(\d+(?:\.\d+)?)%)?"
+    r"([\u4e00-\u9fff（）“”\"]{2,40}?) ?(-?\d+(?:\.\d+)?) ?万元(?:，占([\u4e00-\u9fff]{0,12}?) ?(\d+(?:\.\d+)?) ?%)?"
 )
 FILLER = re.compile(r"(?:支出决算|支出预算|决算数|预算数|决算|预算|合计数)?(?:为|是|共计|达)?$")
 CHANGE_WORDS = ("增加", "减少", "增长", "下降", "节约", "超支")
@@ -115,6 +115,15 @@ def check_prose(document: Document) -> list[Result]:
     return results
 
 
+def share_bases(words: str | None, earlier: list[tuple[str, Decimal]]) -> list[Decimal]:
+    """What a share may be of: the figure the sentence names (占基本支出的…), else any earlier
+    figure of the sentence, the first one first (本年收入合计…，其中：…占99.95%)."""
+    named = (words or "").removesuffix("的")
+    if not named:
+        return [amount for _, amount in earlier if amount]
+    return [amount for run, amount in reversed(earlier) if run.endswith(named) and amount][:1]
+
+
 def check_body(section: Section, document: Document, tables, figures) -> list[Result]:
     results = []
     for match in REFERENCE.finditer(section.body):
@@ -125,20 +134,28 @@ def check_body(section: Section, document: Document, tables, figures) -> list[Re
             )
     for sentence in re.split(r"[。\n]", section.body):
         base = None
+        seen: list[tuple[str, Decimal]] = []
         for match in CLAIM.finditer(sentence):
-            run, amount_text, _, share_text = match.groups()
+            run, amount_text, base_words, share_text = match.groups()
             amount = Decimal(amount_text)
             if any(word in run for word in CHANGE_WORDS):
                 continue
             label = known_label(run, figures)
+            seen.append((run, amount))
             if base is None:
                 base = amount
             elif share_text is not None and base:
-                share = (amount / base * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
                 stated = Decimal(share_text)
-                says = (
-                    f"“{section.title}”：{label or run}占 {stated}%（{format_amount(amount)} ÷ {format_amount(base)}）"
-                )
+                # compared at the precision printed: 48.8% is right for 48.79…%
+                places = Decimal(1).scaleb(stated.as_tuple().exponent)
+                shares = [
+                    ((amount / of * 100).quantize(places, ROUND_HALF_UP), of)
+                    for of in share_bases(base_words, seen[:-1])
+                ]
+                if not shares:
+                    continue  # 占总支出的…: a base the sentence does not give
+                share, of = next(((x, of) for x, of in shares if x == stated), shares[0])
+                says = f"“{section.title}”：{label or run}占 {stated}%（{format_amount(amount)} ÷ {format_amount(of)}）"
                 status = OK if share == stated else NOTICE if abs(share - stated) <= Decimal("0.01") else WARNING
                 results.append(Result(status, document, None, section.mark, says, share, stated, "文中为"))
             if label is None:

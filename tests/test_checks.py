@@ -257,6 +257,23 @@ def test_figures_retyped_in_prose_are_compared_with_the_tables():
     assert growth == []  # changes against the prior year are not shares of this year's tables
 
 
+def test_a_share_is_of_the_figure_it_names_at_the_precision_printed():
+    named = prose_results(
+        "本年收入合计 55.11 万元，其中：财政拨款收入 50.00 万元，其他收入 5.11 万元，占本年收入合计的 9.3 %。"
+    )
+    share = next(r for r in named if "占" in r.says)
+    assert (share.status, share.expected) == (OK, Decimal("9.3"))  # 5.11 ÷ 55.11 = 9.27…% prints as 9.3%
+    wrong = prose_results(
+        "本年收入合计55.11万元，其中：财政拨款收入50.00万元，其他收入5.11万元，占本年收入合计的9.5%。"
+    )
+    assert [r.status for r in wrong if "占" in r.says] == [WARNING]
+    # 预算 then 决算: an unnamed share may be of either earlier figure, but of one of them
+    two = prose_results("本年收入合计60.00万元，实际收入55.11万元，其中：财政拨款收入50.00万元，占90.73%。")
+    assert [r.status for r in two if "占" in r.says] == [OK]
+    unknown = prose_results("本年收入合计55.11万元，其中：财政拨款收入50.00万元，占总支出的50%。")
+    assert [r for r in unknown if "占" in r.says] == []  # a base the sentence does not give is not guessed
+
+
 def test_a_figure_reference_renders_the_table_figure_and_a_bad_one_is_an_error(tmp_path):
     from generator.pages import all_pages
 
