@@ -165,8 +165,8 @@ def test_a_rate_without_its_figures_is_unchecked(data_dir):
         ("stage: 自评", "stage: 评价", "'评价' is not one of: 申报, 自评"),
         (
             "                - name: 质量指标\n                  items:\n                    - {name: 准确率",
-                "                - {name: 准确率",
-                "the items of this group need 1 more level(s) of groups",
+            "                - {name: 准确率",
+            "the items of this group need 1 more level(s) of groups",
         ),
     ],
 )
@@ -178,7 +178,9 @@ def test_mistakes_are_reported_where_they_are(data_dir, old, new, expected):
 
 
 def test_unknown_columns_are_reported(data_dir):
-    text = SELF_EVALUATION.replace("          indicators:\n", "          columns: [level1, level2, name, taget]\n          indicators:\n", 1)
+    text = SELF_EVALUATION.replace(
+        "          indicators:\n", "          columns: [level1, level2, name, taget]\n          indicators:\n", 1
+    )
     _, problems = loaded(data_dir, text)
     assert any("unknown column 'taget'" in p for p in problems), problems
 
@@ -190,7 +192,7 @@ def test_rendering_merges_the_group_cells_over_their_rows(data_dir):
     assert re.search(r'<th scope="rowgroup" class="gk-level" rowspan="3">产出指标</th>', html)
     assert re.search(r'<th scope="rowgroup" class="gk-level" rowspan="2">数量指标</th>', html)
     assert '<th scope="rowgroup" class="gk-level">质量指标</th>' in html
-    assert html.count("<tr><th scope=\"rowgroup\"") == 3  # rows that open a group: 救助人次, 准确率, 满意度
+    assert html.count('<tr><th scope="rowgroup"') == 3  # rows that open a group: 救助人次, 准确率, 满意度
     for leaf in the_table(site).leaves():
         assert f'<td class="gk-num gk-score">{leaf.score}</td>' in html
         assert f'<td class="gk-num gk-scored">{leaf.scored}</td>' in html
