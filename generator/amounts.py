@@ -43,6 +43,8 @@ PLAIN_PERCENT = re.compile(r"(-?(?:0|[1-9][0-9]*)(?:\.[0-9]{1,4})?)\s*%")
 def parse_percent(text: str) -> Decimal:
     """'287.00%' → Decimal('287.00'): a share or a rate as printed, in per cent."""
     raw = unicodedata.normalize("NFKC", text.strip())
+    if raw == "0":  # a nil share printed without its sign
+        return Decimal(0)
     match = PLAIN_PERCENT.fullmatch(raw)
     if match is None:
         if PLAIN_AMOUNT.fullmatch(raw):

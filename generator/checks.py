@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .amounts import format_amount
-from .model import Document, FormTable, IndicatorTable, PanelData, Value
+from .model import AmountTable, Document, FormTable, IndicatorTable, PanelData, Value
 from .problems import Mark
 from .rules import CellRef, Rule
 
@@ -170,6 +170,7 @@ def check_tree(rule: Rule, document: Document, table: FormTable) -> list[Result]
         if data.panel.rows is not None or not any(c.type == "code" for c in data.panel.columns):
             continue
         labelled = [(row_label(r.cells, data), r) for r in data.rows]
+        results += code_shape_results(document, table, labelled)
         for (code, name), row in labelled:
             if code is None:
                 children = [r for (c, _), r in labelled if c is not None and len(c) == 3]
@@ -185,6 +186,26 @@ def check_tree(rule: Rule, document: Document, table: FormTable) -> list[Result]
                 total = row.cells.get(column.key)
                 parts = [(1, child.cells.get(column.key)) for child in children]
                 results += sum_result(rule, document, table, total, parts, f"{table.form.number} {column.key}：{what}")
+    return results
+
+
+def code_shape_results(document: Document, table: FormTable, labelled) -> list[Result]:
+    """A 科目编码 is 3, 5 or 7 digits (类, 款, 项) and appears once: otherwise its sums cannot be checked."""
+    results, seen = [], {}
+    for (code, name), row in labelled:
+        if code is None:
+            continue
+        mark = row.cells[next(k for k, v in row.cells.items() if v.text == code)].mark
+        if len(code) not in (3, 5, 7):
+            says = (
+                f"{table.form.number} 科目编码 {code}（{name or ''}）有 {len(code)} 位："
+                "科目编码应为 3、5 或 7 位（类、款、项），无法确定其上级科目"
+            )
+            results.append(Result(WARNING, document, table, mark, says))
+        if code in seen:
+            says = f"{table.form.number} 科目编码 {code} 出现两次（“{seen[code]}”与“{name or ''}”）"
+            results.append(Result(WARNING, document, table, mark, says))
+        seen.setdefault(code, name or "")
     return results
 
 
@@ -303,7 +324,7 @@ def check_codes(rule: Rule, document: Document, tables: dict[str, FormTable]) ->
 def check_document(document: Document) -> list[Result]:
     # The prose and performance-table checks build on this module's results and cell lookup.
     from .figures import check_prose
-    from .indicator_checks import check_indicator_table
+    from .indicator_checks import check_indicator_table, check_money_block
 
     results: list[Result] = []
     if document.form_set is not None:
@@ -311,6 +332,8 @@ def check_document(document: Document) -> list[Result]:
     for _, table in document.tables():
         if isinstance(table, IndicatorTable):
             results += check_indicator_table(document, table)
+        elif isinstance(table, AmountTable):
+            results += check_money_block(document, table, table.block)
     return results + check_prose(document)
 
 

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .amounts import format_amount
 from .checks import ERROR, NOTICE, OK, WARNING, Result, find_cell, row_label, tables_by_form
-from .model import Document, FormTable, Section
+from .model import AmountTable, Document, FormTable, Section
 from .rules import RuleError, parse_ref
 
 REFERENCE = re.compile(r"\{\{\s*([^{}\s]+表:[^{}]+?)\s*\}\}")
@@ -85,16 +85,34 @@ def labelled_figures(document: Document) -> dict[str, list[tuple[FormTable, Deci
                         add(column.label, table, value.amount)
         for key, value in table.totals.items():
             add(key, table, value.amount)
+    for _, table in document.tables():
+        if isinstance(table, AmountTable):
+            amounts = [c.label for c in table.block.columns if c.type == "amount"]
+            for row in table.block.rows:
+                value = row.cells.get(amounts[0]) if amounts else None
+                if value is not None:  # a row's label stands for its first amount, as in form tables
+                    add(row.label if not row.total else table.title.removesuffix("明细"), table, value.amount)
     return figures
 
 
-CONTEXT = re.compile(r"^(?:本年度|年度|全年|其中|本部门|本单位|我单位|我局)")
+CONTEXT = re.compile(r"^(?:本年度|年度|全年|其中|本部门|本单位|我单位|我局|年)")
 
 
 def known_label(run: str, figures: dict) -> str | None:
-    """The table label a run of text names, exactly: '财政拨款基本支出' is not '基本支出'."""
-    label = CONTEXT.sub("", FILLER.sub("", run))
-    return label if label in figures else None
+    """The table label a run of text names, exactly: '财政拨款基本支出' is not '基本支出'.
+
+    Words of context before the label are dropped one at a time ('年我单位…' after '2020'),
+    but a label that itself starts with one (年初结转和结余) is found first.
+    """
+    label = FILLER.sub("", run)
+    while label:
+        if label in figures:
+            return label
+        shorter = CONTEXT.sub("", label, count=1)
+        if shorter == label:
+            return None
+        label = shorter
+    return None
 
 
 def check_prose(document: Document) -> list[Result]:

@@ -12,6 +12,7 @@ from . import schema
 from .fields import Context, check_record
 from .indicators import IndicatorBinder
 from .model import (
+    AmountTable,
     Attachment,
     Bureau,
     Column,
@@ -338,6 +339,13 @@ class Loader:
         if isinstance(node, Mapping) and any(node.get(key) is not None for key in schema.INDICATOR_TABLE_KEYS):
             raw = check_record(node, schema.INDICATOR_TABLE, self.ctx)
             return IndicatorBinder(self.ctx).bind(raw) if raw is not None else None
+        if isinstance(node, Mapping) and node.get("columns") is not None:
+            raw = check_record(node, schema.AMOUNT_TABLE, self.ctx)
+            if raw is None:
+                return None
+            block = IndicatorBinder(self.ctx).money_block(raw)
+            block.head = raw.head
+            return AmountTable(raw.id, raw.title, raw.caption, raw.unit, block, raw.note, raw.statement, raw.mark)
         raw = check_record(node, schema.FREE_TABLE, self.ctx)
         if raw is None:
             return None

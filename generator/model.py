@@ -254,6 +254,22 @@ class MoneyBlock:
     columns: list[MoneyColumn]
     rows: list[MoneyRow]
     mark: Mark
+    head: str = "项目"  # the printed heading of the label column
+
+
+@dataclass
+class AmountTable:
+    """A one-off table of amounts (no form): typed columns, and 合计 rows that are checked."""
+
+    anchor: str
+    title: str
+    caption: str | None
+    unit: str | None
+    block: MoneyBlock
+    note: str | None
+    statement: str | None
+    mark: Mark
+    number: str | None = None
 
 
 @dataclass
@@ -288,7 +304,7 @@ class Section:
     title: str
     anchor: str
     body: str | None
-    table: FormTable | FreeTable | IndicatorTable | None
+    table: FormTable | FreeTable | AmountTable | IndicatorTable | None
     sections: list[Section]
     mark: Mark
 

@@ -13,10 +13,10 @@ from markupsafe import Markup, escape
 
 from . import urls
 from .figures import substitute_references
-from .model import KIND_NAMES, KINDS, Document, FormTable, IndicatorTable, Site
+from .model import KIND_NAMES, KINDS, AmountTable, Document, FormTable, IndicatorTable, Site
 from .prose import TermLink, prose, term_anchor
 from .render_checks import results_table, summary, table_status
-from .render_indicators import render_indicator_table
+from .render_indicators import render_amount_table, render_indicator_table
 from .render_tables import render_form_table, render_free_table
 
 DIRECTORY_MARKER = "<!-- gongkai:directory -->"
@@ -79,6 +79,8 @@ class PageContext:
             html = render_form_table(table, self.department)
         elif isinstance(table, IndicatorTable):
             html = render_indicator_table(table)
+        elif isinstance(table, AmountTable):
+            html = render_amount_table(table)
         else:
             return render_free_table(table)
         mine = [r for r in self.results if r.table is table]

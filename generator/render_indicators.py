@@ -11,7 +11,7 @@ from decimal import Decimal
 from markupsafe import Markup, escape
 
 from .amounts import format_amount
-from .model import Indicator, IndicatorGroup, IndicatorSet, IndicatorTable, MoneyBlock, Value
+from .model import AmountTable, Indicator, IndicatorGroup, IndicatorSet, IndicatorTable, MoneyBlock, Value
 from .render_tables import _after
 
 NUMERIC = ("score", "scored")
@@ -77,9 +77,18 @@ def _money_cell(value: Value | None, kind: str) -> Markup:
     return Markup("<td>{}</td>").format(value.text)
 
 
-def render_money(table: IndicatorTable, block: MoneyBlock) -> Markup:
-    out = Markup('<table class="gk-perf gk-money"><caption>{}</caption><thead><tr><th scope="col">项目</th>').format(
-        block.title
+def render_amount_table(table: AmountTable) -> Markup:
+    meta = Markup("")
+    if table.caption or table.unit:
+        meta = Markup('<div class="gk-table-meta"><span>{}</span><span>{}</span></div>').format(
+            table.caption or "", f"金额单位：{table.unit}" if table.unit else ""
+        )
+    return meta + render_money(table.block) + _after(table.note, table.statement)
+
+
+def render_money(block: MoneyBlock) -> Markup:
+    out = Markup('<table class="gk-perf gk-money"><caption>{}</caption><thead><tr><th scope="col">{}</th>').format(
+        block.title, block.head
     )
     out += Markup("").join(Markup('<th scope="col">{}</th>').format(c.label) for c in block.columns)
     out += Markup("</tr></thead><tbody>")
@@ -180,7 +189,7 @@ def render_indicator_table(table: IndicatorTable) -> Markup:
         parts.append(render_facts(table))
     if table.funds:
         parts.append(render_funds(table))
-    parts += [render_money(table, block) for block in table.money]
+    parts += [render_money(block) for block in table.money]
     if table.goals:
         parts.append(render_goals(table))
     parts += [render_set(table, s, i == len(table.sets) - 1) for i, s in enumerate(table.sets)]

@@ -240,6 +240,18 @@ INDICATOR_TABLE = record(
     note=optional(Markdown()),
 )
 INDICATOR_TABLE_KEYS = ("stage", "indicators", "indicator_sets")
+AMOUNT_TABLE = record(
+    "a table of amounts",
+    id=Slug(),
+    title=Text(),
+    caption=optional(Text()),
+    unit=optional(Text()),
+    head=optional(Text(), "项目"),
+    columns=ListOf(Either(Text(), MONEY_COLUMN), allow_empty=False),
+    rows=ListOf(Raw(), allow_empty=False),
+    note=optional(Markdown()),
+    statement=optional(Markdown()),
+)
 
 SECTION = record(
     "a section",

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from generator.checks import ERROR, NOTICE, OK, UNCHECKED, WARNING, check_document
 from generator.load import load_site
 
-from conftest import DATA, MINIMAL_BUREAU, write
+from conftest import DATA, MINIMAL_BUREAU, MINIMAL_DOCUMENT, write
 
 COLUMNS = ["财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"]
 HEAD = """\
@@ -343,3 +343,25 @@ def test_the_real_discrepancies_of_the_wangcheng_juesuan_are_reported():
         for status, says, expected, _ in found
     )
     assert not [f for f in found if f[0] == ERROR]
+
+
+def test_a_code_of_the_wrong_length_or_printed_twice_is_pointed_out(data_dir):
+    write(
+        data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml",
+        MINIMAL_DOCUMENT.replace(
+            '- {科目编码: "208", 科目名称: 社会保障和就业支出, 本年收入合计: 55.11}',
+            '- {科目编码: "208", 科目名称: 社会保障和就业支出, 本年收入合计: 55.11}\n'
+            '            - {科目编码: "208050", 科目名称: 机关事业单位基本养老保险缴费支出, 本年收入合计: 1}\n'
+            '            - {科目编码: "208", 科目名称: 社会保障和就业支出, 本年收入合计: 0}',
+        ),
+    )
+    site, problems = load_site(data_dir)
+    assert not problems.items
+    warnings = [r for r in check_document(site.documents[0]) if r.status == WARNING]
+    assert sorted((r.mark.line, r.says) for r in warnings) == [
+        (
+            18,
+            "公开02表 科目编码 208050（机关事业单位基本养老保险缴费支出）有 6 位：科目编码应为 3、5 或 7 位（类、款、项），无法确定其上级科目",
+        ),
+        (19, "公开02表 科目编码 208 出现两次（“社会保障和就业支出”与“社会保障和就业支出”）"),
+    ]

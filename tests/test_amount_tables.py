@@ -1,0 +1,75 @@
+"""One-off tables of amounts (no form): typed columns, checked 合计 and 占比, figures prose can quote."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from generator.checks import ERROR, OK, WARNING, check_document
+from generator.load import load_site
+from generator.model import AmountTable
+
+from conftest import write
+
+DOCUMENT = """
+title: 2020年度测试区医疗保障局部门整体支出绩效评价报告
+kind: 绩效
+year: 2020
+parts:
+  - title: 一、部门概况
+    sections:
+      - title: （五）基本支出的公用经费情况
+        body: |
+          2020年日常公用经费30.00万元。其中办公费20.00万元。
+        table:
+          id: gongyong
+          title: 日常公用经费明细
+          unit: 万元
+          columns: [决算支出, {label: 占比, type: percent}]
+          rows:
+            - {label: 办公费, 决算支出: 20.00, 占比: 66.67%}
+            - {label: 印刷费, 决算支出: 10, 占比: 33.3%}
+            - {label: 电费, 决算支出: 0, 占比: "0"}
+            - {label: 合计, total: true, 决算支出: 30.00, 占比: 100%}
+"""
+
+
+def results_of(data_dir, text=DOCUMENT):
+    write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", text)
+    site, problems = load_site(data_dir)
+    assert not problems.items, [str(p) for p in problems.items]
+    return site, check_document(site.documents[0])
+
+
+def test_a_table_of_amounts_loads_with_typed_cells(data_dir):
+    site, _ = results_of(data_dir)
+    table = next(t for _, t in site.documents[0].tables() if isinstance(t, AmountTable))
+    rows = table.block.rows
+    assert [r.label for r in rows] == ["办公费", "印刷费", "电费", "合计"]
+    assert rows[1].cells["决算支出"].amount == Decimal("10")
+    assert (rows[1].cells["占比"].amount, rows[1].cells["占比"].text) == (Decimal("33.3"), "33.3%")
+    assert rows[-1].total
+
+
+def test_its_total_and_shares_hold(data_dir):
+    _, results = results_of(data_dir)
+    table_results = [r for r in results if r.says.startswith("日常公用经费明细")]
+    assert len(table_results) == 5  # the 合计 and four shares
+    assert all(r.status == OK for r in table_results), [r.explain() for r in table_results]
+
+
+def test_a_wrong_total_a_wrong_share_and_a_misquoted_figure_are_reported(data_dir):
+    text = DOCUMENT.replace("决算支出: 30.00, 占比: 100%", "决算支出: 31.00, 占比: 100%")
+    text = text.replace("占比: 66.67%", "占比: 60%").replace("日常公用经费30.00万元", "日常公用经费33.00万元")
+    _, results = results_of(data_dir, text)
+    bad = {(r.status, r.says) for r in results if r.status != OK}
+    assert (ERROR, "日常公用经费明细：日常公用经费明细“合计”决算支出 = 各项之和") in bad
+    shares = [r for r in results if r.status == WARNING and "办公费”的占比" in r.says]
+    assert [(r.expected, r.found) for r in shares] == [(Decimal("65"), Decimal("60"))]  # 20 ÷ 31, at 60%'s precision
+    quoted = [r for r in results if r.status == WARNING and "日常公用经费33.00万元" in r.says]
+    assert [(r.expected, r.found) for r in quoted] == [(Decimal("31.00"), Decimal("33.00"))]
+
+
+def test_a_percentage_without_its_sign_is_refused_except_a_printed_zero(data_dir):
+    write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", DOCUMENT.replace("占比: 33.3%", "占比: 33.3"))
+    _, problems = load_site(data_dir)
+    assert [p.message for p in problems.items] == ["'33.3' has no '%': write a rate as printed, e.g. 33.3%"]
