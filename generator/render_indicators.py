@@ -105,7 +105,7 @@ def render_goals(table: IndicatorTable) -> Markup:
     rows = Markup("").join(
         Markup('<tr><th scope="row">{}</th><td>{}</td></tr>').format(label, _lines(text)) for label, text in table.goals
     )
-    caption = f"{table.title}：目标"
+    caption = f"{table.title}：说明与目标"
     return _scroll(
         caption,
         Markup('<table class="gk-perf gk-goals"><caption>{}</caption><tbody>{}</tbody></table>').format(caption, rows),
