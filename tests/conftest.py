@@ -45,6 +45,19 @@ parts:
 """
 
 
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The real data/ built once into a temporary site."""
+    from generator.build import build_site
+    from generator.load import load_site
+
+    site, problems = load_site(DATA)
+    assert not problems, "\n".join(str(p) for p in problems.errors)
+    out = tmp_path_factory.mktemp("built") / "site"
+    assert build_site(site, out) == 0
+    return out
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     """A small valid data tree using the real forms; tests overwrite files in it to break it."""

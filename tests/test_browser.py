@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from conftest import ROOT
-from test_site import WANGCHENG, real_site  # noqa: F401  (the session fixture)
+from test_site import WANGCHENG
 
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -27,7 +27,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="module")
-def server(real_site):  # noqa: F811
+def server(real_site):
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(real_site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     handler.log_message = lambda *a: None

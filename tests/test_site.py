@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 
-import pytest
-
-from generator.build import build_site
 from generator.load import load_site
 
 from conftest import DATA, ROOT
@@ -16,15 +12,6 @@ from sitetools import Page, amounts_on, read_page, resolve
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 WANGCHENG = "changsha-wangcheng-ybj/2020/juesuan"
-
-
-@pytest.fixture(scope="session")
-def real_site(tmp_path_factory) -> Path:
-    site, problems = load_site(DATA)
-    assert not problems, "\n".join(str(p) for p in problems.errors)
-    out = tmp_path_factory.mktemp("built") / "site"
-    assert build_site(site, out) == 0
-    return out
 
 
 def seed_table_lines() -> list[str]:
