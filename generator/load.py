@@ -131,7 +131,14 @@ class Loader:
             for f in raw.forms:
                 if f.number in forms:
                     forms[f.number].rules = self.build_rules(f.rules, forms[f.number], forms)
-            sets[path.stem] = FormSet(path.stem, raw.name, forms, shown(path), self.build_rules(raw.rules, None, forms))
+            sets[path.stem] = FormSet(
+                path.stem,
+                raw.name,
+                forms,
+                shown(path),
+                self.build_rules(raw.rules, None, forms),
+                self.build_measures(raw.measures, forms),
+            )
         return sets
 
     def build_column_tree(self, raw_columns) -> tuple[list, list[Column]]:
@@ -199,6 +206,32 @@ class Loader:
             except RuleError as exc:
                 self.error(r.mark, f"{kind} rule: {exc}")
         return rules
+
+    def build_measures(self, node, forms: dict[str, Form]) -> dict[str, tuple[str, str]]:
+        """`一般公共预算财政拨款支出: 公开05表:合计`: an amount column of a table with a 科目编码 column."""
+        if node is None:
+            return {}
+        if not isinstance(node, Mapping):
+            self.error(node.mark, "expected 'measures' as a mapping of name: 表号:column")
+            return {}
+        measures = {}
+        for key, value in node.items:
+            text = value.text.strip() if hasattr(value, "text") and value.text else ""
+            number, _, column = text.partition(":")
+            form = forms.get(number)
+            if form is None:
+                self.error(
+                    value.mark, f"measure '{key.text}': no form '{number}' in this form set{suggest(number, forms)}"
+                )
+                continue
+            panels = [p for p in form.panels if p.rows is None and any(c.type == "code" for c in p.columns)]
+            if not any(column in [c.key for c in p.amount_columns] for p in panels):
+                self.error(
+                    value.mark, f"measure '{key.text}': {number} has no amount column '{column}' in rows by 科目编码"
+                )
+                continue
+            measures[key.text] = (number, column)
+        return measures
 
     # ---- bureaus and documents ----
 

@@ -92,6 +92,9 @@ class FormSet:
     forms: dict[str, Form]
     path: str
     rules: list = field(default_factory=list)  # of rules.Rule, across the forms
+    # What a 预算 and a 决算 of other form sets can be compared on: name → (form number, column key)
+    # of a table by 科目编码, e.g. 一般公共预算财政拨款支出 → (公开05表, 合计).
+    measures: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 # ---- tables in documents ----

@@ -12,10 +12,12 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import urls
+from .compare import Comparison, compare_bureau
 from .figures import substitute_references
 from .model import KIND_NAMES, KINDS, AmountTable, Document, FormTable, IndicatorTable, Site
 from .prose import TermLink, prose, term_anchor
 from .render_checks import results_table, summary, table_status
+from .render_compare import render_comparison
 from .render_indicators import render_amount_table, render_indicator_table
 from .render_tables import render_form_table, render_free_table
 
@@ -192,6 +194,8 @@ def document_pages(site: Site, doc: Document, results=()) -> list[Page]:
         as_is=doc.published_as_is,
         note=prose(doc.as_is_note),
     )
+    before, after = neighbours(doc)
+    compared = any(c.year == doc.year for c in compare_bureau(doc.bureau))
     index_page = render(
         "document.md.j2",
         doc=doc,
@@ -200,15 +204,28 @@ def document_pages(site: Site, doc: Document, results=()) -> list[Page]:
         bureau_href=urls.html_link(index_src, urls.bureau_src(doc.bureau)),
         checks_link=urls.md_link(index_src, checks_src),
         check_summary=summary(results)[1],
+        before=(before, urls.html_link(index_src, urls.document_src(before))) if before else None,
+        after=(after, urls.html_link(index_src, urls.document_src(after))) if after else None,
+        comparison_link=urls.md_link(index_src, urls.comparison_src(doc.bureau, doc.year)) if compared else None,
     )
     return [Page(index_src, index_page), *pages, Page(checks_src, checks_page)]
 
 
-def bureau_page(site: Site, bureau) -> Page:
+def neighbours(doc: Document) -> tuple[Document | None, Document | None]:
+    """The same bureau's document of the same kind in the nearest year before and after."""
+    same = sorted((d for d in doc.bureau.documents if d.kind == doc.kind and d is not doc), key=lambda d: d.year)
+    before = [d for d in same if d.year < doc.year]
+    after = [d for d in same if d.year > doc.year]
+    return (before[-1] if before else None), (after[0] if after else None)
+
+
+def bureau_page(site: Site, bureau, results=()) -> Page:
     src = urls.bureau_src(bureau)
     years: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for doc in bureau.documents:
-        years[doc.year][doc.kind].append((doc, urls.html_link(src, urls.document_src(doc))))
+        mine = [r for r in results if r.document is doc]
+        years[doc.year][doc.kind].append((doc, urls.html_link(src, urls.document_src(doc)), summary(mine)))
+    compared = {c.year for c in compare_bureau(bureau)}
     return Page(
         src,
         render(
@@ -218,9 +235,45 @@ def bureau_page(site: Site, bureau) -> Page:
             kinds=KINDS,
             kind_names=KIND_NAMES,
             years=sorted(years.items(), reverse=True),
+            comparisons={y: urls.html_link(src, urls.comparison_src(bureau, y)) for y in compared},
             ctx=PageContext(src, bureau.name, term_links(site, None, src)),
         ),
     )
+
+
+def comparison_pages(bureau) -> list[Page]:
+    by_year: dict[int, list[Comparison]] = defaultdict(list)
+    for comparison in compare_bureau(bureau):
+        by_year[comparison.year].append(comparison)
+    pages = []
+    for year, comparisons in sorted(by_year.items()):
+        src = urls.comparison_src(bureau, year)
+        first = comparisons[0]
+        title = f"{bureau.short_name}{year}年预算与决算对比"
+        pages.append(
+            Page(
+                src,
+                render(
+                    "comparison.md.j2",
+                    title=title,
+                    bureau=bureau,
+                    trail=bureau_trail(src, bureau)
+                    + [
+                        (bureau.short_name, urls.html_link(src, urls.bureau_src(bureau))),
+                        (f"{year}年预算与决算对比", ""),
+                    ],
+                    budget_doc=first.budget_doc,
+                    actual_doc=first.actual_doc,
+                    budget_link=urls.md_link(src, urls.document_src(first.budget_doc)),
+                    actual_link=urls.md_link(src, urls.document_src(first.actual_doc)),
+                    tables=[
+                        {"measure": c.measure, "anchor": f"m{i}", "html": render_comparison(c)}
+                        for i, c in enumerate(comparisons, 1)
+                    ],
+                ),
+            )
+        )
+    return pages
 
 
 def regions(site: Site):
@@ -244,9 +297,9 @@ def home_page(site: Site, intro: str) -> Page:
                     [
                         (
                             b,
-                            urls.md_link(src, urls.bureau_src(b)),
+                            urls.html_link(src, urls.bureau_src(b)),
                             [
-                                (d, urls.md_link(src, urls.document_src(d)))
+                                (d, urls.html_link(src, urls.document_src(d)))
                                 for d in sorted(b.documents, key=lambda d: (-d.year, d.kind))
                             ],
                         )
@@ -258,7 +311,14 @@ def home_page(site: Site, intro: str) -> Page:
         )
         for province, cities in regions(site)
     ]
-    directory = render("directory.md.j2", regions=listing, region_anchor=region_anchor)
+    directory = render(
+        "directory.md.j2",
+        regions=listing,
+        region_anchor=region_anchor,
+        years=sorted({d.year for d in site.documents}, reverse=True),
+        kinds=KINDS,
+        kind_names=KIND_NAMES,
+    )
     if DIRECTORY_MARKER in intro:
         return Page(src, intro.replace(DIRECTORY_MARKER, directory))
     return Page(src, intro + "\n\n" + directory)
@@ -285,7 +345,8 @@ def all_pages(site: Site, content_dir: Path, results=()) -> list[Page]:
     intro = intro_file.read_text(encoding="utf-8") if intro_file.exists() else "# 公开\n"
     pages = [home_page(site, intro), glossary_page(site)]
     for bureau in site.bureaus:
-        pages.append(bureau_page(site, bureau))
+        pages.append(bureau_page(site, bureau, results))
+        pages.extend(comparison_pages(bureau))
         for doc in bureau.documents:
             pages.extend(document_pages(site, doc, [r for r in results if r.document is doc]))
     return pages
@@ -314,6 +375,8 @@ def navigation(site: Site) -> list:
                             doc_entries.append({part.title: urls.part_src(doc, part)})
                     doc_entries.append({"数据核对": urls.checks_src(doc)})
                     entries.append({f"{doc.year}年{doc.kind_name}": doc_entries})
+                for year in sorted({c.year for c in compare_bureau(bureau)}, reverse=True):
+                    entries.append({f"{year}年预算与决算对比": urls.comparison_src(bureau, year)})
                 bureau_nav.append({bureau.short_name: entries})
             city_nav.append({city: bureau_nav})
         nav.append({province: city_nav})

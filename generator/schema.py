@@ -99,7 +99,11 @@ FORM = record(
     rules=optional(ListOf(RULE), []),
 )
 FORM_SET_FILE = record(
-    "a form set", name=Text(), forms=ListOf(FORM, allow_empty=False), rules=optional(ListOf(RULE), [])
+    "a form set",
+    name=Text(),
+    forms=ListOf(FORM, allow_empty=False),
+    rules=optional(ListOf(RULE), []),
+    measures=optional(Raw()),  # name → '表号:column', for comparing documents of other form sets
 )
 
 # ---- data/<bureau>/bureau.yaml ----

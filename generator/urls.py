@@ -61,3 +61,7 @@ def attachment_src(document: Document, part: Part, attachment: Attachment) -> st
 
 def checks_src(document: Document) -> str:
     return f"{document_dir(document)}/checks.md"
+
+
+def comparison_src(bureau: Bureau, year: int) -> str:
+    return f"{bureau.slug}/{year}/duibi.md"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import threading
 
 import pytest
@@ -64,6 +65,10 @@ PAGES = {
     "tables": f"{WANGCHENG}/part2/",
     "notes": f"{WANGCHENG}/part3/",
     "glossary": "glossary/",
+    "self-evaluation": f"{WANGCHENG}/part5/zhengti/",
+    "declaration": "wuhan-dongxihu-ybj/2020/yusuan/part4/",
+    "hubei-tables": "wuhan-dongxihu-ybj/2020/yusuan/part3/",
+    "performance-report": "shaoyang-beita-ybj/2020/jixiao/part2/",
 }
 
 
@@ -126,12 +131,56 @@ def search(page, query: str) -> list[str]:
 )
 def test_search_finds_what_a_citizen_types(browser, server, query, expected):
     page, _, errors = open_page(browser, server + PAGES["home"], 1280)
-    results = [r.replace("\u200b", "") for r in search(page, query)]
+    # zero-width spaces mark word boundaries; quotation marks are how documents write “三公”经费
+    results = [re.sub("[\u200b“”‘’\"']", "", r) for r in search(page, query)]
     # Ranking is material's lunr (OR of segmented words); the scalable search of its own comes later.
     assert any(expected in r for r in results[:10]), results[:10]
     if query in ("三公经费", "机关运行经费"):  # the glossary entry is among the results
         assert any(r.startswith("名词解释") for r in results[:10])
     if query == "三公经费":
         page.screenshot(path=str(ARTIFACTS / "search-1280.png"))
+    assert not errors
+    page.context.close()
+
+
+def test_the_home_page_filter_narrows_the_directory_and_keeps_the_choice_in_the_address(browser, server):
+    page, _, errors = open_page(browser, server, 375)
+    form = page.locator("form.gk-filter")
+    assert form.is_visible()
+    everything = page.locator(".gk-docs > li:visible").count()
+    assert everything == 4
+    form.locator('select[name="kind"]').select_option("绩效")
+    assert page.locator(".gk-docs > li:visible").count() == 2
+    assert "kind=" in page.url
+    form.locator('select[name="region"]').select_option("湖南省/长沙市")
+    visible = page.locator(".gk-bureaus > li:visible").all_inner_texts()
+    assert len(visible) == 1 and "雨花区" in visible[0]
+    assert page.locator("section[data-region='湖北省']").is_hidden()
+    page.screenshot(path=str(ARTIFACTS / "home-filter-375.png"), full_page=True)
+    shared = page.url
+    page.context.close()
+    again, _, _ = open_page(browser, shared, 375)  # a shared link opens with the same choice
+    assert again.locator(".gk-docs > li:visible").count() == 1
+    again.locator('select[name="kind"]').select_option("预算")
+    assert again.locator(".gk-filter-empty").is_visible()
+    assert not errors
+    again.context.close()
+
+
+def test_an_indicator_table_reads_as_the_printed_form_on_a_phone(browser, server):
+    page, _, errors = open_page(browser, server + PAGES["self-evaluation"], 375)
+    table = page.locator("table.gk-indicators").first
+    table.scroll_into_view_if_needed()
+    first_level = table.locator("th.gk-level").first
+    assert first_level.inner_text() == "产出指标"
+    # the merged 一级指标 cell is as tall as the ten rows it heads
+    heights = page.evaluate(
+        """() => { const t = document.querySelector('table.gk-indicators');
+                  const cell = t.querySelector('th.gk-level');
+                  const rows = [...t.tBodies[0].rows].slice(0, 10);
+                  return [cell.getBoundingClientRect().height, rows.reduce((h, r) => h + r.getBoundingClientRect().height, 0)]; }"""
+    )
+    assert abs(heights[0] - heights[1]) < 2
+    page.screenshot(path=str(ARTIFACTS / "self-evaluation-375.png"), full_page=True)
     assert not errors
     page.context.close()

@@ -39,3 +39,48 @@
   });
   document.addEventListener("keydown", function (event) { if (event.key === "Escape") { close(); } });
 })();
+
+/* gongkai: filter the home page's directory by region, year and kind; the choice is kept in the URL. */
+(function () {
+  "use strict";
+  var form = document.querySelector("form.gk-filter");
+  if (!form) { return; }
+  var names = ["region", "year", "kind"];
+  var count = form.querySelector(".gk-filter-count");
+  var empty = document.querySelector(".gk-filter-empty");
+  var params = new URLSearchParams(window.location.search);
+  names.forEach(function (name) {
+    var wanted = params.get(name);
+    if (wanted && form.elements[name].querySelector('option[value="' + CSS.escape(wanted) + '"]')) {
+      form.elements[name].value = wanted;
+    }
+  });
+
+  function apply() {
+    var region = form.elements.region.value, year = form.elements.year.value, kind = form.elements.kind.value;
+    var shown = 0;
+    document.querySelectorAll(".gk-bureaus > li").forEach(function (bureau) {
+      var inRegion = !region || (bureau.dataset.region + "/").indexOf(region + "/") === 0;
+      var any = false;
+      bureau.querySelectorAll(".gk-docs > li").forEach(function (doc) {
+        var match = inRegion && (!year || doc.dataset.year === year) && (!kind || doc.dataset.kind === kind);
+        doc.hidden = !match;
+        if (match) { any = true; shown += 1; }
+      });
+      bureau.hidden = !any;
+    });
+    document.querySelectorAll(".gk-directory section").forEach(function (section) {
+      section.hidden = !section.querySelector(".gk-bureaus > li:not([hidden])");
+    });
+    count.textContent = "共 " + shown + " 份文件";
+    empty.hidden = shown !== 0;
+    var query = new URLSearchParams();
+    names.forEach(function (name) { if (form.elements[name].value) { query.set(name, form.elements[name].value); } });
+    var search = query.toString();
+    window.history.replaceState(null, "", window.location.pathname + (search ? "?" + search : "") + window.location.hash);
+  }
+
+  form.hidden = false;
+  form.addEventListener("change", apply);
+  apply();
+})();
