@@ -11,7 +11,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from .fields import Amount, Context, Invalid, Markdown, Percent, Text
+from .fields import Amount, Context, Flag, Invalid, Markdown, Percent, Text
 from .model import (
     FundsRow,
     Indicator,
@@ -203,7 +203,10 @@ class IndicatorBinder:
                 if key.text == "label":
                     label = scalar_or_error(child, self)
                 elif key.text == "total":
-                    total = child.text.strip() == "true" if isinstance(child, Scalar) else False
+                    try:
+                        total = Flag().convert(child, self.ctx)
+                    except Invalid as exc:
+                        self.ctx.report(exc)
                 elif key.text in by_label:
                     if isinstance(child, Scalar) and child.is_null:
                         continue
