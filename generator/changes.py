@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from .amounts import format_amount
 from .checks import OK, WARNING, Result
 from .figures import CLAIM, FILLER, known_label, labelled_figures
-from .model import Document, Section
+from .model import Document
 
 CHANGE = re.compile(
     r"与上年(?:度)?(?:相比|比较|同期相比)?[，,]?\s?([\u4e00-\u9fff（）“”]*?)\s?(增加|减少|下降)\s?(\d+(?:\.\d+)?)\s?万元"
@@ -34,18 +34,9 @@ def check_changes(document: Document) -> list[Result]:
     prior = prior_document(document)
     prior_figures = labelled_figures(prior) if prior is not None else {}
     results: list[Result] = []
-
-    def walk(sections: list[Section]):
-        for section in sections:
-            if section.body:
-                for sentence in re.split(r"[。\n；;]", section.body):
-                    results.extend(check_sentence(sentence, section, document, figures, prior, prior_figures))
-            walk(section.sections)
-
-    for part in document.parts:
-        walk(part.sections)
-        for attachment in part.attachments:
-            walk(attachment.sections)
+    for section in document.sections():
+        for sentence in re.split(r"[。\n；;]", section.body or ""):
+            results.extend(check_sentence(sentence, section, document, figures, prior, prior_figures))
     return results
 
 

@@ -119,17 +119,9 @@ def check_prose(document: Document) -> list[Result]:
     tables = tables_by_form(document)
     figures = labelled_figures(document)
     results: list[Result] = []
-
-    def walk(sections: list[Section]):
-        for section in sections:
-            if section.body:
-                results.extend(check_body(section, document, tables, figures))
-            walk(section.sections)
-
-    for part in document.parts:
-        walk(part.sections)
-        for attachment in part.attachments:
-            walk(attachment.sections)
+    for section in document.sections():
+        if section.body:
+            results.extend(check_body(section, document, tables, figures))
     return results
 
 

@@ -42,22 +42,18 @@ def check_scores(document: Document, table: IndicatorTable) -> list[Result]:
         if row.score is not None and row.scored is not None and row.scored > row.score:
             says = f"{table.title}：资金情况“{row.source}”的得分不应超过分值"
             results.append(Result(ERROR, document, table, row.mark, says, row.score, row.scored))
-    funds_score = _sum(r.score for r in table.funds)
-    funds_scored = _sum(r.scored for r in table.funds)
     extra = "（含资金情况）" if any(r.score is not None for r in table.funds) else ""
-    if table.total_score is not None:
-        parts = [leaf.score for leaf in leaves] + [r.score for r in table.funds]
-        expected = _sum(leaf.score for leaf in leaves) + funds_score
-        says = f"{table.title}：{table.total_label}的分值 = 各项指标分值之和{extra}"
+    totals = (
+        ("score", table.total_score, f"{table.total_label}的分值 = 各项指标分值之和{extra}"),
+        ("scored", table.total_scored, f"{table.total_label} = 各项指标得分之和{extra}"),
+    )
+    for key, printed, words in totals:
+        if printed is None:
+            continue
+        parts = [getattr(item, key) for item in [*leaves, *table.funds]]
+        says = f"{table.title}：{words}"
         results.append(
-            _total_result(document, table, says, expected, table.total_score, len([p for p in parts if p]), table.mark)
-        )
-    if table.total_scored is not None:
-        parts = [leaf.scored for leaf in leaves] + [r.scored for r in table.funds]
-        expected = _sum(leaf.scored for leaf in leaves) + funds_scored
-        says = f"{table.title}：{table.total_label} = 各项指标得分之和{extra}"
-        results.append(
-            _total_result(document, table, says, expected, table.total_scored, len([p for p in parts if p]), table.mark)
+            _total_result(document, table, says, _sum(parts), printed, len([p for p in parts if p]), table.mark)
         )
     return results
 

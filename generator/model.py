@@ -359,17 +359,21 @@ class Document:
     def kind_name(self) -> str:
         return KIND_NAMES[self.kind]
 
-    def tables(self):
+    def sections(self):
+        """Every section of every part and attachment, in document order, nested ones included."""
+
         def walk(sections):
             for section in sections:
-                if section.table is not None:
-                    yield section, section.table
+                yield section
                 yield from walk(section.sections)
 
         for part in self.parts:
             yield from walk(part.sections)
             for attachment in part.attachments:
                 yield from walk(attachment.sections)
+
+    def tables(self):
+        return ((section, section.table) for section in self.sections() if section.table is not None)
 
 
 @dataclass

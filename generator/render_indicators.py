@@ -35,14 +35,15 @@ def _amount(value: Decimal | None) -> str:
     return "" if value is None else format_amount(value)
 
 
-def render_facts(table: IndicatorTable) -> Markup:
+def render_pairs(table: IndicatorTable, pairs: list[tuple[str, str]], what: str, css: str) -> Markup:
+    """Label and text, one row each: the 基本情况 (facts) and the longer 说明与目标 (goals)."""
     rows = Markup("").join(
-        Markup('<tr><th scope="row">{}</th><td>{}</td></tr>').format(label, _lines(text)) for label, text in table.facts
+        Markup('<tr><th scope="row">{}</th><td>{}</td></tr>').format(label, _lines(text)) for label, text in pairs
     )
-    caption = f"{table.title}：基本情况"
+    caption = f"{table.title}：{what}"
     return _scroll(
         caption,
-        Markup('<table class="gk-perf gk-facts"><caption>{}</caption><tbody>{}</tbody></table>').format(caption, rows),
+        Markup('<table class="gk-perf {}"><caption>{}</caption><tbody>{}</tbody></table>').format(css, caption, rows),
     )
 
 
@@ -99,17 +100,6 @@ def render_money(block: MoneyBlock) -> Markup:
         out += Markup("").join(_money_cell(row.cells.get(c.label), c.type) for c in block.columns)
         out += Markup("</tr>")
     return _scroll(block.title, out + Markup("</tbody></table>"))
-
-
-def render_goals(table: IndicatorTable) -> Markup:
-    rows = Markup("").join(
-        Markup('<tr><th scope="row">{}</th><td>{}</td></tr>').format(label, _lines(text)) for label, text in table.goals
-    )
-    caption = f"{table.title}：说明与目标"
-    return _scroll(
-        caption,
-        Markup('<table class="gk-perf gk-goals"><caption>{}</caption><tbody>{}</tbody></table>').format(caption, rows),
-    )
 
 
 def _leaf_cell(key: str, leaf: Indicator) -> Markup:
@@ -186,12 +176,12 @@ def render_indicator_table(table: IndicatorTable) -> Markup:
             )
         )
     if table.facts:
-        parts.append(render_facts(table))
+        parts.append(render_pairs(table, table.facts, "基本情况", "gk-facts"))
     if table.funds:
         parts.append(render_funds(table))
     parts += [render_money(block) for block in table.money]
     if table.goals:
-        parts.append(render_goals(table))
+        parts.append(render_pairs(table, table.goals, "说明与目标", "gk-goals"))
     parts += [render_set(table, s, i == len(table.sets) - 1) for i, s in enumerate(table.sets)]
     parts.append(_after(table.note, None))
     parts.append(Markup("</div>"))
