@@ -131,21 +131,20 @@ class Choice(Field):
 
 
 class Amount(Field):
+    """An exact Decimal, parsed strictly; the parser's advice is the editor's message."""
+
+    what, parse = "an amount", staticmethod(parse_amount)
+
     def convert(self, node, ctx) -> Decimal:
-        text = scalar_text(node, "an amount")
+        text = scalar_text(node, self.what)
         try:
-            return parse_amount(text)
+            return self.parse(text)
         except AmountError as exc:
             raise Invalid(node, str(exc)) from None
 
 
-class Percent(Field):
-    def convert(self, node, ctx) -> Decimal:
-        text = scalar_text(node, "a percentage")
-        try:
-            return parse_percent(text)
-        except AmountError as exc:
-            raise Invalid(node, str(exc)) from None
+class Percent(Amount):
+    what, parse = "a percentage", staticmethod(parse_percent)
 
 
 class Code(Field):
