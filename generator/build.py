@@ -13,6 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .fragments import FRAGMENTS
 from .model import Site
 from .pages import all_pages, navigation
 from .search_terms import teach_segmenter
@@ -40,8 +41,10 @@ def generate(site: Site, docs_dir: Path, content_dir: Path = ROOT / "content", r
         from .checks import check_document
 
         results = [r for d in site.documents for r in check_document(d)]
+    FRAGMENTS.clear()
     for page in all_pages(site, content_dir, results):
         wanted[docs_dir / page.src] = page.text
+        FRAGMENTS[page.src] = page.fragments
     for path, text in wanted.items():
         write_if_changed(path, text)
     if docs_dir.is_dir():
@@ -61,7 +64,12 @@ def run_mkdocs(docs_dir: Path, site_dir: Path, nav: list, config_file: Path = RO
 
     # The hook that regenerates pages under `mkdocs serve` is not needed: the pages were just written.
     config = load_config(
-        str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir), nav=nav, hooks=[], strict=True
+        str(config_file),
+        docs_dir=str(docs_dir),
+        site_dir=str(site_dir),
+        nav=nav,
+        hooks=[str(Path(__file__).with_name("mkdocs_fragments.py"))],
+        strict=True,
     )
     build(config)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from . import urls
 from .compare import Comparison, compare_bureau
 from .figures import substitute_references
+from .fragments import MARKER, fill
 from .model import KIND_NAMES, KINDS, AmountTable, Document, FormTable, IndicatorTable, Site
 from .prose import TermLink, prose, term_anchor
 from .render_checks import results_table, summary, table_status
@@ -51,7 +52,13 @@ _env.filters["yamlstr"] = lambda text: Markup(json.dumps(" ".join(str(text).spli
 @dataclass
 class Page:
     src: str
-    text: str
+    text: str  # Markdown, with markers where HTML fragments go back in after Markdown has run
+    fragments: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def whole(self) -> str:
+        """The text with its fragments in place: what the page says."""
+        return fill(self.text, self.fragments)
 
 
 class PageContext:
@@ -70,11 +77,20 @@ class PageContext:
         self.links = links or {}
         self.document = document
         self.results = list(results)
+        self.fragments: dict[str, str] = {}
+
+    def keep(self, html) -> Markup:
+        """A marker for Markdown to pass over, standing for *html* (see fragments.py)."""
+        if not html:
+            return Markup("")
+        marker = MARKER.format(len(self.fragments))
+        self.fragments[marker] = str(html)
+        return Markup(f"\n{marker}\n")
 
     def prose(self, text, link=True) -> Markup:
         if text and self.document is not None:
             text = substitute_references(text, self.document)
-        return prose(text, self.links if link else None)
+        return self.keep(prose(text, self.links if link else None))
 
     def table(self, table) -> Markup:
         if isinstance(table, FormTable):
@@ -84,10 +100,10 @@ class PageContext:
         elif isinstance(table, AmountTable):
             html = render_amount_table(table)
         else:
-            return render_free_table(table)
+            return self.keep(render_free_table(table))
         mine = [r for r in self.results if r.table is table]
         checks_href = urls.html_link(self.src, urls.checks_src(self.document))
-        return html + table_status(mine, checks_href, self.document.published_as_is)
+        return self.keep(html + table_status(mine, checks_href, self.document.published_as_is))
 
 
 def render(template: str, **values) -> str:
@@ -163,6 +179,7 @@ def document_pages(site: Site, doc: Document, results=()) -> list[Page]:
                     ],
                     attachments=[dict(a, link=urls.md_link(src, a["src"])) for a in attachments],
                 ),
+                ctx.fragments,
             )
         )
         for a in attachments:
@@ -181,18 +198,20 @@ def document_pages(site: Site, doc: Document, results=()) -> list[Page]:
                         glossary=[],
                         attachments=[],
                     ),
+                    a_ctx.fragments,
                 )
             )
     results = list(results)
     checks_src = urls.checks_src(doc)
+    checks_ctx = PageContext(checks_src)
     checks_page = render(
         "checks.md.j2",
         doc=doc,
         trail=document_trail(checks_src, doc, "数据核对"),
         summary=summary(results)[1],
-        table=results_table(results),
+        table=checks_ctx.keep(results_table(results)),
         as_is=doc.published_as_is,
-        note=prose(doc.as_is_note),
+        note=checks_ctx.prose(doc.as_is_note),
     )
     before, after = neighbours(doc)
     compared = any(c.year == doc.year for c in compare_bureau(doc.bureau))
@@ -208,7 +227,7 @@ def document_pages(site: Site, doc: Document, results=()) -> list[Page]:
         after=(after, urls.html_link(index_src, urls.document_src(after))) if after else None,
         comparison_link=urls.md_link(index_src, urls.comparison_src(doc.bureau, doc.year)) if compared else None,
     )
-    return [Page(index_src, index_page), *pages, Page(checks_src, checks_page)]
+    return [Page(index_src, index_page), *pages, Page(checks_src, checks_page, checks_ctx.fragments)]
 
 
 def neighbours(doc: Document) -> tuple[Document | None, Document | None]:
@@ -219,13 +238,14 @@ def neighbours(doc: Document) -> tuple[Document | None, Document | None]:
     return (before[-1] if before else None), (after[0] if after else None)
 
 
-def bureau_page(site: Site, bureau, results=()) -> Page:
+def bureau_page(site: Site, bureau, results_of: dict | None = None) -> Page:
     src = urls.bureau_src(bureau)
     years: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for doc in bureau.documents:
-        mine = [r for r in results if r.document is doc]
+        mine = (results_of or {}).get(id(doc), [])
         years[doc.year][doc.kind].append((doc, urls.html_link(src, urls.document_src(doc)), summary(mine)))
     compared = {c.year for c in compare_bureau(bureau)}
+    ctx = PageContext(src, bureau.name, term_links(site, None, src))
     return Page(
         src,
         render(
@@ -236,8 +256,9 @@ def bureau_page(site: Site, bureau, results=()) -> Page:
             kind_names=KIND_NAMES,
             years=sorted(years.items(), reverse=True),
             comparisons={y: urls.html_link(src, urls.comparison_src(bureau, y)) for y in compared},
-            ctx=PageContext(src, bureau.name, term_links(site, None, src)),
+            ctx=ctx,
         ),
+        ctx.fragments,
     )
 
 
@@ -319,9 +340,10 @@ def home_page(site: Site, intro: str) -> Page:
         kinds=KINDS,
         kind_names=KIND_NAMES,
     )
-    if DIRECTORY_MARKER in intro:
-        return Page(src, intro.replace(DIRECTORY_MARKER, directory))
-    return Page(src, intro + "\n\n" + directory)
+    ctx = PageContext(src)
+    kept = ctx.keep(directory)
+    text = intro.replace(DIRECTORY_MARKER, kept) if DIRECTORY_MARKER in intro else intro + "\n\n" + kept
+    return Page(src, text, ctx.fragments)
 
 
 def glossary_page(site: Site) -> Page:
@@ -337,49 +359,31 @@ def glossary_page(site: Site) -> Page:
         if term.term not in seen:
             seen.add(term.term)
             terms.append((term, uses.get(term.term, [])))
-    return Page(src, render("glossary.md.j2", terms=terms, anchor=term_anchor, ctx=PageContext(src)))
+    ctx = PageContext(src)
+    return Page(src, render("glossary.md.j2", terms=terms, anchor=term_anchor, ctx=ctx), ctx.fragments)
 
 
 def all_pages(site: Site, content_dir: Path, results=()) -> list[Page]:
     intro_file = content_dir / "index.md"
     intro = intro_file.read_text(encoding="utf-8") if intro_file.exists() else "# 公开\n"
     pages = [home_page(site, intro), glossary_page(site)]
+    results_of: dict[int, list] = defaultdict(list)  # by document, grouped once: a site has 10⁵ results
+    for result in results:
+        results_of[id(result.document)].append(result)
     for bureau in site.bureaus:
-        pages.append(bureau_page(site, bureau, results))
+        pages.append(bureau_page(site, bureau, results_of))
         pages.extend(comparison_pages(bureau))
         for doc in bureau.documents:
-            pages.extend(document_pages(site, doc, [r for r in results if r.document is doc]))
+            pages.extend(document_pages(site, doc, results_of.get(id(doc), [])))
     return pages
 
 
 def navigation(site: Site) -> list:
-    """mkdocs nav: region → bureau → year and document → parts."""
-    nav: list = [{"首页": urls.HOME}]
-    for province, cities in regions(site):
-        city_nav = []
-        for city, bureaus in cities:
-            bureau_nav = []
-            for bureau in bureaus:
-                entries: list = [urls.bureau_src(bureau)]
-                for doc in sorted(bureau.documents, key=lambda d: (-d.year, d.kind)):
-                    doc_entries: list = [urls.document_src(doc)]
-                    for part in doc.parts:
-                        if part.attachments:
-                            doc_entries.append(
-                                {
-                                    part.title: [urls.part_src(doc, part)]
-                                    + [{a.title: urls.attachment_src(doc, part, a)} for a in part.attachments]
-                                }
-                            )
-                        else:
-                            doc_entries.append({part.title: urls.part_src(doc, part)})
-                    doc_entries.append({"数据核对": urls.checks_src(doc)})
-                    entries.append({f"{doc.year}年{doc.kind_name}": doc_entries})
-                for year in sorted({c.year for c in compare_bureau(bureau)}, reverse=True):
-                    entries.append({f"{year}年预算与决算对比": urls.comparison_src(bureau, year)})
-                bureau_nav.append({bureau.short_name: entries})
-            city_nav.append({city: bureau_nav})
-        nav.append({province: city_nav})
-    nav.append({"名词解释": urls.GLOSSARY})
-    nav.append({"关于": urls.ABOUT})
-    return nav
+    """The site-wide menu: the home page (bureaus by region), the glossary and 关于.
+
+    It is written into every page, so it must not grow with the site: at province scale a menu of
+    every bureau and document made each page megabytes. A reader finds documents from the home
+    page's directory and filter, the bureau pages and search; within a document, from its 目录
+    and the breadcrumbs.
+    """
+    return [{"首页": urls.HOME}, {"名词解释": urls.GLOSSARY}, {"关于": urls.ABOUT}]

@@ -279,7 +279,7 @@ def test_a_figure_reference_renders_the_table_figure_and_a_bad_one_is_an_error(t
 
     text = PROSE_DOC.replace("本年收入合计BODY", "本年收入合计{{公开02表:合计.本年收入合计}}万元，{{ 7*7 }}。")
     page = next(p for p in all_pages(site_of(text), tmp_path) if p.src.endswith("part2.md"))
-    assert "本年收入合计55.11万元，{{ 7*7 }}。" in page.text
+    assert "本年收入合计55.11万元，{{ 7*7 }}。" in page.whole
     bad = results_for(PROSE_DOC.replace("本年收入合计BODY", "本年收入合计{{公开02表:合计.本年收入合记}}万元"))
     errors = [r for r in bad if r.status == ERROR]
     assert len(errors) == 1 and "公开02表 has no amount column '本年收入合记'" in errors[0].explain()

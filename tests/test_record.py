@@ -90,7 +90,7 @@ def test_budget_and_actual_are_compared_code_by_code(data_dir):
 
 def test_the_comparison_page_and_the_links_to_it(data_dir):
     site = loaded(data_dir)
-    pages = {page.src: page.text for page in all_pages(site, data_dir / "no-content")}
+    pages = {page.src: page.whole for page in all_pages(site, data_dir / "no-content")}
     page = pages["ceshi-ybj/2020/duibi.md"]
     assert "<caption>2020年一般公共预算财政拨款支出（按功能分类科目）：预算与决算</caption>" in page
     assert re.search(
@@ -104,7 +104,7 @@ def test_the_comparison_page_and_the_links_to_it(data_dir):
 
 def test_a_document_steps_to_the_same_kind_in_the_years_around_it(data_dir):
     site = loaded(data_dir)
-    pages = {page.src: page.text for page in all_pages(site, data_dir / "no-content")}
+    pages = {page.src: page.whole for page in all_pages(site, data_dir / "no-content")}
     actual_2020 = pages["ceshi-ybj/2020/juesuan/index.md"]
     assert '<a rel="prev" href="../../2019/juesuan/">‹ 2019年部门决算</a>' in actual_2020
     assert "本站未收录 2021 年部门决算" in actual_2020
@@ -116,7 +116,7 @@ def test_a_document_steps_to_the_same_kind_in_the_years_around_it(data_dir):
 
 def test_the_bureau_page_lists_every_year_and_kind_with_its_date_and_checks(data_dir):
     site = loaded(data_dir)
-    page = next(p.text for p in all_pages(site, data_dir / "no-content") if p.src == "ceshi-ybj/index.md")
+    page = next(p.whole for p in all_pages(site, data_dir / "no-content") if p.src == "ceshi-ybj/index.md")
     rows = re.findall(r"<tr><th scope=\"row\">(\d{4})</th>(.*?)</tr>", page)
     assert [year for year, _ in rows] == ["2020", "2019"]
     cells_2020 = re.findall(r"<td>(.*?)</td>", rows[0][1])
@@ -126,7 +126,7 @@ def test_the_bureau_page_lists_every_year_and_kind_with_its_date_and_checks(data
 
 def test_the_home_page_can_be_filtered_by_region_year_and_kind(data_dir):
     site = loaded(data_dir)
-    home = next(p.text for p in all_pages(site, data_dir / "no-content") if p.src == "index.md")
+    home = next(p.whole for p in all_pages(site, data_dir / "no-content") if p.src == "index.md")
     assert '<form class="gk-filter" hidden' in home  # shown by the script; without it everything is listed
     assert '<option value="测试省/测试市">' in home
     assert [y for y in re.findall(r'<option value="(\d{4})">', home)] == ["2020", "2019"]

@@ -1,0 +1,27 @@
+"""Build stage, fragments: HTML that is kept out of Markdown and put back into the built page.
+
+The pages' tables and prose are HTML already. Passing them through Python-Markdown, which parses
+every raw HTML block with html.parser, took nine tenths of the build at province scale; Markdown
+now sees a marker in their place (a comment, which it passes through untouched), and the mkdocs
+hook in mkdocs_fragments.py puts the HTML back after Markdown has run.
+"""
+
+from __future__ import annotations
+
+import re
+
+MARKER = "<!--gk-fragment-{}-->"
+_MARKER = re.compile(r"<!--gk-fragment-\d+-->")
+
+# src (docs-relative path of a page) → marker → HTML; filled by build.generate.
+FRAGMENTS: dict[str, dict[str, str]] = {}
+
+
+def fill(text: str, fragments: dict[str, str]) -> str:
+    if not fragments:
+        return text
+    return _MARKER.sub(lambda m: fragments.get(m.group(0), m.group(0)), text)
+
+
+def put_back(html: str, src: str) -> str:
+    return fill(html, FRAGMENTS.get(src, {}))
