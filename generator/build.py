@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -16,7 +17,6 @@ from pathlib import Path
 from .fragments import FRAGMENTS
 from .model import Site
 from .pages import all_pages, navigation
-from .search_terms import teach_segmenter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,6 +74,30 @@ def run_mkdocs(docs_dir: Path, site_dir: Path, nav: list, config_file: Path = RO
     build(config)
 
 
+PAGEFIND_OPTIONS = [
+    # Index each page's article only (not the header, menu and footer), without the ¶ permalinks.
+    "--root-selector", "article.md-content__inner",
+    "--exclude-selectors", ".headerlink",
+    "--quiet",
+]  # fmt: skip
+
+
+class SearchIndexError(Exception):
+    pass
+
+
+def run_pagefind(site_dir: Path) -> None:
+    """Index the built site with Pagefind: a static index in small chunks, fetched per query."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", str(site_dir), *PAGEFIND_OPTIONS],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        lines = (done.stderr or done.stdout).strip().splitlines()
+        raise SearchIndexError(lines[-1] if lines else f"exit status {done.returncode}")
+
+
 def swap_in(new_site: Path, site_dir: Path) -> None:
     old = site_dir.with_name(f".{site_dir.name}.old")
     if old.exists():
@@ -85,29 +109,23 @@ def swap_in(new_site: Path, site_dir: Path) -> None:
         shutil.rmtree(old)
 
 
-def quiet_jieba() -> None:
-    try:
-        import jieba
-    except ImportError:
-        return
-    jieba.setLogLevel(logging.WARNING)
-
-
 def build_site(site: Site, site_dir: Path, results=None, config_file: Path = ROOT / "mkdocs.yml") -> int:
     from mkdocs.exceptions import MkDocsException
 
     logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.WARNING)
-    quiet_jieba()
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
     try:
         nav = generate(site, work / "docs", results=results)
-        teach_segmenter(site)
         run_mkdocs(work / "docs", work / "site", nav, config_file)
+        run_pagefind(work / "site")
         swap_in(work / "site", site_dir)
     except (MkDocsException, SystemExit) as exc:
         print(f"mkdocs: {exc}; the previous {site_dir.name}/ is unchanged", file=sys.stderr)
+        return 1
+    except SearchIndexError as exc:
+        print(f"pagefind: {exc}; the previous {site_dir.name}/ is unchanged", file=sys.stderr)
         return 1
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -12,7 +12,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator.build import generate  # noqa: E402
 from generator.load import load_site  # noqa: E402
-from generator.search_terms import teach_segmenter  # noqa: E402
 
 
 def on_config(config, **kwargs):
@@ -21,5 +20,4 @@ def on_config(config, **kwargs):
     if problems:
         raise PluginError("data/ has problems:\n" + "\n".join(str(p) for p in problems.sorted()))
     config.nav = generate(site, Path(config.docs_dir), root / "content")
-    teach_segmenter(site)
     return config

@@ -168,6 +168,7 @@ def document_pages(site: Site, doc: Document, results=()) -> list[Page]:
                 src,
                 render(
                     "part.md.j2",
+                    doc=doc,
                     title=part.title,
                     trail=document_trail(src, doc, part.title),
                     ctx=ctx,
@@ -190,6 +191,7 @@ def document_pages(site: Site, doc: Document, results=()) -> list[Page]:
                     a["src"],
                     render(
                         "part.md.j2",
+                        doc=doc,
                         title=attachment.title,
                         ctx=a_ctx,
                         body=attachment.body,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 
@@ -133,10 +134,19 @@ def test_glossary_terms_in_prose_link_to_their_entries_with_definitions(real_sit
         assert definition.startswith("指") or definition.startswith("按照")
 
 
-def test_search_index_holds_the_tables_and_segments_chinese(real_site):
-    index = (real_site / "search" / "search_index.json").read_text(encoding="utf-8")
-    assert "29,455.67" in index and "2101301" in index
-    assert "\u200b" in index or "\\u200b" in index  # jieba segmentation marks word boundaries
+def test_search_is_a_chunked_index_of_chinese_pages_served_by_the_site(real_site):
+    entry = json.loads((real_site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["zh"] and entry["languages"]["zh"]["page_count"] > 30
+    chunks = list((real_site / "pagefind" / "index").iterdir()) + list((real_site / "pagefind" / "fragment").iterdir())
+    assert len(chunks) > 10 and max(c.stat().st_size for c in chunks) < 100_000  # fetched a few at a time
+    assert not (real_site / "search" / "search_index.json").exists()  # no one-piece index to download
+    header = (real_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="search/"' in header and 'title="搜索"' in header
+    page = (real_site / WANGCHENG / "part2" / "index.html").read_text(encoding="utf-8")
+    for meta in ("部门:长沙市望城区医疗保障局", "年度:2020", "类型:部门决算"):
+        assert f'data-pagefind-meta="{meta}"' in page
+    for facet in ("地区:湖南省", "年度:2020", "类型:部门决算"):
+        assert f'data-pagefind-filter="{facet}"' in page
 
 
 def test_each_table_shows_its_check_status_and_the_document_its_check_page(real_site):
