@@ -12,6 +12,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from .fragments import FRAGMENTS
@@ -19,6 +21,18 @@ from .model import Site
 from .pages import all_pages, navigation
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Seconds spent in each stage of the last build, for `python -m generator bench`.
+TIMINGS: dict[str, float] = {}
+
+
+@contextmanager
+def timed(stage: str):
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        TIMINGS[stage] = TIMINGS.get(stage, 0.0) + time.perf_counter() - start
 
 
 def write_if_changed(path: Path, text: str) -> bool:
@@ -117,9 +131,12 @@ def build_site(site: Site, site_dir: Path, results=None, config_file: Path = ROO
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
     try:
-        nav = generate(site, work / "docs", results=results)
-        run_mkdocs(work / "docs", work / "site", nav, config_file)
-        run_pagefind(work / "site")
+        with timed("generate"):
+            nav = generate(site, work / "docs", results=results)
+        with timed("mkdocs"):
+            run_mkdocs(work / "docs", work / "site", nav, config_file)
+        with timed("search index"):
+            run_pagefind(work / "site")
         swap_in(work / "site", site_dir)
     except (MkDocsException, SystemExit) as exc:
         print(f"mkdocs: {exc}; the previous {site_dir.name}/ is unchanged", file=sys.stderr)

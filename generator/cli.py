@@ -1,4 +1,4 @@
-"""Command line: python -m generator check|build [DATA_DIR]."""
+"""Command line: python -m generator check|build [DATA_DIR], python -m generator bench --docs N."""
 
 from __future__ import annotations
 
@@ -62,11 +62,15 @@ def report(problems: list[Problem], form: str = "text") -> None:
 
 
 def load_and_check(data_dir: Path, strict: bool, form: str) -> tuple[Site, Problems, list[Result], int]:
-    site, problems = load_site(data_dir)
+    from .build import timed
+
+    with timed("load"):
+        site, problems = load_site(data_dir)
     if problems:
         report(problems.sorted(), form)
         return site, problems, [], len(problems.errors)
-    results = check_all(site)
+    with timed("check"):
+        results = check_all(site)
     report(sorted(set(findings(results))), form)
     return site, problems, results, len(blocking(results, strict))
 
@@ -87,13 +91,23 @@ def cmd_check(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from .build import build_site
+    from .build import TIMINGS, build_site
 
     site, _, results, failures = load_and_check(Path(args.data_dir), args.strict, "text")
     if failures:
         print(f"{failures} error(s); the previous site/ is unchanged", file=sys.stderr)
         return 1
-    return build_site(site, Path(args.site_dir), results)
+    status = build_site(site, Path(args.site_dir), results)
+    if args.timings:
+        Path(args.timings).write_text(json.dumps(TIMINGS), encoding="utf-8")
+    return status
+
+
+def cmd_bench(args) -> int:
+    from .bench import bench
+
+    print(json.dumps(bench(args.docs, args.runs, Path(args.keep) if args.keep else None), ensure_ascii=False))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,6 +122,12 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("data_dir", nargs="?", default="data")
     build.add_argument("--site-dir", default="site", help="where the built site goes (default: site)")
     build.add_argument("--strict", action="store_true", help="warnings fail too")
+    build.add_argument("--timings", help=argparse.SUPPRESS)  # where bench reads the stages' seconds
     build.set_defaults(run=cmd_build)
+    bench = sub.add_parser("bench", help="build a synthetic province of N documents and print figures as JSON")
+    bench.add_argument("--docs", type=int, default=200, help="number of documents (default 200)")
+    bench.add_argument("--runs", type=int, default=1, help="builds to run; figures are medians")
+    bench.add_argument("--keep", help="keep the synthetic data and site in this folder")
+    bench.set_defaults(run=cmd_bench)
     args = parser.parse_args(argv)
     return args.run(args)

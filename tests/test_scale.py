@@ -1,0 +1,90 @@
+"""Province scale: what a page weighs must not depend on how many documents the site holds.
+
+Timings are not asserted here (the machines are shared and noisy); `python -m generator bench`
+prints them, and the README quotes its medians.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.build import build_site
+from generator.corpus import make_corpus
+from generator.load import load_site
+
+from conftest import DATA, ROOT
+
+
+@pytest.fixture(scope="module")
+def two_sizes(tmp_path_factory):
+    """The same synthetic corpus at 6 and at 30 documents, each built."""
+    built = {}
+    for documents in (6, 30):
+        root = tmp_path_factory.mktemp(f"n{documents}")
+        make_corpus(DATA, root / "data", documents)
+        site, problems = load_site(root / "data")
+        assert not problems.errors
+        assert build_site(site, root / "site") == 0
+        built[documents] = root / "site"
+    return built
+
+
+def test_the_corpus_is_real_documents_that_still_add_up(tmp_path):
+    make_corpus(DATA, tmp_path / "data", 8)
+    site, problems = load_site(tmp_path / "data")
+    assert not problems.errors
+    assert len(site.documents) == 8 and len(site.bureaus) == 3
+    assert {d.kind for d in site.documents} == {"预算", "决算", "绩效"}
+    real, _ = load_site(DATA)
+    original = next(d for d in real.documents if d.kind == "决算")
+    doubled = next(d for d in site.documents if d.kind == "决算" and d.year == 2019)  # the 5th: amounts × 2
+    assert original.bureau.name not in doubled.title
+    first = next(t for _, t in original.tables()).panels[0].fixed["一般公共预算财政拨款收入"]["金额"].amount
+    again = next(t for _, t in doubled.tables()).panels[0].fixed["一般公共预算财政拨款收入"]["金额"].amount
+    assert again == 2 * first
+
+
+def test_a_document_page_weighs_the_same_whatever_the_size_of_the_site(two_sizes):
+    small, large = two_sizes[6], two_sizes[30]
+    pages = sorted(p.relative_to(small) for p in small.glob("bench-00000/**/index.html"))
+    assert len(pages) > 10
+    for page in pages:
+        assert (small / page).stat().st_size == (large / page).stat().st_size, page
+
+
+def test_no_page_carries_a_menu_of_the_whole_site(two_sizes):
+    large = two_sizes[30]
+    page = (large / "bench-00000" / "2018").glob("*/index.html")
+    html = next(page).read_text(encoding="utf-8")
+    assert html.count("bench-0") < 40  # links to its own bureau, not to all ten bureaus' documents
+
+
+def test_the_benchmark_runs_and_reports_every_figure():
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "bench", "--docs", "4"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout)
+    assert figures["documents"] == 4 and figures["pages"] > 30
+    for key in ("check_seconds", "generate_seconds", "build_seconds", "peak_rss_mib", "site_mib"):
+        assert figures[key] > 0, key
+    assert 0 < figures["document_page_html_bytes_median"] <= figures["document_page_html_bytes_max"]
+    assert figures["search_index_bytes"] > 0
+    assert figures["search_query_bytes"] is None or 0 < figures["search_query_bytes"] < figures["search_index_bytes"]
+
+
+def test_the_benchmark_keeps_its_files_when_asked(tmp_path: Path):
+    from generator.bench import bench
+
+    figures = bench(3, keep=tmp_path / "kept")
+    assert (tmp_path / "kept" / "data" / "glossary.yaml").exists() and (tmp_path / "kept" / "site").is_dir()
+    assert figures["documents"] == 3
