@@ -89,8 +89,8 @@ def run_mkdocs(docs_dir: Path, site_dir: Path, nav: list, config_file: Path = RO
 
 
 PAGEFIND_OPTIONS = [
-    # Index each page's article only (not the header, menu and footer), without the ¶ permalinks.
-    "--root-selector", "article.md-content__inner",
+    # Pages are indexed by their article only (marked data-pagefind-body by mkdocs_fragments.py, not
+    # the header, menu and footer), without the ¶ permalinks.
     "--exclude-selectors", ".headerlink",
     "--quiet",
 ]  # fmt: skip

@@ -25,3 +25,9 @@ def fill(text: str, fragments: dict[str, str]) -> str:
 
 def put_back(html: str, src: str) -> str:
     return fill(html, FRAGMENTS.get(src, {}))
+
+
+def searchable(src: str) -> bool:
+    """Pages the search index takes in: not the 数据核对 lists (every figure again, in check results,
+    which crowded out the tables themselves) nor the search page."""
+    return not (src.endswith("/checks.md") or src == "search.md")
