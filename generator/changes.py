@@ -29,8 +29,8 @@ def prior_document(document: Document) -> Document | None:
     )
 
 
-def check_changes(document: Document) -> list[Result]:
-    figures = labelled_figures(document)
+def check_changes(document: Document, figures: dict | None = None) -> list[Result]:
+    figures = labelled_figures(document) if figures is None else figures
     prior = prior_document(document)
     prior_figures = labelled_figures(prior) if prior is not None else {}
     results: list[Result] = []

@@ -324,7 +324,7 @@ def check_codes(rule: Rule, document: Document, tables: dict[str, FormTable]) ->
 def check_document(document: Document) -> list[Result]:
     # The prose and performance-table checks build on this module's results and cell lookup.
     from .changes import check_changes
-    from .figures import check_prose
+    from .figures import check_prose, labelled_figures
     from .indicator_checks import check_indicator_table, check_money_block
 
     results: list[Result] = []
@@ -335,7 +335,8 @@ def check_document(document: Document) -> list[Result]:
             results += check_indicator_table(document, table)
         elif isinstance(table, AmountTable):
             results += check_money_block(document, table, table.block)
-    return results + check_prose(document) + check_changes(document)
+    figures = labelled_figures(document)  # the tables' figures by label, for both prose checks
+    return results + check_prose(document, figures) + check_changes(document, figures)
 
 
 def check_form_tables(document: Document) -> list[Result]:

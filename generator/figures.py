@@ -115,9 +115,9 @@ def known_label(run: str, figures: dict) -> str | None:
     return None
 
 
-def check_prose(document: Document) -> list[Result]:
+def check_prose(document: Document, figures: dict | None = None) -> list[Result]:
     tables = tables_by_form(document)
-    figures = labelled_figures(document)
+    figures = labelled_figures(document) if figures is None else figures
     results: list[Result] = []
     for section in document.sections():
         if section.body:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from .problems import Mark
 
@@ -51,8 +52,8 @@ class Panel:
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)
 
-    @property
-    def amount_columns(self) -> list[Column]:
+    @cached_property
+    def amount_columns(self) -> list[Column]:  # asked for in every check of every row
         return [c for c in self.columns if c.type == "amount"]
 
     def fixed_row(self, key: str) -> FixedRow | None:
