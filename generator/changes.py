@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from .amounts import format_amount
 from .checks import OK, WARNING, Result
 from .figures import CLAIM, FILLER, known_label, labelled_figures
-from .model import Document
+from .model import Document, Section
 
 CHANGE = re.compile(
     r"与上年(?:度)?(?:相比|比较|同期相比)?[，,]?\s?([\u4e00-\u9fff（）“”]*?)\s?(增加|减少|下降)\s?(\d+(?:\.\d+)?)\s?万元"
@@ -29,13 +29,43 @@ def prior_document(document: Document) -> Document | None:
     )
 
 
-def check_changes(document: Document, figures: dict | None = None) -> list[Result]:
+CHANGE_OPENING = "与上年"  # every CHANGE starts with it: a section without it has nothing to check
+SENTENCE_END = re.compile(r"[。\n；;]")
+
+
+class PriorFigures:
+    """The prior-year document's labelled figures, gathered only when a sentence compares with
+    last year: most documents have no such sentence, and gathering costs a pass over its tables."""
+
+    def __init__(self, prior: Document | None) -> None:
+        self.prior = prior
+        self._figures: dict | None = None if prior is not None else {}
+
+    def __contains__(self, label: str) -> bool:
+        return label in self.figures
+
+    def __getitem__(self, label: str) -> list:
+        return self.figures[label]
+
+    @property
+    def figures(self) -> dict:
+        if self._figures is None:
+            self._figures = labelled_figures(self.prior)
+        return self._figures
+
+
+def check_changes(
+    document: Document, figures: dict | None = None, sections: list[Section] | None = None
+) -> list[Result]:
+    """*sections* (the document's sections, in order) saves a walk of the document."""
     figures = labelled_figures(document) if figures is None else figures
     prior = prior_document(document)
-    prior_figures = labelled_figures(prior) if prior is not None else {}
+    prior_figures = PriorFigures(prior)
     results: list[Result] = []
-    for section in document.sections():
-        for sentence in re.split(r"[。\n；;]", section.body or ""):
+    for section in document.sections() if sections is None else sections:
+        if not section.body or CHANGE_OPENING not in section.body:
+            continue
+        for sentence in SENTENCE_END.split(section.body):
             results.extend(check_sentence(sentence, section, document, figures, prior, prior_figures))
     return results
 

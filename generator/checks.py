@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .amounts import format_amount
-from .model import AmountTable, Document, FormTable, IndicatorTable, PanelData, Value
+from .model import AmountTable, Document, FormTable, IndicatorTable, Panel, PanelData, Value
 from .problems import Mark
 from .rules import CellRef, Rule
 
@@ -54,12 +54,38 @@ class Result:
         )
 
 
-def tables_by_form(document: Document) -> dict[str, FormTable]:
+def tables_by_form(document: Document, tables: list | None = None) -> dict[str, FormTable]:
+    """The document's form tables by form number (the first of each); *tables* saves a walk of
+    the document when the caller already has its tables."""
     found: dict[str, FormTable] = {}
-    for _, table in document.tables():
+    for table in tables if tables is not None else (t for _, t in document.tables()):
         if isinstance(table, FormTable):
             found.setdefault(table.form.number, table)
     return found
+
+
+@dataclass(frozen=True)
+class PanelShape:
+    """What the checks ask of a panel in every row: worked out once per form, not once per row."""
+
+    code_keys: tuple[str, ...]  # the 科目编码 columns, in order
+    name_keys: tuple[str, ...]  # the name columns (科目名称, 项目), in order
+    has_code: bool
+
+
+# Kept on the panel itself: a form's panels are shared by every document of its form set. Not a
+# field of the dataclass, so it takes no part in the panel's equality or repr.
+_SHAPE = "_check_shape"
+
+
+def panel_shape(panel: Panel) -> PanelShape:
+    shape = panel.__dict__.get(_SHAPE)
+    if shape is None:
+        code_keys = tuple(c.key for c in panel.columns if c.type == "code")
+        name_keys = tuple(c.key for c in panel.columns if c.type in ("name", "item"))
+        shape = PanelShape(code_keys, name_keys, bool(code_keys))
+        panel.__dict__[_SHAPE] = shape
+    return shape
 
 
 def panel_data(table: FormTable, key: str | None) -> PanelData | None:
@@ -69,8 +95,9 @@ def panel_data(table: FormTable, key: str | None) -> PanelData | None:
 
 
 def row_label(cells: dict[str, Value], data: PanelData) -> tuple[str | None, str | None]:
-    code = next((cells[c.key].text for c in data.panel.columns if c.type == "code" and c.key in cells), None)
-    name = next((cells[c.key].text for c in data.panel.columns if c.type in ("name", "item") and c.key in cells), None)
+    shape = panel_shape(data.panel)
+    code = next((cells[key].text for key in shape.code_keys if key in cells), None)
+    name = next((cells[key].text for key in shape.name_keys if key in cells), None)
     return code, name
 
 
@@ -167,26 +194,41 @@ def check_columns(rule: Rule, document: Document, table: FormTable) -> list[Resu
 def check_tree(rule: Rule, document: Document, table: FormTable) -> list[Result]:
     results = []
     for data in table.panels:
-        if data.panel.rows is not None or not any(c.type == "code" for c in data.panel.columns):
+        if data.panel.rows is not None or not panel_shape(data.panel).has_code:
             continue
         labelled = [(row_label(r.cells, data), r) for r in data.rows]
         results += code_shape_results(document, table, labelled)
+        children_of = children_by_parent(labelled)
         for (code, name), row in labelled:
-            if code is None:
-                children = [r for (c, _), r in labelled if c is not None and len(c) == 3]
-                what = f"{name or '合计'} = 各类之和"
-            else:
-                children = [
-                    r for (c, _), r in labelled if c is not None and len(c) == len(code) + 2 and c.startswith(code)
-                ]
-                what = f"{code} {name or ''} = 其下各{'款' if len(code) == 3 else '项'}之和"
+            children = children_of.get(code)
             if not children:
                 continue
+            if code is None:
+                what = f"{name or '合计'} = 各类之和"
+            else:
+                what = f"{code} {name or ''} = 其下各{'款' if len(code) == 3 else '项'}之和"
             for column in data.panel.amount_columns:
                 total = row.cells.get(column.key)
                 parts = [(1, child.cells.get(column.key)) for child in children]
                 results += sum_result(rule, document, table, total, parts, f"{table.form.number} {column.key}：{what}")
     return results
+
+
+def children_by_parent(labelled) -> dict[str | None, list]:
+    """科目编码 → its rows one level down, in printed order; None (the 合计) → the 类 (3 digits).
+
+    One pass instead of a scan of every row for every row: a child's code is its parent's plus
+    two digits, so its parent is the code less its last two digits.
+    """
+    children: dict[str | None, list] = {}
+    for (code, _), row in labelled:
+        if code is None:
+            continue
+        if len(code) == 3:
+            children.setdefault(None, []).append(row)
+        if len(code) >= 2:
+            children.setdefault(code[:-2], []).append(row)
+    return children
 
 
 def code_shape_results(document: Document, table: FormTable, labelled) -> list[Result]:
@@ -327,20 +369,23 @@ def check_document(document: Document) -> list[Result]:
     from .figures import check_prose, labelled_figures
     from .indicator_checks import check_indicator_table, check_money_block
 
+    # The document is walked once: every check below reads its sections or tables from here.
+    sections = list(document.sections())
+    tables = [section.table for section in sections if section.table is not None]
     results: list[Result] = []
     if document.form_set is not None:
-        results += check_form_tables(document)
-    for _, table in document.tables():
+        results += check_form_tables(document, tables)
+    for table in tables:
         if isinstance(table, IndicatorTable):
             results += check_indicator_table(document, table)
         elif isinstance(table, AmountTable):
             results += check_money_block(document, table, table.block)
-    figures = labelled_figures(document)  # the tables' figures by label, for both prose checks
-    return results + check_prose(document, figures) + check_changes(document, figures)
+    figures = labelled_figures(document, tables)  # the tables' figures by label, for both prose checks
+    return results + check_prose(document, figures, sections) + check_changes(document, figures, sections)
 
 
-def check_form_tables(document: Document) -> list[Result]:
-    tables = tables_by_form(document)
+def check_form_tables(document: Document, document_tables: list | None = None) -> list[Result]:
+    tables = tables_by_form(document, document_tables)
     results: list[Result] = []
     for table in tables.values():
         for rule in table.form.rules:

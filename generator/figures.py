@@ -9,6 +9,7 @@ first figure.
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -18,9 +19,15 @@ from .model import AmountTable, Document, FormTable, Section
 from .rules import RuleError, parse_ref
 
 REFERENCE = re.compile(r"\{\{\s*([^{}\s]+表:[^{}]+?)\s*\}\}")
+# The label run is possessive ({2,40}+): it can only end where the run of Chinese ends (a space,
+# '-' or digit must follow, none of which it may contain), so giving characters back never makes a
+# match; possessive finds the same matches without trying every shorter run first.
 CLAIM = re.compile(
-    r"([\u4e00-\u9fff（）“”\"]{2,40}?) ?(-?\d+(?:\.\d+)?) ?万元(?:，占([\u4e00-\u9fff]{0,12}?) ?(\d+(?:\.\d+)?) ?%)?"
+    r"([\u4e00-\u9fff（）“”\"]{2,40}+) ?(-?\d+(?:\.\d+)?) ?万元(?:，占([\u4e00-\u9fff]{0,12}?) ?(\d+(?:\.\d+)?) ?%)?"
 )
+CLAIM_UNIT = "万元"  # in every claim: a sentence without it has none
+SENTENCE_END = re.compile(r"[。\n]")
+ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")
 FILLER = re.compile(r"(?:支出决算|支出预算|决算数|预算数|决算|预算|合计数)?(?:为|是|共计|达)?$")
 CHANGE_WORDS = ("增加", "减少", "增长", "下降", "节约", "超支")
 
@@ -52,19 +59,28 @@ def substitute_references(body: str, document: Document) -> str:
     return REFERENCE.sub(replace, body)
 
 
-def labelled_figures(document: Document) -> dict[str, list[tuple[FormTable, Decimal]]]:
-    """Every amount of the document's tables under the labels a sentence would use for it."""
+@functools.cache
+def label_names(label: str) -> tuple[str, ...]:
+    """The names a sentence may call a labelled figure by: without its ordinal (一、), with and
+    without 合计. Labels repeat from document to document (the forms' rows and columns, 科目 names)."""
+    label = ORDINAL.sub("", label)
+    return tuple(name for name in {label, label.removesuffix("合计")} if len(name) >= 2)
+
+
+def labelled_figures(document: Document, tables: list | None = None) -> dict[str, list[tuple[FormTable, Decimal]]]:
+    """Every amount of the document's tables under the labels a sentence would use for it;
+    *tables* (the document's tables, in order) saves a walk of the document."""
+    if tables is None:
+        tables = [table for _, table in document.tables()]
     figures: dict[str, list[tuple[FormTable, Decimal]]] = {}
 
     def add(label: str | None, table: FormTable, amount: Decimal | None) -> None:
         if not label or amount is None:
             return
-        label = re.sub(r"^[一二三四五六七八九十]+、", "", label)
-        for name in {label, label.removesuffix("合计")}:
-            if len(name) >= 2:
-                figures.setdefault(name, []).append((table, amount))
+        for name in label_names(label):
+            figures.setdefault(name, []).append((table, amount))
 
-    for table in tables_by_form(document).values():
+    for table in tables_by_form(document, tables).values():
         for data in table.panels:
             for row in data.panel.rows or []:
                 for column in data.panel.amount_columns:
@@ -85,7 +101,7 @@ def labelled_figures(document: Document) -> dict[str, list[tuple[FormTable, Deci
                         add(column.label, table, value.amount)
         for key, value in table.totals.items():
             add(key, table, value.amount)
-    for _, table in document.tables():
+    for table in tables:
         if isinstance(table, AmountTable):
             amounts = [c.label for c in table.block.columns if c.type == "amount"]
             for row in table.block.rows:
@@ -115,11 +131,15 @@ def known_label(run: str, figures: dict) -> str | None:
     return None
 
 
-def check_prose(document: Document, figures: dict | None = None) -> list[Result]:
-    tables = tables_by_form(document)
-    figures = labelled_figures(document) if figures is None else figures
+def check_prose(document: Document, figures: dict | None = None, sections: list[Section] | None = None) -> list[Result]:
+    """*sections* (the document's sections, in order) saves a walk of the document."""
+    if sections is None:
+        sections = list(document.sections())
+    document_tables = [section.table for section in sections if section.table is not None]
+    tables = tables_by_form(document, document_tables)
+    figures = labelled_figures(document, document_tables) if figures is None else figures
     results: list[Result] = []
-    for section in document.sections():
+    for section in sections:
         if section.body:
             results.extend(check_body(section, document, tables, figures))
     return results
@@ -142,7 +162,9 @@ def check_body(section: Section, document: Document, tables, figures) -> list[Re
             results.append(
                 Result(ERROR, document, None, section.mark, f"“{section.title}”中的引用 {match.group(0)}：{why}")
             )
-    for sentence in re.split(r"[。\n]", section.body):
+    for sentence in SENTENCE_END.split(section.body):
+        if CLAIM_UNIT not in sentence:
+            continue
         base = None
         seen: list[tuple[str, Decimal]] = []
         for match in CLAIM.finditer(sentence):
