@@ -68,6 +68,7 @@ def tables_by_form(document: Document, tables: list | None = None) -> dict[str, 
 class PanelShape:
     """What the checks ask of a panel in every row: worked out once per form, not once per row."""
 
+    column_keys: frozenset[str]
     code_keys: tuple[str, ...]  # the 科目编码 columns, in order
     name_keys: tuple[str, ...]  # the name columns (科目名称, 项目), in order
     has_code: bool
@@ -83,7 +84,7 @@ def panel_shape(panel: Panel) -> PanelShape:
     if shape is None:
         code_keys = tuple(c.key for c in panel.columns if c.type == "code")
         name_keys = tuple(c.key for c in panel.columns if c.type in ("name", "item"))
-        shape = PanelShape(code_keys, name_keys, bool(code_keys))
+        shape = PanelShape(frozenset(c.key for c in panel.columns), code_keys, name_keys, bool(code_keys))
         panel.__dict__[_SHAPE] = shape
     return shape
 
@@ -96,8 +97,15 @@ def panel_data(table: FormTable, key: str | None) -> PanelData | None:
 
 def row_label(cells: dict[str, Value], data: PanelData) -> tuple[str | None, str | None]:
     shape = panel_shape(data.panel)
-    code = next((cells[key].text for key in shape.code_keys if key in cells), None)
-    name = next((cells[key].text for key in shape.name_keys if key in cells), None)
+    code = name = None
+    for key in shape.code_keys:  # the first code column the row fills
+        if key in cells:
+            code = cells[key].text
+            break
+    for key in shape.name_keys:
+        if key in cells:
+            name = cells[key].text
+            break
     return code, name
 
 
@@ -138,9 +146,13 @@ def judge(rule: Rule, expected: Decimal, found: Decimal, addends: int) -> str:
 
 
 def sum_terms(terms: list[tuple[int, Value | None]]) -> Decimal:
-    return sum(
-        (sign * (v.amount if v is not None and v.amount is not None else Decimal(0)) for sign, v in terms), Decimal(0)
-    )
+    # Blank terms count as 0 and are skipped: adding Decimal(0) to a sum that starts at Decimal(0)
+    # changes neither its value nor its exponent. Subtracting is negating and adding, exactly.
+    total = Decimal(0)
+    for sign, value in terms:
+        if value is not None and value.amount is not None:
+            total = total + value.amount if sign > 0 else total - value.amount
+    return total
 
 
 def terms_text(parts: list[tuple[int, str]]) -> str:
@@ -172,8 +184,12 @@ def sum_result(
 def check_columns(rule: Rule, document: Document, table: FormTable) -> list[Result]:
     results = []
     keys = [rule.total.column] + [ref.column for _, ref in rule.parts]
+    formula = rule.texts.get("formula")
+    if formula is None:
+        formula = rule.texts["formula"] = f"{rule.total.column} = {terms_text([(s, r.column) for s, r in rule.parts])}"
     for data in table.panels:
-        if not all(data.panel.column(k) is not None for k in keys):
+        column_keys = panel_shape(data.panel).column_keys
+        if not all(k in column_keys for k in keys):
             continue
         rows = (
             [(r.label or r.key, data.fixed.get(r.key, {})) for r in data.panel.rows or [] if r.key]
@@ -183,11 +199,7 @@ def check_columns(rule: Rule, document: Document, table: FormTable) -> list[Resu
         for label, cells in rows:
             total = cells.get(rule.total.column)
             parts = [(sign, cells.get(ref.column)) for sign, ref in rule.parts]
-            says = (
-                f"{table.form.number} {label}：{rule.total.column} = "
-                f"{terms_text([(s, r.column) for s, r in rule.parts])}"
-            )
-            results += sum_result(rule, document, table, total, parts, says)
+            results += sum_result(rule, document, table, total, parts, f"{table.form.number} {label}：{formula}")
     return results
 
 
@@ -260,11 +272,12 @@ def check_cells(rule: Rule, document: Document, table: FormTable | None, tables:
         return target, exists, value
 
     home = rule.total.form or (table.form.number if table is not None else None)
-    says = (
-        f"{home} {describe_ref(rule.total, home)} = {terms_text([(s, describe_ref(r, home)) for s, r in rule.parts])}"
-    )
-    if rule.says:
-        says = rule.says
+    says = rule.says or rule.texts.get(home)
+    if says is None:
+        says = rule.texts[home] = (
+            f"{home} {describe_ref(rule.total, home)} = "
+            f"{terms_text([(s, describe_ref(r, home)) for s, r in rule.parts])}"
+        )
     total_table, exists, total = locate(rule.total)
     parts = [(sign, locate(ref)) for sign, ref in rule.parts]
     owner = total_table or table

@@ -48,6 +48,9 @@ class Rule:
     parts: list[tuple[int, CellRef]] = field(default_factory=list)  # (+1 | -1, cell)
     tolerance: Decimal | None = None
     says: str | None = None
+    # Words the checks derive from the rule alone, made once per form instead of once per document
+    # (forms and their rules are shared by every document of a form set); not part of the rule.
+    texts: dict[object, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def allowed_miss(self, addends: int) -> Decimal:
         return self.tolerance if self.tolerance is not None else Decimal("0.01") * max(1, addends)
