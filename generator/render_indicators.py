@@ -17,14 +17,17 @@ from .render_tables import _after
 NUMERIC = ("score", "scored")
 
 
-def _lines(text: str | None) -> Markup:
-    return Markup("<br>").join(escape(line) for line in (text or "").split("\n"))
+def _lines(text: str | None) -> str:
+    return "<br>".join(escape(line) for line in (text or "").split("\n"))
 
 
-def _scroll(label: str, inner: Markup) -> Markup:
-    return Markup('<div class="gk-scroll" role="region" tabindex="0" aria-label="{}（可左右滑动）">{}</div>').format(
-        label, inner
-    )
+def _scroll(label: str, inner: str) -> str:
+    """*inner* (HTML) in a labelled box that scrolls sideways on a narrow screen."""
+    return f'<div class="gk-scroll" role="region" tabindex="0" aria-label="{escape(label)}（可左右滑动）">{inner}</div>'
+
+
+# Numbers formatted here (str of a Decimal, format_amount) are digits, '.', ',', '-', 'E' and '+':
+# nothing to escape. Every text from data/ goes through escape().
 
 
 def _score(value: Decimal | None) -> str:
@@ -35,95 +38,104 @@ def _amount(value: Decimal | None) -> str:
     return "" if value is None else format_amount(value)
 
 
-def render_pairs(table: IndicatorTable, pairs: list[tuple[str, str]], what: str, css: str) -> Markup:
-    """Label and text, one row each: the 基本情况 (facts) and the longer 说明与目标 (goals)."""
-    rows = Markup("").join(
-        Markup('<tr><th scope="row">{}</th><td>{}</td></tr>').format(label, _lines(text)) for label, text in pairs
-    )
+def _meta(caption: str | None, unit: str | None) -> str:
+    unit_line = f"金额单位：{unit}" if unit else ""
+    return f'<div class="gk-table-meta"><span>{escape(caption or "")}</span><span>{escape(unit_line)}</span></div>'
+
+
+def _render_pairs(table: IndicatorTable, pairs: list[tuple[str, str]], what: str, css: str) -> str:
+    rows = "".join(f'<tr><th scope="row">{escape(label)}</th><td>{_lines(text)}</td></tr>' for label, text in pairs)
     caption = f"{table.title}：{what}"
     return _scroll(
         caption,
-        Markup('<table class="gk-perf {}"><caption>{}</caption><tbody>{}</tbody></table>').format(css, caption, rows),
+        f'<table class="gk-perf {escape(css)}"><caption>{escape(caption)}</caption><tbody>{rows}</tbody></table>',
     )
+
+
+def render_pairs(table: IndicatorTable, pairs: list[tuple[str, str]], what: str, css: str) -> Markup:
+    """Label and text, one row each: the 基本情况 (facts) and the longer 说明与目标 (goals)."""
+    return Markup(_render_pairs(table, pairs, what, css))
+
+
+def _render_funds(table: IndicatorTable) -> str:
+    head = ["资金来源", "全年预算数（A）", "全年执行数（B）", "上级移动支付（C）", "分值", "执行率（(B−C)/A）", "得分"]
+    out = [f'<table class="gk-perf gk-funds"><caption>{escape(table.title)}：资金情况</caption><thead><tr>']
+    out += [f'<th scope="col">{h}</th>' for h in head]
+    out.append("</tr></thead><tbody>")
+    for row in table.funds:
+        rate = f"{row.rate}%" if row.rate is not None else ""
+        out.append(
+            f'<tr><th scope="row">{escape(row.source)}</th><td class="gk-num">{_amount(row.budget)}</td>'
+            f'<td class="gk-num">{_amount(row.executed)}</td><td class="gk-num">{_amount(row.transfer)}</td>'
+            f'<td class="gk-num">{_score(row.score)}</td><td class="gk-num">{rate}</td>'
+            f'<td class="gk-num">{_score(row.scored)}</td></tr>'
+        )
+    out.append("</tbody></table>")
+    return _scroll(f"{table.title}：资金情况", "".join(out))
 
 
 def render_funds(table: IndicatorTable) -> Markup:
-    head = ["资金来源", "全年预算数（A）", "全年执行数（B）", "上级移动支付（C）", "分值", "执行率（(B−C)/A）", "得分"]
-    out = Markup('<table class="gk-perf gk-funds"><caption>{}：资金情况</caption><thead><tr>').format(table.title)
-    out += Markup("").join(Markup('<th scope="col">{}</th>').format(h) for h in head)
-    out += Markup("</tr></thead><tbody>")
-    for row in table.funds:
-        out += Markup(
-            '<tr><th scope="row">{}</th><td class="gk-num">{}</td><td class="gk-num">{}</td><td class="gk-num">{}</td>'
-            '<td class="gk-num">{}</td><td class="gk-num">{}</td><td class="gk-num">{}</td></tr>'
-        ).format(
-            row.source,
-            _amount(row.budget),
-            _amount(row.executed),
-            _amount(row.transfer),
-            _score(row.score),
-            f"{row.rate}%" if row.rate is not None else "",
-            _score(row.scored),
-        )
-    return _scroll(f"{table.title}：资金情况", out + Markup("</tbody></table>"))
+    return Markup(_render_funds(table))
 
 
-def _money_cell(value: Value | None, kind: str) -> Markup:
+def _money_cell(value: Value | None, kind: str) -> str:
     if value is None:
-        return Markup('<td class="gk-num"></td>' if kind != "text" else "<td></td>")
+        return '<td class="gk-num"></td>' if kind != "text" else "<td></td>"
     if kind == "amount":
-        return Markup('<td class="gk-num">{}</td>').format(format_amount(value.amount))
+        return f'<td class="gk-num">{format_amount(value.amount)}</td>'
     if kind == "percent":
-        return Markup('<td class="gk-num">{}</td>').format(value.text)
-    return Markup("<td>{}</td>").format(value.text)
+        return f'<td class="gk-num">{escape(value.text)}</td>'
+    return f"<td>{escape(value.text)}</td>"
 
 
 def render_amount_table(table: AmountTable) -> Markup:
-    meta = Markup("")
-    if table.caption or table.unit:
-        meta = Markup('<div class="gk-table-meta"><span>{}</span><span>{}</span></div>').format(
-            table.caption or "", f"金额单位：{table.unit}" if table.unit else ""
-        )
-    return meta + render_money(table.block) + _after(table.note, table.statement)
+    meta = _meta(table.caption, table.unit) if table.caption or table.unit else ""
+    return Markup(meta + _render_money(table.block) + _after(table.note, table.statement))
+
+
+def _render_money(block: MoneyBlock) -> str:
+    out = [
+        f'<table class="gk-perf gk-money"><caption>{escape(block.title)}</caption><thead><tr>'
+        f'<th scope="col">{escape(block.head)}</th>'
+    ]
+    out += [f'<th scope="col">{escape(c.label)}</th>' for c in block.columns]
+    out.append("</tr></thead><tbody>")
+    for row in block.rows:
+        total = ' class="gk-total"' if row.total else ""
+        out.append(f'<tr><th scope="row"{total}>{escape(row.label)}</th>')
+        out += [_money_cell(row.cells.get(c.label), c.type) for c in block.columns]
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    return _scroll(block.title, "".join(out))
 
 
 def render_money(block: MoneyBlock) -> Markup:
-    out = Markup('<table class="gk-perf gk-money"><caption>{}</caption><thead><tr><th scope="col">{}</th>').format(
-        block.title, block.head
-    )
-    out += Markup("").join(Markup('<th scope="col">{}</th>').format(c.label) for c in block.columns)
-    out += Markup("</tr></thead><tbody>")
-    for row in block.rows:
-        out += Markup('<tr><th scope="row"{}>{}</th>').format(
-            Markup(' class="gk-total"') if row.total else "", row.label
-        )
-        out += Markup("").join(_money_cell(row.cells.get(c.label), c.type) for c in block.columns)
-        out += Markup("</tr>")
-    return _scroll(block.title, out + Markup("</tbody></table>"))
+    return Markup(_render_money(block))
 
 
-def _leaf_cell(key: str, leaf: Indicator) -> Markup:
+def _leaf_cell(key: str, leaf: Indicator) -> str:
     if key in NUMERIC:
-        return Markup('<td class="gk-num gk-{}">{}</td>').format(key, _score(getattr(leaf, key)))
+        return f'<td class="gk-num gk-{escape(key)}">{_score(getattr(leaf, key))}</td>'
     if key == "target":
         target = leaf.target
         if target is None:
-            return Markup("<td></td>")
+            return "<td></td>"
         if target.comparator is None:
-            return Markup('<td class="gk-target">{}</td>').format(target.text)
-        return Markup('<td class="gk-target" data-comparator="{}" data-value="{}" data-unit="{}">{}</td>').format(
-            target.comparator, target.low, target.unit, target.text
+            return f'<td class="gk-target">{escape(target.text)}</td>'
+        return (
+            f'<td class="gk-target" data-comparator="{escape(target.comparator)}" data-value="{escape(target.low)}"'
+            f' data-unit="{escape(target.unit)}">{escape(target.text)}</td>'
         )
     if key == "name":
-        return Markup('<th scope="row" class="gk-indicator">{}</th>').format(leaf.name or "")
-    return Markup("<td>{}</td>").format(_lines(getattr(leaf, key)))
+        return f'<th scope="row" class="gk-indicator">{escape(leaf.name or "")}</th>'
+    return f"<td>{_lines(getattr(leaf, key))}</td>"
 
 
-def _rows(groups: list[IndicatorGroup], columns: list[tuple[str, str]]) -> list[Markup]:
+def _rows(groups: list[IndicatorGroup], columns: list[tuple[str, str]]) -> list[str]:
     """One <tr> per leaf; each group's name opens the first row under it, spanning all of them."""
     levels = [key for key, _ in columns if key.startswith("level")]
     leaf_keys = [key for key, _ in columns if not key.startswith("level")]
-    rows: list[Markup] = []
+    rows: list[str] = []
 
     def walk(node, opened: list[IndicatorGroup]):
         if isinstance(node, IndicatorGroup):
@@ -131,58 +143,59 @@ def _rows(groups: list[IndicatorGroup], columns: list[tuple[str, str]]) -> list[
             for i, child in enumerate(children):
                 walk(child, opened + [node] if i == 0 else [])
             return
-        cells = Markup("")
+        cells = []
         for group in opened[-len(levels) :] if levels else []:
             span = len(group.leaves())
-            cells += Markup('<th scope="rowgroup" class="gk-level"{}>{}</th>').format(
-                Markup(' rowspan="{}"').format(span) if span > 1 else "", group.name or ""
-            )
-        cells += Markup("").join(_leaf_cell(key, node) for key in leaf_keys)
-        rows.append(Markup("<tr>{}</tr>").format(cells))
+            rowspan = f' rowspan="{span}"' if span > 1 else ""
+            cells.append(f'<th scope="rowgroup" class="gk-level"{rowspan}>{escape(group.name or "")}</th>')
+        cells += [_leaf_cell(key, node) for key in leaf_keys]
+        rows.append(f"<tr>{''.join(cells)}</tr>")
 
     for group in groups:
         walk(group, [])
     return rows
 
 
-def render_set(table: IndicatorTable, indicator_set: IndicatorSet, last: bool) -> Markup:
+def _render_set(table: IndicatorTable, indicator_set: IndicatorSet, last: bool) -> str:
     caption = f"{table.title}：{indicator_set.label}"
-    out = Markup('<table class="gk-perf gk-indicators"><caption>{}</caption>').format(caption)
-    out += Markup("<thead><tr>{}</tr></thead><tbody>").format(
-        Markup("").join(Markup('<th scope="col">{}</th>').format(label) for _, label in table.columns)
-    )
-    out += Markup("").join(_rows(indicator_set.groups, table.columns))
+    out = [f'<table class="gk-perf gk-indicators"><caption>{escape(caption)}</caption><thead><tr>']
+    out += [f'<th scope="col">{escape(label)}</th>' for _, label in table.columns]
+    out.append("</tr></thead><tbody>")
+    out += _rows(indicator_set.groups, table.columns)
     keys = [key for key, _ in table.columns]
     if last and (table.total_score is not None or table.total_scored is not None) and "score" in keys:
         before = keys.index("score")
-        out += Markup('<tr class="gk-total-row"><th scope="row" colspan="{}" class="gk-total">{}</th>').format(
-            before, table.total_label
+        out.append(
+            f'<tr class="gk-total-row"><th scope="row" colspan="{before}" class="gk-total">'
+            f"{escape(table.total_label)}</th>"
         )
         for key in keys[before:]:
             value = {"score": table.total_score, "scored": table.total_scored}.get(key)
-            out += Markup('<td class="gk-num">{}</td>').format(_score(value)) if key in NUMERIC else Markup("<td></td>")
-        out += Markup("</tr>")
-    out += Markup("</tbody></table>")
-    goal = Markup('<p class="gk-perf-goal">{}</p>').format(indicator_set.goal) if indicator_set.goal else ""
-    return goal + _scroll(caption, out)
+            out.append(f'<td class="gk-num">{_score(value)}</td>' if key in NUMERIC else "<td></td>")
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    goal = f'<p class="gk-perf-goal">{escape(indicator_set.goal)}</p>' if indicator_set.goal else ""
+    return goal + _scroll(caption, "".join(out))
+
+
+def render_set(table: IndicatorTable, indicator_set: IndicatorSet, last: bool) -> Markup:
+    return Markup(_render_set(table, indicator_set, last))
 
 
 def render_indicator_table(table: IndicatorTable) -> Markup:
-    parts = [Markup('<div class="gk-perf-form" id="{}-form">').format(table.anchor)]
+    # Plain string building with an explicit escape() of every text from data/: Markup.format was
+    # a third of the render stage.
+    parts = [f'<div class="gk-perf-form" id="{escape(table.anchor)}-form">']
     if table.caption or table.unit:
-        parts.append(
-            Markup('<div class="gk-table-meta"><span>{}</span><span>{}</span></div>').format(
-                table.caption or "", f"金额单位：{table.unit}" if table.unit else ""
-            )
-        )
+        parts.append(_meta(table.caption, table.unit))
     if table.facts:
-        parts.append(render_pairs(table, table.facts, "基本情况", "gk-facts"))
+        parts.append(_render_pairs(table, table.facts, "基本情况", "gk-facts"))
     if table.funds:
-        parts.append(render_funds(table))
-    parts += [render_money(block) for block in table.money]
+        parts.append(_render_funds(table))
+    parts += [_render_money(block) for block in table.money]
     if table.goals:
-        parts.append(render_pairs(table, table.goals, "说明与目标", "gk-goals"))
-    parts += [render_set(table, s, i == len(table.sets) - 1) for i, s in enumerate(table.sets)]
+        parts.append(_render_pairs(table, table.goals, "说明与目标", "gk-goals"))
+    parts += [_render_set(table, s, i == len(table.sets) - 1) for i, s in enumerate(table.sets)]
     parts.append(_after(table.note, None))
-    parts.append(Markup("</div>"))
-    return Markup("").join(parts)
+    parts.append("</div>")
+    return Markup("".join(parts))

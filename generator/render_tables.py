@@ -42,43 +42,44 @@ def code_level(code: str) -> int:
     return max(0, (len(code) - 3) // 2)
 
 
-def _amount(value: Value | None) -> Markup:
+def _amount(value: Value | None) -> str:
     if value is None or value.amount is None:
-        return Markup('<td class="gk-num"></td>')
-    return Markup('<td class="gk-num">{}</td>').format(format_amount(value.amount))
+        return '<td class="gk-num"></td>'
+    # format_amount writes digits, ',', '.' and '-' only: nothing to escape.
+    return f'<td class="gk-num">{format_amount(value.amount)}</td>'
 
 
-def _percent(value: Value | None) -> Markup:
-    return Markup('<td class="gk-num">{}</td>').format(value.text if value is not None else "")
+def _percent(value: Value | None) -> str:
+    return f'<td class="gk-num">{escape(value.text) if value is not None else ""}</td>'
 
 
-def _fixed_cells(columns: list[Column], row: FixedRow | None, values: dict[str, Value]) -> list[Markup]:
+def _fixed_cells(columns: list[Column], row: FixedRow | None, values: dict[str, Value]) -> list[str]:
     cells = []
     for column in columns:
         if row is None:
-            cells.append(Markup("<td></td>"))
+            cells.append("<td></td>")
         elif column.type == "item":
             classes = (
                 ["gk-item"] + ([f"gk-indent{row.indent}"] if row.indent else []) + (["gk-total"] if row.total else [])
             )
-            cells.append(Markup('<th scope="row" class="{}">{}</th>').format(" ".join(classes), row.label or ""))
+            cells.append(f'<th scope="row" class="{escape(" ".join(classes))}">{escape(row.label or "")}</th>')
         elif column.type == "line":
-            cells.append(Markup('<td class="gk-line">{}</td>').format(row.line or ""))
+            cells.append(f'<td class="gk-line">{escape(row.line or "")}</td>')
         elif column.type == "amount":
             cells.append(_amount(values.get(column.key)))
         elif column.type == "percent":
             cells.append(_percent(values.get(column.key)))
         else:
             value = values.get(column.key)
-            cells.append(Markup("<td>{}</td>").format(value.text if value else ""))
+            cells.append(f"<td>{escape(value.text) if value else ''}</td>")
     return cells
 
 
-def _free_cells(columns: list[Column], cells_of_row: dict[str, Value] | None) -> list[Markup]:
+def _free_cells(columns: list[Column], cells_of_row: dict[str, Value] | None) -> list[str]:
     if cells_of_row is None:
-        return [Markup("<td></td>") for _ in columns]
+        return ["<td></td>" for _ in columns]
     code = next((cells_of_row.get(c.key) for c in columns if c.type == "code"), None)
-    out: list[Markup] = []
+    out: list[str] = []
     skip = False
     for i, column in enumerate(columns):
         if skip:
@@ -89,23 +90,19 @@ def _free_cells(columns: list[Column], cells_of_row: dict[str, Value] | None) ->
             following = columns[i + 1] if i + 1 < len(columns) else None
             if value is None and following is not None and following.type == "name":
                 name = cells_of_row.get(following.key)
-                out.append(
-                    Markup('<th scope="row" colspan="2" class="gk-total">{}</th>').format(name.text if name else "")
-                )
+                out.append(f'<th scope="row" colspan="2" class="gk-total">{escape(name.text) if name else ""}</th>')
                 skip = True
                 continue
-            out.append(Markup('<td class="gk-code">{}</td>').format(value.text if value else ""))
+            out.append(f'<td class="gk-code">{escape(value.text) if value else ""}</td>')
         elif column.type in ("name", "item"):
             level = code_level(code.text) if code is not None else 0
-            out.append(
-                Markup('<th scope="row" class="gk-item gk-indent{}">{}</th>').format(level, value.text if value else "")
-            )
+            out.append(f'<th scope="row" class="gk-item gk-indent{level}">{escape(value.text) if value else ""}</th>')
         elif column.type == "amount":
             out.append(_amount(value))
         elif column.type == "percent":
             out.append(_percent(value))
         else:
-            out.append(Markup("<td>{}</td>").format(value.text if value else ""))
+            out.append(f"<td>{escape(value.text) if value else ''}</td>")
     return out
 
 
@@ -113,7 +110,7 @@ def _panel_rows(data: PanelData) -> list:
     return list(data.panel.rows) if data.panel.rows is not None else list(data.rows)
 
 
-def _row_cells(data: PanelData, index: int) -> list[Markup]:
+def _row_cells(data: PanelData, index: int) -> list[str]:
     rows = _panel_rows(data)
     row = rows[index] if index < len(rows) else None
     if data.panel.rows is not None:
@@ -122,99 +119,89 @@ def _row_cells(data: PanelData, index: int) -> list[Markup]:
     return _free_cells(data.panel.columns, row.cells if row is not None else None)
 
 
+def _span(attribute: str, count: int) -> str:
+    """' colspan="3"' for a cell that spans more than one column (or row), else nothing."""
+    return f' {attribute}="{escape(count)}"' if count > 1 else ""
+
+
 def render_form_table(table: FormTable, department: str) -> Markup:
+    # Plain string building with an explicit escape() of every value from data/: Markup.format
+    # was a third of the render stage.
     form = table.form
+    number, title = escape(form.number), escape(form.title)
     parts = [
-        Markup('<div class="gk-table-meta"><span>部门：{}</span><span>{}</span><span>金额单位：{}</span></div>').format(
-            department, form.number, form.unit
-        )
+        f'<div class="gk-table-meta"><span>部门：{escape(department)}</span><span>{number}</span>'
+        f"<span>金额单位：{escape(form.unit)}</span></div>",
+        f'<div class="gk-scroll" role="region" tabindex="0" aria-label="{number} {title}（可左右滑动）">',
+        f'<table class="gk-form"><caption>{number} {title}</caption><thead>',
     ]
-    parts.append(
-        Markup('<div class="gk-scroll" role="region" tabindex="0" aria-label="{} {}（可左右滑动）">').format(
-            form.number, form.title
-        )
-    )
-    parts.append(Markup('<table class="gk-form"><caption>{} {}</caption><thead>').format(form.number, form.title))
     for row in header_rows(form.columns):
-        parts.append(Markup("<tr>"))
+        parts.append("<tr>")
         for label, colspan, rowspan, group in row:
             scope = "colgroup" if group else "col"
+            nowrap = ' class="gk-nowrap"' if len(label) <= 4 else ""
             parts.append(
-                Markup('<th scope="{}"{}{}{}>{}</th>').format(
-                    scope,
-                    Markup(' class="gk-nowrap"') if len(label) <= 4 else "",
-                    Markup(' colspan="{}"').format(colspan) if colspan > 1 else "",
-                    Markup(' rowspan="{}"').format(rowspan) if rowspan > 1 else "",
-                    label,
-                )
+                f'<th scope="{scope}"{nowrap}{_span("colspan", colspan)}{_span("rowspan", rowspan)}>{escape(label)}</th>'
             )
-        parts.append(Markup("</tr>"))
+        parts.append("</tr>")
     leaves = [c for p in form.panels for c in p.columns]
     if any(c.no for c in leaves):
-        parts.append(Markup('<tr class="gk-colno">'))
+        parts.append('<tr class="gk-colno">')
         for panel in form.panels:
             for i, column in enumerate(panel.columns):
                 label = column.no or ("栏次" if i == 0 else "")
-                parts.append(Markup("<td>{}</td>").format(label))
-        parts.append(Markup("</tr>"))
-    parts.append(Markup("</thead><tbody>"))
+                parts.append(f"<td>{escape(label)}</td>")
+        parts.append("</tr>")
+    parts.append("</thead><tbody>")
     height = max((len(_panel_rows(d)) for d in table.panels), default=0)
     for index in range(height):
         cells = [cell for data in table.panels for cell in _row_cells(data, index)]
         # Cells are separated by a newline so that the search index sees them as separate words.
-        parts.append(Markup("<tr>") + Markup("\n").join(cells) + Markup("</tr>\n"))
+        parts.append("<tr>" + "\n".join(cells) + "</tr>\n")
     if form.footer:
-        parts.append(Markup('<tr class="gk-footer">'))
+        parts.append('<tr class="gk-footer">')
         for cell in form.footer:
-            span = Markup(' colspan="{}"').format(cell.colspan) if cell.colspan > 1 else ""
+            span = _span("colspan", cell.colspan)
             if cell.key:
                 value = table.totals.get(cell.key)
-                parts.append(
-                    Markup('<td class="gk-num"{}>{}</td>').format(
-                        span, format_amount(value.amount) if value and value.amount is not None else ""
-                    )
-                )
+                total = format_amount(value.amount) if value and value.amount is not None else ""
+                parts.append(f'<td class="gk-num"{span}>{total}</td>')
             else:
-                parts.append(Markup('<th scope="row" class="gk-total"{}>{}</th>').format(span, cell.label or ""))
-        parts.append(Markup("</tr>"))
-    parts.append(Markup("</tbody></table></div>"))
+                parts.append(f'<th scope="row" class="gk-total"{span}>{escape(cell.label or "")}</th>')
+        parts.append("</tr>")
+    parts.append("</tbody></table></div>")
     parts.append(_after(table.note or form.note, table.statement))
-    return Markup("").join(parts)
+    return Markup("".join(parts))
 
 
-def _after(note: str | None, statement: str | None) -> Markup:
-    out = Markup("")
+def _after(note: str | None, statement: str | None) -> str:
+    """The statement and note printed under a table, as escaped HTML."""
+    out = ""
     if statement:
-        out += Markup('<p class="gk-table-statement">{}</p>').format(statement)
+        out += f'<p class="gk-table-statement">{escape(statement)}</p>'
     if note:
-        out += Markup('<p class="gk-table-note">{}</p>').format(note)
+        out += f'<p class="gk-table-note">{escape(note)}</p>'
     return out
 
 
 def render_free_table(table: FreeTable) -> Markup:
+    title = escape(table.title)
     parts = []
     if table.caption or table.unit:
+        unit = f"金额单位：{table.unit}" if table.unit else ""
         parts.append(
-            Markup('<div class="gk-table-meta"><span>{}</span><span>{}</span></div>').format(
-                table.caption or "", f"金额单位：{table.unit}" if table.unit else ""
-            )
+            f'<div class="gk-table-meta"><span>{escape(table.caption or "")}</span><span>{escape(unit)}</span></div>'
         )
-    parts.append(
-        Markup('<div class="gk-scroll" role="region" tabindex="0" aria-label="{}（可左右滑动）">').format(table.title)
-    )
-    parts.append(Markup('<table class="gk-free"><caption>{}</caption><tbody>').format(table.title))
+    parts.append(f'<div class="gk-scroll" role="region" tabindex="0" aria-label="{title}（可左右滑动）">')
+    parts.append(f'<table class="gk-free"><caption>{title}</caption><tbody>')
     for row in table.grid:
-        parts.append(Markup("<tr>"))
+        parts.append("<tr>")
         for cell in row:
             tag = "th" if cell.header else "td"
-            attrs = Markup("")
-            if cell.colspan > 1:
-                attrs += Markup(' colspan="{}"').format(cell.colspan)
-            if cell.rowspan > 1:
-                attrs += Markup(' rowspan="{}"').format(cell.rowspan)
-            text = Markup("<br>").join(escape(line) for line in cell.text.split("\n"))
-            parts.append(Markup("<{0}{1}>{2}</{0}>\n").format(Markup(tag), attrs, text))
-        parts.append(Markup("</tr>"))
-    parts.append(Markup("</tbody></table></div>"))
+            attrs = _span("colspan", cell.colspan) + _span("rowspan", cell.rowspan)
+            text = "<br>".join(escape(line) for line in cell.text.split("\n"))
+            parts.append(f"<{tag}{attrs}>{text}</{tag}>\n")
+        parts.append("</tr>")
+    parts.append("</tbody></table></div>")
     parts.append(_after(table.note, table.statement))
-    return Markup("").join(parts)
+    return Markup("".join(parts))
