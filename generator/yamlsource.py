@@ -9,7 +9,9 @@ instead of being expanded.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -17,6 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (
     AliasEvent,
     DocumentStartEvent,
+    Event,
     MappingEndEvent,
     MappingStartEvent,
     ScalarEvent,
@@ -25,11 +28,17 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.reader import ReaderError
 
+try:
+    from _ruamel_yaml import CParser  # libyaml's parser, from ruamel.yaml.clib
+except ImportError:  # ruamel.yaml without its C extension reads with its pure-Python parser
+    CParser = None
+
 from .problems import Mark, Problem
 
 MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 40
 NULL_WORDS = {"", "~", "null", "Null", "NULL"}
+NODE_EVENTS = frozenset({ScalarEvent, MappingStartEvent, SequenceStartEvent})  # events that start a node
 
 
 @dataclass
@@ -100,80 +109,83 @@ def decode(data: bytes, path: str) -> str:
     return text.replace("\r\n", "\n")
 
 
-def _mark(path: str, event) -> Mark:
+def _event_reader(text: str) -> Callable[[], Event | None]:
+    """A function that returns the next parsing event of *text*, or None after the last one.
+
+    libyaml's parser (ruamel.yaml.clib) reads a document 20× faster than the pure-Python one, which is
+    what a province's thousands of files need. It is called directly rather than through
+    ``YAML(typ="safe").parse``, which builds a loader (constructor, resolver) per file and wraps every
+    event in a generator; the events are the same. ruamel falls back to pure Python without the clib.
+    """
+    if CParser is None:
+        return partial(next, iter(YAML(typ="safe", pure=True).parse(text)), None)
+    return CParser(text).get_event
+
+
+def _mark(path: str, event: Event) -> Mark:
     return Mark(path, event.start_mark.line + 1, event.start_mark.column + 1)
 
 
 def parse_text(text: str, path: str) -> Node:
     """Build the node tree of a single-document YAML text."""
-    # libyaml's parser (ruamel.yaml.clib) reads a document 20× faster than the pure-Python one, which
-    # is what a province's thousands of files need; ruamel falls back to pure Python without it.
-    yaml = YAML(typ="safe", pure=False)
-    stack: list[tuple[Node, list]] = []  # container, pending key holder
+    # Every event of every file passes through this loop (400,000 at 200 documents), so it dispatches
+    # on the event's class once and keeps the innermost open list or mapping in local variables.
     root: Node | None = None
-    seen_keys: list[dict[str, Scalar]] = []
+    open_levels: list[tuple[list, dict[str, Scalar] | None]] = []  # (items, keys seen) of each open collection
+    items: list | None = None  # the items of the innermost open collection (None at the top)
+    keys_seen: dict[str, Scalar] | None = None  # its keys by text when it is a mapping, None for a list
+    key: Scalar | None = None  # the key of that mapping whose value comes next
     documents = 0
 
-    def attach(node: Node) -> None:
-        nonlocal root
-        if not stack:
-            root = node
-            return
-        parent, pending = stack[-1]
-        if isinstance(parent, Sequence):
-            parent.items.append(node)
-            return
-        assert isinstance(parent, Mapping)
-        if not pending:
-            if not isinstance(node, Scalar):
-                raise YamlProblem(Problem(node.mark, "a key must be plain text, not a list or mapping"))
-            first = seen_keys[-1].get(node.text)
-            if first is not None:
-                raise YamlProblem(
-                    Problem(node.mark, f"duplicate key '{node.text}' (first given at line {first.mark.line})")
-                )
-            if node.text == "<<" and node.plain:
-                raise YamlProblem(Problem(node.mark, "merge keys (<<) are not supported: write the values out"))
-            seen_keys[-1][node.text] = node
-            pending.append(node)
-        else:
-            parent.items.append((pending.pop(), node))
-
+    next_event = _event_reader(text)
     try:
-        for event in yaml.parse(text):
-            if isinstance(event, DocumentStartEvent):
+        while (event := next_event()) is not None:
+            kind = type(event)
+            if kind in NODE_EVENTS:
+                mark = Mark(path, event.start_mark.line + 1, event.start_mark.column + 1)
+                if event.anchor:
+                    raise YamlProblem(Problem(mark, "anchors (&name) are not supported: write the value out"))
+                if event.ctag is not None:
+                    raise YamlProblem(Problem(mark, f"YAML tags ({event.tag}) are not accepted"))
+                if kind is ScalarEvent:
+                    node = Scalar(mark, event.value, not event.style)  # plain: libyaml '', Python None
+                else:
+                    if len(open_levels) >= MAX_DEPTH:
+                        raise YamlProblem(Problem(mark, f"nesting is deeper than {MAX_DEPTH} levels"))
+                    node = Mapping(mark) if kind is MappingStartEvent else Sequence(mark)
+                # Attach the node to the innermost open collection: a list item, a key, or a key's value.
+                if items is None:
+                    root = node
+                elif keys_seen is None:
+                    items.append(node)
+                elif key is None:
+                    if kind is not ScalarEvent:
+                        raise YamlProblem(Problem(mark, "a key must be plain text, not a list or mapping"))
+                    first = keys_seen.get(node.text)
+                    if first is not None:
+                        raise YamlProblem(
+                            Problem(mark, f"duplicate key '{node.text}' (first given at line {first.mark.line})")
+                        )
+                    if node.text == "<<" and node.plain:
+                        raise YamlProblem(Problem(mark, "merge keys (<<) are not supported: write the values out"))
+                    keys_seen[node.text] = key = node
+                else:
+                    items.append((key, node))
+                    key = None
+                if kind is not ScalarEvent:
+                    open_levels.append((items, keys_seen))
+                    items, keys_seen = node.items, ({} if kind is MappingStartEvent else None)
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                items, keys_seen = open_levels.pop()
+                key = None  # the enclosing mapping's key took this collection as its value
+            elif kind is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     raise YamlProblem(
                         Problem(_mark(path, event), "more than one YAML document (---) in the file: keep one")
                     )
-                continue
-            if isinstance(event, AliasEvent):
+            elif kind is AliasEvent:
                 raise YamlProblem(Problem(_mark(path, event), "aliases (*name) are not supported: write the value out"))
-            anchor = getattr(event, "anchor", None)
-            if anchor:
-                raise YamlProblem(Problem(_mark(path, event), "anchors (&name) are not supported: write the value out"))
-            tag = getattr(event, "tag", None)
-            if tag is not None and not isinstance(event, (MappingEndEvent, SequenceEndEvent)):
-                raise YamlProblem(Problem(_mark(path, event), f"YAML tags ({tag}) are not accepted"))
-            if isinstance(event, ScalarEvent):
-                attach(Scalar(_mark(path, event), event.value, not event.style))  # libyaml: '', Python: None
-            elif isinstance(event, (MappingStartEvent, SequenceStartEvent)):
-                if len(stack) >= MAX_DEPTH:
-                    raise YamlProblem(Problem(_mark(path, event), f"nesting is deeper than {MAX_DEPTH} levels"))
-                node = (
-                    Mapping(_mark(path, event))
-                    if isinstance(event, MappingStartEvent)
-                    else Sequence(_mark(path, event))
-                )
-                attach(node)
-                stack.append((node, []))
-                if isinstance(node, Mapping):
-                    seen_keys.append({})
-            elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
-                node, _ = stack.pop()
-                if isinstance(node, Mapping):
-                    seen_keys.pop()
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Mark(path, mark.line + 1, mark.column + 1) if mark else Mark(path, 1, 1)
