@@ -14,7 +14,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from .amounts import format_amount
-from .checks import ERROR, NOTICE, OK, WARNING, Result, find_cell, row_label, tables_by_form
+from .checks import ERROR, NOTICE, OK, WARNING, Result, find_cell, panel_shape, row_label, tables_by_form
 from .model import AmountTable, Document, FormTable, Section
 from .rules import RuleError, parse_ref
 
@@ -82,20 +82,23 @@ def labelled_figures(document: Document, tables: list | None = None) -> dict[str
 
     for table in tables_by_form(document, tables).values():
         for data in table.panels:
+            amount_columns = data.panel.amount_columns
             for row in data.panel.rows or []:
-                for column in data.panel.amount_columns:
-                    value = data.fixed.get(row.key or "", {}).get(column.key)
+                cells = data.fixed.get(row.key or "", {})
+                for column in amount_columns:
+                    value = cells.get(column.key)
                     if value is not None:
                         add(row.label or row.key, table, value.amount)
-                        if column.key != "金额" and len(data.panel.amount_columns) > 1:
+                        if column.key != "金额" and len(amount_columns) > 1:
                             add(column.label, table, value.amount)
+            first_amount = panel_shape(data.panel).first_amount
             for row in data.rows:
                 code, name = row_label(row.cells, data)
-                for column in data.panel.amount_columns:
+                for column, is_first in zip(amount_columns, first_amount, strict=True):
                     value = row.cells.get(column.key)
                     if value is None:
                         continue
-                    if column == data.panel.amount_columns[0]:  # a row's name stands for its first amount
+                    if is_first:  # a row's name stands for its first amount
                         add(name, table, value.amount)
                     if code is None:  # a summary row: its columns are what prose calls by the column's name
                         add(column.label, table, value.amount)
