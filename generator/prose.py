@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -52,6 +53,13 @@ def _markdown_without_raw_html() -> markdown.Markdown:
 _MD = _markdown_without_raw_html()
 
 
+# A province repeats much of its prose (definitions, boilerplate such as "无"), and a document's
+# pages render the same text more than once; Markdown and nh3 are most of the cost of prose, and
+# their result depends on the text only. Bounded: at most this many texts and their HTML are kept.
+_MARKDOWN_CACHE_SIZE = 2048
+
+
+@functools.lru_cache(maxsize=_MARKDOWN_CACHE_SIZE)
 def render_markdown(text: str) -> str:
     html = _MD.reset().convert(text)
     return nh3.clean(
@@ -70,23 +78,44 @@ class TermLink:
     href: str
 
 
+@functools.lru_cache(maxsize=4096)  # the glossary's terms and the documents' own: a few hundred
 def term_anchor(term: str) -> str:
     return "term-" + re.sub(r"[\s\"'<>&#]+", "-", term)
 
 
 _TAG = re.compile(r"(<[^>]+>)")
+_LINK_OPEN = re.compile(r"<a[\s>]")
+
+
+@functools.lru_cache(maxsize=256)
+def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern:
+    """Any of *terms*, the longest first. Every page of a document links the same terms: compile once."""
+    return re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)))
 
 
 def link_terms(html: str, links: dict[str, TermLink]) -> str:
     """Link the first use of each term in *html* (text outside tags and links only)."""
     if not links:
         return html
-    pattern = re.compile("|".join(re.escape(t) for t in sorted(links, key=len, reverse=True)))
+    pattern = _terms_pattern(tuple(links))
     done: set[str] = set()
+
+    def replace(match: re.Match) -> str:
+        link = links[match.group(0)]
+        if link.term in done:
+            return match.group(0)
+        done.add(link.term)
+        definition = escape(link.definition)
+        # The matched text is already HTML (Markdown's output): it goes in as it is.
+        return (
+            f'<a class="gk-term" href="{escape(link.href)}" title="{definition}" data-definition="{definition}">'
+            f"{match.group(0)}</a>"
+        )
+
     out, inside_link = [], False
     for piece in _TAG.split(html):
         if piece.startswith("<"):
-            if re.match(r"<a[\s>]", piece):
+            if _LINK_OPEN.match(piece):
                 inside_link = True
             elif piece.startswith("</a"):
                 inside_link = False
@@ -95,18 +124,6 @@ def link_terms(html: str, links: dict[str, TermLink]) -> str:
         if inside_link:
             out.append(piece)
             continue
-
-        def replace(match: re.Match) -> str:
-            link = links[match.group(0)]
-            if link.term in done:
-                return match.group(0)
-            done.add(link.term)
-            return str(
-                Markup('<a class="gk-term" href="{}" title="{}" data-definition="{}">{}</a>').format(
-                    link.href, link.definition, link.definition, Markup(match.group(0))
-                )
-            )
-
         out.append(pattern.sub(replace, piece))
     return "".join(out)
 
@@ -114,7 +131,8 @@ def link_terms(html: str, links: dict[str, TermLink]) -> str:
 def prose(text: str | None, links: dict[str, TermLink] | None = None) -> Markup:
     if not text:
         return Markup("")
-    return Markup('<div class="gk-prose">\n{}\n</div>').format(Markup(link_terms(render_markdown(text), links or {})))
+    # Markdown's output, sanitised by nh3, with links whose every attribute is escaped: safe as it is.
+    return Markup(f'<div class="gk-prose">\n{link_terms(render_markdown(text), links or {})}\n</div>')
 
 
 def plain(text: str) -> Markup:
