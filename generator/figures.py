@@ -30,6 +30,7 @@ SENTENCE_END = re.compile(r"[。\n]")
 ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")
 FILLER = re.compile(r"(?:支出决算|支出预算|决算数|预算数|决算|预算|合计数)?(?:为|是|共计|达)?$")
 CHANGE_WORDS = ("增加", "减少", "增长", "下降", "节约", "超支")
+CHANGE_WORD = re.compile("|".join(CHANGE_WORDS))  # a claim about a change, not a figure of the tables
 
 
 def resolve_reference(text: str, document: Document, tables: dict[str, FormTable]) -> tuple[Decimal | None, str]:
@@ -123,15 +124,22 @@ def known_label(run: str, figures: dict) -> str | None:
     Words of context before the label are dropped one at a time ('年我单位…' after '2020'),
     but a label that itself starts with one (年初结转和结余) is found first.
     """
+    return next((label for label in label_candidates(run) if label in figures), None)
+
+
+@functools.lru_cache(maxsize=8192)
+def label_candidates(run: str) -> tuple[str, ...]:
+    """The labels a run may name, the longest first: what known_label looks up, in order. Runs
+    repeat from document to document, so they are worked out once."""
+    candidates = []
     label = FILLER.sub("", run)
     while label:
-        if label in figures:
-            return label
+        candidates.append(label)
         shorter = CONTEXT.sub("", label, count=1)
         if shorter == label:
-            return None
+            break
         label = shorter
-    return None
+    return tuple(candidates)
 
 
 def check_prose(document: Document, figures: dict | None = None, sections: list[Section] | None = None) -> list[Result]:
@@ -173,7 +181,7 @@ def check_body(section: Section, document: Document, tables, figures) -> list[Re
         for match in CLAIM.finditer(sentence):
             run, amount_text, base_words, share_text = match.groups()
             amount = Decimal(amount_text)
-            if any(word in run for word in CHANGE_WORDS):
+            if CHANGE_WORD.search(run):
                 continue
             label = known_label(run, figures)
             seen.append((run, amount))
@@ -197,8 +205,8 @@ def check_body(section: Section, document: Document, tables, figures) -> list[Re
                 continue
             candidates = figures[label]
             says = f"“{section.title}”中的 {label}{amount_text}万元 与表中“{label}”"
-            if any(value == amount for _, value in candidates):
-                table = next(t for t, value in candidates if value == amount)
+            table = next((t for t, value in candidates if value == amount), None)
+            if table is not None:
                 results.append(Result(OK, document, table, section.mark, says, amount, amount, "文中为"))
             else:
                 closest = min(candidates, key=lambda c: abs(c[1] - amount))
