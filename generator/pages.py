@@ -78,6 +78,7 @@ class PageContext:
         self.document = document
         self.results = list(results)
         self.fragments: dict[str, str] = {}
+        self._checks_href: str | None = None
 
     def keep(self, html) -> Markup:
         """A marker for Markdown to pass over, standing for *html* (see fragments.py)."""
@@ -102,8 +103,9 @@ class PageContext:
         else:
             return self.keep(render_free_table(table))
         mine = [r for r in self.results if r.table is table]
-        checks_href = urls.html_link(self.src, urls.checks_src(self.document))
-        return self.keep(html + table_status(mine, checks_href, self.document.published_as_is))
+        if self._checks_href is None:  # the same for every table of the page: worked out once
+            self._checks_href = urls.html_link(self.src, urls.checks_src(self.document))
+        return self.keep(html + table_status(mine, self._checks_href, self.document.published_as_is))
 
 
 def render(template: str, **values) -> str:
@@ -133,17 +135,23 @@ def document_trail(src: str, doc: Document, here: str | None = None):
 
 def term_links(site: Site, doc: Document | None, src: str) -> dict[str, TermLink]:
     """Each term (and alias) → where its definition is: the document's own 名词解释 or the site glossary."""
-    links: dict[str, TermLink] = {}
-    for name, term in site.glossary.items():
-        links[name] = TermLink(term.term, term.definition, urls.html_link(src, urls.GLOSSARY, term_anchor(term.term)))
+    # A link to a term is the link to its page plus '#' and the term's anchor: the relative path
+    # is worked out once per page linked to, not once per term (it was most of this function).
+    glossary_href = urls.html_link(src, urls.GLOSSARY)
+    links: dict[str, TermLink] = {
+        name: TermLink(term.term, term.definition, f"{glossary_href}#{term_anchor(term.term)}")
+        for name, term in site.glossary.items()
+    }
     if doc is not None:
         for part in doc.parts:
+            if not part.glossary:
+                continue
+            part_href = urls.html_link(src, urls.part_src(doc, part))
             for use in part.glossary:
+                link = TermLink(use.term, use.definition, f"{part_href}#{term_anchor(use.term)}")
                 names = [use.term] + (site.glossary[use.term].aliases if use.term in site.glossary else [])
                 for name in names:
-                    links[name] = TermLink(
-                        use.term, use.definition, urls.html_link(src, urls.part_src(doc, part), term_anchor(use.term))
-                    )
+                    links[name] = link
     return links
 
 
