@@ -34,7 +34,7 @@ from .model import (
 from .problems import Mark, Problems
 from .rules import RULE_KINDS, Rule, RuleError, parse_rule
 from .tables import bind_form_table
-from .yamlsource import Mapping, YamlProblem, read_yaml
+from .yamlsource import Mapping, YamlProblem, cycle_collection_paused, read_yaml
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
@@ -67,6 +67,7 @@ class Loader:
 
     # ---- the whole tree ----
 
+    @cycle_collection_paused()
     def load(self) -> Site:
         if not self.data_dir.is_dir():
             self.error(Mark(shown(self.data_dir)), "no such data directory")
@@ -235,6 +236,7 @@ class Loader:
 
     # ---- bureaus and documents ----
 
+    @cycle_collection_paused()
     def load_bureau(self, folder: Path, glossary, form_sets) -> Bureau | None:
         where = Mark(shown(folder))
         if not SLUG.fullmatch(folder.name):
