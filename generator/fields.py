@@ -233,13 +233,16 @@ class Record(Field):
                 ctx.report(exc)
                 failed = True
         for name, spec in self.fields.items():
-            if name not in values and spec.required and node.get(name) is None:
-                ctx.problems.add(node.mark, f"{self.what} is missing the required key '{name}'")
-                failed = True
-            values.setdefault(name, spec.default)
+            if name not in values:
+                if spec.required and node.get(name) is None:
+                    ctx.problems.add(node.mark, f"{self.what} is missing the required key '{name}'")
+                    failed = True
+                values[name] = spec.default
         if failed and not self.partial:
             raise Invalid(node, "")  # already reported; the caller skips this record
-        return self.build(mark=node.mark, **{name.replace("-", "_"): v for name, v in values.items()})
+        if any("-" in name for name in values):  # a key-with-dashes is the attribute key_with_dashes
+            values = {name.replace("-", "_"): v for name, v in values.items()}
+        return self.build(mark=node.mark, **values)
 
 
 def check_record(node: Node, field: Record, ctx: Context) -> Any | None:

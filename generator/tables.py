@@ -56,6 +56,7 @@ def bind_fixed(panel: Panel, form: Form, node: Node, ctx: Context) -> dict[str, 
     fixed: dict[str, dict[str, Value]] = {}
     row_keys = [r.key for r in panel.rows or [] if r.key]
     amounts = panel.amount_columns
+    columns = columns_by_key(panel)
     for key, child in mapping(node, f"the values of {form.number}").items:
         if panel.fixed_row(key.text) is None:
             ctx.problems.add(key.mark, unknown(key.text, row_keys, f"row of {form.number}"))
@@ -76,16 +77,29 @@ def bind_fixed(panel: Panel, form: Form, node: Node, ctx: Context) -> dict[str, 
                 ctx.report(exc)
             continue
         fixed[key.text] = bind_cells(
-            panel, form, mapping(child, f"the values of row '{key.text}'"), ctx, ("amount", "percent", "text")
+            panel, columns, form, mapping(child, f"the values of row '{key.text}'"), ctx, ("amount", "percent", "text")
         )
     return fixed
 
 
-def bind_cells(panel: Panel, form: Form, node: Mapping, ctx: Context, types: tuple[str, ...]) -> dict[str, Value]:
+def columns_by_key(panel: Panel) -> dict[str, Column]:
+    """The panel's columns by key, each key naming its first column as Panel.column does.
+
+    Worked out once per table rather than searched for every cell of every row.
+    """
+    columns: dict[str, Column] = {}
+    for column in panel.columns:
+        columns.setdefault(column.key, column)
+    return columns
+
+
+def bind_cells(
+    panel: Panel, columns: dict[str, Column], form: Form, node: Mapping, ctx: Context, types: tuple[str, ...]
+) -> dict[str, Value]:
+    """The cells of one row; *columns* are the panel's by key (columns_by_key)."""
     cells: dict[str, Value] = {}
-    allowed = [c.key for c in panel.columns if c.type in types]
     for key, child in node.items:
-        column = panel.column(key.text)
+        column = columns.get(key.text)
         if column is None and re.fullmatch(r"[0-9.]+", key.text):
             ctx.problems.add(
                 key.mark,
@@ -94,6 +108,7 @@ def bind_cells(panel: Panel, form: Form, node: Mapping, ctx: Context, types: tup
             )
             continue
         if column is None or column.type not in types:
+            allowed = [c.key for c in panel.columns if c.type in types]
             ctx.problems.add(key.mark, unknown(key.text, allowed, f"column of {form.number}"))
             continue
         if isinstance(child, Scalar) and child.is_null:
@@ -111,10 +126,16 @@ def bind_rows(panel: Panel, form: Form, node: Node, ctx: Context) -> list[DataRo
     if not isinstance(node, Sequence):
         raise Invalid(node, f"expected the rows of {form.number} as a list, found {describe(node)}")
     rows = []
+    columns = columns_by_key(panel)
     for child in node.items:
         try:
             cells = bind_cells(
-                panel, form, mapping(child, "a row"), ctx, ("code", "name", "amount", "percent", "text", "item")
+                panel,
+                columns,
+                form,
+                mapping(child, "a row"),
+                ctx,
+                ("code", "name", "amount", "percent", "text", "item"),
             )
         except Invalid as exc:
             ctx.report(exc)
