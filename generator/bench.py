@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -18,6 +17,7 @@ import time
 from pathlib import Path
 
 from .corpus import make_corpus
+from .search import INDEX_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY = "医疗救助"
@@ -32,8 +32,9 @@ def document_pages(site: Path) -> list[int]:
     return [p.stat().st_size for p in site.glob("bench-*/[12][0-9][0-9][0-9]/*/**/index.html")]
 
 
-def query_bytes(site: Path, query: str = QUERY) -> int | None:
-    """Bytes a browser fetches from the search index for one query on the search page (None: no chromium)."""
+def query_figures(site: Path, query: str = QUERY) -> dict | None:
+    """What one query on the search page costs a browser: the index bytes it fetches and the
+    milliseconds from the query to the results shown, as the page measures them (None: no chromium)."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -51,43 +52,69 @@ def query_bytes(site: Path, query: str = QUERY) -> int | None:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     fetched: list[int] = []
+    milliseconds = None
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
             page = browser.new_page()
 
             def count(response):
-                if "/pagefind/" in response.url and response.ok:
+                if f"/{INDEX_DIR}/" in response.url and response.ok:
                     fetched.append(len(response.body()))
 
             page.on("response", count)
             page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/?q={query}", wait_until="networkidle")
-            page.wait_for_selector(".pagefind-ui__result", timeout=30000)
+            page.wait_for_selector("#gk-search[data-ms]", state="attached", timeout=30000)
             page.wait_for_load_state("networkidle")
+            milliseconds = int(page.get_attribute("#gk-search", "data-ms"))
             browser.close()
     finally:
         server.shutdown()
-    return sum(fetched)
+    return {"bytes": sum(fetched), "milliseconds": milliseconds}
 
 
-def build_once(data: Path, site: Path, timings: Path) -> tuple[float, float]:
-    """(wall seconds, peak RSS MiB of the build and the processes it ran)."""
-    if site.exists():
-        shutil.rmtree(site)
+def tree_rss_mib(root: int) -> float:
+    """Resident memory of a process and all its descendants (the build's workers), in MiB."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        parents[int(entry.name)] = int(fields.get("PPid", "0"))
+        rss[int(entry.name)] = int(fields.get("VmRSS", "0 kB").split()[0])
+    family, grew = {root}, True
+    while grew:
+        more = {pid for pid, parent in parents.items() if parent in family} - family
+        family |= more
+        grew = bool(more)
+    return sum(rss.get(pid, 0) for pid in family) / 1024
+
+
+def run_measured(command: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak MiB of the process tree, sampled every 50 ms) of one run of *command*."""
     start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "generator", "build", str(data), "--site-dir", str(site), "--timings", str(timings)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    seconds = time.perf_counter() - start
-    if done.returncode != 0:
-        raise RuntimeError(f"the benchmark build failed: {done.stderr.strip().splitlines()[-1:]}")
-    # ru_maxrss of waited-for children is the largest single process among them, in KiB on Linux.
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    # The build reports every finding on stderr: to a file, as a pipe nobody reads would fill and block it.
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as errors:
+        child = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        peak = 0.0
+        while child.poll() is None:
+            peak = max(peak, tree_rss_mib(child.pid))
+            time.sleep(0.05)
+        seconds = time.perf_counter() - start
+        if child.returncode != 0:
+            errors.seek(0)
+            raise RuntimeError(f"the benchmark run failed: {errors.read().strip().splitlines()[-1:]}")
     return seconds, peak
 
 
@@ -95,34 +122,40 @@ def bench(documents: int, runs: int = 1, keep: Path | None = None) -> dict:
     work = keep or Path(tempfile.mkdtemp(prefix="gongkai-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     data, site, timings_file = work / "data", work / "site", work / "timings.json"
+    generator = [sys.executable, "-m", "generator"]
     try:
         make_corpus(ROOT / "data", data, documents)
-        walls, peaks, stages = [], [], []
+        walls, peaks, checks, stages = [], [], [], []
         for _ in range(max(1, runs)):
-            seconds, peak = build_once(data, site, timings_file)
+            checks.append(run_measured([*generator, "check", str(data)])[0])
+            if site.exists():
+                shutil.rmtree(site)
+            seconds, peak = run_measured(
+                [*generator, "build", str(data), "--site-dir", str(site), "--timings", str(timings_file)]
+            )
             walls.append(seconds)
             peaks.append(peak)
             stages.append(json.loads(timings_file.read_text(encoding="utf-8")))
         pages = document_pages(site)
         html_pages = list(site.rglob("*.html"))
         median = statistics.median
+        query = query_figures(site) or {}
         return {
             "documents": documents,
             "runs": len(walls),
             "pages": len(html_pages),
-            "check_seconds": round(median(s.get("check", 0) for s in stages), 2),
-            "load_seconds": round(median(s.get("load", 0) for s in stages), 2),
-            "generate_seconds": round(median(s.get("generate", 0) for s in stages), 2),
-            "mkdocs_seconds": round(median(s.get("mkdocs", 0) for s in stages), 2),
-            "search_index_seconds": round(median(s.get("search index", 0) for s in stages), 2),
+            "check_seconds": round(median(checks), 2),
             "build_seconds": round(median(walls), 2),
-            "peak_rss_mib": round(max(peaks), 1),
+            "peak_memory_mib": round(max(peaks), 1),
+            # seconds per stage; those run in the workers are summed over the workers
+            "stage_seconds": {k: round(median(s.get(k, 0) for s in stages), 2) for k in sorted(stages[0])},
             "site_mib": round(tree_bytes(site) / 2**20, 1),
             "document_page_html_bytes_median": int(median(pages)) if pages else 0,
             "document_page_html_bytes_max": max(pages) if pages else 0,
-            "search_index_bytes": tree_bytes(site / "pagefind") if (site / "pagefind").exists() else 0,
-            "search_query_bytes": query_bytes(site),
+            "search_index_bytes": tree_bytes(site / INDEX_DIR),
             "search_query": QUERY,
+            "search_query_bytes": query.get("bytes"),
+            "search_query_milliseconds": query.get("milliseconds"),
         }
     finally:
         if keep is None:

@@ -1,4 +1,5 @@
-"""Build stage: write the generated pages, run mkdocs into a temporary folder, then swap it in.
+"""Build stage: batches of bureaus built in worker processes (parallel.py), the site-wide pages and
+the search index put together, the result swapped in.
 
 The previous site/ is replaced only once the new one is complete, so a failed build leaves what
 was published before untouched.
@@ -6,23 +7,30 @@ was published before untouched.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
-from .fragments import FRAGMENTS
+from . import urls
+from .checks import ERROR, NOTICE, WARNING
+from .fragments import FRAGMENTS, searchable
 from .model import Site
-from .pages import all_pages, navigation
+from .pages import all_pages, navigation, site_pages
+from .parallel import load_shared, move_built, plan, run_batches
+from .problems import Problem
+from .search import CHUNK, INDEX_DIR, Facets, IndexPart, page_records, write_chunks, write_index
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Seconds spent in each stage of the last build, for `python -m generator bench`.
+# Seconds spent in each stage of the last build, for `python -m generator bench`. The stages run in
+# the workers are summed over the workers (so they can add up to more than the build's wall time).
 TIMINGS: dict[str, float] = {}
 
 
@@ -44,19 +52,23 @@ def write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-def generate(site: Site, docs_dir: Path, content_dir: Path = ROOT / "content", results=None) -> list:
-    """Write every page of *site* under *docs_dir*, remove stale ones; return the navigation."""
+def write_pages(pages, docs_dir: Path, content_dir: Path | None = None, stubs: bool = False) -> None:
+    """Write *pages* (and the hand-written ones of *content_dir*) under *docs_dir*, remove stale ones.
+
+    *stubs*: write placeholders for the menu's pages, for a batch of bureaus built on its own (its
+    copies of them are not used; the site's come from the site-wide build).
+    """
     wanted: dict[Path, str] = {}
-    if content_dir.is_dir():
+    if content_dir is not None and content_dir.is_dir():
         for source in sorted(content_dir.rglob("*")):
             if source.is_file() and source.relative_to(content_dir).as_posix() != "index.md":
                 wanted[docs_dir / source.relative_to(content_dir)] = source.read_text(encoding="utf-8")
-    if results is None:
-        from .checks import check_document
-
-        results = [r for d in site.documents for r in check_document(d)]
+    if stubs:
+        for item in navigation():
+            for title, src in item.items():
+                wanted[docs_dir / src] = f"# {title}\n"
     FRAGMENTS.clear()
-    for page in all_pages(site, content_dir, results):
+    for page in pages:
         wanted[docs_dir / page.src] = page.text
         FRAGMENTS[page.src] = page.fragments
     for path, text in wanted.items():
@@ -67,13 +79,22 @@ def generate(site: Site, docs_dir: Path, content_dir: Path = ROOT / "content", r
                 path.unlink()
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
-    return navigation(site)
 
 
-def run_mkdocs(docs_dir: Path, site_dir: Path, nav: list, config_file: Path = ROOT / "mkdocs.yml") -> None:
+def generate(site: Site, docs_dir: Path, content_dir: Path = ROOT / "content", results=None) -> list:
+    """Write every page of *site* under *docs_dir* (for `mkdocs serve`); return the navigation."""
+    if results is None:
+        from .checks import check_document
+
+        results = [r for d in site.documents for r in check_document(d)]
+    write_pages(all_pages(site, content_dir, results), docs_dir, content_dir)
+    return navigation()
+
+
+def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = ROOT / "mkdocs.yml") -> None:
     # mkdocs is pinned below 2 on purpose (2.0 drops plugins and breaks Material): skip its banner.
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from mkdocs.commands.build import build
+    from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
     # The hook that regenerates pages under `mkdocs serve` is not needed: the pages were just written.
@@ -81,35 +102,11 @@ def run_mkdocs(docs_dir: Path, site_dir: Path, nav: list, config_file: Path = RO
         str(config_file),
         docs_dir=str(docs_dir),
         site_dir=str(site_dir),
-        nav=nav,
+        nav=navigation(),
         hooks=[str(Path(__file__).with_name("mkdocs_fragments.py"))],
         strict=True,
     )
-    build(config)
-
-
-PAGEFIND_OPTIONS = [
-    # Pages are indexed by their article only (marked data-pagefind-body by mkdocs_fragments.py, not
-    # the header, menu and footer), without the ¶ permalinks.
-    "--exclude-selectors", ".headerlink",
-    "--quiet",
-]  # fmt: skip
-
-
-class SearchIndexError(Exception):
-    pass
-
-
-def run_pagefind(site_dir: Path) -> None:
-    """Index the built site with Pagefind: a static index in small chunks, fetched per query."""
-    done = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site_dir), *PAGEFIND_OPTIONS],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        lines = (done.stderr or done.stdout).strip().splitlines()
-        raise SearchIndexError(lines[-1] if lines else f"exit status {done.returncode}")
+    mkdocs_build(config)
 
 
 def swap_in(new_site: Path, site_dir: Path) -> None:
@@ -123,28 +120,119 @@ def swap_in(new_site: Path, site_dir: Path) -> None:
         shutil.rmtree(old)
 
 
-def build_site(site: Site, site_dir: Path, results=None, config_file: Path = ROOT / "mkdocs.yml") -> int:
+def report(problems: list[Problem], form: str = "text") -> None:
+    if form == "json":
+        rows = [
+            {
+                "path": p.mark.path,
+                "line": p.mark.line,
+                "column": p.mark.column,
+                "severity": p.severity,
+                "message": p.message,
+            }
+            for p in problems
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for problem in problems:
+        print(f"{problem.mark}: {problem.severity}: {problem.message}", file=sys.stderr)
+
+
+def build(
+    data_dir: Path,
+    site_dir: Path | None,
+    strict: bool = False,
+    form: str = "text",
+    jobs: int | None = None,
+    config_file: Path = ROOT / "mkdocs.yml",
+    content_dir: Path = ROOT / "content",
+) -> int:
+    """Check data/ and, when *site_dir* is given and nothing blocks, build the site into it.
+
+    Every problem is printed as `path:line:col: severity: message`; the exit status is 1 when data/
+    does not load or a check blocks publication, and the previous site is then left untouched.
+    """
     from mkdocs.exceptions import MkDocsException
 
     logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.WARNING)
-    site_dir = site_dir.resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
+    TIMINGS.clear()
+    work = None
+    if site_dir is not None:
+        site_dir = site_dir.resolve()
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
     try:
-        with timed("generate"):
-            nav = generate(site, work / "docs", results=results)
-        with timed("mkdocs"):
-            run_mkdocs(work / "docs", work / "site", nav, config_file)
+        with timed("load and check"):
+            batches, problems = plan(data_dir)
+            glossary, form_sets, shared_problems = load_shared(data_dir) if data_dir.is_dir() else ({}, {}, [])
+            problems += shared_problems
+            outcomes = []
+            for outcome in run_batches(data_dir, batches, work, strict, jobs):
+                outcomes.append(outcome)
+                problems += outcome.problems
+                for stage, seconds in outcome.seconds.items():
+                    TIMINGS[f"{stage} (workers)"] = TIMINGS.get(f"{stage} (workers)", 0.0) + seconds
+        if any(p.severity == "error" for p in problems):
+            report(sorted(set(problems)), form)
+            if site_dir is not None:
+                errors = sum(p.severity == "error" for p in problems)
+                print(f"{errors} error(s); the previous {site_dir.name}/ is unchanged", file=sys.stderr)
+            return 1
+        report(sorted({f for o in outcomes for f in o.findings}), form)
+        failures = sum(o.blocking for o in outcomes)
+        if failures:
+            where = f"; the previous {site_dir.name}/ is unchanged" if site_dir is not None else ": not publishable"
+            print(f"{failures} error(s){where}", file=sys.stderr)
+            return 1
+        bureaus = [b for o in outcomes for b in o.outlines]
+        documents = sum(len(b.documents) for b in bureaus)
+        if site_dir is None:
+            if form == "text":
+                counts = sum((o.counts for o in outcomes), Counter())
+                print(
+                    f"ok: {len(bureaus)} bureau(s), {documents} document(s); "
+                    f"{sum(counts.values())} checks: {counts['ok']} hold, {counts[NOTICE]} notice(s), "
+                    f"{counts[WARNING]} warning(s), {counts[ERROR]} error(s) published as-is"
+                )
+            return 0
+        site = Site(bureaus, glossary, form_sets)
+        try:
+            with timed("site pages"):
+                pages = site_pages(site, content_dir)
+                write_pages(pages, work / "docs", content_dir)
+                run_mkdocs(work / "docs", work / "site", config_file)
+                for outcome in outcomes:
+                    move_built(outcome, work / "site")
+        except (MkDocsException, SystemExit) as exc:
+            print(f"mkdocs: {exc}; the previous {site_dir.name}/ is unchanged", file=sys.stderr)
+            return 1
         with timed("search index"):
-            run_pagefind(work / "site")
+            write_search_index(pages, outcomes, work)
         swap_in(work / "site", site_dir)
-    except (MkDocsException, SystemExit) as exc:
-        print(f"mkdocs: {exc}; the previous {site_dir.name}/ is unchanged", file=sys.stderr)
-        return 1
-    except SearchIndexError as exc:
-        print(f"pagefind: {exc}; the previous {site_dir.name}/ is unchanged", file=sys.stderr)
-        return 1
+        print(f"built {site_dir}: {documents} document(s)")
+        return 0
     finally:
-        shutil.rmtree(work, ignore_errors=True)
-    print(f"built {site_dir}: {len(site.documents)} document(s)")
-    return 0
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def write_search_index(site_wide_pages, outcomes, work: Path) -> None:
+    """The site-wide pages' records first (the glossary), then each batch's, in batch order."""
+    index, records = IndexPart(), []
+    for page in site_wide_pages:
+        if searchable(page.src):
+            url = urls.page_url(page.src)
+            built = (work / "site" / url / "index.html").read_text(encoding="utf-8")
+            for record in page_records(built, url, Facets()):
+                index.add(record)
+                records.append(record)
+    index.pad_to(CHUNK)
+    write_chunks(records, work / "search-records", "site")
+    parts = [("site", index.count)]
+    for outcome in outcomes:
+        if outcome.index is not None:
+            parts.append((outcome.batch.name, outcome.index.count))
+            index.absorb(outcome.index)
+    folder = work / "site" / INDEX_DIR
+    write_index(index, parts, folder)
+    shutil.move(str(work / "search-records"), str(folder / "r"))

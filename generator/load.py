@@ -74,19 +74,22 @@ class Loader:
             return Site([], {}, {})
         glossary = self.load_glossary(self.data_dir / "glossary.yaml")
         form_sets = self.load_form_sets(self.data_dir / "forms")
-        bureaus = []
+        bureaus = [self.load_bureau(folder, glossary, form_sets) for folder in self.bureau_folders()]
+        return Site([b for b in bureaus if b is not None], glossary, form_sets)
+
+    def bureau_folders(self) -> list[Path]:
+        """The folders of data/ that hold a bureau each, in order; stray files are reported."""
+        folders = []
         for entry in sorted(self.data_dir.iterdir()):
             if entry.name.startswith(".") or entry.name == "forms":
                 continue
             if entry.is_dir():
-                bureau = self.load_bureau(entry, glossary, form_sets)
-                if bureau is not None:
-                    bureaus.append(bureau)
+                folders.append(entry)
             elif entry.suffix in (".yaml", ".yml") and entry.name != "glossary.yaml":
                 self.error(
                     Mark(shown(entry)), "unexpected file: data/ holds glossary.yaml, forms/ and one folder per bureau"
                 )
-        return Site(bureaus, glossary, form_sets)
+        return folders
 
     def load_glossary(self, path: Path) -> dict[str, Term]:
         if not path.exists():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
@@ -15,7 +15,7 @@ from . import urls
 from .compare import Comparison, compare_bureau
 from .figures import substitute_references
 from .fragments import MARKER, fill
-from .model import KIND_NAMES, KINDS, AmountTable, Document, FormTable, IndicatorTable, Site
+from .model import KIND_NAMES, KINDS, AmountTable, Bureau, Document, FormTable, IndicatorTable, Site
 from .prose import TermLink, prose, term_anchor
 from .render_checks import results_table, summary, table_status
 from .render_compare import render_comparison
@@ -373,14 +373,24 @@ def glossary_page(site: Site) -> Page:
     return Page(src, render("glossary.md.j2", terms=terms, anchor=term_anchor, ctx=ctx), ctx.fragments)
 
 
-def all_pages(site: Site, content_dir: Path, results=()) -> list[Page]:
+def site_pages(site: Site, content_dir: Path) -> list[Page]:
+    """The pages about the whole site: the home page's directory and the glossary.
+
+    They need only an outline of each bureau (see outline()), so that a build in batches can make
+    them without holding every document.
+    """
     intro_file = content_dir / "index.md"
     intro = intro_file.read_text(encoding="utf-8") if intro_file.exists() else "# 公开\n"
-    pages = [home_page(site, intro), glossary_page(site)]
+    return [home_page(site, intro), glossary_page(site)]
+
+
+def bureau_pages(site: Site, bureaus, results=()) -> list[Page]:
+    """Every page of these bureaus: bureau page, 预算/决算 comparisons, and each document's pages."""
+    pages = []
     results_of: dict[int, list] = defaultdict(list)  # by document, grouped once: a site has 10⁵ results
     for result in results:
         results_of[id(result.document)].append(result)
-    for bureau in site.bureaus:
+    for bureau in bureaus:
         pages.append(bureau_page(site, bureau, results_of))
         pages.extend(comparison_pages(bureau))
         for doc in bureau.documents:
@@ -388,7 +398,24 @@ def all_pages(site: Site, content_dir: Path, results=()) -> list[Page]:
     return pages
 
 
-def navigation(site: Site) -> list:
+def all_pages(site: Site, content_dir: Path, results=()) -> list[Page]:
+    return site_pages(site, content_dir) + bureau_pages(site, site.bureaus, results)
+
+
+def outline(bureau: Bureau) -> Bureau:
+    """A bureau with only what the site-wide pages show of it: names, region, and per document its
+    year, kind, title, parts and the terms each part explains (no tables, no prose)."""
+    copy = replace(bureau, documents=[])
+    for doc in bureau.documents:
+        parts = [
+            replace(p, body=None, sections=[], attachments=[replace(a, sections=[], body=None) for a in p.attachments])
+            for p in doc.parts
+        ]
+        copy.documents.append(replace(doc, bureau=copy, form_set=None, parts=parts, as_is_note=None))
+    return copy
+
+
+def navigation() -> list:
     """The site-wide menu: the home page (bureaus by region), the glossary and 关于.
 
     It is written into every page, so it must not grow with the site: at province scale a menu of

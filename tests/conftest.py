@@ -48,13 +48,10 @@ parts:
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory) -> Path:
     """The real data/ built once into a temporary site."""
-    from generator.build import build_site
-    from generator.load import load_site
+    from generator.build import build
 
-    site, problems = load_site(DATA)
-    assert not problems, "\n".join(str(p) for p in problems.errors)
     out = tmp_path_factory.mktemp("built") / "site"
-    assert build_site(site, out) == 0
+    assert build(DATA, out) == 0
     return out
 
 

@@ -27,11 +27,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
 @pytest.fixture(scope="module")
 def server(real_site):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(real_site))
+    handler = functools.partial(QuietHandler, directory=str(real_site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    handler.log_message = lambda *a: None
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"
@@ -69,6 +73,7 @@ PAGES = {
     "declaration": "wuhan-dongxihu-ybj/2020/yusuan/part4/",
     "hubei-tables": "wuhan-dongxihu-ybj/2020/yusuan/part3/",
     "performance-report": "shaoyang-beita-ybj/2020/jixiao/part2/",
+    "search": "search/?q=三公经费",
 }
 
 
@@ -108,19 +113,26 @@ def test_tapping_a_term_shows_its_definition(browser, server):
 
 
 def search(page, query: str) -> list[str]:
-    box = page.locator(".pagefind-ui__search-input")
+    box = page.locator('#gk-search input[name="q"]')
     box.click()
     box.fill("")
+    page.evaluate("document.getElementById('gk-search').removeAttribute('data-ms')")
     page.keyboard.type(query)
-    page.wait_for_selector(".pagefind-ui__result", timeout=10000)
-    return page.locator(".pagefind-ui__result").all_inner_texts()
+    page.wait_for_selector("#gk-search[data-ms]", state="attached", timeout=10000)
+    return page.locator(".gk-result").all_inner_texts()
+
+
+def result_links(page) -> list[str]:
+    return page.locator(".gk-result-link").evaluate_all("links => links.map(a => a.getAttribute('href'))")
 
 
 @pytest.mark.parametrize(
     "query, expected_page, expected_text",
     [
-        ("三公经费", "yusuan/part2/", "三公”经费"),
-        ("三公", "yusuan/part2/", "三公”经费"),
+        ("三公经费", "glossary/#term-三公经费", "三公"),  # the term's glossary entry
+        ("三公经费", "juesuan/part2/#gk07", "三公”经费支出决算表"),  # the table of it
+        ("三公经费", "yusuan/part2/", "三公”经费"),  # the part about it
+        ("三公", "juesuan/part2/#gk07", "三公”经费"),
         ("公务接待费", "/part", "公务接待费"),
         ("公务接待", "/part", "公务接待"),
         ("机关运行经费", "/part", "机关运行经费"),
@@ -128,43 +140,54 @@ def search(page, query: str) -> list[str]:
         ("一般公共预算", "/part", "一般公共预算"),
         ("望城", "changsha-wangcheng-ybj/", "望城"),
         ("2101301", "/part", "2101301"),
-        ("经营支出", "juesuan/part4/", "名词解释"),  # a term of the 名词解释 finds its entry
-        ("结余分配", "/", "结余"),  # split differently by the index: found by the looser second try
+        ("经营支出", "juesuan/part4/#term-", "经营支出"),  # a term of the 名词解释 finds its entry
+        ("结余分配", "/", "结余"),
     ],
 )
 def test_search_finds_what_a_citizen_types(browser, server, query, expected_page, expected_text):
     page, foreign, errors = open_page(browser, server + "search/", 375)
     results = search(page, query)
-    links = page.locator(".pagefind-ui__result-link").evaluate_all("links => links.map(a => a.getAttribute('href'))")
-    top = list(zip(links, results, strict=False))[:8]
+    top = list(zip(result_links(page), results, strict=False))[:8]
     assert any(expected_page in href and expected_text in text for href, text in top), top
     # a result says which bureau, year and kind of document it is from
     assert any(re.search(r"医疗保障局 · \d{4}年 · (部门预算|部门决算|绩效评价)", text) for _, text in top), top
+    # the words found are marked in the excerpt
+    assert page.locator(".gk-result mark").count() > 0
     if query == "三公经费":
         page.screenshot(path=str(ARTIFACTS / "search-375.png"), full_page=True)
     assert not foreign and not errors
     page.context.close()
 
 
+def test_search_results_link_to_the_section_that_holds_the_words(browser, server):
+    page, _, errors = open_page(browser, server + "search/?q=三公经费", 1280)
+    page.wait_for_selector("#gk-search[data-ms]", state="attached", timeout=10000)
+    link = page.locator(".gk-result-link", has_text="“三公”经费支出决算表").first
+    link.click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("juesuan/part2/#gk07")
+    assert "三公" in page.locator("#gk07").inner_text()
+    assert not errors
+    page.context.close()
+
+
 def test_search_results_can_be_filtered_and_a_query_in_the_address_runs(browser, server):
     page, _, errors = open_page(browser, server + "search/?q=医疗救助", 1280)
-    page.wait_for_selector(".pagefind-ui__result", timeout=10000)
-    assert page.locator(".pagefind-ui__search-input").input_value() == "医疗救助"
-    every = page.locator(".pagefind-ui__result").all_inner_texts()
-    assert any("部门决算" in text for text in every) and any("绩效评价" in text for text in every)
-    kinds = page.locator(".pagefind-ui__filter-panel details", has_text="类型")
-    if not kinds.evaluate("d => d.open"):
-        kinds.locator("summary").click()
-    kinds.locator("label", has_text="绩效评价").click()
-    page.wait_for_function(
-        """n => { const shown = [...document.querySelectorAll('.pagefind-ui__result')];
-                 return shown.length > 0 && shown.length < n && shown.every(r => r.innerText.includes('·')); }""",
-        arg=len(every),
-        timeout=5000,
-    )
-    narrowed = page.locator(".pagefind-ui__result").all_inner_texts()
-    assert narrowed and all("绩效评价" in text for text in narrowed)
+    page.wait_for_selector("#gk-search[data-ms]", state="attached", timeout=10000)
+    assert page.locator('#gk-search input[name="q"]').input_value() == "医疗救助"
+    every = page.locator(".gk-result-where").all_inner_texts()
+    assert any("部门决算" in text for text in every) and any("部门预算" in text for text in every)
+    page.evaluate("document.getElementById('gk-search').removeAttribute('data-ms')")
+    page.locator('select[name="kind"]').select_option("部门预算")
+    page.wait_for_selector("#gk-search[data-ms]", state="attached", timeout=10000)
+    narrowed = page.locator(".gk-result-where").all_inner_texts()
+    assert narrowed and all("部门预算" in text for text in narrowed)
+    assert "kind=" in page.url  # the choice is kept in the address, to share
     page.screenshot(path=str(ARTIFACTS / "search-filter-1280.png"), full_page=True)
+    page.evaluate("document.getElementById('gk-search').removeAttribute('data-ms')")
+    page.locator('select[name="region"]').select_option("湖南省")
+    page.wait_for_selector("#gk-search[data-ms]", state="attached", timeout=10000)
+    assert "没有找到" in page.locator(".gk-search-status").inner_text()  # no 预算 of 湖南 is on the site
     assert not errors
     page.context.close()
 

@@ -135,18 +135,39 @@ def test_glossary_terms_in_prose_link_to_their_entries_with_definitions(real_sit
 
 
 def test_search_is_a_chunked_index_of_chinese_pages_served_by_the_site(real_site):
-    entry = json.loads((real_site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert list(entry["languages"]) == ["zh"] and entry["languages"]["zh"]["page_count"] > 30
-    chunks = list((real_site / "pagefind" / "index").iterdir()) + list((real_site / "pagefind" / "fragment").iterdir())
-    assert len(chunks) > 10 and max(c.stat().st_size for c in chunks) < 100_000  # fetched a few at a time
+    index = real_site / "search" / "data"
+    meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
+    assert meta["records"] > 100 and meta["facets"]["类型"] == ["绩效评价", "部门决算", "部门预算"]
+    assert meta["facets"]["地区"] == ["湖北省", "湖南省"] and meta["facets"]["年度"] == ["2020"]
+    files = [p for p in index.rglob("*.bin")]
+    assert len(files) > 50 and max(f.stat().st_size for f in files) < 100_000  # fetched a few at a time
     assert not (real_site / "search" / "search_index.json").exists()  # no one-piece index to download
     header = (real_site / "index.html").read_text(encoding="utf-8")
     assert 'href="search/"' in header and 'title="搜索"' in header
-    page = (real_site / WANGCHENG / "part2" / "index.html").read_text(encoding="utf-8")
-    for meta in ("部门:长沙市望城区医疗保障局", "年度:2020", "类型:部门决算"):
-        assert f'data-pagefind-meta="{meta}"' in page
-    for facet in ("地区:湖南省", "年度:2020", "类型:部门决算"):
-        assert f'data-pagefind-filter="{facet}"' in page
+
+
+def test_the_search_index_holds_what_the_pages_say_section_by_section(real_site):
+    import gzip
+
+    from generator.search import shard_of, tokens
+
+    index = real_site / "search" / "data"
+    meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
+    rows = []
+    for name, _start in meta["parts"]:
+        chunks = sorted(index.glob(f"r/{name}-*.bin"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+        for chunk in chunks:
+            rows.extend(json.loads(gzip.decompress(chunk.read_bytes())))
+    by_url = {row[0]: row for row in rows}
+    table = by_url[f"{WANGCHENG}/part2/#gk07"]
+    assert table[2] == "七、一般公共预算财政拨款“三公”经费支出决算表"
+    assert table[4:] == ["长沙市望城区医疗保障局", "湖南省", "2020", "部门决算"]
+    assert "公务接待费" in table[3] and "2.29" in table[3]
+    assert not any("/checks/" in url for url in by_url)  # the 数据核对 lists are not searched
+    # the pair 三公 of 三公经费 (printed “三公”经费) is in that record's shard
+    shard = gzip.decompress((index / "t" / f"{shard_of('三公', meta['shards'])}.bin").read_bytes())
+    assert "三公".encode() in shard and {"三公", "公经", "经费"} <= tokens("“三公”经费")
+    assert tokens("29,455.67") == {"29455.67"} and tokens("２１０１３０１") == {"2101301"}
 
 
 def test_each_table_shows_its_check_status_and_the_document_its_check_page(real_site):

@@ -1,0 +1,209 @@
+"""Build stage, in batches: bureaus are loaded, checked, rendered and built by mkdocs a batch at a
+time in worker processes; the site-wide pages and the search index are put together at the end.
+
+A bureau's documents refer only to each other (prior-year checks, 预算 against 决算), so batches
+need nothing from each other. This bounds memory by a batch instead of the province (one process
+holding 2,000 documents used 1.8 GB before mkdocs started) and puts every core to work. Batches are
+planned from the sorted folder list alone, so the site is the same whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .checks import ERROR, NOTICE, WARNING, check_document
+from .load import Loader, shown
+from .model import Bureau, Site
+from .problems import Mark, Problem
+from .search import CHUNK, Facets, IndexPart, page_records, write_chunks
+
+BATCH_DOCUMENTS = 120  # documents a batch holds at most (one bureau with more makes a batch alone)
+REPORTED = (ERROR, WARNING, NOTICE)
+
+
+@dataclass
+class Batch:
+    number: int
+    folders: list[Path]
+
+    @property
+    def name(self) -> str:
+        return f"b{self.number:04d}"
+
+
+@dataclass
+class Outcome:
+    """What a batch sends back: problems and findings, and (when built) what the site pages need."""
+
+    batch: Batch
+    problems: list[Problem] = field(default_factory=list)
+    findings: list[Problem] = field(default_factory=list)
+    blocking: int = 0
+    counts: Counter = field(default_factory=Counter)  # check results by status
+    outlines: list[Bureau] = field(default_factory=list)
+    built: Path | None = None  # the batch's mkdocs output
+    index: IndexPart | None = None
+    pages: int = 0
+    seconds: Counter = field(default_factory=Counter)  # per stage, in the worker
+
+
+def plan(data_dir: Path) -> tuple[list[Batch], list[Problem]]:
+    """Bureau folders in order, grouped into batches of about BATCH_DOCUMENTS documents."""
+    loader = Loader(data_dir)
+    if not data_dir.is_dir():
+        return [], [Problem(Mark(shown(data_dir)), "no such data directory")]
+    batches: list[Batch] = []
+    size = BATCH_DOCUMENTS
+    for folder in loader.bureau_folders():
+        documents = sum(1 for _ in folder.glob("*/*.y*ml"))
+        if size + documents > BATCH_DOCUMENTS:
+            batches.append(Batch(len(batches), []))
+            size = 0
+        batches[-1].folders.append(folder)
+        size += documents
+    return batches, loader.problems.items
+
+
+def load_shared(data_dir: Path) -> tuple[dict, dict, list[Problem]]:
+    """The glossary and the form sets, which every batch reads."""
+    loader = Loader(data_dir)
+    glossary = loader.load_glossary(data_dir / "glossary.yaml")
+    form_sets = loader.load_form_sets(data_dir / "forms")
+    return glossary, form_sets, loader.problems.items
+
+
+# ---- in the worker ----
+
+_WORKER: dict = {}
+
+
+def _start_worker(data_dir: Path, work: Path | None, strict: bool) -> None:
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    glossary, form_sets, _ = load_shared(data_dir)  # their problems are reported once, by the parent
+    _WORKER.update(data_dir=data_dir, work=work, strict=strict, glossary=glossary, form_sets=form_sets)
+
+
+def findings(results) -> list[Problem]:
+    out = []
+    for result in results:
+        if result.status not in REPORTED:
+            continue
+        message = result.explain()
+        if result.status == ERROR and result.document.published_as_is:
+            message += "（原件如此，照原样公开）"
+        out.append(Problem(result.mark, message, result.status))
+    return out
+
+
+def blocking(results, strict: bool) -> int:
+    """Errors stop publication unless the document is marked as published as-is; --strict adds warnings."""
+    return sum(
+        1 for r in results if (r.status == ERROR and not r.document.published_as_is) or (strict and r.status == WARNING)
+    )
+
+
+def run_batch(batch: Batch) -> Outcome:
+    outcome = Outcome(batch)
+    glossary, form_sets = _WORKER["glossary"], _WORKER["form_sets"]
+    start = time.perf_counter()
+    loader = Loader(_WORKER["data_dir"])
+    bureaus = [loader.load_bureau(folder, glossary, form_sets) for folder in batch.folders]
+    bureaus = [b for b in bureaus if b is not None]
+    outcome.seconds["load"] = time.perf_counter() - start
+    outcome.problems = loader.problems.items
+    if loader.problems:
+        return outcome
+    start = time.perf_counter()
+    results = [r for b in bureaus for d in b.documents for r in check_document(d)]
+    outcome.seconds["check"] = time.perf_counter() - start
+    outcome.findings = findings(results)
+    outcome.blocking = blocking(results, _WORKER["strict"])
+    outcome.counts = Counter(r.status for r in results)
+    outcome.outlines = [_outline(b) for b in bureaus]
+    if _WORKER["work"] is not None and not outcome.blocking:
+        _build_batch(batch, Site(bureaus, glossary, form_sets), results, outcome)
+    return outcome
+
+
+def _outline(bureau: Bureau) -> Bureau:
+    from .pages import outline
+
+    return outline(bureau)
+
+
+def _build_batch(batch: Batch, site: Site, results, outcome: Outcome) -> None:
+    from . import urls
+    from .build import run_mkdocs, write_pages
+    from .fragments import searchable
+    from .pages import bureau_pages
+
+    work: Path = _WORKER["work"] / batch.name
+    start = time.perf_counter()
+    pages = bureau_pages(site, site.bureaus, results)
+    write_pages(pages, work / "docs", stubs=True)
+    outcome.seconds["generate"] = time.perf_counter() - start
+    start = time.perf_counter()
+    run_mkdocs(work / "docs", work / "site")
+    outcome.seconds["mkdocs"] = time.perf_counter() - start
+    start = time.perf_counter()
+    facets_of = _facets_by_page(site)
+    index, records = IndexPart(), []
+    for page in pages:
+        if not searchable(page.src):
+            continue
+        url = urls.page_url(page.src)
+        built = (work / "site" / url / "index.html").read_text(encoding="utf-8")
+        for record in page_records(built, url, facets_of.get(page.src, Facets())):
+            index.add(record)
+            records.append(record)
+    index.pad_to(CHUNK)
+    write_chunks(records, _WORKER["work"] / "search-records", batch.name)
+    outcome.seconds["search index"] = time.perf_counter() - start
+    outcome.built, outcome.index, outcome.pages = work / "site", index, len(pages)
+
+
+def _facets_by_page(site: Site) -> dict[str, Facets]:
+    """Each page's bureau, region, year and kind, for search results and filters."""
+    from . import urls
+
+    facets: dict[str, Facets] = {}
+    for bureau in site.bureaus:
+        facets[urls.bureau_src(bureau)] = Facets(bureau.name, bureau.region[0])
+        for doc in bureau.documents:
+            of_doc = Facets(bureau.name, bureau.region[0], str(doc.year), doc.kind_name)
+            prefix = urls.document_dir(doc) + "/"
+            facets.update({src: of_doc for src in _srcs_under(doc, prefix)})
+    return facets
+
+
+def _srcs_under(doc, prefix: str) -> list[str]:
+    from . import urls
+
+    srcs = [urls.document_src(doc), urls.checks_src(doc)]
+    for part in doc.parts:
+        srcs.append(urls.part_src(doc, part))
+        srcs.extend(urls.attachment_src(doc, part, a) for a in part.attachments)
+    return srcs
+
+
+def run_batches(data_dir: Path, batches: list[Batch], work: Path | None, strict: bool, jobs: int | None = None):
+    """Run every batch, in worker processes when there is more than one batch and more than one core."""
+    jobs = jobs or min(len(batches), os.cpu_count() or 1)
+    if jobs <= 1:
+        _start_worker(data_dir, work, strict)
+        yield from map(run_batch, batches)
+        return
+    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(data_dir, work, strict)) as pool:
+        yield from pool.map(run_batch, batches)
+
+
+def move_built(outcome: Outcome, site_dir: Path) -> None:
+    """Move a batch's bureau folders into the site (the theme's assets come from the site build)."""
+    for bureau in outcome.outlines:
+        shutil.move(str(outcome.built / bureau.slug), str(site_dir / bureau.slug))

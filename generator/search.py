@@ -1,0 +1,283 @@
+"""Build stage, search: a static index of the built pages, read a few small files at a time.
+
+A reader's browser must not download an index that grows with the province (Material's lunr index
+was 40 MB at 200 documents; Pagefind's indexer needed 4.7 GB of memory at 2,000). So:
+
+* Every section of a page (the text under a heading with an id) is a *record*; its text is what
+  the reader sees there, taken from the built HTML, so the index holds exactly what the pages say.
+* Chinese is indexed by overlapping character pairs (三公经费 → 三公 公经 经费), the classic way to
+  search CJK text without a dictionary: any query of two or more characters finds every text that
+  contains it, glossary phrases included, and nothing is split wrongly. Numbers and 科目编码 are
+  whole tokens (29,455.67 and 29455.67 are the same token).
+* Postings (which records hold a token: in the text, and in the heading, with the heading's length)
+  are gap-coded 32-bit integers, gzip-compressed, in shards chosen by a hash of the token: a query fetches one small
+  shard per token. Record texts for the result list are in chunks of CHUNK records; the region,
+  year and kind of every record (for the filters) in one small file fetched only when a filter is
+  used. The browser side is site_overrides/assets/gongkai-search.js; both sides tokenize alike.
+
+Records get their numbers batch by batch (see parallel.py), so the index is built in parts, one
+per batch of bureaus, each in its own process, and joined by offsetting the numbers.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import re
+import struct
+import unicodedata
+from array import array
+from dataclasses import dataclass, field
+from pathlib import Path
+
+INDEX_DIR = "search/data"  # under the site; no leading underscore: some static hosts hide those
+CHUNK = 8  # records per text chunk: a result page fetches at most ten chunks
+FORMAT_VERSION = 1
+FACETS = ("地区", "年度", "类型")
+NONE = 255  # facet value of a record that has none (the glossary has no region)
+
+_QUOTES = re.compile("[\"'“”‘’「」『』《》〈〉]")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_CJK_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_WORD = re.compile(r"[0-9a-z]+(?:\.[0-9]+)*")
+_INLINE_TAG = re.compile(r"</?(?:a|abbr|b|code|em|i|mark|small|span|strong|sub|sup)\b[^>]*>")
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
+_HEADING = re.compile(r'<h([2-6])\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_NOT_TEXT = re.compile(
+    r'<nav class="gk-crumbs".*?</nav>|<a class="headerlink"[^>]*>.*?</a>|<script\b.*?</script>|<style\b.*?</style>',
+    re.S,
+)
+ARTICLE_START = '<article class="md-content__inner md-typeset">'
+
+
+def normalize(text: str) -> str:
+    """What both sides index and search: full-width forms folded, lower case, no quote marks, no
+    thousands separators (“三公”经费 reads 三公经费, 29,455.67 reads 29455.67)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return _THOUSANDS.sub("", _QUOTES.sub("", text))
+
+
+_PAIRS: dict[str, frozenset[str]] = {}
+
+
+def _pairs(run: str) -> frozenset[str]:
+    # Forms repeat the same labels in every document: a run's pairs are worked out once.
+    found = _PAIRS.get(run)
+    if found is None:
+        found = frozenset([run]) if len(run) == 1 else frozenset(run[i : i + 2] for i in range(len(run) - 1))
+        if len(_PAIRS) > 200_000:
+            _PAIRS.clear()
+        _PAIRS[run] = found
+    return found
+
+
+def tokens(text: str) -> set[str]:
+    """The tokens of *text*: Chinese character pairs (a lone character stands for itself), words and numbers."""
+    text = normalize(text)
+    found: set[str] = set(_WORD.findall(text))
+    for run in set(_CJK_RUN.findall(text)):
+        found |= _pairs(run)
+    return found
+
+
+def plain_text(fragment: str) -> str:
+    # Inline markup (a glossary term's link) is part of the words around it; other tags separate words.
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", _INLINE_TAG.sub("", fragment)))).strip()
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Where a page belongs, for the result line and the filters; empty where it has none."""
+
+    bureau: str = ""
+    region: str = ""
+    year: str = ""
+    kind: str = ""
+
+
+@dataclass
+class Record:
+    url: str  # from the site root, with the heading's anchor
+    page: str  # the page's title
+    title: str  # the heading's text (the page's title for the text above the first heading)
+    text: str = ""
+    facets: Facets = Facets()
+
+
+def page_records(page_html: str, url: str, facets: Facets) -> list[Record]:
+    """The sections of a built page: the text under each heading with an id, up to the next one.
+
+    The text above the page's first section belongs to the page itself (its title, no anchor).
+    """
+    start = page_html.find(ARTICLE_START)
+    end = page_html.find("</article>", start)
+    if start < 0 or end < 0:
+        return []
+    article = _NOT_TEXT.sub(" ", page_html[start + len(ARTICLE_START) : end])
+    h1 = _H1.search(article)
+    page_title = plain_text(h1.group(1)) if h1 else ""
+    records: list[Record] = []
+    anchor, title, position = "", page_title, h1.end() if h1 else 0
+    for heading in _HEADING.finditer(article, position):
+        records.append(Record(url + (f"#{anchor}" if anchor else ""), page_title, title, facets=facets))
+        records[-1].text = plain_text(article[position : heading.start()])
+        anchor, title, position = heading.group(2), plain_text(heading.group(3)), heading.end()
+    records.append(Record(url + (f"#{anchor}" if anchor else ""), page_title, title, facets=facets))
+    records[-1].text = plain_text(article[position:])
+    # The page's own record stays even without text of its own: its title is what it is about.
+    return [r for r in records[:1] if r.text or r.title] + [r for r in records[1:] if r.text or r.title != page_title]
+
+
+@dataclass
+class IndexPart:
+    """The index of some records, numbered from 0; parts are joined with absorb()."""
+
+    count: int = 0
+    # token → gaps between the numbers of the records holding it (the first one from 0), and the last number
+    text_gaps: dict[str, array] = field(default_factory=dict)
+    text_last: dict[str, int] = field(default_factory=dict)
+    title_gaps: dict[str, array] = field(default_factory=dict)
+    title_last: dict[str, int] = field(default_factory=dict)
+    # token → the length of each of those titles (capped at 255): a title that is mostly the query ranks first
+    title_lengths: dict[str, array] = field(default_factory=dict)
+    facets: list[Facets] = field(default_factory=list)
+
+    def add(self, record: Record) -> int:
+        number = self.count
+        self.count += 1
+        title_tokens = tokens(record.title)
+        _post(self.text_gaps, self.text_last, tokens(record.text) | title_tokens, number)
+        _post(self.title_gaps, self.title_last, title_tokens, number)
+        length = min(255, len(normalize(record.title)))
+        for token in title_tokens:
+            self.title_lengths.setdefault(token, array("B")).append(length)
+        self.facets.append(record.facets)
+        return number
+
+    def pad_to(self, multiple: int) -> None:
+        """Round the count up to a whole number of chunks, so that every part starts a new chunk."""
+        while self.count % multiple:
+            self.count += 1
+            self.facets.append(Facets())
+
+    def absorb(self, other: IndexPart) -> None:
+        offset = self.count
+        for gaps, last, other_gaps, other_last in (
+            (self.text_gaps, self.text_last, other.text_gaps, other.text_last),
+            (self.title_gaps, self.title_last, other.title_gaps, other.title_last),
+        ):
+            for token, theirs in other_gaps.items():
+                mine = gaps.get(token)
+                if mine is None:
+                    gaps[token] = mine = array("I")
+                    last[token] = 0
+                mine.append(theirs[0] + offset - last[token])
+                mine.extend(theirs[1:])
+                last[token] = other_last[token] + offset
+        for token, lengths in other.title_lengths.items():
+            self.title_lengths.setdefault(token, array("B")).extend(lengths)
+        self.count += other.count
+        self.facets.extend(other.facets)
+
+
+def _post(gaps: dict[str, array], last: dict[str, int], found: set[str], number: int) -> None:
+    for token in found:
+        mine = gaps.get(token)
+        if mine is None:
+            gaps[token] = array("I", [number])
+        else:
+            mine.append(number - last[token])
+        last[token] = number
+
+
+def shard_of(token: str, shards: int) -> int:
+    """FNV-1a of the token's UTF-8 bytes: the browser computes the same to find a token's shard."""
+    value = 0x811C9DC5
+    for byte in token.encode("utf-8"):
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value % shards
+
+
+def shard_count(distinct_tokens: int) -> int:
+    """About a hundred tokens a shard, a power of two between 16 and 8192."""
+    count = 16
+    while count < 8192 and count * 100 < distinct_tokens:
+        count *= 2
+    return count
+
+
+def compress(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=6, mtime=0)  # mtime=0: the same index gives the same bytes
+
+
+def _little_endian(gaps: array) -> bytes:
+    if array("I", [1]).tobytes()[0] != 1:
+        gaps = array("I", gaps)
+        gaps.byteswap()
+    return gaps.tobytes()
+
+
+def write_chunks(records: list[Record], folder: Path, name: str) -> None:
+    """Records' texts in files of CHUNK records: what a result shows (title, where, excerpt)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for start in range(0, len(records), CHUNK):
+        rows = [[r.url, r.page, r.title, r.text, *_facet_values(r.facets)] for r in records[start : start + CHUNK]]
+        data = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        (folder / f"{name}-{start // CHUNK}.bin").write_bytes(compress(data))
+
+
+def _facet_values(facets: Facets) -> list[str]:
+    return [facets.bureau, facets.region, facets.year, facets.kind]
+
+
+def write_index(index: IndexPart, parts: list[tuple[str, int]], folder: Path) -> int:
+    """Write the postings shards, the facets and meta.json into *folder*; returns the bytes written.
+
+    *parts* names each part's chunk files and says how many records (padded) it holds, in order.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    shards = shard_count(len(index.text_gaps))
+    grouped: list[list[str]] = [[] for _ in range(shards)]
+    for token in index.text_gaps:
+        grouped[shard_of(token, shards)].append(token)
+    (folder / "t").mkdir(exist_ok=True)
+    written = 0
+    for number, members in enumerate(grouped):
+        out = bytearray()
+        for token in sorted(members):
+            text_gaps = index.text_gaps[token]
+            title_gaps = index.title_gaps.get(token, array("I"))
+            name = token.encode("utf-8")
+            out += struct.pack("<HII", len(name), len(text_gaps), len(title_gaps)) + name
+            out += _little_endian(text_gaps) + _little_endian(title_gaps)
+            out += index.title_lengths.get(token, array("B")).tobytes()
+        data = compress(bytes(out))
+        (folder / "t" / f"{number}.bin").write_bytes(data)
+        written += len(data)
+    values: dict[str, list[str]] = {}
+    columns = []
+    for position, facet in enumerate(FACETS):
+        seen = sorted({_facet_values(f)[position + 1] for f in index.facets} - {""})
+        values[facet] = seen
+        numbers = {value: n for n, value in enumerate(seen)}
+        columns.append(bytes(numbers.get(_facet_values(f)[position + 1], NONE) for f in index.facets))
+    facets = compress(b"".join(columns))
+    (folder / "facets.bin").write_bytes(facets)
+    starts, start = [], 0
+    for name, count in parts:
+        starts.append([name, start])
+        start += count
+    meta = {
+        "version": FORMAT_VERSION,
+        "records": index.count,
+        "chunk": CHUNK,
+        "shards": shards,
+        "parts": starts,
+        "facets": values,
+    }
+    text = json.dumps(meta, ensure_ascii=False, separators=(",", ":"))
+    (folder / "meta.json").write_text(text, encoding="utf-8")
+    return written + len(facets) + len(text.encode("utf-8"))
