@@ -22,10 +22,11 @@ from . import urls
 from .checks import ERROR, NOTICE, WARNING
 from .fragments import FRAGMENTS, searchable
 from .model import Site
-from .pages import all_pages, navigation, site_pages
+from .pages import Page, all_pages, navigation, site_pages
 from .parallel import load_shared, move_built, plan, run_batches
 from .problems import Problem
 from .search import CHUNK, INDEX_DIR, Facets, IndexPart, page_records, write_chunks, write_index
+from .shell import DEPTHS, SHELL_MARKDOWN, read_shells, shell_src
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,6 +110,23 @@ def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = ROOT / "mkdoc
     mkdocs_build(config)
 
 
+def theme_env():
+    """mkdocs-material's Jinja environment, with the site's overrides, as mkdocs.yml configures it."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.config import load_config
+
+    # Only the theme is wanted: any existing folder will do for the pages.
+    return load_config(str(ROOT / "mkdocs.yml"), docs_dir=str(ROOT / "content")).theme.get_env()
+
+
+def make_shells(work: Path, config_file: Path) -> dict[int, str]:
+    """The theme's page at every depth, with placeholders (see shell.py)."""
+    docs = work / "shell-docs"
+    write_pages([Page(shell_src(depth), SHELL_MARKDOWN) for depth in DEPTHS], docs, stubs=True)
+    run_mkdocs(docs, work / "shell-site", config_file)
+    return read_shells(work / "shell-site")
+
+
 def swap_in(new_site: Path, site_dir: Path) -> None:
     old = site_dir.with_name(f".{site_dir.name}.old")
     if old.exists():
@@ -167,7 +185,8 @@ def build(
             glossary, form_sets, shared_problems = load_shared(data_dir) if data_dir.is_dir() else ({}, {}, [])
             problems += shared_problems
             outcomes = []
-            for outcome in run_batches(data_dir, batches, work, strict, jobs):
+            shells = make_shells(work, config_file) if work is not None and batches else None
+            for outcome in run_batches(data_dir, batches, work, strict, shells, jobs):
                 outcomes.append(outcome)
                 problems += outcome.problems
                 for stage, seconds in outcome.seconds.items():

@@ -1,4 +1,5 @@
-"""mkdocs hook: put the HTML fragments kept out of Markdown back into each page (see fragments.py)."""
+"""mkdocs hook: put the HTML fragments kept out of Markdown back into each page (see fragments.py),
+and give a page written as HTML (bureaus and documents, see pages.html_page) the menu of its headings."""
 
 from __future__ import annotations
 
@@ -8,8 +9,14 @@ from pathlib import Path
 # mkdocs loads this file by path, not as part of the package: make the package importable.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from mkdocs.structure.toc import get_toc  # noqa: E402
+
 from generator.fragments import put_back  # noqa: E402
+from generator.shell import FIRST_HEADING, toc_tokens  # noqa: E402
 
 
 def on_page_content(html, page, **kwargs):
-    return put_back(html, page.file.src_uri)
+    html = put_back(html, page.file.src_uri)
+    if html.lstrip().startswith('<nav class="gk-crumbs"') and f'<h1 id="{FIRST_HEADING}">' in html:
+        page.toc = get_toc(toc_tokens(html))
+    return html

@@ -46,6 +46,7 @@ _env = jinja2.Environment(
     comment_end_string="##}",
 )
 _env.filters["md"] = md_escape
+_env.filters["oneline"] = lambda text: " ".join(str(text).split())
 _env.filters["yamlstr"] = lambda text: Markup(json.dumps(" ".join(str(text).split()), ensure_ascii=False))
 
 
@@ -54,6 +55,8 @@ class Page:
     src: str
     text: str  # Markdown, with markers where HTML fragments go back in after Markdown has run
     fragments: dict[str, str] = field(default_factory=dict)
+    title: str = ""
+    html: str | None = None  # a page written as HTML: its article's content (see html_page)
 
     @property
     def whole(self) -> str:
@@ -71,7 +74,9 @@ class PageContext:
         links: dict[str, TermLink] | None = None,
         document: Document | None = None,
         results=(),
+        inline: bool = True,
     ):
+        self.inline = inline  # HTML pages take the HTML itself; Markdown pages a marker standing for it
         self.src = src
         self.department = department
         self.links = links or {}
@@ -84,6 +89,8 @@ class PageContext:
         """A marker for Markdown to pass over, standing for *html* (see fragments.py)."""
         if not html:
             return Markup("")
+        if self.inline:
+            return Markup(html)
         marker = MARKER.format(len(self.fragments))
         self.fragments[marker] = str(html)
         return Markup(f"\n{marker}\n")
@@ -106,6 +113,17 @@ class PageContext:
         if self._checks_href is None:  # the same for every table of the page: worked out once
             self._checks_href = urls.html_link(self.src, urls.checks_src(self.document))
         return self.keep(html + table_status(mine, self._checks_href, self.document.published_as_is))
+
+
+def html_page(src: str, title: str, html: str) -> Page:
+    """A page whose content is HTML already (bureaus and documents).
+
+    The build pours it into a page shell of the theme (shell.py); for `mkdocs serve` it is a
+    Markdown page of one marker that the hook fills, with the menu of its headings.
+    """
+    marker = MARKER.format(0)
+    front = f"---\ntitle: {json.dumps(' '.join(title.split()), ensure_ascii=False)}\n---\n\n"
+    return Page(src, front + marker + "\n", {marker: html}, title=" ".join(title.split()), html=html)
 
 
 def render(template: str, **values) -> str:
@@ -165,17 +183,18 @@ def document_pages(site: Site, doc: Document, results=()) -> list[Page]:
             {
                 "attachment": a,
                 "src": urls.attachment_src(doc, part, a),
-                "link": urls.md_link(index_src, urls.attachment_src(doc, part, a)),
+                "link": urls.html_link(index_src, urls.attachment_src(doc, part, a)),
             }
             for a in part.attachments
         ]
-        parts.append({"part": part, "link": urls.md_link(index_src, src), "attachments": attachments})
+        parts.append({"part": part, "link": urls.html_link(index_src, src), "attachments": attachments})
         ctx = PageContext(src, doc.bureau.name, term_links(site, doc, src), doc, results)
         pages.append(
-            Page(
+            html_page(
                 src,
+                part.title,
                 render(
-                    "part.md.j2",
+                    "part.html.j2",
                     doc=doc,
                     title=part.title,
                     trail=document_trail(src, doc, part.title),
@@ -186,19 +205,19 @@ def document_pages(site: Site, doc: Document, results=()) -> list[Page]:
                         {"term": u.term, "definition": u.definition, "anchor": term_anchor(u.term)}
                         for u in part.glossary
                     ],
-                    attachments=[dict(a, link=urls.md_link(src, a["src"])) for a in attachments],
+                    attachments=[dict(a, link=urls.html_link(src, a["src"])) for a in attachments],
                 ),
-                ctx.fragments,
             )
         )
         for a in attachments:
             attachment = a["attachment"]
             a_ctx = PageContext(a["src"], doc.bureau.name, term_links(site, doc, a["src"]), doc, results)
             pages.append(
-                Page(
+                html_page(
                     a["src"],
+                    attachment.title,
                     render(
-                        "part.md.j2",
+                        "part.html.j2",
                         doc=doc,
                         title=attachment.title,
                         ctx=a_ctx,
@@ -208,14 +227,13 @@ def document_pages(site: Site, doc: Document, results=()) -> list[Page]:
                         glossary=[],
                         attachments=[],
                     ),
-                    a_ctx.fragments,
                 )
             )
     results = list(results)
     checks_src = urls.checks_src(doc)
     checks_ctx = PageContext(checks_src)
     checks_page = render(
-        "checks.md.j2",
+        "checks.html.j2",
         doc=doc,
         trail=document_trail(checks_src, doc, "数据核对"),
         summary=summary(results)[1],
@@ -226,18 +244,22 @@ def document_pages(site: Site, doc: Document, results=()) -> list[Page]:
     before, after = neighbours(doc)
     compared = any(c.year == doc.year for c in compare_bureau(doc.bureau))
     index_page = render(
-        "document.md.j2",
+        "document.html.j2",
         doc=doc,
         parts=parts,
         trail=document_trail(index_src, doc),
         bureau_href=urls.html_link(index_src, urls.bureau_src(doc.bureau)),
-        checks_link=urls.md_link(index_src, checks_src),
+        checks_link=urls.html_link(index_src, checks_src),
         check_summary=summary(results)[1],
         before=(before, urls.html_link(index_src, urls.document_src(before))) if before else None,
         after=(after, urls.html_link(index_src, urls.document_src(after))) if after else None,
-        comparison_link=urls.md_link(index_src, urls.comparison_src(doc.bureau, doc.year)) if compared else None,
+        comparison_link=urls.html_link(index_src, urls.comparison_src(doc.bureau, doc.year)) if compared else None,
     )
-    return [Page(index_src, index_page), *pages, Page(checks_src, checks_page, checks_ctx.fragments)]
+    return [
+        html_page(index_src, doc.title, index_page),
+        *pages,
+        html_page(checks_src, f"数据核对 · {doc.title}", checks_page),
+    ]
 
 
 def neighbours(doc: Document) -> tuple[Document | None, Document | None]:
@@ -256,10 +278,11 @@ def bureau_page(site: Site, bureau, results_of: dict | None = None) -> Page:
         years[doc.year][doc.kind].append((doc, urls.html_link(src, urls.document_src(doc)), summary(mine)))
     compared = {c.year for c in compare_bureau(bureau)}
     ctx = PageContext(src, bureau.name, term_links(site, None, src))
-    return Page(
+    return html_page(
         src,
+        bureau.name,
         render(
-            "bureau.md.j2",
+            "bureau.html.j2",
             bureau=bureau,
             trail=bureau_trail(src, bureau) + [(bureau.short_name, "")],
             kinds=KINDS,
@@ -268,7 +291,6 @@ def bureau_page(site: Site, bureau, results_of: dict | None = None) -> Page:
             comparisons={y: urls.html_link(src, urls.comparison_src(bureau, y)) for y in compared},
             ctx=ctx,
         ),
-        ctx.fragments,
     )
 
 
@@ -282,10 +304,11 @@ def comparison_pages(bureau) -> list[Page]:
         first = comparisons[0]
         title = f"{bureau.short_name}{year}年预算与决算对比"
         pages.append(
-            Page(
+            html_page(
                 src,
+                title,
                 render(
-                    "comparison.md.j2",
+                    "comparison.html.j2",
                     title=title,
                     bureau=bureau,
                     trail=bureau_trail(src, bureau)
@@ -295,8 +318,8 @@ def comparison_pages(bureau) -> list[Page]:
                     ],
                     budget_doc=first.budget_doc,
                     actual_doc=first.actual_doc,
-                    budget_link=urls.md_link(src, urls.document_src(first.budget_doc)),
-                    actual_link=urls.md_link(src, urls.document_src(first.actual_doc)),
+                    budget_link=urls.html_link(src, urls.document_src(first.budget_doc)),
+                    actual_link=urls.html_link(src, urls.document_src(first.actual_doc)),
                     tables=[
                         {"measure": c.measure, "anchor": f"m{i}", "html": render_comparison(c)}
                         for i, c in enumerate(comparisons, 1)
@@ -350,7 +373,7 @@ def home_page(site: Site, intro: str) -> Page:
         kinds=KINDS,
         kind_names=KIND_NAMES,
     )
-    ctx = PageContext(src)
+    ctx = PageContext(src, inline=False)
     kept = ctx.keep(directory)
     text = intro.replace(DIRECTORY_MARKER, kept) if DIRECTORY_MARKER in intro else intro + "\n\n" + kept
     return Page(src, text, ctx.fragments)
@@ -369,7 +392,7 @@ def glossary_page(site: Site) -> Page:
         if term.term not in seen:
             seen.add(term.term)
             terms.append((term, uses.get(term.term, [])))
-    ctx = PageContext(src)
+    ctx = PageContext(src, inline=False)
     return Page(src, render("glossary.md.j2", terms=terms, anchor=term_anchor, ctx=ctx), ctx.fragments)
 
 

@@ -59,10 +59,10 @@ def plan(data_dir: Path) -> tuple[list[Batch], list[Problem]]:
     if not data_dir.is_dir():
         return [], [Problem(Mark(shown(data_dir)), "no such data directory")]
     batches: list[Batch] = []
-    size = BATCH_DOCUMENTS
+    size = 0
     for folder in loader.bureau_folders():
         documents = sum(1 for _ in folder.glob("*/*.y*ml"))
-        if size + documents > BATCH_DOCUMENTS:
+        if not batches or size + documents > BATCH_DOCUMENTS:
             batches.append(Batch(len(batches), []))
             size = 0
         batches[-1].folders.append(folder)
@@ -83,10 +83,15 @@ def load_shared(data_dir: Path) -> tuple[dict, dict, list[Problem]]:
 _WORKER: dict = {}
 
 
-def _start_worker(data_dir: Path, work: Path | None, strict: bool) -> None:
+def _start_worker(data_dir: Path, work: Path | None, strict: bool, shells: dict[int, str] | None) -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     glossary, form_sets, _ = load_shared(data_dir)  # their problems are reported once, by the parent
     _WORKER.update(data_dir=data_dir, work=work, strict=strict, glossary=glossary, form_sets=form_sets)
+    if shells is not None:
+        from .build import theme_env
+        from .shell import Shells
+
+        _WORKER["shells"] = Shells(shells, theme_env())
 
 
 def findings(results) -> list[Problem]:
@@ -139,27 +144,29 @@ def _outline(bureau: Bureau) -> Bureau:
 
 def _build_batch(batch: Batch, site: Site, results, outcome: Outcome) -> None:
     from . import urls
-    from .build import run_mkdocs, write_pages
     from .fragments import searchable
     from .pages import bureau_pages
 
     work: Path = _WORKER["work"] / batch.name
     start = time.perf_counter()
     pages = bureau_pages(site, site.bureaus, results)
-    write_pages(pages, work / "docs", stubs=True)
     outcome.seconds["generate"] = time.perf_counter() - start
     start = time.perf_counter()
-    run_mkdocs(work / "docs", work / "site")
-    outcome.seconds["mkdocs"] = time.perf_counter() - start
+    built: dict[str, str] = {}
+    for page in pages:
+        url = urls.page_url(page.src)
+        built[page.src] = _WORKER["shells"].render(url, page.title, page.html)
+        target = work / "site" / url / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(built[page.src], encoding="utf-8")
+    outcome.seconds["pages"] = time.perf_counter() - start
     start = time.perf_counter()
     facets_of = _facets_by_page(site)
     index, records = IndexPart(), []
     for page in pages:
         if not searchable(page.src):
             continue
-        url = urls.page_url(page.src)
-        built = (work / "site" / url / "index.html").read_text(encoding="utf-8")
-        for record in page_records(built, url, facets_of.get(page.src, Facets())):
+        for record in page_records(built[page.src], urls.page_url(page.src), facets_of.get(page.src, Facets())):
             index.add(record)
             records.append(record)
     index.pad_to(CHUNK)
@@ -192,14 +199,19 @@ def _srcs_under(doc, prefix: str) -> list[str]:
     return srcs
 
 
-def run_batches(data_dir: Path, batches: list[Batch], work: Path | None, strict: bool, jobs: int | None = None):
-    """Run every batch, in worker processes when there is more than one batch and more than one core."""
+def run_batches(
+    data_dir: Path, batches: list[Batch], work: Path | None, strict: bool, shells=None, jobs: int | None = None
+):
+    """Run every batch, in worker processes when there is more than one batch and more than one core.
+
+    *shells*: the theme's page shells by depth (see shell.py), when the batches are to be built.
+    """
     jobs = jobs or min(len(batches), os.cpu_count() or 1)
     if jobs <= 1:
-        _start_worker(data_dir, work, strict)
+        _start_worker(data_dir, work, strict, shells)
         yield from map(run_batch, batches)
         return
-    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(data_dir, work, strict)) as pool:
+    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(data_dir, work, strict, shells)) as pool:
         yield from pool.map(run_batch, batches)
 
 

@@ -75,7 +75,7 @@ def test_the_benchmark_runs_and_reports_every_figure():
     assert figures["documents"] == 4 and figures["pages"] > 30
     for key in ("check_seconds", "build_seconds", "peak_memory_mib", "site_mib"):
         assert figures[key] > 0, key
-    assert {"load (workers)", "check (workers)", "generate (workers)", "mkdocs (workers)"} <= set(
+    assert {"load (workers)", "check (workers)", "generate (workers)", "pages (workers)"} <= set(
         figures["stage_seconds"]
     )
     assert 0 < figures["document_page_html_bytes_median"] <= figures["document_page_html_bytes_max"]

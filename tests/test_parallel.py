@@ -1,0 +1,49 @@
+"""Builds in batches of bureaus (parallel.py): the site must not depend on how data/ was cut up or
+on the number of worker processes, and every batch's problems must reach the report."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+from generator import parallel
+from generator.build import build
+
+from conftest import DATA, write
+
+
+def search_records(site) -> list:
+    index = site / "search" / "data"
+    meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
+    rows = []
+    for name, _start in meta["parts"]:
+        for chunk in sorted(index.glob(f"r/{name}-*.bin"), key=lambda p: int(p.stem.rsplit("-", 1)[1])):
+            rows.extend(json.loads(gzip.decompress(chunk.read_bytes())))
+    return rows
+
+
+def test_the_site_is_the_same_whatever_the_batches_and_workers(tmp_path, monkeypatch):
+    assert build(DATA, tmp_path / "one", jobs=1) == 0
+    monkeypatch.setattr(parallel, "BATCH_DOCUMENTS", 1)  # every bureau a batch of its own
+    assert len(parallel.plan(DATA)[0]) == 4
+    assert build(DATA, tmp_path / "four", jobs=2) == 0
+    one, four = tmp_path / "one", tmp_path / "four"
+    pages = sorted(p.relative_to(one) for p in one.rglob("*.html"))
+    assert pages == sorted(p.relative_to(four) for p in four.rglob("*.html")) and len(pages) > 30
+    for page in pages:
+        assert (one / page).read_bytes() == (four / page).read_bytes(), page
+    # the index is cut into other files, but holds the same records in the same order
+    assert search_records(one) == search_records(four) and len(search_records(one)) > 100
+
+
+def test_problems_in_several_batches_are_all_reported(data_dir, monkeypatch, capsys):
+    write(data_dir / "aaa-ybj" / "bureau.yaml", "name: 甲\nshort_name: 甲\nregion: 某省/某市/某区\n")  # no documents
+    write(data_dir / "zzz-ybj" / "bureau.yaml", "name: [\n")
+    write(data_dir / "zzz-ybj" / "2020" / "juesuan.yaml", "title: x\n")
+    (data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml").write_text("title: 1\ntitle: 2\n", encoding="utf-8")
+    monkeypatch.setattr(parallel, "BATCH_DOCUMENTS", 1)
+    assert [len(b.folders) for b in parallel.plan(data_dir)[0]] == [2, 1]  # aaa has no documents
+    assert build(data_dir, None, jobs=2) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert any("zzz-ybj/bureau.yaml:" in line and "YAML syntax" in line for line in lines), lines
+    assert any("ceshi-ybj/2020/juesuan.yaml:2:1:" in line and "duplicate key" in line for line in lines), lines

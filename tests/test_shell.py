@@ -1,0 +1,46 @@
+"""The pages of bureaus and documents are poured into page shells rendered by the theme (shell.py)
+instead of going through mkdocs one by one: they must be the pages mkdocs itself writes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator.build import generate, run_mkdocs
+from generator.load import load_site
+from generator.shell import Shell, ShellError
+
+from conftest import DATA
+
+
+def normalized(html: str) -> str:
+    # Only the white space between tags may differ (Material indents its loop over the contents).
+    return re.sub(r">\s+<", "><", html).strip()
+
+
+def test_every_page_poured_into_a_shell_is_the_page_mkdocs_writes(real_site, tmp_path):
+    site, problems = load_site(DATA)
+    assert not problems
+    generate(site, tmp_path / "docs")  # what `mkdocs serve` builds: every page through mkdocs
+    run_mkdocs(tmp_path / "docs", tmp_path / "site")
+    poured = sorted(real_site.glob("*-ybj/**/index.html"))
+    assert len(poured) > 30
+    for page in poured:
+        by_mkdocs = tmp_path / "site" / page.relative_to(real_site)
+        assert normalized(page.read_text(encoding="utf-8")) == normalized(by_mkdocs.read_text(encoding="utf-8")), page
+
+
+def test_a_page_keeps_its_title_menu_and_depth(real_site):
+    part = (real_site / "changsha-wangcheng-ybj/2020/juesuan/part3/index.html").read_text(encoding="utf-8")
+    assert "<title>第三部分 2020年度部门决算情况说明 - 公开 · 部门预决算公开</title>" in part
+    assert 'href="#s5-1" class="md-nav__link"' in part  # its headings, nested, in the menu
+    assert 'href="../../../../assets/stylesheets/' in part  # four folders deep
+    assert "GKSHELL" not in part
+    bureau = (real_site / "changsha-wangcheng-ybj/index.html").read_text(encoding="utf-8")
+    assert 'href="../assets/stylesheets/' in bureau and 'href="#duties" class="md-nav__link"' in bureau
+
+
+def test_a_theme_without_the_expected_places_is_a_clear_error():
+    with pytest.raises(ShellError):
+        Shell.parse("<html><body><article>no contents here</article></body></html>")
