@@ -51,6 +51,8 @@ def resolve_reference(text: str, document: Document, tables: dict[str, FormTable
 
 
 def substitute_references(body: str, document: Document) -> str:
+    if "{{" not in body:  # most prose refers to no table: don't gather the document's tables for it
+        return body
     tables = tables_by_form(document)
 
     def replace(match: re.Match) -> str:

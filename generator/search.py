@@ -29,6 +29,7 @@ import struct
 import unicodedata
 from array import array
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 INDEX_DIR = "search/data"  # under the site; no leading underscore: some static hosts hide those
@@ -37,6 +38,7 @@ FORMAT_VERSION = 1
 FACETS = ("地区", "年度", "类型")
 NONE = 255  # facet value of a record that has none (the glossary has no region)
 
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}  # as NFKC folds them
 _QUOTES = re.compile("[\"'“”‘’「」『』《》〈〉]")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _CJK_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -56,7 +58,12 @@ ARTICLE_START = '<article class="md-content__inner md-typeset">'
 def normalize(text: str) -> str:
     """What both sides index and search: full-width forms folded, lower case, no quote marks, no
     thousands separators (“三公”经费 reads 三公经费, 29,455.67 reads 29455.67)."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    # Chinese text is full of full-width punctuation （，：）, which NFKC folds; folding that range
+    # by table first leaves NFKC itself for the rare text that still needs it (a quick check).
+    text = text.translate(_FULL_WIDTH)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    text = text.lower()
     return _THOUSANDS.sub("", _QUOTES.sub("", text))
 
 
@@ -133,7 +140,11 @@ def page_records(page_html: str, url: str, facets: Facets) -> list[Record]:
 
 @dataclass
 class IndexPart:
-    """The index of some records, numbered from 0; parts are joined with absorb()."""
+    """The index of some records, numbered from 0; parts are joined with absorb().
+
+    While records are added, each token collects the numbers of the records holding it; seal()
+    turns them into gaps (small numbers that compress well), which is what parts are sent as.
+    """
 
     count: int = 0
     # token → gaps between the numbers of the records holding it (the first one from 0), and the last number
@@ -144,18 +155,41 @@ class IndexPart:
     # token → the length of each of those titles (capped at 255): a title that is mostly the query ranks first
     title_lengths: dict[str, array] = field(default_factory=dict)
     facets: list[Facets] = field(default_factory=list)
+    _in_text: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    _in_title: dict[str, list[int]] = field(default_factory=dict, repr=False)
 
     def add(self, record: Record) -> int:
         number = self.count
         self.count += 1
         title_tokens = tokens(record.title)
-        _post(self.text_gaps, self.text_last, tokens(record.text) | title_tokens, number)
-        _post(self.title_gaps, self.title_last, title_tokens, number)
+        in_text, in_title = self._in_text, self._in_title
+        for token in tokens(record.text) | title_tokens:
+            found = in_text.get(token)
+            if found is None:
+                in_text[token] = [number]
+            else:
+                found.append(number)
         length = min(255, len(normalize(record.title)))
         for token in title_tokens:
-            self.title_lengths.setdefault(token, array("B")).append(length)
+            found = in_title.get(token)
+            if found is None:
+                in_title[token] = [number]
+                self.title_lengths[token] = array("B", [length])
+            else:
+                found.append(number)
+                self.title_lengths[token].append(length)
         self.facets.append(record.facets)
         return number
+
+    def seal(self) -> None:
+        for numbers, gaps, last in (
+            (self._in_text, self.text_gaps, self.text_last),
+            (self._in_title, self.title_gaps, self.title_last),
+        ):
+            for token, found in numbers.items():
+                gaps[token] = array("I", [found[0], *(b - a for a, b in pairwise(found))])
+                last[token] = found[-1]
+            numbers.clear()
 
     def pad_to(self, multiple: int) -> None:
         """Round the count up to a whole number of chunks, so that every part starts a new chunk."""
@@ -164,6 +198,8 @@ class IndexPart:
             self.facets.append(Facets())
 
     def absorb(self, other: IndexPart) -> None:
+        self.seal()
+        other.seal()
         offset = self.count
         for gaps, last, other_gaps, other_last in (
             (self.text_gaps, self.text_last, other.text_gaps, other.text_last),
@@ -181,16 +217,6 @@ class IndexPart:
             self.title_lengths.setdefault(token, array("B")).extend(lengths)
         self.count += other.count
         self.facets.extend(other.facets)
-
-
-def _post(gaps: dict[str, array], last: dict[str, int], found: set[str], number: int) -> None:
-    for token in found:
-        mine = gaps.get(token)
-        if mine is None:
-            gaps[token] = array("I", [number])
-        else:
-            mine.append(number - last[token])
-        last[token] = number
 
 
 def shard_of(token: str, shards: int) -> int:
@@ -239,6 +265,7 @@ def write_index(index: IndexPart, parts: list[tuple[str, int]], folder: Path) ->
     *parts* names each part's chunk files and says how many records (padded) it holds, in order.
     """
     folder.mkdir(parents=True, exist_ok=True)
+    index.seal()
     shards = shard_count(len(index.text_gaps))
     grouped: list[list[str]] = [[] for _ in range(shards)]
     for token in index.text_gaps:
