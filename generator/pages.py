@@ -23,6 +23,9 @@ from .render_indicators import render_amount_table, render_indicator_table
 from .render_tables import render_form_table, render_free_table
 
 DIRECTORY_MARKER = "<!-- gongkai:directory -->"
+# The glossary lists this many documents under a term and links to a search for the rest: at
+# province scale every term is used by thousands of documents (a 1 MB page at 2,000).
+GLOSSARY_USES_SHOWN = 12
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 
@@ -392,8 +395,21 @@ def glossary_page(site: Site) -> Page:
         if term.term not in seen:
             seen.add(term.term)
             terms.append((term, uses.get(term.term, [])))
+    for _, found in terms:  # the most recent first
+        found.sort(key=lambda use: (-use[0].year, use[0].bureau.slug, use[0].kind))
     ctx = PageContext(src, inline=False)
-    return Page(src, render("glossary.md.j2", terms=terms, anchor=term_anchor, ctx=ctx), ctx.fragments)
+    return Page(
+        src,
+        render(
+            "glossary.md.j2",
+            terms=terms,
+            anchor=term_anchor,
+            ctx=ctx,
+            shown=GLOSSARY_USES_SHOWN,
+            search_href=urls.html_link(src, urls.SEARCH),
+        ),
+        ctx.fragments,
+    )
 
 
 def site_pages(site: Site, content_dir: Path) -> list[Page]:

@@ -35,6 +35,7 @@ def html_link(from_src: str, to_src: str, anchor: str | None = None) -> str:
 HOME = "index.md"
 GLOSSARY = "glossary.md"
 ABOUT = "about.md"
+SEARCH = "search.md"
 
 
 def bureau_src(bureau: Bureau) -> str:

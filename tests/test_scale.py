@@ -7,6 +7,7 @@ prints them, and the README quotes its medians.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -80,8 +81,9 @@ def test_the_benchmark_runs_and_reports_every_figure():
     )
     assert 0 < figures["document_page_html_bytes_median"] <= figures["document_page_html_bytes_max"]
     assert figures["search_index_bytes"] > 0
-    assert 0 < figures["search_query_bytes"] < figures["search_index_bytes"]
-    assert figures["search_query_milliseconds"] >= 0
+    assert 0 < figures["search_query_bytes_max"] < figures["search_index_bytes"]
+    assert figures["search_query_milliseconds_max"] >= 0
+    assert figures["search_queries"]["三公经费"]["results_shown"] > 0  # the query really ran
 
 
 def test_the_benchmark_keeps_its_files_when_asked(tmp_path: Path):
@@ -90,3 +92,18 @@ def test_the_benchmark_keeps_its_files_when_asked(tmp_path: Path):
     figures = bench(3, keep=tmp_path / "kept")
     assert (tmp_path / "kept" / "data" / "glossary.yaml").exists() and (tmp_path / "kept" / "site").is_dir()
     assert figures["documents"] == 3
+
+
+def test_the_glossary_lists_a_few_documents_per_term_and_searches_for_the_rest(tmp_path):
+    from generator.pages import GLOSSARY_USES_SHOWN, glossary_page
+
+    make_corpus(DATA, tmp_path / "data", 60)  # 15 决算, each with its 名词解释
+    site, problems = load_site(tmp_path / "data")
+    assert not problems.errors
+    page = glossary_page(site).whole
+    used_by = [p for p in page.split("\n") if 'class="gk-used-by"' in p]
+    assert used_by and all(p.count('href="../bench-') <= GLOSSARY_USES_SHOWN for p in used_by)
+    assert "（共 15 份，列出最近的 12 份）" in page
+    assert '<a href="../search/?q=%E7%BB%8F%E8%90%A5%E6%94%AF%E5%87%BA">搜索全部使用本术语的文件</a>' in page  # 经营支出
+    years = [int(y) for y in re.findall(r'href="\.\./bench-\d+/(\d{4})/', used_by[0])]
+    assert years == sorted(years, reverse=True)  # the most recent first
