@@ -7,6 +7,7 @@ was published before untouched.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -23,10 +24,10 @@ from .checks import ERROR, NOTICE, WARNING
 from .fragments import FRAGMENTS, searchable
 from .model import Site
 from .pages import Page, all_pages, navigation, site_pages
-from .parallel import load_shared, move_built, plan, run_batches
+from .parallel import load_shared, move_built, plan, publish_shells, run_batches
 from .problems import Problem
 from .search import CHUNK, INDEX_DIR, Facets, IndexPart, page_records, write_chunks, write_index
-from .shell import DEPTHS, SHELL_MARKDOWN, read_shells, shell_src
+from .shell import DEPTHS, SHELL_MARKDOWN, ShellError, read_shells, shell_src
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -110,13 +111,14 @@ def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = ROOT / "mkdoc
     mkdocs_build(config)
 
 
-def theme_env():
+def theme_env(config_file: Path | None = None):
     """mkdocs-material's Jinja environment, with the site's overrides, as mkdocs.yml configures it."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.config import load_config
 
     # Only the theme is wanted: any existing folder will do for the pages.
-    return load_config(str(ROOT / "mkdocs.yml"), docs_dir=str(ROOT / "content")).theme.get_env()
+    config = load_config(str(config_file or ROOT / "mkdocs.yml"), docs_dir=str(ROOT / "content"))
+    return config.theme.get_env()
 
 
 def make_shells(work: Path, config_file: Path) -> dict[int, str]:
@@ -185,8 +187,10 @@ def build(
             glossary, form_sets, shared_problems = load_shared(data_dir) if data_dir.is_dir() else ({}, {}, [])
             problems += shared_problems
             outcomes = []
-            shells = make_shells(work, config_file) if work is not None and batches else None
-            for outcome in run_batches(data_dir, batches, work, strict, shells, jobs):
+            meanwhile = None
+            if work is not None and batches:
+                meanwhile = functools.partial(publish_shells, work, functools.partial(make_shells, work, config_file))
+            for outcome in run_batches(data_dir, batches, work, strict, meanwhile, jobs, config_file):
                 outcomes.append(outcome)
                 problems += outcome.problems
                 for stage, seconds in outcome.seconds.items():
@@ -215,21 +219,21 @@ def build(
                 )
             return 0
         site = Site(bureaus, glossary, form_sets)
-        try:
-            with timed("site pages"):
-                pages = site_pages(site, content_dir)
-                write_pages(pages, work / "docs", content_dir)
-                run_mkdocs(work / "docs", work / "site", config_file)
-                for outcome in outcomes:
-                    move_built(outcome, work / "site")
-        except (MkDocsException, SystemExit) as exc:
-            print(f"mkdocs: {exc}; the previous {site_dir.name}/ is unchanged", file=sys.stderr)
-            return 1
+        with timed("site pages"):
+            pages = site_pages(site, content_dir)
+            write_pages(pages, work / "docs", content_dir)
+            run_mkdocs(work / "docs", work / "site", config_file)
+            for outcome in outcomes:
+                move_built(outcome, work / "site")
         with timed("search index"):
             write_search_index(pages, outcomes, work)
         swap_in(work / "site", site_dir)
         print(f"built {site_dir}: {documents} document(s)")
         return 0
+    except (MkDocsException, ShellError, SystemExit) as exc:
+        # The theme or mkdocs.yml, not data/: said in one line, like a problem in data/.
+        print(f"mkdocs: {exc}; the previous {site_dir.name if site_dir else 'site'}/ is unchanged", file=sys.stderr)
+        return 1
     finally:
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)

@@ -53,6 +53,18 @@ _env.filters["oneline"] = lambda text: " ".join(str(text).split())
 _env.filters["yamlstr"] = lambda text: Markup(json.dumps(" ".join(str(text).split()), ensure_ascii=False))
 
 
+def heading(level: int, title, anchor: str) -> Markup:
+    """A heading with its id and ¶ link, as Python-Markdown's toc extension writes one."""
+    anchor = escape(anchor)
+    return Markup(
+        f'<h{level} id="{anchor}">{escape(" ".join(str(title).split()))}'
+        f'<a class="headerlink" href="#{anchor}" title="本节链接">¶</a></h{level}>'
+    )
+
+
+_env.globals["heading"] = heading
+
+
 @dataclass
 class Page:
     src: str
@@ -97,6 +109,18 @@ class PageContext:
         marker = MARKER.format(len(self.fragments))
         self.fragments[marker] = str(html)
         return Markup(f"\n{marker}\n")
+
+    def sections(self, sections, level: int) -> Markup:
+        """Sections and their subsections: heading, prose, table, in document order."""
+        out = []
+        for section in sections:
+            out.append(heading(min(level, 6), section.title, section.anchor))
+            out.append(self.prose(section.body))
+            if section.table is not None:
+                out.append(self.table(section.table))
+            if section.sections:
+                out.append(self.sections(section.sections, level + 1))
+        return Markup("\n".join(part for part in out if part))
 
     def prose(self, text, link=True) -> Markup:
         if text and self.document is not None:

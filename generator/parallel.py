@@ -10,6 +10,7 @@ planned from the sorted folder list alone, so the site is the same whatever the 
 from __future__ import annotations
 
 import gc
+import json
 import os
 import shutil
 import time
@@ -85,16 +86,51 @@ def load_shared(data_dir: Path) -> tuple[dict, dict, list[Problem]]:
 _WORKER: dict = {}
 
 
-def _start_worker(data_dir: Path, work: Path | None, strict: bool, shells: dict[int, str] | None) -> None:
+def _start_worker(data_dir: Path, work: Path | None, strict: bool, config_file: Path | None) -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     glossary, form_sets, _ = load_shared(data_dir)  # their problems are reported once, by the parent
+    _WORKER.clear()  # nothing of an earlier build (a forked worker inherits its parent's) is used again
     _WORKER.update(data_dir=data_dir, work=work, strict=strict, glossary=glossary, form_sets=form_sets)
-    if shells is not None:
-        from .build import theme_env
-        from .shell import Shells
+    _WORKER["config_file"] = config_file
+    gc.freeze()  # what every batch shares (modules, forms) is never looked at by the collector again
 
-        _WORKER["shells"] = Shells(shells, theme_env())
-    gc.freeze()  # what every batch shares (modules, theme, forms) is never looked at by the collector again
+
+SHELLS_FILE = "shells.json"
+
+
+def _shells():
+    """The theme's page shells (shell.py), which the parent makes while the first batches load."""
+    if "shells" not in _WORKER:
+        from .build import theme_env
+        from .shell import ShellError, Shells
+
+        ready = _WORKER["work"] / SHELLS_FILE
+        waited = 0.0
+        while not ready.exists():
+            if waited > 600:
+                raise ShellError("the page shells were not made")
+            time.sleep(0.02)
+            waited += 0.02
+        pages = json.loads(ready.read_text(encoding="utf-8"))
+        if "error" in pages:
+            raise ShellError(pages["error"])
+        shells = {int(depth): page for depth, page in pages.items()}
+        _WORKER["shells"] = Shells(shells, theme_env(_WORKER["config_file"]))
+    return _WORKER["shells"]
+
+
+def publish_shells(work: Path, make) -> None:
+    """Make the shells (*make*() → pages by depth) and hand them to the workers through a file;
+    a failure is handed on too, so that no worker waits for shells that will never come."""
+    ready, partial = work / SHELLS_FILE, work / (SHELLS_FILE + ".part")
+    try:
+        pages = {str(depth): page for depth, page in make().items()}
+    except BaseException as exc:
+        partial.write_text(json.dumps({"error": str(exc)}), encoding="utf-8")
+        partial.rename(ready)
+        raise
+    partial.write_text(json.dumps(pages, ensure_ascii=False), encoding="utf-8")
+    partial.rename(ready)
 
 
 def findings(results) -> list[Problem]:
@@ -166,9 +202,10 @@ def _build_batch(batch: Batch, site: Site, results, outcome: Outcome) -> None:
     outcome.seconds["generate"] = time.perf_counter() - start
     start = time.perf_counter()
     built: dict[str, str] = {}
+    shells = _shells()
     for page in pages:
         url = urls.page_url(page.src)
-        built[page.src] = _WORKER["shells"].render(url, page.title, page.html)
+        built[page.src] = shells.render(url, page.title, page.html)
         target = work / "site" / url / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(built[page.src], encoding="utf-8")
@@ -214,19 +251,30 @@ def _srcs_under(doc, prefix: str) -> list[str]:
 
 
 def run_batches(
-    data_dir: Path, batches: list[Batch], work: Path | None, strict: bool, shells=None, jobs: int | None = None
+    data_dir: Path,
+    batches: list[Batch],
+    work: Path | None,
+    strict: bool,
+    meanwhile=None,
+    jobs: int | None = None,
+    config_file: Path | None = None,
 ):
     """Run every batch, in worker processes when there is more than one batch and more than one core.
 
-    *shells*: the theme's page shells by depth (see shell.py), when the batches are to be built.
+    *meanwhile* runs in this process once the batches are under way (the page shells are made then).
     """
     jobs = jobs or min(len(batches), os.cpu_count() or 1)
     if jobs <= 1:
-        _start_worker(data_dir, work, strict, shells)
+        _start_worker(data_dir, work, strict, config_file)
+        if meanwhile is not None:
+            meanwhile()
         yield from map(run_batch, batches)
         return
-    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(data_dir, work, strict, shells)) as pool:
-        yield from pool.map(run_batch, batches)
+    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(data_dir, work, strict, config_file)) as pool:
+        outcomes = pool.map(run_batch, batches)
+        if meanwhile is not None:
+            meanwhile()
+        yield from outcomes
 
 
 def move_built(outcome: Outcome, site_dir: Path) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 
 from generator import parallel
 from generator.build import build
 
-from conftest import DATA, write
+from conftest import DATA, ROOT, write
 
 
 def search_records(site) -> list:
@@ -47,3 +48,28 @@ def test_problems_in_several_batches_are_all_reported(data_dir, monkeypatch, cap
     lines = capsys.readouterr().err.strip().splitlines()
     assert any("zzz-ybj/bureau.yaml:" in line and "YAML syntax" in line for line in lines), lines
     assert any("ceshi-ybj/2020/juesuan.yaml:2:1:" in line and "duplicate key" in line for line in lines), lines
+
+
+def test_a_theme_the_shells_do_not_fit_fails_in_one_line_and_keeps_the_site(tmp_path, monkeypatch, capsys):
+    # A theme upgrade that moves the table of contents: the shells cannot be made, every worker
+    # hears of it instead of waiting, and the build says so in one line.
+    overrides = tmp_path / "overrides"
+    shutil.copytree(ROOT / "site_overrides", overrides)
+    write(overrides / "partials" / "toc.html", "<nav>moved</nav>\n")
+    config = tmp_path / "mkdocs.yml"
+    text = (
+        (ROOT / "mkdocs.yml")
+        .read_text(encoding="utf-8")
+        .replace("custom_dir: site_overrides", f"custom_dir: {overrides}")
+    )
+    for relative in ("generator/", "data\n", "content\n"):  # paths in mkdocs.yml are relative to it
+        text = text.replace(f"  - {relative}", f"  - {ROOT}/{relative}")
+    config.write_text(text, encoding="utf-8")
+    site = tmp_path / "site"
+    write(site / "index.html", "the site as it was\n")
+    monkeypatch.setattr(parallel, "BATCH_DOCUMENTS", 1)
+    assert build(DATA, site, jobs=2, config_file=config) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("mkdocs: the theme's page has no table of contents") and "Traceback" not in err
+    assert (site / "index.html").read_text(encoding="utf-8") == "the site as it was\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []  # nothing half-built left

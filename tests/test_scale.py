@@ -104,6 +104,8 @@ def test_the_glossary_lists_a_few_documents_per_term_and_searches_for_the_rest(t
     used_by = [p for p in page.split("\n") if 'class="gk-used-by"' in p]
     assert used_by and all(p.count('href="../bench-') <= GLOSSARY_USES_SHOWN for p in used_by)
     assert "（共 15 份，列出最近的 12 份）" in page
-    assert '<a href="../search/?q=%E7%BB%8F%E8%90%A5%E6%94%AF%E5%87%BA">搜索全部使用本术语的文件</a>' in page  # 经营支出
+    assert (
+        '<a href="../search/?q=%E7%BB%8F%E8%90%A5%E6%94%AF%E5%87%BA">搜索全部使用本术语的文件</a>' in page
+    )  # 经营支出
     years = [int(y) for y in re.findall(r'href="\.\./bench-\d+/(\d{4})/', used_by[0])]
     assert years == sorted(years, reverse=True)  # the most recent first
