@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .checks import ERROR, NOTICE, OK, UNCHECKED, WARNING, Result
+from .escaping import escape
 
 STATUS_WORDS = {OK: "相符", NOTICE: "尾数差异", WARNING: "需留意", ERROR: "不符", UNCHECKED: "无法核对"}
 

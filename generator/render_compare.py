@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .amounts import format_amount
 from .compare import Comparison
+from .escaping import escape
 from .render_tables import code_level
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .amounts import format_amount
+from .escaping import escape
 from .model import AmountTable, Indicator, IndicatorGroup, IndicatorSet, IndicatorTable, MoneyBlock, Value
 from .render_tables import _after
 

@@ -6,9 +6,10 @@ rowspan, and a '|' in a cell must not end it. Every text from data/ goes through
 
 from __future__ import annotations
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .amounts import format_amount
+from .escaping import escape
 from .model import Column, ColumnGroup, FixedRow, FormTable, FreeTable, PanelData, Value
 
 

@@ -101,11 +101,22 @@ class Shells:
     def __init__(self, pages: dict[int, str], theme_env):
         self.by_depth = {depth: Shell.parse(page) for depth, page in pages.items()}
         self.toc_item = theme_env.get_template("partials/toc-item.html")
+        self._tocs: dict[tuple, str] = {}
 
     def render(self, url: str, title: str, content: str) -> str:
         depth = url.rstrip("/").count("/") + 1
-        items = "".join(self.toc_item.render(toc_item=item) for item in toc_of(content))
-        return self.by_depth[depth].fill(title, content, items)
+        return self.by_depth[depth].fill(title, content, self.toc_html(content))
+
+    def toc_html(self, content: str) -> str:
+        # Documents of one form set have the same headings: their menus are rendered once.
+        headings = tuple(_HEADING.findall(content))
+        html = self._tocs.get(headings)
+        if html is None:
+            html = "".join(self.toc_item.render(toc_item=item) for item in toc_of(content))
+            if len(self._tocs) > 10_000:
+                self._tocs.clear()
+            self._tocs[headings] = html
+        return html
 
 
 def read_shells(site_dir: Path) -> dict[int, str]:

@@ -187,3 +187,14 @@ def test_template_syntax_in_data_is_never_evaluated(data_dir, tmp_path):
     assert "49" not in page
     assert '一、{{ 7*7 }} {% raw %} ${x}<a class="headerlink"' in page  # the heading, as typed
     assert "<p>{{ 7*7 }} &lt;script&gt;alert(1)&lt;/script&gt;</p>" in page
+
+
+def test_escaping_text_once_per_string_keeps_markup_and_escapes_everything_else():
+    from markupsafe import Markup
+
+    from generator.escaping import escape
+
+    assert escape("<b>&\"'") == "&lt;b&gt;&amp;&#34;&#39;" and escape("<b>&\"'") == escape("<b>&\"'")
+    assert escape(Markup("<b>ok</b>")) == "<b>ok</b>"  # HTML already: not escaped again
+    assert escape(Markup("<b>")) != escape("<b>")  # equal strings, but one is HTML: not confused by the cache
+    assert escape(42) == "42" and isinstance(escape("x"), Markup)
