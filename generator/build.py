@@ -190,9 +190,14 @@ def build(
             meanwhile = None
             if work is not None and batches:
                 meanwhile = functools.partial(publish_shells, work, functools.partial(make_shells, work, config_file))
+            index, parts = IndexPart(), []  # the search index, joined batch by batch while the others run
             for outcome in run_batches(data_dir, batches, work, strict, meanwhile, jobs, config_file):
                 outcomes.append(outcome)
                 problems += outcome.problems
+                if outcome.index is not None:
+                    parts.append((outcome.batch.name, outcome.index.count))
+                    index.absorb(outcome.index)
+                    outcome.index = None
                 for stage, seconds in outcome.seconds.items():
                     TIMINGS[f"{stage} (workers)"] = TIMINGS.get(f"{stage} (workers)", 0.0) + seconds
         if any(p.severity == "error" for p in problems):
@@ -226,7 +231,7 @@ def build(
             for outcome in outcomes:
                 move_built(outcome, work / "site")
         with timed("search index"):
-            write_search_index(pages, outcomes, work)
+            write_search_index(pages, index, parts, work)
         swap_in(work / "site", site_dir)
         print(f"built {site_dir}: {documents} document(s)")
         return 0
@@ -239,23 +244,20 @@ def build(
             shutil.rmtree(work, ignore_errors=True)
 
 
-def write_search_index(site_wide_pages, outcomes, work: Path) -> None:
-    """The site-wide pages' records first (the glossary), then each batch's, in batch order."""
-    index, records = IndexPart(), []
+def write_search_index(site_wide_pages, index: IndexPart, parts: list, work: Path) -> None:
+    """The batches' records (absorbed into *index* as they came), then the site-wide pages' (the glossary)."""
+    site_part, records = IndexPart(), []
     for page in site_wide_pages:
         if searchable(page.src):
             url = urls.page_url(page.src)
             built = (work / "site" / url / "index.html").read_text(encoding="utf-8")
             for record in page_records(built, url, Facets()):
-                index.add(record)
+                site_part.add(record)
                 records.append(record)
-    index.pad_to(CHUNK)
+    site_part.pad_to(CHUNK)
     write_chunks(records, work / "search-records", "site")
-    parts = [("site", index.count)]
-    for outcome in outcomes:
-        if outcome.index is not None:
-            parts.append((outcome.batch.name, outcome.index.count))
-            index.absorb(outcome.index)
+    parts.append(("site", site_part.count))
+    index.absorb(site_part)
     folder = work / "site" / INDEX_DIR
     write_index(index, parts, folder)
     shutil.move(str(work / "search-records"), str(folder / "r"))

@@ -26,7 +26,7 @@ from .problems import Mark, Problem
 from .search import CHUNK, Facets, IndexPart, page_records, write_chunks
 from .yamlsource import cycle_collection_paused
 
-BATCH_DOCUMENTS = 40  # documents a batch holds at most (one bureau with more makes a batch alone)
+BATCH_DOCUMENTS = 20  # documents a batch holds at most (one bureau with more makes a batch alone)
 REPORTED = (ERROR, WARNING, NOTICE)
 
 

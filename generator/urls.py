@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 
 from .model import Attachment, Bureau, Document, Part
 
@@ -23,6 +24,7 @@ def md_link(from_src: str, to_src: str, anchor: str | None = None) -> str:
     return rel + (f"#{anchor}" if anchor else "")
 
 
+@lru_cache(maxsize=65536)  # every page links to its neighbours' few pages, over and over
 def html_link(from_src: str, to_src: str, anchor: str | None = None) -> str:
     """A link for raw HTML, which mkdocs passes through: relative to the page's URL."""
     start = "/" + page_url(from_src)
