@@ -28,7 +28,7 @@ def put_back(html: str, src: str) -> str:
 
 
 def searchable(src: str) -> bool:
-    """Pages the search index takes in: not the home page's directory (a list of every bureau), the
+    """Pages the search index takes in: not the directories of the home page and the cities, the
     数据核对 lists (every figure again, in check results, which crowded out the tables themselves)
     nor the search page."""
-    return not (src.endswith("/checks.md") or src in ("index.md", "search.md"))
+    return not (src.endswith("/checks.md") or src in ("index.md", "search.md") or src.startswith("diqu/"))

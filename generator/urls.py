@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from functools import lru_cache
 
 from .model import Attachment, Bureau, Document, Part
@@ -38,6 +39,15 @@ HOME = "index.md"
 GLOSSARY = "glossary.md"
 ABOUT = "about.md"
 SEARCH = "search.md"
+
+
+def path_part(name: str) -> str:
+    """A region's name as a folder name: as written, but for what a URL or a file system would misread."""
+    return re.sub(r"[\s\"'<>&#%?/\\]+", "-", name.strip()) or "-"
+
+
+def region_src(province: str, city: str) -> str:
+    return f"diqu/{path_part(province)}/{path_part(city)}/index.md"
 
 
 def bureau_src(bureau: Bureau) -> str:

@@ -64,6 +64,7 @@ def open_page(browser, url, width, touch=False):
 
 PAGES = {
     "home": "",
+    "city": "diqu/湖南省/长沙市/",
     "bureau": "changsha-wangcheng-ybj/",
     "document": f"{WANGCHENG}/",
     "tables": f"{WANGCHENG}/part2/",
@@ -192,26 +193,26 @@ def test_search_results_can_be_filtered_and_a_query_in_the_address_runs(browser,
     page.context.close()
 
 
-def test_the_home_page_filter_narrows_the_directory_and_keeps_the_choice_in_the_address(browser, server):
+def test_a_city_page_filter_narrows_its_directory_and_keeps_the_choice_in_the_address(browser, server):
     page, _, errors = open_page(browser, server, 375)
+    page.locator(".gk-regions a", has_text="长沙市").click()  # the home page lists cities
+    page.wait_for_load_state("networkidle")
     form = page.locator("form.gk-filter")
     assert form.is_visible()
-    everything = page.locator(".gk-docs > li:visible").count()
-    assert everything == 4
+    assert page.locator(".gk-docs > li:visible").count() == 2  # 望城 决算 and 雨花 绩效
     form.locator('select[name="kind"]').select_option("绩效")
-    assert page.locator(".gk-docs > li:visible").count() == 2
+    assert page.locator(".gk-docs > li:visible").count() == 1
     assert "kind=" in page.url
-    form.locator('select[name="region"]').select_option("湖南省/长沙市")
-    visible = page.locator(".gk-bureaus > li:visible").all_inner_texts()
-    assert len(visible) == 1 and "雨花区" in visible[0]
-    assert page.locator("section[data-region='湖北省']").is_hidden()
-    page.screenshot(path=str(ARTIFACTS / "home-filter-375.png"), full_page=True)
+    form.locator('select[name="region"]').select_option("湖南省/长沙市/望城区")
+    assert page.locator(".gk-filter-empty").is_visible()  # 望城 has no 绩效 document
+    page.screenshot(path=str(ARTIFACTS / "city-filter-375.png"), full_page=True)
     shared = page.url
     page.context.close()
     again, _, _ = open_page(browser, shared, 375)  # a shared link opens with the same choice
-    assert again.locator(".gk-docs > li:visible").count() == 1
-    again.locator('select[name="kind"]').select_option("预算")
-    assert again.locator(".gk-filter-empty").is_visible()
+    assert again.locator(".gk-docs > li:visible").count() == 0
+    again.locator('select[name="kind"]').select_option("决算")
+    visible = again.locator(".gk-bureaus > li:visible").all_inner_texts()
+    assert len(visible) == 1 and "望城区" in visible[0]
     assert not errors
     again.context.close()
 

@@ -124,14 +124,19 @@ def test_the_bureau_page_lists_every_year_and_kind_with_its_date_and_checks(data
     assert "公开日期：原件未载明" in cells_2020[0] and "核对" in cells_2020[1]
 
 
-def test_the_home_page_can_be_filtered_by_region_year_and_kind(data_dir):
+def test_the_home_page_lists_cities_and_each_city_page_its_documents_with_a_filter(data_dir):
     site = loaded(data_dir)
-    home = next(p.whole for p in all_pages(site, data_dir / "no-content") if p.src == "index.md")
-    assert '<form class="gk-filter" hidden' in home  # shown by the script; without it everything is listed
-    assert '<option value="测试省/测试市">' in home
-    assert [y for y in re.findall(r'<option value="(\d{4})">', home)] == ["2020", "2019"]
-    docs = re.findall(r'<li data-year="(\d{4})" data-kind="(..)">', home)
+    pages = {p.src: p.whole for p in all_pages(site, data_dir / "no-content")}
+    home = pages["index.md"]
+    assert '<a href="diqu/测试省/测试市/">测试市</a>：1 个部门，3 份文件' in home
+    assert "data-year" not in home  # no document listed on the home page: it does not grow with the site
+    city = pages["diqu/测试省/测试市/index.md"]
+    assert '<form class="gk-filter" hidden' in city  # shown by the script; without it everything is listed
+    assert '<option value="测试省/测试市/测试区">测试区</option>' in city
+    assert [y for y in re.findall(r'<option value="(\d{4})">', city)] == ["2020", "2019"]
+    docs = re.findall(r'<li data-year="(\d{4})" data-kind="(..)">', city)
     assert sorted(docs) == [("2019", "决算"), ("2020", "决算"), ("2020", "预算")]
+    assert 'href="../../../ceshi-ybj/2020/juesuan/"' in city
 
 
 def prior_year_results(data_dir, sentence: str):

@@ -109,3 +109,10 @@ def test_the_glossary_lists_a_few_documents_per_term_and_searches_for_the_rest(t
     )  # 经营支出
     years = [int(y) for y in re.findall(r'href="\.\./bench-\d+/(\d{4})/', used_by[0])]
     assert years == sorted(years, reverse=True)  # the most recent first
+
+
+def test_the_home_page_lists_cities_not_bureaus_or_documents(two_sizes):
+    home = (two_sizes[30] / "index.html").read_text(encoding="utf-8")
+    assert "bench-" not in home  # no bureau or document: each city's page lists those
+    cities = re.findall(r'<a href="(diqu/[^"]+)">', home)
+    assert len(cities) >= 8 and all((two_sizes[30] / city / "index.html").exists() for city in cities)

@@ -116,7 +116,9 @@ def test_no_page_loads_anything_from_another_host(real_site):
 def test_pages_are_chinese_and_navigable(real_site):
     home = (real_site / "index.html").read_text(encoding="utf-8")
     assert '<html lang="zh' in home
-    assert "长沙市望城区医疗保障局" in home and f"{WANGCHENG}/" in home
+    assert 'href="diqu/湖南省/长沙市/"' in home  # home → city → bureau → document
+    city = (real_site / "diqu" / "湖南省" / "长沙市" / "index.html").read_text(encoding="utf-8")
+    assert "长沙市望城区医疗保障局" in city and f"{WANGCHENG}/" in city
     part = (real_site / WANGCHENG / "part1" / "index.html").read_text(encoding="utf-8")
     crumbs = part[part.index('class="gk-crumbs"') : part.index("</nav>", part.index('class="gk-crumbs"'))]
     assert all(label in crumbs for label in ("首页", "湖南省", "长沙市", "望城区医保局", "2020年部门决算"))
