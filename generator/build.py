@@ -27,7 +27,7 @@ from .pages import Page, all_pages, navigation, site_pages
 from .parallel import load_shared, move_built, plan, publish_shells, run_batches
 from .problems import Problem
 from .search import CHUNK, INDEX_DIR, Facets, IndexPart, page_records, write_chunks, write_index
-from .shell import DEPTHS, SHELL_MARKDOWN, ShellError, read_shells, shell_src
+from .shell import DEPTHS, SHELL_MARKDOWN, ShellError, Shells, read_shells, shell_src
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -187,9 +187,10 @@ def build(
             glossary, form_sets, shared_problems = load_shared(data_dir) if data_dir.is_dir() else ({}, {}, [])
             problems += shared_problems
             outcomes = []
-            meanwhile = None
-            if work is not None and batches:
-                meanwhile = functools.partial(publish_shells, work, functools.partial(make_shells, work, config_file))
+            meanwhile, made = None, {}
+            if work is not None:
+                make = functools.partial(publish_shells, work, functools.partial(make_shells, work, config_file))
+                meanwhile = lambda: made.update(shells=make())  # noqa: E731
             index, parts = IndexPart(), []  # the search index, joined batch by batch while the others run
             for outcome in run_batches(data_dir, batches, work, strict, meanwhile, jobs, config_file):
                 outcomes.append(outcome)
@@ -226,8 +227,16 @@ def build(
         site = Site(bureaus, glossary, form_sets)
         with timed("site pages"):
             pages = site_pages(site, content_dir)
-            write_pages(pages, work / "docs", content_dir)
+            write_pages([p for p in pages if p.html is None], work / "docs", content_dir)
             run_mkdocs(work / "docs", work / "site", config_file)
+            if any(p.html is not None for p in pages):  # the cities' pages, poured like the bureaus'
+                shells = Shells(made.get("shells") or make_shells(work, config_file), theme_env(config_file))
+                for page in pages:
+                    if page.html is not None:
+                        url = urls.page_url(page.src)
+                        target = work / "site" / url / "index.html"
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        target.write_text(shells.render(url, page.title, page.html), encoding="utf-8")
             for outcome in outcomes:
                 move_built(outcome, work / "site")
         with timed("search index"):

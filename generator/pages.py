@@ -434,10 +434,10 @@ def region_pages(site: Site) -> list[Page]:
                 kinds=KINDS,
                 kind_names=KIND_NAMES,
             )
-            ctx = PageContext(src, inline=False)
             trail = home_trail(src) + [(province, urls.html_link(src, urls.HOME, region_anchor(province))), (city, "")]
-            text = render("region.md.j2", title=f"{province} · {city}", trail=trail, directory=ctx.keep(directory))
-            pages.append(Page(src, text, ctx.fragments))
+            title = f"{province} · {city}"
+            html = render("region.html.j2", title=title, trail=trail, directory=Markup(directory))
+            pages.append(html_page(src, title, html))
     return pages
 
 

@@ -119,7 +119,7 @@ def _shells():
     return _WORKER["shells"]
 
 
-def publish_shells(work: Path, make) -> None:
+def publish_shells(work: Path, make) -> dict[int, str]:
     """Make the shells (*make*() → pages by depth) and hand them to the workers through a file;
     a failure is handed on too, so that no worker waits for shells that will never come."""
     ready, partial = work / SHELLS_FILE, work / (SHELLS_FILE + ".part")
@@ -131,6 +131,7 @@ def publish_shells(work: Path, make) -> None:
         raise
     partial.write_text(json.dumps(pages, ensure_ascii=False), encoding="utf-8")
     partial.rename(ready)
+    return {int(depth): page for depth, page in pages.items()}
 
 
 def findings(results) -> list[Problem]:
