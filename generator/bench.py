@@ -177,6 +177,7 @@ def bench(documents: int, runs: int = 1, keep: Path | None = None) -> dict:
             "site_mib": round(tree_bytes(site) / 2**20, 1),
             "document_page_html_bytes_median": int(median(pages)) if pages else 0,
             "document_page_html_bytes_max": max(pages) if pages else 0,
+            "home_page_html_bytes": (site / "index.html").stat().st_size,
             "search_index_bytes": tree_bytes(site / INDEX_DIR),
             "search_query_bytes_max": max((q["bytes"] for q in queries.values()), default=None),
             "search_query_milliseconds_max": max((q["milliseconds"] for q in queries.values()), default=None),
