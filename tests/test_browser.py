@@ -234,3 +234,13 @@ def test_an_indicator_table_reads_as_the_printed_form_on_a_phone(browser, server
     page.screenshot(path=str(ARTIFACTS / "self-evaluation-375.png"), full_page=True)
     assert not errors
     page.context.close()
+
+
+def test_a_browser_that_cannot_unpack_the_index_is_told_so(browser, server):
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    context.add_init_script("delete window.DecompressionStream")
+    page = context.new_page()
+    page.goto(server + "search/?q=三公经费", wait_until="networkidle")
+    assert page.locator("#gk-search").is_hidden()
+    assert page.get_by_text("站内搜索需要较新版本的浏览器").is_visible()
+    context.close()

@@ -4,7 +4,14 @@
 (function () {
   "use strict";
   var form = document.getElementById("gk-search");
-  if (!form || !window.fetch || !window.DecompressionStream) { return; }
+  if (!form) { return; }
+  if (!window.fetch || !window.DecompressionStream) {
+    // The index is gzip'd files the browser unpacks itself (Chrome 80, Safari 16.4, Firefox 113 on).
+    var note = document.createElement("p");
+    note.textContent = "站内搜索需要较新版本的浏览器。也可以从首页按地区查找部门和文件。";
+    form.parentNode.insertBefore(note, form);
+    return;
+  }
   form.hidden = false;
   var INDEX = form.getAttribute("data-index");
   var ROOT = form.getAttribute("data-root");
