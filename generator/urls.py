@@ -43,7 +43,8 @@ SEARCH = "search.md"
 
 def path_part(name: str) -> str:
     """A region's name as a folder name: as written, but for what a URL or a file system would misread."""
-    return re.sub(r"[\s\"'<>&#%?/\\]+", "-", name.strip()) or "-"
+    # A name typed into data/ must not climb out of diqu/ ("..") or hide its folder (".x").
+    return re.sub(r"^\.+", "-", re.sub(r"[\s\"'<>&#%?/\\]+", "-", name.strip())) or "-"
 
 
 def region_src(province: str, city: str) -> str:

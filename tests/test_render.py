@@ -198,3 +198,11 @@ def test_escaping_text_once_per_string_keeps_markup_and_escapes_everything_else(
     assert escape(Markup("<b>ok</b>")) == "<b>ok</b>"  # HTML already: not escaped again
     assert escape(Markup("<b>")) != escape("<b>")  # equal strings, but one is HTML: not confused by the cache
     assert escape(42) == "42" and isinstance(escape("x"), Markup)
+
+
+def test_a_region_name_is_a_safe_folder_name():
+    from generator.urls import path_part, region_src
+
+    assert region_src("湖南省", "长沙市") == "diqu/湖南省/长沙市/index.md"
+    assert path_part("..") == "-" and path_part(".hidden") == "-hidden" and path_part("a/b c#d") == "a-b-c-d"
+    assert path_part("  ") == "-"
