@@ -244,3 +244,14 @@ def test_a_browser_that_cannot_unpack_the_index_is_told_so(browser, server):
     assert page.locator("#gk-search").is_hidden()
     assert page.get_by_text("站内搜索需要较新版本的浏览器").is_visible()
     context.close()
+
+
+def test_a_search_that_lost_the_network_works_again_once_it_is_back(browser, server):
+    page, _, _ = open_page(browser, server + "search/", 375)
+    page.context.set_offline(True)
+    search(page, "医疗救助")
+    assert "搜索出错" in page.locator(".gk-search-status").inner_text()
+    page.context.set_offline(False)
+    results = search(page, "医疗救助")
+    assert results and "找到" in page.locator(".gk-search-status").inner_text()
+    page.context.close()

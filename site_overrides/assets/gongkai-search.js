@@ -66,6 +66,8 @@
         var stream = new Blob([buffer]).stream().pipeThrough(new DecompressionStream("gzip"));
         return new Response(stream).arrayBuffer();
       });
+      // A failed fetch (a phone losing its connection) is tried again by the next search.
+      cache[path].catch(function () { delete cache[path]; });
     }
     return cache[path];
   }
@@ -283,7 +285,8 @@
         form.setAttribute("data-ms", String(Math.round(performance.now() - started)));
       });
     }).catch(function (error) {
-      status.textContent = "搜索出错：" + error.message;
+      status.textContent = "搜索出错：" + error.message + "。请检查网络后再试。";
+      form.setAttribute("data-ms", String(Math.round(performance.now() - started)));
     });
   }
 
