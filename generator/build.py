@@ -21,13 +21,13 @@ from pathlib import Path
 
 from . import urls
 from .checks import ERROR, NOTICE, WARNING
-from .fragments import FRAGMENTS, searchable
+from .fragments import FRAGMENTS, HTML_PAGES, searchable
 from .model import Site
 from .pages import Page, all_pages, navigation, site_pages
 from .parallel import load_shared, move_built, plan, publish_shells, run_batches
 from .problems import Problem
 from .search import CHUNK, INDEX_DIR, Facets, IndexPart, page_records, write_chunks, write_index
-from .shell import DEPTHS, SHELL_MARKDOWN, ShellError, Shells, read_shells, shell_src
+from .shell import DEPTHS, SHELL_MARKDOWN, ShellError, Shells, read_shells, shell_src, theme_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,8 +57,8 @@ def write_if_changed(path: Path, text: str) -> bool:
 def write_pages(pages, docs_dir: Path, content_dir: Path | None = None, stubs: bool = False) -> None:
     """Write *pages* (and the hand-written ones of *content_dir*) under *docs_dir*, remove stale ones.
 
-    *stubs*: write placeholders for the menu's pages, for a batch of bureaus built on its own (its
-    copies of them are not used; the site's come from the site-wide build).
+    *stubs*: write placeholders for the menu's pages, which mkdocs wants to exist (for the build of
+    the page shells, whose copies of them are not used).
     """
     wanted: dict[Path, str] = {}
     if content_dir is not None and content_dir.is_dir():
@@ -70,9 +70,12 @@ def write_pages(pages, docs_dir: Path, content_dir: Path | None = None, stubs: b
             for title, src in item.items():
                 wanted[docs_dir / src] = f"# {title}\n"
     FRAGMENTS.clear()
+    HTML_PAGES.clear()
     for page in pages:
         wanted[docs_dir / page.src] = page.text
         FRAGMENTS[page.src] = page.fragments
+        if page.html is not None:
+            HTML_PAGES.add(page.src)
     for path, text in wanted.items():
         write_if_changed(path, text)
     if docs_dir.is_dir():
@@ -109,16 +112,6 @@ def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = ROOT / "mkdoc
         strict=True,
     )
     mkdocs_build(config)
-
-
-def theme_env(config_file: Path | None = None):
-    """mkdocs-material's Jinja environment, with the site's overrides, as mkdocs.yml configures it."""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from mkdocs.config import load_config
-
-    # Only the theme is wanted: any existing folder will do for the pages.
-    config = load_config(str(config_file or ROOT / "mkdocs.yml"), docs_dir=str(ROOT / "content"))
-    return config.theme.get_env()
 
 
 def make_shells(work: Path, config_file: Path) -> dict[int, str]:
@@ -182,7 +175,7 @@ def build(
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
     try:
-        with timed("load and check"):
+        with timed("batches"):  # load, check, render and search index, in the workers
             batches, problems = plan(data_dir)
             glossary, form_sets, shared_problems = load_shared(data_dir) if data_dir.is_dir() else ({}, {}, [])
             problems += shared_problems
@@ -229,14 +222,11 @@ def build(
             pages = site_pages(site, content_dir)
             write_pages([p for p in pages if p.html is None], work / "docs", content_dir)
             run_mkdocs(work / "docs", work / "site", config_file)
-            if any(p.html is not None for p in pages):  # the cities' pages, poured like the bureaus'
-                shells = Shells(made.get("shells") or make_shells(work, config_file), theme_env(config_file))
-                for page in pages:
-                    if page.html is not None:
-                        url = urls.page_url(page.src)
-                        target = work / "site" / url / "index.html"
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        target.write_text(shells.render(url, page.title, page.html), encoding="utf-8")
+            poured = [p for p in pages if p.html is not None]  # the cities' pages, poured like the bureaus'
+            if poured:
+                shells = Shells(made["shells"], theme_env(config_file))
+                for page in poured:
+                    shells.write(page, work / "site")
             for outcome in outcomes:
                 move_built(outcome, work / "site")
         with timed("search index"):

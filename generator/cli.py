@@ -6,13 +6,6 @@ import argparse
 import json
 from pathlib import Path
 
-from .checks import Result, check_document
-from .model import Site
-
-
-def check_all(site: Site) -> list[Result]:
-    return [result for document in site.documents for result in check_document(document)]
-
 
 def cmd_check(args) -> int:
     from .build import build

@@ -13,8 +13,10 @@ import re
 MARKER = "<!--gk-fragment-{}-->"
 _MARKER = re.compile(r"<!--gk-fragment-\d+-->")
 
-# src (docs-relative path of a page) → marker → HTML; filled by build.generate.
+# src (docs-relative path of a page) → marker → HTML; filled by build.write_pages.
 FRAGMENTS: dict[str, dict[str, str]] = {}
+# The pages written as HTML (pages.html_page): their menu comes from their HTML headings, not Markdown's.
+HTML_PAGES: set[str] = set()
 
 
 def fill(text: str, fragments: dict[str, str]) -> str:

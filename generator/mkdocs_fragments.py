@@ -11,12 +11,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mkdocs.structure.toc import get_toc  # noqa: E402
 
-from generator.fragments import put_back  # noqa: E402
-from generator.shell import FIRST_HEADING, toc_tokens  # noqa: E402
+from generator.fragments import HTML_PAGES, put_back  # noqa: E402
+from generator.shell import toc_tokens  # noqa: E402
 
 
 def on_page_content(html, page, **kwargs):
     html = put_back(html, page.file.src_uri)
-    if html.lstrip().startswith('<nav class="gk-crumbs"') and f'<h1 id="{FIRST_HEADING}">' in html:
+    if page.file.src_uri in HTML_PAGES:
         page.toc = get_toc(toc_tokens(html))
     return html

@@ -136,11 +136,12 @@ def page_records(page_html: str, url: str, facets: Facets) -> list[Record]:
     records: list[Record] = []
     anchor, title, position = "", page_title, h1.end() if h1 else 0
     for heading in _HEADING.finditer(article, position):
-        records.append(Record(url + (f"#{anchor}" if anchor else ""), page_title, title, facets=facets))
-        records[-1].text = plain_text(article[position : heading.start()])
+        text = plain_text(article[position : heading.start()])
+        records.append(Record(url + (f"#{anchor}" if anchor else ""), page_title, title, text, facets))
         anchor, title, position = heading.group(2), plain_text(heading.group(3)), heading.end()
-    records.append(Record(url + (f"#{anchor}" if anchor else ""), page_title, title, facets=facets))
-    records[-1].text = plain_text(article[position:])
+    records.append(
+        Record(url + (f"#{anchor}" if anchor else ""), page_title, title, plain_text(article[position:]), facets)
+    )
     # The page's own record stays even without text of its own: its title is what it is about.
     return [r for r in records[:1] if r.text or r.title] + [r for r in records[1:] if r.text or r.title != page_title]
 

@@ -19,12 +19,6 @@ def page_url(src: str) -> str:
     return stem + "/"
 
 
-def md_link(from_src: str, to_src: str, anchor: str | None = None) -> str:
-    """A link as Markdown wants it: to the .md file, so that mkdocs checks it."""
-    rel = posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
-    return rel + (f"#{anchor}" if anchor else "")
-
-
 @lru_cache(maxsize=65536)  # every page links to its neighbours' few pages, over and over
 def html_link(from_src: str, to_src: str, anchor: str | None = None) -> str:
     """A link for raw HTML, which mkdocs passes through: relative to the page's URL."""
