@@ -19,7 +19,7 @@ from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import urls
+from . import check_cache, urls
 from .checks import ERROR, NOTICE, WARNING
 from .fragments import FRAGMENTS, HTML_PAGES, searchable
 from .model import Site
@@ -159,10 +159,12 @@ def build(
     jobs: int | None = None,
     config_file: Path = ROOT / "mkdocs.yml",
     content_dir: Path = ROOT / "content",
+    use_cache: bool = True,
 ) -> int:
     """Check data/ and, when *site_dir* is given and nothing blocks, build the site into it.
 
-    Every problem is printed as `path:line:col: severity: message`; the exit status is 1 when data/
+    A check alone recalls the results of batches whose files have not changed (check_cache.py)
+    unless *use_cache* is false. Every problem is printed as `path:line:col: severity: message`; the exit status is 1 when data/
     does not load or a check blocks publication, and the previous site is then left untouched.
     """
     from mkdocs.exceptions import MkDocsException
@@ -185,7 +187,8 @@ def build(
                 make = functools.partial(publish_shells, work, functools.partial(make_shells, work, config_file))
                 meanwhile = lambda: made.update(shells=make())  # noqa: E731
             index, parts = IndexPart(), []  # the search index, joined batch by batch while the others run
-            for outcome in run_batches(data_dir, batches, work, strict, meanwhile, jobs, config_file):
+            cache = check_cache.folder_for(data_dir) if site_dir is None and use_cache else None
+            for outcome in run_batches(data_dir, batches, work, strict, meanwhile, jobs, config_file, cache):
                 outcomes.append(outcome)
                 problems += outcome.problems
                 if outcome.index is not None:
@@ -194,6 +197,8 @@ def build(
                     outcome.index = None
                 for stage, seconds in outcome.seconds.items():
                     TIMINGS[f"{stage} (workers)"] = TIMINGS.get(f"{stage} (workers)", 0.0) + seconds
+            if cache is not None:
+                check_cache.prune(cache, {o.cache_key for o in outcomes})
         if any(p.severity == "error" for p in problems):
             report(sorted(set(problems)), form)
             if site_dir is not None:

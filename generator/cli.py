@@ -10,7 +10,7 @@ from pathlib import Path
 def cmd_check(args) -> int:
     from .build import build
 
-    return build(Path(args.data_dir), None, args.strict, args.format, args.jobs)
+    return build(Path(args.data_dir), None, args.strict, args.format, args.jobs, use_cache=not args.no_cache)
 
 
 def cmd_build(args) -> int:
@@ -37,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--strict", action="store_true", help="warnings fail too")
     check.add_argument("--format", choices=("text", "json"), default="text", help="json: for CI annotations")
     check.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
+    check.add_argument(
+        "--no-cache", action="store_true", help="check every file again, not only those changed since the last check"
+    )
     check.set_defaults(run=cmd_check)
     build = sub.add_parser("build", help="check, generate and build the static site")
     build.add_argument("data_dir", nargs="?", default="data")

@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import urls
+from . import check_cache, urls
 from .checks import ERROR, NOTICE, WARNING, check_document
 from .fragments import searchable
 from .load import Loader, shown
@@ -58,6 +58,7 @@ class Outcome:
     built: Path | None = None  # the batch's pages, a folder per bureau
     index: IndexPart | None = None
     seconds: Counter = field(default_factory=Counter)  # per stage, in the worker
+    cache_key: str | None = None  # under which check_cache keeps it (check only)
 
 
 def plan(data_dir: Path) -> tuple[list[Batch], list[Problem]]:
@@ -90,12 +91,14 @@ def load_shared(data_dir: Path) -> tuple[dict, dict, list[Problem]]:
 _WORKER: dict = {}
 
 
-def _start_worker(data_dir: Path, work: Path | None, strict: bool, config_file: Path | None) -> None:
+def _start_worker(
+    data_dir: Path, work: Path | None, strict: bool, config_file: Path | None, cache: Path | None = None
+) -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     glossary, form_sets, _ = load_shared(data_dir)  # their problems are reported once, by the parent
     _WORKER.clear()  # nothing of an earlier build (a forked worker inherits its parent's) is used again
     _WORKER.update(data_dir=data_dir, work=work, strict=strict, glossary=glossary, form_sets=form_sets)
-    _WORKER["config_file"] = config_file
+    _WORKER.update(config_file=config_file, cache=cache)
     gc.freeze()  # what every batch shares (modules, forms) is never looked at by the collector again
 
 
@@ -155,6 +158,22 @@ def blocking(results, strict: bool) -> int:
 
 
 def run_batch(batch: Batch) -> Outcome:
+    cache = _WORKER["cache"]
+    if cache is None:
+        return _run_batch_collected(batch)
+    start = time.perf_counter()
+    key = check_cache.batch_key(_WORKER["data_dir"], batch.folders, _WORKER["strict"])
+    outcome = check_cache.recall(cache, key)
+    if isinstance(outcome, Outcome):
+        outcome.batch, outcome.seconds = batch, Counter(recalled=time.perf_counter() - start)
+    else:
+        outcome = _run_batch_collected(batch)
+        check_cache.remember(cache, key, outcome)
+    outcome.cache_key = key
+    return outcome
+
+
+def _run_batch_collected(batch: Batch) -> Outcome:
     # A batch makes millions of objects and little garbage: the cyclic collector's passes over them
     # found nothing and cost a third of the time. It runs once at the end, for the batch's model
     # (bureaus and documents refer to each other) before the next batch is loaded.
@@ -232,19 +251,23 @@ def run_batches(
     meanwhile=None,
     jobs: int | None = None,
     config_file: Path | None = None,
+    cache: Path | None = None,
 ):
     """Run every batch, in worker processes when there is more than one batch and more than one core.
 
     *meanwhile* runs in this process once the batches are under way (the page shells are made then).
+    *cache*: the folder of check_cache's results, when checking only.
     """
     jobs = jobs or min(len(batches), os.cpu_count() or 1)
     if jobs <= 1:
-        _start_worker(data_dir, work, strict, config_file)
+        _start_worker(data_dir, work, strict, config_file, cache)
         if meanwhile is not None:
             meanwhile()
         yield from map(run_batch, batches)
         return
-    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(data_dir, work, strict, config_file)) as pool:
+    with ProcessPoolExecutor(
+        jobs, initializer=_start_worker, initargs=(data_dir, work, strict, config_file, cache)
+    ) as pool:
         outcomes = pool.map(run_batch, batches)
         if meanwhile is not None:
             meanwhile()

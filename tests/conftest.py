@@ -45,6 +45,14 @@ parts:
 """
 
 
+@pytest.fixture(autouse=True, scope="session")
+def check_cache_outside_the_repository(tmp_path_factory):
+    """`check` keeps its results under .cache/ of the project: the tests' go to a folder of their own."""
+    import os
+
+    os.environ["GONGKAI_CACHE"] = str(tmp_path_factory.mktemp("check-cache"))
+
+
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory) -> Path:
     """The real data/ built once into a temporary site."""

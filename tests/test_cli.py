@@ -1,5 +1,6 @@
 """The commands editors and CI run: one line per problem, exit 1, and site/ untouched on failure."""
 
+import os
 import subprocess
 import sys
 
@@ -12,7 +13,7 @@ def run(*args, cwd):
         cwd=cwd,
         capture_output=True,
         text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "GONGKAI_CACHE": os.environ["GONGKAI_CACHE"]},
     )
 
 
