@@ -28,8 +28,10 @@ import re
 import struct
 import unicodedata
 from array import array
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import chain
+from operator import methodcaller, sub
 from pathlib import Path
 
 INDEX_DIR = "search/data"  # under the site; no leading underscore: some static hosts hide those
@@ -38,13 +40,64 @@ FORMAT_VERSION = 1
 FACETS = ("地区", "年度", "类型")
 NONE = 255  # facet value of a record that has none (the glossary has no region)
 
-# Characters NFKC leaves alone or only turns into other separators: ASCII, Chinese, Chinese and
-# full-width punctuation (not full-width digits, letters or the full stop), dashes, quotes and ….
+
+_QUOTE_MARKS = "\"'“”‘’「」『』《》〈〉＂＇"
+
+
+def _role(text: str) -> str:
+    """What characters do in tokens(): make tokens, group thousands, vanish (quotes) or separate."""
+    if len(text) > 1 and text == "." * len(text):
+        return "separator"  # … and ‥: a full stop joins numbers only between two digits
+    roles = {
+        "token"
+        if re.match("[0-9a-z.\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]", c.lower())
+        else "comma"
+        if c in ",，"
+        else "quote"
+        if c in _QUOTE_MARKS
+        else "separator"
+        for c in text
+    }
+    return roles.pop() if len(roles) == 1 else "mixed"
+
+
+def _same_without_nfkc(c: str) -> bool:
+    """Whether NFKC may be skipped for *c*: it leaves *c* alone whatever surrounds it (no
+    decomposition, not a mark that joins the character before), or turns a character that is not
+    part of a token into others that play the same part (，→, ！→! — but not ．→. nor 〸→十)."""
+    folded = unicodedata.normalize("NFKC", c)
+    if folded == c:
+        return not unicodedata.decomposition(c) and unicodedata.category(c)[0] not in "MC"
+    return _role(c) != "token" and _role(folded) == _role(c)
+
+
+def _ranges(chars: list[str]) -> str:
+    out, i = [], 0
+    while i < len(chars):
+        j = i
+        while j + 1 < len(chars) and ord(chars[j + 1]) == ord(chars[j]) + 1:
+            j += 1
+        out.append(re.escape(chars[i]) + ("-" + re.escape(chars[j]) if j > i else ""))
+        i = j + 1
+    return "".join(out)
+
+
+# Characters NFKC leaves alone or turns into others that tokenize alike: ASCII, the Chinese of
+# forms and prose (CJK ideographs are their own NFKC), and the punctuation and symbols of Latin,
+# general, mathematical and Chinese and full-width blocks that pass _same_without_nfkc.
 _NEEDS_NFKC = re.compile(
-    "[^\x00-\x7f\u2010-\u2027\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff"
-    "\uff01-\uff0d\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]"
+    "[^\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff"
+    + _ranges(
+        [
+            chr(code)
+            for first, last in ((0x80, 0x24F), (0x2000, 0x2BFF), (0x3000, 0x303F), (0xFF00, 0xFFEF))
+            for code in range(first, last + 1)
+            if _same_without_nfkc(chr(code))
+        ]
+    )
+    + "]"
 )
-_QUOTES = re.compile("[\"'“”‘’「」『』《》〈〉＂＇]")
+_QUOTES = re.compile(f"[{_QUOTE_MARKS}]")
 _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
 _CJK_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[0-9a-z]+(?:\.[0-9]+)*")
@@ -71,29 +124,30 @@ def normalize(text: str) -> str:
     """
     if _NEEDS_NFKC.search(text):
         text = unicodedata.normalize("NFKC", text)
-    return _THOUSANDS.sub("", _QUOTES.sub("", text.lower()))
+    text = _QUOTES.sub("", text.lower())
+    return _THOUSANDS.sub("", text) if "," in text or "，" in text else text
 
 
-_PAIRS: dict[str, frozenset[str]] = {}
+class _PairsOfRuns(dict):
+    """A run of Chinese characters → its character pairs, worked out once: forms repeat the same
+    labels in every document. A dict subclass so that looking runs up stays in C (map, update)."""
 
-
-def _pairs(run: str) -> frozenset[str]:
-    # Forms repeat the same labels in every document: a run's pairs are worked out once.
-    found = _PAIRS.get(run)
-    if found is None:
+    def __missing__(self, run: str) -> frozenset[str]:
         found = frozenset([run]) if len(run) == 1 else frozenset(run[i : i + 2] for i in range(len(run) - 1))
-        if len(_PAIRS) > 200_000:
-            _PAIRS.clear()
-        _PAIRS[run] = found
-    return found
+        if len(self) > 200_000:
+            self.clear()
+        self[run] = found
+        return found
+
+
+_PAIRS = _PairsOfRuns()
 
 
 def tokens(text: str) -> set[str]:
     """The tokens of *text*: Chinese character pairs (a lone character stands for itself), words and numbers."""
     text = normalize(text)
     found: set[str] = set(_WORD.findall(text))
-    for run in set(_CJK_RUN.findall(text)):
-        found |= _pairs(run)
+    found.update(*map(_PAIRS.__getitem__, set(_CJK_RUN.findall(text))))
     return found
 
 
@@ -146,6 +200,10 @@ def page_records(page_html: str, url: str, facets: Facets) -> list[Record]:
     return [r for r in records[:1] if r.text or r.title] + [r for r in records[1:] if r.text or r.title != page_title]
 
 
+def _title_lengths() -> array:
+    return array("B")
+
+
 @dataclass
 class IndexPart:
     """The index of some records, numbered from 0; parts are joined with absorb().
@@ -163,29 +221,22 @@ class IndexPart:
     # token → the length of each of those titles (capped at 255): a title that is mostly the query ranks first
     title_lengths: dict[str, array] = field(default_factory=dict)
     facets: list[Facets] = field(default_factory=list)
-    _in_text: dict[str, list[int]] = field(default_factory=dict, repr=False)
-    _in_title: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    _in_text: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(list), repr=False)
+    _in_title: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(list), repr=False)
+    _lengths: defaultdict[str, array] = field(default_factory=lambda: defaultdict(_title_lengths), repr=False)
 
     def add(self, record: Record) -> int:
+        # Millions of postings pass here at province scale: each list is reached and appended to by
+        # map() and a methodcaller, in C, rather than by a Python loop over the tokens.
         number = self.count
         self.count += 1
         title_tokens = tokens(record.title)
-        in_text, in_title = self._in_text, self._in_title
-        for token in tokens(record.text) | title_tokens:
-            found = in_text.get(token)
-            if found is None:
-                in_text[token] = [number]
-            else:
-                found.append(number)
-        length = min(255, len(normalize(record.title)))
-        for token in title_tokens:
-            found = in_title.get(token)
-            if found is None:
-                in_title[token] = [number]
-                self.title_lengths[token] = array("B", [length])
-            else:
-                found.append(number)
-                self.title_lengths[token].append(length)
+        append_number = methodcaller("append", number)
+        deque(map(append_number, map(self._in_text.__getitem__, tokens(record.text) | title_tokens)), 0)
+        if title_tokens:
+            deque(map(append_number, map(self._in_title.__getitem__, title_tokens)), 0)
+            append_length = methodcaller("append", min(255, len(normalize(record.title))))
+            deque(map(append_length, map(self._lengths.__getitem__, title_tokens)), 0)
         self.facets.append(record.facets)
         return number
 
@@ -195,9 +246,12 @@ class IndexPart:
             (self._in_title, self.title_gaps, self.title_last),
         ):
             for token, found in numbers.items():
-                gaps[token] = array("I", [found[0], *(b - a for a, b in pairwise(found))])
+                gaps[token] = array("I", map(sub, found, chain((0,), found)))  # each number less the one before
                 last[token] = found[-1]
             numbers.clear()
+        for token, lengths in self._lengths.items():
+            self.title_lengths.setdefault(token, array("B")).extend(lengths)
+        self._lengths.clear()
 
     def pad_to(self, multiple: int) -> None:
         """Round the count up to a whole number of chunks, so that every part starts a new chunk."""
