@@ -260,6 +260,7 @@ class IndexPart:
             self.facets.append(Facets())
 
     def absorb(self, other: IndexPart) -> None:
+        """Append *other*'s records after these; *other* is used up (its arrays become this part's)."""
         self.seal()
         other.seal()
         offset = self.count
@@ -270,13 +271,19 @@ class IndexPart:
             for token, theirs in other_gaps.items():
                 mine = gaps.get(token)
                 if mine is None:
-                    gaps[token] = mine = array("I")
-                    last[token] = 0
-                mine.append(theirs[0] + offset - last[token])
-                mine.extend(theirs[1:])
-                last[token] = other_last[token] + offset
-        for token, lengths in other.title_lengths.items():
-            self.title_lengths.setdefault(token, array("B")).extend(lengths)
+                    theirs[0] += offset
+                    gaps[token] = theirs
+                else:
+                    theirs[0] += offset - last[token]
+                    mine.extend(theirs)
+            last.update(zip(other_last, map(offset.__add__, other_last.values()), strict=True))
+        lengths = self.title_lengths
+        for token, theirs in other.title_lengths.items():
+            mine = lengths.get(token)
+            if mine is None:
+                lengths[token] = theirs
+            else:
+                mine.extend(theirs)
         self.count += other.count
         self.facets.extend(other.facets)
 
