@@ -17,10 +17,12 @@ import tempfile
 import time
 from collections import Counter
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from . import check_cache, urls
 from .checks import ERROR, NOTICE, WARNING
+from .escaping import escape
 from .fragments import FRAGMENTS, HTML_PAGES, searchable
 from .model import Site
 from .pages import Page, all_pages, navigation, site_pages
@@ -86,14 +88,42 @@ def write_pages(pages, docs_dir: Path, content_dir: Path | None = None, stubs: b
                 path.rmdir()
 
 
-def generate(site: Site, docs_dir: Path, content_dir: Path = ROOT / "content", results=None) -> list:
-    """Write every page of *site* under *docs_dir* (for `mkdocs serve`); return the navigation."""
+def generate(site: Site, docs_dir: Path, content_dir: Path = ROOT / "content", results=None, problems=()) -> list:
+    """Write every page of *site* under *docs_dir* (for `mkdocs serve`); return the navigation.
+
+    *problems*: what kept files of data/ from loading. The preview still shows what did load, with
+    the problems at the top of every page, so that a clerk sees them where they are looking.
+    """
     if results is None:
         from .checks import check_document
 
         results = [r for d in site.documents for r in check_document(d)]
-    write_pages(all_pages(site, content_dir, results), docs_dir, content_dir)
+    pages = all_pages(site, content_dir, results)
+    if problems:
+        notice = problems_notice(problems)
+        pages = [replace(page, text=with_notice(page.text, notice)) for page in pages]
+    write_pages(pages, docs_dir, content_dir)
     return navigation()
+
+
+def problems_notice(problems) -> str:
+    """Material's red admonition listing *problems*, one `path:line:col: message` each (raw HTML:
+    Markdown leaves it alone, and every problem is escaped)."""
+    items = "".join(f"<li><code>{escape(str(problem))}</code></li>" for problem in problems)
+    return (
+        f'<div class="admonition danger gk-problems"><p class="admonition-title">data/ 中有 {len(problems)} 处问题：'
+        f"出问题的文件没有载入；改正并保存后，本页自动更新</p><ul>{items}</ul></div>\n\n"
+    )
+
+
+def with_notice(text: str, notice: str) -> str:
+    """*notice* at the top of a page's Markdown, after its front matter if it has one."""
+    text = str(text)  # not Markup, which would escape the notice it is added to
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 4)
+        if end >= 0:
+            return text[: end + 5] + "\n" + notice + text[end + 5 :]
+    return notice + text
 
 
 def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = ROOT / "mkdocs.yml") -> None:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
-
-from mkdocs.exceptions import PluginError
 
 # mkdocs loads this file by path, not as part of the package: make the package importable.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -15,9 +14,26 @@ from generator.load import load_site  # noqa: E402
 
 
 def on_config(config, **kwargs):
+    # A file that does not load is shown on the preview's pages rather than stopping `mkdocs serve`:
+    # the clerk fixes it, saves, and the pages come back.
     root = Path(config.config_file_path).parent
     site, problems = load_site(root / "data")
-    if problems:
-        raise PluginError("data/ has problems:\n" + "\n".join(str(p) for p in problems.sorted()))
-    config.nav = generate(site, Path(config.docs_dir), root / "content")
+    errors = sorted(set(problems.errors))
+    config.nav = generate(
+        without_files_in_error(site, errors), Path(config.docs_dir), root / "content", problems=errors
+    )
     return config
+
+
+def without_files_in_error(site, errors):
+    """The bureaus and documents of *site* whose files loaded without an error (the others may be half made)."""
+    broken = {problem.mark.path for problem in errors}
+    bureaus = [
+        replace(b, documents=[d for d in b.documents if d.path not in broken])
+        for b in site.bureaus
+        if b.path not in broken
+    ]
+    for bureau in bureaus:
+        for document in bureau.documents:
+            document.bureau = bureau
+    return replace(site, bureaus=bureaus)
