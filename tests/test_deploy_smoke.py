@@ -9,10 +9,13 @@ data: the pages to open and the words to search for are read from the site itsel
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -70,7 +73,7 @@ def browser():
 class Visit:
     """A page opened in a fresh context, and every problem seen while it loaded."""
 
-    def __init__(self, browser, base: str, path: str):
+    def __init__(self, browser, base: str, path: str, on_response=None):
         self.context = browser.new_context(viewport={"width": 1280, "height": 800})
         self.problems: list[str] = []
         origin = "/".join(base.split("/")[:3]) + "/"
@@ -83,6 +86,8 @@ class Visit:
         self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
         self.page.on("pageerror", lambda e: self.problems.append(f"script error: {e}"))
         self.page.on("response", lambda r: r.status >= 400 and self.problems.append(f"{r.status}: {r.url}"))
+        if on_response is not None:
+            self.page.on("response", on_response)
         response = self.page.goto(base + path, wait_until="networkidle")
         if response is None or response.status != 200:
             self.problems.append(f"the page answered {response and response.status}")
@@ -157,8 +162,8 @@ def first_bureau(site: Path) -> tuple[str, str]:
     raise AssertionError("the site has no bureau page")
 
 
-def search(browser, base: str, query: str) -> tuple[Visit, list[str]]:
-    visit = Visit(browser, base, "search/?q=" + quote(query))
+def search(browser, base: str, query: str, on_response=None) -> tuple[Visit, list[str]]:
+    visit = Visit(browser, base, "search/?q=" + quote(query), on_response)
     visit.page.wait_for_selector("#gk-search[data-ms]", state="attached", timeout=10000)
     links = visit.page.locator(".gk-result-link").evaluate_all("links => links.map(a => a.href)")
     return visit, [unquote(link) for link in links]
@@ -185,3 +190,33 @@ def test_search_finds_a_bureau_by_its_name(browser, site, base):
     assert visit.page.locator(".gk-result mark").count() > 0  # the words found are marked
     assert not visit.problems, visit.problems
     visit.close()
+
+
+class CompressingHost(http.server.SimpleHTTPRequestHandler):
+    """A host set to send the index's gzip'd files with `Content-Encoding: gzip` (as some object
+    stores do when told the files are gzip'd): the browser unpacks them before the script sees them."""
+
+    def end_headers(self):
+        if self.path.endswith(".bin"):
+            self.send_header("Content-Encoding", "gzip")
+        super().end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_search_works_also_from_a_host_that_sends_the_index_as_content_encoding_gzip(browser, site):
+    handler = functools.partial(CompressingHost, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        encoded = []
+        term = first_term(site)
+        visit, links = search(browser, base, term, lambda r: encoded.append(r.headers.get("content-encoding")))
+        assert base + f"glossary/#term-{term}" in links, links
+        assert "gzip" in encoded  # the host did send them so
+        assert not visit.problems, visit.problems
+        visit.close()
+    finally:
+        server.shutdown()
