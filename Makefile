@@ -12,7 +12,7 @@ ifneq ($(LAST_COMMIT_TIME),)
 export SOURCE_DATE_EPOCH ?= $(LAST_COMMIT_TIME)
 endif
 
-.PHONY: site check test serve lint browser clean
+.PHONY: site check test serve lint browser clean deploy-check
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ check: $(STAMP)
 test: $(STAMP) browser
 	$(PY) -m ruff check generator tests
 	$(PY) -m pytest
+
+## deploy-check: serve the built site/ over HTTP as a static host would and run the browser smoke tests on it
+deploy-check: $(STAMP) browser
+	SITE_DIR=site $(PY) -m pytest tests/test_deploy_smoke.py
 
 ## serve: preview on http://127.0.0.1:8000 with live reload on changes to data/ and content/
 serve: $(STAMP)
