@@ -180,3 +180,10 @@ def test_each_table_shows_its_check_status_and_the_document_its_check_page(real_
     assert "尾数差异" in checks and "培训费0.03万元" in checks and "相符" in checks
     index = read_page(real_site, f"{WANGCHENG}/").text
     assert "数据核对" in index
+
+
+def test_the_not_found_page_is_chinese_and_leads_home_and_to_search(real_site):
+    page = (real_site / "404.html").read_text(encoding="utf-8")
+    assert "找不到这个页面" in page and "Not found" not in page
+    # a host shows it at any address, so its links start from the site's root, as mkdocs writes its assets'
+    assert '<a href="/">首页</a>' in page and '<a href="/search/">搜索</a>' in page
