@@ -152,6 +152,21 @@ def make_shells(work: Path, config_file: Path) -> dict[int, str]:
     return read_shells(work / "shell-site")
 
 
+def remove_abandoned_builds(site_dir: Path) -> None:
+    """Remove the work folders of builds that were killed (their process is gone): a build cleans
+    up after itself, but not after SIGKILL or a power cut, and each such folder holds a site."""
+    for folder in site_dir.parent.glob(f".{site_dir.name}-build-*"):
+        pid = folder.name[len(f".{site_dir.name}-build-") :].split("-")[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:  # someone else's process: not ours to judge
+            pass
+
+
 def swap_in(new_site: Path, site_dir: Path) -> None:
     old = site_dir.with_name(f".{site_dir.name}.old")
     if old.exists():
@@ -205,7 +220,8 @@ def build(
     if site_dir is not None:
         site_dir = site_dir.resolve()
         site_dir.parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
+        remove_abandoned_builds(site_dir)
+        work = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-{os.getpid()}-", dir=site_dir.parent))
     try:
         with timed("batches"):  # load, check, render and search index, in the workers
             batches, problems = plan(data_dir)

@@ -173,3 +173,8 @@ def test_a_build_killed_halfway_leaves_the_previous_site_as_it_was(published):
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert untouched(published) == before
+    # what the killed build left is removed by the next one, which publishes as usual
+    assert list(root.glob(".site-build-*"))
+    status, stderr = finished(build(root / "data", published))
+    assert status == 0, stderr
+    assert not list(root.glob(".site-build-*"))
