@@ -1,4 +1,5 @@
-"""Command line: python -m generator check|build [DATA_DIR], python -m generator bench --docs N."""
+"""Command line: python -m generator check|build [DATA_DIR], python -m generator bench --docs N, and the
+editors' schema command."""
 
 from __future__ import annotations
 
@@ -29,6 +30,22 @@ def cmd_bench(args) -> int:
     return 0
 
 
+def cmd_schema(args) -> int:
+    from .schema_json import write_schemas
+
+    changed = write_schemas(Path(args.out), check=args.check)
+    for path in changed:
+        print(f"{path}: {'与数据模型不一致，请运行 python -m generator schema' if args.check else '已写入'}")
+    return 1 if args.check and changed else 0
+
+
+def add_editor_commands(sub) -> None:
+    schema = sub.add_parser("schema", help="写出编辑器用的 JSON Schema（schemas/*.schema.json）")
+    schema.add_argument("--out", default="schemas", help="写到哪个文件夹（默认 schemas）")
+    schema.add_argument("--check", action="store_true", help="只核对，不写：文件与数据模型不一致时退出码为 1")
+    schema.set_defaults(run=cmd_schema)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description="gongkai static site generator")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -50,5 +67,6 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--runs", type=int, default=1, help="builds to run; figures are medians")
     bench.add_argument("--keep", help="keep the synthetic data and site in this folder")
     bench.set_defaults(run=cmd_bench)
+    add_editor_commands(sub)
     args = parser.parse_args(argv)
     return args.run(args)
