@@ -1,5 +1,5 @@
 """Command line: python -m generator check|build [DATA_DIR], python -m generator bench --docs N, and the
-editors' schema command."""
+editors' commands: schema, fmt [PATHS]."""
 
 from __future__ import annotations
 
@@ -39,11 +39,21 @@ def cmd_schema(args) -> int:
     return 1 if args.check and changed else 0
 
 
+def cmd_fmt(args) -> int:
+    from .fmt import fmt_command
+
+    return fmt_command([Path(p) for p in args.paths], args.check)
+
+
 def add_editor_commands(sub) -> None:
     schema = sub.add_parser("schema", help="写出编辑器用的 JSON Schema（schemas/*.schema.json）")
     schema.add_argument("--out", default="schemas", help="写到哪个文件夹（默认 schemas）")
     schema.add_argument("--check", action="store_true", help="只核对，不写：文件与数据模型不一致时退出码为 1")
     schema.set_defaults(run=cmd_schema)
+    fmt = sub.add_parser("fmt", help="整理 data/ 的 YAML 文件格式（不改任何数字的值和小数位）")
+    fmt.add_argument("paths", nargs="*", default=["data"], help="文件或文件夹（默认 data）")
+    fmt.add_argument("--check", action="store_true", help="只列出需要整理的文件，不改；有则退出码为 1")
+    fmt.set_defaults(run=cmd_fmt)
 
 
 def main(argv: list[str] | None = None) -> int:
