@@ -296,6 +296,6 @@ def fmt_command(paths: list[Path], check: bool) -> int:
             print(f"{where}: 已整理")
     if not check:
         print(f"整理了 {changed} 个文件（共 {len(files)} 个）")
-    elif not changed:
+    elif not changed and not problems:
         print(f"{len(files)} 个文件的格式都已整齐")
     return 1 if problems or (check and changed) else 0

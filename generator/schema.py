@@ -143,9 +143,9 @@ FORM_SET_FILE = record(
     measures=optional(
         Raw(doc="可与其他表样的文件比较的表：名称: 表号:金额列，如 一般公共预算财政拨款支出: 公开05表:合计")
     ),
+    outline=optional(ListOf(OUTLINE_PART, doc="标准目录：python -m generator new 按此生成新文件的骨架"), []),
     forms=ListOf(FORM, allow_empty=False, doc="各张表样，按原件顺序"),
     rules=optional(ListOf(RULE, doc="跨表核对规则（表号:格子）"), []),
-    outline=optional(ListOf(OUTLINE_PART, doc="标准目录：python -m generator new 按此生成新文件的骨架"), []),
 )
 
 # ---- data/<bureau>/bureau.yaml ----
