@@ -402,9 +402,37 @@ def check_document(document: Document) -> list[Result]:
     return results + check_prose(document, figures, sections) + check_changes(document, figures, sections)
 
 
+def has_figures(table: FormTable) -> bool:
+    if table.totals:
+        return True
+    for data in table.panels:
+        if any(value.amount is not None for cells in data.fixed.values() for value in cells.values()):
+            return True
+        if any(value.amount is not None for row in data.rows for value in row.cells.values()):
+            return True
+    return False
+
+
+def check_filled(document: Document, tables: list) -> list[Result]:
+    """A form table without a single figure and without a statement saying why: a table not yet
+    filled in (a scaffold from `python -m generator new`), which must not be published as it is."""
+    return [
+        Result(
+            ERROR,
+            document,
+            table,
+            table.mark,
+            f"{table.form.number} {table.form.title} 还没有填写数字：照原件填写；原件此表为空时，"
+            "写 statement 说明（如 此表数据为空）",
+        )
+        for table in tables
+        if isinstance(table, FormTable) and not table.statement and not has_figures(table)
+    ]
+
+
 def check_form_tables(document: Document, document_tables: list | None = None) -> list[Result]:
     tables = tables_by_form(document, document_tables)
-    results: list[Result] = []
+    results: list[Result] = check_filled(document, document_tables or list(tables.values()))
     for table in tables.values():
         for rule in table.form.rules:
             if rule.kind == "columns":

@@ -164,6 +164,27 @@ class Raw(Field):
         return node
 
 
+class Variants(Raw):
+    """A node passed through like Raw (it is bound later, with its document's context) that is one
+    of several records: the first whose key is present, or else the last. The choice is declared
+    here once, for the loader and for the JSON Schema editors read."""
+
+    def __init__(self, variants: list[tuple[tuple[str, ...], Record]], **kw):
+        super().__init__(**kw)
+        self.variants = variants
+
+    def choose(self, node: Node) -> Record:
+        return self.choose_keys([key.text for key, _ in node.items] if isinstance(node, Mapping) else [])
+
+    def choose_keys(self, keys) -> Record:
+        """The record of a mapping with these *keys*."""
+        given = set(keys)
+        for wanted, record in self.variants[:-1]:
+            if given.intersection(wanted):
+                return record
+        return self.variants[-1][1]
+
+
 class ListOf(Field):
     def __init__(self, item: Field, *, allow_empty: bool = True, **kw):
         super().__init__(**kw)

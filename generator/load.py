@@ -142,6 +142,7 @@ class Loader:
                 shown(path),
                 self.build_rules(raw.rules, None, forms),
                 self.build_measures(raw.measures, forms),
+                self.checked_outline(raw.outline, forms),
             )
         return sets
 
@@ -210,6 +211,20 @@ class Loader:
             except RuleError as exc:
                 self.error(r.mark, f"{kind} rule: {exc}")
         return rules
+
+    def checked_outline(self, parts, forms: dict[str, Form]) -> list:
+        """The standard 目录, each section's form known to the form set."""
+
+        def check(sections):
+            for s in sections:
+                if s.form is not None and s.form not in forms:
+                    self.error(s.mark, f"outline: no form '{s.form}' in this form set{suggest(s.form, forms)}")
+                    s.form = None
+                check(s.sections)
+
+        for part in parts:
+            check(part.sections)
+        return parts
 
     def build_measures(self, node, forms: dict[str, Form]) -> dict[str, tuple[str, str]]:
         """`一般公共预算财政拨款支出: 公开05表:合计`: an amount column of a table with a 科目编码 column."""
@@ -358,7 +373,8 @@ class Loader:
         return sections
 
     def build_table(self, node, document: Document):
-        if isinstance(node, Mapping) and node.get("form") is not None:
+        kind = schema.TABLE.choose(node)
+        if kind is schema.FORM_TABLE:
             raw = check_record(node, schema.FORM_TABLE, self.ctx)
             if raw is None:
                 return None
@@ -374,10 +390,10 @@ class Loader:
                 )
                 return None
             return bind_form_table(form, raw, self.ctx)
-        if isinstance(node, Mapping) and any(node.get(key) is not None for key in schema.INDICATOR_TABLE_KEYS):
+        if kind is schema.INDICATOR_TABLE:
             raw = check_record(node, schema.INDICATOR_TABLE, self.ctx)
             return IndicatorBinder(self.ctx).bind(raw) if raw is not None else None
-        if isinstance(node, Mapping) and node.get("columns") is not None:
+        if kind is schema.AMOUNT_TABLE:
             raw = check_record(node, schema.AMOUNT_TABLE, self.ctx)
             if raw is None:
                 return None

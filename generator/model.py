@@ -96,6 +96,9 @@ class FormSet:
     # What a 预算 and a 决算 of other form sets can be compared on: name → (form number, column key)
     # of a table by 科目编码, e.g. 一般公共预算财政拨款支出 → (公开05表, 合计).
     measures: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # The standard 目录 a new document starts from (`python -m generator new`): parts of sections
+    # with a title and optionally the form they print, as declared (schema.OUTLINE_PART).
+    outline: list = field(default_factory=list)
 
 
 # ---- tables in documents ----

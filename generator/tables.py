@@ -174,6 +174,8 @@ def bind_form_table(form: Form, raw, ctx: Context) -> FormTable | None:
                 if key.text not in footer_keys:
                     ctx.problems.add(key.mark, unknown(key.text, footer_keys, f"total of {form.number}"))
                     continue
+                if isinstance(child, Scalar) and child.is_null:
+                    continue  # blank, as a blank cell
                 totals[key.text] = Value(_AMOUNT.convert(child, ctx), None, child.mark)
     except Invalid as exc:
         ctx.report(exc)
