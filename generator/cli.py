@@ -82,6 +82,12 @@ def add_editor_commands(sub) -> None:
     bureau.set_defaults(run=cmd_new_bureau)
 
 
+def cmd_import(args) -> int:
+    from .import_into import run_import
+
+    return run_import(Path(args.source), Path(args.document), args.table, args.sheet, args.dry_run)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description="gongkai static site generator")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -107,5 +113,17 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--keep", help="keep the synthetic data and site in this folder")
     bench.set_defaults(run=cmd_bench)
     add_editor_commands(sub)
+    imp = sub.add_parser(
+        "import",
+        help="write a table pasted from Excel (.tsv/.txt) or an .xlsx sheet into a document's table",
+        description="把从 Excel 复制的表格（粘贴成 .tsv/.txt 文本）或 .xlsx 工作表对应到表样，写入文件中那张表的行。"
+        "对应不上的地方逐条报告（源文件:行:栏），不写入任何内容。",
+    )
+    imp.add_argument("source", help="源表：.tsv / .txt（制表符分隔）或 .xlsx")
+    imp.add_argument("document", help="要写入的公开文件，如 data/…/2020/juesuan.yaml")
+    imp.add_argument("--table", help="表号（如 公开02表、表3）或表格的 id；源表上方印有表号或表名时可省略")
+    imp.add_argument("--sheet", help=".xlsx 中的工作表名（默认：打开时显示的那张）")
+    imp.add_argument("--dry-run", action="store_true", help="只显示将写入的内容，不改文件")
+    imp.set_defaults(run=cmd_import)
     args = parser.parse_args(argv)
     return args.run(args)
