@@ -18,6 +18,7 @@ from .fields import (
     Percent,
     Raw,
     Record,
+    Score,
     Slug,
     Text,
 )
@@ -83,7 +84,7 @@ RULE = record(
     cells=optional(Text()),
     classes=optional(Text()),
     codes=optional(Text()),
-    tolerance=optional(Amount()),
+    tolerance=optional(Score()),
     says=optional(Text()),
 )
 FORM = record(
@@ -170,8 +171,8 @@ INDICATOR = record(
     target=optional(Text(doc="目标值 / 指标值, e.g. ≥95%")),
     actual=optional(Text(doc="完成值")),
     standard=optional(Markdown(doc="绩效标准 / 计分标准")),
-    score=optional(Amount(doc="分值")),
-    scored=optional(Amount(doc="得分")),
+    score=optional(Score(doc="分值")),
+    scored=optional(Score(doc="得分")),
     reason=optional(Markdown(doc="未完成原因")),
     measure=optional(Markdown(doc="改进措施")),
 )
@@ -211,9 +212,9 @@ FUNDS_ROW = record(
     budget=optional(Amount(doc="全年预算数 A")),
     executed=optional(Amount(doc="全年执行数 B")),
     transfer=optional(Amount(doc="上级移动支付 C")),
-    score=optional(Amount(doc="分值")),
+    score=optional(Score(doc="分值")),
     rate=optional(Percent(doc="执行率 (B−C)/A")),
-    scored=optional(Amount(doc="得分")),
+    scored=optional(Score(doc="得分")),
 )
 MONEY_COLUMN = record("a column", label=Text(), type=optional(Choice(("amount", "percent", "text")), "amount"))
 MONEY_BLOCK = record(
@@ -222,9 +223,7 @@ MONEY_BLOCK = record(
     columns=ListOf(Either(Text(), MONEY_COLUMN), allow_empty=False),
     rows=ListOf(Raw(), allow_empty=False),
 )
-SCORE_TOTAL = record(
-    "the 总分 row", label=optional(Text(), "总分"), score=optional(Amount()), scored=optional(Amount())
-)
+SCORE_TOTAL = record("the 总分 row", label=optional(Text(), "总分"), score=optional(Score()), scored=optional(Score()))
 INDICATOR_TABLE = record(
     "a performance table",
     id=Slug(),
