@@ -65,6 +65,7 @@ NOT_ON_ANY_PAGE = {"forms/hubei-yusuan-2020.yaml: name", "forms/hunan-juesuan-20
 MARKDOWN_NAME = "- 1. 望城|区*医*_保_ #1 `局` [链](接) <i>&amp; a\\b {#x}"
 RARE_NAME = "望城区😀𠀀医保局"
 TERM = "术语]*[甲"
+TERM_WITH_BRACES = "增长率{=}50%?"  # '}' or '=' would end the {#id} of its heading on the glossary page
 LONG_TITLE = "北塔区医疗保障局" + "部门整体支出绩效评价报告" * 20 + "A" * 160
 
 
@@ -136,11 +137,15 @@ def hostile_copy(target: Path) -> dict[int, str]:
         injector.dump(root, target / relative)
 
     # Names, cells, a term, regions and a title to try, before every text field gets the payloads.
-    edit("glossary.yaml", lambda g: g["terms"].append(CommentedMap(term=TERM, definition="含<b>HTML</b>的解释")))
+    def glossary(terms):
+        terms["terms"].append(CommentedMap(term=TERM, definition="含<b>HTML</b>的解释"))
+        terms["terms"].append(CommentedMap(term=TERM_WITH_BRACES, definition="一个百分比。"))
+
+    edit("glossary.yaml", glossary)
 
     def wangcheng(bureau):
         bureau["name"], bureau["short_name"] = MARKDOWN_NAME, RARE_NAME
-        bureau["duties"] = f"{TERM}是一个术语。\n\n" + bureau["duties"]
+        bureau["duties"] = f"{TERM}是一个术语，{TERM_WITH_BRACES}也是。\n\n" + bureau["duties"]
 
     edit("changsha-wangcheng-ybj/bureau.yaml", wangcheng)
     edit("changsha-yuhua-ybj/bureau.yaml", lambda b: b.update(region="湖南省/CON/雨花区<iframe>"))
@@ -267,13 +272,15 @@ def test_a_glossary_term_with_brackets_is_linked_and_listed(hostile):
     site, _ = hostile
     glossary_file = site / "glossary" / "index.html"
     glossary = Page(glossary_file.read_text(encoding="utf-8"))
-    assert term_anchor(TERM) in glossary.ids and TERM in glossary.text
+    assert {term_anchor(TERM), term_anchor(TERM_WITH_BRACES)} <= glossary.ids
+    assert TERM in glossary.text and TERM_WITH_BRACES in glossary.text
     assert "含<b>HTML</b>的解释" in glossary.text  # the definition's HTML, as text
     bureau_file = site / "changsha-wangcheng-ybj" / "index.html"
-    links = [href for href in Page(bureau_file.read_text(encoding="utf-8")).links if term_anchor(TERM) in href]
-    assert links  # the term in the bureau's duties links to its entry
-    path, fragment = resolve(site, bureau_file, links[0])
-    assert path == glossary_file and fragment in glossary.ids
+    for term in (TERM, TERM_WITH_BRACES):
+        links = [href for href in Page(bureau_file.read_text(encoding="utf-8")).links if term_anchor(term) in href]
+        assert links, term  # the term in the bureau's duties links to its entry
+        path, fragment = resolve(site, bureau_file, links[0])
+        assert path == glossary_file and fragment in glossary.ids
     part = site / WANGCHENG / "part4" / "index.html"
     assert term_anchor(TERM) in Page(part.read_text(encoding="utf-8")).ids
     broken = []
