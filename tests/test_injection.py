@@ -337,6 +337,21 @@ def test_every_page_declares_the_policy_and_its_language(real_site):
         assert not re.search(r"\son[a-z]+=", html), name
 
 
+def test_the_preview_goes_without_the_policy_that_would_refuse_its_reload_script(real_site):
+    """`mkdocs serve` adds an inline script that reloads the page; only the preview drops the policy."""
+    from generator import mkdocs_hook
+
+    page = (real_site / "index.html").read_text(encoding="utf-8")
+    assert POLICY.search(page)
+    try:
+        mkdocs_hook.on_startup(command="serve", dirty=False)
+        assert not POLICY.search(mkdocs_hook.on_post_page(page)) and "<title>" in mkdocs_hook.on_post_page(page)
+        mkdocs_hook.on_startup(command="build", dirty=False)
+        assert mkdocs_hook.on_post_page(page) == page
+    finally:
+        mkdocs_hook.on_startup(command="build", dirty=False)
+
+
 def test_every_table_has_a_caption_and_scoped_headers(real_site):
     tables = 0
     for name, html in pages_of(real_site).items():
