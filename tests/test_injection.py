@@ -242,6 +242,26 @@ def test_no_text_from_data_becomes_markup(hostile):
     assert "GK" in title and "&lt;script&gt;window.pwned=1;alert(1)&lt;/script&gt;" in title
 
 
+def test_the_preview_escapes_as_the_build_does(hostile, tmp_path):
+    """`make serve` renders every page through mkdocs (whose templates do not escape), titles included."""
+    from generator.build import generate, run_mkdocs
+    from generator.load import load_site
+
+    site, problems = load_site(hostile[0].parent / "data")
+    assert not problems
+    generate(site, tmp_path / "docs")
+    run_mkdocs(tmp_path / "docs", tmp_path / "site")
+    pages = pages_of(tmp_path / "site")
+    assert len(pages) > 40
+    for name, html in pages.items():
+        assert not Markup(html).found, (name, Markup(html).found[:3])
+        assert not [m for m in AS_MARKUP if m in html], name
+    part = pages[f"{WANGCHENG}/part1/index.html"]
+    assert (
+        "&lt;script&gt;window.pwned=1;alert(1)&lt;/script&gt;" in part[part.index("<title>") : part.index("</title>")]
+    )
+
+
 def test_every_text_field_reaches_the_page_as_text(hostile):
     site, fields = hostile
     shown = set()
