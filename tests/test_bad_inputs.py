@@ -35,7 +35,8 @@ Numbers (万元)
 
 Text / HTML / Markdown injection (the built site: test_injection.py)
 - <script>, onerror, javascript: links, [x](javascript:…), iframe, style, svg onload .
-                                                test_injection.test_no_text_from_data_becomes_markup; test_injection.test_nothing_runs_in_the_browser
+                                                test_injection.test_no_text_from_data_becomes_markup; test_injection.test_nothing_runs_in_the_browser;
+                                                test_injection.test_the_preview_escapes_as_the_build_does (make serve); test_properties
 - {{ 7*7 }}, {% raw %}, ${...} in any field .. test_injection (every text field); test_render.test_template_syntax_in_data_is_never_evaluated
 - Markdown metacharacters in names and cells . test_injection.test_names_and_cells_with_markdown_characters_read_as_typed
 - Glossary term with ] or *[, definition with HTML . test_injection.test_a_glossary_term_with_brackets_is_linked_and_listed
