@@ -26,6 +26,17 @@ def parse_amount(text: str) -> Decimal:
         raise AmountError(f"'{text}' has more than two decimal places: amounts are published to 0.01")
     if re.fullmatch(r"-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?", raw):
         raise AmountError(f"'{text}' has thousands separators: write {raw.replace(',', '')}")
+    if re.fullmatch(r"-?[0-9]{1,2}(,[0-9]{2})+,[0-9]{3}(\.[0-9]+)?", raw):  # 1,23,456.00 (lakh grouping)
+        raise AmountError(f"'{text}' has digit-group separators: write {raw.replace(',', '')}")
+    if re.fullmatch(r"-?[0-9]{1,3}(\.[0-9]{3})+,[0-9]+", raw):  # 12.345,67 (European)
+        plain = raw.replace(".", "").replace(",", ".")
+        raise AmountError(f"'{text}' uses '.' between thousands and ',' before decimals: write {plain}")
+    if re.fullmatch(r"-?[0-9]+,[0-9]{1,2}", raw):  # 12,00: a decimal comma (a thousands group has 3 digits)
+        raise AmountError(f"'{text}' has a decimal comma: write {raw.replace(',', '.')}")
+    spaceless = re.sub(r"\s", "", raw)  # \s: NBSP and thin space too, which a page copied from may hold
+    if spaceless != raw and PLAIN_AMOUNT.fullmatch(spaceless):
+        space = next(f"U+{ord(c):04X}" for c in raw if c.isspace())
+        raise AmountError(f"'{text}' has a space ({space}) inside: write {spaceless}")
     if raw.endswith("万元") or raw.endswith("元"):
         raise AmountError(f"'{text}' carries a unit: write the number only (the unit is the table's)")
     if raw in {"—", "-", "/", "无", "－", "——"}:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -48,12 +49,40 @@ class Field:
         raise NotImplementedError
 
 
+# Characters that cannot be seen on the page but change what it says: zero-width spaces (a search for
+# the name misses it), bidirectional overrides (the text shows reversed: "\u202e" + "局保医" reads 医保局),
+# a stray byte-order mark; control characters, which HTML does not allow, typed as YAML escapes ("\x07").
+# Zero-width joiners (U+200C, U+200D) stay: emoji and some scripts need them.
+_HIDDEN = re.compile(
+    "[\u0000-\u0008\u000b-\u001f\u007f-\u009f"  # control characters, but for tab and line break
+    "\u200b\u200e\u200f\u2060-\u2064\ufeff"  # zero-width space, direction marks, word joiner, BOM
+    "\u202a-\u202e\u2066-\u2069]"  # bidirectional embeddings, overrides and isolates
+)
+
+
+def hidden_character(text: str) -> str | None:
+    """Why *text* cannot be published as typed, when it holds a character no reader would see."""
+    found = _HIDDEN.search(text)
+    if found is None:
+        return None
+    char = found.group(0)
+    name = unicodedata.name(char, "a control character")
+    before = text[: found.start()].rsplit("\n", 1)[-1][-12:]
+    where = f"after '{before}'" if before else "at the start of a line"
+    return f"an invisible character, U+{ord(char):04X} ({name}), is typed {where}: delete it"
+
+
 def scalar_text(node: Node, what: str) -> str:
     if not isinstance(node, Scalar):
         raise Invalid(node, f"expected {what}, found {describe(node)}")
     if node.is_null:
         raise Invalid(node, f"expected {what}, found nothing")
-    return node.text
+    text = node.text
+    # isprintable() is false for every character _HIDDEN names (and for tab, line breaks and NBSP):
+    # most values are one printable line and skip the search (a value is converted 10⁵ times a batch).
+    if not text.isprintable() and _HIDDEN.search(text):
+        raise Invalid(node, hidden_character(text))
+    return text
 
 
 class Text(Field):
@@ -73,6 +102,13 @@ class Text(Field):
         return text
 
 
+# Names Windows keeps for devices: a folder or file so named cannot be made there (ids become folders).
+WINDOWS_DEVICE_NAMES = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10)]
+)
+RESERVED_ID = "is a name Windows keeps for a device and cannot be a folder or file there: choose another id"
+
+
 class Slug(Text):
     def __init__(self, **kw):
         super().__init__(
@@ -80,6 +116,12 @@ class Slug(Text):
             hint="is not a valid id: use lower-case ASCII letters, digits and '-' (pinyin)",
             **kw,
         )
+
+    def convert(self, node, ctx):
+        text = super().convert(node, ctx)
+        if text in WINDOWS_DEVICE_NAMES:
+            raise Invalid(node, f"'{text}' {RESERVED_ID}")
+        return text
 
 
 class Markdown(Field):
@@ -125,6 +167,8 @@ class Choice(Field):
 
     def convert(self, node, ctx):
         text = scalar_text(node, "one of " + ", ".join(self.options)).strip()
+        if not text:
+            raise Invalid(node, f"expected one of: {', '.join(self.options)}, found an empty string")
         if text not in self.options:
             raise Invalid(node, f"'{text}' is not one of: {', '.join(self.options)}")
         return text
@@ -141,6 +185,16 @@ class Amount(Field):
             return self.parse(text)
         except AmountError as exc:
             raise Invalid(node, str(exc)) from None
+
+
+class Score(Amount):
+    """分值, 得分 or a tolerance: an amount that cannot be below zero."""
+
+    def convert(self, node, ctx) -> Decimal:
+        value = super().convert(node, ctx)
+        if value < 0:
+            raise Invalid(node, f"'{node.text.strip()}' is negative: a score or tolerance is zero or more")
+        return value
 
 
 class Percent(Amount):

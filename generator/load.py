@@ -9,7 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from . import schema
-from .fields import Context, check_record
+from .fields import RESERVED_ID, WINDOWS_DEVICE_NAMES, Context, check_record
 from .indicators import IndicatorBinder
 from .model import (
     AmountTable,
@@ -116,6 +116,9 @@ class Loader:
                 self.error(
                     Mark(shown(path)), "form set file names are lower-case ASCII ids, e.g. hunan-juesuan-2020.yaml"
                 )
+                continue
+            if path.stem in WINDOWS_DEVICE_NAMES:
+                self.error(Mark(shown(path)), f"'{path.stem}' {RESERVED_ID}")
                 continue
             raw = self.read(path, schema.FORM_SET_FILE)
             if raw is None:
@@ -262,6 +265,9 @@ class Loader:
                 where, "a bureau folder is named with a lower-case ASCII id (pinyin), e.g. changsha-wangcheng-ybj"
             )
             return None
+        if folder.name in WINDOWS_DEVICE_NAMES:
+            self.error(where, f"'{folder.name}' {RESERVED_ID}")
+            return None
         bureau_file = folder / "bureau.yaml"
         if not bureau_file.exists():
             self.error(where, "the bureau folder has no bureau.yaml")
@@ -293,6 +299,9 @@ class Loader:
                         Mark(shown(path)),
                         "documents are YAML files named with a lower-case ASCII id, e.g. juesuan.yaml",
                     )
+                    continue
+                if path.stem in WINDOWS_DEVICE_NAMES:
+                    self.error(Mark(shown(path)), f"'{path.stem}' {RESERVED_ID}")
                     continue
                 document = self.load_document(path, bureau, int(year_dir.name), glossary, form_sets)
                 if document is not None:

@@ -1,7 +1,11 @@
-"""mkdocs hook: regenerate the pages from data/ whenever mkdocs builds (so `mkdocs serve` follows edits)."""
+"""mkdocs hook: regenerate the pages from data/ whenever mkdocs builds (so `mkdocs serve` follows edits).
+
+Only plain `mkdocs` runs it (`make serve`); `python -m generator build` runs mkdocs without it.
+"""
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -37,3 +41,19 @@ def without_files_in_error(site, errors):
         for document in bureau.documents:
             document.bureau = bureau
     return replace(site, bureaus=bureaus)
+
+
+# `mkdocs serve` reloads a page on changes with an inline script it adds to each page it serves,
+# which the site's Content-Security-Policy (site_overrides/main.html) refuses: the preview goes
+# without the policy. Built sites keep it.
+_POLICY = re.compile(r'\s*<meta http-equiv="Content-Security-Policy"[^>]*>')
+_serving = False
+
+
+def on_startup(command, **kwargs):
+    global _serving
+    _serving = command == "serve"
+
+
+def on_post_page(output, **kwargs):
+    return _POLICY.sub("", output, count=1) if _serving else output

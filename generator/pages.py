@@ -149,8 +149,10 @@ def html_page(src: str, title: str, html: str) -> Page:
     Markdown page of one marker that the hook fills, with the menu of its headings.
     """
     marker = MARKER.format(0)
-    front = f"---\ntitle: {json.dumps(' '.join(title.split()), ensure_ascii=False)}\n---\n\n"
-    return Page(src, front + marker + "\n", {marker: html}, title=" ".join(title.split()), html=html)
+    title = " ".join(title.split())
+    # mkdocs' templates do not escape: the title goes into the front matter as HTML (shell.fill escapes it too).
+    front = f"---\ntitle: {json.dumps(str(escape(title)), ensure_ascii=False)}\n---\n\n"
+    return Page(src, front + marker + "\n", {marker: html}, title=title, html=html)
 
 
 def render(template: str, **values) -> str:

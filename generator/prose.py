@@ -80,7 +80,9 @@ class TermLink:
 
 @functools.lru_cache(maxsize=4096)  # the glossary's terms and the documents' own: a few hundred
 def term_anchor(term: str) -> str:
-    return "term-" + re.sub(r"[\s\"'<>&#]+", "-", term)
+    # Only ASCII letters, digits, '-' and '_' of ASCII: the glossary page writes the id as Markdown's
+    # {#id} (which ends at '}', '=' or a space) and links carry it after '#' ('%' or '?' would be misread).
+    return "term-" + re.sub(r"[\s\x00-\x2c\x2e\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]+", "-", term)
 
 
 _TAG = re.compile(r"(<[^>]+>)")

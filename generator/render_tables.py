@@ -197,11 +197,16 @@ def render_free_table(table: FreeTable) -> Markup:
     parts.append(f'<table class="gk-free"><caption>{title}</caption><tbody>')
     for row in table.grid:
         parts.append("<tr>")
+        # A row of headers only heads the columns below it; a header among values heads its row.
+        heads_columns = all(cell.header for cell in row)
         for cell in row:
-            tag = "th" if cell.header else "td"
             attrs = _span("colspan", cell.colspan) + _span("rowspan", cell.rowspan)
             text = "<br>".join(escape(line) for line in cell.text.split("\n"))
-            parts.append(f"<{tag}{attrs}>{text}</{tag}>\n")
+            if not cell.header:
+                parts.append(f"<td{attrs}>{text}</td>\n")
+                continue
+            scope = ("colgroup" if cell.colspan > 1 else "col") if heads_columns else "row"
+            parts.append(f'<th scope="{scope}"{attrs}>{text}</th>\n')
         parts.append("</tr>")
     parts.append("</tbody></table></div>")
     parts.append(_after(table.note, table.statement))

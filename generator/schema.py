@@ -23,6 +23,7 @@ from .fields import (
     Percent,
     Raw,
     Record,
+    Score,
     Slug,
     Text,
     Variants,
@@ -103,7 +104,7 @@ RULE = record(
     cells=optional(Text(doc="指定格子之间的关系，如 收入.总计 = 收入.本年收入合计 + 收入.年初结转和结余")),
     classes=optional(Text(doc="两表按类名逐类相等，如 公开01表:支出 = 公开03表:本年支出合计")),
     codes=optional(Text(doc="两表按科目编码逐项相等，如 公开02表:本年收入合计 = 公开03表:本年支出合计")),
-    tolerance=optional(Amount(doc="允许的差额（默认每个加数 0.01）")),
+    tolerance=optional(Score(doc="允许的差额（默认每个加数 0.01）")),
     says=optional(Text(doc="数据核对页上显示的规则说明")),
 )
 FORM = record(
@@ -234,8 +235,8 @@ INDICATOR = record(
     target=optional(Text(doc="目标值 / 指标值，照印，如 ≥95%、80%-90%、按时拨付到位")),
     actual=optional(Text(doc="完成值")),
     standard=optional(Markdown(doc="绩效标准 / 计分标准")),
-    score=optional(Amount(doc="分值")),
-    scored=optional(Amount(doc="得分")),
+    score=optional(Score(doc="分值")),
+    scored=optional(Score(doc="得分")),
     reason=optional(Markdown(doc="未完成原因")),
     measure=optional(Markdown(doc="改进措施")),
 )
@@ -271,9 +272,9 @@ FUNDS_ROW = record(
     budget=optional(Amount(doc="全年预算数（A）")),
     executed=optional(Amount(doc="全年执行数（B）")),
     transfer=optional(Amount(doc="上级移动支付（C）")),
-    score=optional(Amount(doc="分值")),
+    score=optional(Score(doc="分值")),
     rate=optional(Percent(doc="执行率，照印，带 %：应为 (B − C) ÷ A")),
-    scored=optional(Amount(doc="得分")),
+    scored=optional(Score(doc="得分")),
 )
 MONEY_COLUMN = record(
     "a column",
@@ -293,8 +294,8 @@ SCORE_TOTAL = record(
     "the 总分 row",
     "总分行",
     label=optional(Text(doc="印的名称（默认 总分）"), "总分"),
-    score=optional(Amount(doc="分值合计")),
-    scored=optional(Amount(doc="得分合计")),
+    score=optional(Score(doc="分值合计")),
+    scored=optional(Score(doc="得分合计")),
 )
 INDICATOR_TABLE = record(
     "a performance table",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .fields import WINDOWS_DEVICE_NAMES
 from .model import Attachment, Bureau, Document, Part
 
 
@@ -42,8 +43,10 @@ SEARCH = "search.md"
 
 def path_part(name: str) -> str:
     """A region's name as a folder name: as written, but for what a URL or a file system would misread."""
-    # A name typed into data/ must not climb out of diqu/ ("..") or hide its folder (".x").
-    return re.sub(r"^\.+", "-", re.sub(r"[\s\"'<>&#%?/\\]+", "-", name.strip())) or "-"
+    # A name typed into data/ must not climb out of diqu/ ("..") or hide its folder (".x"), nor be a
+    # name Windows keeps for a device (a copy of the site there could not hold the folder "CON").
+    part = re.sub(r"^\.+", "-", re.sub(r"[\s\"'<>&#%?/\\]+", "-", name.strip())) or "-"
+    return part + "-" if part.lower() in WINDOWS_DEVICE_NAMES else part
 
 
 def region_src(province: str, city: str) -> str:

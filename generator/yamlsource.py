@@ -135,6 +135,16 @@ def _mark(path: str, event: Event) -> Mark:
     return Mark(path, event.start_mark.line + 1, event.start_mark.column + 1)
 
 
+def _indented_with_tab(text: str, line: int) -> bool:
+    """Whether line *line* (from 0) of *text* has a tab in its indentation: libyaml's message does
+    not name the tab (the pure-Python parser's does), and a tab is the usual cause."""
+    lines = text.split("\n")
+    if line >= len(lines):
+        return False
+    indentation = lines[line][: len(lines[line]) - len(lines[line].lstrip(" \t"))]
+    return "\t" in indentation
+
+
 def parse_text(text: str, path: str) -> Node:
     """Build the node tree of a single-document YAML text."""
     # Every event of every file passes through this loop (400,000 at 200 documents), so it dispatches
@@ -201,11 +211,14 @@ def parse_text(text: str, path: str) -> Node:
         mark = exc.problem_mark or exc.context_mark
         where = Mark(path, mark.line + 1, mark.column + 1) if mark else Mark(path, 1, 1)
         message = " ".join(" ".join(str(part).split()) for part in (exc.context, exc.problem) if part)
-        if "'\\t'" in message:
+        if "'\\t'" in message or (mark and _indented_with_tab(text, mark.line)):
             message += " (tabs cannot indent YAML: use spaces)"
         raise YamlProblem(Problem(where, f"YAML syntax: {message}")) from None
     except ReaderError as exc:
-        before = text[: exc.position]
+        # The reader stops at the first character it refuses. Its position counts bytes of UTF-8 with
+        # libyaml and characters without it, so the character is looked up instead.
+        at = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
+        before = text[: at if at >= 0 else exc.position]
         where = Mark(path, before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
         raise YamlProblem(
             Problem(

@@ -1,9 +1,15 @@
-"""Shared fixtures: small data trees written per test, and the real site built once per session."""
+"""Shared fixtures: small data trees written per test, the real site built once per session, a local
+server for a built site and Debian's chromium for the browser tests."""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import shutil
 import textwrap
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -79,3 +85,47 @@ def data_dir(tmp_path: Path) -> Path:
     write(root / "ceshi-ybj" / "bureau.yaml", MINIMAL_BUREAU)
     write(root / "ceshi-ybj" / "2020" / "juesuan.yaml", MINIMAL_DOCUMENT)
     return root
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def serving(site: Path) -> Iterator[str]:
+    """A built site served on a free local port, as a static host would; yields its address."""
+    handler = functools.partial(QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def server(real_site):
+    with serving(real_site) as address:
+        yield address
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
