@@ -59,8 +59,15 @@ DOCUMENT_TEXT = {
     *("duties", "organization", "units", "科目名称"),
 }
 FORM_TEXT = {"title", "note", "label", "says", "name"}
-# Loaded but shown on no page: the form sets' own names and a document's source (its provenance).
-NOT_ON_ANY_PAGE = {"forms/hubei-yusuan-2020.yaml: name", "forms/hunan-juesuan-2020.yaml: name", "document: source"}
+# Loaded but shown on no page: the form sets' own names and standard 目录 (its titles are what
+# `generator new` lays a new document out with), and a document's source (its provenance).
+NOT_ON_ANY_PAGE = {
+    "forms/hubei-yusuan-2020.yaml: name",
+    "forms/hunan-juesuan-2020.yaml: name",
+    "forms/hubei-yusuan-2020.yaml: title",
+    "forms/hunan-juesuan-2020.yaml: title",
+    "document: source",
+}
 
 MARKDOWN_NAME = "- 1. 望城|区*医*_保_ #1 `局` [链](接) <i>&amp; a\\b {#x}"
 RARE_NAME = "望城区😀𠀀医保局"
