@@ -19,7 +19,7 @@ from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import urls
+from . import downloads, urls
 from .checks import ERROR, NOTICE, WARNING
 from .fragments import FRAGMENTS, HTML_PAGES, searchable
 from .model import Site
@@ -185,8 +185,12 @@ def build(
                 make = functools.partial(publish_shells, work, functools.partial(make_shells, work, config_file))
                 meanwhile = lambda: made.update(shells=make())  # noqa: E731
             index, parts = IndexPart(), []  # the search index, joined batch by batch while the others run
+            bulk = downloads.BulkZip(work / "bulk.zip") if work is not None else None  # the same
             for outcome in run_batches(data_dir, batches, work, strict, meanwhile, jobs, config_file):
                 outcomes.append(outcome)
+                if outcome.built is not None:
+                    with timed("downloads zip"):
+                        bulk.add(outcome.outlines, outcome.built)
                 problems += outcome.problems
                 if outcome.index is not None:
                     parts.append((outcome.batch.name, outcome.index.count))
@@ -229,6 +233,7 @@ def build(
                     shells.write(page, work / "site")
             for outcome in outcomes:
                 move_built(outcome, work / "site")
+            bulk.finish(work / "site")
         with timed("search index"):
             write_search_index(pages, index, parts, work)
         swap_in(work / "site", site_dir)
