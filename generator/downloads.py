@@ -54,22 +54,6 @@ def neutralised(text: str) -> str:
     return text
 
 
-def field_kinds(block: Block) -> list[str]:
-    """Each field's kind, but text for a numeric field that holds text somewhere (a printed form's
-    footer can put a label such as 人员经费合计 under a column of amounts)."""
-    kinds = [f.kind for f in block.fields]
-    for i, kind in enumerate(kinds):
-        if kind in NUMERIC and any(isinstance(row[i], str) for row in block.rows):
-            kinds[i] = TEXT
-    return kinds
-
-
-def data_rows(block: Block) -> list[list]:
-    """The rows with something in them: a row left blank on the printed form (free tables have
-    them) is layout, not data, and Frictionless counts a blank row as an error. The XLSX keeps them."""
-    return [row for row in block.rows if any(value is not None for value in row)]
-
-
 def _csv_cell(value, kind: str) -> str:
     if value is None:
         return ""
@@ -83,8 +67,8 @@ def csv_text(block: Block) -> str:
     out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([neutralised(f.name) for f in block.fields])
-    kinds = field_kinds(block)
-    for row in data_rows(block):
+    kinds = block.kinds
+    for row in block.data_rows:
         writer.writerow([_csv_cell(value, kind) for value, kind in zip(row, kinds, strict=True)])
     return out.getvalue()
 
@@ -129,7 +113,7 @@ def _field_json(name: str, kind: str, unit: str | None, number: str | None) -> d
 
 
 def _block_json(data: TableData, block: Block) -> str:
-    kinds = field_kinds(block)
+    kinds = block.kinds
     fields = [_field_json(f.name, k, data.unit, f.number) for f, k in zip(block.fields, kinds, strict=True)]
     header = ", ".join(
         [
@@ -138,7 +122,7 @@ def _block_json(data: TableData, block: Block) -> str:
             for h in block.header
         ]
     )
-    rows = ",".join([f"\n      {_json_row(row)}" for row in data_rows(block)])  # a row a line: readable, diffs well
+    rows = ",".join([f"\n      {_json_row(row)}" for row in block.data_rows])  # a row a line: readable, diffs well
     return (
         f'{{"title": {_json_string(block.title)}, "csv": {_json_string(file_stem(data, block) + ".csv")}, '
         f'"header": [{header}], "fields": {_json(fields)}, "rows": [{rows}\n    ]}}'
@@ -208,7 +192,7 @@ def datapackage(document: Document, tables: list[TableData]) -> dict:
     for data in tables:
         for block in data.blocks:
             stem = file_stem(data, block)
-            kinds = field_kinds(block)
+            kinds = block.kinds
             title = data.label if len(data.blocks) == 1 else f"{data.label}：{block.title}"
             resources.append(
                 {
@@ -241,6 +225,13 @@ def datapackage(document: Document, tables: list[TableData]) -> dict:
     }
 
 
+def datapackage_json(package: dict) -> str:
+    """A resource a line: readable, and json's C encoder (indent= would take its slow Python one)."""
+    resources = ",\n  ".join(json.dumps(r, ensure_ascii=False) for r in package["resources"])
+    head = json.dumps({k: v for k, v in package.items() if k != "resources"}, ensure_ascii=False)
+    return f'{head[:-1]}, "resources": [\n  {resources}\n]}}\n'
+
+
 # ---- writing ----
 
 
@@ -251,7 +242,7 @@ def write_document(document: Document, site_dir: Path) -> list[str]:
     tables = document_tables(document)
     files = {file_stem(data, block) + ".csv": csv_text(block) for data in tables for block in data.blocks}
     files[urls.document_file(document, "json")] = document_json(document, tables)
-    files[urls.DATAPACKAGE] = json.dumps(datapackage(document, tables), ensure_ascii=False, indent=1) + "\n"
+    files[urls.DATAPACKAGE] = datapackage_json(datapackage(document, tables))
     for name, text in files.items():
         (folder / name).write_bytes(text.encode("utf-8"))
     if tables:

@@ -68,6 +68,7 @@ def document_downloads(document: Document, stems: dict[int, str], folder: str, b
         rows.append(f'<tr><th scope="row">{escape(label)}</th><td>{links}</td></tr>')
     package = _link(folder + urls.DATAPACKAGE, "数据包说明（datapackage.json）", "datapackage.json")
     out = [
+        '<section class="gk-downloads">',
         f"<p>本文件全部表格：{workbook_links(document, folder)} · {package}。",
         "CSV 为 UTF-8 编码（带 BOM，Excel 可直接打开），每张表一个文件；数字照原件录入，空白的格留空。",
         f'全站所有文件的数据可<a href="{escape(bulk_href)}" download>打包下载（ZIP）</a>。</p>',
@@ -80,6 +81,7 @@ def document_downloads(document: Document, stems: dict[int, str], folder: str, b
             + "".join(rows)
             + "</tbody></table></div>"
         )
+    out.append("</section>")
     return Markup("".join(out))
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from .model import AmountTable, Document, FormTable, FreeTable, IndicatorGroup, IndicatorTable, MoneyBlock
 from .render_tables import header_rows
@@ -61,6 +62,22 @@ class Block:
     rows: list[list[object]]
     spans: list[HeaderCell] = field(default_factory=list)
     totals: set[int] = field(default_factory=set)  # rows printed as totals (合计, 总计)
+
+    @cached_property
+    def kinds(self) -> list[str]:
+        """Each field's kind as its cells have it: text for a numeric field that holds text
+        somewhere (a form's footer can put a label such as 人员经费合计 under a column of amounts)."""
+        kinds = [f.kind for f in self.fields]
+        for i, kind in enumerate(kinds):
+            if kind in NUMERIC and any(isinstance(row[i], str) for row in self.rows):
+                kinds[i] = TEXT
+        return kinds
+
+    @cached_property
+    def data_rows(self) -> list[list[object]]:
+        """The rows with something in them: a row left blank on the printed form (free tables
+        have them) is layout, not data, and Frictionless counts a blank row as an error."""
+        return [row for row in self.rows if any(value is not None for value in row)]
 
 
 @dataclass

@@ -119,11 +119,17 @@ def _xml_text(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def _string(ref: str, text: str, style: int) -> str:
+@lru_cache(maxsize=65536)  # labels and names repeat from row to row and document to document
+def _inline(text: str) -> str:
+    """A cell's text as an inline string: <is><t>…</t></is>."""
     if len(text) > MAX_TEXT:
         text = text[: MAX_TEXT - 1] + "…"
     space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>'
+    return f"<is><t{space}>{_xml_text(text)}</t></is>"
+
+
+def _string(ref: str, text: str, style: int) -> str:
+    return f'<c r="{ref}" s="{style}" t="inlineStr">{_inline(text)}</c>'
 
 
 def _number(ref: str, value: Decimal, style: int) -> str:
@@ -146,6 +152,11 @@ class Sheet:
         if column >= self.width:
             self.width = column + 1
 
+    def put_row(self, row: int, cells: list[tuple[int, str]], width: int) -> None:
+        """Cells of a row at once, (column, XML) in order: the body of a table."""
+        self.rows.setdefault(row, []).extend(cells)
+        self.width = max(self.width, width)
+
     def text(self, row: int, column: int, text: str, style: int) -> None:
         self.put(row, column, _string(f"{column_letters(column)}{row + 1}", text, style))
 
@@ -163,8 +174,8 @@ class Sheet:
         rows = []
         for r in sorted(self.rows):
             cells = self.rows[r]
-            cells.sort(key=lambda cell: cell[0])
-            rows.append(f'<row r="{r + 1}">{"".join(xml for _, xml in cells)}</row>')
+            cells.sort()  # by column: a column is in a row once, so the XML is never compared
+            rows.append(f'<row r="{r + 1}">{"".join([xml for _, xml in cells])}</row>')
         last_row = max(self.rows, default=0) + 1
         view = '<sheetView tabSelected="1" workbookViewId="0"' if selected else '<sheetView workbookViewId="0"'
         if self.frozen:
@@ -217,9 +228,10 @@ def table_sheet(name: str, data: TableData, meta: str) -> Sheet:
         row = _write_block(sheet, block, row)
         if len(data.blocks) == 1:
             sheet.frozen = top + block.header_height + (1 if _has_numbers(block) else 0)
+        long = {c for r in block.rows for c, v in enumerate(r) if v.__class__ is str and len(v) > 40}
         for c, f in enumerate(block.fields):
-            long = f.kind == TEXT and any(isinstance(r[c], str) and len(r[c]) > 40 for r in block.rows)
-            sheet.widths[c] = max(sheet.widths.get(c, 0), 60 if long else _WIDTHS[f.kind])
+            width = 60 if c in long and f.kind == TEXT else _WIDTHS[f.kind]
+            sheet.widths[c] = max(sheet.widths.get(c, 0), width)
         row += 1
     if data.note:
         sheet.text(row, 0, data.note, _STYLE["note",])
@@ -245,22 +257,25 @@ def _write_block(sheet: Sheet, block: Block, top: int) -> int:
         row += 1
     kinds = [f.kind for f in block.fields]
     letters = [column_letters(c) for c in range(len(kinds))]
+    text_styles = {total: [_STYLE[CODE if k == CODE else TEXT, total] for k in kinds] for total in (False, True)}
     spans = {(s.row, s.column): s for s in block.spans}
     for i, values in enumerate(block.rows):
         total = i in block.totals
+        styles = text_styles[total]
         r = row + i
+        number = str(r + 1)
+        cells = []
         for c, value in enumerate(values):
             if spans and (i, c) in spans:
                 span = spans[i, c]
                 sheet.merge(r, c, span.rowspan, span.colspan, value or "", _STYLE[TEXT, total])
             elif value is None:
                 continue
-            elif isinstance(value, str):
-                sheet.put(
-                    r, c, _string(f"{letters[c]}{r + 1}", value, _STYLE[CODE if kinds[c] == CODE else TEXT, total])
-                )
+            elif value.__class__ is str:
+                cells.append((c, f'<c r="{letters[c]}{number}" s="{styles[c]}" t="inlineStr">{_inline(value)}</c>'))
             else:
-                sheet.put(r, c, _numeric(f"{letters[c]}{r + 1}", value, kinds[c], total))
+                cells.append((c, _numeric(letters[c] + number, value, kinds[c], total)))
+        sheet.put_row(r, cells, len(values))
     return row + len(block.rows)
 
 
@@ -343,5 +358,6 @@ def workbook(document: Document, tables: list[TableData], created: datetime) -> 
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.create_system = 3
             entry.external_attr = 0o644 << 16
-            package.writestr(entry, xml.encode("utf-8"))
+            # level 1: a sixth larger than the default level 6, in less than half the time
+            package.writestr(entry, xml.encode("utf-8"), compresslevel=1)
     return out.getvalue()

@@ -484,3 +484,16 @@ def test_a_document_with_two_tables_of_one_anchor_gets_two_files(data_dir, tmp_p
     where = site / "ceshi-ybj/2020/juesuan/xiazai"
     assert {p.name for p in where.glob("*.csv")} == {"gk02.csv", "gk02-2.csv"}
     assert read_csv(where / "gk02.csv") == read_csv(where / "gk02-2.csv")
+
+
+def test_download_links_are_not_indexed_for_search(real_site):
+    """The same words under every table would make 数据 or 表格 find every table of the site."""
+    from generator.search import page_records
+
+    page = real_site / "changsha-wangcheng-ybj/2020/juesuan/part2/index.html"
+    records = page_records(page.read_text(encoding="utf-8"), "x/", None)
+    assert any(r.url.endswith("#gk01") for r in records)
+    assert not any("下载本表" in r.text or "工作簿" in r.text for r in records)
+    index = (real_site / "changsha-wangcheng-ybj/2020/juesuan/index.html").read_text(encoding="utf-8")
+    records = page_records(index, "x/", None)
+    assert not any("CSV" in r.text for r in records)
