@@ -146,7 +146,14 @@ def document_json(document: Document, tables: list[TableData]) -> str:
     out = []
     for data in tables:
         meta = _json(
-            {"id": data.stem, "number": data.number, "title": data.title, "unit": data.unit, "note": data.note}
+            {
+                "id": data.stem,
+                "number": data.number,
+                "title": data.title,
+                "unit": data.unit,
+                "statement": data.statement,
+                "note": data.note,
+            }
         )
         blocks = ",\n    ".join(_block_json(data, block) for block in data.blocks)
         out.append(f'{meta[:-1]}, "blocks": [\n    {blocks}\n  ]}}')

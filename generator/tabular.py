@@ -84,12 +84,12 @@ class Block:
 class TableData:
     """A document's table as data: where it is, what it is, and its blocks."""
 
-    table: object  # the model's FormTable | FreeTable | AmountTable | IndicatorTable
     stem: str  # file name stem, unique within the document
     number: str | None
     title: str
     unit: str | None
     note: str | None
+    statement: str | None  # printed under the table, before its note (说明 of the figures)
     blocks: list[Block]
 
     @property
@@ -360,9 +360,10 @@ def _indicator_blocks(table: IndicatorTable) -> list[Block]:
 def table_data(table, stem: str, document: Document) -> TableData:
     if isinstance(table, FormTable):
         form = table.form
-        return TableData(table, stem, form.number, form.title, form.unit, table.note or form.note, [_form_block(table)])
+        note = table.note or form.note
+        return TableData(stem, form.number, form.title, form.unit, note, table.statement, [_form_block(table)])
     if isinstance(table, FreeTable):  # printed text: a unit only if the table states one
-        return TableData(table, stem, table.number, table.title, table.unit, table.note, [_free_block(table)])
+        return TableData(stem, table.number, table.title, table.unit, table.note, table.statement, [_free_block(table)])
     if isinstance(table, AmountTable):
         blocks = [_money_block(table.block, "")]
         blocks[0].title = table.title
@@ -371,7 +372,8 @@ def table_data(table, stem: str, document: Document) -> TableData:
     # amounts without a unit of their table's are in the document's (金额单位除另有注明外…)
     amounts = any(f.kind == AMOUNT for block in blocks for f in block.fields)
     unit = table.unit or (document.unit if amounts else None)
-    return TableData(table, stem, table.number, table.title, unit, table.note, blocks)
+    statement = getattr(table, "statement", None)  # a 申报表/自评表 has none
+    return TableData(stem, table.number, table.title, unit, table.note, statement, blocks)
 
 
 def stems(document: Document) -> dict[int, str]:

@@ -226,15 +226,17 @@ def table_sheet(name: str, data: TableData, meta: str) -> Sheet:
             row += 1
         top = row
         row = _write_block(sheet, block, row)
-        if len(data.blocks) == 1:
+        if len(data.blocks) == 1 and block.header_height:  # the header stays in view when scrolling
             sheet.frozen = top + block.header_height + (1 if _has_numbers(block) else 0)
         long = {c for r in block.rows for c, v in enumerate(r) if v.__class__ is str and len(v) > 40}
         for c, f in enumerate(block.fields):
             width = 60 if c in long and f.kind == TEXT else _WIDTHS[f.kind]
             sheet.widths[c] = max(sheet.widths.get(c, 0), width)
         row += 1
-    if data.note:
-        sheet.text(row, 0, data.note, _STYLE["note",])
+    for text in (data.statement, data.note):  # as the page prints them under the table
+        if text:
+            sheet.text(row, 0, text, _STYLE["note",])
+            row += 1
     return sheet
 
 
