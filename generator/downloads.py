@@ -201,24 +201,25 @@ def datapackage(document: Document, tables: list[TableData]) -> dict:
             stem = file_stem(data, block)
             kinds = block.kinds
             title = data.label if len(data.blocks) == 1 else f"{data.label}：{block.title}"
-            resources.append(
-                {
-                    "profile": "tabular-data-resource",
-                    "name": stem,
-                    "path": f"{stem}.csv",
-                    "title": title,
-                    "format": "csv",
-                    "mediatype": "text/csv",
-                    "encoding": "utf-8",
-                    "schema": {
-                        "fields": [
-                            _schema_field(f.name, k, data.unit, f.number)
-                            for f, k in zip(block.fields, kinds, strict=True)
-                        ],
-                        "missingValues": [""],
-                    },
-                }
-            )
+            resource = {
+                "profile": "tabular-data-resource",
+                "name": stem,
+                "path": f"{stem}.csv",
+                "title": title,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": {
+                    "fields": [
+                        _schema_field(f.name, k, data.unit, f.number) for f, k in zip(block.fields, kinds, strict=True)
+                    ],
+                    "missingValues": [""],
+                },
+            }
+            said = " ".join(text for text in (data.statement, data.note) if text)
+            if said:  # what the page prints under the table (公开05表: its body missing from the source)
+                resource["description"] = said
+            resources.append(resource)
     return {
         "profile": "tabular-data-package",
         "name": f"{bureau.slug}-{document.year}-{document.slug}",

@@ -377,6 +377,8 @@ def test_datapackage_types_codes_as_strings_and_amounts_as_numbers_with_their_un
     amount = fields["本年收入合计"]
     assert amount["type"] == "number" and amount["unit"] == "万元" and "万元" in amount["description"]
     assert "栏次 1" in amount["description"]
+    gk05 = next(r for r in package["resources"] if r["name"] == "gk05")
+    assert "表体缺失" in gk05["description"]  # an empty CSV says why
 
 
 def test_frictionless_reads_the_csv_figures_as_exact_decimals(real_site, model):
