@@ -245,18 +245,18 @@ def datapackage_json(package: dict) -> str:
 
 def write_document(document: Document, site_dir: Path) -> list[str]:
     """Write *document*'s downloads under *site_dir*; → the names of the files written."""
+    tables = document_tables(document)
+    if not tables:  # a report of prose only: nothing to download (a data package needs a resource)
+        return []
     folder = site_dir / urls.downloads_dir(document)
     folder.mkdir(parents=True, exist_ok=True)
-    tables = document_tables(document)
     files = {file_stem(data, block) + ".csv": csv_text(block) for data in tables for block in data.blocks}
     files[urls.document_file(document, "json")] = document_json(document, tables)
     files[urls.DATAPACKAGE] = datapackage_json(datapackage(document, tables))
     for name, text in files.items():
         (folder / name).write_bytes(text.encode("utf-8"))
-    if tables:
-        files[urls.document_file(document, "xlsx")] = ""
-        (folder / urls.document_file(document, "xlsx")).write_bytes(workbook(document, tables, build_time()))
-    return list(files)
+    (folder / urls.document_file(document, "xlsx")).write_bytes(workbook(document, tables, build_time()))
+    return [*files, urls.document_file(document, "xlsx")]
 
 
 def write_documents(bureaus: list[Bureau], site_dir: Path) -> None:
@@ -285,7 +285,7 @@ class BulkZip:
             self.bureaus.append(bureau)
             for document in bureau.documents:
                 folder = site_dir / urls.downloads_dir(document)
-                for name in sorted(os.listdir(folder)):
+                for name in sorted(os.listdir(folder)) if folder.is_dir() else []:
                     # an XLSX is deflated inside already; text is deflated fast (level 1 is twice
                     # level 6's speed for a zip a fifth larger)
                     self._write(f"{urls.document_dir(document)}/{name}", (folder / name).read_bytes(), name)

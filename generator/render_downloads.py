@@ -66,22 +66,21 @@ def document_downloads(document: Document, stems: dict[int, str], folder: str, b
         label = f"{table.number} {table.title}" if table.number else table.title
         links = " · ".join(csv_links(table, stems[id(table)], label, folder))
         rows.append(f'<tr><th scope="row">{escape(label)}</th><td>{links}</td></tr>')
+    everything = f'全站所有文件的数据可<a href="{escape(bulk_href)}" download>打包下载（ZIP）</a>。'
+    if not rows:
+        return Markup(f'<section class="gk-downloads"><p>本文件没有表格。{everything}</p></section>')
     package = _link(folder + urls.DATAPACKAGE, "数据包说明（datapackage.json）", "datapackage.json")
     out = [
         '<section class="gk-downloads">',
         f"<p>本文件全部表格：{workbook_links(document, folder)} · {package}。",
         "CSV 为 UTF-8 编码（带 BOM，Excel 可直接打开），每张表一个文件；数字照原件录入，空白的格留空。",
-        f'全站所有文件的数据可<a href="{escape(bulk_href)}" download>打包下载（ZIP）</a>。</p>',
+        f"{everything}</p>",
+        '<div class="gk-scroll" role="region" tabindex="0" aria-label="各表的 CSV 文件">'
+        '<table class="gk-record gk-downloads-list"><caption>各表的 CSV 文件</caption><thead><tr>'
+        '<th scope="col">表</th><th scope="col">下载</th></tr></thead><tbody>',
+        *rows,
+        "</tbody></table></div></section>",
     ]
-    if rows:
-        out.append(
-            '<div class="gk-scroll" role="region" tabindex="0" aria-label="各表的 CSV 文件">'
-            '<table class="gk-record gk-downloads-list"><caption>各表的 CSV 文件</caption><thead><tr>'
-            '<th scope="col">表</th><th scope="col">下载</th></tr></thead><tbody>'
-            + "".join(rows)
-            + "</tbody></table></div>"
-        )
-    out.append("</section>")
     return Markup("".join(out))
 
 

@@ -501,3 +501,20 @@ def test_download_links_are_not_indexed_for_search(real_site):
     index = (real_site / "changsha-wangcheng-ybj/2020/juesuan/index.html").read_text(encoding="utf-8")
     records = page_records(index, "x/", None)
     assert not any("CSV" in r.text for r in records)
+
+
+def test_a_document_without_tables_links_no_workbook(data_dir, tmp_path):
+    document = data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml"
+    text = document.read_text(encoding="utf-8")
+    document.write_text(text[: text.index("  - title: 第二部分 决算表")], encoding="utf-8")
+    site = tmp_path / "site"
+    assert build(data_dir, site) == 0
+    index = site / "ceshi-ybj/2020/juesuan/index.html"
+    html = index.read_text(encoding="utf-8")
+    assert "本文件没有表格" in html and ".xlsx" not in html
+    for href in Page(html).links:
+        target = resolve(site, index, href)
+        assert target is None or target[0].exists(), href
+    assert not (site / "ceshi-ybj/2020/juesuan/xiazai").exists()  # a data package needs a table
+    with zipfile.ZipFile(site / "xiazai/gongkai-quanbu.zip") as bulk:
+        assert bulk.namelist() == ["目录.csv"]
