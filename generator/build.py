@@ -185,7 +185,7 @@ def build(
                 make = functools.partial(publish_shells, work, functools.partial(make_shells, work, config_file))
                 meanwhile = lambda: made.update(shells=make())  # noqa: E731
             index, parts = IndexPart(), []  # the search index, joined batch by batch while the others run
-            bulk = downloads.BulkZip(work / "bulk.zip") if work is not None else None  # the same
+            bulk = downloads.BulkZip(work / "bulk.zip") if work is not None else None  # the zip, likewise
             for outcome in run_batches(data_dir, batches, work, strict, meanwhile, jobs, config_file):
                 outcomes.append(outcome)
                 if outcome.built is not None:
