@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from . import check_cache, urls
+from . import check_cache, downloads, urls
 from .checks import ERROR, NOTICE, WARNING
 from .escaping import escape
 from .fragments import FRAGMENTS, HTML_PAGES, searchable
@@ -233,9 +233,13 @@ def build(
                 make = functools.partial(publish_shells, work, functools.partial(make_shells, work, config_file))
                 meanwhile = lambda: made.update(shells=make())  # noqa: E731
             index, parts = IndexPart(), []  # the search index, joined batch by batch while the others run
+            bulk = downloads.BulkZip(work / "bulk.zip") if work is not None else None  # the zip, likewise
             cache = check_cache.folder_for(data_dir) if site_dir is None and use_cache else None
             for outcome in run_batches(data_dir, batches, work, strict, meanwhile, jobs, config_file, cache):
                 outcomes.append(outcome)
+                if outcome.built is not None:
+                    with timed("downloads zip"):
+                        bulk.add(outcome.outlines, outcome.built)
                 problems += outcome.problems
                 if outcome.index is not None:
                     parts.append((outcome.batch.name, outcome.index.count))
@@ -280,6 +284,7 @@ def build(
                     shells.write(page, work / "site")
             for outcome in outcomes:
                 move_built(outcome, work / "site")
+            bulk.finish(work / "site")
         with timed("search index"):
             write_search_index(pages, index, parts, work)
         swap_in(work / "site", site_dir)

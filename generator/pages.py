@@ -19,8 +19,10 @@ from .model import KIND_NAMES, KINDS, AmountTable, Bureau, Document, FormTable, 
 from .prose import TermLink, prose, term_anchor
 from .render_checks import results_table, summary, table_status
 from .render_compare import render_comparison
+from .render_downloads import bulk_link, document_downloads, table_links
 from .render_indicators import render_amount_table, render_indicator_table
 from .render_tables import render_form_table, render_free_table
+from .tabular import stems
 
 DIRECTORY_MARKER = "<!-- gongkai:directory -->"
 # The glossary lists this many documents under a term and links to a search for the rest: at
@@ -99,6 +101,8 @@ class PageContext:
         self.results = list(results)
         self.fragments: dict[str, str] = {}
         self._checks_href: str | None = None
+        self._stems: dict[int, str] | None = None  # the document's tables' file names, once per page
+        self._downloads_href = ""
 
     def keep(self, html) -> Markup:
         """A marker for Markdown to pass over, standing for *html* (see fragments.py)."""
@@ -135,11 +139,21 @@ class PageContext:
         elif isinstance(table, AmountTable):
             html = render_amount_table(table)
         else:
-            return self.keep(render_free_table(table))
+            return self.keep(render_free_table(table) + self.downloads(table))
         mine = [r for r in self.results if r.table is table]
         if self._checks_href is None:  # the same for every table of the page: worked out once
             self._checks_href = urls.html_link(self.src, urls.checks_src(self.document))
-        return self.keep(html + table_status(mine, self._checks_href, self.document.published_as_is))
+        status = table_status(mine, self._checks_href, self.document.published_as_is)
+        return self.keep(html + self.downloads(table) + status)
+
+    def downloads(self, table) -> Markup:
+        """The links to the table's files (downloads.py writes them)."""
+        if self.document is None:
+            return Markup("")
+        if self._stems is None:
+            self._stems = stems(self.document)
+            self._downloads_href = urls.folder_link(self.src, urls.downloads_dir(self.document))
+        return table_links(table, self._stems[id(table)], self.document, self._downloads_href)
 
 
 def html_page(src: str, title: str, html: str) -> Page:
@@ -288,6 +302,9 @@ def document_pages(site: Site, doc: Document, results=()) -> list[Page]:
         before=(before, urls.html_link(index_src, urls.document_src(before))) if before else None,
         after=(after, urls.html_link(index_src, urls.document_src(after))) if after else None,
         comparison_link=urls.html_link(index_src, urls.comparison_src(doc.bureau, doc.year)) if compared else None,
+        downloads=document_downloads(
+            doc, stems(doc), urls.folder_link(index_src, urls.downloads_dir(doc)), bulk_link(index_src)
+        ),
     )
     return [
         html_page(index_src, doc.title, index_page),

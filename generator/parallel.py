@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import check_cache, urls
+from . import check_cache, downloads, urls
 from .checks import ERROR, NOTICE, WARNING, check_document
 from .fragments import searchable
 from .load import Loader, shown
@@ -215,6 +215,9 @@ def _build_batch(batch: Batch, site: Site, results, outcome: Outcome) -> None:
     shells = _shells()
     built = {page.src: shells.write(page, work / "site") for page in pages}
     outcome.seconds["pages"] = time.perf_counter() - start
+    start = time.perf_counter()
+    downloads.write_documents(site.bureaus, work / "site")
+    outcome.seconds["downloads"] = time.perf_counter() - start
     start = time.perf_counter()
     facets_of = _facets_by_folder(site)
     index, records = IndexPart(), []

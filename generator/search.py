@@ -107,7 +107,9 @@ _SPACE = re.compile(r"\s+")
 _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
 _HEADING = re.compile(r'<h([2-6])\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _NOT_TEXT = re.compile(
-    r'<nav class="gk-crumbs".*?</nav>|<a class="headerlink"[^>]*>.*?</a>|<script\b.*?</script>|<style\b.*?</style>',
+    r'<nav class="gk-crumbs".*?</nav>|<a class="headerlink"[^>]*>.*?</a>|<script\b.*?</script>|<style\b.*?</style>'
+    # download links (render_downloads.py): under every table, the same words would match every table
+    r'|<p class="gk-downloads">.*?</p>|<section class="gk-downloads">.*?</section>',
     re.S,
 )
 ARTICLE_START = '<article class="md-content__inner md-typeset">'

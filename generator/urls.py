@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from functools import lru_cache
 
@@ -81,3 +82,25 @@ def checks_src(document: Document) -> str:
 
 def comparison_src(bureau: Bureau, year: int) -> str:
     return f"{bureau.slug}/{year}/duibi.md"
+
+
+# Downloads (files, not pages): a document's in a folder of its own, the whole site's in one zip.
+DOWNLOADS = "xiazai"  # 下载
+DATAPACKAGE = "datapackage.json"
+BULK = f"{DOWNLOADS}/gongkai-quanbu.zip"
+
+
+def downloads_dir(document: Document) -> str:
+    return f"{document_dir(document)}/{DOWNLOADS}"
+
+
+def document_file(document: Document, extension: str) -> str:
+    """The name of the document's workbook and JSON: the document's folders, so a folder of them stays legible."""
+    return f"{document.bureau.slug}-{document.year}-{document.slug}.{extension}"
+
+
+@lru_cache(maxsize=4096)
+def folder_link(from_src: str, folder: str) -> str:
+    """A link from a page to a folder of files under the site (downloads): relative, with a '/'."""
+    rel = posixpath.relpath("/" + folder, "/" + page_url(from_src))
+    return "" if rel == "." else rel + "/"

@@ -221,3 +221,36 @@ def test_a_search_that_lost_the_network_works_again_once_it_is_back(browser, ser
     results = search(page, "医疗救助")
     assert results and "找到" in page.locator(".gk-search-status").inner_text()
     page.context.close()
+
+
+def test_a_table_s_csv_link_downloads_the_table_with_the_yaml_figures(browser, server):
+    """A reader clicks 'CSV 表格' under 公开01表: the browser saves the file, which Excel can open
+    (UTF-8 with BOM) and which holds the table's figures exactly as data/ has them."""
+    import csv
+    import io
+
+    from generator.load import load_site
+
+    from conftest import DATA
+
+    site, _ = load_site(DATA)
+    document = next(d for d in site.documents if d.bureau.slug == "changsha-wangcheng-ybj")
+    table = next(t for _, t in document.tables() if t.anchor == "gk01")
+    income = table.panels[0]
+    page, foreign, errors = open_page(browser, server + PAGES["tables"], 1280)
+    context = page.context
+    link = page.locator('#gk01 ~ p.gk-downloads a:text("CSV 表格")').first
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    assert download.suggested_filename == "公开01表 收入支出决算总表.csv"
+    raw = download.path().read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw[3:].decode("utf-8"), newline="")))
+    assert rows[0][:3] == ["收入/项目", "收入/行次", "收入/金额"]
+    for i, fixed in enumerate(income.panel.rows, 1):
+        value = income.fixed.get(fixed.key, {}).get("金额") if fixed.key else None
+        assert rows[i][2] == (str(value.amount) if value else ""), fixed.label
+    assert rows[27][:3] == ["本年收入合计", "27", "29527.51"]
+    assert not foreign and not errors
+    context.close()
