@@ -15,6 +15,7 @@ from .model import (
     AmountTable,
     Attachment,
     Bureau,
+    ChartSpec,
     Column,
     ColumnGroup,
     Document,
@@ -32,7 +33,7 @@ from .model import (
     TermUse,
 )
 from .problems import Mark, Problems
-from .rules import RULE_KINDS, Rule, RuleError, parse_rule
+from .rules import RULE_KINDS, Rule, RuleError, parse_ref, parse_rule
 from .tables import bind_form_table
 from .yamlsource import Mapping, YamlProblem, cycle_collection_paused, read_yaml
 
@@ -146,6 +147,7 @@ class Loader:
                 self.build_rules(raw.rules, None, forms),
                 self.build_measures(raw.measures, forms),
                 self.checked_outline(raw.outline, forms),
+                self.build_charts(raw.charts, forms),
             )
         return sets
 
@@ -254,6 +256,48 @@ class Loader:
                 continue
             measures[key.text] = (number, column)
         return measures
+
+    def build_charts(self, raw_charts, forms: dict[str, Form]) -> list[ChartSpec]:
+        """Each chart's cells resolved against the forms, as a rule's are: unknown names are errors here."""
+        charts = []
+        for raw in raw_charts:
+
+            def ref(text: str, mark: Mark, title: str = raw.title):
+                try:
+                    return parse_ref(text.strip(), None, forms, None)
+                except RuleError as exc:
+                    self.error(mark, f"chart '{title}': {exc}")
+                    return None
+
+            parts, total = [], None
+            if (raw.rows is None) == (raw.cells is None):
+                self.error(raw.mark, f"chart '{raw.title}': give either 'rows' (a panel) or 'cells' (name: cell)")
+                continue
+            if raw.rows is not None:
+                number, _, panel_key = raw.rows.partition(":")
+                form = forms.get(number)
+                panel = next((p for p in form.panels if p.key == panel_key), None) if form else None
+                if panel is None or panel.rows is None:
+                    self.error(raw.mark, f"chart '{raw.title}': '{raw.rows}' is not a panel of fixed rows (表号:面板)")
+                    continue
+                for row in panel.rows:
+                    if row.total:
+                        total = ref(f"{number}:{panel_key}.{row.key}", raw.mark)
+                        break
+                    if row.key and row.label and row.indent == 0:
+                        parts.append((row.label, ref(f"{number}:{panel_key}.{row.key}", raw.mark)))
+            else:
+                if not isinstance(raw.cells, Mapping):
+                    self.error(raw.cells.mark, f"chart '{raw.title}': expected 'cells' as a mapping of name: 表号:cell")
+                    continue
+                for key, value in raw.cells.items:
+                    parts.append((key.text, ref(getattr(value, "text", None) or "", value.mark)))
+                if raw.total is not None:
+                    total = ref(raw.total, raw.mark)
+            if any(cell is None for _, cell in parts) or (raw.total is not None and total is None):
+                continue
+            charts.append(ChartSpec(raw.title, parts, total, raw.trend, raw.mark))
+        return charts
 
     # ---- bureaus and documents ----
 

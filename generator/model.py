@@ -99,6 +99,23 @@ class FormSet:
     # The standard 目录 a new document starts from (`python -m generator new`): parts of sections
     # with a title and optionally the form they print, as declared (schema.OUTLINE_PART).
     outline: list = field(default_factory=list)
+    # The charts of a document's overview page (`charts:` in data/forms/*.yaml, see charts.py).
+    charts: list[ChartSpec] = field(default_factory=list)
+
+
+@dataclass
+class ChartSpec:
+    """One chart as a form set declares it: its parts are cells of the document's tables.
+
+    `rows` names a panel of fixed rows: its top-level rows before its first total are the parts
+    and that total is the whole. Otherwise `cells` are the parts (label → cell) and `total` the whole.
+    """
+
+    title: str
+    parts: list  # of (label, rules.CellRef)
+    total: object | None  # rules.CellRef, or None: the parts' sum
+    trend: str | None  # the name of the total in the bureau page's trend of main totals
+    mark: object
 
 
 # ---- tables in documents ----

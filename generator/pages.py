@@ -12,11 +12,13 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import urls
+from .charts import bureau_trends, document_charts
 from .compare import Comparison, compare_bureau
 from .figures import substitute_references
 from .fragments import MARKER, fill
 from .model import KIND_NAMES, KINDS, AmountTable, Bureau, Document, FormTable, IndicatorTable, Site
 from .prose import TermLink, prose, term_anchor
+from .render_charts import render_chart, render_comparison_chart, render_trend
 from .render_checks import results_table, summary, table_status
 from .render_compare import render_comparison
 from .render_downloads import bulk_link, document_downloads, table_links
@@ -169,6 +171,11 @@ def html_page(src: str, title: str, html: str) -> Page:
     return Page(src, front + marker + "\n", {marker: html}, title=title, html=html)
 
 
+def assets_link(src: str) -> str:
+    """The site's assets/ folder, relative to the page (the site works under any sub-path)."""
+    return urls.html_link(src, urls.HOME) + "assets/"
+
+
 def render(template: str, **values) -> str:
     text = _env.get_template(template).render(**values)
     # Blank lines left by template tags, collapsed: str.replace is 3× faster than re.sub here.
@@ -305,6 +312,8 @@ def document_pages(site: Site, doc: Document, results=()) -> list[Page]:
         downloads=document_downloads(
             doc, stems(doc), urls.folder_link(index_src, urls.downloads_dir(doc)), bulk_link(index_src)
         ),
+        charts=[render_chart(chart) for chart in document_charts(doc)],
+        assets=assets_link(index_src),
     )
     return [
         html_page(index_src, doc.title, index_page),
@@ -341,6 +350,11 @@ def bureau_page(site: Site, bureau, results_of: dict | None = None) -> Page:
             years=sorted(years.items(), reverse=True),
             comparisons={y: urls.html_link(src, urls.comparison_src(bureau, y)) for y in compared},
             ctx=ctx,
+            charts=[render_trend(trend) for trend in bureau_trends(bureau)],
+            charts_title="历年主要数字",
+            charts_anchor="lishi",
+            charts_intro="各年的数字取自该年公开文件的表格，每张图下的表格列出同样的数字。",
+            assets=assets_link(src),
         ),
     )
 
@@ -375,6 +389,9 @@ def comparison_pages(bureau) -> list[Page]:
                         {"measure": c.measure, "anchor": f"m{i}", "html": render_comparison(c)}
                         for i, c in enumerate(comparisons, 1)
                     ],
+                    charts=[render_comparison_chart(c, f"tu-m{i}") for i, c in enumerate(comparisons, 1)],
+                    charts_intro="预算数与决算数按功能分类科目的类并列；逐科目的数字见上面的表格。",
+                    assets=assets_link(src),
                 ),
             )
         )

@@ -136,6 +136,17 @@ OUTLINE_PART = record(
     glossary=optional(Flag(doc="true：本部分是名词解释"), False),
     attachments=optional(Flag(doc="true：本部分是附件"), False),
 )
+CHART = record(
+    "a chart",
+    "一张图：各部分取自文件表中的格子（写法同核对规则：表号:面板.行.列）",
+    title=Text(doc="图名，如 收入构成"),
+    rows=optional(
+        Text(doc="一个有固定行的面板，如 公开01表:收入：其第一个合计行以上的各一级行为各部分，该合计行为总数")
+    ),
+    cells=optional(Raw(doc="各部分：名称: 格子，如 基本支出: 公开03表:合计.基本支出")),
+    total=optional(Text(doc="总数的格子（用 cells 时）；不写则为各部分之和")),
+    trend=optional(Text(doc="部门页“历年主要数字”中此图总数的名称，如 本年收入合计")),
+)
 FORM_SET_FILE = record(
     "a form set",
     "一套表样（data/forms/*.yaml）：每张公开表只声明一次",
@@ -144,6 +155,7 @@ FORM_SET_FILE = record(
     measures=optional(
         Raw(doc="可与其他表样的文件比较的表：名称: 表号:金额列，如 一般公共预算财政拨款支出: 公开05表:合计")
     ),
+    charts=optional(ListOf(CHART, doc="文件概览页“图表”一节的各张图"), []),
     outline=optional(ListOf(OUTLINE_PART, doc="标准目录：python -m generator new 按此生成新文件的骨架"), []),
     forms=ListOf(FORM, allow_empty=False, doc="各张表样，按原件顺序"),
     rules=optional(ListOf(RULE, doc="跨表核对规则（表号:格子）"), []),
