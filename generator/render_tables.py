@@ -15,6 +15,7 @@ from .escaping import escape
 from .model import Column, ColumnGroup, FixedRow, FormTable, FreeTable, PanelData, Value
 from .prose import link_terms
 
+LONG_TABLE_ROWS = 15
 _COLSPAN = re.compile(r' colspan="(\d+)"')
 
 
@@ -187,10 +188,13 @@ def render_form_table(table: FormTable, department: str, links: dict | None = No
     form = table.form
     number, title = escape(form.number), escape(form.title)
     anchor = escape(table.anchor)
+    height = max((len(_panel_rows(d)) for d in table.panels), default=0)
+    # A table taller than a screen scrolls in its box, under its header rows (gongkai.css).
+    long = " gk-long" if height > LONG_TABLE_ROWS else ""
     parts = [
         f'<div class="gk-table-meta"><span>部门：{escape(department)}</span><span>{number}</span>'
         f"<span>金额单位：{escape(form.unit)}</span></div>",
-        f'<div class="gk-scroll" role="region" tabindex="0" aria-label="{number} {title}（可左右滑动）">',
+        f'<div class="gk-scroll{long}" role="region" tabindex="0" aria-label="{number} {title}（可左右滑动）">',
         f'<table class="gk-form" id="{number}"><caption>{number} {title}'
         f'<a class="gk-permalink" href="#{number}" title="本表链接" aria-label="本表链接">¶</a></caption><thead>',
     ]
@@ -217,7 +221,6 @@ def render_form_table(table: FormTable, department: str, links: dict | None = No
                 parts.append(f"<td>{escape(label)}</td>")
         parts.append("</tr>")
     parts.append("</thead><tbody>")
-    height = max((len(_panel_rows(d)) for d in table.panels), default=0)
     row_ids: set[str] = set()
     for index in range(height):
         cells = [cell for data in table.panels for cell in _row_cells(data, index)]
