@@ -13,7 +13,7 @@ from markupsafe import Markup
 from .amounts import format_amount
 from .escaping import escape
 from .model import Column, ColumnGroup, FixedRow, FormTable, FreeTable, PanelData, Value
-from .prose import link_terms
+from .prose import link_terms, terms_in
 
 LONG_TABLE_ROWS = 15
 _COLSPAN = re.compile(r' colspan="(\d+)"')
@@ -67,9 +67,10 @@ def _with_headers(cells: list[str], column_heads: list[str], prefix: str) -> lis
         spanned = _COLSPAN.search(cell, 0, cell.find(">"))
         span = int(spanned.group(1)) if spanned else 1
         if cell.startswith('<th scope="row"'):
-            row_head = f"{prefix}c{column}"
+            row_head = f"{prefix}c{column}" if column else prefix
             out.append(f'<th id="{row_head}"' + cell[3:])
-        elif cell.startswith("<td") and column < len(column_heads):
+        elif cell.startswith("<td") and column < len(column_heads) and " " in column_heads[column]:
+            # (a column headed by one cell only is named by `scope` alone, as in a one-level form)
             heads = column_heads[column] + (f" {row_head}" if row_head else "")
             end = cell.index(">")
             out.append(f'{cell[:end]} headers="{heads}"{cell[end:]}')
@@ -177,9 +178,17 @@ def _row_code(data: PanelData, index: int) -> str | None:
     return None
 
 
-def _label(text: str, links: dict | None) -> str:
-    """A header's label, escaped, with the glossary terms it holds linked to their definition."""
-    return link_terms(str(escape(text)), links) if links else str(escape(text))
+def _label(text: str, links: dict | None, linked: set[str]) -> str:
+    """A header's label, escaped, with the glossary terms it holds linked to their definition:
+    in the first header of a table that names the term, as prose links a term's first use."""
+    html = str(escape(text))
+    if not links:
+        return html
+    fresh = {name: links[name] for name in terms_in(html, links) if links[name].term not in linked}
+    if not fresh:
+        return html
+    linked.update(link.term for link in fresh.values())
+    return link_terms(html, fresh)
 
 
 def render_form_table(table: FormTable, department: str, links: dict | None = None) -> Markup:
@@ -199,6 +208,7 @@ def render_form_table(table: FormTable, department: str, links: dict | None = No
         f'<a class="gk-permalink" href="#{number}" title="本表链接" aria-label="本表链接">¶</a></caption><thead>',
     ]
     header_cells, heads = _header_cells(form.columns)
+    linked: set[str] = set()
     grouped = len(header_cells) > 1
     for row in header_cells:
         parts.append("<tr>")
@@ -208,7 +218,7 @@ def render_form_table(table: FormTable, department: str, links: dict | None = No
             nowrap = ' class="gk-nowrap"' if len(label) <= 4 else ""
             parts.append(
                 f'<th scope="{scope}"{ident}{nowrap}{_span("colspan", colspan)}{_span("rowspan", rowspan)}>'
-                f"{_label(label, links)}</th>"
+                f"{_label(label, links, linked)}</th>"
             )
         parts.append("</tr>")
     column_heads = [" ".join(f"{anchor}h{n}" for n in numbers) for numbers in heads]

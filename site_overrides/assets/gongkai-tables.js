@@ -8,7 +8,8 @@
   /* The column index of each header cell, spans taken into account. */
   function headerColumns(thead) {
     var taken = [], out = [];
-    Array.prototype.forEach.call(thead.rows, function (row, r) {
+    var heads = Array.prototype.filter.call(thead.rows, function (row) { return !row.classList.contains("gk-colno"); });
+    heads.forEach(function (row, r) {
       var column = 0;
       Array.prototype.forEach.call(row.cells, function (cell) {
         while (taken[r] && taken[r][column]) { column += 1; }
@@ -18,7 +19,7 @@
             taken[r + dr][column + dc] = true;
           }
         }
-        out.push({ cell: cell, column: column, leaf: r + cell.rowSpan === thead.rows.length && cell.colSpan === 1 });
+        out.push({ cell: cell, column: column, leaf: r + cell.rowSpan === heads.length && cell.colSpan === 1 });
         column += cell.colSpan;
       });
     });
@@ -85,6 +86,7 @@
     /* Filter by 科目编码 or 科目名称; the 类 and 款 above a match stay, to say where it belongs. */
     var tools = document.createElement("div");
     tools.className = "gk-table-tools";
+    if (table.id) { tools.setAttribute("data-table", table.id); }
     var label = document.createElement("label");
     var inputId = "gk-filter-" + index;
     label.setAttribute("for", inputId);
@@ -132,7 +134,7 @@
     // Rows above the 科目 (合计) and below them (footer) stay where they are.
     var end = rows[rows.length - 1].nextSibling;
     headerColumns(table.tHead).forEach(function (head) {
-      if (!head.leaf || head.cell.closest(".gk-colno")) { return; }
+      if (!head.leaf) { return; }
       var button = document.createElement("button");
       button.type = "button";
       button.className = "gk-sort";
