@@ -22,9 +22,8 @@ from urllib.parse import quote, unquote
 import pytest
 from playwright.sync_api import sync_playwright
 
-from conftest import ROOT
+from conftest import CHROMIUM_ARGS, ROOT
 from sitetools import read_page
-from test_browser import CHROMIUM_ARGS
 
 SUB_PATH = "gongkai/"  # as a GitHub project page or a folder of a department's own site is served
 SITE_WIDE = ("about", "glossary", "search")
