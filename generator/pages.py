@@ -135,7 +135,7 @@ class PageContext:
 
     def table(self, table) -> Markup:
         if isinstance(table, FormTable):
-            html = render_form_table(table, self.department)
+            html = render_form_table(table, self.department, self.links)
         elif isinstance(table, IndicatorTable):
             html = render_indicator_table(table)
         elif isinstance(table, AmountTable):

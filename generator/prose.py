@@ -95,6 +95,11 @@ def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)))
 
 
+def terms_in(text: str, links: dict[str, TermLink]) -> set[str]:
+    """The names of *links* that occur in *text*."""
+    return set(_terms_pattern(tuple(links)).findall(text)) if links else set()
+
+
 def link_terms(html: str, links: dict[str, TermLink]) -> str:
     """Link the first use of each term in *html* (text outside tags and links only)."""
     if not links:

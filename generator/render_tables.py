@@ -6,11 +6,17 @@ rowspan, and a '|' in a cell must not end it. Every text from data/ goes through
 
 from __future__ import annotations
 
+import re
+
 from markupsafe import Markup
 
 from .amounts import format_amount
 from .escaping import escape
 from .model import Column, ColumnGroup, FixedRow, FormTable, FreeTable, PanelData, Value
+from .prose import link_terms, terms_in
+
+LONG_TABLE_ROWS = 15
+_COLSPAN = re.compile(r' colspan="(\d+)"')
 
 
 def _leaves(node) -> int:
@@ -23,19 +29,55 @@ def _depth(nodes) -> int:
 
 def header_rows(tree: list) -> list[list[tuple[str, int, int, bool]]]:
     """The header tree as printed rows of (label, colspan, rowspan, is_group)."""
+    return [[cell[:4] for cell in row] for row in _header_cells(tree)[0]]
+
+
+def _header_cells(tree: list) -> tuple[list[list[tuple[str, int, int, bool, int]]], list[list[int]]]:
+    """The header rows as (label, colspan, rowspan, is_group, number), the cells numbered in tree
+    order; and for each leaf column, left to right, the numbers of its header and its groups'."""
     depth = _depth(tree)
-    rows: list[list[tuple[str, int, int, bool]]] = [[] for _ in range(depth)]
+    rows: list[list[tuple[str, int, int, bool, int]]] = [[] for _ in range(depth)]
+    heads: list[list[int]] = []
+    count = 0
 
-    def walk(nodes, level):
+    def walk(nodes, level, above):
+        nonlocal count
         for node in nodes:
+            number = count
+            count += 1
             if isinstance(node, ColumnGroup):
-                rows[level].append((node.label, _leaves(node), 1, True))
-                walk(node.columns, level + 1)
+                rows[level].append((node.label, _leaves(node), 1, True, number))
+                walk(node.columns, level + 1, [*above, number])
             else:
-                rows[level].append((node.label, 1, depth - level, False))
+                rows[level].append((node.label, 1, depth - level, False, number))
+                heads.append([number, *reversed(above)])
 
-    walk(tree, 0)
-    return rows
+    walk(tree, 0, [])
+    return rows, heads
+
+
+def _with_headers(cells: list[str], column_heads: list[str], prefix: str) -> list[str]:
+    """Cells of a body row with `headers` naming their column's headers and their row header.
+
+    Forms with groups of columns need it (WCAG H43): `scope` cannot say which group heads which
+    cell when groups nest. A row header gets an id; the cells right of it name it.
+    """
+    out, column, row_head = [], 0, ""
+    for cell in cells:
+        spanned = _COLSPAN.search(cell, 0, cell.find(">"))
+        span = int(spanned.group(1)) if spanned else 1
+        if cell.startswith('<th scope="row"'):
+            row_head = f"{prefix}c{column}" if column else prefix
+            out.append(f'<th id="{row_head}"' + cell[3:])
+        elif cell.startswith("<td") and column < len(column_heads) and " " in column_heads[column]:
+            # (a column headed by one cell only is named by `scope` alone, as in a one-level form)
+            heads = column_heads[column] + (f" {row_head}" if row_head else "")
+            end = cell.index(">")
+            out.append(f'{cell[:end]} headers="{heads}"{cell[end:]}')
+        else:
+            out.append(cell)
+        column += span
+    return out
 
 
 def code_level(code: str) -> int:
@@ -125,26 +167,61 @@ def _span(attribute: str, count: int) -> str:
     return f' {attribute}="{escape(count)}"' if count > 1 else ""
 
 
-def render_form_table(table: FormTable, department: str) -> Markup:
+def _row_code(data: PanelData, index: int) -> str | None:
+    """The 科目编码 of a row of a 科目 table (the permalink of the row), if it has one."""
+    if data.panel.rows is not None or index >= len(data.rows):
+        return None
+    for column in data.panel.columns:
+        if column.type == "code":
+            value = data.rows[index].cells.get(column.key)
+            return value.text if value is not None and value.text else None
+    return None
+
+
+def _label(text: str, links: dict | None, linked: set[str]) -> str:
+    """A header's label, escaped, with the glossary terms it holds linked to their definition:
+    in the first header of a table that names the term, as prose links a term's first use."""
+    html = str(escape(text))
+    if not links:
+        return html
+    fresh = {name: links[name] for name in terms_in(html, links) if links[name].term not in linked}
+    if not fresh:
+        return html
+    linked.update(link.term for link in fresh.values())
+    return link_terms(html, fresh)
+
+
+def render_form_table(table: FormTable, department: str, links: dict | None = None) -> Markup:
     # Plain string building with an explicit escape() of every value from data/: Markup.format
     # was a third of the render stage.
     form = table.form
     number, title = escape(form.number), escape(form.title)
+    anchor = escape(table.anchor)
+    height = max((len(_panel_rows(d)) for d in table.panels), default=0)
+    # A table taller than a screen scrolls in its box, under its header rows (gongkai.css).
+    long = " gk-long" if height > LONG_TABLE_ROWS else ""
     parts = [
         f'<div class="gk-table-meta"><span>部门：{escape(department)}</span><span>{number}</span>'
         f"<span>金额单位：{escape(form.unit)}</span></div>",
-        f'<div class="gk-scroll" role="region" tabindex="0" aria-label="{number} {title}（可左右滑动）">',
-        f'<table class="gk-form"><caption>{number} {title}</caption><thead>',
+        f'<div class="gk-scroll{long}" role="region" tabindex="0" aria-label="{number} {title}（可左右滑动）">',
+        f'<table class="gk-form" id="{number}"><caption>{number} {title}'
+        f'<a class="gk-permalink" href="#{number}" title="本表链接" aria-label="本表链接">¶</a></caption><thead>',
     ]
-    for row in header_rows(form.columns):
+    header_cells, heads = _header_cells(form.columns)
+    linked: set[str] = set()
+    grouped = len(header_cells) > 1
+    for row in header_cells:
         parts.append("<tr>")
-        for label, colspan, rowspan, group in row:
+        for label, colspan, rowspan, group, cell_number in row:
             scope = "colgroup" if group else "col"
+            ident = f' id="{anchor}h{cell_number}"' if grouped else ""
             nowrap = ' class="gk-nowrap"' if len(label) <= 4 else ""
             parts.append(
-                f'<th scope="{scope}"{nowrap}{_span("colspan", colspan)}{_span("rowspan", rowspan)}>{escape(label)}</th>'
+                f'<th scope="{scope}"{ident}{nowrap}{_span("colspan", colspan)}{_span("rowspan", rowspan)}>'
+                f"{_label(label, links, linked)}</th>"
             )
         parts.append("</tr>")
+    column_heads = [" ".join(f"{anchor}h{n}" for n in numbers) for numbers in heads]
     leaves = [c for p in form.panels for c in p.columns]
     if any(c.no for c in leaves):
         parts.append('<tr class="gk-colno">')
@@ -154,22 +231,34 @@ def render_form_table(table: FormTable, department: str) -> Markup:
                 parts.append(f"<td>{escape(label)}</td>")
         parts.append("</tr>")
     parts.append("</thead><tbody>")
-    height = max((len(_panel_rows(d)) for d in table.panels), default=0)
+    row_ids: set[str] = set()
     for index in range(height):
         cells = [cell for data in table.panels for cell in _row_cells(data, index)]
+        if grouped:
+            cells = _with_headers(cells, column_heads, f"{anchor}r{index}")
+        code = next((c for c in (_row_code(d, index) for d in table.panels) if c), None)
+        row_id = ""
+        if code:
+            # A code printed twice in one table (seen in real forms) links to its first row.
+            candidate = f"{form.number}-{code}"
+            if candidate not in row_ids:
+                row_ids.add(candidate)
+                row_id = f' id="{escape(candidate)}"'
         # Cells are separated by a newline so that the search index sees them as separate words.
-        parts.append("<tr>" + "\n".join(cells) + "</tr>\n")
+        parts.append(f"<tr{row_id}>" + "\n".join(cells) + "</tr>\n")
     if form.footer:
-        parts.append('<tr class="gk-footer">')
+        footer = []
         for cell in form.footer:
             span = _span("colspan", cell.colspan)
             if cell.key:
                 value = table.totals.get(cell.key)
                 total = format_amount(value.amount) if value and value.amount is not None else ""
-                parts.append(f'<td class="gk-num"{span}>{total}</td>')
+                footer.append(f'<td class="gk-num"{span}>{total}</td>')
             else:
-                parts.append(f'<th scope="row" class="gk-total"{span}>{escape(cell.label or "")}</th>')
-        parts.append("</tr>")
+                footer.append(f'<th scope="row" class="gk-total"{span}>{escape(cell.label or "")}</th>')
+        if grouped:
+            footer = _with_headers(footer, column_heads, f"{anchor}f")
+        parts.append('<tr class="gk-footer">' + "".join(footer) + "</tr>")
     parts.append("</tbody></table></div>")
     parts.append(_after(table.note or form.note, table.statement))
     return Markup("".join(parts))

@@ -445,7 +445,7 @@ def test_amounts_kept_exactly_and_shown_with_two_decimals(data_dir, typed, value
     amount = table.panels[0].rows[0].cells["本年收入合计"].amount
     assert isinstance(amount, Decimal) and amount == Decimal(value) and str(amount) != "-0"
     html = str(render_form_table(table, "测试局"))
-    first_amount = re.search(r'<td class="gk-num">([^<]*)</td>', html.split("<tbody>")[1]).group(1)
+    first_amount = re.search(r'<td class="gk-num"[^>]*>([^<]*)</td>', html.split("<tbody>")[1]).group(1)
     assert first_amount == shown
 
 

@@ -41,6 +41,8 @@ PAGES = {
     "hubei-tables": "wuhan-dongxihu-ybj/2020/yusuan/part3/",
     "performance-report": "shaoyang-beita-ybj/2020/jixiao/part2/",
     "search": "search/?q=三公经费",
+    "checks": f"{WANGCHENG}/checks/",
+    "about": "about/",
 }
 
 

@@ -204,8 +204,8 @@ def pages_of(site: Path) -> dict[str, str]:
 
 
 SITE_SCRIPTS = re.compile(
-    r"(/|(\.\./)*)assets/(javascripts/bundle\.[0-9a-f]+\.min|gongkai|gongkai-search|gongkai-theme|gongkai-charts"
-    r"|echarts/echarts\.common\.min)\.js"
+    r"(/|(\.\./)*)assets/(javascripts/bundle\.[0-9a-f]+\.min|gongkai|gongkai-search|gongkai-tables|gongkai-theme"
+    r"|gongkai-charts|echarts/echarts\.common\.min)\.js"
 )
 
 
