@@ -315,13 +315,13 @@ def verify(text: str, spot: TableSpot, form: Form, imported: Imported, where: st
     for step in spot.path:
         node = node.get(step) if isinstance(node, Mapping) else node.items[step] if isinstance(node, Sequence) else None
         if node is None:
-            return ["the written table cannot be found again"]
+            return ["写入后找不到这张表"]
     problems = Problems()
     ctx = Context(problems)
     raw = check_record(node, schema.FORM_TABLE, ctx)
     table = bind_form_table(form, raw, ctx) if raw is not None else None
     if problems or table is None:
-        return [str(p) for p in problems.items] or ["the written table does not load"]
+        return [str(p) for p in problems.items] or ["写入的表读不出来"]
     return compare(table, imported)
 
 
