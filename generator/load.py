@@ -70,7 +70,7 @@ class Loader:
     @cycle_collection_paused()
     def load(self) -> Site:
         if not self.data_dir.is_dir():
-            self.error(Mark(shown(self.data_dir)), "没有这个数据文件夹：请检查文件夹名，或在项目根目录运行")
+            self.error(Mark(shown(self.data_dir)), NO_DATA_DIRECTORY)
             return Site([], {}, {})
         glossary = self.load_glossary(self.data_dir / "glossary.yaml")
         form_sets = self.load_form_sets(self.data_dir / "forms")
@@ -422,6 +422,9 @@ class Loader:
 def whole_form_panel(form_raw, width: int):
     """A form without declared panels has one panel of all its columns and free rows."""
     return SimpleNamespace(key="", width=width, rows=None, mark=form_raw.mark)
+
+
+NO_DATA_DIRECTORY = "没有这个数据文件夹：请检查文件夹名，或在项目根目录运行"
 
 
 def suggest(word: str, options) -> str:

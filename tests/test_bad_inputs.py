@@ -174,7 +174,11 @@ BILLION_LAUGHS = BASE.replace(
         pytest.param("---\n", "-", 1, ["文件是空的"], id="empty-document"),
         pytest.param(BASE.replace("kind: 决算", "kind: &k 决算"), "&k", 1, ["不支持锚点（&名称）"], id="anchor"),
         pytest.param(
-            BASE.replace("year: 2020\n", "year: 2020\nunit: *k\n"), "*k", 1, ["不支持别名（*名称）"], id="alias-undefined"
+            BASE.replace("year: 2020\n", "year: 2020\nunit: *k\n"),
+            "*k",
+            1,
+            ["不支持别名（*名称）"],
+            id="alias-undefined",
         ),
         pytest.param(BILLION_LAUGHS, "&lol0", 1, ["不支持锚点（&名称）", "请把值完整写出来"], id="billion-laughs"),
         pytest.param(
@@ -191,9 +195,15 @@ BILLION_LAUGHS = BASE.replace(
             ["不支持 YAML 标签", "python/object/apply:os.system", "请删掉它"],
             id="tag-python",
         ),
-        pytest.param(BASE.replace("kind: 决算", "kind: !foo 决算"), "!foo", 1, ["不支持 YAML 标签（!foo）"], id="tag-local"),
         pytest.param(
-            BASE.replace("负责医疗保障。", "!!binary 5Lit5paH"), "!!binary", 1, ["不支持 YAML 标签", "binary"], id="tag-binary"
+            BASE.replace("kind: 决算", "kind: !foo 决算"), "!foo", 1, ["不支持 YAML 标签（!foo）"], id="tag-local"
+        ),
+        pytest.param(
+            BASE.replace("负责医疗保障。", "!!binary 5Lit5paH"),
+            "!!binary",
+            1,
+            ["不支持 YAML 标签", "binary"],
+            id="tag-binary",
         ),
         pytest.param(
             BASE.replace("kind: 决算\n", "kind: 决算\n2024: 二〇二四\n"),
@@ -241,9 +251,7 @@ def test_typos_in_a_performance_table_get_a_suggestion(data_dir):
 def test_duplicate_keys_in_the_bureau_and_glossary_files_too(data_dir):
     bureau = MINIMAL_BUREAU.lstrip("\n") + "name: 另一个名字\n"
     put(data_dir, bureau, BUREAU)
-    assert "键 'name' 重复了（第 1 行已写过）" in the_problem_at(
-        data_dir, bureau, "name: 另一个", file=BUREAU
-    )
+    assert "键 'name' 重复了（第 1 行已写过）" in the_problem_at(data_dir, bureau, "name: 另一个", file=BUREAU)
 
 
 def test_yaml_1_1_words_stay_the_text_typed(data_dir):
@@ -332,7 +340,9 @@ def test_tab_indentation_says_so(data_dir):
     "encode, needle, words",
     [
         pytest.param(lambda t: t.encode("utf-16"), "title", ["UTF-16 编码", "请另存为 UTF-8 编码"], id="utf-16"),
-        pytest.param(lambda t: t.encode("gbk"), "年", ["不是有效的 UTF-8 编码", "GBK", "请另存为 UTF-8 编码"], id="gbk"),
+        pytest.param(
+            lambda t: t.encode("gbk"), "年", ["不是有效的 UTF-8 编码", "GBK", "请另存为 UTF-8 编码"], id="gbk"
+        ),
         pytest.param(lambda t: t.encode("gb18030"), "年", ["GBK/GB18030"], id="gb18030"),
         pytest.param(
             lambda t: t.replace("负责医疗保障", "负责\udcff医疗保障").encode("utf-8", "surrogateescape"),
@@ -508,7 +518,7 @@ def test_negative_scores_are_refused(data_dir):
     text = text.replace("total: {score: 100, scored: 98.5}", "total: {score: -100, scored: 98.5}")
     put(data_dir, text)
     assert "'-19' 是负数：分值、得分和误差只能是零或正数" in the_problem_at(data_dir, text, "-19")
-    assert "'-100' is negative" in the_problem_at(data_dir, text, "-100")
+    assert "'-100' 是负数：分值、得分和误差只能是零或正数" in the_problem_at(data_dir, text, "-100")
     # An amount may be negative (a 结余 can be): only scores and tolerances cannot.
     put(data_dir, SELF_EVALUATION.replace("transfer: 50", "transfer: -50"))
     assert problems(data_dir) == []
@@ -629,7 +639,7 @@ def test_region_names_become_safe_folders(data_dir):
 
 
 def test_check_reports_every_bad_file_on_one_line_each_and_exits_1(data_dir):
-    """Several broken files at once: each problem is one line `path:line:col: error: message`."""
+    """Several broken files at once: each problem is one line `path:line:col: 错误：message`."""
     bad = {
         DOC: BASE.replace("year: 2020\n", "year: 2020\nyear: 2020\n"),
         "gbk-ybj/2020/juesuan.yaml": BASE.encode("gbk"),

@@ -35,13 +35,21 @@ def put(data_dir: Path, text: str) -> Path:
 @pytest.mark.parametrize(
     "old, new, expected",
     [
-        ("kind: 决算", "kind: 结算", "ceshi-ybj/2020/juesuan.yaml:2:7: '结算' 不是可写的值：请写 预算、决算、绩效 之一"),
+        (
+            "kind: 决算",
+            "kind: 结算",
+            "ceshi-ybj/2020/juesuan.yaml:2:7: '结算' 不是可写的值：请写 预算、决算、绩效 之一",
+        ),
         (
             "year: 2020",
             "year: 2019",
             "ceshi-ybj/2020/juesuan.yaml: 文件写的年度是 2019，却放在 2020/ 文件夹中：请改正年度，或把文件移到 2019/",
         ),
-        ("year: 2020", "year: 二〇二〇", "ceshi-ybj/2020/juesuan.yaml:3:7: 这里应写 1990 到 2100 之间的整数，却是 '二〇二〇'"),
+        (
+            "year: 2020",
+            "year: 二〇二〇",
+            "ceshi-ybj/2020/juesuan.yaml:3:7: 这里应写 1990 到 2100 之间的整数，却是 '二〇二〇'",
+        ),
         (
             "title: 2020年度测试区医疗保障局部门决算\n",
             "",
@@ -142,7 +150,10 @@ def test_fixed_row_forms_check_row_keys(data_dir):
 def test_a_bare_glossary_term_must_exist(data_dir):
     put(data_dir, MINIMAL_DOCUMENT + "  - title: 第四部分 名词解释\n    glossary: [基本支出, 基本支出出]\n")
     found = messages(data_dir)
-    assert any(":19:22: data/glossary.yaml 中没有术语 '基本支出出'（是不是要写 '基本支出'？）：请在那里加上" in m for m in found), found
+    assert any(
+        ":19:22: data/glossary.yaml 中没有术语 '基本支出出'（是不是要写 '基本支出'？）：请在那里加上" in m
+        for m in found
+    ), found
 
 
 def test_free_table_rows_must_be_equally_wide(data_dir):
@@ -173,13 +184,17 @@ def test_bureau_folder_needs_bureau_yaml_and_ascii_names(data_dir):
     (data_dir / "ceshi-ybj" / "bureau.yaml").unlink()
     write(data_dir / "测试" / "bureau.yaml", "name: x\n")
     found = messages(data_dir)
-    assert "ceshi-ybj: 部门文件夹中没有 bureau.yaml：请用 python -m generator new-bureau 新建，或补上这个文件" in [m.replace(str(data_dir) + "/", "") for m in found]
+    assert "ceshi-ybj: 部门文件夹中没有 bureau.yaml：请用 python -m generator new-bureau 新建，或补上这个文件" in [
+        m.replace(str(data_dir) + "/", "") for m in found
+    ]
     assert any(m.startswith("测试: 部门文件夹名只能用小写英文字母、数字和 -（写拼音）") for m in found), found
 
 
 def test_duplicate_key_in_a_real_file_points_at_both_lines(data_dir):
     put(data_dir, MINIMAL_DOCUMENT.replace("year: 2020", "year: 2020\nyear: 2020"))
-    assert messages(data_dir) == ["ceshi-ybj/2020/juesuan.yaml:4:1: 键 'year' 重复了（第 3 行已写过）：删掉一个，或合并成一个"]
+    assert messages(data_dir) == [
+        "ceshi-ybj/2020/juesuan.yaml:4:1: 键 'year' 重复了（第 3 行已写过）：删掉一个，或合并成一个"
+    ]
 
 
 def test_malformed_form_is_reported_in_the_form_file(data_dir):
@@ -193,5 +208,7 @@ def test_malformed_form_is_reported_in_the_form_file(data_dir):
     found = messages(data_dir)
     line = text.splitlines().index(next(x for x in text.splitlines() if "type: amout" in x)) + 1
     assert any(
-        m.startswith(f"forms/hunan-juesuan-2020.yaml:{line}:") and "'amout' 不是可写的值：请写 item、line、code、name、amount、percent、text 之一" in m for m in found
+        m.startswith(f"forms/hunan-juesuan-2020.yaml:{line}:")
+        and "'amout' 不是可写的值：请写 item、line、code、name、amount、percent、text 之一" in m
+        for m in found
     ), found

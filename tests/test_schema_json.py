@@ -95,10 +95,22 @@ MISTAKES = [
         "additionalProperties",
         "小节中没有键 'bdoy'：是不是要写 'body'？",
     ),
-    ("forms/hunan-juesuan-2020.yaml", "    slug: gk03", "    slgu: gk03", "additionalProperties", "表样中没有键 'slgu'"),
+    (
+        "forms/hunan-juesuan-2020.yaml",
+        "    slug: gk03",
+        "    slgu: gk03",
+        "additionalProperties",
+        "表样中没有键 'slgu'",
+    ),
     ("glossary.yaml", "  - term: 事业收入", "  - trem: 事业收入", "additionalProperties", "术语中没有键 'trem'"),
     # wrong type
-    ("changsha-wangcheng-ybj/2020/juesuan.yaml", "year: 2020", "year: 二〇二〇", "anyOf", "这里应写 1990 到 2100 之间的整数"),
+    (
+        "changsha-wangcheng-ybj/2020/juesuan.yaml",
+        "year: 2020",
+        "year: 二〇二〇",
+        "anyOf",
+        "这里应写 1990 到 2100 之间的整数",
+    ),
     (
         "changsha-wangcheng-ybj/2020/juesuan.yaml",
         "rate: 100.00%",
@@ -136,8 +148,20 @@ MISTAKES = [
         "绩效表缺少必填的键 'id'",
     ),
     # a value outside its list of choices
-    ("changsha-wangcheng-ybj/2020/juesuan.yaml", "kind: 决算", "kind: 结算", "enum", "'结算' 不是可写的值：请写 预算、决算、绩效 之一"),
-    ("changsha-yuhua-ybj/2020/jixiao.yaml", "stage: 自评", "stage: 自平", "enum", "'自平' 不是可写的值：请写 申报、自评 之一"),
+    (
+        "changsha-wangcheng-ybj/2020/juesuan.yaml",
+        "kind: 决算",
+        "kind: 结算",
+        "enum",
+        "'结算' 不是可写的值：请写 预算、决算、绩效 之一",
+    ),
+    (
+        "changsha-yuhua-ybj/2020/jixiao.yaml",
+        "stage: 自评",
+        "stage: 自平",
+        "enum",
+        "'自平' 不是可写的值：请写 申报、自评 之一",
+    ),
     (
         "forms/hunan-juesuan-2020.yaml",
         '{key: 本年收入合计, label: 本年收入合计, type: amount, no: "1"}',
