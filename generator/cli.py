@@ -5,7 +5,40 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
+import sys
 from pathlib import Path
+
+# argparse's own words (usage, its errors) are English: said in Chinese, as every message a clerk reads.
+ARGPARSE_WORDS = [
+    (r"the following arguments are required: (.*)", r"缺少参数：\1"),
+    (r"unrecognized arguments: (.*)", r"不认识的参数：\1"),
+    (r"invalid int value: (.*)", r"\1 不是整数"),
+    (r"invalid choice: (\S+) \(choose from (.*)\)", r"不能写 \1：可写 \2"),
+    (r"expected one argument", r"后面要写一个值"),
+    (r"^argument (\S+?)(?:/\S+)?: ", r"参数 \1："),
+]
+
+
+class ChineseHelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示这段说明并退出")
+
+    def error(self, message: str):
+        for english, chinese in ARGPARSE_WORDS:
+            message = re.sub(english, chinese, message)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: 错误：{message}\n")
 
 
 def cmd_check(args) -> int:
@@ -89,10 +122,10 @@ def cmd_import(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = ChineseArgumentParser(
         prog="python -m generator", description="gongkai：部门预算、决算和绩效公开网站的生成工具"
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, title="命令", metavar="命令")
     check = sub.add_parser("check", help="读取 data/，核对每个数字；不发布")
     check.add_argument("data_dir", nargs="?", default="data", help="数据文件夹（默认 data）")
     check.add_argument("--strict", action="store_true", help="有警告也算失败（退出码为 1）")

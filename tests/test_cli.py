@@ -208,3 +208,18 @@ def test_every_line_check_prints_for_a_spread_of_mistakes_is_chinese_and_says_wh
         in by_place[f"data/tab-ybj/2020/juesuan.yaml:{place(files['tab-ybj/2020/juesuan.yaml'], chr(9))}"]
     )
     assert "UTF-16" in by_place["data/utf-ybj/2020/juesuan.yaml:1:1"]
+
+
+def test_help_and_argument_mistakes_are_in_chinese(tmp_path):
+    shown = run("check", "--help", cwd=tmp_path)
+    assert shown.returncode == 0
+    assert shown.stdout.startswith("用法：python -m generator check ")
+    assert "  --strict              有警告也算失败（退出码为 1）" in shown.stdout
+    assert "显示这段说明并退出" in shown.stdout and "show this help" not in shown.stdout
+    for command in ("build", "bench"):
+        assert "positional arguments" not in run(command, "--help", cwd=tmp_path).stdout
+    wrong = run("check", "--jobs", "x", cwd=tmp_path)
+    assert wrong.returncode == 2
+    assert wrong.stderr.splitlines()[-1] == "python -m generator check: 错误：参数 --jobs：'x' 不是整数"
+    missing = run("new", "ceshi-ybj", cwd=tmp_path)
+    assert missing.stderr.splitlines()[-1] == "python -m generator new: 错误：缺少参数：year, kind"
