@@ -348,13 +348,13 @@ def compare(table: FormTable, imported: Imported) -> list[str]:
         else:
             want_rows = imported.rows[key]
             if len(data.rows) != len(want_rows):
-                differences.append(f"{key}: {len(data.rows)} rows != {len(want_rows)}")
+                differences.append(f"{key}：读回 {len(data.rows)} 行，源表 {len(want_rows)} 行")
             for got, want in zip(data.rows, want_rows, strict=False):
                 if list(got.cells) != list(want) or not all(same(got.cells[k], v) for k, v in want.items()):
-                    differences.append(f"{key}: row at line {got.mark.line}")
+                    differences.append(f"{key}：第 {got.mark.line} 行不一致")
     for key, typed in imported.totals.items():
         if key not in table.totals or not same(table.totals[key], typed):
-            differences.append(f"totals.{key}")
+            differences.append(f"表尾 {key} 不一致")
     return differences
 
 
