@@ -178,6 +178,14 @@ def swap_in(new_site: Path, site_dir: Path) -> None:
         shutil.rmtree(old)
 
 
+SEVERITY_WORDS = {
+    "error": "错误",
+    "warning": "警告",
+    "notice": "提示",
+    "unchecked": "未核对",
+}  # as the clerk reads them; json keeps the codes
+
+
 def report(problems: list[Problem], form: str = "text") -> None:
     if form == "json":
         rows = [
@@ -193,7 +201,10 @@ def report(problems: list[Problem], form: str = "text") -> None:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return
     for problem in problems:
-        print(f"{problem.mark}: {problem.severity}: {problem.message}", file=sys.stderr)
+        print(
+            f"{problem.mark}: {SEVERITY_WORDS.get(problem.severity, problem.severity)}：{problem.message}",
+            file=sys.stderr,
+        )
 
 
 def build(
@@ -209,7 +220,7 @@ def build(
     """Check data/ and, when *site_dir* is given and nothing blocks, build the site into it.
 
     A check alone recalls the results of batches whose files have not changed (check_cache.py)
-    unless *use_cache* is false. Every problem is printed as `path:line:col: severity: message`; the exit status is 1 when data/
+    unless *use_cache* is false. Every problem is printed as `path:line:col: 错误：message` (警告, 提示); the exit status is 1 when data/
     does not load or a check blocks publication, and the previous site is then left untouched.
     """
     from mkdocs.exceptions import MkDocsException
@@ -253,13 +264,13 @@ def build(
             report(sorted(set(problems)), form)
             if site_dir is not None:
                 errors = sum(p.severity == "error" for p in problems)
-                print(f"{errors} error(s); the previous {site_dir.name}/ is unchanged", file=sys.stderr)
+                print(f"{errors} 个错误：没有发布，原来的 {site_dir.name}/ 未改动", file=sys.stderr)
             return 1
         report(sorted({f for o in outcomes for f in o.findings}), form)
         failures = sum(o.blocking for o in outcomes)
         if failures:
-            where = f"; the previous {site_dir.name}/ is unchanged" if site_dir is not None else ": not publishable"
-            print(f"{failures} error(s){where}", file=sys.stderr)
+            where = f"没有发布，原来的 {site_dir.name}/ 未改动" if site_dir is not None else "不能发布"
+            print(f"{failures} 个错误：{where}", file=sys.stderr)
             return 1
         bureaus = [b for o in outcomes for b in o.outlines]
         documents = sum(len(b.documents) for b in bureaus)
@@ -267,9 +278,9 @@ def build(
             if form == "text":
                 counts = sum((o.counts for o in outcomes), Counter())
                 print(
-                    f"ok: {len(bureaus)} bureau(s), {documents} document(s); "
-                    f"{sum(counts.values())} checks: {counts['ok']} hold, {counts[NOTICE]} notice(s), "
-                    f"{counts[WARNING]} warning(s), {counts[ERROR]} error(s) published as-is"
+                    f"通过：{len(bureaus)} 个部门，{documents} 份公开文件；"
+                    f"核对 {sum(counts.values())} 项：{counts['ok']} 项相符，{counts[NOTICE]} 个提示，"
+                    f"{counts[WARNING]} 个警告，{counts[ERROR]} 个错误照原件公开"
                 )
             return 0
         site = Site(bureaus, glossary, form_sets)
@@ -288,11 +299,11 @@ def build(
         with timed("search index"):
             write_search_index(pages, index, parts, work)
         swap_in(work / "site", site_dir)
-        print(f"built {site_dir}: {documents} document(s)")
+        print(f"已生成 {site_dir}：{documents} 份公开文件")
         return 0
     except (MkDocsException, ShellError, SystemExit) as exc:
         # The theme or mkdocs.yml, not data/: said in one line, like a problem in data/.
-        print(f"mkdocs: {exc}; the previous {site_dir.name if site_dir else 'site'}/ is unchanged", file=sys.stderr)
+        print(f"mkdocs：{exc}；原来的 {site_dir.name if site_dir else 'site'}/ 未改动", file=sys.stderr)
         return 1
     finally:
         if work is not None:

@@ -5,7 +5,40 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
+import sys
 from pathlib import Path
+
+# argparse's own words (usage, its errors) are English: said in Chinese, as every message a clerk reads.
+ARGPARSE_WORDS = [
+    (r"the following arguments are required: (.*)", r"缺少参数：\1"),
+    (r"unrecognized arguments: (.*)", r"不认识的参数：\1"),
+    (r"invalid int value: (.*)", r"\1 不是整数"),
+    (r"invalid choice: (\S+) \(choose from (.*)\)", r"不能写 \1：可写 \2"),
+    (r"expected one argument", r"后面要写一个值"),
+    (r"^argument (\S+?)(?:/\S+)?: ", r"参数 \1："),
+]
+
+
+class ChineseHelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示这段说明并退出")
+
+    def error(self, message: str):
+        for english, chinese in ARGPARSE_WORDS:
+            message = re.sub(english, chinese, message)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: 错误：{message}\n")
 
 
 def cmd_check(args) -> int:
@@ -89,33 +122,33 @@ def cmd_import(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generator", description="gongkai static site generator")
-    sub = parser.add_subparsers(dest="command", required=True)
-    check = sub.add_parser("check", help="load data/ and check every figure; publish nothing")
-    check.add_argument("data_dir", nargs="?", default="data")
-    check.add_argument("--strict", action="store_true", help="warnings fail too")
-    check.add_argument("--format", choices=("text", "json"), default="text", help="json: for CI annotations")
-    check.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
-    check.add_argument(
-        "--no-cache", action="store_true", help="check every file again, not only those changed since the last check"
+    parser = ChineseArgumentParser(
+        prog="python -m generator", description="gongkai：部门预算、决算和绩效公开网站的生成工具"
     )
+    sub = parser.add_subparsers(dest="command", required=True, title="命令", metavar="命令")
+    check = sub.add_parser("check", help="读取 data/，核对每个数字；不发布")
+    check.add_argument("data_dir", nargs="?", default="data", help="数据文件夹（默认 data）")
+    check.add_argument("--strict", action="store_true", help="有警告也算失败（退出码为 1）")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="json：输出给 CI 标注用")
+    check.add_argument("--jobs", type=int, help="并行进程数（默认每个 CPU 核一个）")
+    check.add_argument("--no-cache", action="store_true", help="重新核对每个文件，而不只是上次核对后改过的")
     check.set_defaults(run=cmd_check)
-    build = sub.add_parser("build", help="check, generate and build the static site")
-    build.add_argument("data_dir", nargs="?", default="data")
-    build.add_argument("--site-dir", default="site", help="where the built site goes (default: site)")
-    build.add_argument("--strict", action="store_true", help="warnings fail too")
+    build = sub.add_parser("build", help="核对、生成并构建静态网站")
+    build.add_argument("data_dir", nargs="?", default="data", help="数据文件夹（默认 data）")
+    build.add_argument("--site-dir", default="site", help="网站生成到哪个文件夹（默认 site）")
+    build.add_argument("--strict", action="store_true", help="有警告也算失败（退出码为 1）")
     build.add_argument("--timings", help=argparse.SUPPRESS)  # where bench reads the stages' seconds
-    build.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
+    build.add_argument("--jobs", type=int, help="并行进程数（默认每个 CPU 核一个）")
     build.set_defaults(run=cmd_build)
-    bench = sub.add_parser("bench", help="build a synthetic province of N documents and print figures as JSON")
-    bench.add_argument("--docs", type=int, default=200, help="number of documents (default 200)")
-    bench.add_argument("--runs", type=int, default=1, help="builds to run; figures are medians")
-    bench.add_argument("--keep", help="keep the synthetic data and site in this folder")
+    bench = sub.add_parser("bench", help="生成一个有 N 份公开文件的模拟省份并构建，以 JSON 输出耗时等数据")
+    bench.add_argument("--docs", type=int, default=200, help="公开文件的份数（默认 200）")
+    bench.add_argument("--runs", type=int, default=1, help="构建几次；数据取中位数")
+    bench.add_argument("--keep", help="把模拟数据和网站保留在这个文件夹")
     bench.set_defaults(run=cmd_bench)
     add_editor_commands(sub)
     imp = sub.add_parser(
         "import",
-        help="write a table pasted from Excel (.tsv/.txt) or an .xlsx sheet into a document's table",
+        help="把从 Excel 复制的表格（.tsv/.txt）或 .xlsx 工作表写入公开文件中对应的表",
         description="把从 Excel 复制的表格（粘贴成 .tsv/.txt 文本）或 .xlsx 工作表对应到表样，写入文件中那张表的行。"
         "对应不上的地方逐条报告（源文件:行:栏），不写入任何内容。",
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -60,23 +59,38 @@ _HIDDEN = re.compile(
 )
 
 
+HIDDEN_NAMES = {
+    "\u200b": "零宽空格",
+    "\u200e": "从左到右标记",
+    "\u200f": "从右到左标记",
+    "\u2060": "零宽不换行符",
+    "\ufeff": "字节顺序标记 BOM",
+    "\u202e": "从右到左覆盖符，会让文字倒着显示",
+}
+
+
 def hidden_character(text: str) -> str | None:
     """Why *text* cannot be published as typed, when it holds a character no reader would see."""
     found = _HIDDEN.search(text)
     if found is None:
         return None
     char = found.group(0)
-    name = unicodedata.name(char, "a control character")
+    if char in HIDDEN_NAMES:
+        name = HIDDEN_NAMES[char]
+    elif "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
+        name = "文字方向控制符"
+    else:
+        name = "控制字符" if char < "\u00a0" else "格式字符"
     before = text[: found.start()].rsplit("\n", 1)[-1][-12:]
-    where = f"after '{before}'" if before else "at the start of a line"
-    return f"an invisible character, U+{ord(char):04X} ({name}), is typed {where}: delete it"
+    where = f"在 '{before}' 后面" if before else "在行首"
+    return f"{where}有一个看不见的字符 U+{ord(char):04X}（{name}）：请删掉它"
 
 
 def scalar_text(node: Node, what: str) -> str:
     if not isinstance(node, Scalar):
-        raise Invalid(node, f"expected {what}, found {describe(node)}")
+        raise Invalid(node, f"这里应写{what}，却是{describe(node)}")
     if node.is_null:
-        raise Invalid(node, f"expected {what}, found nothing")
+        raise Invalid(node, f"这里应写{what}，却是空的")
     text = node.text
     # isprintable() is false for every character _HIDDEN names (and for tab, line breaks and NBSP):
     # most values are one printable line and skip the search (a value is converted 10⁵ times a batch).
@@ -94,9 +108,9 @@ class Text(Field):
         self.hint = hint
 
     def convert(self, node, ctx):
-        text = scalar_text(node, "text").strip()
+        text = scalar_text(node, "文字").strip()
         if not text:
-            raise Invalid(node, "expected text, found an empty string")
+            raise Invalid(node, "这里应写文字，却是空的")
         if self.pattern and not self.pattern.fullmatch(text):
             raise Invalid(node, f"'{text}' {self.hint}")
         return text
@@ -106,14 +120,14 @@ class Text(Field):
 WINDOWS_DEVICE_NAMES = frozenset(
     ["con", "prn", "aux", "nul"] + [f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10)]
 )
-RESERVED_ID = "is a name Windows keeps for a device and cannot be a folder or file there: choose another id"
+RESERVED_ID = "是 Windows 保留的设备名，不能用作文件夹名或文件名：请换一个 id"
 
 
 class Slug(Text):
     def __init__(self, **kw):
         super().__init__(
             pattern=r"[a-z0-9][a-z0-9-]{0,63}",
-            hint="is not a valid id: use lower-case ASCII letters, digits and '-' (pinyin)",
+            hint="不能用作 id：只能用小写英文字母、数字和 -（写拼音）",
             **kw,
         )
 
@@ -126,7 +140,7 @@ class Slug(Text):
 
 class Markdown(Field):
     def convert(self, node, ctx):
-        return scalar_text(node, "Markdown text").strip("\n")
+        return scalar_text(node, "文字（Markdown）").strip("\n")
 
 
 class Integer(Field):
@@ -135,29 +149,29 @@ class Integer(Field):
         self.low, self.high = low, high
 
     def convert(self, node, ctx):
-        text = scalar_text(node, "a whole number").strip()
+        text = scalar_text(node, "整数").strip()
         if not re.fullmatch(r"[0-9]+", text) or not self.low <= int(text) <= self.high:
-            raise Invalid(node, f"expected a whole number from {self.low} to {self.high}, found '{text}'")
+            raise Invalid(node, f"这里应写 {self.low} 到 {self.high} 之间的整数，却是 '{text}'")
         return int(text)
 
 
 class Flag(Field):
     def convert(self, node, ctx):
-        text = scalar_text(node, "true or false").strip()
+        text = scalar_text(node, "true 或 false").strip()
         if text not in ("true", "false"):
-            raise Invalid(node, f"expected true or false, found '{text}'")
+            raise Invalid(node, f"这里应写 true 或 false，却是 '{text}'")
         return text == "true"
 
 
 class Date(Field):
     def convert(self, node, ctx):
-        text = scalar_text(node, "a date (YYYY-MM-DD)").strip()
+        text = scalar_text(node, "日期（如 2021-06-01）").strip()
         if re.fullmatch(r"\d{4}-\d\d-\d\d", text):
             try:
                 return datetime.date.fromisoformat(text)
             except ValueError:
                 pass
-        raise Invalid(node, f"expected a date written YYYY-MM-DD, found '{text}'")
+        raise Invalid(node, f"这里应写日期，格式为 年-月-日（如 2021-06-01），却是 '{text}'")
 
 
 class Choice(Field):
@@ -166,18 +180,18 @@ class Choice(Field):
         self.options = options
 
     def convert(self, node, ctx):
-        text = scalar_text(node, "one of " + ", ".join(self.options)).strip()
+        text = scalar_text(node, "、".join(self.options) + " 之一").strip()
         if not text:
-            raise Invalid(node, f"expected one of: {', '.join(self.options)}, found an empty string")
+            raise Invalid(node, f"这里应写 {'、'.join(self.options)} 之一，却是空的")
         if text not in self.options:
-            raise Invalid(node, f"'{text}' is not one of: {', '.join(self.options)}")
+            raise Invalid(node, f"'{text}' 不是可写的值：请写 {'、'.join(self.options)} 之一")
         return text
 
 
 class Amount(Field):
     """An exact Decimal, parsed strictly; the parser's advice is the editor's message."""
 
-    what, parse = "an amount", staticmethod(parse_amount)
+    what, parse = "金额", staticmethod(parse_amount)
 
     def convert(self, node, ctx) -> Decimal:
         text = scalar_text(node, self.what)
@@ -193,21 +207,21 @@ class Score(Amount):
     def convert(self, node, ctx) -> Decimal:
         value = super().convert(node, ctx)
         if value < 0:
-            raise Invalid(node, f"'{node.text.strip()}' is negative: a score or tolerance is zero or more")
+            raise Invalid(node, f"'{node.text.strip()}' 是负数：分值、得分和误差只能是零或正数")
         return value
 
 
 class Percent(Amount):
-    what, parse = "a percentage", staticmethod(parse_percent)
+    what, parse = "百分比", staticmethod(parse_percent)
 
 
 class Code(Field):
     """科目编码: digits, kept as text so that leading zeros survive."""
 
     def convert(self, node, ctx):
-        text = scalar_text(node, "a 科目编码 (digits)").strip()
+        text = scalar_text(node, "科目编码（数字）").strip()
         if not re.fullmatch(r"[0-9]{1,12}", text):
-            raise Invalid(node, f"'{text}' is not a 科目编码: write the digits only")
+            raise Invalid(node, f"'{text}' 不是科目编码：只写数字")
         return text
 
 
@@ -249,9 +263,9 @@ class ListOf(Field):
         if isinstance(node, Scalar) and node.is_null and self.allow_empty:
             return []
         if not isinstance(node, Sequence):
-            raise Invalid(node, f"expected a list (lines starting with '- '), found {describe(node)}")
+            raise Invalid(node, f"这里应写列表（每项一行，以 '- ' 开头），却是{describe(node)}")
         if not node.items and not self.allow_empty:
-            raise Invalid(node, "the list is empty")
+            raise Invalid(node, "列表是空的：至少写一项")
         out = []
         for child in node.items:
             try:
@@ -286,20 +300,20 @@ class Record(Field):
 
     def convert(self, node, ctx):
         if not isinstance(node, Mapping):
-            raise Invalid(node, f"expected {self.what} (a mapping of key: value), found {describe(node)}")
+            raise Invalid(node, f"这里应写{self.what}（一组“键: 值”），却是{describe(node)}")
         values: dict[str, Any] = {}
         failed = False
         for key, child in node.items:
             spec = self.fields.get(key.text)
             if spec is None:
                 close = difflib.get_close_matches(key.text, list(self.fields), n=1, cutoff=0.6)
-                hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(self.fields)}"
-                ctx.problems.add(key.mark, f"unknown key '{key.text}' in {self.what}{hint}")
+                hint = f"：是不是要写 '{close[0]}'？" if close else f"：可写的键有 {'、'.join(self.fields)}"
+                ctx.problems.add(key.mark, f"{self.what}中没有键 '{key.text}'{hint}")
                 failed = True
                 continue
             if isinstance(child, Scalar) and child.is_null and not isinstance(spec, (Raw, ListOf)):
                 if spec.required:
-                    ctx.problems.add(child.mark, f"'{key.text}' is required but has no value")
+                    ctx.problems.add(child.mark, f"'{key.text}' 必须填写，现在是空的：请在冒号后写上值")
                     failed = True
                 continue
             try:
@@ -310,7 +324,7 @@ class Record(Field):
         for name, spec in self.fields.items():
             if name not in values:
                 if spec.required and node.get(name) is None:
-                    ctx.problems.add(node.mark, f"{self.what} is missing the required key '{name}'")
+                    ctx.problems.add(node.mark, f"{self.what}缺少必填的键 '{name}'：请补上")
                     failed = True
                 values[name] = spec.default
         if failed and not self.partial:

@@ -36,17 +36,17 @@ CHANGE_WORD = re.compile("|".join(CHANGE_WORDS))  # a claim about a change, not 
 def resolve_reference(text: str, document: Document, tables: dict[str, FormTable]) -> tuple[Decimal | None, str]:
     """(the amount, '') or (None, why it cannot be shown)."""
     if document.form_set is None:
-        return None, "the document has no form_set"
+        return None, "这份文件没有 form_set"
     try:
         ref = parse_ref(text, None, document.form_set.forms, None)
     except RuleError as exc:
         return None, str(exc)
     table = tables.get(ref.form)
     if table is None:
-        return None, f"the document has no table {ref.form}"
+        return None, f"这份文件中没有 {ref.form}"
     exists, value = find_cell(table, ref)
     if not exists or value is None or value.amount is None:
-        return None, f"'{text}' is blank in {ref.form}"
+        return None, f"{ref.form} 中 '{text}' 是空白"
     return value.amount, ""
 
 

@@ -315,13 +315,13 @@ def verify(text: str, spot: TableSpot, form: Form, imported: Imported, where: st
     for step in spot.path:
         node = node.get(step) if isinstance(node, Mapping) else node.items[step] if isinstance(node, Sequence) else None
         if node is None:
-            return ["the written table cannot be found again"]
+            return ["写入后找不到这张表"]
     problems = Problems()
     ctx = Context(problems)
     raw = check_record(node, schema.FORM_TABLE, ctx)
     table = bind_form_table(form, raw, ctx) if raw is not None else None
     if problems or table is None:
-        return [str(p) for p in problems.items] or ["the written table does not load"]
+        return [str(p) for p in problems.items] or ["写入的表读不出来"]
     return compare(table, imported)
 
 
@@ -348,13 +348,13 @@ def compare(table: FormTable, imported: Imported) -> list[str]:
         else:
             want_rows = imported.rows[key]
             if len(data.rows) != len(want_rows):
-                differences.append(f"{key}: {len(data.rows)} rows != {len(want_rows)}")
+                differences.append(f"{key}：读回 {len(data.rows)} 行，源表 {len(want_rows)} 行")
             for got, want in zip(data.rows, want_rows, strict=False):
                 if list(got.cells) != list(want) or not all(same(got.cells[k], v) for k, v in want.items()):
-                    differences.append(f"{key}: row at line {got.mark.line}")
+                    differences.append(f"{key}：第 {got.mark.line} 行不一致")
     for key, typed in imported.totals.items():
         if key not in table.totals or not same(table.totals[key], typed):
-            differences.append(f"totals.{key}")
+            differences.append(f"表尾 {key} 不一致")
     return differences
 
 

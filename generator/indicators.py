@@ -93,7 +93,7 @@ class IndicatorBinder:
         levels = [key for key, _ in columns if key in LEVELS]
         sets = []
         if raw.indicators is not None and raw.indicator_sets is not None:
-            self.ctx.problems.add(raw.mark, "give 'indicators' or 'indicator_sets', not both")
+            self.ctx.problems.add(raw.mark, "'indicators' 和 'indicator_sets' 只能写一个：请删掉其中一个")
         if raw.indicators is not None:
             label = raw.indicators_label or DEFAULT_SET_LABEL[raw.stage]
             sets.append(IndicatorSet(label, None, self.groups(raw.indicators, len(levels)), raw.mark))
@@ -126,7 +126,7 @@ class IndicatorBinder:
         if node is None:
             return DEFAULT_COLUMNS[stage]
         if not isinstance(node, Sequence) or not node.items:
-            self.error(node, "expected 'columns' as a list of fields, e.g. [level1, level2, name, target, score]")
+            self.error(node, "'columns' 应写成字段的列表，如 [level1, level2, name, target, score]")
             return DEFAULT_COLUMNS[stage]
         out: list[tuple[str, str]] = []
         for item in node.items:
@@ -136,18 +136,18 @@ class IndicatorBinder:
                 key_node, label_node = item.items[0]
                 key, label = key_node.text, Text().convert(label_node, self.ctx)
             else:
-                self.error(item, f"a column is a field name or {{field: printed label}}, found {describe(item)}")
+                self.error(item, f"一列写字段名，或写成 {{字段: 印出的列名}}，却是{describe(item)}")
                 continue
             if key not in DEFAULT_LABELS:
-                self.error(item, f"unknown column '{key}'; expected one of: {', '.join(DEFAULT_LABELS)}")
+                self.error(item, f"没有 '{key}' 这一列：可写的有 {'、'.join(DEFAULT_LABELS)}")
                 continue
             if key in [k for k, _ in out]:
-                self.error(item, f"the column '{key}' is given twice")
+                self.error(item, f"列 '{key}' 写了两次：删掉一个")
                 continue
             out.append((key, label))
         levels = [k for k, _ in out if k in LEVELS]
         if levels != list(LEVELS[: len(levels)]):
-            self.error(node, "level columns go in order: level1, then level2, then level3")
+            self.error(node, "级别列要按顺序写：先 level1，再 level2，再 level3")
         return out or DEFAULT_COLUMNS[stage]
 
     def groups(self, raw_nodes, depth: int) -> list[IndicatorGroup]:
@@ -158,17 +158,17 @@ class IndicatorBinder:
             if isinstance(built, IndicatorGroup):
                 out.append(built)
             elif built is not None:
-                self.error(node, f"this indicator needs {depth} level(s) of groups above it (name + items)")
+                self.error(node, f"这个指标上面要有 {depth} 层分组（每层写 name 和 items）：请把它放进对应的分组")
         return out
 
     def node(self, raw, depth: int):
         if hasattr(raw, "items"):
             if depth == 0:
-                self.error(raw, "this group is one level too deep for the table's level columns")
+                self.error(raw, "这个分组比表格的级别列多了一层：请去掉一层分组，或在 columns 中加一个级别列")
                 return None
             children = [self.node(child, depth - 1) for child in raw.items]
             if depth > 1 and any(isinstance(c, Indicator) for c in children):
-                self.error(raw, f"the items of this group need {depth - 1} more level(s) of groups")
+                self.error(raw, f"这个分组的各项还要再分 {depth - 1} 层（每层写 name 和 items）")
             return IndicatorGroup(raw.name, [c for c in children if c is not None], raw.mark)
         return Indicator(**leaf_values(raw))
 
@@ -176,7 +176,7 @@ class IndicatorBinder:
         if node is None:
             return []
         if not isinstance(node, Mapping):
-            self.error(node, f"expected '{what}' as a mapping of printed label: text, found {describe(node)}")
+            self.error(node, f"'{what}' 应写成一组“印出的名称: 文字”，却是{describe(node)}")
             return []
         out = []
         for key, child in node.items:
@@ -196,7 +196,7 @@ class IndicatorBinder:
         rows = []
         for node in raw.rows:
             if not isinstance(node, Mapping):
-                self.error(node, f"expected a row as {{label: …, {columns[0].label}: …}}, found {describe(node)}")
+                self.error(node, f"这里应写一行，如 {{label: …, {columns[0].label}: …}}，却是{describe(node)}")
                 continue
             label, total, cells = None, False, {}
             for key, child in node.items:
@@ -215,10 +215,10 @@ class IndicatorBinder:
                     except Invalid as exc:
                         self.ctx.report(exc)
                 else:
-                    choices = ", ".join(["label", "total", *by_label])
-                    self.error(key, f"unknown key '{key.text}' in a row of '{raw.title}'; expected one of: {choices}")
+                    choices = "、".join(["label", "total", *by_label])
+                    self.error(key, f"'{raw.title}' 的行中没有键 '{key.text}'：可写的键有 {choices}")
             if label is None:
-                self.error(node, "a row needs its printed 'label'")
+                self.error(node, "这一行缺少 'label'：请照原件写上这一行的名称")
                 continue
             rows.append(MoneyRow(label, cells, total, node.mark))
         return MoneyBlock(raw.title, columns, rows, raw.mark)

@@ -71,7 +71,7 @@ class Loader:
     @cycle_collection_paused()
     def load(self) -> Site:
         if not self.data_dir.is_dir():
-            self.error(Mark(shown(self.data_dir)), "no such data directory")
+            self.error(Mark(shown(self.data_dir)), NO_DATA_DIRECTORY)
             return Site([], {}, {})
         glossary = self.load_glossary(self.data_dir / "glossary.yaml")
         form_sets = self.load_form_sets(self.data_dir / "forms")
@@ -88,7 +88,7 @@ class Loader:
                 folders.append(entry)
             elif entry.suffix in (".yaml", ".yml") and entry.name != "glossary.yaml":
                 self.error(
-                    Mark(shown(entry)), "unexpected file: data/ holds glossary.yaml, forms/ and one folder per bureau"
+                    Mark(shown(entry)), "这里不该有这个文件：data/ 中只放 glossary.yaml、forms/ 和每个部门一个文件夹"
                 )
         return folders
 
@@ -100,7 +100,7 @@ class Loader:
         for t in raw.terms if raw else []:
             for name in [t.term, *t.aliases]:
                 if name in terms:
-                    self.error(t.mark, f"the term '{name}' is defined twice (also at line {terms[name].mark.line})")
+                    self.error(t.mark, f"术语 '{name}' 解释了两次（第 {terms[name].mark.line} 行也有）：删掉一个")
             term = Term(t.term, t.definition, list(t.aliases), t.mark)
             for name in [t.term, *t.aliases]:
                 terms.setdefault(name, term)
@@ -115,7 +115,7 @@ class Loader:
         for path in sorted(folder.glob("*.yaml")):
             if not SLUG.fullmatch(path.stem):
                 self.error(
-                    Mark(shown(path)), "form set file names are lower-case ASCII ids, e.g. hunan-juesuan-2020.yaml"
+                    Mark(shown(path)), "表样文件名只能用小写英文字母、数字和 -，如 hunan-juesuan-2020.yaml：请改名"
                 )
                 continue
             if path.stem in WINDOWS_DEVICE_NAMES:
@@ -131,9 +131,9 @@ class Loader:
                 if form is None:
                     continue
                 if form.number in forms:
-                    self.error(f.mark, f"form {form.number} is declared twice in this file")
+                    self.error(f.mark, f"表样 {form.number} 在这个文件中写了两次：删掉一个")
                 if form.slug in slugs:
-                    self.error(f.mark, f"slug '{form.slug}' is used by two forms")
+                    self.error(f.mark, f"两张表样用了同一个 slug '{form.slug}'：请换一个")
                 slugs.add(form.slug)
                 forms[form.number] = form
             for f in raw.forms:
@@ -156,13 +156,13 @@ class Loader:
         for c in raw_columns:
             if c.columns is not None:
                 if c.key or c.type:
-                    self.error(c.mark, "a column group has 'columns' and no 'key' or 'type'")
+                    self.error(c.mark, "列组写了 'columns'，就不能再写 'key' 或 'type'：请删掉")
                 sub_tree, sub_leaves = self.build_column_tree(c.columns)
                 tree.append(ColumnGroup(c.label, sub_tree, c.mark))
                 leaves += sub_leaves
             else:
                 if not c.key or not c.type:
-                    self.error(c.mark, "a column needs a 'key' and a 'type' (or 'columns' for a group)")
+                    self.error(c.mark, "一列要写 'key' 和 'type'（列组则写 'columns'）：请补上")
                 column = Column(c.key or c.label, c.label, c.type or "text", c.no, c.mark)
                 tree.append(column)
                 leaves.append(column)
@@ -174,8 +174,8 @@ class Loader:
         if sum(p.width for p in raw_panels) != len(leaves):
             self.error(
                 f.mark,
-                f"form {f.number}: the panels' widths add up to {sum(p.width for p in raw_panels)}, "
-                f"but the form has {len(leaves)} columns",
+                f"表样 {f.number}：各栏的 width 加起来是 {sum(p.width for p in raw_panels)}，"
+                f"但表样有 {len(leaves)} 列：请改正 width",
             )
             return None
         panels, start = [], 0
@@ -185,21 +185,22 @@ class Loader:
             keys = [c.key for c in columns]
             for c in columns:
                 if keys.count(c.key) > 1:
-                    self.error(c.mark, f"column key '{c.key}' is used twice in one panel")
+                    self.error(c.mark, f"同一栏中列的 key '{c.key}' 用了两次：请换一个")
             rows = None
             if p.rows is not None:
                 rows = [FixedRow(r.key, r.label, r.line, r.indent, r.total, r.mark) for r in p.rows]
                 seen: set[str] = set()
                 for r in rows:
                     if r.key in seen:
-                        self.error(r.mark, f"row key '{r.key}' is used twice in panel {p.key}")
+                        self.error(r.mark, f"栏 {p.key} 中行的 key '{r.key}' 用了两次：请换一个")
                     if r.key:
                         seen.add(r.key)
             panels.append(Panel(p.key, columns, rows, p.mark))
         footer = [FooterCell(c.label, c.key, c.colspan, c.mark) for c in f.footer]
         if footer and sum(c.colspan for c in footer) != len(leaves):
             self.error(
-                f.mark, f"form {f.number}: the footer spans {sum(c.colspan for c in footer)} columns, not {len(leaves)}"
+                f.mark,
+                f"表样 {f.number}：表尾占 {sum(c.colspan for c in footer)} 列，应为 {len(leaves)} 列：请改正 colspan",
             )
         return Form(f.number, f.slug, f.title, f.unit, f.note, tree, panels, footer, f.mark)
 
@@ -208,13 +209,13 @@ class Loader:
         for r in raw_rules or []:
             given = [kind for kind in RULE_KINDS if getattr(r, kind) is not None]
             if len(given) != 1:
-                self.error(r.mark, f"a rule has exactly one of: {', '.join(RULE_KINDS)}")
+                self.error(r.mark, f"一条核对规则只写 {'、'.join(RULE_KINDS)} 中的一个")
                 continue
             kind = given[0]
             try:
                 rules.append(parse_rule(kind, getattr(r, kind), r.mark, form, forms, r.tolerance, r.says))
             except RuleError as exc:
-                self.error(r.mark, f"{kind} rule: {exc}")
+                self.error(r.mark, f"{kind} 规则：{exc}")
         return rules
 
     def checked_outline(self, parts, forms: dict[str, Form]) -> list:
@@ -223,7 +224,7 @@ class Loader:
         def check(sections):
             for s in sections:
                 if s.form is not None and s.form not in forms:
-                    self.error(s.mark, f"outline: no form '{s.form}' in this form set{suggest(s.form, forms)}")
+                    self.error(s.mark, f"outline：这套表样中没有 '{s.form}'{suggest(s.form, forms)}")
                     s.form = None
                 check(s.sections)
 
@@ -236,7 +237,7 @@ class Loader:
         if node is None:
             return {}
         if not isinstance(node, Mapping):
-            self.error(node.mark, "expected 'measures' as a mapping of name: 表号:column")
+            self.error(node.mark, "'measures' 应写成一组“名称: 表号:列”")
             return {}
         measures = {}
         for key, value in node.items:
@@ -244,15 +245,11 @@ class Loader:
             number, _, column = text.partition(":")
             form = forms.get(number)
             if form is None:
-                self.error(
-                    value.mark, f"measure '{key.text}': no form '{number}' in this form set{suggest(number, forms)}"
-                )
+                self.error(value.mark, f"measure '{key.text}'：这套表样中没有 '{number}'{suggest(number, forms)}")
                 continue
             panels = [p for p in form.panels if p.rows is None and any(c.type == "code" for c in p.columns)]
             if not any(column in [c.key for c in p.amount_columns] for p in panels):
-                self.error(
-                    value.mark, f"measure '{key.text}': {number} has no amount column '{column}' in rows by 科目编码"
-                )
+                self.error(value.mark, f"measure '{key.text}'：{number} 按科目编码的行中没有金额列 '{column}'")
                 continue
             measures[key.text] = (number, column)
         return measures
@@ -305,16 +302,14 @@ class Loader:
     def load_bureau(self, folder: Path, glossary, form_sets) -> Bureau | None:
         where = Mark(shown(folder))
         if not SLUG.fullmatch(folder.name):
-            self.error(
-                where, "a bureau folder is named with a lower-case ASCII id (pinyin), e.g. changsha-wangcheng-ybj"
-            )
+            self.error(where, "部门文件夹名只能用小写英文字母、数字和 -（写拼音），如 changsha-wangcheng-ybj：请改名")
             return None
         if folder.name in WINDOWS_DEVICE_NAMES:
             self.error(where, f"'{folder.name}' {RESERVED_ID}")
             return None
         bureau_file = folder / "bureau.yaml"
         if not bureau_file.exists():
-            self.error(where, "the bureau folder has no bureau.yaml")
+            self.error(where, "部门文件夹中没有 bureau.yaml：请用 python -m generator new-bureau 新建，或补上这个文件")
             return None
         raw = self.read(bureau_file, schema.BUREAU_FILE)
         if raw is None:
@@ -334,14 +329,15 @@ class Loader:
                 continue
             if not (year_dir.is_dir() and re.fullmatch(r"(19|20)[0-9][0-9]", year_dir.name)):
                 self.error(
-                    Mark(shown(year_dir)), "a bureau folder holds bureau.yaml and one folder per year (e.g. 2020)"
+                    Mark(shown(year_dir)),
+                    "这里不该有这个文件：部门文件夹中只放 bureau.yaml 和每年一个文件夹（如 2020）",
                 )
                 continue
             for path in sorted(year_dir.iterdir()):
                 if path.suffix not in (".yaml", ".yml") or not SLUG.fullmatch(path.stem):
                     self.error(
                         Mark(shown(path)),
-                        "documents are YAML files named with a lower-case ASCII id, e.g. juesuan.yaml",
+                        "公开文件是 .yaml 文件，文件名只能用小写英文字母、数字和 -，如 juesuan.yaml：请改名",
                     )
                     continue
                 if path.stem in WINDOWS_DEVICE_NAMES:
@@ -358,12 +354,18 @@ class Loader:
             return None
         doc_path = shown(path)
         if raw.year is not None and raw.year != year:
-            self.error(Mark(doc_path), f"the document says year {raw.year} but is filed under {year}/")
+            self.error(
+                Mark(doc_path),
+                f"文件写的年度是 {raw.year}，却放在 {year}/ 文件夹中：请改正年度，或把文件移到 {raw.year}/",
+            )
         form_set = None
         if raw.form_set:
             form_set = form_sets.get(raw.form_set)
             if form_set is None:
-                self.error(Mark(doc_path), f"unknown form set '{raw.form_set}'{suggest(raw.form_set, form_sets)}")
+                self.error(
+                    Mark(doc_path),
+                    f"没有表样 '{raw.form_set}'{suggest(raw.form_set, form_sets)}：form_set 写 data/forms/ 中的文件名（不带 .yaml）",
+                )
         document = Document(
             path.stem,
             bureau,
@@ -382,14 +384,14 @@ class Loader:
         for number, p in enumerate(raw.parts or [], 1):
             slug = p.id or f"part{number}"
             if slug in used_slugs:
-                self.error(p.mark, f"two parts have the id '{slug}'")
+                self.error(p.mark, f"两个部分用了同一个 id '{slug}'：请换一个")
             used_slugs.add(slug)
             anchors: set[str] = set()
             sections = self.build_sections(p.sections or [], document, "s", anchors)
             attachments = []
             for a in p.attachments or []:
                 if a.id in used_slugs:
-                    self.error(a.mark, f"the id '{a.id}' is used twice in this document")
+                    self.error(a.mark, f"id '{a.id}' 在这份文件中用了两次：请换一个")
                 used_slugs.add(a.id)
                 attachments.append(
                     Attachment(
@@ -407,8 +409,8 @@ class Loader:
         if term is None:
             self.error(
                 entry.mark,
-                f"'{entry.term}' is not in data/glossary.yaml{suggest(entry.term, glossary)}: "
-                "add it there, or give it here as {term: …, definition: …}",
+                f"data/glossary.yaml 中没有术语 '{entry.term}'{suggest(entry.term, glossary)}："
+                "请在那里加上，或在这里写成 {term: …, definition: …}",
             )
             return None
         return TermUse(term.term, term.definition, False, entry.mark)
@@ -419,7 +421,7 @@ class Loader:
             table = self.build_table(s.table, document) if s.table is not None else None
             anchor = s.id or (table.anchor if table is not None else f"{prefix}{number}")
             if anchor in anchors:
-                self.error(s.mark, f"the anchor '{anchor}' is used twice on one page: give the section an 'id'")
+                self.error(s.mark, f"锚点 '{anchor}' 在同一页中用了两次：请给这个小节写一个 'id'")
             anchors.add(anchor)
             children = self.build_sections(s.sections or [], document, f"{anchor}-", anchors)
             sections.append(Section(s.title, anchor, s.body, table, children, s.mark))
@@ -432,14 +434,14 @@ class Loader:
             if raw is None:
                 return None
             if document.form_set is None:
-                self.error(raw.mark, "the table names a form but the document has no valid 'form_set'")
+                self.error(raw.mark, "表格写了 form，但这份文件没有有效的 'form_set'：请先改正 form_set")
                 return None
             form = document.form_set.forms.get(raw.form)
             if form is None:
                 self.error(
                     node.get("form").mark,
-                    f"unknown form '{raw.form}' in form set "
-                    f"'{document.form_set.id}'{suggest(raw.form, document.form_set.forms)}",
+                    f"表样文件 '{document.form_set.id}' 中没有 '{raw.form}'"
+                    f"{suggest(raw.form, document.form_set.forms)}",
                 )
                 return None
             return bind_form_table(form, raw, self.ctx)
@@ -466,9 +468,12 @@ def whole_form_panel(form_raw, width: int):
     return SimpleNamespace(key="", width=width, rows=None, mark=form_raw.mark)
 
 
+NO_DATA_DIRECTORY = "没有这个数据文件夹：请检查文件夹名，或在项目根目录运行"
+
+
 def suggest(word: str, options) -> str:
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.5)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return f"（是不是要写 '{close[0]}'？）" if close else ""
 
 
 def check_grid(grid: list[list[GridCell]], mark: Mark, problems: Problems) -> None:
@@ -485,7 +490,7 @@ def check_grid(grid: list[list[GridCell]], mark: Mark, problems: Problems) -> No
     for r, width in enumerate(widths[1:], 1):
         if width != widths[0]:
             where = grid[r][0].mark if grid[r] else mark
-            problems.add(where, f"this table row is {width} cells wide, but the first row is {widths[0]}")
+            problems.add(where, f"这一行有 {width} 格宽，第一行是 {widths[0]} 格：请检查 colspan、rowspan 和格数")
 
 
 def load_site(data_dir: Path) -> tuple[Site, Problems]:

@@ -58,15 +58,15 @@ class Rule:
 
 def split_sum(text: str) -> tuple[str, list[tuple[int, str]]]:
     if text.count("=") != 1:
-        raise RuleError("a rule reads 'total = part + part …' with exactly one '='")
+        raise RuleError("规则要写成“合计 = 项 + 项 …”，只能有一个 '='")
     left, right = (side.strip() for side in text.split("="))
     if not left or not right:
-        raise RuleError("both sides of '=' need a cell")
+        raise RuleError("'=' 两边都要写单元格")
     tokens = re.split(r"\s*([+\-])\s*", right)
     signs, names = tokens[1::2], tokens[2::2]
     parts = [(1, tokens[0])] + [(1 if sign == "+" else -1, name) for sign, name in zip(signs, names, strict=True)]
     if any(not name for _, name in parts):
-        raise RuleError("an empty term around '+' or '-'")
+        raise RuleError("'+' 或 '-' 旁边少了一项")
     return left, parts
 
 
@@ -77,15 +77,15 @@ def parse_ref(text: str, form: Form | None, forms: dict[str, Form], default_form
     if ":" in text:
         form_number, rest = text.split(":", 1)
         if form_number not in forms:
-            raise RuleError(f"'{text}': no form {form_number} in this form set")
+            raise RuleError(f"'{text}'：这套表样中没有 {form_number}")
     target = forms[form_number] if form_number else (form or default_form)
     if target is None:
-        raise RuleError(f"'{text}': a rule of the form set names its form, e.g. 公开01表:{text}")
+        raise RuleError(f"'{text}'：表样文件的规则要写明表号，如 公开01表:{text}")
     segments = rest.split(".")
     if segments[0] == "totals":
         keys = [c.key for c in target.footer if c.key]
         if len(segments) != 2 or segments[1] not in keys:
-            raise RuleError(f"'{text}': {target.number} has no footer total '{'.'.join(segments[1:])}'")
+            raise RuleError(f"'{text}'：{target.number} 的表尾没有合计 '{'.'.join(segments[1:])}'")
         return CellRef(form_number, "totals", segments[1], None, text)
     if target.single_panel:
         panel = target.panels[0]
@@ -93,30 +93,27 @@ def parse_ref(text: str, form: Form | None, forms: dict[str, Form], default_form
         panel = next((p for p in target.panels if p.key == segments[0]), None)
         if panel is None:
             raise RuleError(
-                f"'{text}': {target.number} has no panel '{segments[0]}' "
-                f"(panels: {', '.join(p.key for p in target.panels)})"
+                f"'{text}'：{target.number} 没有栏 '{segments[0]}'（有的栏：{'、'.join(p.key for p in target.panels)}）"
             )
         segments = segments[1:]
     labelled = any(c.type in ("code", "name", "item") for c in panel.columns)
     if panel.rows is None and not labelled and len(segments) == 1:
         # A one-line table without row labels (公开07表): the cell is named by its column alone.
         if segments[0] not in [c.key for c in panel.amount_columns]:
-            raise RuleError(f"'{text}': {target.number} has no amount column '{segments[0]}'")
+            raise RuleError(f"'{text}'：{target.number} 没有金额列 '{segments[0]}'")
         return CellRef(form_number, None, None, segments[0], text)
     if not segments or len(segments) > 2:
-        raise RuleError(
-            f"'{text}': write a cell as panel.row.column (the column may be left out when the row has one amount)"
-        )
+        raise RuleError(f"'{text}'：单元格写成 栏.行.列（这一行只有一个金额时可以不写列）")
     row, column = segments[0], (segments[1] if len(segments) == 2 else None)
     if panel.rows is not None and panel.fixed_row(row) is None:
-        raise RuleError(f"'{text}': {target.number} has no row '{row}'")
+        raise RuleError(f"'{text}'：{target.number} 没有行 '{row}'")
     amounts = panel.amount_columns
     if column is None:
         if len(amounts) != 1:
-            raise RuleError(f"'{text}': name the column ({', '.join(c.key for c in amounts)})")
+            raise RuleError(f"'{text}'：请写明是哪一列（{'、'.join(c.key for c in amounts)}）")
         column = amounts[0].key
     elif column not in [c.key for c in amounts]:
-        raise RuleError(f"'{text}': {target.number} has no amount column '{column}'")
+        raise RuleError(f"'{text}'：{target.number} 没有金额列 '{column}'")
     return CellRef(form_number, panel.key if not target.single_panel else None, row, column, text)
 
 
@@ -133,24 +130,24 @@ def parse_rule(
     if kind == "tree":
         target = form
         if target is None or not any(c.type == "code" for p in target.panels for c in p.columns):
-            raise RuleError("a tree rule belongs to a form with a 科目编码 column")
+            raise RuleError("tree 规则只能写在有科目编码列的表样中")
         return rule
     left, parts = split_sum(text)
     if kind == "columns":
         if form is None:
-            raise RuleError("a columns rule belongs to a form")
+            raise RuleError("columns 规则只能写在一张表样中，不能写在表样文件的规则中")
         keys = {c.key for p in form.panels for c in p.amount_columns}
         for name in [left] + [n for _, n in parts]:
             if name not in keys:
-                raise RuleError(f"'{name}' is not an amount column of {form.number}")
+                raise RuleError(f"'{name}' 不是 {form.number} 的金额列")
         rule.total = CellRef(None, None, None, left, left)
         rule.parts = [(sign, CellRef(None, None, None, n, n)) for sign, n in parts]
         return rule
     if kind in ("classes", "codes"):
         if form is not None:
-            raise RuleError(f"a {kind} rule compares two forms: declare it in the form set's rules")
+            raise RuleError(f"{kind} 规则比较两张表：请写在表样文件的 rules 中")
         if len(parts) != 1 or parts[0][0] != 1:
-            raise RuleError(f"a {kind} rule reads 'A:… = B:…'")
+            raise RuleError(f"{kind} 规则写成“A表:… = B表:…”")
         rule.total = _table_side(left, forms, kind, first=True)
         rule.parts = [(1, _table_side(parts[0][1], forms, kind, first=False))]
         return rule
@@ -171,26 +168,26 @@ def expand_range(text: str, form: Form | None, forms: dict[str, Form]) -> list[s
     panel = next(p for p in target.panels if target.single_panel or p.key == first.panel)
     keys = [r.key for r in panel.rows or [] if r.key]
     if panel.rows is None or last_row not in keys:
-        raise RuleError(f"'{text}': a range runs between two fixed rows of one panel")
+        raise RuleError(f"'{text}'：范围要在同一栏的两个固定行之间")
     start, end = keys.index(first.row), keys.index(last_row)
     if end < start:
-        raise RuleError(f"'{text}': the range runs backwards")
+        raise RuleError(f"'{text}'：范围写反了：前一行要在后一行之前")
     prefix = first_text[: len(first_text) - len(first.row)]
     return [f"{prefix}{key}{suffix}" for key in keys[start : end + 1]]
 
 
 def _table_side(text: str, forms: dict[str, Form], kind: str, first: bool) -> CellRef:
     if ":" not in text:
-        raise RuleError(f"'{text}': name the form, e.g. 公开01表:{text}")
+        raise RuleError(f"'{text}'：请写明表号，如 公开01表:{text}")
     number, rest = text.split(":", 1)
     form = forms.get(number)
     if form is None:
-        raise RuleError(f"'{text}': no form {number} in this form set")
+        raise RuleError(f"'{text}'：这套表样中没有 {number}")
     if kind == "classes" and first:
         if form.single_panel or not any(p.key == rest and p.rows is not None for p in form.panels):
-            raise RuleError(f"'{text}': the left side of a classes rule is a fixed-row panel")
+            raise RuleError(f"'{text}'：classes 规则的左边要是有固定行的栏")
         return CellRef(number, rest, None, None, text)
     keys = {c.key for p in form.panels if p.rows is None for c in p.amount_columns}
     if rest not in keys:
-        raise RuleError(f"'{text}': {number} has no amount column '{rest}' in rows with a 科目编码")
+        raise RuleError(f"'{text}'：{number} 按科目编码的行中没有金额列 '{rest}'")
     return CellRef(number, None, None, rest, text)

@@ -46,14 +46,14 @@ def optional(field: Field, default=None) -> Field:
 # ---- data/glossary.yaml ----
 
 TERM = record(
-    "a glossary term",
+    "术语",
     "一个术语及其解释",
     term=Text(doc="术语"),
     aliases=optional(ListOf(Text(doc="别名"), doc="别名：文件中用其他写法提到同一术语时列出"), []),
     definition=Markdown(doc="解释（Markdown）"),
 )
 GLOSSARY_FILE = record(
-    "the glossary file",
+    "名词解释文件",
     "全站名词解释（data/glossary.yaml）：每个术语只写一次",
     terms=ListOf(TERM, allow_empty=False, doc="术语，按显示顺序"),
 )
@@ -64,7 +64,7 @@ COLUMN_TYPE_DOC = (
     "列的类型：item 项目，line 行次，code 科目编码，name 科目名称，amount 金额，percent 占比/增长率，text 文字"
 )
 COLUMN = record(
-    "a column",
+    "列",
     "表头的一列；有 columns 时是列组（合并的表头），其下是列或列组",
     key=optional(Text(doc="列的键：文件中按此键填数（列组不写）")),
     label=Text(doc="表头上印的文字"),
@@ -74,7 +74,7 @@ COLUMN = record(
 )
 COLUMN.fields["columns"] = optional(ListOf(COLUMN, doc="列组下的列或列组"), None)  # a group holds columns or groups
 FIXED_ROW = record(
-    "a row of the form",
+    "表样的行",
     "表样印好的一行（固定行）",
     key=optional(Text(doc="行键：文件的 values 中按此键填数；空行不写")),
     label=optional(Text(doc="表上印的项目名称")),
@@ -83,21 +83,21 @@ FIXED_ROW = record(
     total=optional(Flag(doc="true：合计、总计行（加粗）"), False),
 )
 PANEL = record(
-    "a panel",
+    "表样的栏",
     "并排的一栏（如 收入 | 支出）",
     key=Text(doc="栏的键，如 收入"),
     width=Integer(low=1, high=60, doc="本栏占几列（表头的末级列，从左数）"),
     rows=optional(ListOf(FIXED_ROW, doc="本栏的固定行；不写则由文件逐行填写（科目表）"), None),
 )
 FOOTER_CELL = record(
-    "a footer cell",
+    "表尾单元格",
     "表末一行的一格",
     label=optional(Text(doc="印的文字")),
     key=optional(Text(doc="填数的格的键：文件的 totals 中按此键填数")),
     colspan=optional(Integer(low=1, high=60, doc="占几列"), 1),
 )
 RULE = record(
-    "a rule",
+    "核对规则",
     "一条核对规则：columns、tree、cells、classes、codes 五者写一个",
     columns=optional(Text(doc="每行都成立的列关系，如 本年收入合计 = 财政拨款收入 + 其他收入")),
     tree=optional(Text(doc="按科目编码逐级相加：合计 = Σ类，类 = Σ款，款 = Σ项；写科目编码列的键")),
@@ -108,7 +108,7 @@ RULE = record(
     says=optional(Text(doc="数据核对页上显示的规则说明")),
 )
 FORM = record(
-    "a form",
+    "表样",
     "一张表样：表号、标题、表头、固定行、注和核对规则",
     number=Text(doc="表号，如 公开01表：文件中的表按表号引用表样"),
     slug=Slug(doc="网页锚点：小写英文字母、数字和 -，如 gk01"),
@@ -121,7 +121,7 @@ FORM = record(
     rules=optional(ListOf(RULE, doc="本表的核对规则"), []),
 )
 OUTLINE_SECTION = record(
-    "a section of the standard 目录",
+    "标准目录的小节",
     "标准目录中的一节",
     title=Text(doc="标题；{部门}、{简称}、{年度} 换成部门全称、简称和年度"),
     form=optional(Text(doc="本节的表：本套表样的表号，如 公开01表；new 命令按表样列出行和列")),
@@ -129,7 +129,7 @@ OUTLINE_SECTION = record(
 )
 OUTLINE_SECTION.fields["sections"] = optional(ListOf(OUTLINE_SECTION, doc="下一级小节"), [])
 OUTLINE_PART = record(
-    "a part of the standard 目录",
+    "标准目录的部分",
     "标准目录中的一部分",
     title=Text(doc="标题；{部门}、{简称}、{年度} 换成部门全称、简称和年度"),
     sections=optional(ListOf(OUTLINE_SECTION, doc="本部分的小节"), []),
@@ -148,7 +148,7 @@ CHART = record(
     trend=optional(Text(doc="部门页“历年主要数字”中此图总数的名称，如 本年收入合计")),
 )
 FORM_SET_FILE = record(
-    "a form set",
+    "表样文件",
     "一套表样（data/forms/*.yaml）：每张公开表只声明一次",
     name=Text(doc="表样名称，以省份开头，如 湖南省部门决算公开表（2020）"),
     # name → '表号:column', for comparing documents of other form sets
@@ -164,13 +164,13 @@ FORM_SET_FILE = record(
 # ---- data/<bureau>/bureau.yaml ----
 
 BUREAU_FILE = record(
-    "a bureau file",
+    "部门文件",
     "部门（data/<部门>/bureau.yaml）",
     name=Text(doc="全称，如 长沙市望城区医疗保障局"),
     short_name=Text(doc="简称，如 望城区医保局"),
     region=Text(
         pattern=r"[^/\s]+(/[^/\s]+){0,3}",
-        hint="is not a region path such as 湖南省/长沙市/望城区",
+        hint="不是地区：请按 省/市/区县 写，如 湖南省/长沙市/望城区",
         doc="地区：省/市/区县，如 湖南省/长沙市/望城区",
     ),
     duties=optional(Markdown(doc="部门职责（Markdown）")),
@@ -182,7 +182,7 @@ BUREAU_FILE = record(
 
 
 GRID_CELL = record(
-    "a table cell",
+    "表格单元格",
     "一格：文字及合并的行列数",
     text=optional(Markdown(doc="格中的文字"), ""),
     header=optional(Flag(doc="true：表头格"), False),
@@ -200,13 +200,13 @@ class GridCellField(Field):
         if isinstance(node, Mapping):
             return self.MAPPING.convert(node, ctx)
         if not isinstance(node, Scalar):
-            raise Invalid(node, f"expected a table cell, found {describe(node)}")
+            raise Invalid(node, f"这里应写表格单元格（值，或含 text 的“键: 值”），却是{describe(node)}")
         text = "" if node.is_null else node.text
         return SimpleNamespace(text=text, colspan=1, rowspan=1, header=False, mark=node.mark)
 
 
 FORM_TABLE = record(
-    "a table",
+    "表格",
     "按表样填写的表：form 写表号",
     form=Text(doc="表样的表号，如 公开01表（见文件的 form_set）"),
     id=optional(Slug(doc="网页锚点（默认用表样的 slug）")),
@@ -221,7 +221,7 @@ FORM_TABLE = record(
     statement=optional(Markdown(doc="表下的说明，如 此表数据为空")),
 )
 FREE_TABLE = record(
-    "a free table",
+    "自由表格",
     "自由表：逐格照抄的一次性表格",
     id=Slug(doc="网页锚点（必填）：小写英文字母、数字和 -"),
     title=Text(doc="表的标题"),
@@ -240,7 +240,7 @@ FREE_TABLE = record(
 # A performance table (绩效目标申报表 / 绩效自评表): facts, 资金情况, goals and the indicator tree.
 
 INDICATOR = record(
-    "an indicator",
+    "绩效指标",
     "一个指标（三级指标，或评分表的一行）",
     name=optional(Text(doc="三级指标（申报表：指标内容）")),
     content=optional(Markdown(doc="目标内容")),
@@ -253,7 +253,7 @@ INDICATOR = record(
     measure=optional(Markdown(doc="改进措施")),
 )
 INDICATOR_GROUP = record(
-    "an indicator group",
+    "指标分组",
     "指标组（一级或二级指标）：name 和下级的 items",
     name=optional(Text(doc="一级/二级指标的名称")),
     items=ListOf(Raw(), allow_empty=False),
@@ -271,14 +271,14 @@ class IndicatorNode(Field):
 
 INDICATOR_GROUP.fields["items"] = ListOf(IndicatorNode(doc="下级指标组或指标"), allow_empty=False, doc="下级")
 INDICATOR_SET = record(
-    "an indicator set",
+    "指标组",
     "一组绩效指标（如 长期绩效指标、年度绩效指标）",
     label=Text(doc="年度绩效指标、长期绩效指标……"),
     goal=optional(Markdown(doc="本组的目标")),
     indicators=ListOf(IndicatorNode(doc="指标组或指标"), allow_empty=False, doc="指标树：一级 → 二级 → 指标"),
 )
 FUNDS_ROW = record(
-    "a row of 资金情况",
+    "资金情况的行",
     "资金情况的一行",
     source=Text(doc="资金来源，如 年度资金总额"),
     budget=optional(Amount(doc="全年预算数（A）")),
@@ -289,28 +289,28 @@ FUNDS_ROW = record(
     scored=optional(Score(doc="得分")),
 )
 MONEY_COLUMN = record(
-    "a column",
+    "列",
     "一列：印的列名及类型",
     label=Text(doc="列名"),
     type=optional(Choice(("amount", "percent", "text"), doc="amount 金额（默认），percent 占比，text 文字"), "amount"),
 )
 MONEY_COLUMN_DOC = "一列：列名（金额列），或 {label: 列名, type: percent}"
 MONEY_BLOCK = record(
-    "a block of amounts",
+    "金额块",
     "一块金额表（如 项目资金来源、支出明细）",
     title=Text(doc="标题"),
     columns=ListOf(Either(Text(), MONEY_COLUMN, doc=MONEY_COLUMN_DOC), allow_empty=False, doc="列"),
     rows=ListOf(Raw(doc="一行：{label: 项目, 列名: 数值}；合计行加 total: true"), allow_empty=False, doc="各行，照印"),
 )
 SCORE_TOTAL = record(
-    "the 总分 row",
+    "总分行",
     "总分行",
     label=optional(Text(doc="印的名称（默认 总分）"), "总分"),
     score=optional(Score(doc="分值合计")),
     scored=optional(Score(doc="得分合计")),
 )
 INDICATOR_TABLE = record(
-    "a performance table",
+    "绩效表",
     "绩效表（绩效目标申报表、绩效自评表、考核评分表）",
     id=Slug(doc="网页锚点（必填）：小写英文字母、数字和 -"),
     title=Text(doc="表的标题"),
@@ -330,7 +330,7 @@ INDICATOR_TABLE = record(
 )
 INDICATOR_TABLE_KEYS = ("stage", "indicators", "indicator_sets")
 AMOUNT_TABLE = record(
-    "a table of amounts",
+    "金额表",
     "金额表：不按表样、但合计与占比要核对的表",
     id=Slug(doc="网页锚点（必填）：小写英文字母、数字和 -"),
     title=Text(doc="表的标题"),
@@ -354,7 +354,7 @@ TABLE = Variants(
 )
 
 SECTION = record(
-    "a section",
+    "小节",
     "一节：标题，及正文、表或下一级小节",
     partial=True,
     title=Text(doc="标题，照原件目录"),
@@ -365,7 +365,7 @@ SECTION = record(
 )
 SECTION.fields["sections"] = optional(ListOf(SECTION, doc="下一级小节"), [])  # sections nest
 ATTACHMENT = record(
-    "an attachment",
+    "附件",
     "一个附件（单独成页）",
     partial=True,
     id=Slug(doc="附件的网址名（必填）：小写英文字母、数字和 -"),
@@ -383,10 +383,10 @@ class TermName(Text):
 
 
 OWN_TERM = record(
-    "a glossary entry", "本文件自己的术语解释", term=Text(doc="术语"), definition=Markdown(doc="解释（Markdown）")
+    "本文件的术语", "本文件自己的术语解释", term=Text(doc="术语"), definition=Markdown(doc="解释（Markdown）")
 )
 PART = record(
-    "a part",
+    "部分",
     "目录的一部分（如 第一部分 概况）",
     partial=True,
     title=Text(doc="标题，照原件目录"),
@@ -403,7 +403,7 @@ PART = record(
     attachments=optional(ListOf(ATTACHMENT, doc="附件，每个一页"), []),
 )
 DOCUMENT_FILE = record(
-    "a document",
+    "公开文件",
     "一份公开文件（data/<部门>/<年度>/<文件>.yaml）：部门预算、部门决算或绩效评价",
     partial=True,
     title=Text(doc="标题，照原件"),

@@ -26,13 +26,13 @@ def cell_value(column: Column, node: Node, ctx: Context) -> Value:
 
 def unknown(word: str, options: list[str], what: str) -> str:
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.5)
-    hint = f"did you mean '{close[0]}'?" if close else "expected one of: " + ", ".join(options)
-    return f"unknown {what} '{word}'; {hint}"
+    hint = f"是不是要写 '{close[0]}'？" if close else "可写的有 " + "、".join(options)
+    return f"{what}中没有 '{word}'：{hint}"
 
 
 def mapping(node: Node, what: str) -> Mapping:
     if not isinstance(node, Mapping):
-        raise Invalid(node, f"expected {what} (a mapping of key: value), found {describe(node)}")
+        raise Invalid(node, f"这里应写{what}（一组“键: 值”），却是{describe(node)}")
     return node
 
 
@@ -44,9 +44,9 @@ def per_panel(form: Form, node: Node | None, what: str, ctx: Context) -> dict[st
         return {form.panels[0].key: node}
     keys = [p.key for p in form.panels]
     out = {}
-    for key, child in mapping(node, f"the {what} of each panel ({', '.join(keys)})").items:
+    for key, child in mapping(node, f"各栏（{'、'.join(keys)}）的 {what}").items:
         if key.text not in keys:
-            ctx.problems.add(key.mark, unknown(key.text, keys, f"panel of {form.number}"))
+            ctx.problems.add(key.mark, unknown(key.text, keys, f"{form.number}的栏"))
         else:
             out[key.text] = child
     return out
@@ -57,9 +57,9 @@ def bind_fixed(panel: Panel, form: Form, node: Node, ctx: Context) -> dict[str, 
     row_keys = [r.key for r in panel.rows or [] if r.key]
     amounts = panel.amount_columns
     columns = columns_by_key(panel)
-    for key, child in mapping(node, f"the values of {form.number}").items:
+    for key, child in mapping(node, f"{form.number}的数值").items:
         if panel.fixed_row(key.text) is None:
-            ctx.problems.add(key.mark, unknown(key.text, row_keys, f"row of {form.number}"))
+            ctx.problems.add(key.mark, unknown(key.text, row_keys, f"{form.number}的行"))
             continue
         if isinstance(child, Scalar) and child.is_null:
             continue  # a blank row, written out for clarity
@@ -67,8 +67,8 @@ def bind_fixed(panel: Panel, form: Form, node: Node, ctx: Context) -> dict[str, 
             if len(amounts) != 1:
                 ctx.problems.add(
                     child.mark,
-                    f"row '{key.text}' of {form.number} has {len(amounts)} amount "
-                    "columns: give them as a mapping, e.g. {合计: …}",
+                    f"{form.number}的行 '{key.text}' 有 {len(amounts)} 个金额列："
+                    "请按列写成“列名: 金额”，如 {合计: …}",
                 )
                 continue
             try:
@@ -77,7 +77,7 @@ def bind_fixed(panel: Panel, form: Form, node: Node, ctx: Context) -> dict[str, 
                 ctx.report(exc)
             continue
         fixed[key.text] = bind_cells(
-            panel, columns, form, mapping(child, f"the values of row '{key.text}'"), ctx, ("amount", "percent", "text")
+            panel, columns, form, mapping(child, f"行 '{key.text}' 的数值"), ctx, ("amount", "percent", "text")
         )
     return fixed
 
@@ -103,13 +103,12 @@ def bind_cells(
         if column is None and re.fullmatch(r"[0-9.]+", key.text):
             ctx.problems.add(
                 key.mark,
-                f"'{key.text}' looks like part of a number cut at a comma: inside {{…}} a "
-                "comma separates cells, so write amounts without thousands separators",
+                f"'{key.text}' 像是被逗号截断的数字的一部分：{{…}} 里逗号用来分隔各格，所以金额不要带千分位逗号",
             )
             continue
         if column is None or column.type not in types:
             allowed = [c.key for c in panel.columns if c.type in types]
-            ctx.problems.add(key.mark, unknown(key.text, allowed, f"column of {form.number}"))
+            ctx.problems.add(key.mark, unknown(key.text, allowed, f"{form.number}的列"))
             continue
         if isinstance(child, Scalar) and child.is_null:
             continue  # blank cell
@@ -124,7 +123,7 @@ def bind_rows(panel: Panel, form: Form, node: Node, ctx: Context) -> list[DataRo
     if isinstance(node, Scalar) and node.is_null:
         return []
     if not isinstance(node, Sequence):
-        raise Invalid(node, f"expected the rows of {form.number} as a list, found {describe(node)}")
+        raise Invalid(node, f"这里应写{form.number}的各行（列表，每行以 '- ' 开头），却是{describe(node)}")
     rows = []
     columns = columns_by_key(panel)
     for child in node.items:
@@ -133,7 +132,7 @@ def bind_rows(panel: Panel, form: Form, node: Node, ctx: Context) -> list[DataRo
                 panel,
                 columns,
                 form,
-                mapping(child, "a row"),
+                mapping(child, "一行"),
                 ctx,
                 ("code", "name", "amount", "percent", "text", "item"),
             )
@@ -155,14 +154,14 @@ def bind_form_table(form: Form, raw, ctx: Context) -> FormTable | None:
                 if panel.key in rows:
                     ctx.problems.add(
                         rows[panel.key].mark,
-                        f"{form.number} lists its rows itself: give 'values' by row key, not 'rows'",
+                        f"{form.number}的行是表样固定的：请用 'values' 按行键填写，不要用 'rows'",
                     )
                 if panel.key in values:
                     fixed = bind_fixed(panel, form, values[panel.key], ctx)
             else:
                 if panel.key in values:
                     ctx.problems.add(
-                        values[panel.key].mark, f"{form.number} has no fixed rows: give 'rows' as a list, not 'values'"
+                        values[panel.key].mark, f"{form.number}没有固定的行：请用 'rows' 逐行列出，不要用 'values'"
                     )
                 if panel.key in rows:
                     free = bind_rows(panel, form, rows[panel.key], ctx)
@@ -170,9 +169,9 @@ def bind_form_table(form: Form, raw, ctx: Context) -> FormTable | None:
         totals = {}
         if raw.totals is not None:
             footer_keys = [c.key for c in form.footer if c.key]
-            for key, child in mapping(raw.totals, f"the totals of {form.number}").items:
+            for key, child in mapping(raw.totals, f"{form.number}的表尾合计").items:
                 if key.text not in footer_keys:
-                    ctx.problems.add(key.mark, unknown(key.text, footer_keys, f"total of {form.number}"))
+                    ctx.problems.add(key.mark, unknown(key.text, footer_keys, f"{form.number}的表尾合计"))
                     continue
                 if isinstance(child, Scalar) and child.is_null:
                     continue  # blank, as a blank cell

@@ -89,11 +89,11 @@ class YamlProblem(Exception):
 
 def describe(node: Node) -> str:
     if isinstance(node, Mapping):
-        return "a mapping (key: value)"
+        return "一组“键: 值”"
     if isinstance(node, Sequence):
-        return "a list"
+        return "一个列表"
     assert isinstance(node, Scalar)
-    return "nothing" if node.is_null else f"'{node.text}'"
+    return "空值" if node.is_null else f"'{node.text}'"
 
 
 def decode(data: bytes, path: str) -> str:
@@ -101,20 +101,20 @@ def decode(data: bytes, path: str) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise YamlProblem(Problem(Mark(path, 1, 1), "the file is UTF-16 encoded; save it as UTF-8"))
+        raise YamlProblem(Problem(Mark(path, 1, 1), "文件是 UTF-16 编码：请另存为 UTF-8 编码"))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
-        hint = "save it as UTF-8"
+        hint = "请另存为 UTF-8 编码"
         try:
             data.decode("gb18030")
-            hint = "it looks like GBK/GB18030 (as Excel or Notepad save it); save it as UTF-8"
+            hint = "看来是 GBK/GB18030 编码（Excel 或记事本常这样保存），请另存为 UTF-8 编码"
         except UnicodeDecodeError:
             pass
-        raise YamlProblem(Problem(Mark(path, line, column), f"the file is not valid UTF-8: {hint}")) from None
+        raise YamlProblem(Problem(Mark(path, line, column), f"文件不是有效的 UTF-8 编码：{hint}")) from None
     return text.replace("\r\n", "\n")
 
 
@@ -145,6 +145,45 @@ def _indented_with_tab(text: str, line: int) -> bool:
     return "\t" in indentation
 
 
+SYNTAX_FALLBACK = "YAML 格式错误："
+TAB_INDENT = "不能用 Tab 缩进：请把行首的 Tab 换成空格"
+# libyaml's problems (in English) → what a clerk should do, matched by a phrase of the message in
+# this order; a problem not listed is shown as SYNTAX_FALLBACK + libyaml's words.
+SYNTAX_PROBLEMS = (
+    ("unknown escape character", "双引号里的 \\ 后面的字符不认识：把 \\ 写成 \\\\，或把双引号换成单引号"),
+    ("quoted scalar", "引号没有配对：请在值的末尾补上引号（值里要用引号时，外面换用另一种引号）"),
+    (
+        "mapping values are not allowed",
+        "这里不能有冒号：键后面写“: ”（冒号后要有空格）；值本身带冒号时，给整个值加引号；也请检查缩进",
+    ),
+    ("could not find expected ':'", "缺少冒号：键后面要写“: ”（冒号后要有空格）；这一行若是上一行的续写，请加缩进"),
+    ("did not find expected '-' indicator", "缩进不一致：同一列表的各项（- ）要对齐，项内各个键也要对齐"),
+    ("block sequence entries are not allowed", "列表项的位置不对：- 要另起一行，与同一列表的其他项对齐，- 后要有空格"),
+    (
+        "did not find expected key",
+        "缩进不一致：同一层的键要用同样多的空格对齐（也可能是引号后面多写了字，或上面某行的引号没有配对）",
+    ),
+    ("did not find expected ',' or ']'", "方括号没有配对：[ 要有对应的 ]，各项之间用逗号分隔"),
+    ("did not find expected ',' or '}'", "花括号没有配对：{ 要有对应的 }，各项之间用逗号分隔"),
+    ("did not find expected node content", "这里缺少值：请检查 [ ] 或 { } 是否配对，两个逗号之间是否漏了值"),
+    ("cannot start any token", "值不能以这个字符开头（如 @、`、%）：请给整个值加引号"),
+    ("block scalar", "| 或 > 后面要直接换行：文字从下一行起，缩进后再写"),
+    ("directive", "行首的 % 有特殊含义：以 % 开头的文字请加引号"),
+    ("scanning an alias", "以 * 开头的值有特殊含义：请给整个值加引号"),
+    ("expected <document start>", "这一行多出了内容（如多余的括号或 ...）：请删掉，或检查上一行"),
+)
+
+
+def explain_syntax_error(message: str, tab: bool) -> str:
+    """libyaml's *message* as what to do; *tab*: a tab in the indentation, the usual cause."""
+    if tab:
+        return TAB_INDENT
+    for phrase, explanation in SYNTAX_PROBLEMS:
+        if phrase in message:
+            return explanation
+    return SYNTAX_FALLBACK + message
+
+
 def parse_text(text: str, path: str) -> Node:
     """Build the node tree of a single-document YAML text."""
     # Every event of every file passes through this loop (400,000 at 200 documents), so it dispatches
@@ -162,17 +201,17 @@ def parse_text(text: str, path: str) -> Node:
             kind = type(event)
             if kind in NODE_EVENTS:
                 if event.anchor:
-                    raise YamlProblem(
-                        Problem(_mark(path, event), "anchors (&name) are not supported: write the value out")
-                    )
+                    raise YamlProblem(Problem(_mark(path, event), "不支持锚点（&名称）：请把值完整写出来"))
                 if event.ctag is not None:
-                    raise YamlProblem(Problem(_mark(path, event), f"YAML tags ({event.tag}) are not accepted"))
+                    raise YamlProblem(
+                        Problem(_mark(path, event), f"不支持 YAML 标签（{event.tag}）：请删掉它，直接写值")
+                    )
                 if kind is ScalarEvent:
                     # A plain scalar's style is '' from libyaml and None from the pure-Python parser.
                     node = Scalar(path, event.start_mark, event.value, not event.style)
                 else:
                     if len(open_levels) >= MAX_DEPTH:
-                        raise YamlProblem(Problem(_mark(path, event), f"nesting is deeper than {MAX_DEPTH} levels"))
+                        raise YamlProblem(Problem(_mark(path, event), f"嵌套超过 {MAX_DEPTH} 层：请检查缩进"))
                     node = (Mapping if kind is MappingStartEvent else Sequence)(path, event.start_mark)
                 # Attach the node to the innermost open collection: a list item, a key, or a key's value.
                 if items is None:
@@ -181,14 +220,17 @@ def parse_text(text: str, path: str) -> Node:
                     items.append(node)
                 elif key is None:
                     if kind is not ScalarEvent:
-                        raise YamlProblem(Problem(node.mark, "a key must be plain text, not a list or mapping"))
+                        raise YamlProblem(Problem(node.mark, "键只能是文字，不能是列表或“键: 值”：请检查缩进"))
                     first = keys_seen.get(node.text)
                     if first is not None:
                         raise YamlProblem(
-                            Problem(node.mark, f"duplicate key '{node.text}' (first given at line {first.mark.line})")
+                            Problem(
+                                node.mark,
+                                f"键 '{node.text}' 重复了（第 {first.mark.line} 行已写过）：删掉一个，或合并成一个",
+                            )
                         )
                     if node.text == "<<" and node.plain:
-                        raise YamlProblem(Problem(node.mark, "merge keys (<<) are not supported: write the values out"))
+                        raise YamlProblem(Problem(node.mark, "不支持合并键（<<）：请把各个值完整写出来"))
                     keys_seen[node.text] = key = node
                 else:
                     items.append((key, node))
@@ -202,18 +244,15 @@ def parse_text(text: str, path: str) -> Node:
             elif kind is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    raise YamlProblem(
-                        Problem(_mark(path, event), "more than one YAML document (---) in the file: keep one")
-                    )
+                    raise YamlProblem(Problem(_mark(path, event), "文件中有不止一个 YAML 文档（---）：只保留一个"))
             elif kind is AliasEvent:
-                raise YamlProblem(Problem(_mark(path, event), "aliases (*name) are not supported: write the value out"))
+                raise YamlProblem(Problem(_mark(path, event), "不支持别名（*名称）：请把值完整写出来"))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Mark(path, mark.line + 1, mark.column + 1) if mark else Mark(path, 1, 1)
         message = " ".join(" ".join(str(part).split()) for part in (exc.context, exc.problem) if part)
-        if "'\\t'" in message or (mark and _indented_with_tab(text, mark.line)):
-            message += " (tabs cannot indent YAML: use spaces)"
-        raise YamlProblem(Problem(where, f"YAML syntax: {message}")) from None
+        tab = "'\\t'" in message or bool(mark and _indented_with_tab(text, mark.line))
+        raise YamlProblem(Problem(where, explain_syntax_error(message, tab))) from None
     except ReaderError as exc:
         # The reader stops at the first character it refuses. Its position counts bytes of UTF-8 with
         # libyaml and characters without it, so the character is looked up instead.
@@ -223,15 +262,15 @@ def parse_text(text: str, path: str) -> Node:
         raise YamlProblem(
             Problem(
                 where,
-                f"YAML syntax: character U+{exc.character:04X} is not allowed here (a control character: delete it)",
+                f"这里有不允许的控制字符 U+{exc.character:04X}（看不见的字符）：请删掉它",
             )
         ) from None
     except YAMLError as exc:
-        raise YamlProblem(Problem(Mark(path, 1, 1), "YAML syntax: " + " ".join(str(exc).split()))) from None
+        raise YamlProblem(Problem(Mark(path, 1, 1), SYNTAX_FALLBACK + " ".join(str(exc).split()))) from None
     except RecursionError:
-        raise YamlProblem(Problem(Mark(path, 1, 1), "nesting is too deep")) from None
+        raise YamlProblem(Problem(Mark(path, 1, 1), "嵌套层数太多：请检查缩进")) from None
     if root is None or (isinstance(root, Scalar) and root.is_null):
-        raise YamlProblem(Problem(Mark(path, 1, 1), "the file is empty"))
+        raise YamlProblem(Problem(Mark(path, 1, 1), "文件是空的：请写上内容，或删掉这个文件"))
     return root
 
 
@@ -240,11 +279,11 @@ def read_yaml(file: Path, shown_as: str) -> Node:
     try:
         data = file.read_bytes()
     except OSError as exc:
-        raise YamlProblem(Problem(Mark(shown_as), f"cannot read the file: {exc.strerror}")) from None
-    if len(data) > MAX_BYTES:
         raise YamlProblem(
-            Problem(Mark(shown_as, 1, 1), f"the file is larger than {MAX_BYTES // 1024 // 1024} MiB: split it")
-        )
+            Problem(Mark(shown_as), f"无法读取文件（{exc.strerror}）：请检查文件是否存在、能否打开")
+        ) from None
+    if len(data) > MAX_BYTES:
+        raise YamlProblem(Problem(Mark(shown_as, 1, 1), f"文件超过 {MAX_BYTES // 1024 // 1024} MiB：请拆成几个文件"))
     return parse_text(decode(data, shown_as), shown_as)
 
 

@@ -72,7 +72,7 @@ def test_a_wrong_total_a_wrong_share_and_a_misquoted_figure_are_reported(data_di
 def test_a_percentage_without_its_sign_is_refused_except_a_printed_zero(data_dir):
     write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", DOCUMENT.replace("占比: 33.3%", "占比: 33.3"))
     _, problems = load_site(data_dir)
-    assert [p.message for p in problems.items] == ["'33.3' has no '%': write a rate as printed, e.g. 33.3%"]
+    assert [p.message for p in problems.items] == ["'33.3' 少了 '%'：请照原件写百分比，如 33.3%"]
 
 
 def test_mistakes_in_a_table_of_amounts_are_reported_at_their_line(data_dir):
@@ -82,6 +82,6 @@ def test_mistakes_in_a_table_of_amounts_are_reported_at_their_line(data_dir):
     write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", text)
     _, problems = load_site(data_dir)
     assert [(p.mark.line, p.message) for p in problems.sorted()] == [
-        (17, "unknown key '决算支出额' in a row of '日常公用经费明细'; expected one of: label, total, 决算支出, 占比"),
-        (19, "expected true or false, found 'yes'"),
+        (17, "'日常公用经费明细' 的行中没有键 '决算支出额'：可写的键有 label、total、决算支出、占比"),
+        (19, "这里应写 true 或 false，却是 'yes'"),
     ]

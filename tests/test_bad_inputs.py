@@ -150,77 +150,87 @@ BILLION_LAUGHS = BASE.replace(
             BASE.replace("year: 2020\n", "year: 2020\nyear: 2020\n"),
             "year",
             2,
-            ["duplicate key 'year'", "first given at line 3"],
+            ["键 'year' 重复了", "第 3 行已写过", "删掉一个"],
             id="duplicate-top-level",
         ),
-        pytest.param(SECTION_DUPLICATE, "title: 重复", 1, ["duplicate key 'title'", "line 8"], id="duplicate-nested"),
+        pytest.param(SECTION_DUPLICATE, "title: 重复", 1, ["键 'title' 重复了", "第 8 行"], id="duplicate-nested"),
         pytest.param(
             BASE.replace(TOTAL_CELL, "{科目名称: 合计, 本年收入合计: 55.11, 本年收入合计: 55.11}"),
             "本年收入合计",
             2,
-            ["duplicate key '本年收入合计'", "line 16"],
+            ["键 '本年收入合计' 重复了", "第 16 行"],
             id="duplicate-amount",
         ),
         pytest.param(
             BASE.replace("kind: 决算\n", 'kind: 决算\n"kind": 决算\n'),
             '"kind"',
             1,
-            ["duplicate key 'kind'", "line 2"],
+            ["键 'kind' 重复了", "第 2 行"],
             id="quoted-and-unquoted-key",
         ),
-        pytest.param(TWO_DOCUMENTS, "---", 1, ["more than one YAML document", "keep one"], id="second-document"),
-        pytest.param("", "", 1, ["the file is empty"], id="empty-file"),
-        pytest.param("# 待填\n", "#", 1, ["the file is empty"], id="only-a-comment"),
-        pytest.param("---\n", "-", 1, ["the file is empty"], id="empty-document"),
-        pytest.param(BASE.replace("kind: 决算", "kind: &k 决算"), "&k", 1, ["anchors (&name)"], id="anchor"),
+        pytest.param(TWO_DOCUMENTS, "---", 1, ["不止一个 YAML 文档", "只保留一个"], id="second-document"),
+        pytest.param("", "", 1, ["文件是空的"], id="empty-file"),
+        pytest.param("# 待填\n", "#", 1, ["文件是空的"], id="only-a-comment"),
+        pytest.param("---\n", "-", 1, ["文件是空的"], id="empty-document"),
+        pytest.param(BASE.replace("kind: 决算", "kind: &k 决算"), "&k", 1, ["不支持锚点（&名称）"], id="anchor"),
         pytest.param(
-            BASE.replace("year: 2020\n", "year: 2020\nunit: *k\n"), "*k", 1, ["aliases (*name)"], id="alias-undefined"
+            BASE.replace("year: 2020\n", "year: 2020\nunit: *k\n"),
+            "*k",
+            1,
+            ["不支持别名（*名称）"],
+            id="alias-undefined",
         ),
-        pytest.param(BILLION_LAUGHS, "&lol0", 1, ["anchors (&name)", "write the value out"], id="billion-laughs"),
+        pytest.param(BILLION_LAUGHS, "&lol0", 1, ["不支持锚点（&名称）", "请把值完整写出来"], id="billion-laughs"),
         pytest.param(
             BASE.replace("kind: 决算\n", "kind: 决算\n<<: {unit: 万元}\n"),
             "<<",
             1,
-            ["merge keys (<<)", "write the values out"],
+            ["不支持合并键（<<）", "请把各个值完整写出来"],
             id="merge-key",
         ),
         pytest.param(
             BASE.replace("kind: 决算", "kind: !!python/object/apply:os.system [ls]"),
             "!!python",
             1,
-            ["YAML tags", "python/object/apply:os.system", "not accepted"],
+            ["不支持 YAML 标签", "python/object/apply:os.system", "请删掉它"],
             id="tag-python",
         ),
-        pytest.param(BASE.replace("kind: 决算", "kind: !foo 决算"), "!foo", 1, ["YAML tags (!foo)"], id="tag-local"),
         pytest.param(
-            BASE.replace("负责医疗保障。", "!!binary 5Lit5paH"), "!!binary", 1, ["YAML tags", "binary"], id="tag-binary"
+            BASE.replace("kind: 决算", "kind: !foo 决算"), "!foo", 1, ["不支持 YAML 标签（!foo）"], id="tag-local"
+        ),
+        pytest.param(
+            BASE.replace("负责医疗保障。", "!!binary 5Lit5paH"),
+            "!!binary",
+            1,
+            ["不支持 YAML 标签", "binary"],
+            id="tag-binary",
         ),
         pytest.param(
             BASE.replace("kind: 决算\n", "kind: 决算\n2024: 二〇二四\n"),
             "2024:",
             1,
-            ["unknown key '2024' in a document", "expected one of: title, kind, year"],
+            ["公开文件中没有键 '2024'", "可写的键有 title、kind、year"],
             id="number-key",
         ),
         pytest.param(
             BASE.replace("kind: 决算\n", "kind: 决算\ntrue: 是\n"),
             "true:",
             1,
-            ["unknown key 'true' in a document"],
+            ["公开文件中没有键 'true'"],
             id="bool-key",
         ),
         pytest.param(
             BASE.replace("kind: 决算\n", "kind: 决算\n? [a, b]\n: 1\n"),
             "[a, b]",
             1,
-            ["a key must be plain text"],
+            ["键只能是文字"],
             id="list-as-key",
         ),
         pytest.param(
-            BASE.replace("        body:", "        boddy:"), "boddy", 1, ["did you mean 'body'?"], id="typo-body"
+            BASE.replace("        body:", "        boddy:"), "boddy", 1, ["是不是要写 'body'？"], id="typo-body"
         ),
         pytest.param(
-            BASE.replace("form_set:", "from_set:"), "from_set", 1, ["did you mean 'form_set'?"], id="typo-form-set"
+            BASE.replace("form_set:", "from_set:"), "from_set", 1, ["是不是要写 'form_set'？"], id="typo-form-set"
         ),
     ],
 )
@@ -234,16 +244,14 @@ def test_typos_in_a_performance_table_get_a_suggestion(data_dir):
     text = SELF_EVALUATION.lstrip("\n").replace("score: 20, scored: 19}", "scroe: 20, scored: 19}")
     text = text.replace("budget: 2000", "buget: 2000")
     put(data_dir, text)
-    assert "did you mean 'score'?" in the_problem_at(data_dir, text, "scroe")
-    assert "did you mean 'budget'?" in the_problem_at(data_dir, text, "buget")
+    assert "是不是要写 'score'？" in the_problem_at(data_dir, text, "scroe")
+    assert "是不是要写 'budget'？" in the_problem_at(data_dir, text, "buget")
 
 
 def test_duplicate_keys_in_the_bureau_and_glossary_files_too(data_dir):
     bureau = MINIMAL_BUREAU.lstrip("\n") + "name: 另一个名字\n"
     put(data_dir, bureau, BUREAU)
-    assert "duplicate key 'name' (first given at line 1)" in the_problem_at(
-        data_dir, bureau, "name: 另一个", file=BUREAU
-    )
+    assert "键 'name' 重复了（第 1 行已写过）" in the_problem_at(data_dir, bureau, "name: 另一个", file=BUREAU)
 
 
 def test_yaml_1_1_words_stay_the_text_typed(data_dir):
@@ -280,7 +288,7 @@ def test_yaml_1_1_words_stay_the_text_typed(data_dir):
 
     as_is = "%YAML 1.1\n---\n" + BASE.replace("year: 2020\n", "year: 2020\npublished_as_is: NO\n")
     put(data_dir, as_is)
-    assert "expected true or false, found 'NO'" in the_problem_at(data_dir, as_is, "NO")
+    assert "这里应写 true 或 false，却是 'NO'" in the_problem_at(data_dir, as_is, "NO")
 
 
 @pytest.mark.parametrize("depth", [400, 500, 5000])
@@ -301,7 +309,7 @@ def test_deep_nesting_is_one_problem_at_its_line(data_dir, depth, style):
     found = problems(data_dir)
     assert len(found) == 1, found
     path, line, column, message = found[0]
-    assert message == "nesting is deeper than 40 levels"
+    assert message == "嵌套超过 40 层：请检查缩进"
     if style == "flow":
         assert line == first[0] and first[1] < column < first[1] + depth
     else:
@@ -311,7 +319,7 @@ def test_deep_nesting_is_one_problem_at_its_line(data_dir, depth, style):
 def test_a_file_over_the_size_limit_is_refused(data_dir):
     text = BASE + "# " + "填" * (10 * 1024 * 1024 // 3) + "\n"  # 10 MB of UTF-8
     put(data_dir, text)
-    assert problems(data_dir) == [(DOC, 1, 1, "the file is larger than 4 MiB: split it")]
+    assert problems(data_dir) == [(DOC, 1, 1, "文件超过 4 MiB：请拆成几个文件")]
 
 
 def test_a_very_long_line_is_loaded_and_shown(data_dir):
@@ -325,19 +333,21 @@ def test_tab_indentation_says_so(data_dir):
     text = BASE.replace("    sections:\n      - title: 一、部门职责", "    sections:\n\t  - title: 一、部门职责")
     put(data_dir, text)
     message = the_problem_at(data_dir, text, "\t")
-    assert message.startswith("YAML syntax:") and "tabs cannot indent YAML: use spaces" in message
+    assert message == "不能用 Tab 缩进：请把行首的 Tab 换成空格"
 
 
 @pytest.mark.parametrize(
     "encode, needle, words",
     [
-        pytest.param(lambda t: t.encode("utf-16"), "title", ["UTF-16", "save it as UTF-8"], id="utf-16"),
-        pytest.param(lambda t: t.encode("gbk"), "年", ["not valid UTF-8", "GBK", "save it as UTF-8"], id="gbk"),
+        pytest.param(lambda t: t.encode("utf-16"), "title", ["UTF-16 编码", "请另存为 UTF-8 编码"], id="utf-16"),
+        pytest.param(
+            lambda t: t.encode("gbk"), "年", ["不是有效的 UTF-8 编码", "GBK", "请另存为 UTF-8 编码"], id="gbk"
+        ),
         pytest.param(lambda t: t.encode("gb18030"), "年", ["GBK/GB18030"], id="gb18030"),
         pytest.param(
             lambda t: t.replace("负责医疗保障", "负责\udcff医疗保障").encode("utf-8", "surrogateescape"),
             "负责医疗保障",
-            ["not valid UTF-8"],
+            ["不是有效的 UTF-8 编码"],
             id="invalid-utf-8",
         ),
     ],
@@ -374,7 +384,7 @@ def test_a_python_tag_runs_nothing(data_dir, tmp_path):
     witness = tmp_path / "ran"
     text = BASE.replace("kind: 决算", f'kind: !!python/object/apply:os.system ["touch {witness}"]')
     put(data_dir, text)
-    assert "YAML tags" in the_problem_at(data_dir, text, "!!python")
+    assert "不支持 YAML 标签" in the_problem_at(data_dir, text, "!!python")
     assert not witness.exists()
 
 
@@ -413,9 +423,9 @@ def test_required_field_without_a_value(data_dir, line, file, empty):
     assert len(found) == 1, problems(data_dir)
     name = key.strip(" -")
     assert found[0][3] in (
-        f"'{name}' is required but has no value",
-        "expected text, found an empty string",
-        "expected one of: 预算, 决算, 绩效, found an empty string",
+        f"'{name}' 必须填写，现在是空的：请在冒号后写上值",
+        "这里应写文字，却是空的",
+        "这里应写 预算、决算、绩效 之一，却是空的",
     ), found
 
 
@@ -455,39 +465,39 @@ FLOW, BLOCK = "flow", "block"
 @pytest.mark.parametrize(
     "typed, style, needle, words",
     [
-        ("2,549.18", FLOW, "549.18", ["part of a number cut at a comma", "without thousands separators"]),
-        ("2,549.18", BLOCK, "2,549.18", ["thousands separators", "write 2549.18"]),
-        ("2549.185", FLOW, "2549.185", ["more than two decimal places"]),
-        ("2.675", FLOW, "2.675", ["more than two decimal places"]),
-        ("1e3", FLOW, "1e3", ["not an amount", "such as 2549.18"]),
-        ("1_000", FLOW, "1_000", ["not an amount"]),
-        ("0x1F", FLOW, "0x1F", ["not an amount"]),
-        ("0o10", FLOW, "0o10", ["not an amount"]),
-        ("010", FLOW, "010", ["leading zero"]),
-        (".5", FLOW, ".5", ["not an amount"]),
-        ("+5", FLOW, "+5", ["not an amount"]),
-        (".nan", FLOW, ".nan", ["not an amount"]),
-        (".inf", FLOW, ".inf", ["not an amount"]),
-        ("-.inf", FLOW, "-.inf", ["not an amount"]),
-        ("２５４９．１８", FLOW, "２５４９．１８", ["full-width", "write 2549.18"]),
-        ("２，５４９．１８", FLOW, "２，５４９．１８", ["full-width", "write 2549.18"]),
-        ("－５", FLOW, "－５", ["full-width", "write -5"]),
-        ("（12.00）", FLOW, "（12.00）", ["minus sign"]),
-        ("(12.00)", FLOW, "(12.00)", ["minus sign"]),
-        ("12.00万元", FLOW, "12.00万元", ["carries a unit", "number only"]),
-        ("12,00", BLOCK, "12,00", ["decimal comma", "write 12.00"]),
-        ("1,23,456.00", BLOCK, "1,23,456.00", ["separators", "write 123456.00"]),
-        ("12.345,67", BLOCK, "12.345,67", ["write 12345.67"]),
-        ('"2549\u00a0.18"', FLOW, '"2549', ["space (U+00A0) inside", "write 2549.18"]),
-        ('"2\u2009549.18"', FLOW, '"2', ["space (U+2009) inside", "write 2549.18"]),
-        ("12.5%", FLOW, "12.5%", ["not an amount"]),
-        ("—", FLOW, "—", ["write 0.00, or leave the cell out"]),
-        ("-", FLOW, "-}", ["write 0.00, or leave the cell out"]),
-        ("/", FLOW, "/", ["write 0.00, or leave the cell out"]),
-        ("无", FLOW, "无", ["write 0.00, or leave the cell out"]),
-        ("2.5e2", FLOW, "2.5e2", ["not an amount"]),
-        ("NO", FLOW, "NO", ["'NO' is not an amount"]),
-        ("[1]", FLOW, "[1]", ["expected an amount, found a list"]),
+        ("2,549.18", FLOW, "549.18", ["像是被逗号截断的数字的一部分", "金额不要带千分位逗号"]),
+        ("2,549.18", BLOCK, "2,549.18", ["带千分位逗号", "请写成 2549.18"]),
+        ("2549.185", FLOW, "2549.185", ["超过两位小数"]),
+        ("2.675", FLOW, "2.675", ["超过两位小数"]),
+        ("1e3", FLOW, "1e3", ["不是金额", "如 2549.18"]),
+        ("1_000", FLOW, "1_000", ["不是金额"]),
+        ("0x1F", FLOW, "0x1F", ["不是金额"]),
+        ("0o10", FLOW, "0o10", ["不是金额"]),
+        ("010", FLOW, "010", ["开头多了 0"]),
+        (".5", FLOW, ".5", ["不是金额"]),
+        ("+5", FLOW, "+5", ["不是金额"]),
+        (".nan", FLOW, ".nan", ["不是金额"]),
+        (".inf", FLOW, ".inf", ["不是金额"]),
+        ("-.inf", FLOW, "-.inf", ["不是金额"]),
+        ("２５４９．１８", FLOW, "２５４９．１８", ["用了全角字符", "请写成 2549.18"]),
+        ("２，５４９．１８", FLOW, "２，５４９．１８", ["用了全角字符", "请写成 2549.18"]),
+        ("－５", FLOW, "－５", ["用了全角字符", "请写成 -5"]),
+        ("（12.00）", FLOW, "（12.00）", ["用括号表示负数", "请用负号，如 -12.00"]),
+        ("(12.00)", FLOW, "(12.00)", ["用括号表示负数", "请用负号，如 -12.00"]),
+        ("12.00万元", FLOW, "12.00万元", ["带了单位", "只写数字"]),
+        ("12,00", BLOCK, "12,00", ["用逗号作小数点", "请写成 12.00"]),
+        ("1,23,456.00", BLOCK, "1,23,456.00", ["分组逗号", "请写成 123456.00"]),
+        ("12.345,67", BLOCK, "12.345,67", ["请写成 12345.67"]),
+        ('"2549\u00a0.18"', FLOW, '"2549', ["中间有空格（U+00A0）", "请写成 2549.18"]),
+        ('"2\u2009549.18"', FLOW, '"2', ["中间有空格（U+2009）", "请写成 2549.18"]),
+        ("12.5%", FLOW, "12.5%", ["不是金额"]),
+        ("—", FLOW, "—", ["原件是零就写 0.00，原件是空白就不写这一格"]),
+        ("-", FLOW, "-}", ["原件是零就写 0.00，原件是空白就不写这一格"]),
+        ("/", FLOW, "/", ["原件是零就写 0.00，原件是空白就不写这一格"]),
+        ("无", FLOW, "无", ["原件是零就写 0.00，原件是空白就不写这一格"]),
+        ("2.5e2", FLOW, "2.5e2", ["不是金额"]),
+        ("NO", FLOW, "NO", ["'NO' 不是金额"]),
+        ("[1]", FLOW, "[1]", ["这里应写金额，却是一个列表"]),
     ],
 )
 def test_refused_amounts(data_dir, typed, style, needle, words):
@@ -507,8 +517,8 @@ def test_negative_scores_are_refused(data_dir):
     text = SELF_EVALUATION.lstrip("\n").replace("score: 20, scored: 19}", "score: 20, scored: -19}")
     text = text.replace("total: {score: 100, scored: 98.5}", "total: {score: -100, scored: 98.5}")
     put(data_dir, text)
-    assert "'-19' is negative" in the_problem_at(data_dir, text, "-19")
-    assert "'-100' is negative" in the_problem_at(data_dir, text, "-100")
+    assert "'-19' 是负数：分值、得分和误差只能是零或正数" in the_problem_at(data_dir, text, "-19")
+    assert "'-100' 是负数：分值、得分和误差只能是零或正数" in the_problem_at(data_dir, text, "-100")
     # An amount may be negative (a 结余 can be): only scores and tolerances cannot.
     put(data_dir, SELF_EVALUATION.replace("transfer: 50", "transfer: -50"))
     assert problems(data_dir) == []
@@ -562,13 +572,13 @@ def test_half_cents_are_rounded_half_up(data_dir):
 @pytest.mark.parametrize(
     "typed, needle, words",
     [
-        ('"测试市\\u200b测试区医疗保障局"', '"测试市', ["U+200B", "ZERO WIDTH SPACE", "after '测试市'", "delete it"]),
-        ('"\\u202e局保医区试测"', '"\\u202e', ["U+202E", "RIGHT-TO-LEFT OVERRIDE", "at the start"]),
-        ('"测试\\u2066区"', '"测试', ["U+2066", "LEFT-TO-RIGHT ISOLATE"]),
+        ('"测试市\\u200b测试区医疗保障局"', '"测试市', ["U+200B", "零宽空格", "在 '测试市' 后面", "请删掉它"]),
+        ('"\\u202e局保医区试测"', '"\\u202e', ["U+202E", "倒着显示", "在行首"]),
+        ('"测试\\u2066区"', '"测试', ["U+2066", "文字方向控制符"]),
         ('"测试\\ufeff区"', '"测试', ["U+FEFF"]),
-        ('"测试\\x07区"', '"测试', ["U+0007", "delete it"]),
+        ('"测试\\x07区"', '"测试', ["U+0007", "请删掉它"]),
         ('"测试\\x1b[31m区"', '"测试', ["U+001B"]),
-        ("测试\x07区", "\x07", ["U+0007", "control character", "delete it"]),
+        ("测试\x07区", "\x07", ["U+0007", "控制字符", "请删掉它"]),
     ],
 )
 def test_invisible_characters_are_refused(data_dir, typed, needle, words):
@@ -590,12 +600,12 @@ def test_emoji_and_rare_cjk_are_kept(data_dir):
 @pytest.mark.parametrize(
     "folder, file, words",
     [
-        ("con", DOC.replace("ceshi-ybj", "con"), ["'con' is a name Windows keeps for a device"]),
-        ("ceshi-ybj", "ceshi-ybj/2020/nul.yaml", ["'nul' is a name Windows keeps for a device"]),
-        ("CON", "CON/2020/juesuan.yaml", ["lower-case ASCII id"]),
-        ("ce shi", "ce shi/2020/juesuan.yaml", ["lower-case ASCII id"]),
-        ("ce／shi", "ce／shi/2020/juesuan.yaml", ["lower-case ASCII id"]),
-        ("ceshi-ybj", "ceshi-ybj/2020/jue suan.yaml", ["lower-case ASCII id"]),
+        ("con", DOC.replace("ceshi-ybj", "con"), ["'con' 是 Windows 保留的设备名", "请换一个 id"]),
+        ("ceshi-ybj", "ceshi-ybj/2020/nul.yaml", ["'nul' 是 Windows 保留的设备名"]),
+        ("CON", "CON/2020/juesuan.yaml", ["只能用小写英文字母、数字和 -"]),
+        ("ce shi", "ce shi/2020/juesuan.yaml", ["只能用小写英文字母、数字和 -"]),
+        ("ce／shi", "ce／shi/2020/juesuan.yaml", ["只能用小写英文字母、数字和 -"]),
+        ("ceshi-ybj", "ceshi-ybj/2020/jue suan.yaml", ["只能用小写英文字母、数字和 -"]),
     ],
 )
 def test_ids_that_windows_or_urls_would_misread(data_dir, folder, file, words):
@@ -610,7 +620,7 @@ def test_ids_that_windows_or_urls_would_misread(data_dir, folder, file, words):
 def test_a_section_id_windows_keeps_is_refused_where_it_is_typed(data_dir):
     text = BASE.replace("      - title: 一、部门职责\n", "      - title: 一、部门职责\n        id: aux\n")
     put(data_dir, text)
-    assert "'aux' is a name Windows keeps for a device" in the_problem_at(data_dir, text, "aux")
+    assert "'aux' 是 Windows 保留的设备名" in the_problem_at(data_dir, text, "aux")
 
 
 def test_region_names_become_safe_folders(data_dir):
@@ -619,7 +629,7 @@ def test_region_names_become_safe_folders(data_dir):
     assert region_src("湖南省／长沙市", ".hidden") == "diqu/湖南省／长沙市/-hidden/index.md"
     bureau = MINIMAL_BUREAU.lstrip("\n").replace("region: 测试省/测试市/测试区", "region: 测试省 /测试市")
     put(data_dir, bureau, BUREAU)
-    assert "is not a region path" in the_problem_at(data_dir, bureau, "测试省 /", file=BUREAU)
+    assert "不是地区：请按 省/市/区县 写" in the_problem_at(data_dir, bureau, "测试省 /", file=BUREAU)
     put(data_dir, MINIMAL_BUREAU.replace("测试省/测试市/测试区", "测试省／测试市"), BUREAU)
     site, found = load_site(data_dir)
     assert not found.items and site.bureaus[0].region == ["测试省／测试市"]
@@ -629,7 +639,7 @@ def test_region_names_become_safe_folders(data_dir):
 
 
 def test_check_reports_every_bad_file_on_one_line_each_and_exits_1(data_dir):
-    """Several broken files at once: each problem is one line `path:line:col: error: message`."""
+    """Several broken files at once: each problem is one line `path:line:col: 错误：message`."""
     bad = {
         DOC: BASE.replace("year: 2020\n", "year: 2020\nyear: 2020\n"),
         "gbk-ybj/2020/juesuan.yaml": BASE.encode("gbk"),
@@ -646,16 +656,16 @@ def test_check_reports_every_bad_file_on_one_line_each_and_exits_1(data_dir):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
     lines = result.stderr.splitlines()
-    assert all(re.fullmatch(r"data/[^:]+:\d+:\d+: error: \S.*", line) for line in lines), lines
+    assert all(re.fullmatch(r"data/[^:]+:\d+:\d+: 错误：\S.*", line) for line in lines), lines
     deep_line, deep_start = place(bad["deep-ybj/2020/juesuan.yaml"], "[")
     expected = {
-        DOC: (*place(bad[DOC], "year", 2), "duplicate key 'year'"),
+        DOC: (*place(bad[DOC], "year", 2), "键 'year' 重复了"),
         "gbk-ybj/2020/juesuan.yaml": (*place(BASE, "年"), "GBK"),
-        "tab-ybj/2020/juesuan.yaml": (*place(bad["tab-ybj/2020/juesuan.yaml"], "\t"), "tabs cannot indent YAML"),
-        "deep-ybj/2020/juesuan.yaml": (deep_line, None, "nesting is deeper than 40 levels"),
-        "amount-ybj/2020/juesuan.yaml": (*place(bad["amount-ybj/2020/juesuan.yaml"], "２"), "full-width"),
-        "empty-ybj/2020/juesuan.yaml": (1, 1, "the file is empty"),
-        "tag-ybj/2020/juesuan.yaml": (*place(bad["tag-ybj/2020/juesuan.yaml"], "!!"), "YAML tags"),
+        "tab-ybj/2020/juesuan.yaml": (*place(bad["tab-ybj/2020/juesuan.yaml"], "\t"), "不能用 Tab 缩进"),
+        "deep-ybj/2020/juesuan.yaml": (deep_line, None, "嵌套超过 40 层"),
+        "amount-ybj/2020/juesuan.yaml": (*place(bad["amount-ybj/2020/juesuan.yaml"], "２"), "用了全角字符"),
+        "empty-ybj/2020/juesuan.yaml": (1, 1, "文件是空的"),
+        "tag-ybj/2020/juesuan.yaml": (*place(bad["tag-ybj/2020/juesuan.yaml"], "!!"), "不支持 YAML 标签"),
     }
     expected = {"data/" + file: where for file, where in expected.items()}
     by_file = {line.split(":")[0]: line for line in lines}

@@ -43,7 +43,7 @@ def test_an_edited_file_is_checked_again(second_bureau, capsys):
     write(second_bureau / "qita-ybj" / "2020" / "juesuan.yaml", OFF_BY_ONE_CENT.replace("55.11}", "55,11}", 1))
     status, said = check(second_bureau, capsys)
     assert status == 1
-    assert "qita-ybj/2020/juesuan.yaml:16:37: error: '11' looks like" in said
+    assert "qita-ybj/2020/juesuan.yaml:16:37: 错误：'11' 像是被逗号截断的数字的一部分" in said
 
 
 def test_a_changed_glossary_or_form_is_checked_again(second_bureau, capsys):

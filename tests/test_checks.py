@@ -218,8 +218,8 @@ def test_a_malformed_rule_is_reported_at_its_line_in_the_form_file(data_dir):
     first = lines.index("      - columns: 合计 = 基本支出 + 项目支岀") + 1
     second = lines.index("  - cells: 公开01表:收入.本年收入合计 = 公开02表:合计.本年收入合计 = 1") + 1
     found = {(p.mark.line, p.mark.column): p.message for p in problems.items}
-    assert found[(first, 9)] == "columns rule: '项目支岀' is not an amount column of 公开05表"
-    assert found[(second, 5)].startswith("cells rule: a rule reads 'total = part + part …' with exactly one '='")
+    assert found[(first, 9)] == "columns 规则：'项目支岀' 不是 公开05表 的金额列"
+    assert found[(second, 5)].startswith("cells 规则：规则要写成“合计 = 项 + 项 …”，只能有一个 '='")
 
 
 PROSE_DOC = (
@@ -282,7 +282,7 @@ def test_a_figure_reference_renders_the_table_figure_and_a_bad_one_is_an_error(t
     assert "本年收入合计55.11万元，{{ 7*7 }}。" in page.whole
     bad = results_for(PROSE_DOC.replace("本年收入合计BODY", "本年收入合计{{公开02表:合计.本年收入合记}}万元"))
     errors = [r for r in bad if r.status == ERROR]
-    assert len(errors) == 1 and "公开02表 has no amount column '本年收入合记'" in errors[0].explain()
+    assert len(errors) == 1 and "公开02表 没有金额列 '本年收入合记'" in errors[0].explain()
 
 
 def test_each_code_in_two_tables_must_agree_and_a_code_in_one_only_is_flagged(data_dir):

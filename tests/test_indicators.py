@@ -155,18 +155,18 @@ def test_a_rate_without_its_figures_is_unchecked(data_dir):
 @pytest.mark.parametrize(
     "old, new, expected",
     [
-        ("rate: 95.00%", "rate: 95.00", "'95.00' has no '%': write a rate as printed, e.g. 95.00%"),
-        ("scored: 19}", "scored: 十九}", "'十九' is not an amount"),
+        ("rate: 95.00%", "rate: 95.00", "'95.00' 少了 '%'：请照原件写百分比，如 95.00%"),
+        ("scored: 19}", "scored: 十九}", "'十九' 不是金额"),
         (
             "- {name: 准确率",
             "- {nmae: 准确率",
-            "unknown key 'nmae' in an indicator; did you mean 'name'?",
+            "绩效指标中没有键 'nmae'：是不是要写 'name'？",
         ),
-        ("stage: 自评", "stage: 评价", "'评价' is not one of: 申报, 自评"),
+        ("stage: 自评", "stage: 评价", "'评价' 不是可写的值：请写 申报、自评 之一"),
         (
             "                - name: 质量指标\n                  items:\n                    - {name: 准确率",
             "                - {name: 准确率",
-            "the items of this group need 1 more level(s) of groups",
+            "这个分组的各项还要再分 1 层",
         ),
     ],
 )
@@ -182,7 +182,7 @@ def test_unknown_columns_are_reported(data_dir):
         "          indicators:\n", "          columns: [level1, level2, name, taget]\n          indicators:\n", 1
     )
     _, problems = loaded(data_dir, text)
-    assert any("unknown column 'taget'" in p for p in problems), problems
+    assert any("没有 'taget' 这一列" in p for p in problems), problems
 
 
 def test_rendering_merges_the_group_cells_over_their_rows(data_dir):

@@ -59,13 +59,14 @@ DOCUMENT_TEXT = {
     *("duties", "organization", "units", "科目名称"),
 }
 FORM_TEXT = {"title", "note", "label", "says", "name"}
-# Loaded but shown on no page: the form sets' own names and standard 目录 (its titles are what
-# `generator new` lays a new document out with), and a document's source (its provenance).
+# Loaded but shown on no page: the form sets' own names, a document's source (its provenance) and the
+# standard 目录 a form set gives `python -m generator new` to start a document from.
 NOT_ON_ANY_PAGE = {
-    "forms/hubei-yusuan-2020.yaml: name",
-    "forms/hunan-juesuan-2020.yaml: name",
-    "forms/hubei-yusuan-2020.yaml: title",
-    "forms/hunan-juesuan-2020.yaml: title",
+    *(
+        f"forms/{name}.yaml: {field}"
+        for name in ("hubei-yusuan-2020", "hunan-juesuan-2020")
+        for field in ("name", "outline: title")
+    ),
     "document: source",
 }
 
@@ -180,7 +181,11 @@ def hostile_copy(target: Path) -> dict[int, str]:
 
         def inject(root, where=where, document=document):
             if where.startswith("forms/"):
+                outline = root.pop("outline", None)
                 injector.walk(root, FORM_TEXT, where)
+                if outline is not None:
+                    injector.walk(outline, FORM_TEXT, f"{where}: outline")
+                    root["outline"] = outline
             else:
                 injector.walk(root, DOCUMENT_TEXT, "document" if document else where)
             if document:  # its check errors are published, as the original prints them

@@ -35,68 +35,76 @@ def put(data_dir: Path, text: str) -> Path:
 @pytest.mark.parametrize(
     "old, new, expected",
     [
-        ("kind: 决算", "kind: 结算", "ceshi-ybj/2020/juesuan.yaml:2:7: '结算' is not one of: 预算, 决算, 绩效"),
+        (
+            "kind: 决算",
+            "kind: 结算",
+            "ceshi-ybj/2020/juesuan.yaml:2:7: '结算' 不是可写的值：请写 预算、决算、绩效 之一",
+        ),
         (
             "year: 2020",
             "year: 2019",
-            "ceshi-ybj/2020/juesuan.yaml: the document says year 2019 but is filed under 2020/",
+            "ceshi-ybj/2020/juesuan.yaml: 文件写的年度是 2019，却放在 2020/ 文件夹中：请改正年度，或把文件移到 2019/",
         ),
-        ("year: 2020", "year: 二〇二〇", "ceshi-ybj/2020/juesuan.yaml:3:7: expected a whole number from 1990 to 2100"),
+        (
+            "year: 2020",
+            "year: 二〇二〇",
+            "ceshi-ybj/2020/juesuan.yaml:3:7: 这里应写 1990 到 2100 之间的整数，却是 '二〇二〇'",
+        ),
         (
             "title: 2020年度测试区医疗保障局部门决算\n",
             "",
-            "ceshi-ybj/2020/juesuan.yaml:1:1: a document is missing the required key 'title'",
+            "ceshi-ybj/2020/juesuan.yaml:1:1: 公开文件缺少必填的键 'title'：请补上",
         ),
         (
             "title: 2020年度测试区医疗保障局部门决算",
             "title: ~",
-            "ceshi-ybj/2020/juesuan.yaml:1:8: 'title' is required but has no value",
+            "ceshi-ybj/2020/juesuan.yaml:1:8: 'title' 必须填写，现在是空的：请在冒号后写上值",
         ),
         (
             "title: 2020年度测试区医疗保障局部门决算",
             "title: ''",
-            "ceshi-ybj/2020/juesuan.yaml:1:8: expected text, found an empty string",
+            "ceshi-ybj/2020/juesuan.yaml:1:8: 这里应写文字，却是空的",
         ),
         (
             "kind: 决算",
             "kind: 决算\ntitel: x",
-            "ceshi-ybj/2020/juesuan.yaml:3:1: unknown key 'titel' in a document; did you mean 'title'?",
+            "ceshi-ybj/2020/juesuan.yaml:3:1: 公开文件中没有键 'titel'：是不是要写 'title'？",
         ),
         (
             "form: 公开02表",
             "form: 公开2表",
-            "ceshi-ybj/2020/juesuan.yaml:14:17: unknown form '公开2表' in form set 'hunan-juesuan-2020'; did you mean '公开02表'?",
+            "ceshi-ybj/2020/juesuan.yaml:14:17: 表样文件 'hunan-juesuan-2020' 中没有 '公开2表'（是不是要写 '公开02表'？）",
         ),
         (
             "本年收入合计: 55.11}\n            - {科目编码",
             "本年收入合记: 55.11}\n            - {科目编码",
-            "ceshi-ybj/2020/juesuan.yaml:16:26: unknown column of 公开02表 '本年收入合记'; did you mean '本年收入合计'?",
+            "ceshi-ybj/2020/juesuan.yaml:16:26: 公开02表的列中没有 '本年收入合记'：是不是要写 '本年收入合计'？",
         ),
         (
             "{科目名称: 合计, 本年收入合计: 55.11}",
             "{科目名称: 合计, 本年收入合计: 2,549.18}",
-            "ceshi-ybj/2020/juesuan.yaml:16:36: '549.18' looks like part of a number",
+            "ceshi-ybj/2020/juesuan.yaml:16:36: '549.18' 像是被逗号截断的数字的一部分：{…} 里逗号用来分隔各格，所以金额不要带千分位逗号",
         ),
         (
             "{科目名称: 合计, 本年收入合计: 55.11}",
             "{科目名称: 合计, 本年收入合计: '2,549.18'}",
-            "ceshi-ybj/2020/juesuan.yaml:16:34: '2,549.18' has thousands separators: write 2549.18",
+            "ceshi-ybj/2020/juesuan.yaml:16:34: '2,549.18' 带千分位逗号：请写成 2549.18",
         ),
         (
             "{科目名称: 合计, 本年收入合计: 55.11}",
             "{科目名称: 合计, 本年收入合计: [1]}",
-            "ceshi-ybj/2020/juesuan.yaml:16:34: expected an amount, found a list",
+            "ceshi-ybj/2020/juesuan.yaml:16:34: 这里应写金额，却是一个列表",
         ),
-        ('科目编码: "208"', "科目编码: 2O8", "ceshi-ybj/2020/juesuan.yaml:17:22: '2O8' is not a 科目编码"),
+        ('科目编码: "208"', "科目编码: 2O8", "ceshi-ybj/2020/juesuan.yaml:17:22: '2O8' 不是科目编码：只写数字"),
         (
             "form_set: hunan-juesuan-2020",
             "form_set: hunan-juesuan-2021",
-            "ceshi-ybj/2020/juesuan.yaml: unknown form set 'hunan-juesuan-2021'; did you mean 'hunan-juesuan-2020'?",
+            "ceshi-ybj/2020/juesuan.yaml: 没有表样 'hunan-juesuan-2021'（是不是要写 'hunan-juesuan-2020'？）：form_set 写 data/forms/ 中的文件名（不带 .yaml）",
         ),
         (
             "        body: 负责医疗保障。",
             "        body: 负责医疗保障。\n        boddy: x",
-            "ceshi-ybj/2020/juesuan.yaml:10:9: unknown key 'boddy' in a section; did you mean 'body'?",
+            "ceshi-ybj/2020/juesuan.yaml:10:9: 小节中没有键 'boddy'：是不是要写 'body'？",
         ),
     ],
 )
@@ -132,17 +140,20 @@ def test_fixed_row_forms_check_row_keys(data_dir):
     found = messages(data_dir)
     assert any(
         m.startswith(
-            "ceshi-ybj/2020/juesuan.yaml:24:15: unknown row of 公开01表 '本年收入合记'; did you mean '本年收入合计'?"
+            "ceshi-ybj/2020/juesuan.yaml:24:15: 公开01表的行中没有 '本年收入合记'：是不是要写 '本年收入合计'？"
         )
         for m in found
     ), found
-    assert any(":26:30: unknown column of 公开01表 '合计'" in m for m in found), found
+    assert any(":26:30: 公开01表的列中没有 '合计'" in m for m in found), found
 
 
 def test_a_bare_glossary_term_must_exist(data_dir):
     put(data_dir, MINIMAL_DOCUMENT + "  - title: 第四部分 名词解释\n    glossary: [基本支出, 基本支出出]\n")
     found = messages(data_dir)
-    assert any(":19:22: '基本支出出' is not in data/glossary.yaml; did you mean '基本支出'?" in m for m in found), found
+    assert any(
+        ":19:22: data/glossary.yaml 中没有术语 '基本支出出'（是不是要写 '基本支出'？）：请在那里加上" in m
+        for m in found
+    ), found
 
 
 def test_free_table_rows_must_be_equally_wide(data_dir):
@@ -166,20 +177,24 @@ def test_free_table_rows_must_be_equally_wide(data_dir):
     """,
     )
     found = messages(data_dir)
-    assert any(":31:20: this table row is 2 cells wide, but the first row is 3" in m for m in found), found
+    assert any(":31:20: 这一行有 2 格宽，第一行是 3 格" in m for m in found), found
 
 
 def test_bureau_folder_needs_bureau_yaml_and_ascii_names(data_dir):
     (data_dir / "ceshi-ybj" / "bureau.yaml").unlink()
     write(data_dir / "测试" / "bureau.yaml", "name: x\n")
     found = messages(data_dir)
-    assert "ceshi-ybj: the bureau folder has no bureau.yaml" in [m.replace(str(data_dir) + "/", "") for m in found]
-    assert any(m.startswith("测试: a bureau folder is named with a lower-case ASCII id") for m in found), found
+    assert "ceshi-ybj: 部门文件夹中没有 bureau.yaml：请用 python -m generator new-bureau 新建，或补上这个文件" in [
+        m.replace(str(data_dir) + "/", "") for m in found
+    ]
+    assert any(m.startswith("测试: 部门文件夹名只能用小写英文字母、数字和 -（写拼音）") for m in found), found
 
 
 def test_duplicate_key_in_a_real_file_points_at_both_lines(data_dir):
     put(data_dir, MINIMAL_DOCUMENT.replace("year: 2020", "year: 2020\nyear: 2020"))
-    assert messages(data_dir) == ["ceshi-ybj/2020/juesuan.yaml:4:1: duplicate key 'year' (first given at line 3)"]
+    assert messages(data_dir) == [
+        "ceshi-ybj/2020/juesuan.yaml:4:1: 键 'year' 重复了（第 3 行已写过）：删掉一个，或合并成一个"
+    ]
 
 
 def test_malformed_form_is_reported_in_the_form_file(data_dir):
@@ -193,5 +208,7 @@ def test_malformed_form_is_reported_in_the_form_file(data_dir):
     found = messages(data_dir)
     line = text.splitlines().index(next(x for x in text.splitlines() if "type: amout" in x)) + 1
     assert any(
-        m.startswith(f"forms/hunan-juesuan-2020.yaml:{line}:") and "'amout' is not one of" in m for m in found
+        m.startswith(f"forms/hunan-juesuan-2020.yaml:{line}:")
+        and "'amout' 不是可写的值：请写 item、line、code、name、amount、percent、text 之一" in m
+        for m in found
     ), found

@@ -176,6 +176,5 @@ def test_a_measure_naming_a_missing_form_or_column_is_reported(data_dir):
     _, problems = load_site(data_dir)
     messages = [p.message for p in problems.items]
     assert (
-        "measure '一般公共预算财政拨款支出（按功能分类科目）': 公开05表 has no amount column '总计' in rows by 科目编码"
-        in messages
+        "measure '一般公共预算财政拨款支出（按功能分类科目）'：公开05表 按科目编码的行中没有金额列 '总计'" in messages
     )

@@ -134,7 +134,7 @@ def test_a_build_stopped_by_a_data_error_leaves_the_previous_site_as_it_was(publ
     status, stderr = finished(build(root / "data", published))
     assert status == 1
     assert f"{document.relative_to(root).as_posix()}:{line}:" in stderr and "Traceback" not in stderr
-    assert "the previous site/ is unchanged" in stderr
+    assert "个错误：没有发布，原来的 site/ 未改动" in stderr
     assert untouched(published) == before
     assert sorted(p.name for p in root.iterdir()) == ["content", "data", "site"]  # no half-built folder left
 
@@ -154,7 +154,7 @@ def test_a_build_stopped_by_mkdocs_after_every_bureau_is_built_leaves_the_previo
     assert build_here(root / "data", published, content_dir=root / "content") == 1
     assert "'nowhere.md'" in caplog.text
     said = capsys.readouterr().err
-    assert "mkdocs: Aborted" in said and "the previous site/ is unchanged" in said
+    assert "mkdocs：Aborted" in said and "原来的 site/ 未改动" in said
     assert untouched(published) == before
     assert sorted(p.name for p in root.iterdir()) == ["content", "data", "site"]
 

@@ -254,7 +254,12 @@ def test_a_broken_bureau_file_is_reported_before_anything_is_written(repo):
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert lines[-1] == "data/changsha-yuhua-ybj/bureau.yaml 有错误，先改正后再新建文件"
-    assert any(line.startswith("data/changsha-yuhua-ybj/bureau.yaml:3:1: unknown key 'shortname'") for line in lines)
+    assert any(
+        line.startswith(
+            "data/changsha-yuhua-ybj/bureau.yaml:3:1: 部门文件中没有键 'shortname'：是不是要写 'short_name'？"
+        )
+        for line in lines
+    )
     assert not (repo / "data" / "changsha-yuhua-ybj" / "2021").exists()
 
 
@@ -267,7 +272,7 @@ def test_an_outline_naming_a_form_the_form_set_lacks_is_reported_at_its_line(rep
     line = text[: text.index(old)].count("\n") + 1
     _, problems = load_site(repo / "data")
     assert [(p.mark.line, p.message) for p in problems.items if p.mark.path.endswith("hunan-juesuan-2020.yaml")] == [
-        (line, "outline: no form '公开3表' in this form set; did you mean '公开03表'?")
+        (line, "outline：这套表样中没有 '公开3表'（是不是要写 '公开03表'？）")
     ]
     result = run("new", "changsha-wangcheng-ybj", "2021", "决算", cwd=repo)
     assert result.returncode == 1
