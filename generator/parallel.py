@@ -23,7 +23,7 @@ from pathlib import Path
 from . import check_cache, downloads, urls
 from .checks import ERROR, NOTICE, WARNING, check_document
 from .fragments import searchable
-from .load import Loader, shown
+from .load import NO_DATA_DIRECTORY, Loader, shown
 from .model import Bureau, Site
 from .pages import bureau_pages, outline
 from .problems import Mark, Problem
@@ -65,7 +65,7 @@ def plan(data_dir: Path) -> tuple[list[Batch], list[Problem]]:
     """Bureau folders in order, grouped into batches of about BATCH_DOCUMENTS documents."""
     loader = Loader(data_dir)
     if not data_dir.is_dir():
-        return [], [Problem(Mark(shown(data_dir)), "no such data directory")]
+        return [], [Problem(Mark(shown(data_dir)), NO_DATA_DIRECTORY)]
     batches: list[Batch] = []
     size = 0
     for folder in loader.bureau_folders():

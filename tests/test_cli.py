@@ -42,9 +42,7 @@ def test_check_passes_a_valid_tree(data_dir):
 
 def test_missing_data_directory_is_a_clean_error(tmp_path):
     result = run("check", "nowhere", cwd=tmp_path)
-    assert result.returncode == 1 and result.stderr.startswith(
-        "nowhere: 错误："
-    )  # the words: parallel.plan's, left to the lead
+    assert result.returncode == 1 and result.stderr.startswith("nowhere: 错误：没有这个数据文件夹")
 
 
 def test_failed_build_leaves_the_previous_site_whole(data_dir):
