@@ -107,5 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--keep", help="keep the synthetic data and site in this folder")
     bench.set_defaults(run=cmd_bench)
     add_editor_commands(sub)
+    from . import cms  # the form editor's commands: cms-config, cms (local mode)
+
+    cms.add_commands(sub)
     args = parser.parse_args(argv)
     return args.run(args)

@@ -101,6 +101,17 @@ const VariantsControl = createClass({
   getInitialState() {
     return { chosen: null };
   },
+  // Decap validates a form before it saves by asking each control to validate its own fields:
+  // the fields shown here are the inner object's.
+  validate() {
+    if (this.inner && this.inner.validate) this.inner.validate();
+  },
+  focus(path) {
+    if (this.inner && this.inner.focus) this.inner.focus(path);
+  },
+  keep(ref) {
+    this.inner = ref;
+  },
   render() {
     const { field, value } = this.props;
     const variants = field.get('variants');
@@ -117,11 +128,11 @@ const VariantsControl = createClass({
     const label = h('p', { className: 'gk-variant' }, variant.get('label'));
     if (variant.get('type') === 'scalar') {
       const Control = CMS.getWidget(variant.getIn(['field', 'widget'])).control;
-      return h('div', {}, label, h(Control, { ...this.props, field: variant.get('field') }));
+      return h('div', {}, label, h(Control, { ...this.props, field: variant.get('field'), ref: this.keep }));
     }
     const ObjectControl = CMS.getWidget('object').control;
     const shaped = field.set('widget', 'object').set('fields', variant.get('fields')).delete('variants');
-    return h('div', {}, label, h(ObjectControl, { ...this.props, field: shaped }));
+    return h('div', {}, label, h(ObjectControl, { ...this.props, field: shaped, ref: this.keep }));
   },
 });
 
