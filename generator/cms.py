@@ -21,6 +21,7 @@ import http.server
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -284,7 +285,7 @@ def cms_config(backend: dict, local_url: str = LOCAL_URL) -> dict:
         "local_backend": {"url": local_url},
         "locale": "zh_Hans",
         "site_url": "../",
-        "media_folder": "data/media",  # required by Decap; the forms have no file or image field
+        "media_folder": "cms/uploads",  # required by Decap; no form has a file field (kept out of data/)
         "editor": {"preview": False},
         "collections": collections(),
     }
@@ -327,11 +328,11 @@ def content_security_policy(backend: dict, local_url: str = LOCAL_URL) -> str:
     """What the admin page may load: everything from the site itself, nothing from a CDN.
 
     Decap needs 'unsafe-eval' (its config is validated with ajv, which compiles validators with
-    new Function) and inline styles (emotion writes its CSS into <style> elements); it talks to
-    the git host's API, and on localhost to decap-server.
+    new Function) and inline styles (emotion writes its CSS into <style> elements); it fetches
+    blob: URLs of its own making, talks to the git host's API and, on localhost, to decap-server.
     """
     local = urlsplit(local_url)
-    connect = " ".join(["'self'", *origins(backend), f"{local.scheme}://{local.netloc}"])
+    connect = " ".join(["'self'", "blob:", *origins(backend), f"{local.scheme}://{local.netloc}"])
     return (
         "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
         f"img-src 'self' data: blob:; font-src 'self' data:; connect-src {connect}; "
@@ -393,6 +394,7 @@ def serve_local(port: int, proxy_port: int, repo: Path = ROOT) -> int:
     write_admin(folder / "admin", local_url=f"http://127.0.0.1:{proxy_port}/api/v1")
     backend = start_local_backend(repo, proxy_port)
     handler = functools.partial(QuietHandler, directory=str(folder))
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stopped either way, decap-server goes too
     try:
         with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as httpd:
             print(f"表单编辑器（本地）：打开 http://127.0.0.1:{port}/admin/ ，点“登录”。")
