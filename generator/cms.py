@@ -307,7 +307,7 @@ def origins(backend: dict) -> list[str]:
         "github": ["https://api.github.com"],
         "gitlab": ["https://gitlab.com"],
         "gitea": ["https://try.gitea.io"],
-        "forgejo": ["https://codeberg.org"],
+        "forgejo": [],  # Decap requires its api_root
     }
     urls = [backend[key] for key in ("api_root", "base_url", "auth_endpoint") if backend.get(key)]
     if not urls:
