@@ -12,7 +12,16 @@ ifneq ($(LAST_COMMIT_TIME),)
 export SOURCE_DATE_EPOCH ?= $(LAST_COMMIT_TIME)
 endif
 
-.PHONY: site check test serve lint browser clean deploy-check
+.PHONY: site check test serve lint browser clean deploy-check cms cms-vendor
+
+# The form editor's Node part (decap-server, for the local mode and its browser test), pinned by
+# cms/package-lock.json; Decap itself is vendored in cms/admin/ and needs nothing installed.
+CMS_STAMP := cms/node_modules/.installed-$(shell cat cms/package-lock.json | cksum | cut -d' ' -f1)
+
+$(CMS_STAMP): cms/package.json cms/package-lock.json
+	npm ci --prefix cms --omit=dev --no-audit --no-fund --loglevel=error
+	rm -f cms/node_modules/.installed-*
+	touch $@
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,7 +38,7 @@ check: $(STAMP)
 	$(PY) -m generator check
 
 ## test: the whole test suite, real-browser tests included
-test: $(STAMP) browser
+test: $(STAMP) browser $(CMS_STAMP)
 	$(PY) -m ruff check generator tests
 	$(PY) -m pytest
 
@@ -41,6 +50,19 @@ deploy-check: $(STAMP) browser
 serve: $(STAMP)
 	mkdir -p build/docs
 	$(VENV)/bin/mkdocs serve
+
+## cms: try the form editor on this machine: http://127.0.0.1:8000/admin/, saves go straight into data/
+cms: $(STAMP) $(CMS_STAMP)
+	$(PY) -m generator cms
+
+## cms-vendor: after changing the versions in cms/package.json, copy Decap and yaml into cms/admin/ again
+cms-vendor:
+	npm install --prefix cms --no-audit --no-fund
+	rm -rf cms/admin/decap/*.js cms/admin/decap/*.wasm cms/admin/decap/*.txt cms/admin/yaml/dist
+	cp cms/node_modules/decap-cms/dist/*decap-cms.js cms/node_modules/decap-cms/dist/*.wasm \
+	   cms/node_modules/decap-cms/dist/decap-cms.js.LICENSE.txt cms/admin/decap/
+	cp -r cms/node_modules/yaml/browser/dist cms/admin/yaml/
+	cp cms/node_modules/yaml/browser/index.js cms/node_modules/yaml/LICENSE cms/admin/yaml/
 
 ## browser: Debian's chromium for the browser tests (Playwright's own download does not work here)
 browser:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import check_cache, downloads, urls
 from .checks import ERROR, NOTICE, WARNING
+from .cms import write_admin
 from .escaping import escape
 from .fragments import FRAGMENTS, HTML_PAGES, searchable
 from .model import Site
@@ -288,6 +289,7 @@ def build(
             pages = site_pages(site, content_dir)
             write_pages([p for p in pages if p.html is None], work / "docs", content_dir)
             run_mkdocs(work / "docs", work / "site", config_file)
+            write_admin(work / "site" / "admin")  # the form editor, a page of its own (cms.py)
             poured = [p for p in pages if p.html is not None]  # the cities' pages, poured like the bureaus'
             if poured:
                 shells = Shells(made["shells"], theme_env(config_file))

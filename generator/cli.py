@@ -158,5 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--sheet", help=".xlsx 中的工作表名（默认：打开时显示的那张）")
     imp.add_argument("--dry-run", action="store_true", help="只显示将写入的内容，不改文件")
     imp.set_defaults(run=cmd_import)
+    from . import cms  # the form editor's commands: cms-config, cms (local mode)
+
+    cms.add_commands(sub)
     args = parser.parse_args(argv)
     return args.run(args)

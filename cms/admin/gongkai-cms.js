@@ -1,0 +1,141 @@
+// The admin page's own parts, registered before Decap starts (index.html sets CMS_MANUAL_INIT):
+// the YAML format that writes back only what was edited, and two widgets config.yml uses
+// (generator/cms.py): gk-yaml edits a part the loader checks against a form later as YAML text,
+// gk-variants shows the fields of the shape a value has (a table of a form, a performance table…).
+
+import * as YAML from './yaml/index.js';
+import { fromFile, toFile, writtenAs, SOURCE, PARSE, WRITE } from './gongkai-yaml.js';
+
+const CMS = window.CMS;
+const h = window.h;
+const createClass = window.createClass;
+const KIND = '__gongkai_kind'; // generator/cms.KIND_KEY: keeps bureaus and documents apart in data/
+
+// What a file of data/ is, from its keys (the collections filter on it).
+function kindOf(data) {
+  if ('forms' in data) return 'form-set';
+  if ('terms' in data) return 'glossary';
+  if ('parts' in data || 'kind' in data) return 'document';
+  return 'bureau';
+}
+
+CMS.registerCustomFormat('gongkai-yaml', 'yaml', {
+  fromFile(text) {
+    const data = fromFile(text);
+    data[KIND] = kindOf(data);
+    return data;
+  },
+  toFile(data, sortedKeys) {
+    const { [KIND]: _kind, ...rest } = data;
+    return toFile(rest, sortedKeys);
+  },
+});
+
+const isMap = value => Boolean(value && value['@@__IMMUTABLE_MAP__@@']);
+const toJS = value => (value && typeof value.toJS === 'function' ? value.toJS() : value);
+
+function yamlText(value, entry) {
+  const js = toJS(value);
+  if (js === undefined || js === null || js === '') return '';
+  const source = entry && entry.getIn(['data', SOURCE]);
+  return writtenAs(source, js) ?? new YAML.Document(js, PARSE).toString(WRITE);
+}
+
+const YamlControl = createClass({
+  getInitialState() {
+    return { text: yamlText(this.props.value, this.props.entry), error: null };
+  },
+  isValid() {
+    return this.state.error ? { error: { message: this.state.error } } : true;
+  },
+  handleChange(event) {
+    const text = event.target.value;
+    const doc = YAML.parseDocument(text, PARSE);
+    if (doc.errors.length) {
+      this.setState({ text, error: `YAML 写法有错：${doc.errors[0].message.split('\n')[0]}` });
+      return;
+    }
+    this.setState({ text, error: null });
+    this.props.onChange(doc.toJS());
+  },
+  render() {
+    const lines = Math.min(40, Math.max(3, this.state.text.split('\n').length + 1));
+    return h('div', {},
+      h('textarea', {
+        id: this.props.forID,
+        className: `${this.props.classNameWrapper} gk-yaml`,
+        value: this.state.text,
+        rows: lines,
+        spellCheck: false,
+        onChange: this.handleChange,
+        onFocus: this.props.setActiveStyle,
+        onBlur: this.props.setInactiveStyle,
+      }),
+      this.state.error ? h('p', { className: 'gk-yaml-error', role: 'alert' }, this.state.error) : null,
+    );
+  },
+});
+
+const YamlPreview = createClass({
+  render() {
+    return h('pre', {}, yamlText(this.props.value, this.props.entry));
+  },
+});
+
+CMS.registerWidget('gk-yaml', YamlControl, YamlPreview);
+
+// The variant a value is: as the loader binds it (generator/fields.Variants.choose_keys): the
+// first whose keys it has, else the mapping one, else the last; a scalar is the scalar variant.
+function chooseVariant(variants, value) {
+  const all = variants.toArray();
+  if (isMap(value)) {
+    const keys = new Set(value.keySeq().toArray());
+    const keyed = all.find(v => v.get('keys') && v.get('keys').some(k => keys.has(k)));
+    return keyed || all.find(v => v.get('type') === 'object') || all.filter(v => v.get('type') !== 'scalar').pop();
+  }
+  if (value !== undefined && value !== null && value !== '') return all.find(v => v.get('type') === 'scalar');
+  return null;
+}
+
+const VariantsControl = createClass({
+  getInitialState() {
+    return { chosen: null };
+  },
+  // Decap validates a form before it saves by asking each control to validate its own fields:
+  // the fields shown here are the inner object's.
+  validate() {
+    if (this.inner && this.inner.validate) this.inner.validate();
+  },
+  focus(path) {
+    if (this.inner && this.inner.focus) this.inner.focus(path);
+  },
+  keep(ref) {
+    this.inner = ref;
+  },
+  render() {
+    const { field, value } = this.props;
+    const variants = field.get('variants');
+    const variant = chooseVariant(variants, value) || (this.state.chosen !== null ? variants.get(this.state.chosen) : null);
+    if (!variant) {
+      const options = variants.toArray().map((v, i) => h('option', { key: i, value: String(i) }, v.get('label')));
+      return h('select', {
+        id: this.props.forID,
+        className: this.props.classNameWrapper,
+        value: '',
+        onChange: event => this.setState({ chosen: Number(event.target.value) }),
+      }, h('option', { value: '' }, '选择类型…'), ...options);
+    }
+    const label = h('p', { className: 'gk-variant' }, variant.get('label'));
+    if (variant.get('type') === 'scalar') {
+      const Control = CMS.getWidget(variant.getIn(['field', 'widget'])).control;
+      return h('div', {}, label, h(Control, { ...this.props, field: variant.get('field'), ref: this.keep }));
+    }
+    const ObjectControl = CMS.getWidget('object').control;
+    const shaped = field.set('widget', 'object').set('fields', variant.get('fields')).delete('variants');
+    return h('div', {}, label, h(ObjectControl, { ...this.props, field: shaped, ref: this.keep }));
+  },
+});
+
+CMS.registerWidget('gk-variants', VariantsControl, YamlPreview);
+
+CMS.init();

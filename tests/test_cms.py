@@ -1,0 +1,390 @@
+"""The form editor (Decap CMS at site/admin/): its config from the loader's declarations, its YAML
+format that writes back only what was edited, the page in the built site, and a real save in
+chromium through decap-server into a copy of data/."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import http.server
+import json
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from generator import cms, schema
+from generator.amounts import PLAIN_AMOUNT
+from generator.fields import Amount, Choice, Either, Flag, ListOf, Markdown, Raw, Record, Variants
+from generator.model import KINDS, STAGES
+from generator.schema_json import AMOUNT_HINT
+
+from conftest import DATA, ROOT
+from test_browser import CHROMIUM_ARGS
+
+CONFIG = cms.cms_config({"name": "github", "repo": "owner/repo"})
+COLLECTIONS = {c["name"]: c for c in CONFIG["collections"]}
+BUREAUS = sorted(DATA.glob("*/bureau.yaml"))
+DOCUMENTS = sorted(DATA.glob("*/[0-9][0-9][0-9][0-9]/*.yaml"))
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def walk(fields, record: Record, path=""):
+    """Each config field beside the declaration it was made from, down every record it holds."""
+    for field in fields:
+        spec = record.fields[field["name"]]
+        yield f"{path}{field['name']}", field, spec
+        yield from walk_value(field, spec, f"{path}{field['name']}.")
+
+
+def walk_value(field: dict, spec, path: str):
+    if isinstance(spec, Record) and field["widget"] == "object":
+        yield from walk(field["fields"], spec, path)
+    elif isinstance(spec, ListOf) and field["widget"] == "list":
+        if "fields" in field:
+            yield from walk(field["fields"], spec.item, path)
+        else:
+            yield from walk_value(field["field"], spec.item, path)
+    elif isinstance(spec, Variants) and field["widget"] == "gk-variants":
+        for variant, (_, record) in zip(field["variants"], spec.variants, strict=True):
+            yield from walk(variant["fields"], record, f"{path}<{variant['label']}>.")
+    elif isinstance(spec, Either) and field["widget"] == "gk-variants":
+        mapping, scalar = field["variants"]
+        yield from walk(mapping["fields"], spec.mapping, path)
+        yield f"{path}<scalar>", scalar["field"], spec.scalar
+
+
+def every_field():
+    yield from walk(COLLECTIONS["bureaus"]["fields"], schema.BUREAU_FILE)
+    yield from walk(COLLECTIONS["documents"]["fields"], schema.DOCUMENT_FILE)
+
+
+def test_the_forms_ask_for_the_keys_the_loader_declares_with_its_required_flags():
+    for collection, record in (
+        (COLLECTIONS["bureaus"], schema.BUREAU_FILE),
+        (COLLECTIONS["documents"], schema.DOCUMENT_FILE),
+    ):
+        assert [f["name"] for f in collection["fields"]] == list(record.fields)
+    seen = 0
+    for path, field, spec in every_field():
+        seen += 1
+        if field.get("widget") == "gk-yaml":
+            continue
+        if "<scalar>" not in path:
+            # A required list that may be empty takes `key:` with nothing: the form lets it be empty.
+            may_be_empty = isinstance(spec, ListOf) and spec.allow_empty
+            assert field["required"] == (spec.required and not may_be_empty), path
+            assert set(field) >= {"name", "label", "widget"}, path
+    assert seen > 150  # sections, every kind of table and the indicator tree are forms, not text
+    table = next(f for f in COLLECTIONS["documents"]["fields"][-1]["fields"][3]["fields"] if f["name"] == "table")
+    assert [v["label"] for v in table["variants"]] == ["按表样填写的表", "绩效表", "金额表", "自由表"]
+    assert [v.get("keys") for v in table["variants"]] == [
+        ["form"],
+        ["stage", "indicators", "indicator_sets"],
+        ["columns"],
+        None,
+    ]
+
+
+def test_amounts_are_text_boxes_with_the_loaders_pattern_never_a_number_widget():
+    amounts = [(path, field) for path, field, spec in every_field() if type(spec) is Amount]
+    assert len(amounts) >= 10, [p for p, _ in amounts]  # 资金情况, 分值/得分, 总分…
+    for path, field in amounts:
+        assert field["widget"] == "string", path
+        assert field["pattern"] == [f"^{PLAIN_AMOUNT.pattern}$", AMOUNT_HINT], path
+    pattern = re.compile(amounts[0][1]["pattern"][0])  # JavaScript reads this regex the same way
+    for typed in ("2549.10", "12.30", "0.00", "-5", "29455.67"):
+        assert pattern.search(typed), typed
+    for typed in ("2,549.10", "12.345", "２５４９．１０", "12.3万元", "012.30", ""):
+        assert not pattern.search(typed), typed
+    assert "number" not in json.dumps(CONFIG)  # Decap's number widget would turn 2549.10 into 2549.1
+
+
+def test_choices_are_select_boxes_flags_check_boxes_and_markdown_a_plain_text_box():
+    by_spec = [(field, spec) for _, field, spec in every_field()]
+    kinds = [field for field, spec in by_spec if isinstance(spec, Choice)]
+    assert {tuple(f["options"]) for f in kinds} >= {KINDS, STAGES}
+    assert all(f["widget"] == "select" for f in kinds)
+    assert all(field["widget"] == "boolean" for field, spec in by_spec if isinstance(spec, Flag))
+    # Decap's Markdown editor rewrites what it is given: prose is edited as the text it is.
+    assert all(field["widget"] == "text" for field, spec in by_spec if isinstance(spec, Markdown))
+    assert all(field["widget"] == "gk-yaml" for field, spec in by_spec if type(spec) is Raw)
+
+
+def test_every_label_and_hint_is_chinese_from_the_declarations():
+    for path, field, spec in every_field():
+        if "<scalar>" in path or "label" not in field:
+            continue
+        assert CJK.search(field["label"]), (path, field["label"])
+        if spec.doc:
+            assert field.get("hint", field["label"]) == spec.doc or field["label"] in spec.doc, path
+    region = next(f for f in COLLECTIONS["bureaus"]["fields"] if f["name"] == "region")
+    assert region["label"] == "地区" and region["hint"] == schema.BUREAU_FILE.fields["region"].doc
+
+
+def test_the_config_names_each_kind_of_file_by_what_the_format_says_it_is():
+    assert COLLECTIONS["bureaus"]["filter"] == {"field": cms.KIND_KEY, "value": "bureau"}
+    assert COLLECTIONS["documents"]["filter"] == {"field": cms.KIND_KEY, "value": "document"}
+    script = (cms.ADMIN / "gongkai-cms.js").read_text(encoding="utf-8")
+    assert f"const KIND = '{cms.KIND_KEY}'" in script
+    assert all(c["format"] == cms.FORMAT for c in CONFIG["collections"])
+    assert f"registerCustomFormat('{cms.FORMAT}'" in script
+
+
+# ---- the YAML format, run by node on the vendored yaml ----
+
+ROUND_TRIP = """
+import {{ readFileSync }} from 'node:fs';
+import {{ fromFile, toFile }} from '{module}';
+const out = {{}};
+for (const path of JSON.parse(process.argv[2])) {{
+  const data = JSON.parse(JSON.stringify(fromFile(readFileSync(path, 'utf8'))));
+  {edit}
+  out[path] = toFile(data);
+}}
+console.log(JSON.stringify(out));
+"""
+
+
+def through_the_format(tmp_path: Path, paths: list[Path], edit: str = "") -> dict[str, str]:
+    script = tmp_path / "format.mjs"
+    script.write_text(ROUND_TRIP.format(module=(cms.ADMIN / "gongkai-yaml.js").as_uri(), edit=edit), encoding="utf-8")
+    node = shutil.which("node")
+    assert node, "node is needed for the form editor (Debian: apt-get install nodejs)"
+    done = subprocess.run(
+        [node, str(script), json.dumps([str(p) for p in paths])], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_every_bureau_and_document_file_is_written_back_byte_for_byte(tmp_path):
+    written = through_the_format(tmp_path, BUREAUS + DOCUMENTS)
+    assert len(written) == len(BUREAUS + DOCUMENTS) >= 8
+    for path, text in written.items():
+        assert text == Path(path).read_text(encoding="utf-8"), path
+
+
+def changed_lines(before: str, after: str) -> list[tuple[str, str]]:
+    out = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before.splitlines(), after.splitlines()).get_opcodes():
+        if tag != "equal":
+            out.append(("\n".join(before.splitlines()[i1:i2]), "\n".join(after.splitlines()[j1:j2])))
+    return out
+
+
+def test_an_edit_changes_its_own_line_only_and_amounts_stay_as_typed(tmp_path):
+    path = DATA / "changsha-wangcheng-ybj" / "2020" / "juesuan.yaml"
+    edit = """
+      const table = data.parts[1].sections[0].table;
+      table.values['收入']['其他收入'] = '12.30';
+      data.parts[1].sections[1].table.rows.push({科目编码: '2089999', 科目名称: '新增的科目', 本年收入合计: '1.10'});
+      data.parts[4].attachments[0].sections.slice(-1)[0].table.total.scored = '89.10';
+    """
+    before = path.read_text(encoding="utf-8")
+    after = through_the_format(tmp_path, [path], edit)[str(path)]
+    assert changed_lines(before, after) == [
+        ("              其他收入: 14.36", "              其他收入: 12.30"),
+        ("", "            - {科目编码: 2089999, 科目名称: 新增的科目, 本年收入合计: 1.10}"),
+        ("              total: {score: 100, scored: 89.00}", "              total: {score: 100, scored: 89.10}"),
+    ]
+
+
+# ---- the page in the built site ----
+
+
+def test_the_built_site_has_the_admin_page_with_the_bundle_unchanged_and_the_generated_config(real_site):
+    admin = real_site / "admin"
+    for source in sorted(cms.ADMIN.rglob("*")):
+        if source.is_file() and source.name != "index.html":
+            assert (admin / source.relative_to(cms.ADMIN)).read_bytes() == source.read_bytes(), source
+    assert (admin / "decap" / "decap-cms.js").stat().st_size > 4_000_000
+    config = (admin / "config.yml").read_text(encoding="utf-8")
+    assert config == cms.config_text(cms.cms_config(cms.read_backend()))
+    page = (admin / "index.html").read_text(encoding="utf-8")
+    policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', page)[1]
+    assert "script-src 'self' 'unsafe-eval';" in policy and "connect-src 'self' blob: https://api.github.com" in policy
+    assert '<meta name="robots" content="noindex, nofollow">' in page
+    assert not re.search(r"(?:src|href)=\"(https?:)?//", page)
+
+
+def test_no_page_of_the_site_links_to_the_admin_page(real_site):
+    for page in real_site.rglob("*.html"):
+        if page.parent.name != "admin":
+            assert not re.search(r'href="[^"]*admin/', page.read_text(encoding="utf-8")), page
+
+
+def test_the_policy_lets_the_page_reach_the_configured_git_host_only():
+    gitea = {
+        "name": "gitea",
+        "repo": "caizheng/gongkai",
+        "api_root": "https://git.example.gov.cn/api/v1",
+        "base_url": "https://git.example.gov.cn",
+    }
+    assert cms.origins(gitea) == ["https://git.example.gov.cn"]
+    assert cms.origins({"name": "gitlab", "repo": "a/b"}) == ["https://gitlab.com"]
+    policy = cms.content_security_policy(gitea)
+    assert "connect-src 'self' blob: https://git.example.gov.cn http://127.0.0.1:8081;" in policy
+    assert "api.github.com" not in policy
+
+
+# ---- a real save: chromium, the admin page, decap-server writing into a copy of data/ ----
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def local_cms(tmp_path_factory):
+    """The admin page on a local server, saving through decap-server into a copy of data/."""
+    work = tmp_path_factory.mktemp("cms")
+    repo = work / "repo"
+    shutil.copytree(DATA, repo / "data")
+    proxy = free_port()
+    cms.write_admin(
+        work / "web" / "admin", {"name": "github", "repo": "owner/repo"}, f"http://127.0.0.1:{proxy}/api/v1"
+    )
+    backend = cms.start_local_backend(repo, proxy)
+    handler = functools.partial(cms.QuietHandler, directory=str(work / "web"))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/admin/", f"http://127.0.0.1:{proxy}/", repo
+    httpd.shutdown()
+    backend.terminate()
+    backend.wait(timeout=10)
+
+
+# The outermost collapsed list item around an element: its top bar's first button opens it.
+REVEAL = """element => {
+  let hidden = null;
+  for (let p = element; p; p = p.parentElement) if (getComputedStyle(p).display === 'none') hidden = p;
+  return hidden ? hidden.parentElement.querySelector('button') : null;
+}"""
+
+
+def reveal(locator):
+    for _ in range(12):
+        if locator.is_visible():
+            return locator
+        locator.element_handle().evaluate_handle(REVEAL).as_element().click()
+    raise AssertionError("the field stays hidden in collapsed list items")
+
+
+def retype(field, text: str) -> None:
+    """Type *text* over what a field holds, as a person does (select all, type)."""
+    field.click()
+    field.press("Control+a")
+    field.press_sequentially(text)
+
+
+def publish(page):
+    page.get_by_role("button", name="发布").first.click()
+    page.get_by_text("立即发布").click()
+
+
+def wait_for_file_change(path: Path, before: str, page) -> str:
+    for _ in range(100):
+        text = path.read_text(encoding="utf-8")
+        if text != before:
+            return text
+        page.wait_for_timeout(100)
+    shown = page.locator("[class*=ControlErrorsList]").all_inner_texts()
+    raise AssertionError(f"{path} was not saved; the form shows: {shown}")
+
+
+def test_a_clerk_edits_a_bureau_and_amounts_and_the_files_keep_every_other_byte(local_cms, tmp_path):
+    url, proxy, repo = local_cms
+    origins = (url.split("admin/")[0], proxy, "data:", "blob:")
+    foreign, errors = [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1300, "height": 1000})
+        page.on("request", lambda r: None if r.url.startswith(origins) else foreign.append(r.url))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(url)
+        page.get_by_role("button", name="登录").click()
+
+        # A bureau: its 简称.
+        bureau = repo / "data" / "changsha-wangcheng-ybj" / "bureau.yaml"
+        before = bureau.read_text(encoding="utf-8")
+        page.get_by_text("长沙市望城区医疗保障局（湖南省/长沙市/望城区）").click()
+        short = page.locator('input[value="望城区医保局"]')
+        retype(short, "望城医保局")
+        publish(page)
+        after = wait_for_file_change(bureau, before, page)
+        assert changed_lines(before, after) == [("short_name: 望城区医保局", "short_name: 望城医保局")]
+
+        # A document: an amount typed into a form field, with its trailing zeros, and a figure of
+        # a form's table edited as YAML text; a badly written amount is refused, not saved.
+        document = repo / "data" / "changsha-wangcheng-ybj" / "2020" / "juesuan.yaml"
+        before = document.read_text(encoding="utf-8")
+        page.goto(url + "#/collections/documents")
+        page.get_by_text("2020年度长沙市望城区医疗保障局部门决算").click()
+        executed = reveal(page.locator('input[value="5800"]').nth(1))  # 资金情况, 其中: 财政拨款, 全年执行数
+        retype(executed, "5,800.00")
+        publish(page)
+        page.get_by_text(AMOUNT_HINT).first.wait_for()
+        assert document.read_text(encoding="utf-8") == before
+        executed = reveal(page.locator('input[value="5,800.00"]'))
+        retype(executed, "5800.00")
+        values = reveal(page.locator("textarea.gk-yaml").first)  # 公开01表 values, as the file writes them
+        text = values.input_value()
+        assert text.startswith("收入:\n  一般公共预算财政拨款收入: 29455.67\n  政府性基金预算财政拨款收入: 57.48\n")
+        assert "  一般公共服务支出: 0.00\n" in text
+        values.fill(text.replace("国有资本经营预算财政拨款收入: 0.00", "国有资本经营预算财政拨款收入: 0", 1))
+        publish(page)
+        after = wait_for_file_change(document, before, page)
+
+        # YAML text that does not parse is pointed out under its box and keeps the form from saving.
+        saved = after
+        values.fill("收入:\n  一般公共预算财政拨款收入: [29455.67\n")
+        page.get_by_text("YAML 写法有错").first.wait_for()
+        executed = reveal(page.locator('input[value="5800.00"]'))
+        retype(executed, "5800")  # a change elsewhere, so that there is something to publish
+        publish(page)
+        page.wait_for_timeout(3000)
+        assert document.read_text(encoding="utf-8") == saved
+        assert page.get_by_text("含未保存的修改").is_visible()
+        page.screenshot(path=str(ROOT / "test-artifacts" / "cms-document.png")) if (
+            ROOT / "test-artifacts"
+        ).is_dir() else None
+        browser.close()
+    assert changed_lines(before, after) == [
+        ("              国有资本经营预算财政拨款收入: 0.00", "              国有资本经营预算财政拨款收入: 0"),
+        (
+            '                - {source: "其中: 财政拨款", budget: 5800, executed: 5800, transfer: 0, rate: 100.00%}',
+            '                - {source: "其中: 财政拨款", budget: 5800, executed: 5800.00, transfer: 0, rate: 100.00%}',
+        ),
+    ]
+    assert not foreign, foreign
+    assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
+
+    # What the form wrote is what the tools write: fmt changes nothing, and check finds what it
+    # found before (the amounts are the same decimals, written as the clerk typed them).
+    fmt = subprocess.run(
+        [sys.executable, "-m", "generator", "fmt", "--check", str(bureau), str(document)],
+        capture_output=True,
+        text=True,
+    )
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+    found = {}
+    for data in (DATA, repo / "data"):
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", "check", "--no-cache", str(data)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        assert done.returncode == 0, done.stderr
+        found[data] = done.stderr.replace(str(data), "data") + done.stdout
+    assert found[repo / "data"] == found[DATA]
