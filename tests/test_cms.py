@@ -25,8 +25,7 @@ from generator.fields import Amount, Choice, Either, Flag, ListOf, Markdown, Raw
 from generator.model import KINDS, STAGES
 from generator.schema_json import AMOUNT_HINT
 
-from conftest import DATA, ROOT
-from test_browser import CHROMIUM_ARGS
+from conftest import CHROMIUM_ARGS, DATA, ROOT
 
 CONFIG = cms.cms_config({"name": "github", "repo": "owner/repo"})
 COLLECTIONS = {c["name"]: c for c in CONFIG["collections"]}
