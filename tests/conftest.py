@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
+import subprocess
+import sys
 import textwrap
 import threading
 from collections.abc import Iterator
@@ -51,11 +54,20 @@ parts:
 """
 
 
+def run_generator(*args, cwd) -> subprocess.CompletedProcess:
+    """`python -m generator ARGS` run as an editor runs it, in *cwd*, with a bare environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "GONGKAI_CACHE": os.environ["GONGKAI_CACHE"]},
+    )
+
+
 @pytest.fixture(autouse=True, scope="session")
 def check_cache_outside_the_repository(tmp_path_factory):
     """`check` keeps its results under .cache/ of the project: the tests' go to a folder of their own."""
-    import os
-
     os.environ["GONGKAI_CACHE"] = str(tmp_path_factory.mktemp("check-cache"))
 
 

@@ -14,7 +14,7 @@ import pytest
 from generator.charts import bureau_trends, document_charts
 from generator.load import load_site
 
-from conftest import CHROMIUM_ARGS, DATA, ROOT, serving
+from conftest import DATA, ROOT, serving
 from test_site import WANGCHENG
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -247,16 +247,6 @@ def years_server(years_site):
         yield address
 
 
-@pytest.fixture(scope="module")
-def chart_browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
 CHART_PAGES = {
     "document": (f"{WANGCHENG}/", 4),
     "hubei-document": (f"{DONGXIHU}/", 4),
@@ -267,9 +257,9 @@ CHART_PAGES = {
 
 @pytest.mark.parametrize("name", CHART_PAGES)
 @pytest.mark.parametrize("width", [375, 1280])
-def test_charts_draw_in_a_real_browser(chart_browser, years_server, name, width):
+def test_charts_draw_in_a_real_browser(browser, years_server, name, width):
     path, count = CHART_PAGES[name]
-    page, foreign, errors = open_chart_page(chart_browser, years_server + path, width)
+    page, foreign, errors = open_chart_page(browser, years_server + path, width)
     page.wait_for_function(f"document.querySelectorAll('.gk-chart-canvas svg').length === {count}", timeout=5000)
     sizes = page.evaluate(
         "[...document.querySelectorAll('.gk-chart-canvas svg')].map(s => [s.getBoundingClientRect().width,"
@@ -298,8 +288,8 @@ def test_charts_draw_in_a_real_browser(chart_browser, years_server, name, width)
     page.context.close()
 
 
-def test_without_javascript_the_tables_still_show_the_figures(chart_browser, years_server):
-    context = chart_browser.new_context(viewport={"width": 375, "height": 800}, java_script_enabled=False)
+def test_without_javascript_the_tables_still_show_the_figures(browser, years_server):
+    context = browser.new_context(viewport={"width": 375, "height": 800}, java_script_enabled=False)
     page = context.new_page()
     page.goto(years_server + f"{WANGCHENG}/")
     table = page.locator("#tu-1 table")

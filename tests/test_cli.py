@@ -5,16 +5,7 @@ import subprocess
 import sys
 
 from conftest import MINIMAL_DOCUMENT, ROOT, write
-
-
-def run(*args, cwd):
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "GONGKAI_CACHE": os.environ["GONGKAI_CACHE"]},
-    )
+from conftest import run_generator as run
 
 
 def test_check_reports_each_problem_on_one_line_and_exits_1(data_dir):
@@ -108,7 +99,6 @@ def test_a_document_with_errors_is_not_published_unless_marked_as_published_as_i
 
 def test_two_builds_of_the_same_data_are_byte_identical(data_dir):
     import filecmp
-    import os
 
     env_epoch = {"SOURCE_DATE_EPOCH": "1609459200"}
     sites = []

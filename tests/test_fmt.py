@@ -5,8 +5,6 @@ import dataclasses
 import io
 import re
 import shutil
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,19 +14,10 @@ from generator.fmt import FormSets, format_text, plain_amount, round_trip_yaml
 from generator.load import load_site
 from generator.schema_json import kind_of
 
-from conftest import DATA, ROOT, write
+from conftest import DATA, write
+from conftest import run_generator as run
 
 DATA_FILES = sorted(DATA.rglob("*.yaml"))
-
-
-def run(*args, cwd):
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
 
 
 def model(data_dir: Path) -> list[tuple[tuple, str]]:

@@ -2,8 +2,6 @@
 that load without a problem, never written over an existing file."""
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,17 +11,8 @@ from generator.load import load_site
 from generator.model import FormTable
 from generator.schema_json import modeline
 
-from conftest import DATA, ROOT
-
-
-def run(*args, cwd):
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
+from conftest import DATA
+from conftest import run_generator as run
 
 
 @pytest.fixture
