@@ -291,11 +291,15 @@ def publish(page):
 
 
 def wait_for_file_change(path: Path, before: str, page) -> str:
+    # decap-server writes a file in place (truncated, then written): a change counts once two
+    # reads a moment apart agree, or a half-written file would be taken for the saved one.
+    last = before
     for _ in range(100):
         text = path.read_text(encoding="utf-8")
-        if text != before:
+        if text != before and text == last:
             return text
-        page.wait_for_timeout(100)
+        last = text
+        page.wait_for_timeout(150)
     shown = page.locator("[class*=ControlErrorsList]").all_inner_texts()
     raise AssertionError(f"{path} was not saved; the form shows: {shown}")
 
