@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from . import check_cache, downloads, urls
+from . import check_cache, downloads, links, urls
 from .checks import ERROR, NOTICE, WARNING
 from .cms import write_admin
 from .escaping import escape
@@ -298,6 +298,12 @@ def build(
             for outcome in outcomes:
                 move_built(outcome, work / "site")
             bulk.finish(work / "site")
+        with timed("links"):
+            broken = check_links(poured, outcomes, work / "site")
+        if broken:
+            report(broken, form)
+            print(f"{len(broken)} 个链接有误：没有发布，原来的 {site_dir.name}/ 未改动", file=sys.stderr)
+            return 1
         with timed("search index"):
             write_search_index(pages, index, parts, work)
         swap_in(work / "site", site_dir)
@@ -310,6 +316,17 @@ def build(
     finally:
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def check_links(poured, outcomes, site: Path) -> list[Problem]:
+    """The links of the cities' pages, and those that left their batch, against the finished site
+    (each batch checked the links between its own pages: links.py)."""
+    contents = {links.page_file(page.src): page.html for page in poured}
+    broken, elsewhere = links.links_of(contents, site, contents.__contains__)
+    for outcome in outcomes:
+        for where, first in outcome.links_elsewhere.items():
+            elsewhere.setdefault(where, first)
+    return broken + links.links_into(site, elsewhere)
 
 
 def write_search_index(site_wide_pages, index: IndexPart, parts: list, work: Path) -> None:

@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import check_cache, downloads, urls
+from . import check_cache, downloads, links, urls
 from .checks import ERROR, NOTICE, WARNING, check_document
 from .fragments import searchable
 from .load import NO_DATA_DIRECTORY, Loader, shown
@@ -59,6 +59,7 @@ class Outcome:
     index: IndexPart | None = None
     seconds: Counter = field(default_factory=Counter)  # per stage, in the worker
     cache_key: str | None = None  # under which check_cache keeps it (check only)
+    links_elsewhere: links.Targets = field(default_factory=dict)  # links out of the batch, checked at the end
 
 
 def plan(data_dir: Path) -> tuple[list[Batch], list[Problem]]:
@@ -218,6 +219,15 @@ def _build_batch(batch: Batch, site: Site, results, outcome: Outcome) -> None:
     start = time.perf_counter()
     downloads.write_documents(site.bureaus, work / "site")
     outcome.seconds["downloads"] = time.perf_counter() - start
+    start = time.perf_counter()
+    slugs = {bureau.slug for bureau in site.bureaus}
+    broken, outcome.links_elsewhere = links.links_of(
+        {links.page_file(page.src): page.html for page in pages},
+        work / "site",
+        lambda file: file.partition("/")[0] in slugs,
+    )
+    outcome.problems += broken
+    outcome.seconds["links"] = time.perf_counter() - start
     start = time.perf_counter()
     facets_of = _facets_by_folder(site)
     index, records = IndexPart(), []

@@ -1,0 +1,105 @@
+"""Build stage, audit: every link of the pages the generator pours into shells leads to a file of the
+site, and to the element its #anchor names; a broken link fails the build and the previous site
+stays up.
+
+mkdocs checks the links of the pages it renders from Markdown (strict), but the pages of bureaus,
+documents and cities are poured into the theme's shells (shell.py) and never pass through it: a
+link typed into prose (`[x](../nowhere/)`) or a template's mistake would be published broken. Each
+batch checks the links between its own pages in its worker (where the pages are still in memory)
+and hands the links that leave it (to the glossary, the home page, the assets) to the main
+process, which checks them once the whole site is in place.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+from pathlib import Path
+from posixpath import normpath
+from urllib.parse import unquote
+
+from . import urls
+from .problems import Mark, Problem
+
+_LINK = re.compile(r'\s(?:href|src)="([^"]*)"')  # links, and the images and files a page loads
+_ID = re.compile(r'\sid="([^"]*)"')
+_ELSEWHERE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)  # another host, mailto:, data:
+
+# (file, anchor) a link leads to → (the page, the link as written) of the first page that has it
+Targets = dict[tuple[str, str], tuple[str, str]]
+
+
+def page_file(src: str) -> str:
+    """The file a page's source becomes in the site: 'a/b.md' → 'a/b/index.html'."""
+    return urls.page_url(src) + "index.html"
+
+
+def target(page: str, href: str) -> tuple[str, str] | None:
+    """The file (from the site's root) and the anchor *href* leads to from the file *page*; None
+    for another host. Like a browser, '..' above the root stays at the root."""
+    href = html.unescape(href)
+    if _ELSEWHERE.match(href):
+        return None
+    path, _, fragment = href.partition("#")
+    path = unquote(path.partition("?")[0])
+    return (_file(page.rpartition("/")[0], path) if path else page), unquote(fragment)
+
+
+@lru_cache(maxsize=65536)  # the pages of a folder share their links
+def _file(folder: str, path: str) -> str:
+    joined = normpath(path if path.startswith("/") else f"/{folder}/{path}").lstrip("/")
+    return f"{joined}/index.html".lstrip("/") if path.endswith("/") or not joined else joined
+
+
+def ids_in(content: str) -> set[str]:
+    return {html.unescape(found) for found in _ID.findall(content)}
+
+
+def links_of(contents: dict[str, str], root: Path, local) -> tuple[list[Problem], Targets]:
+    """Check the links of *contents* (a page's file → its content, without the theme's shell)
+    that lead to a file *local*(file) says is among them or under *root*; return the problems and
+    the links that lead elsewhere."""
+    ids: dict[str, set[str]] = {}
+    exists: dict[str, bool] = {}
+    problems: list[Problem] = []
+    elsewhere: Targets = {}
+    for page, content in contents.items():
+        for href in dict.fromkeys(_LINK.findall(content)):
+            found = target(page, href)
+            if found is None:
+                continue
+            file, fragment = found
+            if not local(file):
+                elsewhere.setdefault((file, fragment), (page, href))
+                continue
+            if file in contents:
+                if fragment:
+                    if file not in ids:
+                        ids[file] = ids_in(contents[file])
+                    if fragment not in ids[file]:
+                        problems.append(Problem(Mark(page), f"链接 {href} 指向的位置 #{fragment} 在那个页面上没有"))
+                continue
+            if file not in exists:
+                exists[file] = (root / file).is_file() or (root / file / "index.html").is_file()
+            if not exists[file]:
+                problems.append(Problem(Mark(page), f"链接 {href} 指向的页面或文件不存在"))
+    return problems, elsewhere
+
+
+def links_into(site: Path, targets: Targets) -> list[Problem]:
+    """Check links that left their batch against the finished *site*."""
+    ids: dict[str, set[str]] = {}
+    problems = []
+    for (file, fragment), (page, href) in sorted(targets.items()):
+        path = site / file
+        if path.is_dir():
+            path, file = path / "index.html", f"{file}/index.html"
+        if not path.is_file():
+            problems.append(Problem(Mark(page), f"链接 {href} 指向的页面或文件不存在"))
+        elif fragment and file.endswith(".html"):
+            if file not in ids:
+                ids[file] = ids_in(path.read_text(encoding="utf-8"))
+            if fragment not in ids[file]:
+                problems.append(Problem(Mark(page), f"链接 {href} 指向的位置 #{fragment} 在那个页面上没有"))
+    return problems

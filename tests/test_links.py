@@ -1,0 +1,49 @@
+"""Every link of the pages poured into shells is checked by the build; a broken one stops it."""
+
+from generator.links import target
+
+from conftest import MINIMAL_DOCUMENT, run_generator, write
+
+
+def test_links_resolve_as_a_browser_resolves_them():
+    page = "a/2020/juesuan/index.html"
+    assert target(page, "../../") == ("a/index.html", "")
+    assert target(page, "part1/#%E4%B8%80") == ("a/2020/juesuan/part1/index.html", "一")
+    assert target(page, "#gk-title") == (page, "gk-title")
+    assert target(page, "../../../glossary/#三公经费") == ("glossary/index.html", "三公经费")
+    assert target(page, "xiazai/公开01表.csv") == ("a/2020/juesuan/xiazai/公开01表.csv", "")
+    assert target(page, "../../../../../etc/") == ("etc/index.html", "")  # a browser stops at the root
+    assert target(page, "https://example.org/") is None and target(page, "mailto:x@example.org") is None
+
+
+def build(data_dir):
+    return run_generator("build", "data", "--site-dir", "site", cwd=data_dir.parent)
+
+
+def test_a_link_typed_into_prose_that_leads_nowhere_stops_the_build(data_dir):
+    assert build(data_dir).returncode == 0
+    page = data_dir.parent / "site" / "ceshi-ybj" / "2020" / "juesuan" / "part1" / "index.html"
+    before = page.read_bytes()
+    document = data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml"
+    write(document, MINIMAL_DOCUMENT.replace("负责医疗保障。", "负责医疗保障，见[旧页面](../../nowhere/)。"))
+    result = build(data_dir)
+    assert result.returncode == 1
+    assert "ceshi-ybj/2020/juesuan/part1/index.html: 错误：链接 ../../nowhere/ 指向的页面或文件不存在" in result.stderr
+    assert "原来的 site/ 未改动" in result.stderr and "Traceback" not in result.stderr
+    assert page.read_bytes() == before
+
+
+def test_a_link_to_an_anchor_no_page_has_stops_the_build(data_dir):
+    document = data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml"
+    write(
+        document,
+        MINIMAL_DOCUMENT.replace("负责医疗保障。", "负责医疗保障，见[名词解释](../../../../glossary/#没有这个词)。"),
+    )
+    result = build(data_dir)
+    assert result.returncode == 1
+    assert "链接 ../../../../glossary/#没有这个词 指向的位置 #没有这个词 在那个页面上没有" in result.stderr
+    write(
+        document,
+        MINIMAL_DOCUMENT.replace("负责医疗保障。", "负责医疗保障，见[名词解释](../../../../glossary/#term-基本支出)。"),
+    )
+    assert build(data_dir).returncode == 0  # the glossary's own anchor: fine
