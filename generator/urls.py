@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
 import re
 from functools import lru_cache
 
@@ -23,17 +22,22 @@ def page_url(src: str) -> str:
 @lru_cache(maxsize=65536)  # every page links to its neighbours' few pages, over and over
 def html_link(from_src: str, to_src: str, anchor: str | None = None) -> str:
     """A link for raw HTML, which mkdocs passes through: relative to the page's URL."""
-    # posixpath.relpath, but for the folders of directory URLs only (no '.' or '..' in them):
-    # it normalises and makes both paths absolute first, a sixth of the cost of rendering a page.
-    start = page_url(from_src).split("/")[:-1]
-    target = page_url(to_src).split("/")[:-1]
+    return (_relative(page_url(from_src), page_url(to_src)) or "./") + (f"#{anchor}" if anchor else "")
+
+
+def _relative(start: str, target: str) -> str:
+    """From folder *start* to folder *target* ('a/b/' or '' for the root), ending in '/' ('' when the same).
+
+    posixpath.relpath, but for the site's own folders only (no '.' or '..' in them): it normalises
+    and makes both paths absolute first, which was a sixth of the cost of rendering a page.
+    """
+    start_parts, target_parts = start.split("/")[:-1], target.split("/")[:-1]
     common = 0
-    for mine, theirs in zip(start, target, strict=False):
+    for mine, theirs in zip(start_parts, target_parts, strict=False):
         if mine != theirs:
             break
         common += 1
-    rel = "../" * (len(start) - common) + "".join(part + "/" for part in target[common:])
-    return (rel or "./") + (f"#{anchor}" if anchor else "")
+    return "../" * (len(start_parts) - common) + "".join(part + "/" for part in target_parts[common:])
 
 
 HOME = "index.md"
@@ -102,5 +106,4 @@ def document_file(document: Document, extension: str) -> str:
 @lru_cache(maxsize=4096)
 def folder_link(from_src: str, folder: str) -> str:
     """A link from a page to a folder of files under the site (downloads): relative, with a '/'."""
-    rel = posixpath.relpath("/" + folder, "/" + page_url(from_src))
-    return "" if rel == "." else rel + "/"
+    return _relative(page_url(from_src), folder.strip("/") + "/")

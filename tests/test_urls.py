@@ -27,3 +27,9 @@ def test_links_with_anchors():
     assert urls.html_link("a/2020/juesuan/index.md", "a/index.md", "x") == "../../#x"
     assert urls.html_link("a/index.md", "a/index.md") == "./"
     assert urls.html_link("index.md", "glossary.md", "三公经费") == "glossary/#三公经费"
+
+
+@given(source, st.lists(segment, min_size=1, max_size=5).map("/".join))
+def test_links_to_folders_are_what_posixpath_relpath_makes(from_src, folder):
+    rel = posixpath.relpath("/" + folder, "/" + urls.page_url(from_src))
+    assert urls.folder_link.__wrapped__(from_src, folder) == ("" if rel == "." else rel + "/")
