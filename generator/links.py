@@ -56,12 +56,41 @@ def ids_in(content: str) -> set[str]:
     return {html.unescape(found) for found in _ID.findall(content)}
 
 
+class _Site:
+    """The files and anchors of a site folder, each looked up once: the pages given in memory, the
+    rest on disk."""
+
+    def __init__(self, root: Path, contents: dict[str, str]):
+        self.root, self.contents = root, contents
+        self._files: dict[str, str | None] = {}  # a link's file → the file it is (a folder's index.html), or None
+        self._ids: dict[str, set[str]] = {}
+
+    def broken(self, file: str, fragment: str, href: str) -> str | None:
+        """What is wrong with a link to *file*#*fragment*, or None."""
+        if file not in self._files:
+            if file in self.contents or (self.root / file).is_file():
+                self._files[file] = file
+            elif (self.root / file / "index.html").is_file():
+                self._files[file] = f"{file}/index.html"
+            else:
+                self._files[file] = None
+        found = self._files[file]
+        if found is None:
+            return f"链接 {href} 指向的页面或文件不存在"
+        if fragment and found.endswith(".html"):
+            if found not in self._ids:
+                content = self.contents.get(found)
+                self._ids[found] = ids_in(content if content is not None else (self.root / found).read_text("utf-8"))
+            if fragment not in self._ids[found]:
+                return f"链接 {href} 指向的位置 #{fragment} 在那个页面上没有"
+        return None
+
+
 def links_of(contents: dict[str, str], root: Path, local) -> tuple[list[Problem], Targets]:
     """Check the links of *contents* (a page's file → its content, without the theme's shell)
     that lead to a file *local*(file) says is among them or under *root*; return the problems and
     the links that lead elsewhere."""
-    ids: dict[str, set[str]] = {}
-    exists: dict[str, bool] = {}
+    site = _Site(root, contents)
     problems: list[Problem] = []
     elsewhere: Targets = {}
     for page, content in contents.items():
@@ -69,37 +98,18 @@ def links_of(contents: dict[str, str], root: Path, local) -> tuple[list[Problem]
             found = target(page, href)
             if found is None:
                 continue
-            file, fragment = found
-            if not local(file):
-                elsewhere.setdefault((file, fragment), (page, href))
-                continue
-            if file in contents:
-                if fragment:
-                    if file not in ids:
-                        ids[file] = ids_in(contents[file])
-                    if fragment not in ids[file]:
-                        problems.append(Problem(Mark(page), f"链接 {href} 指向的位置 #{fragment} 在那个页面上没有"))
-                continue
-            if file not in exists:
-                exists[file] = (root / file).is_file() or (root / file / "index.html").is_file()
-            if not exists[file]:
-                problems.append(Problem(Mark(page), f"链接 {href} 指向的页面或文件不存在"))
+            if not local(found[0]):
+                elsewhere.setdefault(found, (page, href))
+            elif why := site.broken(*found, href):
+                problems.append(Problem(Mark(page), why))
     return problems, elsewhere
 
 
 def links_into(site: Path, targets: Targets) -> list[Problem]:
     """Check links that left their batch against the finished *site*."""
-    ids: dict[str, set[str]] = {}
+    finished = _Site(site, {})
     problems = []
     for (file, fragment), (page, href) in sorted(targets.items()):
-        path = site / file
-        if path.is_dir():
-            path, file = path / "index.html", f"{file}/index.html"
-        if not path.is_file():
-            problems.append(Problem(Mark(page), f"链接 {href} 指向的页面或文件不存在"))
-        elif fragment and file.endswith(".html"):
-            if file not in ids:
-                ids[file] = ids_in(path.read_text(encoding="utf-8"))
-            if fragment not in ids[file]:
-                problems.append(Problem(Mark(page), f"链接 {href} 指向的位置 #{fragment} 在那个页面上没有"))
+        if why := finished.broken(file, fragment, href):
+            problems.append(Problem(Mark(page), why))
     return problems
