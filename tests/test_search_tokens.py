@@ -1,6 +1,7 @@
 """The index's tokens are the browser's: gongkai-search.js folds every query with NFKC, the index
 skips NFKC where it changes nothing that matters, so the two must always agree."""
 
+import html
 import re
 import unicodedata
 
@@ -11,11 +12,11 @@ from generator import search
 
 
 def tokens_always_folded(text: str) -> set[str]:
-    """tokens() as the browser computes them: NFKC on every text, no shortcut."""
+    """tokens() as the browser computes them: NFKC on every text, no shortcut, the plainest patterns."""
     text = search._QUOTES.sub("", unicodedata.normalize("NFKC", text).lower())
-    text = search._THOUSANDS.sub("", text)
-    found = set(search._WORD.findall(text))
-    for run in search._CJK_RUN.findall(text):
+    text = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", text)
+    found = set(re.findall(r"[0-9a-z]+(?:\.[0-9]+)*", text))
+    for run in re.findall("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+", text):
         found |= {run} if len(run) == 1 else {run[i : i + 2] for i in range(len(run) - 1)}
     return found
 
@@ -37,3 +38,46 @@ def test_numbers_keep_their_grouping_rule():
     assert search.tokens("29,455.67 与 １２，３４５") == {"29455.67", "12345", "与"}
     assert re.fullmatch(r"\d+", min(search.tokens("2,1")))  # not a thousands group: two numbers
     assert search.tokens("2,1") == {"2", "1"}
+    assert search.tokens("1.,234 与 x,234") == {"1", "234", "与", "x"}  # only a digit before the comma groups
+
+
+def plain_text_plainly(fragment: str) -> str:
+    """plain_text() spelt the plainest way: inline tags vanish, other tags become a space, entities
+    are read, white space runs become one space, none at the ends."""
+    fragment = re.sub(r"</?(?:a|abbr|b|code|em|i|mark|small|span|strong|sub|sup)\b[^>]*>", "", fragment)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]*>", " ", fragment))).strip()
+
+
+_MARKUP = ["<td>", "</td>", "<a href=x>", "</a>", "<abbr>", "<span class=y>", "</sub>", "<br/>", "<", ">", "<p\n>"]
+_TEXT = [
+    "三公",
+    "经费",
+    "1",
+    ".",
+    " ",
+    "\n",
+    "\t",
+    "\u3000",
+    "\xa0",
+    "\x1c",
+    "\u2028",
+    "&amp;",
+    "&nbsp;",
+    "&#32;",
+    "&#10;",
+    "&gt;",
+    "&lt;b&gt;",
+    "&",
+    "&amp",
+    "#",
+]
+
+
+@given(st.lists(st.sampled_from(_MARKUP + _TEXT)).map("".join))
+def test_plain_text_reads_markup_as_the_plain_rules_say(fragment):
+    assert search.plain_text(fragment) == plain_text_plainly(fragment)
+
+
+def test_plain_text_of_a_table_row():
+    row = '<tr><th id="r0" scope="row">一、<a href="#g">一般公共</a>预算</th>\n<td class="gk-num">29,455.67</td></tr>'
+    assert search.plain_text(row) == "一、一般公共预算 29,455.67"
