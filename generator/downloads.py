@@ -54,23 +54,32 @@ def neutralised(text: str) -> str:
     return text
 
 
-def _csv_cell(value, kind: str) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return neutralised(value)
-    return f"{value}%" if kind == PERCENT else str(value)
-
-
 def csv_text(block: Block) -> str:
     out = io.StringIO()
     out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([neutralised(f.name) for f in block.fields])
-    kinds = block.kinds
-    for row in block.data_rows:
-        writer.writerow([_csv_cell(value, kind) for value, kind in zip(row, kinds, strict=True)])
+    # The writer writes None as an empty cell and a Decimal as str() has it: only text that
+    # could be a formula and per cents (12.50%) are changed, in the columns that can hold them.
+    texts = [i for i, kind in enumerate(block.kinds) if kind not in NUMERIC]  # a numeric column holds no text
+    percents = [i for i, kind in enumerate(block.kinds) if kind == PERCENT]
+    rows = block.data_rows
+    if texts or percents:
+        rows = [_csv_row(row, texts, percents) for row in rows]
+    writer.writerows(rows)
     return out.getvalue()
+
+
+def _csv_row(row: list, texts: list[int], percents: list[int]) -> list:
+    row = row.copy()
+    for i in texts:
+        value = row[i]
+        if isinstance(value, str) and value.startswith(_FORMULA_START):
+            row[i] = neutralised(value)
+    for i in percents:
+        if row[i] is not None:
+            row[i] = f"{row[i]}%"
+    return row
 
 
 # ---- JSON (Decimals written as the number they are, digit for digit) ----
