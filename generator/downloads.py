@@ -100,10 +100,23 @@ def _json(value) -> str:
 
 
 def _json_row(row: list) -> str:
-    """A row of cells (text, Decimal or None): the bulk of a table's JSON, so written directly."""
+    """A row of cells (text, Decimal or None): the bulk of a table's JSON, so written directly.
+    A Decimal's str() is its digits as transcribed unless it takes an exponent (1E+3), and is twice
+    as fast as format(value, "f"), which is kept for those."""
     return (
         "["
-        + ", ".join([_json_string(v) if isinstance(v, str) else "null" if v is None else f"{v:f}" for v in row])
+        + ", ".join(
+            [
+                _json_string(v)
+                if isinstance(v, str)
+                else "null"
+                if v is None
+                else text
+                if "E" not in (text := str(v)) and "e" not in text
+                else f"{v:f}"
+                for v in row
+            ]
+        )
         + "]"
     )
 
@@ -134,7 +147,7 @@ def _block_json(data: TableData, block: Block) -> str:
     rows = ",".join([f"\n      {_json_row(row)}" for row in block.data_rows])  # a row a line: readable, diffs well
     return (
         f'{{"title": {_json_string(block.title)}, "csv": {_json_string(file_stem(data, block) + ".csv")}, '
-        f'"header": [{header}], "fields": {_json(fields)}, "rows": [{rows}\n    ]}}'
+        f'"header": [{header}], "fields": {json.dumps(fields, ensure_ascii=False)}, "rows": [{rows}\n    ]}}'
     )
 
 
