@@ -16,7 +16,6 @@ import io
 import json
 import os
 import re
-import zipfile
 from datetime import UTC, datetime
 from decimal import Decimal
 from json.encoder import encode_basestring as _json_string  # the C encoder: a tenth of json.dumps' time
@@ -27,6 +26,7 @@ from .amounts import PLAIN_AMOUNT
 from .model import Bureau, Document
 from .tabular import AMOUNT, CODE, LINE, NUMERIC, PERCENT, SCORE, TEXT, Block, TableData, document_tables, file_stem
 from .xlsx import workbook
+from .zipwrite import Joined, ZipArchive
 
 BOM = "\ufeff"  # Excel on Chinese Windows reads a CSV as GBK unless it starts with the UTF-8 BOM
 
@@ -54,23 +54,32 @@ def neutralised(text: str) -> str:
     return text
 
 
-def _csv_cell(value, kind: str) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return neutralised(value)
-    return f"{value}%" if kind == PERCENT else str(value)
-
-
 def csv_text(block: Block) -> str:
     out = io.StringIO()
     out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([neutralised(f.name) for f in block.fields])
-    kinds = block.kinds
-    for row in block.data_rows:
-        writer.writerow([_csv_cell(value, kind) for value, kind in zip(row, kinds, strict=True)])
+    # The writer writes None as an empty cell and a Decimal as str() has it: only text that
+    # could be a formula and per cents (12.50%) are changed, in the columns that can hold them.
+    texts = [i for i, kind in enumerate(block.kinds) if kind not in NUMERIC]  # a numeric column holds no text
+    percents = [i for i, kind in enumerate(block.kinds) if kind == PERCENT]
+    rows = block.data_rows
+    if texts or percents:
+        rows = [_csv_row(row, texts, percents) for row in rows]
+    writer.writerows(rows)
     return out.getvalue()
+
+
+def _csv_row(row: list, texts: list[int], percents: list[int]) -> list:
+    row = row.copy()
+    for i in texts:
+        value = row[i]
+        if isinstance(value, str) and value.startswith(_FORMULA_START):
+            row[i] = neutralised(value)
+    for i in percents:
+        if row[i] is not None:
+            row[i] = f"{row[i]}%"
+    return row
 
 
 # ---- JSON (Decimals written as the number they are, digit for digit) ----
@@ -91,10 +100,23 @@ def _json(value) -> str:
 
 
 def _json_row(row: list) -> str:
-    """A row of cells (text, Decimal or None): the bulk of a table's JSON, so written directly."""
+    """A row of cells (text, Decimal or None): the bulk of a table's JSON, so written directly.
+    A Decimal's str() is its digits as transcribed unless it takes an exponent (1E+3), and is twice
+    as fast as format(value, "f"), which is kept for those."""
     return (
         "["
-        + ", ".join([_json_string(v) if isinstance(v, str) else "null" if v is None else f"{v:f}" for v in row])
+        + ", ".join(
+            [
+                _json_string(v)
+                if isinstance(v, str)
+                else "null"
+                if v is None
+                else text
+                if "E" not in (text := str(v)) and "e" not in text
+                else f"{v:f}"
+                for v in row
+            ]
+        )
         + "]"
     )
 
@@ -125,7 +147,7 @@ def _block_json(data: TableData, block: Block) -> str:
     rows = ",".join([f"\n      {_json_row(row)}" for row in block.data_rows])  # a row a line: readable, diffs well
     return (
         f'{{"title": {_json_string(block.title)}, "csv": {_json_string(file_stem(data, block) + ".csv")}, '
-        f'"header": [{header}], "fields": {_json(fields)}, "rows": [{rows}\n    ]}}'
+        f'"header": [{header}], "fields": {json.dumps(fields, ensure_ascii=False)}, "rows": [{rows}\n    ]}}'
     )
 
 
@@ -242,64 +264,71 @@ def datapackage_json(package: dict) -> str:
 
 # ---- writing ----
 
+BATCH_ARCHIVE = "downloads.zip"  # a batch's downloads zipped, beside its site folder (BulkZip joins them)
 
-def write_document(document: Document, site_dir: Path) -> list[str]:
-    """Write *document*'s downloads under *site_dir*; → the names of the files written."""
+
+def _zip_level(name: str, data: bytes) -> int | None:
+    """How the site's zip holds a file: level 1 deflate (twice level 6's speed, for a zip a fifth
+    larger), or stored for a workbook (deflated inside already) and a file too small to gain."""
+    return None if name.endswith(".xlsx") or len(data) < 1024 else 1
+
+
+def write_document(document: Document, site_dir: Path, archive: ZipArchive | None = None) -> list[str]:
+    """Write *document*'s downloads under *site_dir*, and add them to *archive* in the order of
+    their names; → the names of the files written."""
     tables = document_tables(document)
     if not tables:  # a report of prose only: nothing to download (a data package needs a resource)
         return []
     folder = site_dir / urls.downloads_dir(document)
     folder.mkdir(parents=True, exist_ok=True)
-    files = {file_stem(data, block) + ".csv": csv_text(block) for data in tables for block in data.blocks}
-    files[urls.document_file(document, "json")] = document_json(document, tables)
-    files[urls.DATAPACKAGE] = datapackage_json(datapackage(document, tables))
-    for name, text in files.items():
-        (folder / name).write_bytes(text.encode("utf-8"))
-    (folder / urls.document_file(document, "xlsx")).write_bytes(workbook(document, tables, build_time()))
-    return [*files, urls.document_file(document, "xlsx")]
+    files = {
+        file_stem(data, block) + ".csv": csv_text(block).encode("utf-8") for data in tables for block in data.blocks
+    }
+    files[urls.document_file(document, "json")] = document_json(document, tables).encode("utf-8")
+    files[urls.DATAPACKAGE] = datapackage_json(datapackage(document, tables)).encode("utf-8")
+    files[urls.document_file(document, "xlsx")] = workbook(document, tables, build_time())
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    if archive is not None:
+        where = urls.document_dir(document)
+        for name in sorted(files):
+            archive.add(f"{where}/{name}", files[name], _zip_level(name, files[name]))
+    return list(files)
 
 
 def write_documents(bureaus: list[Bureau], site_dir: Path) -> None:
-    """Every document's downloads (called per batch of bureaus, in the worker)."""
+    """Every document's downloads (called per batch of bureaus, in the worker), and beside
+    *site_dir* the batch's part of the site's zip, deflated here while the files are in memory."""
+    archive = ZipArchive(build_time().timetuple()[:6])
     for bureau in bureaus:
         for document in bureau.documents:
-            write_document(document, site_dir)
+            write_document(document, site_dir, archive)
+    site_dir.with_name(BATCH_ARCHIVE).write_bytes(archive.finish())
 
 
 class BulkZip:
-    """One zip of every document's downloads, added batch by batch as the batches are built (so
-    that compressing runs beside the workers rather than after them), in the order of the batches
-    (sorted bureau folders) and, within a document, of file names; with fixed times and
-    permissions, so the same data makes the same bytes. Finished with a 目录 of the documents."""
+    """One zip of every document's downloads, joined from the batches' archives as the batches
+    are built, in the order of the batches (sorted bureau folders) and, within a document, of file
+    names; with fixed times and permissions, so the same data makes the same bytes. Finished with
+    a 目录 of the documents. The workers deflate; this process only copies members and offsets."""
 
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.zip = zipfile.ZipFile(path, "w")
-        self.stamp = build_time().timetuple()[:6]
+        self.zip = Joined(path)
         self.bureaus: list[Bureau] = []
 
     def add(self, bureaus: list[Bureau], site_dir: Path) -> None:
-        """Add the downloads of *bureaus*' documents, as written under *site_dir*."""
-        for bureau in bureaus:
-            self.bureaus.append(bureau)
-            for document in bureau.documents:
-                folder = site_dir / urls.downloads_dir(document)
-                for name in sorted(os.listdir(folder)) if folder.is_dir() else []:
-                    self._write(f"{urls.document_dir(document)}/{name}", (folder / name).read_bytes(), name)
-
-    def _write(self, name: str, data: bytes, file: str) -> None:
-        entry = zipfile.ZipInfo(name, self.stamp)
-        entry.external_attr = 0o644 << 16
-        entry.create_system = 3  # unix, whatever the machine that builds
-        if file.endswith(".xlsx") or len(data) < 1024:  # deflated inside already, or too small to gain
-            self.zip.writestr(entry, data, zipfile.ZIP_STORED)
-        else:  # level 1: twice level 6's speed, for a zip a fifth larger
-            self.zip.writestr(entry, data, zipfile.ZIP_DEFLATED, compresslevel=1)
+        """Add the downloads of *bureaus*' documents, zipped by write_documents beside *site_dir*."""
+        self.bureaus += bureaus
+        self.zip.append(site_dir.with_name(BATCH_ARCHIVE).read_bytes())
 
     def finish(self, site_dir: Path) -> Path:
         """Add the 目录, close the zip and move it into the site (once mkdocs has written the site)."""
-        self._write("目录.csv", directory_csv(self.bureaus).encode("utf-8"), "目录.csv")
+        directory = ZipArchive(build_time().timetuple()[:6])
+        text = directory_csv(self.bureaus).encode("utf-8")
+        directory.add("目录.csv", text, _zip_level("目录.csv", text))
+        self.zip.append(directory.finish())
         self.zip.close()
         target = site_dir / urls.BULK
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -68,8 +68,10 @@ class Block:
         """Each field's kind as its cells have it: text for a numeric field that holds text
         somewhere (a form's footer can put a label such as 人员经费合计 under a column of amounts)."""
         kinds = [f.kind for f in self.fields]
+        columns = list(zip(*self.rows, strict=True)) if any(kind in NUMERIC for kind in kinds) else []
         for i, kind in enumerate(kinds):
-            if kind in NUMERIC and any(isinstance(row[i], str) for row in self.rows):
+            # the set of a column's types is made in C, rather than a Python test per cell
+            if kind in NUMERIC and columns and any(issubclass(t, str) for t in set(map(type, columns[i]))):
                 kinds[i] = TEXT
         return kinds
 
@@ -77,7 +79,7 @@ class Block:
     def data_rows(self) -> list[list[object]]:
         """The rows with something in them: a row left blank on the printed form (free tables
         have them) is layout, not data, and Frictionless counts a blank row as an error."""
-        return [row for row in self.rows if any(value is not None for value in row)]
+        return [row for row in self.rows if row.count(None) < len(row)]
 
 
 @dataclass
@@ -144,17 +146,35 @@ def field_names(header: list[HeaderCell], width: int, height: int) -> list[str]:
 _FORM_KINDS = {"amount": AMOUNT, "percent": PERCENT, "code": CODE, "line": LINE}
 
 
+_FORM_HEADERS: dict[tuple[int, int], tuple[object, list[HeaderCell], int, list[str]]] = {}
+
+
+def _form_header(form, width: int) -> tuple[list[HeaderCell], int, list[str]]:
+    """The form's printed header placed, its height and the field names: the same for every table
+    of the form (a province's documents fill in a few dozen forms), so worked out once a form."""
+    known = _FORM_HEADERS.get((id(form), width))
+    if known is None or known[0] is not form:  # an id is only the form's while the form lives
+        if len(_FORM_HEADERS) > 1000:
+            _FORM_HEADERS.clear()
+        printed = [[(label, span, rows) for label, span, rows, _ in row] for row in header_rows(form.columns)]
+        header, _ = place(printed)
+        known = form, header, len(printed), field_names(header, width, len(printed))
+        _FORM_HEADERS[id(form), width] = known
+    _, header, height, names = known
+    return list(header), height, names
+
+
 def _form_block(table: FormTable) -> Block:
     form = table.form
-    printed = [[(label, colspan, rowspan) for label, colspan, rowspan, _ in row] for row in header_rows(form.columns)]
-    header, width = place(printed)
-    height = len(printed)
     columns = [(data, column) for data in table.panels for column in data.panel.columns]
-    names = field_names(header, len(columns), height)
+    header, height, names = _form_header(form, len(columns))
     fields = [Field(name, _FORM_KINDS.get(c.type, TEXT), c.no) for name, (_, c) in zip(names, columns, strict=True)]
     rows: list[list[object]] = []
     totals: set[int] = set()
     depth = max((len(d.panel.rows) if d.panel.rows is not None else len(d.rows) for d in table.panels), default=0)
+    # each column's key, whether it holds an amount, and its type: _value inlined in the rows below,
+    # for these rows are most of a document's cells
+    plans = {id(d): [(c.key, c.type in ("amount", "percent"), c.type) for c in d.panel.columns] for d in table.panels}
     for index in range(depth):
         row: list[object] = []
         for data in table.panels:
@@ -163,21 +183,31 @@ def _form_block(table: FormTable) -> Block:
                 values = data.fixed.get(fixed.key, {}) if fixed is not None and fixed.key else {}
                 if fixed is not None and fixed.total:
                     totals.add(index)
-                for column in data.panel.columns:
-                    if fixed is None:
-                        row.append(None)
-                    elif column.type == "item":
-                        row.append(fixed.label)
-                    elif column.type == "line":
-                        row.append(Decimal(fixed.line) if fixed.line is not None else None)
-                    else:
-                        row.append(_value(values.get(column.key), column.type))
+                if fixed is None:
+                    row += [None] * len(data.panel.columns)
+                    continue
+                line = Decimal(fixed.line) if fixed.line is not None else None
+                row += [
+                    fixed.label
+                    if kind == "item"
+                    else line
+                    if kind == "line"
+                    else None
+                    if (value := values.get(key)) is None
+                    else value.amount
+                    if amount
+                    else value.text
+                    for key, amount, kind in plans[id(data)]
+                ]
             else:
                 free = data.rows[index].cells if index < len(data.rows) else {}
                 codes = [c.key for c in data.panel.columns if c.type == "code"]
                 if free and codes and not any(free.get(key) for key in codes):
                     totals.add(index)  # a row without a code is a 合计 (printed bold, as the page does)
-                row.extend(_value(free.get(c.key), c.type) for c in data.panel.columns)
+                row += [
+                    None if (value := free.get(key)) is None else value.amount if amount else value.text
+                    for key, amount, _ in plans[id(data)]
+                ]
         rows.append(row)
     if form.footer:
         row, c = [None] * len(columns), 0
