@@ -37,14 +37,14 @@ import io
 import json
 import re
 from itertools import chain
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from . import urls
 from .amounts import format_amount
 from .escaping import escape
 from .links import page_file
-from .model import AmountTable, Document, FormTable, FreeTable, IndicatorGroup, IndicatorTable, MoneyBlock, Value
+from .model import AmountTable, Document, FormTable, FreeTable, IndicatorTable, MoneyBlock, Value
 from .problems import Mark, Problem
 from .prose import term_anchor
 from .tabular import block_slugs, stems
@@ -180,18 +180,15 @@ def _indicator_blocks(table: IndicatorTable) -> list[_Block]:
             indicator_set = next(sets)
             block = _Block(slug, scored)
 
-            def walk(node, block=block):
-                if isinstance(node, IndicatorGroup):
-                    for child in node.children:
-                        walk(child)
-                    return
-                for i in scored:
-                    value = getattr(node, keys[i])
-                    if value is not None:
-                        _score(block, value, node.mark)
-
-            for group in indicator_set.groups:
-                walk(group)
+            getters = [attrgetter(keys[i]) for i in scored]
+            found = [
+                (value, leaf) for leaf in indicator_set.leaves() for get in getters if (value := get(leaf)) is not None
+            ]
+            digits = [str(value) for value, _ in found]  # a score as typed: page, CSV and JSON alike
+            block.page += digits
+            block.csv += digits
+            block.json += digits
+            block.marks += [leaf.mark for _, leaf in found]
             if indicator_set is table.sets[-1] and "score" in keys:
                 for i in scored:
                     value = table.total_score if keys[i] == "score" else table.total_scored
@@ -345,12 +342,12 @@ def _audit_downloads(document: Document, site: str, audited: list) -> list[Probl
     stems_of = stems(document)
     try:
         with open(f"{site}/{json_file}", "rb") as file:
-            text = file.read().decode("utf-8")
+            text = file.read()  # bytes: only the rows wanted are decoded, by json.loads
     except FileNotFoundError:
-        text = ""
+        text = b""
     # every block's rows in one json.loads, by its CSV's name (a call per block cost more)
     wanted = {f"{stems_of[id(table)]}-{b.slug}" if b.slug else stems_of[id(table)] for table, bs in audited for b in bs}
-    in_json = json.loads("{" + ",".join(_json_rows(text, wanted)) + "}", parse_float=str, parse_int=str)
+    in_json = json.loads(b"{" + b",".join(_json_rows(text, wanted)) + b"}", parse_float=str, parse_int=str)
     for table, blocks in audited:
         stem = stems_of[id(table)]
         for block in blocks:
@@ -368,20 +365,20 @@ def _audit_downloads(document: Document, site: str, audited: list) -> list[Probl
     return problems
 
 
-def _json_rows(text: str, wanted: set[str]) -> list[str]:
+def _json_rows(text: bytes, wanted: set[str]) -> list[bytes]:
     """Each block of a document's JSON as '"its CSV's name": [its rows]', found by the layout
     downloads.py writes: '"csv": "name"' and '"rows": [' on the block's line, a row a line, '    ]}'
     after the last. (Within a JSON string a '"' is escaped, so neither can be found in one.) Only the
     blocks *wanted* (by CSV name without '.csv'): one of text only is not parsed."""
     out, at = [], 0
-    while (at := text.find('"csv": "', at)) >= 0:
-        name_end = text.find('"', at + 8)
-        rows = text.find('"rows": [', name_end)
-        end = text.find("\n    ]}", rows)
+    while (at := text.find(b'"csv": "', at)) >= 0:
+        name_end = text.find(b'"', at + 8)
+        rows = text.find(b'"rows": [', name_end)
+        end = text.find(b"\n    ]}", rows)
         if rows < 0 or end < 0:
             break
-        if text[at + 8 : name_end - 4] in wanted:
-            out.append(f"{text[at + 7 : name_end + 1]}: [{text[rows + 9 : end]}]")
+        if text[at + 8 : name_end - 4].decode("utf-8") in wanted:
+            out.append(b"%s: [%s]" % (text[at + 7 : name_end + 1], text[rows + 9 : end]))
         at = end
     return out
 
