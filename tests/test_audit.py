@@ -175,6 +175,16 @@ def test_a_glossary_term_missing_from_its_part_is_reported(model, site):
     assert "基本支出" in message and f"{WANGCHENG}/part4/index.html" in message
 
 
+def test_a_table_missing_from_its_page_is_reported(model, site):
+    page = site / WANGCHENG / "part2" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    start = html.index('<div class="gk-table-meta">', html.index('id="gk09"'))
+    end = html.index("</p>", html.index('<p class="gk-downloads">', start)) + len("</p>")
+    page.write_text(html[:start] + html[end:], encoding="utf-8")
+    (line,) = audited(model, site, WANGCHENG)
+    assert CLERK_LINE.match(line) and "part2/index.html 应有 9 张表，却有 8 张" in line
+
+
 def test_a_missing_csv_is_reported(model, site):
     (site / WANGCHENG / "xiazai" / "gk05.csv").unlink()
     (line,) = audited(model, site, WANGCHENG)
