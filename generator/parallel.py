@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import check_cache, downloads, links, urls
+from . import audit, check_cache, downloads, links, urls
 from .checks import ERROR, NOTICE, WARNING, check_document
 from .fragments import searchable
 from .load import NO_DATA_DIRECTORY, Loader, shown
@@ -228,6 +228,9 @@ def _build_batch(batch: Batch, site: Site, results, outcome: Outcome) -> None:
     )
     outcome.problems += broken
     outcome.seconds["links"] = time.perf_counter() - start
+    start = time.perf_counter()
+    outcome.problems += audit.audit(site.bureaus, work / "site")  # the pages and downloads, read back
+    outcome.seconds["audit"] = time.perf_counter() - start
     start = time.perf_counter()
     facets_of = _facets_by_folder(site)
     index, records = IndexPart(), []
