@@ -66,7 +66,36 @@ def heading(level: int, title, anchor: str) -> Markup:
     )
 
 
-_env.globals["heading"] = heading
+def crumbs(items) -> Markup:
+    """The breadcrumbs: (label, link) from the home page to this page, which has no link."""
+    steps = [
+        f'<a href="{escape(href)}">{escape(label)}</a>' if href else f'<span aria-current="page">{escape(label)}</span>'
+        for label, href in items
+    ]
+    return Markup(
+        '<nav class="gk-crumbs" aria-label="当前位置">' + '<span aria-hidden="true"> › </span>'.join(steps) + "</nav>"
+    )
+
+
+def toc_list(sections, href: str) -> Markup:
+    """A list of *sections* and their subsections, linked to their anchors on the page *href*."""
+    if not sections:
+        return Markup("")
+    items = []
+    for section in sections:
+        table = section.table
+        number = f' <span class="gk-formno">{escape(table.number)}</span>' if table and table.number else ""
+        items.append(
+            f'<li><a href="{escape(href)}#{escape(section.anchor)}">{escape(" ".join(str(section.title).split()))}</a>'
+            f"{number}{toc_list(section.sections, href)}</li>\n"
+        )
+    return Markup("\n<ul>\n" + "".join(items) + "</ul>")
+
+
+# The pages of bureaus and documents are written as HTML, not Markdown: they are poured into a page
+# shell (shell.py) without passing through mkdocs page by page. Their headings, breadcrumbs and
+# lists of sections are written in Python: as Jinja macros they were a fifth of the render stage.
+_env.globals.update(heading=heading, crumbs=crumbs, toc_list=toc_list)
 
 
 @dataclass
@@ -105,6 +134,14 @@ class PageContext:
         self._checks_href: str | None = None
         self._stems: dict[int, str] | None = None  # the document's tables' file names, once per page
         self._downloads_href = ""
+        self._results_of: dict[int, list] | None = None  # by table, grouped once per page
+
+    def results_of(self, table) -> list:
+        if self._results_of is None:
+            self._results_of = defaultdict(list)
+            for result in self.results:
+                self._results_of[id(result.table)].append(result)
+        return self._results_of.get(id(table), [])
 
     def keep(self, html) -> Markup:
         """A marker for Markdown to pass over, standing for *html* (see fragments.py)."""
@@ -142,7 +179,7 @@ class PageContext:
             html = render_amount_table(table)
         else:
             return self.keep(render_free_table(table) + self.downloads(table))
-        mine = [r for r in self.results if r.table is table]
+        mine = self.results_of(table)
         if self._checks_href is None:  # the same for every table of the page: worked out once
             self._checks_href = urls.html_link(self.src, urls.checks_src(self.document))
         status = table_status(mine, self._checks_href, self.document.published_as_is)
