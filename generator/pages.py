@@ -135,14 +135,6 @@ class PageContext:
         self._checks_href: str | None = None
         self._stems: dict[int, str] | None = None  # the document's tables' file names, once per page
         self._downloads_href = ""
-        self._results_of: dict[int, list] | None = None  # by table, grouped once per page
-
-    def results_of(self, table) -> list:
-        if self._results_of is None:
-            self._results_of = defaultdict(list)
-            for result in self.results:
-                self._results_of[id(result.table)].append(result)
-        return self._results_of.get(id(table), [])
 
     def keep(self, html) -> Markup:
         """A marker for Markdown to pass over, standing for *html* (see fragments.py)."""
@@ -180,7 +172,7 @@ class PageContext:
             html = render_amount_table(table)
         else:
             return self.keep(render_free_table(table) + self.downloads(table))
-        mine = self.results_of(table)
+        mine = [r for r in self.results if r.table is table]
         if self._checks_href is None:  # the same for every table of the page: worked out once
             self._checks_href = urls.html_link(self.src, urls.checks_src(self.document))
         status = table_status(mine, self._checks_href, self.document.published_as_is)

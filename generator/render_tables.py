@@ -109,59 +109,68 @@ class _PanelPlan:
     """How a panel's rows print: what depends on the form only, worked out once per form."""
 
     columns: list[Column]
+    # per column: its key, its type, and for a 科目编码 followed by a name, the name's key (a row
+    # without a code is a total whose label spans both)
+    cells: list[tuple[str, str, str | None]]
     code_key: str | None  # free rows: the column of the 科目编码, if any
     # fixed rows: per row, its cells of label and line (None where a value goes), and its key
     fixed: list[list[Cell | None]] | None
     keys: list[str | None]
 
 
+def _name_after_code(columns: list[Column], i: int) -> str | None:
+    """The key of the name column that follows column *i*, if that is a 科目编码 column."""
+    following = columns[i + 1] if i + 1 < len(columns) else None
+    return following.key if columns[i].type == "code" and following is not None and following.type == "name" else None
+
+
 def _panel_plan(panel) -> _PanelPlan:
-    code_key = next((c.key for c in panel.columns if c.type == "code"), None)
+    columns = panel.columns
+    code_key = next((c.key for c in columns if c.type == "code"), None)
+    cells = [(c.key, c.type, _name_after_code(columns, i)) for i, c in enumerate(columns)]
     if panel.rows is None:
-        return _PanelPlan(panel.columns, code_key, None, [])
+        return _PanelPlan(columns, cells, code_key, None, [])
     fixed = []
     for row in panel.rows:
         classes = ["gk-item"] + ([f"gk-indent{row.indent}"] if row.indent else []) + (["gk-total"] if row.total else [])
         item = (f'<th scope="row" class="{escape(" ".join(classes))}"', f">{escape(row.label or '')}</th>", 1)
         line = ('<td class="gk-line"', f">{escape(row.line or '')}</td>", 1)
         fixed.append([item if c.type == "item" else line if c.type == "line" else None for c in panel.columns])
-    return _PanelPlan(panel.columns, code_key, fixed, [row.key for row in panel.rows])
+    return _PanelPlan(columns, cells, code_key, fixed, [row.key for row in panel.rows])
 
 
 def _fixed_cells(plan: _PanelPlan, index: int, values: dict[str, Value], out: list[Cell]) -> None:
     if index >= len(plan.fixed):
         out += [_EMPTY] * len(plan.columns)
         return
-    for column, cell in zip(plan.columns, plan.fixed[index], strict=True):
+    for (key, kind, _), cell in zip(plan.cells, plan.fixed[index], strict=True):
         if cell is not None:
             out.append(cell)
-        elif column.type == "amount":
-            out.append(_amount(values.get(column.key)))
-        elif column.type == "percent":
-            out.append(_percent(values.get(column.key)))
+        elif kind == "amount":
+            out.append(_amount(values.get(key)))
+        elif kind == "percent":
+            out.append(_percent(values.get(key)))
         else:
-            out.append(_text(values.get(column.key)))
+            out.append(_text(values.get(key)))
 
 
 def _free_cells(plan: _PanelPlan, cells_of_row: dict[str, Value] | None, out: list[Cell]) -> None:
-    columns = plan.columns
     if cells_of_row is None:
-        out += [_EMPTY] * len(columns)
+        out += [_EMPTY] * len(plan.columns)
         return
-    code = cells_of_row.get(plan.code_key) if plan.code_key is not None else None
+    get = cells_of_row.get
+    code = get(plan.code_key) if plan.code_key is not None else None
     skip = False
-    for i, column in enumerate(columns):
+    for key, kind, name_key in plan.cells:
         if skip:
             skip = False
             continue
-        value = cells_of_row.get(column.key)
-        kind = column.type
+        value = get(key)
         if kind == "amount":
             out.append(_amount(value))
         elif kind == "code":
-            following = columns[i + 1] if i + 1 < len(columns) else None
-            if value is None and following is not None and following.type == "name":
-                name = cells_of_row.get(following.key)
+            if value is None and name_key is not None:
+                name = get(name_key)
                 out.append(
                     ('<th scope="row" colspan="2" class="gk-total"', f">{escape(name.text) if name else ''}</th>", 2)
                 )
