@@ -23,3 +23,9 @@ def escape(value) -> Markup:
     if type(value) is str:  # exactly str: a Markup (a str subclass) is HTML already and stays as it is
         return _escaped_text(value)
     return markup_escape(value)
+
+
+def escape_sentence(text: str) -> Markup:
+    """Text that is seldom printed twice (a check's explanation, with its figures): escaped
+    without the cache, which it would fill with strings never asked for again."""
+    return markup_escape(text)

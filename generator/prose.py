@@ -105,6 +105,8 @@ def link_terms(html: str, links: dict[str, TermLink]) -> str:
     if not links:
         return html
     pattern = _terms_pattern(tuple(links))
+    if pattern.search(html) is None:  # most texts name no term: one search instead of a walk of their tags
+        return html
     done: set[str] = set()
 
     def replace(match: re.Match) -> str:

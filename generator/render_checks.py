@@ -7,9 +7,19 @@ from collections import Counter
 from markupsafe import Markup
 
 from .checks import ERROR, NOTICE, OK, UNCHECKED, WARNING, Result
-from .escaping import escape
+from .escaping import escape, escape_sentence
 
 STATUS_WORDS = {OK: "相符", NOTICE: "尾数差异", WARNING: "需留意", ERROR: "不符", UNCHECKED: "无法核对"}
+_ORDER = {ERROR: 0, WARNING: 1, NOTICE: 2, UNCHECKED: 3, OK: 4}
+# What a result's line says before its explanation depends on its status only: written once.
+_PROBLEM_ITEM = {
+    status: f'<li class="gk-check-{escape(status)}"><strong>{escape(word)}</strong>：'
+    for status, word in STATUS_WORDS.items()
+}
+_RESULT_ROW = {
+    status: f'<tr class="gk-check-{escape(status)}"><td>{escape(word)}</td><td>'
+    for status, word in STATUS_WORDS.items()
+}
 
 
 def counts(results: list[Result]) -> dict[str, int]:
@@ -40,11 +50,7 @@ def table_status(results: list[Result], checks_href: str, as_is: bool) -> Markup
     out = [f'<div class="gk-check gk-check-{escape(css)}">']
     if problems:
         out.append(f"<details><summary>{escape(line)}</summary><ul>")
-        for result in problems:
-            out.append(
-                f'<li class="gk-check-{escape(result.status)}"><strong>{escape(STATUS_WORDS[result.status])}</strong>：'
-                f"{escape(result.explain())}</li>"
-            )
+        out += [f"{_PROBLEM_ITEM[result.status]}{escape_sentence(result.explain())}</li>" for result in problems]
         out.append("</ul></details>")
     else:
         out.append(f"<p>{escape(line)}</p>")
@@ -61,11 +67,9 @@ def results_table(results: list[Result]) -> Markup:
         '<table class="gk-record gk-checks"><caption>核对结果</caption><thead><tr>'
         '<th scope="col">结果</th><th scope="col">规则与数字</th></tr></thead><tbody>'
     ]
-    order = {ERROR: 0, WARNING: 1, NOTICE: 2, UNCHECKED: 3, OK: 4}
-    for result in sorted(results, key=lambda r: order[r.status]):
-        out.append(
-            f'<tr class="gk-check-{escape(result.status)}"><td>{escape(STATUS_WORDS[result.status])}</td>'
-            f"<td>{escape(result.explain())}</td></tr>"
-        )
+    out += [
+        f"{_RESULT_ROW[result.status]}{escape_sentence(result.explain())}</td></tr>"
+        for result in sorted(results, key=lambda r: _ORDER[r.status])
+    ]
     out.append("</tbody></table></div>")
     return Markup("".join(out))

@@ -19,7 +19,11 @@ NUMERIC = ("score", "scored")
 
 
 def _lines(text: str | None) -> str:
-    return "<br>".join(escape(line) for line in (text or "").split("\n"))
+    if not text:
+        return ""
+    if "\n" not in text:  # most texts are one line
+        return escape(text)
+    return "<br>".join([escape(line) for line in text.split("\n")])
 
 
 def _scroll(label: str, inner: str) -> str:
@@ -114,9 +118,12 @@ def render_money(block: MoneyBlock) -> Markup:
     return Markup(_render_money(block))
 
 
+_NUMERIC_CELL = {key: f'<td class="gk-num gk-{escape(key)}">' for key in NUMERIC}
+
+
 def _leaf_cell(key: str, leaf: Indicator) -> str:
-    if key in NUMERIC:
-        return f'<td class="gk-num gk-{escape(key)}">{_score(getattr(leaf, key))}</td>'
+    if key in _NUMERIC_CELL:
+        return f"{_NUMERIC_CELL[key]}{_score(getattr(leaf, key))}</td>"
     if key == "target":
         target = leaf.target
         if target is None:
@@ -137,6 +144,16 @@ def _rows(groups: list[IndicatorGroup], columns: list[tuple[str, str]]) -> list[
     levels = [key for key, _ in columns if key.startswith("level")]
     leaf_keys = [key for key, _ in columns if not key.startswith("level")]
     rows: list[str] = []
+    spans: dict[int, int] = {}  # a group's leaves, counted once for the set instead of once per row it opens
+
+    def count(node) -> int:
+        if not isinstance(node, IndicatorGroup):
+            return 1
+        spans[id(node)] = sum(count(child) for child in node.children or [])
+        return spans[id(node)]
+
+    for group in groups:
+        count(group)
 
     def walk(node, opened: list[IndicatorGroup]):
         if isinstance(node, IndicatorGroup):
@@ -146,7 +163,7 @@ def _rows(groups: list[IndicatorGroup], columns: list[tuple[str, str]]) -> list[
             return
         cells = []
         for group in opened[-len(levels) :] if levels else []:
-            span = len(group.leaves())
+            span = spans[id(group)]
             rowspan = f' rowspan="{span}"' if span > 1 else ""
             cells.append(f'<th scope="rowgroup" class="gk-level"{rowspan}>{escape(group.name or "")}</th>')
         cells += [_leaf_cell(key, node) for key in leaf_keys]

@@ -23,7 +23,7 @@ from markupsafe import escape
 from mkdocs.structure.toc import AnchorLink, get_toc
 
 TITLE = "GKSHELLTITLE"
-FIRST_HEADING = "gk-title"  # the id every HTML page gives its h1 (see templates/_macros.html.j2)
+FIRST_HEADING = "gk-title"  # the id every HTML page gives its h1 (see templates/*.html.j2)
 SHELL_MARKDOWN = (
     f"---\ntitle: {TITLE}\n---\n\n# GKSHELLH1 {{#{FIRST_HEADING}}}\n\nGKSHELLCONTENT\n\n## GKSHELLTOC {{#gkshelltoc}}\n"
 )

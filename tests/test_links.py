@@ -1,6 +1,8 @@
 """Every link of the pages poured into shells is checked by the build; a broken one stops it."""
 
-from generator.links import target
+import re
+
+from generator.links import ids_in, links_in, target
 
 from conftest import MINIMAL_DOCUMENT, run_generator, write
 
@@ -14,6 +16,21 @@ def test_links_resolve_as_a_browser_resolves_them():
     assert target(page, "xiazai/公开01表.csv") == ("a/2020/juesuan/xiazai/公开01表.csv", "")
     assert target(page, "../../../../../etc/") == ("etc/index.html", "")  # a browser stops at the root
     assert target(page, "https://example.org/") is None and target(page, "mailto:x@example.org") is None
+    assert target(page, "#a&amp;b%20c") == (page, "a&b c")  # an anchor of the page itself, unescaped as any other
+
+
+def test_links_and_ids_are_found_as_the_plain_patterns_find_them():
+    # links_in and ids_in search for the attribute's name first (faster); what they find must be
+    # what a whitespace followed by href=, src= or id= finds, wherever the page breaks its lines.
+    page = (
+        '<a href="x/">1</a>\n<a\thref="#a">2</a><p\nid="p1" data-id="no">'
+        '<img src="i.png" alt=" href=">"<a title="s href=" href="y">'
+        '<span xid="no" id="">z</span><a href="">e</a>ahref="no" <td\rid="t">'
+    )
+    for content in (page, page.replace("src=", "data-s=")):
+        assert links_in(content) == re.findall(r'\s(?:href|src)="([^"]*)"', content)
+        assert ids_in(content) == set(re.findall(r'\sid="([^"]*)"', content))
+    assert links_in(page)[:3] == ["x/", "#a", "i.png"] and ids_in(page) == {"p1", "", "t"}
 
 
 def build(data_dir):

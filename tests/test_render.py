@@ -120,6 +120,48 @@ def test_summary_row_spans_code_and_name_and_levels_indent(data_dir):
     assert 'class="gk-item gk-indent2">机关事业单位基本养老保险缴费支出' in html
 
 
+class Heads(HTMLParser):
+    """Each body row of a rendered table as (its row header's id, the headers= of each td right of it)."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids, self.rows, self.body = set(), [], False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        if tag == "tbody":
+            self.body = True
+        elif tag == "tr" and self.body:
+            self.rows.append([None, []])
+        elif tag == "th" and self.body and attrs.get("scope") == "row":
+            self.rows[-1][0] = attrs.get("id")
+        elif tag == "td" and self.body and self.rows[-1][0]:
+            self.rows[-1][1].append(attrs.get("headers"))
+
+
+def test_cells_of_a_form_with_groups_of_columns_name_their_headers_and_row(data_dir):
+    rows = """\
+          form: 公开05表
+          rows:
+            - {科目名称: 合计, 合计: 55.11, 基本支出: 50.00, 项目支出: 5.11}
+            - {科目编码: "208", 科目名称: 社会保障和就业支出, 合计: 55.11, 基本支出: 50.00}
+"""
+    text = MINIMAL_DOCUMENT[: MINIMAL_DOCUMENT.index("          form: 公开02表")] + rows
+    table = load_document(data_dir, text).parts[1].sections[0].table
+    parser = Heads()
+    parser.feed(str(render_form_table(table, "测试局")))
+    rows = [(head, [h.split() for h in heads if h]) for head, heads in parser.rows if head]
+    total, normal = rows[0], rows[1]  # 合计 spans 科目编码 and 科目名称; the next row has both
+    assert total[0] == f"{table.anchor}r0" and normal[0] == f"{table.anchor}r1c1"
+    for head, named in rows:
+        assert named and all(ids[-1] == head and len(ids) > 2 for ids in named)
+        assert all(i in parser.ids for ids in named for i in ids)
+    # the same columns as the next row's: a cell right of the spanning 合计 is not shifted by one
+    assert [ids[:-1] for ids in total[1]] == [ids[:-1] for ids in normal[1]]
+
+
 def test_cells_and_titles_are_escaped(data_dir):
     doc = load_document(
         data_dir,
