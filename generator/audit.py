@@ -76,26 +76,22 @@ _TAG = re.compile(r"<[^>]*>")
 _NUMBER = re.compile(r"[0-9][0-9,.]*[0-9]%?|[0-9]%?")  # a number in text, as a reader would take it
 
 
-def _sheet_cells(text_kind: str) -> re.Pattern:
-    """The cells of a sheet (xlsx.py's XML) that hold figures: every numeric cell (<v>) but a 行次
-    (a whole number in a 行次's style: the form's line numbers, not data/'s figures), and the inline
-    strings of the style of *text_kind*. Titles, the meta line, captions, the header and 栏次 and
-    notes have styles of their own, which are not matched. One group, so findall gives the texts."""
-    texts = "|".join(f'{style_index(text_kind, total)}" t="inlineStr"><is><t[^>]*>' for total in (False, True))
-    return re.compile(f's="(?:{texts}|(?!{_LINES})[0-9]+"><v>)([^<]*)<'.encode())
-
-
+# 行次: whole numbers in a 行次's style (the form's line numbers, not data/'s figures)
 _LINES = "|".join(f'{style_index(LINE, total)}"><v>[0-9]+<' for total in (False, True))
-
-
-_SHEET_FIGURES = _sheet_cells(CODE)  # figures and 科目编码, in the order written
-# a code's cell, to count them: a code written as a number would lose its leading zeros
-_SHEET_CODES = [f's="{style_index(CODE, total)}" t="inlineStr"'.encode() for total in (False, True)]
-_SHEET_KINDS = re.compile(  # _SHEET_FIGURES, a group for a code's text and one for a number
-    f's="(?:(?:{style_index(CODE, False)}|{style_index(CODE, True)})" t="inlineStr"><is><t[^>]*>([^<]*)'
-    f'|(?!{_LINES})[0-9]+"><v>([^<]*))<'.encode()
+# The cells of a sheet (xlsx.py's XML) that hold figures: every numeric cell but a 行次, as "v>" and
+# its value, and every text cell of a code's style, as "t>" and its text, so that a code written as
+# a number (which would lose its leading zeros) differs from the code, digits alike. Titles, the
+# unit, captions, the header and 栏次, text and notes have styles of their own: not matched.
+# One group, so that findall gives the texts.
+_SHEET_FIGURES = re.compile(
+    f's="(?:(?:{style_index(CODE, False)}|{style_index(CODE, True)})" t="inlineStr"><is><'
+    f'|(?!{_LINES})[0-9]+"><)((?:t[^>]*|v)>[^<]*)<'.encode()
 )
-_SHEET_FREE = _sheet_cells(TEXT)  # a free table's text, whose numbers are its figures (and any numeric cell)
+# a free table's text cells, whose numbers are its figures, and any numeric cell
+_SHEET_FREE = re.compile(
+    f's="(?:(?:{style_index(TEXT, False)}|{style_index(TEXT, True)})" t="inlineStr"><is><t[^>]*>'
+    f'|(?!{_LINES})[0-9]+"><v>)([^<]*)<'.encode()
+)
 _SHEET_CAPTION = f's="{style_index("caption")}" t="inlineStr"'.encode()  # before each block of a table of several
 _SHEET_NAME = re.compile(r"xl/worksheets/sheet([0-9]+)\.xml")
 
@@ -105,7 +101,7 @@ class _Block:
     the figures (not blank ones) they must hold, in order, as the page, the CSV and the JSON write
     each, with where in data/ each comes from."""
 
-    __slots__ = ("slug", "columns", "footer", "page", "csv", "json", "marks", "free", "xlsx", "xlsx_marks", "codes")
+    __slots__ = ("slug", "columns", "footer", "page", "csv", "json", "marks", "free", "xlsx", "xlsx_marks")
 
     def __init__(self, slug: str, columns: list[int], footer: list[int] | None = None):
         self.slug = slug
@@ -116,23 +112,22 @@ class _Block:
         self.json: list[str] = []
         self.marks: list = []  # of Mark, or of Value (whose mark it is)
         self.free = False  # numbers in text: every column, numbers found in the cells' text
-        # the XLSX's numeric and code cells, where they are not the JSON's (a share is written as a
-        # fraction, 0.125 for 12.50%; a footer's labels stand in its columns of codes): None if they are
+        # the XLSX's cells as _SHEET_FIGURES reads them ("v>55.11", "t>208"), for a block with codes,
+        # shares or a footer; None for one of numbers only, whose cells are the JSON's figures
         self.xlsx: list[str] | None = None
         self.xlsx_marks: list | None = None  # None: the marks
-        self.codes = 0  # how many of them the XLSX writes as text in a code's style
 
     def add(self, page: str, csv_text: str, json_text: str, mark: Mark, xlsx_text: str | None = None) -> None:
         self.page.append(page)
         self.csv.append(csv_text)
         self.json.append(json_text)
         self.marks.append(mark)
-        if xlsx_text is not None or self.xlsx is not None:
+        if xlsx_text is not None or self.xlsx is not None:  # a number: a share, or after one
             if self.xlsx is None:
-                self.xlsx = self.json[:-1]
-            self.xlsx.append(json_text if xlsx_text is None else xlsx_text)
+                self.xlsx = ["v>" + figure for figure in self.json[:-1]]
+            self.xlsx.append("v>" + (json_text if xlsx_text is None else xlsx_text))
 
-    def add_values(self, values: list[Value], percents: bool) -> None:
+    def add_values(self, values: list[Value], percents: bool, codes: bool = False) -> None:
         """Cells of a form or a block of amounts, each as written: an amount (no text), a share
         (its amount and the text typed, which the page shows) or a code (text only). A list
         comprehension per format rather than a call per value: a province has millions. The JSON
@@ -140,15 +135,14 @@ class _Block:
         decimals: str() writes an exponent only for more than six zeros after the point)."""
         self.page += [v.text if v.text is not None else f"{v.amount:,.2f}" for v in values]
         digits = [v.text if v.amount is None else str(v.amount) for v in values]
-        if percents:  # the XLSX writes a share as the fraction it is (xlsx._numeric)
+        if percents or codes or self.xlsx is not None:
+            # the XLSX writes a code as text, a share as the fraction it is (xlsx._numeric)
             if self.xlsx is None:
-                self.xlsx = self.json.copy()
+                self.xlsx = ["v>" + figure for figure in self.json]
             self.xlsx += [
-                f"{v.amount / 100:f}" if v.text is not None and v.amount is not None else d
+                "t>" + d if v.amount is None else "v>" + d if v.text is None else f"v>{v.amount / 100:f}"
                 for d, v in zip(digits, values, strict=True)
             ]
-        elif self.xlsx is not None:
-            self.xlsx += digits
         self.json += digits
         if percents:  # the CSV writes a share as 12.50%
             digits = [
@@ -157,7 +151,6 @@ class _Block:
             ]
         self.csv += digits
         self.marks += values  # each Value has its mark: taken only for a problem
-        self.codes += list(map(_AMOUNT, values)).count(None)  # a code is text only (map: the loop in C)
 
 
 # ---- what data/ says each table holds ----
@@ -168,7 +161,6 @@ def _score(block: _Block, value, mark: Mark) -> None:
     block.add(digits, digits, digits, mark)  # (str() is f"{:f}" for a plain decimal: see add_values)
 
 
-_AMOUNT = attrgetter("amount")
 _FIGURE_TYPES = ("amount", "percent", "code")
 _NOTHING: dict = {}
 
@@ -206,7 +198,7 @@ def _form_blocks(table: FormTable) -> list[_Block]:
                     values += rows[index]
     body = len(values)
     values += [v for c in form.footer if c.key and (v := table.totals.get(c.key)) is not None and v.amount is not None]
-    block.add_values(values, any(c.type == "percent" for c in columns))
+    block.add_values(values, any(c.type == "percent" for c in columns), any(c.type == "code" for c in columns))
     if form.footer:
         _xlsx_footer(block, table, columns, body)
     return [block]
@@ -222,14 +214,15 @@ def _xlsx_footer(block: _Block, table: FormTable, columns: list, body: int) -> N
                 value = table.totals.get(cell.key)
                 if value is not None and value.amount is not None:
                     percent = columns[at].type == "percent"
-                    wanted.append(f"{value.amount / 100:f}" if percent else str(value.amount))
+                    wanted.append(f"v>{value.amount / 100:f}" if percent else f"v>{value.amount}")
                     marks.append(value)
-            elif cell.label and columns[at].type == "code":
-                wanted.append(html.escape(cell.label, quote=False))  # as xlsx._xml_text writes it
-                marks.append(Value(None, cell.label, table.mark))  # text only, as a code is
-                block.codes += 1
+            elif cell.label is not None and columns[at].type == "code":
+                wanted.append("t>" + html.escape(cell.label, quote=False))  # as xlsx._xml_text writes it
+                marks.append(table.mark)
         at += cell.colspan
-    block.xlsx = (block.json if block.xlsx is None else block.xlsx)[:body] + wanted
+    if block.xlsx is None:
+        block.xlsx = ["v>" + figure for figure in block.json]
+    block.xlsx = block.xlsx[:body] + wanted
     block.xlsx_marks = block.marks[:body] + marks
 
 
@@ -522,30 +515,36 @@ def _audit_xlsx(document: Document, site: str, shown: str, audited: list) -> lis
                 (piece, by_slug.get(slug), f"（{what}）") for piece, (slug, what) in zip(pieces, slugs, strict=True)
             ]
         for piece, block, what in parts:
-            wanted = [] if block is None else block.json if block.xlsx is None else block.xlsx
-            marks = [] if block is None else block.marks if block.xlsx_marks is None else block.xlsx_marks
-            where = f"{shown} 第 {number} 张工作表{what}"
-            found = b"\n".join(filter(None, _SHEET_FIGURES.findall(piece))).decode("utf-8")
-            if found != "\n".join(wanted):
-                problems.append(_mismatch(where, table, found.split("\n") if found else [], wanted, marks))
-            elif sum(map(piece.count, _SHEET_CODES)) != (0 if block is None else block.codes):
-                problems.append(_kind_mismatch(where, table, piece, wanted, marks))
+            if block is None:
+                wanted = ""
+            elif block.xlsx is not None:
+                wanted = "\n".join(block.xlsx)
+            else:  # numbers only: the JSON's figures, each marked as a number, joined in C
+                wanted = "v>" + "\nv>".join(block.json) if block.json else ""
+            found = b"\n".join(_SHEET_FIGURES.findall(piece)).decode("utf-8")
+            if found != wanted:
+                marks = [] if block is None else block.marks if block.xlsx_marks is None else block.xlsx_marks
+                where = f"{shown} 第 {number} 张工作表{what}"
+                problems.append(_sheet_mismatch(where, table, found, wanted, marks))
     return problems
 
 
-def _kind_mismatch(where: str, table, xml: bytes, wanted: list[str], marks: list) -> Problem:
-    """The first of a sheet's figures written as a number where data/ holds text (a code: its
-    leading zeros would be lost) or the other way round; its digits are right."""
-    found = [bool(code) for code, number in _SHEET_KINDS.findall(xml) if code or number]
-    for i, (is_code, mark) in enumerate(zip(found, marks, strict=False)):
-        if is_code != (isinstance(mark, Value) and mark.amount is None):
-            said = "应为文本格（科目编码），却是数字格" if not is_code else "应为数字格，却是文本格"
-            mark = mark.mark if isinstance(mark, Value) else mark
-            return Problem(
-                mark,
-                f"{where} 的“{_label(table)}”与 data/ 不符：第 {i + 1} 个数字 {wanted[i]} {said}（生成的文件有误，请报告）",
-            )
-    return Problem(table.mark, f"{where} 的“{_label(table)}”中科目编码的格与 data/ 不符（生成的文件有误，请报告）")
+def _sheet_mismatch(where: str, table, found: str, wanted: str, marks: list) -> Problem:
+    """_mismatch for a sheet's cells read by _SHEET_FIGURES, or where the first that differs is a
+    code written as a number (its digits alike) or a number written as text."""
+    found_cells, wanted_cells = found.split("\n") if found else [], wanted.split("\n") if wanted else []
+    i, got, want = _differ(found_cells, wanted_cells)
+    got_text, want_text = got.partition(">")[2], want.partition(">")[2]
+    if got and want and got_text == want_text:
+        mark = marks[i] if i < len(marks) else table.mark
+        mark = mark.mark if isinstance(mark, Value) else mark
+        said = "应为文本格（科目编码），却是数字格" if want[0] == "t" else "应为数字格，却是文本格"
+        message = (
+            f"{where} 的“{_label(table)}”与 data/ 不符：第 {i + 1} 个数字 {want_text} {said}（生成的文件有误，请报告）"
+        )
+        return Problem(mark, message)
+    texts = [cell.partition(">")[2] for cell in found_cells]
+    return _mismatch(where, table, texts, [cell.partition(">")[2] for cell in wanted_cells], marks)
 
 
 def _json_rows(text: bytes, wanted: set[str]) -> list[bytes]:
