@@ -79,6 +79,13 @@ for _total in (False, True):
         _style((SCORE, _total, _d), bold=_total, number="0" + ("." + "0" * _d if _d else ""))
         _style((PERCENT, _total, _d), bold=_total, number="0" + ("." + "0" * _d if _d else "") + "%")
 
+
+def style_index(*name) -> int:
+    """The index in the style sheet of the cell format *name*, e.g. (CODE, False): what a cell's s="…"
+    says it holds (the audit tells a 科目编码 from a 行次 or a label by it)."""
+    return _STYLE[name]
+
+
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _NS_R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ WANGCHENG = "changsha-wangcheng-ybj/2020/juesuan"
 BEITA = "shaoyang-beita-ybj/2020/jixiao"
 YUHUA = "changsha-yuhua-ybj/2020/jixiao"
 WANGCHENG_YAML = "data/changsha-wangcheng-ybj/2020/juesuan.yaml"
+WANGCHENG_XLSX = f"{WANGCHENG}/xiazai/changsha-wangcheng-ybj-2020-juesuan.xlsx"
 CLERK_LINE = re.compile(r"^(data/[^:]+\.yaml):(\d+):(\d+): 错误：(.+)$")
 
 
@@ -189,6 +191,130 @@ def test_a_missing_csv_is_reported(model, site):
     (site / WANGCHENG / "xiazai" / "gk05.csv").unlink()
     (line,) = audited(model, site, WANGCHENG)
     assert CLERK_LINE.match(line) and "gk05.csv 不存在" in line
+
+
+# ---- the workbook ----
+
+
+def sheet_number(model, folder: str, anchor: str) -> int:
+    """The sheet of a table: the workbook has a sheet per table, in the document's order."""
+    tables = [t for _, t in document(model, folder).tables()]
+    return 1 + tables.index(table(model, folder, anchor))
+
+
+def rewrite_sheet(workbook: Path, number: int, change) -> None:
+    """The workbook written again with sheet *number*'s XML changed by *change* (str → str)."""
+    with zipfile.ZipFile(workbook) as old:
+        members = [(info.filename, old.read(info)) for info in old.infolist()]
+    name = f"xl/worksheets/sheet{number}.xml"
+    assert name in dict(members)
+    with zipfile.ZipFile(workbook, "w", zipfile.ZIP_DEFLATED) as new:
+        for member, data in members:
+            if member == name:
+                changed = change(data.decode("utf-8"))
+                assert changed != data.decode("utf-8")
+                data = changed.encode("utf-8")
+            new.writestr(member, data)
+
+
+def test_a_changed_figure_in_a_workbook_sheet_is_reported_at_its_value(model, site):
+    value = table(model, WANGCHENG, "gk03").panels[0].rows[1].cells["本年支出合计"]  # 55.11 for 208
+    number = sheet_number(model, WANGCHENG, "gk03")
+    rewrite_sheet(site / WANGCHENG_XLSX, number, lambda xml: xml.replace(f"<v>{value.amount}</v>", "<v>55.12</v>", 1))
+    (line,) = audited(model, site, WANGCHENG)
+    path, row, column, message = CLERK_LINE.match(line).groups()
+    assert (path, int(row), int(column)) == tuple(value.mark)
+    assert f"{WANGCHENG_XLSX} 第 {number} 张工作表" in message and "公开03表" in message
+    assert "应为 55.11，却是 55.12" in message
+
+
+def test_a_numeric_cell_data_does_not_hold_added_to_a_sheet_is_reported(model, site):
+    number = sheet_number(model, WANGCHENG, "gk07")
+    added = '<c r="Z999" s="8"><v>4321.09</v></c></row></sheetData>'  # after the note: the sheet's last cell
+    rewrite_sheet(site / WANGCHENG_XLSX, number, lambda xml: xml.replace("</row></sheetData>", added))
+    (line,) = audited(model, site, WANGCHENG)
+    assert CLERK_LINE.match(line).group(1) == WANGCHENG_YAML
+    assert "公开07表" in line and "多出 data/ 没有的数字 4321.09" in line
+
+
+def test_a_whole_number_in_a_line_number_s_style_is_no_line_number_when_it_has_decimals(model, site):
+    """行次 (whole numbers in their own style) are the form's, not data/'s: anything else in that
+    style is a figure data/ must hold."""
+    number = sheet_number(model, WANGCHENG, "gk01")
+    line_style = audit.style_index("line", False)
+    added = f'<c r="Z999" s="{line_style}"><v>7.5</v></c></row></sheetData>'
+    rewrite_sheet(site / WANGCHENG_XLSX, number, lambda xml: xml.replace("</row></sheetData>", added))
+    (line,) = audited(model, site, WANGCHENG)
+    assert CLERK_LINE.match(line) and "公开01表" in line and "多出 data/ 没有的数字 7.5" in line
+
+
+def test_a_code_written_as_a_number_in_a_sheet_is_reported_at_the_code(model, site):
+    """Its digits are right, but a numeric cell loses a code's leading zeros in Excel."""
+    code = table(model, WANGCHENG, "gk03").panels[0].rows[1].cells["科目编码"]
+    number = sheet_number(model, WANGCHENG, "gk03")
+    code_style = audit.style_index("code", False)
+    text_cell = re.compile(rf'(<c r="[A-Z]+[0-9]+") s="{code_style}" t="inlineStr"><is><t>{code.text}</t></is></c>')
+    rewrite_sheet(site / WANGCHENG_XLSX, number, lambda xml: text_cell.sub(rf'\1 s="8"><v>{code.text}</v></c>', xml, 1))
+    (line,) = audited(model, site, WANGCHENG)
+    path, row, column, message = CLERK_LINE.match(line).groups()
+    assert (path, int(row), int(column)) == tuple(code.mark)
+    assert f"{code.text} 应为文本格（科目编码），却是数字格" in message
+
+
+def test_a_code_s_leading_zero_dropped_in_a_sheet_is_reported_at_the_code(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA / "forms", data / "forms")
+    shutil.copy(DATA / "glossary.yaml", data / "glossary.yaml")
+    shutil.copytree(DATA / "wuhan-dongxihu-ybj", data / "wuhan-dongxihu-ybj")
+    replace_once(data / "wuhan-dongxihu-ybj/2020/yusuan.yaml", '{单位编码: "28001",', '{单位编码: "028001",')
+    assert build(data, tmp_path / "site", jobs=1) == 0
+    loaded, problems = load_site(data)
+    (doc,) = loaded.documents
+    income = next(t for _, t in doc.tables() if getattr(t.form, "number", None) == "表2")
+    code = income.panels[0].rows[2].cells["单位编码"]
+    assert code.text == "028001"
+    folder = tmp_path / "site" / "wuhan-dongxihu-ybj/2020/yusuan"
+    number = 1 + [t for _, t in doc.tables()].index(income)
+    rewrite_sheet(
+        folder / "xiazai/wuhan-dongxihu-ybj-2020-yusuan.xlsx",
+        number,
+        lambda xml: xml.replace("<t>028001</t>", "<t>28001</t>", 1),
+    )
+    (line,) = clerk_lines(audit.audit_document(doc, str(tmp_path / "site")))
+    path, row, column, message = CLERK_LINE.match(line.replace(str(data), "data")).groups()
+    assert (int(row), int(column)) == tuple(code.mark)[1:] and path.endswith("wuhan-dongxihu-ybj/2020/yusuan.yaml")
+    assert "应为 028001，却是 28001" in message and "表2" in message
+
+
+def test_a_changed_rate_in_a_block_of_a_self_evaluation_sheet_is_reported_at_its_row(model, site):
+    """A table of several blocks (基本情况, 资金情况, 绩效指标) is read block by block from the
+    captions; a rate is written as the fraction it is (287.00% as 2.87)."""
+    evaluation = table(model, WANGCHENG, "zpb-zhengti")
+    row = next(row for row in evaluation.funds if row.rate is not None)
+    written = f"{row.rate / 100:f}"
+    number = sheet_number(model, WANGCHENG, "zpb-zhengti")
+    rewrite_sheet(site / WANGCHENG_XLSX, number, lambda xml: xml.replace(f"<v>{written}</v>", "<v>9.99</v>", 1))
+    (line,) = audited(model, site, WANGCHENG)
+    path, row_, column, message = CLERK_LINE.match(line).groups()
+    assert (path, int(row_), int(column)) == tuple(row.mark)
+    assert f"第 {number} 张工作表（资金情况）" in message and f"应为 {written}，却是 9.99" in message
+
+
+def test_a_changed_number_in_a_free_table_s_sheet_is_reported(model, site):
+    free = table(model, BEITA, "ydjs-duibi")
+    found = next(n for row in free.grid[2:] for c in row for n in re.findall(r"\d+\.\d\d", c.text))
+    changed = found[:-1] + str((int(found[-1]) + 1) % 10)
+    number = sheet_number(model, BEITA, "ydjs-duibi")
+    workbook = next((site / BEITA / "xiazai").glob("*.xlsx"))
+    rewrite_sheet(workbook, number, lambda xml: xml.replace(found, changed, 1))
+    (line,) = audited(model, site, BEITA)
+    assert CLERK_LINE.match(line) and f"第 {number} 张工作表" in line and f"应为 {found}，却是 {changed}" in line
+
+
+def test_a_missing_workbook_is_reported(model, site):
+    (site / WANGCHENG_XLSX).unlink()
+    (line,) = audited(model, site, WANGCHENG)
+    assert CLERK_LINE.match(line) and f"{WANGCHENG_XLSX} 不存在" in line
 
 
 # ---- the build ----
