@@ -252,8 +252,8 @@ def lift_rows(text: str, path: str) -> tuple[str, list[Mapping]] | None:
         line += text.count("\n", counted, start)
         counted = start
         brace = match.end(1) - 1
-        column = brace - start + 1  # of the first key: the pairs are "k: v, k: v" exactly, so each
-        # place is counted on from there
+        # The pairs are "k: v, k: v" exactly, so each one's place is counted on from the first key's.
+        column = brace - start + 1
         pairs = _ROW_PAIR.findall(match.group(2))
         keys = {key for key, _ in pairs}
         if len(keys) < len(pairs) or "<<" in keys:
