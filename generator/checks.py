@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .amounts import format_amount
-from .model import AmountTable, Document, FormTable, IndicatorTable, Panel, PanelData, Value
+from .model import AmountTable, DataRow, Document, FormTable, IndicatorTable, Panel, PanelData, Value
 from .problems import Mark
 from .rules import CellRef, Rule
 
@@ -114,6 +114,31 @@ def row_label(cells: dict[str, Value], data: PanelData) -> tuple[str | None, str
     return code, name
 
 
+def labelled_rows(data: PanelData) -> list[tuple[tuple[str | None, str | None], DataRow]]:
+    """Each free row of *data* with its (code, name), in order: every rule over the table asks for
+    them, so they are worked out once per table (a loaded table does not change) and kept on it."""
+    labelled = data.__dict__.get(_LABELS)
+    if labelled is None:
+        labelled = data.__dict__[_LABELS] = [(row_label(row.cells, data), row) for row in data.rows]
+    return labelled
+
+
+def rows_by_label(data: PanelData) -> dict[str, DataRow]:
+    """The free rows of *data* by the label a rule names them with: the 科目编码, or the name of a
+    row without one; the first row wins, as a scan from the top would find it."""
+    index = data.__dict__.get(_INDEX)
+    if index is None:
+        index = data.__dict__[_INDEX] = {}
+        for (code, name), row in labelled_rows(data):
+            label = code if code is not None else name
+            if label is not None:
+                index.setdefault(label, row)
+    return index
+
+
+_LABELS, _INDEX = "_check_row_labels", "_check_rows_by_label"  # kept on a PanelData, as _SHAPE on a Panel
+
+
 def find_cell(table: FormTable, ref: CellRef) -> tuple[bool, Value | None]:
     """(the row exists, its cell or None when blank)."""
     if ref.panel == "totals":
@@ -127,11 +152,10 @@ def find_cell(table: FormTable, ref: CellRef) -> tuple[bool, Value | None]:
         return True, (cells or {}).get(ref.column)
     if ref.row is None:
         return bool(data.rows), data.rows[0].cells.get(ref.column) if data.rows else None
-    for row in data.rows:
-        code, name = row_label(row.cells, data)
-        if code == ref.row or (code is None and name == ref.row):
-            return True, row.cells.get(ref.column)
-    return False, None
+    row = rows_by_label(data).get(ref.row)
+    if row is None:
+        return False, None
+    return True, row.cells.get(ref.column)
 
 
 def describe_ref(ref: CellRef, home: str | None) -> str:
@@ -199,7 +223,7 @@ def check_columns(rule: Rule, document: Document, table: FormTable) -> list[Resu
         rows = (
             [(r.label or r.key, data.fixed.get(r.key, {})) for r in data.panel.rows or [] if r.key]
             if data.panel.rows is not None
-            else [(" ".join(x for x in row_label(r.cells, data) if x) or "本行", r.cells) for r in data.rows]
+            else [(" ".join(x for x in label if x) or "本行", r.cells) for label, r in labelled_rows(data)]
         )
         for label, cells in rows:
             total = cells.get(rule.total.column)
@@ -213,7 +237,7 @@ def check_tree(rule: Rule, document: Document, table: FormTable) -> list[Result]
     for data in table.panels:
         if data.panel.rows is not None or not panel_shape(data.panel).has_code:
             continue
-        labelled = [(row_label(r.cells, data), r) for r in data.rows]
+        labelled = labelled_rows(data)
         results += code_shape_results(document, table, labelled)
         children_of = children_by_parent(labelled)
         for (code, name), row in labelled:
@@ -304,8 +328,7 @@ def check_classes(rule: Rule, document: Document, tables: dict[str, FormTable]) 
     left_panel = panel_data(left, rule.total.panel)
     column = rule.parts[0][1].column
     for data in right.panels:
-        for row in data.rows:
-            code, name = row_label(row.cells, data)
+        for (code, name), row in labelled_rows(data):
             value = row.cells.get(column)
             if code is None or len(code) != 3 or value is None or value.amount is None:
                 continue
@@ -343,8 +366,7 @@ def check_codes(rule: Rule, document: Document, tables: dict[str, FormTable]) ->
     def by_code(table: FormTable, column: str) -> dict[str, Value]:
         out = {}
         for data in table.panels:
-            for row in data.rows:
-                code, _ = row_label(row.cells, data)
+            for (code, _), row in labelled_rows(data):
                 if code is not None and column in row.cells:
                     out[code] = row.cells[column]
         return out

@@ -51,9 +51,13 @@ DEFAULT_COLUMNS = {
 }  # fmt: skip
 DEFAULT_SET_LABEL = {"自评": "绩效指标", "申报": "年度绩效指标"}
 
+# The fields the binder converts with, made once rather than for every cell and row.
+_TEXT, _MARKDOWN, _FLAG, _AMOUNT, _PERCENT = Text(), Markdown(), Flag(), Amount(), Percent()
+
 _COMPARATORS = {">=": "≥", "≧": "≥", "<=": "≤", "≦": "≤", "＝": "=", "＞": ">", "＜": "<", "+-": "±"}
 _NUMBER = r"(-?\d+(?:\.\d+)?)"
 _SINGLE = re.compile(r"(≥|≤|>|<|=|±)?\s*" + _NUMBER + r"\s*(.*)")
+_ACTUAL = re.compile(_NUMBER + r"\s*([^\d≥≤><=±]*)")
 _RANGE = re.compile(_NUMBER + r"\s*([^\d\s~～至-]*)\s*(?:-|~|～|至)\s*" + _NUMBER + r"\s*(.*)")
 
 
@@ -77,7 +81,7 @@ def read_actual(text: str | None) -> tuple[Decimal, str] | None:
     """A 完成值 that is a plain number with a unit ('42.37 万人', '100%'), else None."""
     if not text:
         return None
-    match = re.fullmatch(_NUMBER + r"\s*([^\d≥≤><=±]*)", unicodedata.normalize("NFKC", text).strip())
+    match = _ACTUAL.fullmatch(unicodedata.normalize("NFKC", text).strip())
     return (Decimal(match.group(1)), match.group(2).strip()) if match else None
 
 
@@ -109,10 +113,10 @@ class IndicatorBinder:
             raw.caption,
             raw.unit,
             raw.stage,
-            self.pairs(raw.facts, "facts", Text()),
+            self.pairs(raw.facts, "facts", _TEXT),
             funds,
             [self.money_block(b) for b in raw.money],
-            self.pairs(raw.goals, "goals", Markdown()),
+            self.pairs(raw.goals, "goals", _MARKDOWN),
             columns,
             sets,
             total.score if total else None,
@@ -134,7 +138,7 @@ class IndicatorBinder:
                 key, label = item.text.strip(), DEFAULT_LABELS.get(item.text.strip(), "")
             elif isinstance(item, Mapping) and len(item.items) == 1:
                 key_node, label_node = item.items[0]
-                key, label = key_node.text, Text().convert(label_node, self.ctx)
+                key, label = key_node.text, _TEXT.convert(label_node, self.ctx)
             else:
                 self.error(item, f"一列写字段名，或写成 {{字段: 印出的列名}}，却是{describe(item)}")
                 continue
@@ -204,7 +208,7 @@ class IndicatorBinder:
                     label = scalar_or_error(child, self)
                 elif key.text == "total":
                     try:
-                        total = Flag().convert(child, self.ctx)
+                        total = _FLAG.convert(child, self.ctx)
                     except Invalid as exc:
                         self.ctx.report(exc)
                 elif key.text in by_label:
@@ -226,7 +230,7 @@ class IndicatorBinder:
 
 def scalar_or_error(node: Node, binder: IndicatorBinder) -> str | None:
     try:
-        return Text().convert(node, binder.ctx)
+        return _TEXT.convert(node, binder.ctx)
     except Invalid as exc:
         binder.ctx.report(exc)
         return None
@@ -234,10 +238,10 @@ def scalar_or_error(node: Node, binder: IndicatorBinder) -> str | None:
 
 def money_value(kind: str, node: Node, ctx: Context) -> Value:
     if kind == "amount":
-        return Value(Amount().convert(node, ctx), None, node.mark)
+        return Value(_AMOUNT.convert(node, ctx), None, node.mark)
     if kind == "percent":
-        return Value(Percent().convert(node, ctx), node.text.strip(), node.mark)
-    return Value(None, Text().convert(node, ctx), node.mark)
+        return Value(_PERCENT.convert(node, ctx), node.text.strip(), node.mark)
+    return Value(None, _TEXT.convert(node, ctx), node.mark)
 
 
 def leaf_values(raw) -> dict:

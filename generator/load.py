@@ -486,7 +486,10 @@ def check_grid(grid: list[list[GridCell]], mark: Mark, problems: Problems) -> No
                 c += 1
             taken.update((r + dr, c + dc) for dr in range(cell.rowspan) for dc in range(cell.colspan))
             c += cell.colspan
-    widths = [sum(1 for (row, _) in taken if row == r) for r in range(len(grid))]
+    widths = [0] * len(grid)
+    for row, _ in taken:  # one pass over the cells, rather than one per row
+        if row < len(grid):
+            widths[row] += 1
     for r, width in enumerate(widths[1:], 1):
         if width != widths[0]:
             where = grid[r][0].mark if grid[r] else mark

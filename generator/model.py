@@ -121,7 +121,7 @@ class ChartSpec:
 # ---- tables in documents ----
 
 
-@dataclass
+@dataclass(slots=True)  # one per cell, 33,000 per 100 documents: slots make them smaller and quicker
 class Value:
     """One cell as typed: an exact amount, or text (codes, names)."""
 

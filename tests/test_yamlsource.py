@@ -122,3 +122,74 @@ def test_a_very_long_line_is_read():
 )
 def test_yaml_syntax_errors_are_explained_in_chinese(text, expected):
     assert problem(text).startswith(expected)
+
+
+# ---- table rows read without libyaml (lift_rows) ----
+
+ROWS = (
+    "tables:\n"
+    "  - rows:\n"
+    '      - {科目编码: "2080505", 科目名称: 机关事业单位基本养老保险缴费支出, 合计: 40.18, 其他: -0.50}\n'
+    "      - {科目名称: 合计, 合计: ~, 说明: '', 备注: null, 甲: 'a, b', 乙: \"}{\", 丙: 1e3}\n"
+    "      - {名称: 中国\u3000人, 附注: x#y, 类: 2020, 丁: a&b*c!}\n"
+    "  - {key: value}\n"
+)
+
+
+def same_tree(ours, theirs) -> None:
+    """Our node and ruamel's composed node: same kind, text, style and place."""
+    from ruamel.yaml.nodes import MappingNode, ScalarNode
+
+    assert (ours.mark.line, ours.mark.column) == (theirs.start_mark.line + 1, theirs.start_mark.column + 1)
+    if isinstance(theirs, ScalarNode):
+        assert isinstance(ours, Scalar)
+        assert (ours.text, ours.plain) == (theirs.value, theirs.style is None)
+        return
+    assert len(ours.items) == len(theirs.value)
+    if isinstance(theirs, MappingNode):
+        assert isinstance(ours, Mapping)
+        for (key, value), (their_key, their_value) in zip(ours.items, theirs.value, strict=True):
+            same_tree(key, their_key)
+            same_tree(value, their_value)
+    else:
+        for item, their_item in zip(ours.items, theirs.value, strict=True):
+            same_tree(item, their_item)
+
+
+def test_rows_read_without_libyaml_are_the_nodes_yaml_gives():
+    from ruamel.yaml import YAML
+
+    from generator.yamlsource import lift_rows
+
+    # every row above but the one with # (which only libyaml tells from a comment) is read here
+    assert len(lift_rows(ROWS, "f.yaml")[1]) == 3
+    same_tree(parse_text(ROWS, "f.yaml"), YAML(typ="safe", pure=True).compose(ROWS))
+    row = parse_text(ROWS, "f.yaml").get("tables").items[0].get("rows").items[1]
+    assert [v.is_null for _, v in row.items] == [False, True, False, True, False, False, False]
+
+
+def test_a_row_inside_a_block_of_text_stays_text():
+    root = parse_text("body: |\n  - {a: 1}\n  - {b: 2}\nnext: x\n", "f.yaml")
+    assert root.get("body").text == "- {a: 1}\n- {b: 2}\n"
+
+
+def test_a_text_holding_the_stand_in_for_a_row_is_read_as_written():
+    root = parse_text("rows:\n  - \ufdd0\n  - {k: v}\n", "f.yaml")
+    first, second = root.get("rows").items
+    assert first.text == "\ufdd0" and [(k.text, v.text) for k, v in second.items] == [("k", "v")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("rows:\n  - {a: 1, a: 2}\n", "f.yaml:2:12: 键 'a' 重复了（第 2 行已写过）：删掉一个，或合并成一个"),
+        ("rows:\n  - {<<: 1}\n", "f.yaml:2:6: 不支持合并键（<<）：请把各个值完整写出来"),
+        ("rows:\n  - {a: 1}\n\t- {b: 2}\n", "f.yaml:3:1: 不能用 Tab 缩进：请把行首的 Tab 换成空格"),
+        (
+            "rows:\n  - {a: 1}\n  - {b: 2}\n  - {c: 3\n",
+            "f.yaml:5:1: 花括号没有配对：{ 要有对应的 }，各项之间用逗号分隔",
+        ),
+    ],
+)
+def test_problems_in_files_with_rows_are_found_where_they_are(text, expected):
+    assert problem(text) == expected
