@@ -209,8 +209,9 @@ def _refuse_anchor_or_tag(event: Event, path: str) -> None:
 
 LIFTED_ROW = "\ufdd0"  # a Unicode noncharacter: never in a document (a text holding one is not lifted)
 # Written as regular-expression source. Not in any scalar here: controls, line breaks (YAML counts
-# U+0085, U+2028 and U+2029 as such), a BOM, LIFTED_ROW; nor, unquoted, a blank.
-_NOT_QUOTED = r"\x00-\x1f\x7f-\x9f\x85\u2028\u2029\ufeff\ufdd0"
+# U+0085, U+2028 and U+2029 as such), a BOM, LIFTED_ROW, and U+FFFE and U+FFFF, which YAML does not
+# allow at all (libyaml refuses them with a mark); nor, unquoted, a blank.
+_NOT_QUOTED = r"\x00-\x1f\x7f-\x9f\x85\u2028\u2029\ufeff\ufdd0\ufffe\uffff"
 _NOT_PLAIN = _NOT_QUOTED + r"\x20"
 # Plain, no character that ends a scalar in a flow mapping or means something: , : ? [ ] { } # ' " \
 _IN_PLAIN = f"[^{_NOT_PLAIN}" + r""":,?\[\]{}#'"\\]"""
