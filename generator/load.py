@@ -349,13 +349,24 @@ class Loader:
         return bureau
 
     def load_document(self, path: Path, bureau: Bureau, year: int, glossary, form_sets) -> Document | None:
-        raw = self.read(path, schema.DOCUMENT_FILE)
+        try:
+            node = read_yaml(path, shown(path))
+        except YamlProblem as exc:
+            self.problems.items.append(exc.problem)
+            return None
+        raw = check_record(node, schema.DOCUMENT_FILE, self.ctx)
         if raw is None:
             return None
         doc_path = shown(path)
+
+        def mark_of(key: str) -> Mark:
+            """Where *key*'s value is written (the file's top when it is not)."""
+            value = node.get(key) if isinstance(node, Mapping) else None
+            return value.mark if value is not None else Mark(doc_path, 1, 1)
+
         if raw.year is not None and raw.year != year:
             self.error(
-                Mark(doc_path),
+                mark_of("year"),
                 f"文件写的年度是 {raw.year}，却放在 {year}/ 文件夹中：请改正年度，或把文件移到 {raw.year}/",
             )
         form_set = None
@@ -363,7 +374,7 @@ class Loader:
             form_set = form_sets.get(raw.form_set)
             if form_set is None:
                 self.error(
-                    Mark(doc_path),
+                    mark_of("form_set"),
                     f"没有表样 '{raw.form_set}'{suggest(raw.form_set, form_sets)}：form_set 写 data/forms/ 中的文件名（不带 .yaml）",
                 )
         document = Document(

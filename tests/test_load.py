@@ -43,7 +43,7 @@ def put(data_dir: Path, text: str) -> Path:
         (
             "year: 2020",
             "year: 2019",
-            "ceshi-ybj/2020/juesuan.yaml: 文件写的年度是 2019，却放在 2020/ 文件夹中：请改正年度，或把文件移到 2019/",
+            "ceshi-ybj/2020/juesuan.yaml:3:7: 文件写的年度是 2019，却放在 2020/ 文件夹中：请改正年度，或把文件移到 2019/",
         ),
         (
             "year: 2020",
@@ -99,7 +99,7 @@ def put(data_dir: Path, text: str) -> Path:
         (
             "form_set: hunan-juesuan-2020",
             "form_set: hunan-juesuan-2021",
-            "ceshi-ybj/2020/juesuan.yaml: 没有表样 'hunan-juesuan-2021'（是不是要写 'hunan-juesuan-2020'？）：form_set 写 data/forms/ 中的文件名（不带 .yaml）",
+            "ceshi-ybj/2020/juesuan.yaml:4:11: 没有表样 'hunan-juesuan-2021'（是不是要写 'hunan-juesuan-2020'？）：form_set 写 data/forms/ 中的文件名（不带 .yaml）",
         ),
         (
             "        body: 负责医疗保障。",
