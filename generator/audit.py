@@ -42,7 +42,8 @@ sheet XML xlsx.py writes (zipfile for the directory, zlib to inflate), not with 
 or openpyxl: it must cost little beside the stages that write those files. Reading the workbooks
 back costs about 0.056 s of CPU per 100 documents (inflating the sheets 0.027, the regex 0.014,
 the zip directory 0.005, the CRCs 0.002), which took the audit from 0.14 s to 0.20 s per 100
-documents (process_time over /work/ref/site200, medians of three runs).
+documents (process_time over the site built from the 200-document bench corpus, medians of three
+runs); `generator build --timings` reports the stage as "audit (workers)".
 """
 
 from __future__ import annotations
