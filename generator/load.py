@@ -35,7 +35,7 @@ from .model import (
 from .problems import Mark, Problems
 from .rules import RULE_KINDS, Rule, RuleError, parse_ref, parse_rule
 from .tables import bind_form_table
-from .yamlsource import Mapping, YamlProblem, cycle_collection_paused, read_yaml
+from .yamlsource import Mapping, Node, YamlProblem, cycle_collection_paused, read_yaml
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
@@ -59,12 +59,15 @@ class Loader:
         self.problems.add(mark, message)
 
     def read(self, path: Path, record):
+        node = self.read_node(path)
+        return None if node is None else check_record(node, record, self.ctx)
+
+    def read_node(self, path: Path) -> Node | None:
         try:
-            node = read_yaml(path, shown(path))
+            return read_yaml(path, shown(path))
         except YamlProblem as exc:
             self.problems.items.append(exc.problem)
             return None
-        return check_record(node, record, self.ctx)
 
     # ---- the whole tree ----
 
@@ -349,12 +352,8 @@ class Loader:
         return bureau
 
     def load_document(self, path: Path, bureau: Bureau, year: int, glossary, form_sets) -> Document | None:
-        try:
-            node = read_yaml(path, shown(path))
-        except YamlProblem as exc:
-            self.problems.items.append(exc.problem)
-            return None
-        raw = check_record(node, schema.DOCUMENT_FILE, self.ctx)
+        node = self.read_node(path)  # kept: a problem found below points at its key's value
+        raw = None if node is None else check_record(node, schema.DOCUMENT_FILE, self.ctx)
         if raw is None:
             return None
         doc_path = shown(path)

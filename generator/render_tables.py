@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from .amounts import format_amount
 from .escaping import escape
+from .memo import per_object
 from .model import Column, ColumnGroup, FormTable, FreeTable, PanelData, Value
 from .prose import link_terms, terms_in
 
@@ -255,20 +256,8 @@ def _form_plan(form, anchor: str) -> _FormPlan:
     return _FormPlan(header, colno, named, column_heads, [_panel_plan(p) for p in form.panels])
 
 
-_PLANS: dict[tuple[int, str], tuple[object, _FormPlan]] = {}
-
-
-def _plan_of(form, anchor: str) -> _FormPlan:
-    # Keyed by the form object (kept alive with its plan, so that its id is not reused): a worker's
-    # form sets are loaded once and shared by every document of every batch.
-    found = _PLANS.get((id(form), anchor))
-    if found is not None and found[0] is form:
-        return found[1]
-    if len(_PLANS) > 4096:
-        _PLANS.clear()
-    plan = _form_plan(form, anchor)
-    _PLANS[(id(form), anchor)] = (form, plan)
-    return plan
+# A worker's form sets are loaded once and shared by every document of every batch.
+_plan_of = per_object(_form_plan)
 
 
 def _body_row(cells: list[Cell], heads: list[str | None], prefix: str) -> str:

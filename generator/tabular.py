@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from .memo import per_object
 from .model import AmountTable, Document, FormTable, FreeTable, IndicatorGroup, IndicatorTable, MoneyBlock
 from .render_tables import header_rows
 
@@ -146,22 +147,19 @@ def field_names(header: list[HeaderCell], width: int, height: int) -> list[str]:
 _FORM_KINDS = {"amount": AMOUNT, "percent": PERCENT, "code": CODE, "line": LINE}
 
 
-_FORM_HEADERS: dict[tuple[int, int], tuple[object, list[HeaderCell], int, list[str]]] = {}
-
-
 def _form_header(form, width: int) -> tuple[list[HeaderCell], int, list[str]]:
-    """The form's printed header placed, its height and the field names: the same for every table
-    of the form (a province's documents fill in a few dozen forms), so worked out once a form."""
-    known = _FORM_HEADERS.get((id(form), width))
-    if known is None or known[0] is not form:  # an id is only the form's while the form lives
-        if len(_FORM_HEADERS) > 1000:
-            _FORM_HEADERS.clear()
-        printed = [[(label, span, rows) for label, span, rows, _ in row] for row in header_rows(form.columns)]
-        header, _ = place(printed)
-        known = form, header, len(printed), field_names(header, width, len(printed))
-        _FORM_HEADERS[id(form), width] = known
-    _, header, height, names = known
+    """The form's printed header placed, its height and the field names (a fresh list of the header
+    cells, which the caller may change)."""
+    header, height, names = _placed_form_header(form, width)
     return list(header), height, names
+
+
+@per_object
+def _placed_form_header(form, width: int) -> tuple[list[HeaderCell], int, list[str]]:
+    # the same for every table of the form (a province's documents fill in a few dozen forms)
+    printed = [[(label, span, rows) for label, span, rows, _ in row] for row in header_rows(form.columns)]
+    header, _ = place(printed)
+    return header, len(printed), field_names(header, width, len(printed))
 
 
 def _form_block(table: FormTable) -> Block:

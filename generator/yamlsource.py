@@ -55,10 +55,10 @@ class Node:
         # Made as the tuple it is: Mark(…) goes through NamedTuple's __new__, a Python function, and
         # the model asks for a mark of every value (60,000 per 100 documents).
         start = self.start
-        return _new_mark(Mark, (self.path, start.line + 1, start.column + 1))
+        return _new_named_tuple(Mark, (self.path, start.line + 1, start.column + 1))
 
 
-_new_mark = tuple.__new__
+_new_named_tuple = tuple.__new__  # makes a NamedTuple (a Mark, a _Position) without its Python-level __new__
 
 
 @dataclass(slots=True)
@@ -226,7 +226,6 @@ _ROW_PAIR = re.compile(f"({_KEY}): ({_VALUE})")
 # From the \n before the row, so that the search skips to line starts (a row on a file's first line is
 # left to libyaml); the pairs end before the closing brace.
 _ROW_LINE = re.compile(f"\\n( *- \\{{)((?:{_KEY}): (?:{_VALUE})(?:, (?:{_KEY}): (?:{_VALUE}))*)\\}}(?=\\n|\\Z)")
-_new_position = tuple.__new__
 
 
 class _Position(NamedTuple):
@@ -259,16 +258,16 @@ def lift_rows(text: str, path: str) -> tuple[str, list[Mapping]] | None:
         keys = {key for key, _ in pairs}
         if len(keys) < len(pairs) or "<<" in keys:
             continue  # a key twice, a merge key: left to libyaml, which says what is wrong
-        row = Mapping(path, _new_position(_Position, (line, brace - start)))
+        row = Mapping(path, _new_named_tuple(_Position, (line, brace - start)))
         for key, value in pairs:
-            key_node = Scalar(path, _new_position(_Position, (line, column)), key, True, key in NULL_WORDS)
+            key_node = Scalar(path, _new_named_tuple(_Position, (line, column)), key, True, key in NULL_WORDS)
             column += len(key) + 2
             if value[0] == '"' or value[0] == "'":
                 text_of_value, plain = value[1:-1], False
             else:
                 text_of_value, plain = value, True
             value_node = Scalar(
-                path, _new_position(_Position, (line, column)), text_of_value, plain, plain and value in NULL_WORDS
+                path, _new_named_tuple(_Position, (line, column)), text_of_value, plain, plain and value in NULL_WORDS
             )
             column += len(value) + 2
             row.items.append((key_node, value_node))
