@@ -44,9 +44,10 @@ def document_pages(site: Path) -> list[int]:
     return [p.stat().st_size for p in site.glob("bench-*/[12][0-9][0-9][0-9]/*/**/index.html")]
 
 
-def query_figures(site: Path, queries=QUERIES) -> dict | None:
+def query_figures(site: Path, queries=QUERIES, repeats: int = 1) -> dict | None:
     """What each query on the search page costs a browser with an empty cache: the bytes of index it
-    fetches and the milliseconds from the query to its results shown, as the page measures them
+    fetches and the milliseconds from the query to its results shown, as the page measures them,
+    the median of *repeats* tries (one try swings by a hundred ms on this shared machine)
     (None: no chromium to run it in)."""
     try:
         from playwright.sync_api import sync_playwright
@@ -57,7 +58,6 @@ def query_figures(site: Path, queries=QUERIES) -> dict | None:
     import functools
     import http.server
     import threading
-    from urllib.parse import quote
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
@@ -70,26 +70,12 @@ def query_figures(site: Path, queries=QUERIES) -> dict | None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
             for query in queries:
-                context = browser.new_context()  # an empty cache for every query
-                page = context.new_page()
-                fetched: list[int] = []
-
-                def count(response, fetched=fetched):
-                    if f"/{INDEX_DIR}/" in response.url and response.ok:
-                        fetched.append(len(response.body()))
-
-                page.on("response", count)
-                url = f"http://127.0.0.1:{server.server_address[1]}/search/?q={quote(query)}"
-                page.goto(url, wait_until="networkidle")
-                page.wait_for_selector("#gk-search[data-ms]", state="attached", timeout=30000)
-                page.wait_for_load_state("networkidle")
-                results = page.locator(".gk-result").count()
+                tries = [_query_once(browser, server.server_address[1], query) for _ in range(max(1, repeats))]
                 figures[query] = {
-                    "bytes": sum(fetched),
-                    "milliseconds": int(page.get_attribute("#gk-search", "data-ms")),
-                    "results_shown": results,
+                    "bytes": max(t["bytes"] for t in tries),
+                    "milliseconds": int(statistics.median(t["milliseconds"] for t in tries)),
+                    "results_shown": min(t["results_shown"] for t in tries),
                 }
-                context.close()
             browser.close()
     finally:
         server.shutdown()
@@ -154,6 +140,30 @@ def check_after_one_edit(command: list[str], edited: Path, env: dict) -> float:
         edited.write_bytes(original)
 
 
+def _query_once(browser, port: int, query: str) -> dict:
+    from urllib.parse import quote
+
+    context = browser.new_context()  # an empty cache for every try
+    page = context.new_page()
+    fetched: list[int] = []
+
+    def count(response):
+        if f"/{INDEX_DIR}/" in response.url and response.ok:
+            fetched.append(len(response.body()))
+
+    page.on("response", count)
+    page.goto(f"http://127.0.0.1:{port}/search/?q={quote(query)}", wait_until="networkidle")
+    page.wait_for_selector("#gk-search[data-ms]", state="attached", timeout=30000)
+    page.wait_for_load_state("networkidle")
+    figures = {
+        "bytes": sum(fetched),
+        "milliseconds": int(page.get_attribute("#gk-search", "data-ms")),
+        "results_shown": page.locator(".gk-result").count(),
+    }
+    context.close()
+    return figures
+
+
 def bench(documents: int, runs: int = 1, keep: Path | None = None) -> dict:
     work = keep or Path(tempfile.mkdtemp(prefix="gongkai-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -178,7 +188,7 @@ def bench(documents: int, runs: int = 1, keep: Path | None = None) -> dict:
         pages = document_pages(site)
         html_pages = list(site.rglob("*.html"))
         median = statistics.median
-        queries = query_figures(site) or {}
+        queries = query_figures(site, repeats=len(walls)) or {}
         return {
             "documents": documents,
             "runs": len(walls),
