@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 from generator.checks import ERROR, NOTICE, OK, UNCHECKED, WARNING, check_document
 from generator.load import load_site
 from generator.pages import bureau_pages
-from generator.prose import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, prose
+from generator.prose import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, markdown_sanitised, plain_paragraphs, prose
 from generator.render_tables import render_form_table, render_free_table
-from generator.yamlsource import YamlProblem, decode, parse_text
+from generator.yamlsource import Mapping, Scalar, Sequence, YamlProblem, decode, parse_text
 
 from conftest import DATA, MINIMAL_BUREAU, write
 
@@ -383,6 +383,51 @@ def test_prose_without_markdown_syntax_reads_as_typed(text):
     rendered = Tags(str(prose(text)))
     assert " ".join(rendered.text.split()) == " ".join(text.split())
     assert {tag for tag, _ in rendered.tags} <= {"div", "p"}
+
+
+# Paragraphs of plain text with the characters near the edge of what plain_paragraphs takes inside
+# a line (white space of every kind, "1." and "1. ", quotes); and now and then a line with one of
+# Markdown's signs, a tab or U+00A0, or a line break after spaces or two blank lines.
+plain_line = st.text(alphabet=CJK + OTHER + "0123456789abc.,;:?!%()/'\" \u3000\u2003", min_size=1, max_size=30)
+odd_line = st.text(alphabet=CJK + "0123456789.#*-_<&[\t\u00a0 ", max_size=12)
+paragraph_text = st.lists(
+    st.tuples(
+        st.one_of(plain_line, plain_line, plain_line, odd_line),
+        st.sampled_from(["\n", "\n", "\n\n", "\n\n", "\n\n\n", " \n"]),
+    ),
+    min_size=1,
+    max_size=6,
+).map(lambda lines: "".join(line + end for line, end in lines))
+
+
+@settings(SETTINGS, max_examples=1000)
+@given(paragraph_text)
+def test_plain_paragraphs_are_what_markdown_and_nh3_make_of_them(text):
+    html = plain_paragraphs(text)
+    if html is not None:
+        assert html == markdown_sanitised(text)
+
+
+def _texts(node) -> list[str]:
+    if isinstance(node, Scalar):
+        return [node.text]
+    children = (
+        [v for _, v in node.items] if isinstance(node, Mapping) else node.items if isinstance(node, Sequence) else []
+    )
+    return [text for child in children for text in _texts(child)]
+
+
+def test_the_prose_of_data_reads_the_same_whether_or_not_it_goes_through_markdown():
+    texts = {
+        text
+        for file in DATA.rglob("*.yaml")
+        for text in _texts(parse_text(decode(file.read_bytes(), str(file)), str(file)))
+    }
+    plain = [text for text in texts if plain_paragraphs(text) is not None]
+    assert len(plain) > 300  # the seeds' paragraphs: the path most prose takes
+    assert any("\n\n" in text for text in plain)  # texts of several paragraphs among them
+    for text in plain:
+        assert plain_paragraphs(text) == markdown_sanitised(text), text
 
 
 @SETTINGS
