@@ -24,9 +24,10 @@ from generator.load import load_site
 from generator.pages import bureau_pages
 from generator.prose import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, markdown_sanitised, plain_paragraphs, prose
 from generator.render_tables import render_form_table, render_free_table
-from generator.yamlsource import Mapping, Scalar, Sequence, YamlProblem, decode, parse_text
+from generator.yamlsource import YamlProblem, decode, parse_text, read_yaml
 
 from conftest import DATA, MINIMAL_BUREAU, write
+from yamlplain import scalar_values
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -408,21 +409,8 @@ def test_plain_paragraphs_are_what_markdown_and_nh3_make_of_them(text):
         assert html == markdown_sanitised(text)
 
 
-def _texts(node) -> list[str]:
-    if isinstance(node, Scalar):
-        return [node.text]
-    children = (
-        [v for _, v in node.items] if isinstance(node, Mapping) else node.items if isinstance(node, Sequence) else []
-    )
-    return [text for child in children for text in _texts(child)]
-
-
 def test_the_prose_of_data_reads_the_same_whether_or_not_it_goes_through_markdown():
-    texts = {
-        text
-        for file in DATA.rglob("*.yaml")
-        for text in _texts(parse_text(decode(file.read_bytes(), str(file)), str(file)))
-    }
+    texts = {value.text for file in DATA.rglob("*.yaml") for _, value in scalar_values(read_yaml(file, str(file)))}
     plain = [text for text in texts if plain_paragraphs(text) is not None]
     assert len(plain) > 300  # the seeds' paragraphs: the path most prose takes
     assert any("\n\n" in text for text in plain)  # texts of several paragraphs among them

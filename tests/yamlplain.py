@@ -9,6 +9,7 @@ amounts must never pass through floating point.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 
 from generator.yamlsource import Mapping, Node, Scalar, Sequence
@@ -63,3 +64,15 @@ def node_at(root: Node, path) -> Node:
         else:
             node = node.items[step]
     return node
+
+
+def scalar_values(node: Node, key: str | None = None) -> Iterator[tuple[str | None, Scalar]]:
+    """Every scalar value under *node*, with the key it stands under (None for a list item or the root)."""
+    if isinstance(node, Mapping):
+        for k, value in node.items:
+            yield from scalar_values(value, k.text)
+    elif isinstance(node, Sequence):
+        for item in node.items:
+            yield from scalar_values(item)
+    else:
+        yield key, node
