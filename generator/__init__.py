@@ -1,5 +1,18 @@
 """gongkai: YAML per bureau and year → a searchable static disclosure site.
 
-The pipeline has four stages, one module (or package) each:
-load (yamlsource, fields, load) → check (checks) → render (render) → build (build).
+The pipeline, one subpackage per stage, each importing only from the ones before it:
+
+    source → load → check → render → export → build
+    (core: the model and what every stage shares)
+
+- core/: the model (bureaus, documents, forms, tables), amounts, rules, check results, problems, URLs
+- source/: YAML read into nodes that know their file:line:col, typed fields, the declared schema
+- load/: data/ → the model, with every problem at its place
+- check/: every rule of every form and every figure of the prose, exactly (Decimal)
+- render/: the model and its check results → HTML pages (templates/ beside it)
+- export/: each table as CSV, JSON and XLSX, and the zip of them all
+- build/: batches in worker processes, the theme's page shells, search index, links, audit, site swap
+
+Beside the pipeline: editing/ (JSON Schema, fmt, new, the form editor), importing/ (tables from
+Excel), bench/ (the benchmark). cli.py is the command line; see docs/architecture.md.
 """

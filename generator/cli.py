@@ -42,13 +42,13 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 
 
 def cmd_check(args) -> int:
-    from .build import build
+    from .build.site import build
 
     return build(Path(args.data_dir), None, args.strict, args.format, args.jobs, use_cache=not args.no_cache)
 
 
 def cmd_build(args) -> int:
-    from .build import TIMINGS, build
+    from .build.site import TIMINGS, build
 
     status = build(Path(args.data_dir), Path(args.site_dir), args.strict, jobs=args.jobs)
     if args.timings:
@@ -57,14 +57,14 @@ def cmd_build(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from .bench import bench
+    from .bench.measure import bench
 
     print(json.dumps(bench(args.docs, args.runs, Path(args.keep) if args.keep else None), ensure_ascii=False))
     return 0
 
 
 def cmd_schema(args) -> int:
-    from .schema_json import write_schemas
+    from .editing.schema_json import write_schemas
 
     changed = write_schemas(Path(args.out), check=args.check)
     for path in changed:
@@ -73,19 +73,19 @@ def cmd_schema(args) -> int:
 
 
 def cmd_fmt(args) -> int:
-    from .fmt import fmt_command
+    from .editing.fmt import fmt_command
 
     return fmt_command([Path(p) for p in args.paths], args.check)
 
 
 def cmd_new(args) -> int:
-    from .scaffold import new_document
+    from .editing.scaffold import new_document
 
     return new_document(Path(args.data_dir), args.bureau, args.year, args.kind, args.form_set)
 
 
 def cmd_new_bureau(args) -> int:
-    from .scaffold import new_bureau
+    from .editing.scaffold import new_bureau
 
     return new_bureau(Path(args.data_dir), args.bureau, args.name, args.short_name, args.region)
 
@@ -116,7 +116,7 @@ def add_editor_commands(sub) -> None:
 
 
 def cmd_import(args) -> int:
-    from .import_into import run_import
+    from .importing.into_document import run_import
 
     return run_import(Path(args.source), Path(args.document), args.table, args.sheet, args.dry_run)
 
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--sheet", help=".xlsx 中的工作表名（默认：打开时显示的那张）")
     imp.add_argument("--dry-run", action="store_true", help="只显示将写入的内容，不改文件")
     imp.set_defaults(run=cmd_import)
-    from . import cms  # the form editor's commands: cms-config, cms (local mode)
+    from .editing import cms  # the form editor's commands: cms-config, cms (local mode)
 
     cms.add_commands(sub)
     args = parser.parse_args(argv)

@@ -74,7 +74,7 @@ def check_cache_outside_the_repository(tmp_path_factory):
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory) -> Path:
     """The real data/ built once into a temporary site."""
-    from generator.build import build
+    from generator.build.site import build
 
     out = tmp_path_factory.mktemp("built") / "site"
     assert build(DATA, out) == 0

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from generator.checks import ERROR, OK, WARNING, check_document
-from generator.load import load_site
-from generator.model import AmountTable
+from generator.check.document import check_document
+from generator.core.model import AmountTable
+from generator.core.results import ERROR, OK, WARNING
+from generator.load.loader import load_site
 
 from conftest import write
 

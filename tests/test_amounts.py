@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from generator.amounts import AmountError, format_amount, parse_amount
+from generator.core.amounts import AmountError, format_amount, parse_amount
 
 
 @pytest.mark.parametrize(

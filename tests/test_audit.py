@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import audit, downloads
-from generator.amounts import format_amount
-from generator.build import SEVERITY_WORDS, build
-from generator.load import load_site
+from generator.build import audit
+from generator.build.site import SEVERITY_WORDS, build
+from generator.core.amounts import format_amount
+from generator.export import downloads
+from generator.load.loader import load_site
 
 from conftest import DATA
 

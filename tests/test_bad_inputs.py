@@ -71,13 +71,13 @@ from pathlib import Path
 
 import pytest
 
-from generator.load import load_site
-from generator.model import FreeTable, IndicatorTable
-from generator.pages import bureau_page
-from generator.prose import prose
-from generator.render_indicators import render_indicator_table
-from generator.render_tables import render_form_table, render_free_table
-from generator.urls import region_src
+from generator.core.model import FreeTable, IndicatorTable
+from generator.core.urls import region_src
+from generator.load.loader import load_site
+from generator.render.indicators import render_indicator_table
+from generator.render.pages import bureau_page
+from generator.render.prose import prose
+from generator.render.tables import render_form_table, render_free_table
 
 from conftest import MINIMAL_BUREAU, MINIMAL_DOCUMENT, ROOT, write
 from test_amount_tables import DOCUMENT as AMOUNT_TABLE_DOCUMENT
@@ -526,7 +526,8 @@ def test_negative_scores_are_refused(data_dir):
 
 def test_half_cents_are_rounded_half_up(data_dir):
     """0.50 of 400.00 is 0.125%: 0.13% to two places (half up; half-even would say 0.12%); 10.70 is 2.675%."""
-    from generator.checks import OK, WARNING, check_document
+    from generator.check.document import check_document
+    from generator.core.results import OK, WARNING
 
     table = (
         "          columns: [决算支出, {label: 占比, type: percent}]\n"

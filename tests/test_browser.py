@@ -231,7 +231,7 @@ def test_a_table_s_csv_link_downloads_the_table_with_the_yaml_figures(browser, s
     import csv
     import io
 
-    from generator.load import load_site
+    from generator.load.loader import load_site
 
     from conftest import DATA
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.charts import bureau_trends, document_charts
-from generator.load import load_site
+from generator.load.loader import load_site
+from generator.render.charts import bureau_trends, document_charts
 
 from conftest import DATA, ROOT, serving
 from test_site import WANGCHENG
@@ -193,7 +193,7 @@ def test_pages_without_charts_do_not_load_the_library(real_site):
 
 @pytest.fixture(scope="module")
 def years_site(several_years, tmp_path_factory) -> Path:
-    from generator.build import build
+    from generator.build.site import build
 
     out = tmp_path_factory.mktemp("years-built") / "site"
     assert build(several_years, out) == 0

@@ -2,8 +2,8 @@
 
 import pytest
 
-from generator import check_cache
-from generator.build import TIMINGS, build
+from generator.build import check_cache
+from generator.build.site import TIMINGS, build
 
 from conftest import MINIMAL_DOCUMENT, write
 

@@ -10,8 +10,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.checks import ERROR, NOTICE, OK, UNCHECKED, WARNING, check_document
-from generator.load import load_site
+from generator.check.document import check_document
+from generator.core.results import ERROR, NOTICE, OK, UNCHECKED, WARNING
+from generator.load.loader import load_site
 
 from conftest import DATA, MINIMAL_BUREAU, MINIMAL_DOCUMENT, write
 
@@ -275,7 +276,7 @@ def test_a_share_is_of_the_figure_it_names_at_the_precision_printed():
 
 
 def test_a_figure_reference_renders_the_table_figure_and_a_bad_one_is_an_error(tmp_path):
-    from generator.pages import all_pages
+    from generator.render.pages import all_pages
 
     text = PROSE_DOC.replace("本年收入合计BODY", "本年收入合计{{公开02表:合计.本年收入合计}}万元，{{ 7*7 }}。")
     page = next(p for p in all_pages(site_of(text), tmp_path) if p.src.endswith("part2.md"))

@@ -19,11 +19,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from generator import cms, schema
-from generator.amounts import PLAIN_AMOUNT
-from generator.fields import Amount, Choice, Either, Flag, ListOf, Markdown, Raw, Record, Variants
-from generator.model import KINDS, STAGES
-from generator.schema_json import AMOUNT_HINT
+from generator.core.amounts import PLAIN_AMOUNT
+from generator.core.model import KINDS, STAGES
+from generator.editing import cms
+from generator.editing.schema_json import AMOUNT_HINT
+from generator.source import schema
+from generator.source.fields import Amount, Choice, Either, Flag, ListOf, Markdown, Raw, Record, Variants
 
 from conftest import CHROMIUM_ARGS, DATA, ROOT
 

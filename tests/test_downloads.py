@@ -21,10 +21,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from generator.build import build
-from generator.load import load_site
-from generator.model import AmountTable, FormTable, FreeTable, IndicatorGroup, IndicatorTable
-from generator.render_tables import header_rows
+from generator.build.site import build
+from generator.core.headers import header_rows
+from generator.core.model import AmountTable, FormTable, FreeTable, IndicatorGroup, IndicatorTable
+from generator.load.loader import load_site
 
 from conftest import DATA, write
 from sitetools import Page, resolve
@@ -492,7 +492,7 @@ def test_a_document_with_two_tables_of_one_anchor_gets_two_files(data_dir, tmp_p
 
 def test_download_links_are_not_indexed_for_search(real_site):
     """The same words under every table would make 数据 or 表格 find every table of the site."""
-    from generator.search import page_records
+    from generator.build.search import page_records
 
     page = real_site / "changsha-wangcheng-ybj/2020/juesuan/part2/index.html"
     records = page_records(page.read_text(encoding="utf-8"), "x/", None)

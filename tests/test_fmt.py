@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.fmt import FormSets, format_text, plain_amount, round_trip_yaml
-from generator.load import load_site
-from generator.schema_json import kind_of
+from generator.editing.fmt import FormSets, format_text, plain_amount, round_trip_yaml
+from generator.editing.schema_json import kind_of
+from generator.load.loader import load_site
 
 from conftest import DATA, write
 from conftest import run_generator as run

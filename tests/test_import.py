@@ -11,8 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from generator.import_into import run_import
-from generator.load import load_site, shown
+from generator.importing.into_document import run_import
+from generator.load.loader import load_site, shown
 
 from conftest import MINIMAL_BUREAU, ROOT, write
 

@@ -21,8 +21,8 @@ import pytest
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
-from generator.import_into import run_import
-from generator.load import load_site
+from generator.importing.into_document import run_import
+from generator.load.loader import load_site
 
 from conftest import DATA, ROOT
 

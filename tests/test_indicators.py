@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.checks import ERROR, OK, UNCHECKED, WARNING, check_document
-from generator.indicators import parse_target
-from generator.load import load_site
-from generator.model import IndicatorTable
-from generator.render_indicators import render_indicator_table
+from generator.check.document import check_document
+from generator.core.model import IndicatorTable
+from generator.core.results import ERROR, OK, UNCHECKED, WARNING
+from generator.load.indicators import parse_target
+from generator.load.loader import load_site
+from generator.render.indicators import render_indicator_table
 
 from conftest import write
 

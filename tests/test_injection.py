@@ -21,8 +21,8 @@ import pytest
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from generator.build import build
-from generator.prose import term_anchor
+from generator.build.site import build
+from generator.render.prose import term_anchor
 
 from conftest import DATA, serving
 from sitetools import Page, read_page, resolve
@@ -270,8 +270,8 @@ def test_no_text_from_data_becomes_markup(hostile):
 
 def test_the_preview_escapes_as_the_build_does(hostile, tmp_path):
     """`make serve` renders every page through mkdocs (whose templates do not escape), titles included."""
-    from generator.build import generate, run_mkdocs
-    from generator.load import load_site
+    from generator.build.site import generate, run_mkdocs
+    from generator.load.loader import load_site
 
     site, problems = load_site(hostile[0].parent / "data")
     assert not problems
@@ -385,17 +385,17 @@ def test_every_page_declares_the_policy_and_its_language(real_site):
 
 def test_the_preview_goes_without_the_policy_that_would_refuse_its_reload_script(real_site):
     """`mkdocs serve` adds an inline script that reloads the page; only the preview drops the policy."""
-    from generator import mkdocs_hook
+    from generator.build import mkdocs_preview
 
     page = (real_site / "index.html").read_text(encoding="utf-8")
     assert POLICY.search(page)
     try:
-        mkdocs_hook.on_startup(command="serve", dirty=False)
-        assert not POLICY.search(mkdocs_hook.on_post_page(page)) and "<title>" in mkdocs_hook.on_post_page(page)
-        mkdocs_hook.on_startup(command="build", dirty=False)
-        assert mkdocs_hook.on_post_page(page) == page
+        mkdocs_preview.on_startup(command="serve", dirty=False)
+        assert not POLICY.search(mkdocs_preview.on_post_page(page)) and "<title>" in mkdocs_preview.on_post_page(page)
+        mkdocs_preview.on_startup(command="build", dirty=False)
+        assert mkdocs_preview.on_post_page(page) == page
     finally:
-        mkdocs_hook.on_startup(command="build", dirty=False)
+        mkdocs_preview.on_startup(command="build", dirty=False)
 
 
 def test_every_table_has_a_caption_and_scoped_headers(real_site):

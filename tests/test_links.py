@@ -2,7 +2,7 @@
 
 import re
 
-from generator.links import ids_in, links_in, target
+from generator.build.links import ids_in, links_in, target
 
 from conftest import MINIMAL_DOCUMENT, run_generator, write
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.load import load_site
+from generator.load.loader import load_site
 
 from conftest import MINIMAL_DOCUMENT, write
 

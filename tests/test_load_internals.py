@@ -4,8 +4,8 @@ import gc
 
 import pytest
 
-from generator.problems import Mark, Problem, Problems
-from generator.yamlsource import Mapping, Scalar, Sequence, cycle_collection_paused, parse_text
+from generator.core.problems import Mark, Problem, Problems
+from generator.source.yamlsource import Mapping, Scalar, Sequence, cycle_collection_paused, parse_text
 
 
 def test_marks_compare_sort_hash_and_print_as_places():

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from generator.memo import per_object
+from generator.core.memo import per_object
 
 
 @dataclass

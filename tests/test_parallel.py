@@ -1,4 +1,4 @@
-"""Builds in batches of bureaus (parallel.py): the site must not depend on how data/ was cut up or
+"""Builds in batches of bureaus (batches.py): the site must not depend on how data/ was cut up or
 on the number of worker processes, and every batch's problems must reach the report."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import gzip
 import json
 import shutil
 
-from generator import parallel
-from generator.build import build
+from generator.build import batches
+from generator.build.site import build
 
 from conftest import DATA, ROOT, write
 
@@ -25,8 +25,8 @@ def search_records(site) -> list:
 
 def test_the_site_is_the_same_whatever_the_batches_and_workers(tmp_path, monkeypatch):
     assert build(DATA, tmp_path / "one", jobs=1) == 0
-    monkeypatch.setattr(parallel, "BATCH_DOCUMENTS", 1)  # every bureau a batch of its own
-    assert len(parallel.plan(DATA)[0]) == 4
+    monkeypatch.setattr(batches, "BATCH_DOCUMENTS", 1)  # every bureau a batch of its own
+    assert len(batches.plan(DATA)[0]) == 4
     assert build(DATA, tmp_path / "four", jobs=2) == 0
     one, four = tmp_path / "one", tmp_path / "four"
     pages = sorted(p.relative_to(one) for p in one.rglob("*.html"))
@@ -42,8 +42,8 @@ def test_problems_in_several_batches_are_all_reported(data_dir, monkeypatch, cap
     write(data_dir / "zzz-ybj" / "bureau.yaml", "name: [\n")
     write(data_dir / "zzz-ybj" / "2020" / "juesuan.yaml", "title: x\n")
     (data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml").write_text("title: 1\ntitle: 2\n", encoding="utf-8")
-    monkeypatch.setattr(parallel, "BATCH_DOCUMENTS", 1)
-    assert [len(b.folders) for b in parallel.plan(data_dir)[0]] == [2, 1]  # aaa has no documents
+    monkeypatch.setattr(batches, "BATCH_DOCUMENTS", 1)
+    assert [len(b.folders) for b in batches.plan(data_dir)[0]] == [2, 1]  # aaa has no documents
     assert build(data_dir, None, jobs=2) == 1
     lines = capsys.readouterr().err.strip().splitlines()
     assert any("zzz-ybj/bureau.yaml:2:1: 错误：这里缺少值" in line for line in lines), lines
@@ -67,7 +67,7 @@ def test_a_theme_the_shells_do_not_fit_fails_in_one_line_and_keeps_the_site(tmp_
     config.write_text(text, encoding="utf-8")
     site = tmp_path / "site"
     write(site / "index.html", "the site as it was\n")
-    monkeypatch.setattr(parallel, "BATCH_DOCUMENTS", 1)
+    monkeypatch.setattr(batches, "BATCH_DOCUMENTS", 1)
     assert build(DATA, site, jobs=2, config_file=config) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("mkdocs：the theme's page has no table of contents") and "Traceback" not in err

@@ -8,7 +8,7 @@ from conftest import MINIMAL_BUREAU, MINIMAL_DOCUMENT, ROOT, write
 
 
 def hook():
-    spec = importlib.util.spec_from_file_location("gongkai_hook", ROOT / "generator" / "mkdocs_hook.py")
+    spec = importlib.util.spec_from_file_location("gongkai_hook", ROOT / "generator" / "build" / "mkdocs_preview.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

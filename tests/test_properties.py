@@ -19,12 +19,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.checks import ERROR, NOTICE, OK, UNCHECKED, WARNING, check_document
-from generator.load import load_site
-from generator.pages import bureau_pages
-from generator.prose import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, markdown_sanitised, plain_paragraphs, prose
-from generator.render_tables import render_form_table, render_free_table
-from generator.yamlsource import YamlProblem, decode, parse_text, read_yaml
+from generator.check.document import check_document
+from generator.core.results import ERROR, NOTICE, OK, UNCHECKED, WARNING
+from generator.load.loader import load_site
+from generator.render.pages import bureau_pages
+from generator.render.prose import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, markdown_sanitised, plain_paragraphs, prose
+from generator.render.tables import render_form_table, render_free_table
+from generator.source.yamlsource import YamlProblem, decode, parse_text, read_yaml
 
 from conftest import DATA, MINIMAL_BUREAU, write
 from yamlplain import scalar_values

@@ -6,10 +6,11 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from generator.checks import OK, WARNING, check_document
-from generator.compare import compare_bureau
-from generator.load import load_site
-from generator.pages import all_pages
+from generator.check.document import check_document
+from generator.core.results import OK, WARNING
+from generator.load.loader import load_site
+from generator.render.comparison import compare_bureau
+from generator.render.pages import all_pages
 
 from conftest import write
 

@@ -3,10 +3,11 @@
 import re
 from html.parser import HTMLParser
 
-from generator.load import load_site
-from generator.pages import md_escape
-from generator.prose import TermLink, prose
-from generator.render_tables import header_rows, render_form_table, render_free_table
+from generator.core.headers import header_rows
+from generator.load.loader import load_site
+from generator.render.pages import md_escape
+from generator.render.prose import TermLink, prose
+from generator.render.tables import render_form_table, render_free_table
 
 from conftest import MINIMAL_DOCUMENT, write
 
@@ -217,7 +218,7 @@ def test_markdown_metacharacters_in_titles_stay_literal():
 
 
 def test_template_syntax_in_data_is_never_evaluated(data_dir, tmp_path):
-    from generator.pages import all_pages
+    from generator.render.pages import all_pages
 
     doc = MINIMAL_DOCUMENT.replace("title: 一、部门职责", "title: '一、{{ 7*7 }} {% raw %} ${x}'").replace(
         "body: 负责医疗保障。", "body: '{{ 7*7 }} <script>alert(1)</script>'"
@@ -234,7 +235,7 @@ def test_template_syntax_in_data_is_never_evaluated(data_dir, tmp_path):
 def test_escaping_text_once_per_string_keeps_markup_and_escapes_everything_else():
     from markupsafe import Markup
 
-    from generator.escaping import escape
+    from generator.render.escaping import escape
 
     assert escape("<b>&\"'") == "&lt;b&gt;&amp;&#34;&#39;" and escape("<b>&\"'") == escape("<b>&\"'")
     assert escape(Markup("<b>ok</b>")) == "<b>ok</b>"  # HTML already: not escaped again
@@ -243,7 +244,7 @@ def test_escaping_text_once_per_string_keeps_markup_and_escapes_everything_else(
 
 
 def test_a_region_name_is_a_safe_folder_name():
-    from generator.urls import path_part, region_src
+    from generator.core.urls import path_part, region_src
 
     assert region_src("湖南省", "长沙市") == "diqu/湖南省/长沙市/index.md"
     assert path_part("..") == "-" and path_part(".hidden") == "-hidden" and path_part("a/b c#d") == "a-b-c-d"

@@ -142,7 +142,7 @@ def test_a_build_stopped_by_a_data_error_leaves_the_previous_site_as_it_was(publ
 def test_a_build_stopped_by_mkdocs_after_every_bureau_is_built_leaves_the_previous_site_as_it_was(
     published, capsys, caplog
 ):
-    from generator.build import build as build_here  # content/ is read from the copy only in-process
+    from generator.build.site import build as build_here  # content/ is read from the copy only in-process
 
     root = published.parent
     before = untouched(published)

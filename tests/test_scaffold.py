@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.checks import ERROR, OK, UNCHECKED, check_document
-from generator.load import load_site
-from generator.model import FormTable
-from generator.schema_json import modeline
+from generator.check.document import check_document
+from generator.core.model import FormTable
+from generator.core.results import ERROR, OK, UNCHECKED
+from generator.editing.schema_json import modeline
+from generator.load.loader import load_site
 
 from conftest import DATA
 from conftest import run_generator as run

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
-from generator.corpus import make_corpus
-from generator.load import load_site
-from generator.yamlsource import read_yaml
+from generator.bench.corpus import make_corpus
+from generator.build.site import build
+from generator.load.loader import load_site
+from generator.source.yamlsource import read_yaml
 
 from conftest import DATA, ROOT
 from yamlplain import scalar_values
@@ -105,7 +105,7 @@ def test_the_benchmark_runs_and_reports_every_figure():
 
 
 def test_the_benchmark_keeps_its_files_when_asked(tmp_path: Path):
-    from generator.bench import bench
+    from generator.bench.measure import bench
 
     figures = bench(3, keep=tmp_path / "kept")
     assert (tmp_path / "kept" / "data" / "glossary.yaml").exists() and (tmp_path / "kept" / "site").is_dir()
@@ -113,7 +113,7 @@ def test_the_benchmark_keeps_its_files_when_asked(tmp_path: Path):
 
 
 def test_the_glossary_lists_a_few_documents_per_term_and_searches_for_the_rest(tmp_path):
-    from generator.pages import GLOSSARY_USES_SHOWN, glossary_page
+    from generator.render.pages import GLOSSARY_USES_SHOWN, glossary_page
 
     make_corpus(DATA, tmp_path / "data", 60)  # 15 决算, each with its 名词解释
     site, problems = load_site(tmp_path / "data")

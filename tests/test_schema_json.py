@@ -15,9 +15,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from generator.load import load_site
-from generator.schema_json import FILES, kind_of, modeline, schemas, write_schemas
-from generator.yamlsource import Mapping, parse_text
+from generator.editing.schema_json import FILES, kind_of, modeline, schemas, write_schemas
+from generator.load.loader import load_site
+from generator.source.yamlsource import Mapping, parse_text
 
 from conftest import DATA, ROOT
 from yamlplain import node_at, plain

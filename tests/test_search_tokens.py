@@ -8,7 +8,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator import search
+from generator.build import search
 
 
 def tokens_always_folded(text: str) -> set[str]:

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from generator.build import generate, run_mkdocs
-from generator.load import load_site
-from generator.shell import Shell, ShellError
+from generator.build.shells import Shell, ShellError
+from generator.build.site import generate, run_mkdocs
+from generator.load.loader import load_site
 
 from conftest import DATA
 

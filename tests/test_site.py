@@ -6,7 +6,7 @@ import json
 import re
 from collections import Counter
 
-from generator.load import load_site
+from generator.load.loader import load_site
 
 from conftest import DATA, ROOT
 from sitetools import Page, amounts_on, read_page, resolve
@@ -151,7 +151,7 @@ def test_search_is_a_chunked_index_of_chinese_pages_served_by_the_site(real_site
 def test_the_search_index_holds_what_the_pages_say_section_by_section(real_site):
     import gzip
 
-    from generator.search import shard_of, tokens
+    from generator.build.search import shard_of, tokens
 
     index = real_site / "search" / "data"
     meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))

@@ -12,10 +12,11 @@ from decimal import Decimal
 
 import pytest
 
-from generator import urls
-from generator.checks import ERROR, WARNING, check_document
-from generator.load import load_site
-from generator.model import AmountTable, IndicatorTable
+from generator.check.document import check_document
+from generator.core import urls
+from generator.core.model import AmountTable, IndicatorTable
+from generator.core.results import ERROR, WARNING
+from generator.load.loader import load_site
 
 from conftest import DATA, ROOT
 from sitetools import amounts_on, read_page

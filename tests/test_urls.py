@@ -5,7 +5,7 @@ import posixpath
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator import urls
+from generator.core import urls
 
 segment = st.sampled_from(["a", "b", "2020", "juesuan", "湖南省", "diqu", "part1"])
 source = st.lists(segment, max_size=5).map(lambda parts: "/".join([*parts, "index.md"])) | st.lists(

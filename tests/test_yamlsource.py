@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.yamlsource import Mapping, Scalar, YamlProblem, decode, parse_text
+from generator.source.yamlsource import Mapping, Scalar, YamlProblem, decode, parse_text
 
 
 def problem(text: str) -> str:
@@ -161,7 +161,7 @@ def same_tree(ours, theirs) -> None:
 def test_rows_read_without_libyaml_are_the_nodes_yaml_gives():
     from ruamel.yaml import YAML
 
-    from generator.yamlsource import lift_rows
+    from generator.source.yamlsource import lift_rows
 
     # every row above but the one with # (which only libyaml tells from a comment) is read here
     assert len(lift_rows(ROWS, "f.yaml")[1]) == 3
@@ -206,7 +206,7 @@ def _tree(node):
 
 
 def _read(text: str, lifting: bool):
-    from generator import yamlsource
+    from generator.source import yamlsource
 
     try:
         if lifting:

@@ -7,7 +7,7 @@ import io
 import subprocess
 import zipfile
 
-from generator.zipwrite import Joined, ZipArchive
+from generator.export.zipwrite import Joined, ZipArchive
 
 STAMP = (2021, 3, 4, 5, 6, 7)
 MEMBERS = [

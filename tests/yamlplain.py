@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from generator.yamlsource import Mapping, Node, Scalar, Sequence
+from generator.source.yamlsource import Mapping, Node, Scalar, Sequence
 
 NULL = re.compile(r"~|null|Null|NULL|")
 TRUE, FALSE = re.compile(r"true|True|TRUE"), re.compile(r"false|False|FALSE")

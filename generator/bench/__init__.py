@@ -1,0 +1,1 @@
+"""The benchmark: a synthetic province built and measured (`python -m generator bench`)."""

@@ -1,0 +1,214 @@
+"""`python -m generator bench --docs N`: build a synthetic province and print what it cost, as JSON.
+
+The build runs as a child process (`python -m generator build`), so that its peak memory can be
+read from the operating system and nothing of this process's own state is counted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from ..build.search import INDEX_DIR
+from .corpus import make_corpus
+
+ROOT = Path(__file__).resolve().parents[2]
+# What a citizen types (issue 5's list; the synthetic bureaus are named 东东0区 …, not 望城).
+QUERIES = (
+    "三公经费",
+    "三公",
+    "公务接待费",
+    "公务接待",
+    "机关运行经费",
+    "医疗救助",
+    "一般公共预算",
+    "东东0区",
+    "2101301",
+    "经营支出",
+)
+
+
+def tree_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def document_pages(site: Path) -> list[int]:
+    """Sizes of the HTML pages of documents (index, parts, attachments, 数据核对): bureau/year/doc/…"""
+    return [p.stat().st_size for p in site.glob("bench-*/[12][0-9][0-9][0-9]/*/**/index.html")]
+
+
+def query_figures(site: Path, queries=QUERIES, repeats: int = 1) -> dict | None:
+    """What each query on the search page costs a browser with an empty cache: the bytes of index it
+    fetches and the milliseconds from the query to its results shown, as the page measures them,
+    the median of *repeats* tries (one try swings by a hundred ms on this shared machine)
+    (None: no chromium to run it in)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if not Path("/usr/bin/chromium").exists():
+        return None
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    figures = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+            for query in queries:
+                tries = [_query_once(browser, server.server_address[1], query) for _ in range(max(1, repeats))]
+                figures[query] = {
+                    "bytes": max(t["bytes"] for t in tries),
+                    "milliseconds": int(statistics.median(t["milliseconds"] for t in tries)),
+                    "results_shown": min(t["results_shown"] for t in tries),
+                }
+            browser.close()
+    finally:
+        server.shutdown()
+    return figures
+
+
+def tree_rss_mib(root: int) -> float:
+    """Resident memory of a process and all its descendants (the build's workers), in MiB.
+
+    The tree is walked through /proc/PID/task/TID/children, a few small files, so that sampling
+    takes little from the two cores the build is using.
+    """
+    total, todo, seen = 0, [root], set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                todo.extend(int(child) for child in (task / "children").read_text().split())
+        except OSError:  # the process ended while we looked
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total / 1024
+
+
+def run_measured(command: list[str], env: dict | None = None) -> tuple[float, float]:
+    """(wall seconds, peak MiB of the process tree, sampled every 100 ms) of one run of *command*."""
+    start = time.perf_counter()
+    # The build reports every finding on stderr: to a file, as a pipe nobody reads would fill and block it.
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as errors:
+        child = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        )
+        peak = 0.0
+        while child.poll() is None:
+            peak = max(peak, tree_rss_mib(child.pid))
+            time.sleep(0.1)
+        seconds = time.perf_counter() - start
+        if child.returncode != 0:
+            errors.seek(0)
+            raise RuntimeError(f"the benchmark run failed: {errors.read().strip().splitlines()[-1:]}")
+    return seconds, peak
+
+
+def check_after_one_edit(command: list[str], edited: Path, env: dict) -> float:
+    """Seconds of a check after *edited* changed, the check before it having kept its results."""
+    run_measured(command, env)
+    original = edited.read_bytes()
+    try:
+        edited.write_bytes(original + "\n# 更正后再核对\n".encode())
+        return run_measured(command, env)[0]
+    finally:
+        edited.write_bytes(original)
+
+
+def _query_once(browser, port: int, query: str) -> dict:
+    from urllib.parse import quote
+
+    context = browser.new_context()  # an empty cache for every try
+    page = context.new_page()
+    fetched: list[int] = []
+
+    def count(response):
+        if f"/{INDEX_DIR}/" in response.url and response.ok:
+            fetched.append(len(response.body()))
+
+    page.on("response", count)
+    page.goto(f"http://127.0.0.1:{port}/search/?q={quote(query)}", wait_until="networkidle")
+    page.wait_for_selector("#gk-search[data-ms]", state="attached", timeout=30000)
+    page.wait_for_load_state("networkidle")
+    figures = {
+        "bytes": sum(fetched),
+        "milliseconds": int(page.get_attribute("#gk-search", "data-ms")),
+        "results_shown": page.locator(".gk-result").count(),
+    }
+    context.close()
+    return figures
+
+
+def bench(documents: int, runs: int = 1, keep: Path | None = None) -> dict:
+    work = keep or Path(tempfile.mkdtemp(prefix="gongkai-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    data, site, timings_file = work / "data", work / "site", work / "timings.json"
+    generator = [sys.executable, "-m", "generator"]
+    try:
+        make_corpus(ROOT / "data", data, documents)
+        walls, peaks, checks, rechecks, stages = [], [], [], [], []
+        cache = {"GONGKAI_CACHE": str(work / "cache")}
+        edited = min(data.glob("*/*/*.yaml"))
+        for _ in range(max(1, runs)):
+            checks.append(run_measured([*generator, "check", "--no-cache", str(data)])[0])
+            rechecks.append(check_after_one_edit([*generator, "check", str(data)], edited, cache))
+            if site.exists():
+                shutil.rmtree(site)
+            seconds, peak = run_measured(
+                [*generator, "build", str(data), "--site-dir", str(site), "--timings", str(timings_file)]
+            )
+            walls.append(seconds)
+            peaks.append(peak)
+            stages.append(json.loads(timings_file.read_text(encoding="utf-8")))
+        pages = document_pages(site)
+        html_pages = list(site.rglob("*.html"))
+        median = statistics.median
+        queries = query_figures(site, repeats=len(walls)) or {}
+        return {
+            "documents": documents,
+            "runs": len(walls),
+            "pages": len(html_pages),
+            "check_seconds": round(median(checks), 2),
+            # a clerk's check again after correcting one file: the other files' results are recalled
+            "check_seconds_after_one_edit": round(median(rechecks), 2),
+            "build_seconds": round(median(walls), 2),
+            "peak_memory_mib": round(max(peaks), 1),
+            # seconds per stage; those run in the workers are summed over the workers
+            "stage_seconds": {k: round(median(s.get(k, 0) for s in stages), 2) for k in sorted(stages[0])},
+            "site_mib": round(tree_bytes(site) / 2**20, 1),
+            "document_page_html_bytes_median": int(median(pages)) if pages else 0,
+            "document_page_html_bytes_max": max(pages) if pages else 0,
+            "home_page_html_bytes": (site / "index.html").stat().st_size,
+            "search_index_bytes": tree_bytes(site / INDEX_DIR),
+            "search_query_bytes_max": max((q["bytes"] for q in queries.values()), default=None),
+            "search_query_milliseconds_max": max((q["milliseconds"] for q in queries.values()), default=None),
+            "search_queries": queries,
+        }
+    finally:
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)

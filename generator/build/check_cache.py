@@ -1,0 +1,108 @@
+"""Check stage, remembered: what checking a batch of bureaus found, kept until one of its files changes.
+
+A clerk corrects one figure and checks again; at province scale reading and checking every file
+takes seconds of work that gives the same answer for every bureau but the one corrected. A batch's
+result (its problems, findings and counts) is kept under a key made of everything it depends on:
+the bytes of its bureaus' files and of the shared glossary and forms, where the files are shown
+from, --strict, and the generator's own code. Anything else changed makes a new key, so a stale
+result is never used; a cached result that cannot be read is simply worked out again.
+
+Only `check` uses it: a build renders every page anyway and so reads every file.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from ..load.loader import shown
+
+ROOT = Path(__file__).resolve().parents[2]
+FORMAT = 1  # bumped when what is kept changes shape
+SUFFIX = ".pickle"
+
+
+def cache_root() -> Path:
+    """Where results are kept: $GONGKAI_CACHE, else .cache/ in the project (ignored by git)."""
+    return Path(os.environ.get("GONGKAI_CACHE") or ROOT / ".cache")
+
+
+def folder_for(data_dir: Path) -> Path:
+    """The results of one data folder, kept apart so that pruning one leaves the others'."""
+    name = hashlib.blake2b(str(data_dir.resolve()).encode(), digest_size=8).hexdigest()
+    return cache_root() / "check" / name
+
+
+@functools.cache
+def code_version() -> str:
+    """The generator's source and the Python that runs it: a change to either may change a finding."""
+    digest = hashlib.blake2b(f"{FORMAT} {sys.version}".encode())
+    source = Path(__file__).resolve().parents[1]  # the whole generator package
+    for path in sorted(source.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".j2"):
+            digest.update(path.relative_to(source).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _add_files(digest, folder: Path) -> None:
+    digest.update(b"\1" + shown(folder).encode())
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(b"\0" + path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(hashlib.blake2b(path.read_bytes()).digest())
+
+
+def batch_key(data_dir: Path, folders: list[Path], strict: bool) -> str:
+    digest = hashlib.blake2b(f"{code_version()} strict={strict}".encode())
+    glossary = data_dir / "glossary.yaml"
+    digest.update(hashlib.blake2b(glossary.read_bytes() if glossary.is_file() else b"").digest())
+    if (data_dir / "forms").is_dir():
+        _add_files(digest, data_dir / "forms")
+    for folder in folders:
+        _add_files(digest, folder)
+    return digest.hexdigest()[:32]
+
+
+def recall(folder: Path, key: str):
+    try:
+        with open(folder / (key + SUFFIX), "rb") as file:
+            return pickle.load(file)
+    except FileNotFoundError:
+        return None
+    except Exception:  # a result cut short or written by another version: work it out again
+        return None
+
+
+def remember(folder: Path, key: str, result) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f"{key}.{os.getpid()}.part"
+        with open(partial, "wb") as file:
+            pickle.dump(result, file, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(folder / (key + SUFFIX))
+    except OSError:  # a read-only checkout or a full disk makes checking slower, not wrong
+        pass
+
+
+STALE_DAYS = 30
+
+
+def prune(folder: Path, used: set[str]) -> None:
+    """Drop the results this run did not use: they belong to files as they no longer are. The
+    results of data folders not checked for STALE_DAYS go too (a test's or a moved checkout's)."""
+    if not folder.is_dir():
+        return
+    for other in folder.parent.iterdir():
+        if other != folder and other.is_dir() and time.time() - other.stat().st_mtime > STALE_DAYS * 86400:
+            shutil.rmtree(other, ignore_errors=True)
+    for path in folder.iterdir():
+        if path.suffix == SUFFIX and path.stem not in used:
+            path.unlink(missing_ok=True)
+        elif path.suffix == ".part":
+            path.unlink(missing_ok=True)

@@ -1,0 +1,129 @@
+"""Build stage, audit: every link of the pages the generator pours into shells leads to a file of the
+site, and to the element its #anchor names; a broken link fails the build and the previous site
+stays up.
+
+mkdocs checks the links of the pages it renders from Markdown (strict), but the pages of bureaus,
+documents and cities are poured into the theme's shells (shell.py) and never pass through it: a
+link typed into prose (`[x](../nowhere/)`) or a template's mistake would be published broken. Each
+batch checks the links between its own pages in its worker (where the pages are still in memory)
+and hands the links that leave it (to the glossary, the home page, the assets) to the main
+process, which checks them once the whole site is in place.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+from posixpath import normpath
+from urllib.parse import unquote
+
+from ..core import urls
+from ..core.problems import Mark, Problem
+
+_LINK = re.compile(r'\s(?:href|src)="([^"]*)"')  # links, and the images and files a page loads
+# The same matches as \shref="…" and \sid="…", written to begin with the attribute's name: a pattern
+# that begins with a literal is searched for as a string, one that begins with \s tries every
+# character of the page (six times slower over a batch's 2 MB of pages).
+_HREF = re.compile(r'href(?<=\shref)="([^"]*)"')
+_ID = re.compile(r'id(?<=\sid)="([^"]*)"')
+_ELSEWHERE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)  # another host, mailto:, data:
+
+# (file, anchor) a link leads to → (the page, the link as written) of the first page that has it
+Targets = dict[tuple[str, str], tuple[str, str]]
+
+
+def page_file(src: str) -> str:
+    """The file a page's source becomes in the site: 'a/b.md' → 'a/b/index.html'."""
+    return urls.page_url(src) + "index.html"
+
+
+def links_in(content: str) -> list[str]:
+    """The href and src values of *content*, in order."""
+    # Few poured pages load anything (src): the others need only the faster search for href.
+    return _LINK.findall(content) if 'src="' in content else _HREF.findall(content)
+
+
+def target(page: str, href: str) -> tuple[str, str] | None:
+    """The file (from the site's root) and the anchor *href* leads to from the file *page*; None
+    for another host. Like a browser, '..' above the root stays at the root."""
+    if href.startswith("#"):  # an anchor of the page itself: a third of a page's links
+        return page, unquote(html.unescape(href[1:]))
+    href = html.unescape(href)
+    if _ELSEWHERE.match(href):
+        return None
+    path, _, fragment = href.partition("#")
+    path = unquote(path.partition("?")[0])
+    return (_file(page.rpartition("/")[0], path) if path else page), unquote(fragment)
+
+
+@lru_cache(maxsize=65536)  # the pages of a folder share their links
+def _file(folder: str, path: str) -> str:
+    joined = normpath(path if path.startswith("/") else f"/{folder}/{path}").lstrip("/")
+    return f"{joined}/index.html".lstrip("/") if path.endswith("/") or not joined else joined
+
+
+def ids_in(content: str) -> set[str]:
+    return {html.unescape(found) for found in _ID.findall(content)}
+
+
+class _Site:
+    """The files and anchors of a site folder, each looked up once: the pages given in memory, the
+    rest on disk."""
+
+    def __init__(self, root: Path, contents: dict[str, str]):
+        self.root, self.contents = root, contents
+        self._folder = str(root)  # os.path on strings: a batch asks about thousands of files, pathlib was half the cost
+        self._files: dict[str, str | None] = {}  # a link's file → the file it is (a folder's index.html), or None
+        self._ids: dict[str, set[str]] = {}
+
+    def broken(self, file: str, fragment: str, href: str) -> str | None:
+        """What is wrong with a link to *file*#*fragment*, or None."""
+        if file not in self._files:
+            if file in self.contents or os.path.isfile(os.path.join(self._folder, file)):
+                self._files[file] = file
+            elif os.path.isfile(os.path.join(self._folder, file, "index.html")):
+                self._files[file] = f"{file}/index.html"
+            else:
+                self._files[file] = None
+        found = self._files[file]
+        if found is None:
+            return f"链接 {href} 指向的页面或文件不存在"
+        if fragment and found.endswith(".html"):
+            if found not in self._ids:
+                content = self.contents.get(found)
+                self._ids[found] = ids_in(content if content is not None else (self.root / found).read_text("utf-8"))
+            if fragment not in self._ids[found]:
+                return f"链接 {href} 指向的位置 #{fragment} 在那个页面上没有"
+        return None
+
+
+def links_of(contents: dict[str, str], root: Path, local) -> tuple[list[Problem], Targets]:
+    """Check the links of *contents* (a page's file → its content, without the theme's shell)
+    that lead to a file *local*(file) says is among them or under *root*; return the problems and
+    the links that lead elsewhere."""
+    site = _Site(root, contents)
+    problems: list[Problem] = []
+    elsewhere: Targets = {}
+    for page, content in contents.items():
+        for href in dict.fromkeys(links_in(content)):
+            found = target(page, href)
+            if found is None:
+                continue
+            if not local(found[0]):
+                elsewhere.setdefault(found, (page, href))
+            elif why := site.broken(*found, href):
+                problems.append(Problem(Mark(page), why))
+    return problems, elsewhere
+
+
+def links_into(site: Path, targets: Targets) -> list[Problem]:
+    """Check links that left their batch against the finished *site*."""
+    finished = _Site(site, {})
+    problems = []
+    for (file, fragment), (page, href) in sorted(targets.items()):
+        if why := finished.broken(file, fragment, href):
+            problems.append(Problem(Mark(page), why))
+    return problems

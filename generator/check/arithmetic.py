@@ -1,0 +1,310 @@
+"""Check stage, arithmetic: every rule of every form is evaluated on every document, exactly (Decimal).
+
+Rules are declared with the forms (data/forms/*.yaml, parsed by core/rules.py): sums down the columns
+of a row, the 类/款/项 tree of a 科目 table, cells across tables, and 科目 by 科目 across tables.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..core.cells import find_cell, labelled_rows, panel_data, panel_shape, tables_by_form
+from ..core.model import Document, FormTable, Value
+from ..core.problems import Mark
+from ..core.results import ERROR, NOTICE, OK, UNCHECKED, WARNING, Result
+from ..core.rules import CellRef, Rule
+
+
+def describe_ref(ref: CellRef, home: str | None) -> str:
+    """A cell in words: '公开02表 合计·本年收入合计', without the table when it is the rule's own."""
+    parts = [x for x in (ref.panel if ref.panel != "totals" else None, ref.row) if x]
+    if ref.column and ref.column != "金额":
+        parts.append(ref.column)
+    number = ref.form if ref.form and ref.form != home else None
+    return " ".join(x for x in (number, "·".join(parts)) if x)
+
+
+def judge(rule: Rule, expected: Decimal, found: Decimal, addends: int) -> str:
+    miss = abs(found - expected)
+    if miss == 0:
+        return OK
+    return NOTICE if miss <= rule.allowed_miss(addends) else ERROR
+
+
+def sum_terms(terms: list[tuple[int, Value | None]]) -> Decimal:
+    # Blank terms count as 0 and are skipped: adding Decimal(0) to a sum that starts at Decimal(0)
+    # changes neither its value nor its exponent. Subtracting is negating and adding, exactly.
+    total = Decimal(0)
+    for sign, value in terms:
+        if value is not None and value.amount is not None:
+            total = total + value.amount if sign > 0 else total - value.amount
+    return total
+
+
+def terms_text(parts: list[tuple[int, str]]) -> str:
+    """'a + b − c'; a long run of added terms is shortened to its first and last."""
+    if len(parts) > 5 and all(sign > 0 for sign, _ in parts):
+        return f"{parts[0][1]} 至 {parts[-1][1]} 共 {len(parts)} 项之和"
+    text = ""
+    for i, (sign, label) in enumerate(parts):
+        text += ("" if i == 0 else (" + " if sign > 0 else " − ")) + label
+    return text
+
+
+def sum_result(
+    rule: Rule,
+    document: Document,
+    table: FormTable,
+    total: Value | None,
+    parts: list[tuple[int, Value | None]],
+    says: str,
+) -> list[Result]:
+    """Compare a printed total with the sum of its parts; nothing to say when either side is blank."""
+    if total is None or total.amount is None or all(v is None for _, v in parts):
+        return []
+    expected = sum_terms(parts)
+    status = judge(rule, expected, total.amount, len(parts))
+    return [Result(status, document, table, total.mark, says, expected, total.amount)]
+
+
+def check_columns(rule: Rule, document: Document, table: FormTable) -> list[Result]:
+    results = []
+    keys = [rule.total.column] + [ref.column for _, ref in rule.parts]
+    formula = rule.texts.get("formula")
+    if formula is None:
+        formula = rule.texts["formula"] = f"{rule.total.column} = {terms_text([(s, r.column) for s, r in rule.parts])}"
+    for data in table.panels:
+        column_keys = panel_shape(data.panel).column_keys
+        if not all(k in column_keys for k in keys):
+            continue
+        rows = (
+            [(r.label or r.key, data.fixed.get(r.key, {})) for r in data.panel.rows or [] if r.key]
+            if data.panel.rows is not None
+            else [(" ".join(x for x in label if x) or "本行", r.cells) for label, r in labelled_rows(data)]
+        )
+        for label, cells in rows:
+            total = cells.get(rule.total.column)
+            parts = [(sign, cells.get(ref.column)) for sign, ref in rule.parts]
+            results += sum_result(rule, document, table, total, parts, f"{table.form.number} {label}：{formula}")
+    return results
+
+
+def check_tree(rule: Rule, document: Document, table: FormTable) -> list[Result]:
+    results = []
+    for data in table.panels:
+        if data.panel.rows is not None or not panel_shape(data.panel).has_code:
+            continue
+        labelled = labelled_rows(data)
+        results += code_shape_results(document, table, labelled)
+        children_of = children_by_parent(labelled)
+        for (code, name), row in labelled:
+            children = children_of.get(code)
+            if not children:
+                continue
+            if code is None:
+                what = f"{name or '合计'} = 各类之和"
+            else:
+                what = f"{code} {name or ''} = 其下各{'款' if len(code) == 3 else '项'}之和"
+            for column in data.panel.amount_columns:
+                total = row.cells.get(column.key)
+                parts = [(1, child.cells.get(column.key)) for child in children]
+                results += sum_result(rule, document, table, total, parts, f"{table.form.number} {column.key}：{what}")
+    return results
+
+
+def children_by_parent(labelled) -> dict[str | None, list]:
+    """科目编码 → its rows one level down, in printed order; None (the 合计) → the 类 (3 digits).
+
+    One pass instead of a scan of every row for every row: a child's code is its parent's plus
+    two digits, so its parent is the code less its last two digits.
+    """
+    children: dict[str | None, list] = {}
+    for (code, _), row in labelled:
+        if code is None:
+            continue
+        if len(code) == 3:
+            children.setdefault(None, []).append(row)
+        if len(code) >= 2:
+            children.setdefault(code[:-2], []).append(row)
+    return children
+
+
+def code_shape_results(document: Document, table: FormTable, labelled) -> list[Result]:
+    """A 科目编码 is 3, 5 or 7 digits (类, 款, 项) and appears once: otherwise its sums cannot be checked."""
+    results, seen = [], {}
+    for (code, name), row in labelled:
+        if code is None:
+            continue
+        mark = row.cells[next(k for k, v in row.cells.items() if v.text == code)].mark
+        if len(code) not in (3, 5, 7):
+            says = (
+                f"{table.form.number} 科目编码 {code}（{name or ''}）有 {len(code)} 位："
+                "科目编码应为 3、5 或 7 位（类、款、项），无法确定其上级科目"
+            )
+            results.append(Result(WARNING, document, table, mark, says))
+        if code in seen:
+            says = f"{table.form.number} 科目编码 {code} 出现两次（“{seen[code]}”与“{name or ''}”）"
+            results.append(Result(WARNING, document, table, mark, says))
+        seen.setdefault(code, name or "")
+    return results
+
+
+def check_cells(rule: Rule, document: Document, table: FormTable | None, tables: dict[str, FormTable]) -> list[Result]:
+    def locate(ref: CellRef) -> tuple[FormTable | None, bool, Value | None]:
+        target = tables.get(ref.form) if ref.form else table
+        if target is None:
+            return None, False, None
+        exists, value = find_cell(target, ref)
+        return target, exists, value
+
+    home = rule.total.form or (table.form.number if table is not None else None)
+    says = rule.says or rule.texts.get(home)
+    if says is None:
+        says = rule.texts[home] = (
+            f"{home} {describe_ref(rule.total, home)} = "
+            f"{terms_text([(s, describe_ref(r, home)) for s, r in rule.parts])}"
+        )
+    total_table, exists, total = locate(rule.total)
+    parts = [(sign, locate(ref)) for sign, ref in rule.parts]
+    owner = total_table or table
+    mark = total.mark if total is not None else (owner.mark if owner is not None else Mark(document.path))
+    if total is None or total.amount is None or any(t is None for _, (t, _, _) in parts):
+        return [Result(UNCHECKED, document, owner, mark, says)]
+    if all(value is None for _, (_, _, value) in parts):
+        return [Result(UNCHECKED, document, owner, mark, says)]
+    expected = sum_terms([(sign, value) for sign, (_, _, value) in parts])
+    status = judge(rule, expected, total.amount, len(parts))
+    return [Result(status, document, owner, mark, says, expected, total.amount)]
+
+
+def check_classes(rule: Rule, document: Document, tables: dict[str, FormTable]) -> list[Result]:
+    left, right = tables.get(rule.total.form), tables.get(rule.parts[0][1].form)
+    if left is None or right is None:
+        return []
+    results = []
+    left_panel = panel_data(left, rule.total.panel)
+    column = rule.parts[0][1].column
+    for data in right.panels:
+        for (code, name), row in labelled_rows(data):
+            value = row.cells.get(column)
+            if code is None or len(code) != 3 or value is None or value.amount is None:
+                continue
+            says = f"{left.form.number} {rule.total.panel}·{name} = {right.form.number} {code} {name} {column}"
+            fixed = left_panel.panel.fixed_row(name) if left_panel else None
+            if fixed is None:
+                results.append(
+                    Result(WARNING, document, right, value.mark, f"{says}（{left.form.number}没有名为“{name}”的行）")
+                )
+                continue
+            mine = next(iter(left_panel.fixed.get(name, {}).values()), None)
+            if mine is None or mine.amount is None:
+                results.append(Result(UNCHECKED, document, left, left.mark, says))
+                continue
+            results.append(
+                Result(
+                    judge(rule, value.amount, mine.amount, 1),
+                    document,
+                    left,
+                    mine.mark,
+                    says,
+                    value.amount,
+                    mine.amount,
+                )
+            )
+    return results
+
+
+def check_codes(rule: Rule, document: Document, tables: dict[str, FormTable]) -> list[Result]:
+    (left_ref, (_, right_ref)) = rule.total, rule.parts[0]
+    left, right = tables.get(left_ref.form), tables.get(right_ref.form)
+    if left is None or right is None:
+        return []
+
+    def by_code(table: FormTable, column: str) -> dict[str, Value]:
+        out = {}
+        for data in table.panels:
+            for (code, _), row in labelled_rows(data):
+                if code is not None and column in row.cells:
+                    out[code] = row.cells[column]
+        return out
+
+    mine, theirs = by_code(left, left_ref.column), by_code(right, right_ref.column)
+    results = []
+    for code in sorted(set(mine) | set(theirs)):
+        says = f"{left.form.number} {code} {left_ref.column} = {right.form.number} {code} {right_ref.column}"
+        if code not in theirs or code not in mine:
+            present, table, value = (left, left, mine[code]) if code in mine else (right, right, theirs[code])
+            missing = right if code in mine else left
+            if value.amount:
+                results.append(
+                    Result(
+                        WARNING,
+                        document,
+                        table,
+                        value.mark,
+                        f"{says}（科目 {code} 只出现在{present.form.number}，{missing.form.number}中没有）",
+                    )
+                )
+            continue
+        results.append(
+            Result(
+                judge(rule, theirs[code].amount, mine[code].amount, 1),
+                document,
+                left,
+                mine[code].mark,
+                says,
+                theirs[code].amount,
+                mine[code].amount,
+            )
+        )
+    return results
+
+
+def has_figures(table: FormTable) -> bool:
+    if table.totals:
+        return True
+    for data in table.panels:
+        if any(value.amount is not None for cells in data.fixed.values() for value in cells.values()):
+            return True
+        if any(value.amount is not None for row in data.rows for value in row.cells.values()):
+            return True
+    return False
+
+
+def check_filled(document: Document, tables: list) -> list[Result]:
+    """A form table without a single figure and without a statement saying why: a table not yet
+    filled in (a scaffold from `python -m generator new`), which must not be published as it is."""
+    return [
+        Result(
+            ERROR,
+            document,
+            table,
+            table.mark,
+            f"{table.form.number} {table.form.title} 还没有填写数字：照原件填写；原件此表为空时，"
+            "写 statement 说明（如 此表数据为空）",
+        )
+        for table in tables
+        if isinstance(table, FormTable) and not table.statement and not has_figures(table)
+    ]
+
+
+def check_form_tables(document: Document, document_tables: list | None = None) -> list[Result]:
+    tables = tables_by_form(document, document_tables)
+    results: list[Result] = check_filled(document, document_tables or list(tables.values()))
+    for table in tables.values():
+        for rule in table.form.rules:
+            if rule.kind == "columns":
+                results += check_columns(rule, document, table)
+            elif rule.kind == "tree":
+                results += check_tree(rule, document, table)
+            elif rule.kind == "cells":
+                results += check_cells(rule, document, table, tables)
+    for rule in document.form_set.rules:
+        if rule.kind == "cells":
+            if rule.total.form in tables:
+                results += check_cells(rule, document, None, tables)
+        elif rule.kind == "classes":
+            results += check_classes(rule, document, tables)
+        elif rule.kind == "codes":
+            results += check_codes(rule, document, tables)
+    return results

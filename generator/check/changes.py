@@ -1,0 +1,111 @@
+"""Check stage, prose against the prior year: 与上年相比，增加 X 万元，增长 Y%.
+
+Two things can be checked. Within the sentence: the growth rate Y is X over last year's figure,
+which is this year's figure minus X. Across documents: when the bureau's document of the same
+kind for the year before is on the site, last year's figure under the same label is there to
+compare X with.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+from ..core.amounts import format_amount
+from ..core.model import Document, Section
+from ..core.results import OK, WARNING, Result
+from .prose import CLAIM, FILLER, known_label, labelled_figures
+
+CHANGE = re.compile(
+    r"与上年(?:度)?(?:相比|比较|同期相比)?[，,]?\s?([\u4e00-\u9fff（）“”]*?)\s?(增加|减少|下降)\s?(\d+(?:\.\d+)?)\s?万元"
+    r"(?:[，,]\s?(增长|下降|减少)\s?(\d+(?:\.\d+)?)\s?%)?"
+)
+
+
+def prior_document(document: Document) -> Document | None:
+    return next(
+        (d for d in document.bureau.documents if d.kind == document.kind and d.year == document.year - 1),
+        None,
+    )
+
+
+CHANGE_OPENING = "与上年"  # every CHANGE starts with it: a section without it has nothing to check
+SENTENCE_END = re.compile(r"[。\n；;]")
+
+
+class PriorFigures:
+    """The prior-year document's labelled figures, gathered only when a sentence compares with
+    last year: most documents have no such sentence, and gathering costs a pass over its tables."""
+
+    def __init__(self, prior: Document | None) -> None:
+        self.prior = prior
+        self._figures: dict | None = None if prior is not None else {}
+
+    def __contains__(self, label: str) -> bool:
+        return label in self.figures
+
+    def __getitem__(self, label: str) -> list:
+        return self.figures[label]
+
+    @property
+    def figures(self) -> dict:
+        if self._figures is None:
+            self._figures = labelled_figures(self.prior)
+        return self._figures
+
+
+def check_changes(
+    document: Document, figures: dict | None = None, sections: list[Section] | None = None
+) -> list[Result]:
+    """*sections* (the document's sections, in order) saves a walk of the document."""
+    figures = labelled_figures(document) if figures is None else figures
+    prior = prior_document(document)
+    prior_figures = PriorFigures(prior)
+    results: list[Result] = []
+    for section in document.sections() if sections is None else sections:
+        if not section.body or CHANGE_OPENING not in section.body:
+            continue
+        for sentence in SENTENCE_END.split(section.body):
+            results.extend(check_sentence(sentence, section, document, figures, prior, prior_figures))
+    return results
+
+
+def check_sentence(sentence, section, document, figures, prior, prior_figures) -> list[Result]:
+    change = CHANGE.search(sentence)
+    if change is None:
+        return []
+    claims = list(CLAIM.finditer(sentence[: change.start()]))
+    if not claims:
+        return []
+    run, amount_text = claims[-1].group(1), claims[-1].group(2)
+    this_year = Decimal(amount_text)
+    named, direction, delta_text, rate_word, rate_text = change.groups()
+    delta = Decimal(delta_text) * (1 if direction == "增加" else -1)
+    last_year = this_year - delta
+    runs = [r for r in (named, run, claims[0].group(1)) if r]
+    known = [known_label(r, figures) for r in runs]
+    label = next((k for k in known if k), None) or named or FILLER.sub("", claims[0].group(1)) or run
+    where = f"“{section.title}”"
+    results = []
+    if rate_text is not None and last_year > 0:
+        stated = Decimal(rate_text) * (1 if rate_word == "增长" else -1)
+        places = Decimal(1).scaleb(Decimal(rate_text).as_tuple().exponent)
+        expected = (delta / last_year * 100).quantize(places, ROUND_HALF_UP)
+        says = (
+            f"{where}：{label}与上年相比{rate_word} {rate_text}%"
+            f"（{direction} {format_amount(abs(delta))} ÷ 上年 {format_amount(last_year)}）"
+        )
+        status = OK if expected == stated else WARNING
+        results.append(Result(status, document, None, section.mark, says, abs(expected), abs(stated), "文中为"))
+    if prior is not None and label in prior_figures:
+        candidates = [value for _, value in prior_figures[label]]
+        says = (
+            f"{where}：{label}{format_amount(this_year)}万元 比上年{direction} {format_amount(abs(delta))} 万元"
+            f"，与{prior.year}年{prior.kind_name}中的“{label}”对照"
+        )
+        status = OK if last_year in candidates else WARNING
+        closest = min(candidates, key=lambda value: abs(value - last_year))
+        results.append(
+            Result(status, document, None, section.mark, says, abs(this_year - closest), abs(delta), "文中为")
+        )
+    return results

@@ -1,0 +1,26 @@
+"""Check stage: every check of one document, in one call. The build and the editors' tools call this."""
+
+from __future__ import annotations
+
+from ..core.model import AmountTable, Document, IndicatorTable
+from ..core.results import Result
+from .arithmetic import check_form_tables
+from .changes import check_changes
+from .indicators import check_indicator_table, check_money_block
+from .prose import check_prose, labelled_figures
+
+
+def check_document(document: Document) -> list[Result]:
+    # The document is walked once: every check below reads its sections or tables from here.
+    sections = list(document.sections())
+    tables = [section.table for section in sections if section.table is not None]
+    results: list[Result] = []
+    if document.form_set is not None:
+        results += check_form_tables(document, tables)
+    for table in tables:
+        if isinstance(table, IndicatorTable):
+            results += check_indicator_table(document, table)
+        elif isinstance(table, AmountTable):
+            results += check_money_block(document, table, table.block)
+    figures = labelled_figures(document, tables)  # the tables' figures by label, for both prose checks
+    return results + check_prose(document, figures, sections) + check_changes(document, figures, sections)

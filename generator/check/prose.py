@@ -1,0 +1,187 @@
+"""Check stage, prose: figures quoted in 情况说明 against the tables, and figure references.
+
+A clerk may write `{{公开01表:收入.本年收入合计}}` in a body instead of retyping a figure: the
+page shows the table's figure, so the two can never drift. Figures that are retyped anyway
+(本年收入合计29527.51万元，…占99.95%) are found by the label before them and compared with
+every table cell of that label; a share (占…%) is compared with the figure over the sentence's
+first figure.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+from ..core.amounts import format_amount
+from ..core.cells import panel_shape, row_label, tables_by_form
+from ..core.model import AmountTable, Document, FormTable, Section
+from ..core.references import REFERENCE, resolve_reference
+from ..core.results import ERROR, NOTICE, OK, WARNING, Result
+
+# The label run is possessive ({2,40}+): it can only end where the run of Chinese ends (a space,
+# '-' or digit must follow, none of which it may contain), so giving characters back never makes a
+# match; possessive finds the same matches without trying every shorter run first.
+CLAIM = re.compile(
+    r"([\u4e00-\u9fff（）“”\"]{2,40}+) ?(-?\d+(?:\.\d+)?) ?万元(?:，占([\u4e00-\u9fff]{0,12}?) ?(\d+(?:\.\d+)?) ?%)?"
+)
+CLAIM_UNIT = "万元"  # in every claim: a sentence without it has none
+SENTENCE_END = re.compile(r"[。\n]")
+ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")
+FILLER = re.compile(r"(?:支出决算|支出预算|决算数|预算数|决算|预算|合计数)?(?:为|是|共计|达)?$")
+CHANGE_WORDS = ("增加", "减少", "增长", "下降", "节约", "超支")
+CHANGE_WORD = re.compile("|".join(CHANGE_WORDS))  # a claim about a change, not a figure of the tables
+
+
+@functools.cache
+def label_names(label: str) -> tuple[str, ...]:
+    """The names a sentence may call a labelled figure by: without its ordinal (一、), with and
+    without 合计. Labels repeat from document to document (the forms' rows and columns, 科目 names)."""
+    label = ORDINAL.sub("", label)
+    return tuple(name for name in {label, label.removesuffix("合计")} if len(name) >= 2)
+
+
+def labelled_figures(document: Document, tables: list | None = None) -> dict[str, list[tuple[FormTable, Decimal]]]:
+    """Every amount of the document's tables under the labels a sentence would use for it;
+    *tables* (the document's tables, in order) saves a walk of the document."""
+    if tables is None:
+        tables = [table for _, table in document.tables()]
+    figures: dict[str, list[tuple[FormTable, Decimal]]] = {}
+
+    def add(label: str | None, table: FormTable, amount: Decimal | None) -> None:
+        if not label or amount is None:
+            return
+        for name in label_names(label):
+            figures.setdefault(name, []).append((table, amount))
+
+    for table in tables_by_form(document, tables).values():
+        for data in table.panels:
+            amount_columns = data.panel.amount_columns
+            for row in data.panel.rows or []:
+                cells = data.fixed.get(row.key or "", {})
+                for column in amount_columns:
+                    value = cells.get(column.key)
+                    if value is not None:
+                        add(row.label or row.key, table, value.amount)
+                        if column.key != "金额" and len(amount_columns) > 1:
+                            add(column.label, table, value.amount)
+            first_amount = panel_shape(data.panel).first_amount
+            for row in data.rows:
+                code, name = row_label(row.cells, data)
+                for column, is_first in zip(amount_columns, first_amount, strict=True):
+                    value = row.cells.get(column.key)
+                    if value is None:
+                        continue
+                    if is_first:  # a row's name stands for its first amount
+                        add(name, table, value.amount)
+                    if code is None:  # a summary row: its columns are what prose calls by the column's name
+                        add(column.label, table, value.amount)
+        for key, value in table.totals.items():
+            add(key, table, value.amount)
+    for table in tables:
+        if isinstance(table, AmountTable):
+            amounts = [c.label for c in table.block.columns if c.type == "amount"]
+            for row in table.block.rows:
+                value = row.cells.get(amounts[0]) if amounts else None
+                if value is not None:  # a row's label stands for its first amount, as in form tables
+                    add(row.label if not row.total else table.title.removesuffix("明细"), table, value.amount)
+    return figures
+
+
+CONTEXT = re.compile(r"^(?:本年度|年度|全年|其中|本部门|本单位|我单位|我局|年)")
+
+
+def known_label(run: str, figures: dict) -> str | None:
+    """The table label a run of text names, exactly: '财政拨款基本支出' is not '基本支出'.
+
+    Words of context before the label are dropped one at a time ('年我单位…' after '2020'),
+    but a label that itself starts with one (年初结转和结余) is found first.
+    """
+    return next((label for label in label_candidates(run) if label in figures), None)
+
+
+@functools.lru_cache(maxsize=8192)
+def label_candidates(run: str) -> tuple[str, ...]:
+    """The labels a run may name, the longest first: what known_label looks up, in order. Runs
+    repeat from document to document, so they are worked out once."""
+    candidates = []
+    label = FILLER.sub("", run)
+    while label:
+        candidates.append(label)
+        shorter = CONTEXT.sub("", label, count=1)
+        if shorter == label:
+            break
+        label = shorter
+    return tuple(candidates)
+
+
+def check_prose(document: Document, figures: dict | None = None, sections: list[Section] | None = None) -> list[Result]:
+    """*sections* (the document's sections, in order) saves a walk of the document."""
+    if sections is None:
+        sections = list(document.sections())
+    document_tables = [section.table for section in sections if section.table is not None]
+    tables = tables_by_form(document, document_tables)
+    figures = labelled_figures(document, document_tables) if figures is None else figures
+    results: list[Result] = []
+    for section in sections:
+        if section.body:
+            results.extend(check_body(section, document, tables, figures))
+    return results
+
+
+def share_bases(words: str | None, earlier: list[tuple[str, Decimal]]) -> list[Decimal]:
+    """What a share may be of: the figure the sentence names (占基本支出的…), else any earlier
+    figure of the sentence, the first one first (本年收入合计…，其中：…占99.95%)."""
+    named = (words or "").removesuffix("的")
+    if not named:
+        return [amount for _, amount in earlier if amount]
+    return [amount for run, amount in reversed(earlier) if run.endswith(named) and amount][:1]
+
+
+def check_body(section: Section, document: Document, tables, figures) -> list[Result]:
+    results = []
+    for match in REFERENCE.finditer(section.body):
+        amount, why = resolve_reference(match.group(1), document, tables)
+        if amount is None:
+            results.append(
+                Result(ERROR, document, None, section.mark, f"“{section.title}”中的引用 {match.group(0)}：{why}")
+            )
+    for sentence in SENTENCE_END.split(section.body):
+        if CLAIM_UNIT not in sentence:
+            continue
+        base = None
+        seen: list[tuple[str, Decimal]] = []
+        for match in CLAIM.finditer(sentence):
+            run, amount_text, base_words, share_text = match.groups()
+            amount = Decimal(amount_text)
+            if CHANGE_WORD.search(run):
+                continue
+            label = known_label(run, figures)
+            seen.append((run, amount))
+            if base is None:
+                base = amount
+            elif share_text is not None and base:
+                stated = Decimal(share_text)
+                # compared at the precision printed: 48.8% is right for 48.79…%
+                places = Decimal(1).scaleb(stated.as_tuple().exponent)
+                shares = [
+                    ((amount / of * 100).quantize(places, ROUND_HALF_UP), of)
+                    for of in share_bases(base_words, seen[:-1])
+                ]
+                if not shares:
+                    continue  # 占总支出的…: a base the sentence does not give
+                share, of = next(((x, of) for x, of in shares if x == stated), shares[0])
+                says = f"“{section.title}”：{label or run}占 {stated}%（{format_amount(amount)} ÷ {format_amount(of)}）"
+                status = OK if share == stated else NOTICE if abs(share - stated) <= Decimal("0.01") else WARNING
+                results.append(Result(status, document, None, section.mark, says, share, stated, "文中为"))
+            if label is None:
+                continue
+            candidates = figures[label]
+            says = f"“{section.title}”中的 {label}{amount_text}万元 与表中“{label}”"
+            table = next((t for t, value in candidates if value == amount), None)
+            if table is not None:
+                results.append(Result(OK, document, table, section.mark, says, amount, amount, "文中为"))
+            else:
+                closest = min(candidates, key=lambda c: abs(c[1] - amount))
+                results.append(Result(WARNING, document, closest[0], section.mark, says, closest[1], amount, "文中为"))
+    return results

@@ -1,0 +1,49 @@
+"""Check results: what the check stage hands to rendering, as data.
+
+A result is kept for every rule instance, not only for failures, so that the site can show a
+citizen what was checked as well as what did not add up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .amounts import format_amount
+from .model import Document, FormTable
+from .problems import Mark
+
+OK, NOTICE, WARNING, ERROR, UNCHECKED = "ok", "notice", "warning", "error", "unchecked"
+
+
+@dataclass(slots=True)  # tens of thousands per build: slots make them smaller and quicker to make
+class Result:
+    """One rule applied to one place: what was expected, what was found, and how bad a miss is."""
+
+    status: str
+    document: Document
+    table: FormTable | None  # the table the checked figure is in
+    mark: Mark
+    says: str  # the rule in words
+    expected: Decimal | None = None
+    found: Decimal | None = None
+    found_where: str = "表中为"
+
+    @property
+    def difference(self) -> Decimal | None:
+        if self.expected is None or self.found is None:
+            return None
+        return self.found - self.expected
+
+    def explain(self) -> str:
+        if self.status == UNCHECKED:
+            return f"{self.says}：无法核对（所需数字未公开或表缺失）"
+        if self.expected is None or self.found is None:
+            return self.says
+        if self.status == OK:
+            return f"{self.says}：{format_amount(self.found)}，相符"
+        tail = "，在尾数误差范围内" if self.status == NOTICE else ""
+        return (
+            f"{self.says}：应为 {format_amount(self.expected)}，{self.found_where} {format_amount(self.found)}，"
+            f"相差 {format_amount(self.difference)}{tail}"
+        )

@@ -1,0 +1,1 @@
+"""Export: every table of a document as data — CSV, JSON, XLSX, a datapackage.json and the site's zip."""

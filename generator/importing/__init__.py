@@ -1,0 +1,1 @@
+"""Tables from Excel (pasted as tab-separated text, or an .xlsx sheet) mapped onto a form and written into a document."""

@@ -1,0 +1,426 @@
+"""python -m generator import: a table from Excel into the right table of a document file.
+
+The document is read with ruamel.yaml's round-trip loader to find the table and where its rows
+sit; the new rows are written by ruamel.yaml in the file's own style (科目 rows one flow mapping
+a line, amounts as plain decimals, 科目编码 quoted) and put in place of the old ones. Only those
+lines change: every other byte of the file, its comments and layout included, stays as it was
+(a full round-trip dump would reflow some constructs and drop the comment that follows the rows).
+Before anything is written the new file is read back through the site's own loader and its
+figures compared with the source's, so a file the importer writes always loads.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import sys
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+from ..core.model import Form, FormSet, FormTable
+from ..core.problems import Mark, Problems
+from ..load.loader import Loader, shown
+from ..load.tables import bind_form_table
+from ..source import schema
+from ..source.fields import Context, check_record
+from ..source.yamlsource import Mapping, Sequence, YamlProblem, parse_text
+from .mapping import Imported, Typed, choose_form, import_table
+from .source import SourceError, read_source
+
+
+class ImportFailure(Exception):
+    def __init__(self, mark: Mark, message: str):
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+# ---- the document and its tables ----
+
+
+@dataclass
+class TableSpot:
+    node: CommentedMap  # the table mapping, as ruamel.yaml loaded it
+    path: list  # keys and indices from the document's root to the table mapping
+    form: str
+    id: str | None
+    title: str
+    line: int  # 1-based, of the table mapping
+
+
+def round_trip_yaml() -> YAML:
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 1_000_000  # a row is one line, however long: never folded
+    yaml.indent(mapping=2, sequence=4, offset=2)  # the layout of data/ (EDITING.md)
+    yaml.brace_single_entry_mapping_in_flow_sequence = True
+    yaml.representer.add_representer(AmountText, represent_amount)
+    return yaml
+
+
+def read_document(path: Path) -> tuple[str, CommentedMap]:
+    """The document's text (without a byte-order mark, line endings as they are) and its round-trip tree."""
+    where = shown(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFailure(Mark(where), f"无法读取文件：{exc.strerror}") from None
+    try:
+        text = data.removeprefix(BOM).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ImportFailure(Mark(where), "文件不是 UTF-8 编码：请先另存为 UTF-8") from None
+    try:
+        document = round_trip_yaml().load(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = Mark(where, mark.line + 1, mark.column + 1) if mark is not None else Mark(where)
+        raise ImportFailure(at, "文件不是有效的 YAML，无法写入：请先运行 python -m generator check 改正") from None
+    if not isinstance(document, CommentedMap):
+        raise ImportFailure(Mark(where, 1, 1), "这不是一份公开文件（应以 title:、kind: 等开头）")
+    return text, document
+
+
+BOM = b"\xef\xbb\xbf"
+
+
+def document_tables(document: CommentedMap) -> list[TableSpot]:
+    spots: list[TableSpot] = []
+
+    def sections(items, path):
+        if not isinstance(items, CommentedSeq):
+            return
+        for index, section in enumerate(items):
+            if not isinstance(section, CommentedMap):
+                continue
+            table = section.get("table")
+            if isinstance(table, CommentedMap) and table.get("form") is not None:
+                spots.append(
+                    TableSpot(
+                        table,
+                        [*path, index, "table"],
+                        str(table.get("form")),
+                        str(table["id"]) if table.get("id") is not None else None,
+                        str(section.get("title", "")),
+                        table.lc.line + 1,
+                    )
+                )
+            sections(section.get("sections"), [*path, index, "sections"])
+
+    for p, part in enumerate(document.get("parts") or []):
+        if not isinstance(part, CommentedMap):
+            continue
+        sections(part.get("sections"), ["parts", p, "sections"])
+        for a, attachment in enumerate(part.get("attachments") or []):
+            if isinstance(attachment, CommentedMap):
+                sections(attachment.get("sections"), ["parts", p, "attachments", a, "sections"])
+    return spots
+
+
+def choose_table(spots: list[TableSpot], selector: str, where: str) -> TableSpot:
+    chosen = [s for s in spots if s.form == selector or s.id == selector]
+    if len(chosen) == 1:
+        return chosen[0]
+    if not chosen:
+        have = "、".join(dict.fromkeys(s.form for s in spots)) or "没有"
+        raise ImportFailure(
+            Mark(where),
+            f"文件中没有 form: {selector} 的表格（文件中的表格：{have}）：请先在相应的小节下写好 table: 和 form: {selector}，再导入",
+        )
+    places = "；".join(f"第 {s.line} 行“{s.title}”" for s in chosen)
+    raise ImportFailure(
+        Mark(where),
+        f"文件中有 {len(chosen)} 张 {selector}（{places}）：请给要导入的那张表写上 id:，再用 --table 这个 id 指明",
+    )
+
+
+def data_folder(document: Path) -> Path | None:
+    """The data/ folder a document belongs to: the nearest folder above it that holds forms/."""
+    for folder in document.resolve().parents:
+        if (folder / "forms").is_dir():
+            return folder
+    return None
+
+
+def load_form_set(document: Path, form_set_id: str | None) -> FormSet:
+    where = shown(document)
+    if not form_set_id:
+        raise ImportFailure(Mark(where), "文件没有 form_set:，不知道表样：请先写上 form_set:（如 hunan-juesuan-2020）")
+    folder = data_folder(document)
+    if folder is None:
+        raise ImportFailure(Mark(where), "在文件所在的目录之上找不到 forms/（表样）：请对 data/ 下的文件运行导入")
+    loader = Loader(folder)
+    form_sets = loader.load_form_sets(folder / "forms")
+    if form_set_id not in form_sets:
+        raise ImportFailure(
+            Mark(where), f"找不到表样集 {form_set_id}（{shown(folder / 'forms')}）：请核对 form_set:，或先运行 check"
+        )
+    errors = [p for p in loader.problems.errors if p.mark.path.endswith(f"{form_set_id}.yaml")]
+    if errors:
+        raise ImportFailure(
+            errors[0].mark, f"表样有错误（{errors[0].message}）：请先运行 python -m generator check 改正"
+        )
+    return form_sets[form_set_id]
+
+
+# ---- the new rows as YAML ----
+
+
+class AmountText(str):
+    """An amount's digits, written as the plain scalar they are (29455.67, 0.00, 0), never quoted."""
+
+
+def represent_amount(representer, data: AmountText):
+    tag = "tag:yaml.org,2002:float" if "." in data else "tag:yaml.org,2002:int"
+    return representer.represent_scalar(tag, str(data))
+
+
+def scalar(value: Typed):
+    if value.kind == "amount":
+        return AmountText(value.text)
+    if value.kind == "code":
+        return DoubleQuotedScalarString(value.text)  # 科目编码 are text: "208", as data/ writes them
+    return value.text  # ruamel quotes text only where YAML would read it as something else
+
+
+def flow(cells: dict[str, Typed]) -> CommentedMap:
+    mapping = CommentedMap((key, scalar(value)) for key, value in cells.items())
+    mapping.fa.set_flow_style()
+    return mapping
+
+
+def row_list(rows: list[dict[str, Typed]]) -> CommentedSeq:
+    sequence = CommentedSeq(flow(row) for row in rows)
+    if not rows:
+        sequence.fa.set_flow_style()  # rows: []
+    return sequence
+
+
+def new_keys(imported: Imported) -> dict[str, object | None]:
+    """The table's keys to write (None: to remove), as EDITING.md describes them for this form."""
+    form = imported.form
+    changes: dict[str, object | None] = {}
+    if all(panel.rows is not None for panel in form.panels):
+
+        def panel_values(panel) -> CommentedMap:
+            values = CommentedMap()
+            amounts = panel.amount_columns
+            for key, cells in imported.fixed[panel.key].items():
+                single = len(amounts) == 1 and list(cells) == [amounts[0].key]
+                values[key] = scalar(cells[amounts[0].key]) if single else flow(cells)
+            return values
+
+        if form.single_panel:
+            values = panel_values(form.panels[0])
+        else:
+            values = CommentedMap()
+            for panel in form.panels:
+                if imported.fixed[panel.key]:
+                    values[panel.key] = panel_values(panel)
+        if not values:
+            values.fa.set_flow_style()  # values: {}
+        changes["values"], changes["rows"] = values, None
+    else:
+        if form.single_panel:
+            rows = row_list(imported.rows[form.panels[0].key])
+        else:
+            rows = CommentedMap((panel.key, row_list(imported.rows[panel.key])) for panel in form.panels)
+        changes["rows"], changes["values"] = rows, None
+    if any(cell.key for cell in form.footer):
+        changes["totals"] = flow(imported.totals)
+    return changes
+
+
+def emit(key: str, value, indent: int, newline: str) -> list[str]:
+    out = io.StringIO()
+    round_trip_yaml().dump(CommentedMap([(key, value)]), out)
+    return [" " * indent + line + newline for line in out.getvalue().splitlines()]
+
+
+# ---- putting them in place ----
+
+
+def value_lines(lines: list[str], start: int, indent: int) -> int:
+    """The index after the last line of the value of the key on line *start* (at column *indent*).
+
+    The value runs until the next line that is content (not blank, not only a comment) and indented no
+    deeper than the key. Blank and comment lines just before that line stay where they are: they
+    belong to what follows (a note on the next section), not to the rows being replaced.
+    """
+    end = start + 1
+    for index in range(start + 1, len(lines)):
+        stripped = lines[index].strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if len(lines[index]) - len(lines[index].lstrip(" ")) <= indent:
+            break
+        end = index + 1
+    return end
+
+
+def splice(text: str, spot: TableSpot, changes: dict[str, object | None], where: str) -> tuple[str, list[str]]:
+    """The document with the table's keys replaced; and the lines written in their place."""
+    table = spot.node
+    if table.fa.flow_style():
+        raise ImportFailure(
+            Mark(where, spot.line), "这张表写成了一行的 {…} 形式，无法替换其中的行：请改为分行书写（form: 等各占一行）"
+        )
+    if any(mark in text for mark in ("\x85", "\u2028", "\u2029")) or "\r" in text.replace("\r\n", ""):
+        raise ImportFailure(
+            Mark(where), "文件中有不常见的换行符（U+2028、单独的回车等），行号无法对齐：请先在编辑器中删去"
+        )
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = re.findall(r"[^\n]*\n|[^\n]+$", text)  # as YAML counts lines (str.splitlines also splits at U+2028…)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += newline
+    edits: list[tuple[int, int, list[str]]] = []  # (start, end, new lines), by line index
+    written: list[str] = []
+    form_line, form_column = table.lc.key("form")
+    added: list[str] = []  # keys the table does not have yet go right after its form:, in this order
+    for key, value in changes.items():
+        if key in table:
+            line, column = table.lc.key(key)
+            if line == form_line:
+                raise ImportFailure(Mark(where, line + 1), "这张表的 form: 与其他键写在同一行：请分行书写后再导入")
+            new = emit(key, value, column, newline) if value is not None else []
+            edits.append((line, value_lines(lines, line, column), new))
+            written += new
+        elif value is not None:
+            added += emit(key, value, form_column, newline)
+    if added:
+        after_form = value_lines(lines, form_line, form_column)
+        edits.append((after_form, after_form, added))
+        written += added
+    for start, end, new in sorted(edits, key=lambda edit: edit[:2], reverse=True):
+        lines[start:end] = new
+    return "".join(lines), written
+
+
+# ---- reading the result back ----
+
+
+def verify(text: str, spot: TableSpot, form: Form, imported: Imported, where: str) -> list[str]:
+    """Read the new file through the site's loader and compare its figures with the import's."""
+    try:
+        node = parse_text(text.replace("\r\n", "\n"), where)
+    except YamlProblem as exc:
+        return [str(exc.problem)]
+    for step in spot.path:
+        node = node.get(step) if isinstance(node, Mapping) else node.items[step] if isinstance(node, Sequence) else None
+        if node is None:
+            return ["写入后找不到这张表"]
+    problems = Problems()
+    ctx = Context(problems)
+    raw = check_record(node, schema.FORM_TABLE, ctx)
+    table = bind_form_table(form, raw, ctx) if raw is not None else None
+    if problems or table is None:
+        return [str(p) for p in problems.items] or ["写入的表读不出来"]
+    return compare(table, imported)
+
+
+def compare(table: FormTable, imported: Imported) -> list[str]:
+    def same(value, typed: Typed) -> bool:
+        if typed.kind == "amount":
+            return value.amount == Decimal(typed.text)
+        if typed.kind == "percent":
+            return value.text == typed.text
+        return value.text == typed.text
+
+    differences = []
+    for data in table.panels:
+        key = data.panel.key
+        if data.panel.rows is not None:
+            want = imported.fixed[key]
+            got = data.fixed
+            if list(got) != list(want):
+                differences.append(f"rows of {key}: {list(got)} != {list(want)}")
+            for row, cells in want.items():
+                for column, typed in cells.items():
+                    if column not in got.get(row, {}) or not same(got[row][column], typed):
+                        differences.append(f"{key}.{row}.{column}")
+        else:
+            want_rows = imported.rows[key]
+            if len(data.rows) != len(want_rows):
+                differences.append(f"{key}：读回 {len(data.rows)} 行，源表 {len(want_rows)} 行")
+            for got, want in zip(data.rows, want_rows, strict=False):
+                if list(got.cells) != list(want) or not all(same(got.cells[k], v) for k, v in want.items()):
+                    differences.append(f"{key}：第 {got.mark.line} 行不一致")
+    for key, typed in imported.totals.items():
+        if key not in table.totals or not same(table.totals[key], typed):
+            differences.append(f"表尾 {key} 不一致")
+    return differences
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace the file in one step (a crash leaves the old file or the new, never half of one)."""
+    bom = path.read_bytes().startswith(BOM)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write((BOM if bom else b"") + text.encode("utf-8"))
+        os.chmod(temporary, path.stat().st_mode & 0o777)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+# ---- the command ----
+
+
+def run_import(source: Path, document: Path, table: str | None, sheet: str | None, dry_run: bool) -> int:
+    """Import; print one line per problem (exit 1) or what was written (exit 0)."""
+    problems = Problems()
+    where = shown(document)
+    try:
+        table_source = read_source(source, shown(source), sheet)
+        text, loaded = read_document(document)
+        form_set = load_form_set(document, loaded.get("form_set"))
+        spots = document_tables(loaded)
+        spot = choose_table(spots, table, where) if table is not None else None
+        form, preamble, start, why = choose_form(table_source, form_set, spot.form if spot else None)
+        if spot is None:
+            if form is None:
+                raise ImportFailure(Mark(shown(source)), why)
+            spot = choose_table(spots, form.number, where)
+        if form is None:
+            raise ImportFailure(
+                Mark(where, spot.line),
+                f"表样集 {form_set.id} 中没有 {spot.form}：请先运行 python -m generator check 改正",
+            )
+        imported, problems = import_table(table_source, form, form_set, preamble, start)
+        if problems:
+            return print_problems(problems)
+        new_text, written = splice(text, spot, new_keys(imported), where)
+        differences = verify(new_text, spot, form, imported, where)
+        if differences:  # a bug of the importer, never the clerk's: say so and write nothing
+            raise ImportFailure(
+                Mark(where, spot.line), "内部错误，未写入：写出的表格读回后与源表不一致：" + "; ".join(differences)
+            )
+    except (SourceError, ImportFailure) as exc:
+        problems.add(exc.mark, exc.message)
+        return print_problems(problems)
+    if dry_run:
+        print("".join(written), end="")
+        print(f"（--dry-run：未写入 {where}；以上是将写入“{spot.title}”的内容）")
+        return 0
+    write_atomically(document, new_text)
+    print(
+        f"已把 {form.number}（{form.title}）的 {imported.count} 行写入 {where}“{spot.title}”。"
+        "请运行 python -m generator check 核对。"
+    )
+    return 0
+
+
+def print_problems(problems: Problems) -> int:
+    for problem in problems.sorted():
+        print(f"{problem.mark}: {problem.message}", file=sys.stderr)
+    print(f"{len(problems.items)} 个问题，未写入任何文件。", file=sys.stderr)
+    return 1

@@ -1,0 +1,513 @@
+"""Load stage: data/ → a Site model, with every problem found on the way."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+from ..core.model import (
+    AmountTable,
+    Attachment,
+    Bureau,
+    ChartSpec,
+    Column,
+    ColumnGroup,
+    Document,
+    FixedRow,
+    FooterCell,
+    Form,
+    FormSet,
+    FreeTable,
+    GridCell,
+    Panel,
+    Part,
+    Section,
+    Site,
+    Term,
+    TermUse,
+)
+from ..core.problems import Mark, Problems
+from ..core.rules import RULE_KINDS, Rule, RuleError, parse_ref, parse_rule
+from ..core.urls import WINDOWS_DEVICE_NAMES
+from ..source import schema
+from ..source.fields import RESERVED_ID, Context, check_record
+from ..source.yamlsource import Mapping, Node, YamlProblem, cycle_collection_paused, read_yaml
+from .indicators import IndicatorBinder
+from .tables import bind_form_table
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+
+def shown(path: Path) -> str:
+    """The path as the editor knows it: relative to the working directory when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+class Loader:
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self.problems = Problems()
+        self.ctx = Context(self.problems)
+
+    def error(self, mark: Mark, message: str) -> None:
+        self.problems.add(mark, message)
+
+    def read(self, path: Path, record):
+        node = self.read_node(path)
+        return None if node is None else check_record(node, record, self.ctx)
+
+    def read_node(self, path: Path) -> Node | None:
+        try:
+            return read_yaml(path, shown(path))
+        except YamlProblem as exc:
+            self.problems.items.append(exc.problem)
+            return None
+
+    # ---- the whole tree ----
+
+    @cycle_collection_paused()
+    def load(self) -> Site:
+        if not self.data_dir.is_dir():
+            self.error(Mark(shown(self.data_dir)), NO_DATA_DIRECTORY)
+            return Site([], {}, {})
+        glossary = self.load_glossary(self.data_dir / "glossary.yaml")
+        form_sets = self.load_form_sets(self.data_dir / "forms")
+        bureaus = [self.load_bureau(folder, glossary, form_sets) for folder in self.bureau_folders()]
+        return Site([b for b in bureaus if b is not None], glossary, form_sets)
+
+    def bureau_folders(self) -> list[Path]:
+        """The folders of data/ that hold a bureau each, in order; stray files are reported."""
+        folders = []
+        for entry in sorted(self.data_dir.iterdir()):
+            if entry.name.startswith(".") or entry.name == "forms":
+                continue
+            if entry.is_dir():
+                folders.append(entry)
+            elif entry.suffix in (".yaml", ".yml") and entry.name != "glossary.yaml":
+                self.error(
+                    Mark(shown(entry)), "这里不该有这个文件：data/ 中只放 glossary.yaml、forms/ 和每个部门一个文件夹"
+                )
+        return folders
+
+    def load_glossary(self, path: Path) -> dict[str, Term]:
+        if not path.exists():
+            return {}
+        raw = self.read(path, schema.GLOSSARY_FILE)
+        terms: dict[str, Term] = {}
+        for t in raw.terms if raw else []:
+            for name in [t.term, *t.aliases]:
+                if name in terms:
+                    self.error(t.mark, f"术语 '{name}' 解释了两次（第 {terms[name].mark.line} 行也有）：删掉一个")
+            term = Term(t.term, t.definition, list(t.aliases), t.mark)
+            for name in [t.term, *t.aliases]:
+                terms.setdefault(name, term)
+        return terms
+
+    # ---- forms ----
+
+    def load_form_sets(self, folder: Path) -> dict[str, FormSet]:
+        sets: dict[str, FormSet] = {}
+        if not folder.is_dir():
+            return sets
+        for path in sorted(folder.glob("*.yaml")):
+            if not SLUG.fullmatch(path.stem):
+                self.error(
+                    Mark(shown(path)), "表样文件名只能用小写英文字母、数字和 -，如 hunan-juesuan-2020.yaml：请改名"
+                )
+                continue
+            if path.stem in WINDOWS_DEVICE_NAMES:
+                self.error(Mark(shown(path)), f"'{path.stem}' {RESERVED_ID}")
+                continue
+            raw = self.read(path, schema.FORM_SET_FILE)
+            if raw is None:
+                continue
+            forms: dict[str, Form] = {}
+            slugs: set[str] = set()
+            for f in raw.forms:
+                form = self.build_form(f)
+                if form is None:
+                    continue
+                if form.number in forms:
+                    self.error(f.mark, f"表样 {form.number} 在这个文件中写了两次：删掉一个")
+                if form.slug in slugs:
+                    self.error(f.mark, f"两张表样用了同一个 slug '{form.slug}'：请换一个")
+                slugs.add(form.slug)
+                forms[form.number] = form
+            for f in raw.forms:
+                if f.number in forms:
+                    forms[f.number].rules = self.build_rules(f.rules, forms[f.number], forms)
+            sets[path.stem] = FormSet(
+                path.stem,
+                raw.name,
+                forms,
+                shown(path),
+                self.build_rules(raw.rules, None, forms),
+                self.build_measures(raw.measures, forms),
+                self.checked_outline(raw.outline, forms),
+                self.build_charts(raw.charts, forms),
+            )
+        return sets
+
+    def build_column_tree(self, raw_columns) -> tuple[list, list[Column]]:
+        tree, leaves = [], []
+        for c in raw_columns:
+            if c.columns is not None:
+                if c.key or c.type:
+                    self.error(c.mark, "列组写了 'columns'，就不能再写 'key' 或 'type'：请删掉")
+                sub_tree, sub_leaves = self.build_column_tree(c.columns)
+                tree.append(ColumnGroup(c.label, sub_tree, c.mark))
+                leaves += sub_leaves
+            else:
+                if not c.key or not c.type:
+                    self.error(c.mark, "一列要写 'key' 和 'type'（列组则写 'columns'）：请补上")
+                column = Column(c.key or c.label, c.label, c.type or "text", c.no, c.mark)
+                tree.append(column)
+                leaves.append(column)
+        return tree, leaves
+
+    def build_form(self, f) -> Form | None:
+        tree, leaves = self.build_column_tree(f.columns)
+        raw_panels = f.panels or [whole_form_panel(f, len(leaves))]
+        if sum(p.width for p in raw_panels) != len(leaves):
+            self.error(
+                f.mark,
+                f"表样 {f.number}：各栏的 width 加起来是 {sum(p.width for p in raw_panels)}，"
+                f"但表样有 {len(leaves)} 列：请改正 width",
+            )
+            return None
+        panels, start = [], 0
+        for p in raw_panels:
+            columns = leaves[start : start + p.width]
+            start += p.width
+            keys = [c.key for c in columns]
+            for c in columns:
+                if keys.count(c.key) > 1:
+                    self.error(c.mark, f"同一栏中列的 key '{c.key}' 用了两次：请换一个")
+            rows = None
+            if p.rows is not None:
+                rows = [FixedRow(r.key, r.label, r.line, r.indent, r.total, r.mark) for r in p.rows]
+                seen: set[str] = set()
+                for r in rows:
+                    if r.key in seen:
+                        self.error(r.mark, f"栏 {p.key} 中行的 key '{r.key}' 用了两次：请换一个")
+                    if r.key:
+                        seen.add(r.key)
+            panels.append(Panel(p.key, columns, rows, p.mark))
+        footer = [FooterCell(c.label, c.key, c.colspan, c.mark) for c in f.footer]
+        if footer and sum(c.colspan for c in footer) != len(leaves):
+            self.error(
+                f.mark,
+                f"表样 {f.number}：表尾占 {sum(c.colspan for c in footer)} 列，应为 {len(leaves)} 列：请改正 colspan",
+            )
+        return Form(f.number, f.slug, f.title, f.unit, f.note, tree, panels, footer, f.mark)
+
+    def build_rules(self, raw_rules, form: Form | None, forms: dict[str, Form]) -> list[Rule]:
+        rules = []
+        for r in raw_rules or []:
+            given = [kind for kind in RULE_KINDS if getattr(r, kind) is not None]
+            if len(given) != 1:
+                self.error(r.mark, f"一条核对规则只写 {'、'.join(RULE_KINDS)} 中的一个")
+                continue
+            kind = given[0]
+            try:
+                rules.append(parse_rule(kind, getattr(r, kind), r.mark, form, forms, r.tolerance, r.says))
+            except RuleError as exc:
+                self.error(r.mark, f"{kind} 规则：{exc}")
+        return rules
+
+    def checked_outline(self, parts, forms: dict[str, Form]) -> list:
+        """The standard 目录, each section's form known to the form set."""
+
+        def check(sections):
+            for s in sections:
+                if s.form is not None and s.form not in forms:
+                    self.error(s.mark, f"outline：这套表样中没有 '{s.form}'{suggest(s.form, forms)}")
+                    s.form = None
+                check(s.sections)
+
+        for part in parts:
+            check(part.sections)
+        return parts
+
+    def build_measures(self, node, forms: dict[str, Form]) -> dict[str, tuple[str, str]]:
+        """`一般公共预算财政拨款支出: 公开05表:合计`: an amount column of a table with a 科目编码 column."""
+        if node is None:
+            return {}
+        if not isinstance(node, Mapping):
+            self.error(node.mark, "'measures' 应写成一组“名称: 表号:列”")
+            return {}
+        measures = {}
+        for key, value in node.items:
+            text = value.text.strip() if hasattr(value, "text") and value.text else ""
+            number, _, column = text.partition(":")
+            form = forms.get(number)
+            if form is None:
+                self.error(value.mark, f"measure '{key.text}'：这套表样中没有 '{number}'{suggest(number, forms)}")
+                continue
+            panels = [p for p in form.panels if p.rows is None and any(c.type == "code" for c in p.columns)]
+            if not any(column in [c.key for c in p.amount_columns] for p in panels):
+                self.error(value.mark, f"measure '{key.text}'：{number} 按科目编码的行中没有金额列 '{column}'")
+                continue
+            measures[key.text] = (number, column)
+        return measures
+
+    def build_charts(self, raw_charts, forms: dict[str, Form]) -> list[ChartSpec]:
+        """Each chart's cells resolved against the forms, as a rule's are: unknown names are errors here."""
+        charts = []
+        for raw in raw_charts:
+
+            def ref(text: str, mark: Mark, title: str = raw.title):
+                try:
+                    return parse_ref(text.strip(), None, forms, None)
+                except RuleError as exc:
+                    self.error(mark, f"chart '{title}': {exc}")
+                    return None
+
+            parts, total = [], None
+            if (raw.rows is None) == (raw.cells is None):
+                self.error(raw.mark, f"chart '{raw.title}': give either 'rows' (a panel) or 'cells' (name: cell)")
+                continue
+            if raw.rows is not None:
+                number, _, panel_key = raw.rows.partition(":")
+                form = forms.get(number)
+                panel = next((p for p in form.panels if p.key == panel_key), None) if form else None
+                if panel is None or panel.rows is None:
+                    self.error(raw.mark, f"chart '{raw.title}': '{raw.rows}' is not a panel of fixed rows (表号:面板)")
+                    continue
+                for row in panel.rows:
+                    if row.total:
+                        total = ref(f"{number}:{panel_key}.{row.key}", raw.mark)
+                        break
+                    if row.key and row.label and row.indent == 0:
+                        parts.append((row.label, ref(f"{number}:{panel_key}.{row.key}", raw.mark)))
+            else:
+                if not isinstance(raw.cells, Mapping):
+                    self.error(raw.cells.mark, f"chart '{raw.title}': expected 'cells' as a mapping of name: 表号:cell")
+                    continue
+                for key, value in raw.cells.items:
+                    parts.append((key.text, ref(getattr(value, "text", None) or "", value.mark)))
+                if raw.total is not None:
+                    total = ref(raw.total, raw.mark)
+            if any(cell is None for _, cell in parts) or (raw.total is not None and total is None):
+                continue
+            charts.append(ChartSpec(raw.title, parts, total, raw.trend, raw.mark))
+        return charts
+
+    # ---- bureaus and documents ----
+
+    @cycle_collection_paused()
+    def load_bureau(self, folder: Path, glossary, form_sets) -> Bureau | None:
+        where = Mark(shown(folder))
+        if not SLUG.fullmatch(folder.name):
+            self.error(where, "部门文件夹名只能用小写英文字母、数字和 -（写拼音），如 changsha-wangcheng-ybj：请改名")
+            return None
+        if folder.name in WINDOWS_DEVICE_NAMES:
+            self.error(where, f"'{folder.name}' {RESERVED_ID}")
+            return None
+        bureau_file = folder / "bureau.yaml"
+        if not bureau_file.exists():
+            self.error(where, "部门文件夹中没有 bureau.yaml：请用 python -m generator new-bureau 新建，或补上这个文件")
+            return None
+        raw = self.read(bureau_file, schema.BUREAU_FILE)
+        if raw is None:
+            return None
+        bureau = Bureau(
+            folder.name,
+            raw.name,
+            raw.short_name,
+            raw.region.split("/"),
+            raw.duties,
+            raw.organization,
+            raw.units,
+            shown(bureau_file),
+        )
+        for year_dir in sorted(folder.iterdir()):
+            if year_dir.name == "bureau.yaml" or year_dir.name.startswith("."):
+                continue
+            if not (year_dir.is_dir() and re.fullmatch(r"(19|20)[0-9][0-9]", year_dir.name)):
+                self.error(
+                    Mark(shown(year_dir)),
+                    "这里不该有这个文件：部门文件夹中只放 bureau.yaml 和每年一个文件夹（如 2020）",
+                )
+                continue
+            for path in sorted(year_dir.iterdir()):
+                if path.suffix not in (".yaml", ".yml") or not SLUG.fullmatch(path.stem):
+                    self.error(
+                        Mark(shown(path)),
+                        "公开文件是 .yaml 文件，文件名只能用小写英文字母、数字和 -，如 juesuan.yaml：请改名",
+                    )
+                    continue
+                if path.stem in WINDOWS_DEVICE_NAMES:
+                    self.error(Mark(shown(path)), f"'{path.stem}' {RESERVED_ID}")
+                    continue
+                document = self.load_document(path, bureau, int(year_dir.name), glossary, form_sets)
+                if document is not None:
+                    bureau.documents.append(document)
+        return bureau
+
+    def load_document(self, path: Path, bureau: Bureau, year: int, glossary, form_sets) -> Document | None:
+        node = self.read_node(path)  # kept: a problem found below points at its key's value
+        raw = None if node is None else check_record(node, schema.DOCUMENT_FILE, self.ctx)
+        if raw is None:
+            return None
+        doc_path = shown(path)
+
+        def mark_of(key: str) -> Mark:
+            """Where *key*'s value is written (the file's top when it is not)."""
+            value = node.get(key) if isinstance(node, Mapping) else None
+            return value.mark if value is not None else Mark(doc_path, 1, 1)
+
+        if raw.year is not None and raw.year != year:
+            self.error(
+                mark_of("year"),
+                f"文件写的年度是 {raw.year}，却放在 {year}/ 文件夹中：请改正年度，或把文件移到 {raw.year}/",
+            )
+        form_set = None
+        if raw.form_set:
+            form_set = form_sets.get(raw.form_set)
+            if form_set is None:
+                self.error(
+                    mark_of("form_set"),
+                    f"没有表样 '{raw.form_set}'{suggest(raw.form_set, form_sets)}：form_set 写 data/forms/ 中的文件名（不带 .yaml）",
+                )
+        document = Document(
+            path.stem,
+            bureau,
+            raw.year,
+            raw.kind,
+            raw.title,
+            raw.unit,
+            form_set,
+            raw.published,
+            [],
+            doc_path,
+            bool(raw.published_as_is),
+            raw.as_is_note,
+        )
+        used_slugs: set[str] = set()
+        for number, p in enumerate(raw.parts or [], 1):
+            slug = p.id or f"part{number}"
+            if slug in used_slugs:
+                self.error(p.mark, f"两个部分用了同一个 id '{slug}'：请换一个")
+            used_slugs.add(slug)
+            anchors: set[str] = set()
+            sections = self.build_sections(p.sections or [], document, "s", anchors)
+            attachments = []
+            for a in p.attachments or []:
+                if a.id in used_slugs:
+                    self.error(a.mark, f"id '{a.id}' 在这份文件中用了两次：请换一个")
+                used_slugs.add(a.id)
+                attachments.append(
+                    Attachment(
+                        a.id, a.title, self.build_sections(a.sections or [], document, "s", set()), a.mark, a.body
+                    )
+                )
+            terms = [self.term_use(entry, glossary) for entry in p.glossary or []]
+            document.parts.append(Part(slug, p.title, p.body, sections, [t for t in terms if t], attachments, p.mark))
+        return document
+
+    def term_use(self, entry, glossary) -> TermUse | None:
+        if entry.definition is not None:
+            return TermUse(entry.term, entry.definition, True, entry.mark)
+        term = glossary.get(entry.term)
+        if term is None:
+            self.error(
+                entry.mark,
+                f"data/glossary.yaml 中没有术语 '{entry.term}'{suggest(entry.term, glossary)}："
+                "请在那里加上，或在这里写成 {term: …, definition: …}",
+            )
+            return None
+        return TermUse(term.term, term.definition, False, entry.mark)
+
+    def build_sections(self, raw_sections, document: Document, prefix: str, anchors: set[str]) -> list[Section]:
+        sections = []
+        for number, s in enumerate(raw_sections, 1):
+            table = self.build_table(s.table, document) if s.table is not None else None
+            anchor = s.id or (table.anchor if table is not None else f"{prefix}{number}")
+            if anchor in anchors:
+                self.error(s.mark, f"锚点 '{anchor}' 在同一页中用了两次：请给这个小节写一个 'id'")
+            anchors.add(anchor)
+            children = self.build_sections(s.sections or [], document, f"{anchor}-", anchors)
+            sections.append(Section(s.title, anchor, s.body, table, children, s.mark))
+        return sections
+
+    def build_table(self, node, document: Document):
+        kind = schema.TABLE.choose(node)
+        if kind is schema.FORM_TABLE:
+            raw = check_record(node, schema.FORM_TABLE, self.ctx)
+            if raw is None:
+                return None
+            if document.form_set is None:
+                self.error(raw.mark, "表格写了 form，但这份文件没有有效的 'form_set'：请先改正 form_set")
+                return None
+            form = document.form_set.forms.get(raw.form)
+            if form is None:
+                self.error(
+                    node.get("form").mark,
+                    f"表样文件 '{document.form_set.id}' 中没有 '{raw.form}'"
+                    f"{suggest(raw.form, document.form_set.forms)}",
+                )
+                return None
+            return bind_form_table(form, raw, self.ctx)
+        if kind is schema.INDICATOR_TABLE:
+            raw = check_record(node, schema.INDICATOR_TABLE, self.ctx)
+            return IndicatorBinder(self.ctx).bind(raw) if raw is not None else None
+        if kind is schema.AMOUNT_TABLE:
+            raw = check_record(node, schema.AMOUNT_TABLE, self.ctx)
+            if raw is None:
+                return None
+            block = IndicatorBinder(self.ctx).money_block(raw)
+            block.head = raw.head
+            return AmountTable(raw.id, raw.title, raw.caption, raw.unit, block, raw.note, raw.statement, raw.mark)
+        raw = check_record(node, schema.FREE_TABLE, self.ctx)
+        if raw is None:
+            return None
+        grid = [[GridCell(c.text, c.colspan, c.rowspan, c.header, c.mark) for c in row] for row in raw.grid]
+        check_grid(grid, raw.mark, self.problems)
+        return FreeTable(raw.id, raw.title, raw.caption, raw.unit, grid, raw.note, raw.statement, raw.mark)
+
+
+def whole_form_panel(form_raw, width: int):
+    """A form without declared panels has one panel of all its columns and free rows."""
+    return SimpleNamespace(key="", width=width, rows=None, mark=form_raw.mark)
+
+
+NO_DATA_DIRECTORY = "没有这个数据文件夹：请检查文件夹名，或在项目根目录运行"
+
+
+def suggest(word: str, options) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.5)
+    return f"（是不是要写 '{close[0]}'？）" if close else ""
+
+
+def check_grid(grid: list[list[GridCell]], mark: Mark, problems: Problems) -> None:
+    """Every row of a free table must fill the same width once spans are counted."""
+    taken: set[tuple[int, int]] = set()
+    for r, row in enumerate(grid):
+        c = 0
+        for cell in row:
+            while (r, c) in taken:
+                c += 1
+            taken.update((r + dr, c + dc) for dr in range(cell.rowspan) for dc in range(cell.colspan))
+            c += cell.colspan
+    widths = [0] * len(grid)
+    for row, _ in taken:  # one pass over the cells, rather than one per row
+        if row < len(grid):
+            widths[row] += 1
+    for r, width in enumerate(widths[1:], 1):
+        if width != widths[0]:
+            where = grid[r][0].mark if grid[r] else mark
+            problems.add(where, f"这一行有 {width} 格宽，第一行是 {widths[0]} 格：请检查 colspan、rowspan 和格数")
+
+
+def load_site(data_dir: Path) -> tuple[Site, Problems]:
+    loader = Loader(data_dir)
+    site = loader.load()
+    return site, loader.problems

@@ -1,0 +1,178 @@
+"""Render stage, charts: the figures each chart shows, taken from the document's tables.
+
+The form set declares its charts (`charts:` in data/forms/*.yaml): each part is a cell of a table,
+named as a check rule names it, so no code here knows a province's forms. Every figure is the
+table's Decimal; shares are worked out exactly and rounded to 0.01 % for showing only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from ..core.amounts import format_amount
+from ..core.cells import find_cell, tables_by_form
+from ..core.model import Bureau, ChartSpec, Document
+from .comparison import Comparison
+
+# 一、 （一） 1. 201 … before a row's name: the table shows them, a chart's label does not need them.
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、]|\d{3} ?)\s*")
+CENT = Decimal("0.01")
+
+
+def part_label(label: str) -> str:
+    return _ORDINAL.sub("", " ".join(label.split())) or label
+
+
+@dataclass
+class ChartPart:
+    label: str
+    amount: Decimal | None  # None: the cell is blank in the table
+
+    def share(self, total: Decimal | None) -> Decimal | None:
+        if self.amount is None or not total:
+            return None
+        return (self.amount / total * 100).quantize(CENT, ROUND_HALF_UP)
+
+
+@dataclass
+class Chart:
+    """A share chart of one document: its parts and the whole they are shares of."""
+
+    anchor: str
+    title: str
+    unit: str
+    parts: list[ChartPart]
+    total: Decimal | None
+    total_label: str
+    source: str  # the tables the figures come from, e.g. 公开01表
+
+    def largest(self, count: int = 3) -> list[ChartPart]:
+        shown = [p for p in self.parts if p.amount]
+        return sorted(shown, key=lambda p: p.amount, reverse=True)[:count]
+
+    def summary(self) -> str:
+        """The text alternative: the largest parts and their shares, in a sentence."""
+        largest = self.largest()
+        if not largest:
+            return f"{self.title}：各项均为零或空白。"
+        said = "，".join(
+            f"{p.label}{format_amount(p.amount)}{self.unit}" + (f"（占{p.share(self.total)}%）" if self.total else "")
+            for p in largest
+        )
+        head = (
+            f"{self.title}：{self.total_label}{format_amount(self.total)}{self.unit}，"
+            if self.total is not None
+            else ""
+        )
+        return f"{head}最大的{'一项' if len(largest) == 1 else f'{len(largest)}项'}是{said}。"
+
+
+def document_charts(document: Document) -> list[Chart]:
+    """The charts the document's form set declares, for the tables the document has."""
+    if document.form_set is None or not document.form_set.charts:
+        return []
+    tables = tables_by_form(document)
+    charts = []
+    for number, spec in enumerate(document.form_set.charts, 1):
+        chart = build_chart(spec, tables, f"tu-{number}")
+        if chart is not None:
+            charts.append(chart)
+    return charts
+
+
+def build_chart(spec: ChartSpec, tables: dict, anchor: str) -> Chart | None:
+    refs = [ref for _, ref in spec.parts] + ([spec.total] if spec.total else [])
+    if any(ref.form not in tables for ref in refs):
+        return None  # the document does not have every table the chart draws on
+    parts = []
+    for label, ref in spec.parts:
+        _, value = find_cell(tables[ref.form], ref)
+        parts.append(ChartPart(part_label(label), value.amount if value is not None else None))
+    if all(p.amount is None for p in parts):
+        return None  # the tables are blank: nothing to draw
+    if spec.total is not None:
+        _, value = find_cell(tables[spec.total.form], spec.total)
+        total = value.amount if value is not None else None
+        total_label = part_label(spec.total.row or spec.total.column or "合计")
+    else:
+        total = sum((p.amount for p in parts if p.amount is not None), Decimal(0))
+        total_label = "合计"
+    if total_label in ("合计", "决算合计", "小计"):
+        total_label = "合计"
+    numbers = sorted({ref.form for ref in refs})
+    unit = tables[numbers[0]].form.unit
+    return Chart(anchor, spec.title, unit, parts, total, total_label, "、".join(numbers))
+
+
+@dataclass
+class TrendSeries:
+    name: str
+    values: dict[int, Decimal | None]  # year → the total
+
+
+@dataclass
+class Trend:
+    """A bureau's main totals over the years of one kind of document."""
+
+    anchor: str
+    title: str
+    kind: str
+    unit: str
+    years: list[int]
+    series: list[TrendSeries]
+
+    def summary(self) -> str:
+        said = []
+        for series in self.series:
+            first, last = self.years[0], self.years[-1]
+            a, b = series.values.get(first), series.values.get(last)
+            if a is not None and b is not None:
+                said.append(
+                    f"{series.name}从{first}年的{format_amount(a)}{self.unit}变为{last}年的{format_amount(b)}{self.unit}"
+                )
+        return f"{self.title}：" + ("；".join(said) if said else "各年数字见下表") + "。"
+
+
+def bureau_trends(bureau: Bureau) -> list[Trend]:
+    """For each kind of document the bureau has in two years or more, its charts' totals by year."""
+    trends = []
+    for kind in ("预算", "决算"):
+        documents = sorted((d for d in bureau.documents if d.kind == kind), key=lambda d: d.year)
+        by_year: dict[int, Document] = {}
+        for doc in documents:
+            by_year.setdefault(doc.year, doc)
+        if len(by_year) < 2:
+            continue
+        names: list[str] = []
+        values: dict[str, dict[int, Decimal | None]] = {}
+        unit = None
+        for year, doc in by_year.items():
+            if doc.form_set is None:
+                continue
+            tables = tables_by_form(doc)
+            for spec in doc.form_set.charts:
+                if not spec.trend:
+                    continue
+                chart = build_chart(spec, tables, "")
+                if chart is None:
+                    continue
+                unit = unit or chart.unit
+                if spec.trend not in values:
+                    names.append(spec.trend)
+                    values[spec.trend] = {}
+                values[spec.trend][year] = chart.total
+        series = [TrendSeries(name, values[name]) for name in names if len(values[name]) >= 2]
+        if series:
+            title = f"历年{KIND_TITLES[kind]}主要数字"
+            trends.append(Trend(f"qushi-{kind}", title, kind, unit or "万元", sorted(by_year), series))
+    return trends
+
+
+KIND_TITLES = {"预算": "部门预算", "决算": "部门决算"}
+
+
+def class_rows(comparison: Comparison):
+    """The 合计 and 类 (three-digit 科目编码) rows of a comparison: what a chart of it shows."""
+    return [row for row in comparison.rows if row.code is None or len(row.code) == 3]

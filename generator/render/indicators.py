@@ -1,0 +1,219 @@
+"""Render stage, performance tables: the printed 申报表 / 自评表 as a few small tables, one per block.
+
+The indicator rows read as the printed form: 一级 and 二级 指标 are merged cells over the rows
+they head. Scores are shown as typed (10, 89.00), amounts with two decimals.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from markupsafe import Markup
+
+from ..core.amounts import format_amount
+from ..core.model import AmountTable, Indicator, IndicatorGroup, IndicatorSet, IndicatorTable, MoneyBlock, Value
+from .escaping import escape
+from .tables import _after
+
+NUMERIC = ("score", "scored")
+
+
+def _lines(text: str | None) -> str:
+    if not text:
+        return ""
+    if "\n" not in text:  # most texts are one line
+        return escape(text)
+    return "<br>".join([escape(line) for line in text.split("\n")])
+
+
+def _scroll(label: str, inner: str) -> str:
+    """*inner* (HTML) in a labelled box that scrolls sideways on a narrow screen."""
+    return f'<div class="gk-scroll" role="region" tabindex="0" aria-label="{escape(label)}（可左右滑动）">{inner}</div>'
+
+
+# Numbers formatted here (str of a Decimal, format_amount) are digits, '.', ',', '-', 'E' and '+':
+# nothing to escape. Every text from data/ goes through escape().
+
+
+def _score(value: Decimal | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _amount(value: Decimal | None) -> str:
+    return "" if value is None else format_amount(value)
+
+
+def _meta(caption: str | None, unit: str | None) -> str:
+    unit_line = f"金额单位：{unit}" if unit else ""
+    return f'<div class="gk-table-meta"><span>{escape(caption or "")}</span><span>{escape(unit_line)}</span></div>'
+
+
+def _render_pairs(table: IndicatorTable, pairs: list[tuple[str, str]], what: str, css: str) -> str:
+    rows = "".join(f'<tr><th scope="row">{escape(label)}</th><td>{_lines(text)}</td></tr>' for label, text in pairs)
+    caption = f"{table.title}：{what}"
+    return _scroll(
+        caption,
+        f'<table class="gk-perf {escape(css)}"><caption>{escape(caption)}</caption><tbody>{rows}</tbody></table>',
+    )
+
+
+def render_pairs(table: IndicatorTable, pairs: list[tuple[str, str]], what: str, css: str) -> Markup:
+    """Label and text, one row each: the 基本情况 (facts) and the longer 说明与目标 (goals)."""
+    return Markup(_render_pairs(table, pairs, what, css))
+
+
+def _render_funds(table: IndicatorTable) -> str:
+    head = ["资金来源", "全年预算数（A）", "全年执行数（B）", "上级移动支付（C）", "分值", "执行率（(B−C)/A）", "得分"]
+    out = [f'<table class="gk-perf gk-funds"><caption>{escape(table.title)}：资金情况</caption><thead><tr>']
+    out += [f'<th scope="col">{h}</th>' for h in head]
+    out.append("</tr></thead><tbody>")
+    for row in table.funds:
+        rate = f"{row.rate}%" if row.rate is not None else ""
+        out.append(
+            f'<tr><th scope="row">{escape(row.source)}</th><td class="gk-num">{_amount(row.budget)}</td>'
+            f'<td class="gk-num">{_amount(row.executed)}</td><td class="gk-num">{_amount(row.transfer)}</td>'
+            f'<td class="gk-num">{_score(row.score)}</td><td class="gk-num">{rate}</td>'
+            f'<td class="gk-num">{_score(row.scored)}</td></tr>'
+        )
+    out.append("</tbody></table>")
+    return _scroll(f"{table.title}：资金情况", "".join(out))
+
+
+def render_funds(table: IndicatorTable) -> Markup:
+    return Markup(_render_funds(table))
+
+
+def _money_cell(value: Value | None, kind: str) -> str:
+    if value is None:
+        return '<td class="gk-num"></td>' if kind != "text" else "<td></td>"
+    if kind == "amount":
+        return f'<td class="gk-num">{format_amount(value.amount)}</td>'
+    if kind == "percent":
+        return f'<td class="gk-num">{escape(value.text)}</td>'
+    return f"<td>{escape(value.text)}</td>"
+
+
+def render_amount_table(table: AmountTable) -> Markup:
+    meta = _meta(table.caption, table.unit) if table.caption or table.unit else ""
+    return Markup(meta + _render_money(table.block) + _after(table.note, table.statement))
+
+
+def _render_money(block: MoneyBlock) -> str:
+    out = [
+        f'<table class="gk-perf gk-money"><caption>{escape(block.title)}</caption><thead><tr>'
+        f'<th scope="col">{escape(block.head)}</th>'
+    ]
+    out += [f'<th scope="col">{escape(c.label)}</th>' for c in block.columns]
+    out.append("</tr></thead><tbody>")
+    for row in block.rows:
+        total = ' class="gk-total"' if row.total else ""
+        out.append(f'<tr><th scope="row"{total}>{escape(row.label)}</th>')
+        out += [_money_cell(row.cells.get(c.label), c.type) for c in block.columns]
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    return _scroll(block.title, "".join(out))
+
+
+def render_money(block: MoneyBlock) -> Markup:
+    return Markup(_render_money(block))
+
+
+_NUMERIC_CELL = {key: f'<td class="gk-num gk-{escape(key)}">' for key in NUMERIC}
+
+
+def _leaf_cell(key: str, leaf: Indicator) -> str:
+    if key in _NUMERIC_CELL:
+        return f"{_NUMERIC_CELL[key]}{_score(getattr(leaf, key))}</td>"
+    if key == "target":
+        target = leaf.target
+        if target is None:
+            return "<td></td>"
+        if target.comparator is None:
+            return f'<td class="gk-target">{escape(target.text)}</td>'
+        return (
+            f'<td class="gk-target" data-comparator="{escape(target.comparator)}" data-value="{escape(target.low)}"'
+            f' data-unit="{escape(target.unit)}">{escape(target.text)}</td>'
+        )
+    if key == "name":
+        return f'<th scope="row" class="gk-indicator">{escape(leaf.name or "")}</th>'
+    return f"<td>{_lines(getattr(leaf, key))}</td>"
+
+
+def _rows(groups: list[IndicatorGroup], columns: list[tuple[str, str]]) -> list[str]:
+    """One <tr> per leaf; each group's name opens the first row under it, spanning all of them."""
+    levels = [key for key, _ in columns if key.startswith("level")]
+    leaf_keys = [key for key, _ in columns if not key.startswith("level")]
+    rows: list[str] = []
+    spans: dict[int, int] = {}  # a group's leaves, counted once for the set instead of once per row it opens
+
+    def count(node) -> int:
+        if not isinstance(node, IndicatorGroup):
+            return 1
+        spans[id(node)] = sum(count(child) for child in node.children or [])
+        return spans[id(node)]
+
+    for group in groups:
+        count(group)
+
+    def walk(node, opened: list[IndicatorGroup]):
+        if isinstance(node, IndicatorGroup):
+            children = node.children or []
+            for i, child in enumerate(children):
+                walk(child, opened + [node] if i == 0 else [])
+            return
+        cells = []
+        for group in opened[-len(levels) :] if levels else []:
+            span = spans[id(group)]
+            rowspan = f' rowspan="{span}"' if span > 1 else ""
+            cells.append(f'<th scope="rowgroup" class="gk-level"{rowspan}>{escape(group.name or "")}</th>')
+        cells += [_leaf_cell(key, node) for key in leaf_keys]
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+
+    for group in groups:
+        walk(group, [])
+    return rows
+
+
+def _render_set(table: IndicatorTable, indicator_set: IndicatorSet, last: bool) -> str:
+    caption = f"{table.title}：{indicator_set.label}"
+    out = [f'<table class="gk-perf gk-indicators"><caption>{escape(caption)}</caption><thead><tr>']
+    out += [f'<th scope="col">{escape(label)}</th>' for _, label in table.columns]
+    out.append("</tr></thead><tbody>")
+    out += _rows(indicator_set.groups, table.columns)
+    keys = [key for key, _ in table.columns]
+    if last and (table.total_score is not None or table.total_scored is not None) and "score" in keys:
+        before = keys.index("score")
+        out.append(
+            f'<tr class="gk-total-row"><th scope="row" colspan="{before}" class="gk-total">'
+            f"{escape(table.total_label)}</th>"
+        )
+        for key in keys[before:]:
+            value = {"score": table.total_score, "scored": table.total_scored}.get(key)
+            out.append(f'<td class="gk-num">{_score(value)}</td>' if key in NUMERIC else "<td></td>")
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    goal = f'<p class="gk-perf-goal">{escape(indicator_set.goal)}</p>' if indicator_set.goal else ""
+    return goal + _scroll(caption, "".join(out))
+
+
+def render_set(table: IndicatorTable, indicator_set: IndicatorSet, last: bool) -> Markup:
+    return Markup(_render_set(table, indicator_set, last))
+
+
+def render_indicator_table(table: IndicatorTable) -> Markup:
+    # Plain string building with an explicit escape() of every text from data/: Markup.format was
+    # a third of the render stage.
+    parts = [f'<div class="gk-perf-form" id="{escape(table.anchor)}-form">']
+    if table.caption or table.unit:
+        parts.append(_meta(table.caption, table.unit))
+    if table.facts:
+        parts.append(_render_pairs(table, table.facts, "基本情况", "gk-facts"))
+    if table.funds:
+        parts.append(_render_funds(table))
+    parts += [_render_money(block) for block in table.money]
+    if table.goals:
+        parts.append(_render_pairs(table, table.goals, "说明与目标", "gk-goals"))
+    parts += [_render_set(table, s, i == len(table.sets) - 1) for i, s in enumerate(table.sets)]
+    parts.append(_after(table.note, None))
+    parts.append("</div>")
+    return Markup("".join(parts))

@@ -1,0 +1,608 @@
+"""Render stage, pages: the Site model → Markdown pages (with HTML tables) and the navigation."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from ..core import urls
+from ..core.model import KIND_NAMES, KINDS, AmountTable, Bureau, Document, FormTable, IndicatorTable, Site
+from ..core.references import substitute_references
+from ..export.tabular import stems
+from .charts import bureau_trends, document_charts
+from .charts_html import render_chart, render_comparison_chart, render_trend
+from .check_results import results_table, summary, table_status
+from .comparison import Comparison, compare_bureau
+from .comparison_html import render_comparison
+from .download_links import bulk_link, document_downloads, table_links
+from .fragments import MARKER, fill
+from .indicators import render_amount_table, render_indicator_table
+from .prose import TermLink, prose, term_anchor
+from .tables import render_form_table, render_free_table
+
+DIRECTORY_MARKER = "<!-- gongkai:directory -->"
+# The glossary lists this many documents under a term and links to a search for the rest: at
+# province scale every term is used by thousands of documents (a 1 MB page at 2,000).
+GLOSSARY_USES_SHOWN = 12
+_BLANK_LINES = re.compile(r"\n\n\n+")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def md_escape(text) -> Markup:
+    """Text for a Markdown heading or link: HTML-escaped, Markdown syntax made literal."""
+    return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(" ".join(str(text).split())))))
+
+
+def region_anchor(name: str) -> str:
+    return "region-" + re.sub(r"[\s\"'<>&#{}]+", "-", name)
+
+
+_env = jinja2.Environment(
+    loader=jinja2.PackageLoader("generator.render", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=False,
+    keep_trailing_newline=True,
+    # Markdown heading ids are written {#id}; keep Jinja comments out of their way.
+    comment_start_string="{##",
+    comment_end_string="##}",
+)
+_env.filters["md"] = md_escape
+_env.filters["oneline"] = lambda text: " ".join(str(text).split())
+_env.filters["yamlstr"] = lambda text: Markup(json.dumps(" ".join(str(text).split()), ensure_ascii=False))
+
+
+def heading(level: int, title, anchor: str) -> Markup:
+    """A heading with its id and ¶ link, as Python-Markdown's toc extension writes one."""
+    anchor = escape(anchor)
+    return Markup(
+        f'<h{level} id="{anchor}">{escape(" ".join(str(title).split()))}'
+        f'<a class="headerlink" href="#{anchor}" title="本节链接">¶</a></h{level}>'
+    )
+
+
+def crumbs(items) -> Markup:
+    """The breadcrumbs: (label, link) from the home page to this page, which has no link."""
+    steps = [
+        f'<a href="{escape(href)}">{escape(label)}</a>' if href else f'<span aria-current="page">{escape(label)}</span>'
+        for label, href in items
+    ]
+    return Markup(
+        '<nav class="gk-crumbs" aria-label="当前位置">' + '<span aria-hidden="true"> › </span>'.join(steps) + "</nav>"
+    )
+
+
+def toc_list(sections, href: str) -> Markup:
+    """A list of *sections* and their subsections, linked to their anchors on the page *href*."""
+    if not sections:
+        return Markup("")
+    items = []
+    for section in sections:
+        table = section.table
+        number = f' <span class="gk-formno">{escape(table.number)}</span>' if table and table.number else ""
+        items.append(
+            f'<li><a href="{escape(href)}#{escape(section.anchor)}">{escape(" ".join(str(section.title).split()))}</a>'
+            f"{number}{toc_list(section.sections, href)}</li>\n"
+        )
+    return Markup("\n<ul>\n" + "".join(items) + "</ul>")
+
+
+# The pages of bureaus and documents are written as HTML, not Markdown: they are poured into a page
+# shell (shell.py) without passing through mkdocs page by page. Their headings, breadcrumbs and
+# lists of sections are written in Python: as Jinja macros they were a fifth of the render stage.
+_env.globals.update(heading=heading, crumbs=crumbs, toc_list=toc_list)
+
+
+@dataclass
+class Page:
+    src: str
+    text: str  # Markdown, with markers where HTML fragments go back in after Markdown has run
+    fragments: dict[str, str] = field(default_factory=dict)
+    title: str = ""
+    html: str | None = None  # a page written as HTML: its article's content (see html_page)
+
+    @property
+    def whole(self) -> str:
+        """The text with its fragments in place: what the page says."""
+        return fill(self.text, self.fragments)
+
+
+class PageContext:
+    """What templates call back into for one page: prose and tables rendered for that page's place."""
+
+    def __init__(
+        self,
+        src: str,
+        department: str = "",
+        links: dict[str, TermLink] | None = None,
+        document: Document | None = None,
+        results=(),
+        inline: bool = True,
+    ):
+        self.inline = inline  # HTML pages take the HTML itself; Markdown pages a marker standing for it
+        self.src = src
+        self.department = department
+        self.links = links or {}
+        self.document = document
+        self.results = list(results)
+        self.fragments: dict[str, str] = {}
+        self._checks_href: str | None = None
+        self._stems: dict[int, str] | None = None  # the document's tables' file names, once per page
+        self._downloads_href = ""
+
+    def keep(self, html) -> Markup:
+        """A marker for Markdown to pass over, standing for *html* (see fragments.py)."""
+        if not html:
+            return Markup("")
+        if self.inline:
+            return Markup(html)
+        marker = MARKER.format(len(self.fragments))
+        self.fragments[marker] = str(html)
+        return Markup(f"\n{marker}\n")
+
+    def sections(self, sections, level: int) -> Markup:
+        """Sections and their subsections: heading, prose, table, in document order."""
+        out = []
+        for section in sections:
+            out.append(heading(min(level, 6), section.title, section.anchor))
+            out.append(self.prose(section.body))
+            if section.table is not None:
+                out.append(self.table(section.table))
+            if section.sections:
+                out.append(self.sections(section.sections, level + 1))
+        return Markup("\n".join(part for part in out if part))
+
+    def prose(self, text, link=True) -> Markup:
+        if text and self.document is not None:
+            text = substitute_references(text, self.document)
+        return self.keep(prose(text, self.links if link else None))
+
+    def table(self, table) -> Markup:
+        if isinstance(table, FormTable):
+            html = render_form_table(table, self.department, self.links)
+        elif isinstance(table, IndicatorTable):
+            html = render_indicator_table(table)
+        elif isinstance(table, AmountTable):
+            html = render_amount_table(table)
+        else:
+            return self.keep(render_free_table(table) + self.downloads(table))
+        mine = [r for r in self.results if r.table is table]
+        if self._checks_href is None:  # the same for every table of the page: worked out once
+            self._checks_href = urls.html_link(self.src, urls.checks_src(self.document))
+        status = table_status(mine, self._checks_href, self.document.published_as_is)
+        return self.keep(html + self.downloads(table) + status)
+
+    def downloads(self, table) -> Markup:
+        """The links to the table's files (downloads.py writes them)."""
+        if self.document is None:
+            return Markup("")
+        if self._stems is None:
+            self._stems = stems(self.document)
+            self._downloads_href = urls.folder_link(self.src, urls.downloads_dir(self.document))
+        return table_links(table, self._stems[id(table)], self.document, self._downloads_href)
+
+
+def html_page(src: str, title: str, html: str) -> Page:
+    """A page whose content is HTML already (bureaus and documents).
+
+    The build pours it into a page shell of the theme (shell.py); for `mkdocs serve` it is a
+    Markdown page of one marker that the hook fills, with the menu of its headings.
+    """
+    marker = MARKER.format(0)
+    title = " ".join(title.split())
+    # mkdocs' templates do not escape: the title goes into the front matter as HTML (shell.fill escapes it too).
+    front = f"---\ntitle: {json.dumps(str(escape(title)), ensure_ascii=False)}\n---\n\n"
+    return Page(src, front + marker + "\n", {marker: html}, title=title, html=html)
+
+
+def assets_link(src: str) -> str:
+    """The site's assets/ folder, relative to the page (the site works under any sub-path)."""
+    return urls.html_link(src, urls.HOME) + "assets/"
+
+
+def render(template: str, **values) -> str:
+    text = _env.get_template(template).render(**values)
+    # Blank lines left by template tags, collapsed in one pass: _BLANK_LINES begins with a literal,
+    # which re searches for as a string (\n{3,} tries every character: 8× slower; a loop of
+    # str.replace until none is left, 3×).
+    return _BLANK_LINES.sub("\n\n", text)
+
+
+def home_trail(src: str) -> list[tuple[str, str]]:
+    return [("首页", urls.html_link(src, urls.HOME))]
+
+
+def bureau_trail(src: str, bureau) -> list[tuple[str, str]]:
+    """首页 › province (its part of the home page) › city (its page)."""
+    province = bureau.region[0]
+    city = bureau.region[1] if len(bureau.region) > 1 else province
+    return home_trail(src) + [
+        (province, urls.html_link(src, urls.HOME, region_anchor(province))),
+        (city, urls.html_link(src, urls.region_src(province, city))),
+    ]
+
+
+def document_trail(src: str, doc: Document, here: str | None = None):
+    trail = bureau_trail(src, doc.bureau) + [(doc.bureau.short_name, urls.html_link(src, urls.bureau_src(doc.bureau)))]
+    label = f"{doc.year}年{doc.kind_name}"
+    if here is None:
+        return trail + [(label, "")]
+    return trail + [(label, urls.html_link(src, urls.document_src(doc))), (here, "")]
+
+
+_GLOSSARY_LINKS: dict[tuple[int, str], tuple[dict, dict[str, TermLink]]] = {}
+
+
+def _glossary_links(glossary: dict, href: str) -> dict[str, TermLink]:
+    """Each term of the site glossary → its definition on the glossary page at *href*. The same for
+    every page as deep as another (a handful of depths): made once per depth, not once per page."""
+    found = _GLOSSARY_LINKS.get((id(glossary), href))
+    if found is not None and found[0] is glossary:  # (the glossary is kept with them: its id stays its own)
+        return found[1]
+    if len(_GLOSSARY_LINKS) > 64:
+        _GLOSSARY_LINKS.clear()
+    links = {
+        name: TermLink(term.term, term.definition, f"{href}#{term_anchor(term.term)}")
+        for name, term in glossary.items()
+    }
+    _GLOSSARY_LINKS[(id(glossary), href)] = (glossary, links)
+    return links
+
+
+def term_links(site: Site, doc: Document | None, src: str) -> dict[str, TermLink]:
+    """Each term (and alias) → where its definition is: the document's own 名词解释 or the site glossary."""
+    # A link to a term is the link to its page plus '#' and the term's anchor: the relative path
+    # is worked out once per page linked to, not once per term (it was most of this function).
+    links = dict(_glossary_links(site.glossary, urls.html_link(src, urls.GLOSSARY)))
+    if doc is not None:
+        for part in doc.parts:
+            if not part.glossary:
+                continue
+            part_href = urls.html_link(src, urls.part_src(doc, part))
+            for use in part.glossary:
+                link = TermLink(use.term, use.definition, f"{part_href}#{term_anchor(use.term)}")
+                names = [use.term] + (site.glossary[use.term].aliases if use.term in site.glossary else [])
+                for name in names:
+                    links[name] = link
+    return links
+
+
+def document_pages(site: Site, doc: Document, results=()) -> list[Page]:
+    pages = []
+    index_src = urls.document_src(doc)
+    parts = []
+    for part in doc.parts:
+        src = urls.part_src(doc, part)
+        attachments = [
+            {
+                "attachment": a,
+                "src": urls.attachment_src(doc, part, a),
+                "link": urls.html_link(index_src, urls.attachment_src(doc, part, a)),
+            }
+            for a in part.attachments
+        ]
+        parts.append({"part": part, "link": urls.html_link(index_src, src), "attachments": attachments})
+        ctx = PageContext(src, doc.bureau.name, term_links(site, doc, src), doc, results)
+        pages.append(
+            html_page(
+                src,
+                part.title,
+                render(
+                    "part.html.j2",
+                    doc=doc,
+                    title=part.title,
+                    trail=document_trail(src, doc, part.title),
+                    ctx=ctx,
+                    body=part.body,
+                    section_list=part.sections,
+                    glossary=[
+                        {"term": u.term, "definition": u.definition, "anchor": term_anchor(u.term)}
+                        for u in part.glossary
+                    ],
+                    attachments=[dict(a, link=urls.html_link(src, a["src"])) for a in attachments],
+                ),
+            )
+        )
+        for a in attachments:
+            attachment = a["attachment"]
+            a_ctx = PageContext(a["src"], doc.bureau.name, term_links(site, doc, a["src"]), doc, results)
+            pages.append(
+                html_page(
+                    a["src"],
+                    attachment.title,
+                    render(
+                        "part.html.j2",
+                        doc=doc,
+                        title=attachment.title,
+                        ctx=a_ctx,
+                        body=attachment.body,
+                        section_list=attachment.sections,
+                        trail=document_trail(a["src"], doc, attachment.title),
+                        glossary=[],
+                        attachments=[],
+                    ),
+                )
+            )
+    results = list(results)
+    checks_src = urls.checks_src(doc)
+    checks_ctx = PageContext(checks_src)
+    checks_page = render(
+        "checks.html.j2",
+        doc=doc,
+        trail=document_trail(checks_src, doc, "数据核对"),
+        summary=summary(results)[1],
+        table=checks_ctx.keep(results_table(results)),
+        as_is=doc.published_as_is,
+        note=checks_ctx.prose(doc.as_is_note),
+    )
+    before, after = neighbours(doc)
+    compared = any(c.year == doc.year for c in compare_bureau(doc.bureau))
+    index_page = render(
+        "document.html.j2",
+        doc=doc,
+        parts=parts,
+        trail=document_trail(index_src, doc),
+        bureau_href=urls.html_link(index_src, urls.bureau_src(doc.bureau)),
+        checks_link=urls.html_link(index_src, checks_src),
+        check_summary=summary(results)[1],
+        before=(before, urls.html_link(index_src, urls.document_src(before))) if before else None,
+        after=(after, urls.html_link(index_src, urls.document_src(after))) if after else None,
+        comparison_link=urls.html_link(index_src, urls.comparison_src(doc.bureau, doc.year)) if compared else None,
+        downloads=document_downloads(
+            doc, stems(doc), urls.folder_link(index_src, urls.downloads_dir(doc)), bulk_link(index_src)
+        ),
+        charts=[render_chart(chart) for chart in document_charts(doc)],
+        assets=assets_link(index_src),
+    )
+    return [
+        html_page(index_src, doc.title, index_page),
+        *pages,
+        html_page(checks_src, f"数据核对 · {doc.title}", checks_page),
+    ]
+
+
+def neighbours(doc: Document) -> tuple[Document | None, Document | None]:
+    """The same bureau's document of the same kind in the nearest year before and after."""
+    same = sorted((d for d in doc.bureau.documents if d.kind == doc.kind and d is not doc), key=lambda d: d.year)
+    before = [d for d in same if d.year < doc.year]
+    after = [d for d in same if d.year > doc.year]
+    return (before[-1] if before else None), (after[0] if after else None)
+
+
+def bureau_page(site: Site, bureau, results_of: dict | None = None) -> Page:
+    src = urls.bureau_src(bureau)
+    years: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for doc in bureau.documents:
+        mine = (results_of or {}).get(id(doc), [])
+        years[doc.year][doc.kind].append((doc, urls.html_link(src, urls.document_src(doc)), summary(mine)))
+    compared = {c.year for c in compare_bureau(bureau)}
+    ctx = PageContext(src, bureau.name, term_links(site, None, src))
+    return html_page(
+        src,
+        bureau.name,
+        render(
+            "bureau.html.j2",
+            bureau=bureau,
+            trail=bureau_trail(src, bureau) + [(bureau.short_name, "")],
+            kinds=KINDS,
+            kind_names=KIND_NAMES,
+            years=sorted(years.items(), reverse=True),
+            comparisons={y: urls.html_link(src, urls.comparison_src(bureau, y)) for y in compared},
+            ctx=ctx,
+            charts=[render_trend(trend) for trend in bureau_trends(bureau)],
+            charts_title="历年主要数字",
+            charts_anchor="lishi",
+            charts_intro="各年的数字取自该年公开文件的表格，每张图下的表格列出同样的数字。",
+            assets=assets_link(src),
+        ),
+    )
+
+
+def comparison_pages(bureau) -> list[Page]:
+    by_year: dict[int, list[Comparison]] = defaultdict(list)
+    for comparison in compare_bureau(bureau):
+        by_year[comparison.year].append(comparison)
+    pages = []
+    for year, comparisons in sorted(by_year.items()):
+        src = urls.comparison_src(bureau, year)
+        first = comparisons[0]
+        title = f"{bureau.short_name}{year}年预算与决算对比"
+        pages.append(
+            html_page(
+                src,
+                title,
+                render(
+                    "comparison.html.j2",
+                    title=title,
+                    bureau=bureau,
+                    trail=bureau_trail(src, bureau)
+                    + [
+                        (bureau.short_name, urls.html_link(src, urls.bureau_src(bureau))),
+                        (f"{year}年预算与决算对比", ""),
+                    ],
+                    budget_doc=first.budget_doc,
+                    actual_doc=first.actual_doc,
+                    budget_link=urls.html_link(src, urls.document_src(first.budget_doc)),
+                    actual_link=urls.html_link(src, urls.document_src(first.actual_doc)),
+                    tables=[
+                        {"measure": c.measure, "anchor": f"m{i}", "html": render_comparison(c)}
+                        for i, c in enumerate(comparisons, 1)
+                    ],
+                    charts=[render_comparison_chart(c, f"tu-m{i}") for i, c in enumerate(comparisons, 1)],
+                    charts_intro="预算数与决算数按功能分类科目的类并列；逐科目的数字见上面的表格。",
+                    assets=assets_link(src),
+                ),
+            )
+        )
+    return pages
+
+
+def regions(site: Site):
+    """Bureaus grouped province → city, in a stable order."""
+    grouped: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for bureau in site.bureaus:
+        province = bureau.region[0]
+        city = bureau.region[1] if len(bureau.region) > 1 else bureau.region[0]
+        grouped[province][city].append(bureau)
+    return [(p, sorted(cities.items())) for p, cities in sorted(grouped.items())]
+
+
+def home_page(site: Site, intro: str) -> Page:
+    """The home page: every province and its cities, with how many bureaus and documents each has.
+
+    It lists cities, not bureaus: at province scale a list of every bureau and document made the
+    home page grow with the site (370 KB at 2,000 documents). Each city has a page of its own.
+    """
+    src = urls.HOME
+    listing = [
+        (
+            province,
+            [
+                (
+                    city,
+                    urls.html_link(src, urls.region_src(province, city)),
+                    len(bureaus),
+                    sum(len(b.documents) for b in bureaus),
+                )
+                for city, bureaus in cities
+            ],
+        )
+        for province, cities in regions(site)
+    ]
+    directory = render("regions.md.j2", regions=listing, region_anchor=region_anchor)
+    ctx = PageContext(src, inline=False)
+    kept = ctx.keep(directory)
+    text = intro.replace(DIRECTORY_MARKER, kept) if DIRECTORY_MARKER in intro else intro + "\n\n" + kept
+    return Page(src, text, ctx.fragments)
+
+
+def region_pages(site: Site) -> list[Page]:
+    """A page per city: its bureaus and their documents, filtered by district, year and kind."""
+    pages = []
+    for province, cities in regions(site):
+        for city, bureaus in cities:
+            src = urls.region_src(province, city)
+            listing = [
+                (
+                    province,
+                    [
+                        (
+                            city,
+                            [
+                                (
+                                    b,
+                                    urls.html_link(src, urls.bureau_src(b)),
+                                    [
+                                        (d, urls.html_link(src, urls.document_src(d)))
+                                        for d in sorted(b.documents, key=lambda d: (-d.year, d.kind))
+                                    ],
+                                )
+                                for b in bureaus
+                            ],
+                        )
+                    ],
+                )
+            ]
+            directory = render(
+                "directory.md.j2",
+                regions=listing,
+                region_anchor=region_anchor,
+                districts=sorted({"/".join(b.region[:3]) for b in bureaus}),
+                years=sorted({d.year for b in bureaus for d in b.documents}, reverse=True),
+                kinds=KINDS,
+                kind_names=KIND_NAMES,
+            )
+            trail = home_trail(src) + [(province, urls.html_link(src, urls.HOME, region_anchor(province))), (city, "")]
+            title = f"{province} · {city}"
+            html = render("region.html.j2", title=title, trail=trail, directory=Markup(directory))
+            pages.append(html_page(src, title, html))
+    return pages
+
+
+def glossary_page(site: Site) -> Page:
+    src = urls.GLOSSARY
+    uses = defaultdict(list)
+    for doc in site.documents:
+        for part in doc.parts:
+            for use in part.glossary:
+                uses[use.term].append((doc, urls.html_link(src, urls.part_src(doc, part), term_anchor(use.term))))
+    terms = []
+    seen = set()
+    for term in site.glossary.values():
+        if term.term not in seen:
+            seen.add(term.term)
+            terms.append((term, uses.get(term.term, [])))
+    for _, found in terms:  # the most recent first
+        found.sort(key=lambda use: (-use[0].year, use[0].bureau.slug, use[0].kind))
+    ctx = PageContext(src, inline=False)
+    return Page(
+        src,
+        render(
+            "glossary.md.j2",
+            terms=terms,
+            anchor=term_anchor,
+            ctx=ctx,
+            shown=GLOSSARY_USES_SHOWN,
+            search_href=urls.html_link(src, urls.SEARCH),
+        ),
+        ctx.fragments,
+    )
+
+
+def site_pages(site: Site, content_dir: Path) -> list[Page]:
+    """The pages about the whole site: the home page's directory and the glossary.
+
+    They need only an outline of each bureau (see outline()), so that a build in batches can make
+    them without holding every document.
+    """
+    intro_file = content_dir / "index.md"
+    intro = intro_file.read_text(encoding="utf-8") if intro_file.exists() else "# 公开\n"
+    return [home_page(site, intro), glossary_page(site), *region_pages(site)]
+
+
+def bureau_pages(site: Site, bureaus, results=()) -> list[Page]:
+    """Every page of these bureaus: bureau page, 预算/决算 comparisons, and each document's pages."""
+    pages = []
+    results_of: dict[int, list] = defaultdict(list)  # by document, grouped once: a site has 10⁵ results
+    for result in results:
+        results_of[id(result.document)].append(result)
+    for bureau in bureaus:
+        pages.append(bureau_page(site, bureau, results_of))
+        pages.extend(comparison_pages(bureau))
+        for doc in bureau.documents:
+            pages.extend(document_pages(site, doc, results_of.get(id(doc), [])))
+    return pages
+
+
+def all_pages(site: Site, content_dir: Path, results=()) -> list[Page]:
+    return site_pages(site, content_dir) + bureau_pages(site, site.bureaus, results)
+
+
+def outline(bureau: Bureau) -> Bureau:
+    """A bureau with only what the site-wide pages show of it: names, region, and per document its
+    year, kind, title, parts and the terms each part explains (no tables, no prose)."""
+    copy = replace(bureau, documents=[])
+    for doc in bureau.documents:
+        parts = [
+            replace(p, body=None, sections=[], attachments=[replace(a, sections=[], body=None) for a in p.attachments])
+            for p in doc.parts
+        ]
+        copy.documents.append(replace(doc, bureau=copy, form_set=None, parts=parts, as_is_note=None))
+    return copy
+
+
+def navigation() -> list:
+    """The site-wide menu: the home page (bureaus by region), the glossary and 关于.
+
+    It is written into every page, so it must not grow with the site: at province scale a menu of
+    every bureau and document made each page megabytes. A reader finds documents from the home
+    page's directory and filter, the bureau pages and search; within a document, from its 目录
+    and the breadcrumbs.
+    """
+    return [{"首页": urls.HOME}, {"名词解释": urls.GLOSSARY}, {"关于": urls.ABOUT}]

@@ -1,0 +1,1 @@
+"""Reading data/: YAML into nodes that remember file:line:col, typed fields, and the schema declared with them."""

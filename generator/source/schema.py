@@ -1,0 +1,419 @@
+"""What each kind of file in data/ may contain, declared once as typed fields.
+
+The loader converts with these declarations, and `python -m generator schema` writes the JSON
+Schema editors read from them (generator/schema_json.py), so the `doc` strings, in Chinese, are
+what a clerk sees when hovering over a key in the editor.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from ..core.model import COLUMN_TYPES, KINDS, STAGES
+from .fields import (
+    Amount,
+    Choice,
+    Date,
+    Either,
+    Field,
+    Flag,
+    Integer,
+    Invalid,
+    ListOf,
+    Markdown,
+    Percent,
+    Raw,
+    Record,
+    Score,
+    Slug,
+    Text,
+    Variants,
+)
+from .yamlsource import Mapping, Scalar, describe
+
+
+def record(what: str, doc: str, partial: bool = False, **fields: Field) -> Record:
+    """*what* names the record in the loader's messages; *doc* describes it to the editor."""
+    return Record(fields, SimpleNamespace, what, partial=partial, doc=doc)
+
+
+def optional(field: Field, default=None) -> Field:
+    field.required = False
+    field.default = default
+    return field
+
+
+# ---- data/glossary.yaml ----
+
+TERM = record(
+    "术语",
+    "一个术语及其解释",
+    term=Text(doc="术语"),
+    aliases=optional(ListOf(Text(doc="别名"), doc="别名：文件中用其他写法提到同一术语时列出"), []),
+    definition=Markdown(doc="解释（Markdown）"),
+)
+GLOSSARY_FILE = record(
+    "名词解释文件",
+    "全站名词解释（data/glossary.yaml）：每个术语只写一次",
+    terms=ListOf(TERM, allow_empty=False, doc="术语，按显示顺序"),
+)
+
+# ---- data/forms/*.yaml ----
+
+COLUMN_TYPE_DOC = (
+    "列的类型：item 项目，line 行次，code 科目编码，name 科目名称，amount 金额，percent 占比/增长率，text 文字"
+)
+COLUMN = record(
+    "列",
+    "表头的一列；有 columns 时是列组（合并的表头），其下是列或列组",
+    key=optional(Text(doc="列的键：文件中按此键填数（列组不写）")),
+    label=Text(doc="表头上印的文字"),
+    type=optional(Choice(COLUMN_TYPES, doc=COLUMN_TYPE_DOC)),
+    no=optional(Text(doc='栏次，如 "1"')),
+    columns=optional(ListOf(Raw()), None),
+)
+COLUMN.fields["columns"] = optional(ListOf(COLUMN, doc="列组下的列或列组"), None)  # a group holds columns or groups
+FIXED_ROW = record(
+    "表样的行",
+    "表样印好的一行（固定行）",
+    key=optional(Text(doc="行键：文件的 values 中按此键填数；空行不写")),
+    label=optional(Text(doc="表上印的项目名称")),
+    line=optional(Integer(low=1, high=999, doc="行次")),
+    indent=optional(Integer(low=0, high=5, doc="缩进级数（项目名称前空几格）"), 0),
+    total=optional(Flag(doc="true：合计、总计行（加粗）"), False),
+)
+PANEL = record(
+    "表样的栏",
+    "并排的一栏（如 收入 | 支出）",
+    key=Text(doc="栏的键，如 收入"),
+    width=Integer(low=1, high=60, doc="本栏占几列（表头的末级列，从左数）"),
+    rows=optional(ListOf(FIXED_ROW, doc="本栏的固定行；不写则由文件逐行填写（科目表）"), None),
+)
+FOOTER_CELL = record(
+    "表尾单元格",
+    "表末一行的一格",
+    label=optional(Text(doc="印的文字")),
+    key=optional(Text(doc="填数的格的键：文件的 totals 中按此键填数")),
+    colspan=optional(Integer(low=1, high=60, doc="占几列"), 1),
+)
+RULE = record(
+    "核对规则",
+    "一条核对规则：columns、tree、cells、classes、codes 五者写一个",
+    columns=optional(Text(doc="每行都成立的列关系，如 本年收入合计 = 财政拨款收入 + 其他收入")),
+    tree=optional(Text(doc="按科目编码逐级相加：合计 = Σ类，类 = Σ款，款 = Σ项；写科目编码列的键")),
+    cells=optional(Text(doc="指定格子之间的关系，如 收入.总计 = 收入.本年收入合计 + 收入.年初结转和结余")),
+    classes=optional(Text(doc="两表按类名逐类相等，如 公开01表:支出 = 公开03表:本年支出合计")),
+    codes=optional(Text(doc="两表按科目编码逐项相等，如 公开02表:本年收入合计 = 公开03表:本年支出合计")),
+    tolerance=optional(Score(doc="允许的差额（默认每个加数 0.01）")),
+    says=optional(Text(doc="数据核对页上显示的规则说明")),
+)
+FORM = record(
+    "表样",
+    "一张表样：表号、标题、表头、固定行、注和核对规则",
+    number=Text(doc="表号，如 公开01表：文件中的表按表号引用表样"),
+    slug=Slug(doc="网页锚点：小写英文字母、数字和 -，如 gk01"),
+    title=Text(doc="表的标题"),
+    unit=optional(Text(doc="金额单位（默认 万元）"), "万元"),
+    note=optional(Text(doc="表下印的注")),
+    columns=ListOf(COLUMN, allow_empty=False, doc="表头：列和列组，从左到右"),
+    panels=optional(ListOf(PANEL, doc="并排的栏（如 收入 | 支出），宽度之和等于列数；不写则全表一栏"), []),
+    footer=optional(ListOf(FOOTER_CELL, doc="表末一行（如 人员经费合计），各格所占列数之和等于列数"), []),
+    rules=optional(ListOf(RULE, doc="本表的核对规则"), []),
+)
+OUTLINE_SECTION = record(
+    "标准目录的小节",
+    "标准目录中的一节",
+    title=Text(doc="标题；{部门}、{简称}、{年度} 换成部门全称、简称和年度"),
+    form=optional(Text(doc="本节的表：本套表样的表号，如 公开01表；new 命令按表样列出行和列")),
+    sections=optional(ListOf(Raw()), []),
+)
+OUTLINE_SECTION.fields["sections"] = optional(ListOf(OUTLINE_SECTION, doc="下一级小节"), [])
+OUTLINE_PART = record(
+    "标准目录的部分",
+    "标准目录中的一部分",
+    title=Text(doc="标题；{部门}、{简称}、{年度} 换成部门全称、简称和年度"),
+    sections=optional(ListOf(OUTLINE_SECTION, doc="本部分的小节"), []),
+    glossary=optional(Flag(doc="true：本部分是名词解释"), False),
+    attachments=optional(Flag(doc="true：本部分是附件"), False),
+)
+CHART = record(
+    "a chart",
+    "一张图：各部分取自文件表中的格子（写法同核对规则：表号:面板.行.列）",
+    title=Text(doc="图名，如 收入构成"),
+    rows=optional(
+        Text(doc="一个有固定行的面板，如 公开01表:收入：其第一个合计行以上的各一级行为各部分，该合计行为总数")
+    ),
+    cells=optional(Raw(doc="各部分：名称: 格子，如 基本支出: 公开03表:合计.基本支出")),
+    total=optional(Text(doc="总数的格子（用 cells 时）；不写则为各部分之和")),
+    trend=optional(Text(doc="部门页“历年主要数字”中此图总数的名称，如 本年收入合计")),
+)
+FORM_SET_FILE = record(
+    "表样文件",
+    "一套表样（data/forms/*.yaml）：每张公开表只声明一次",
+    name=Text(doc="表样名称，以省份开头，如 湖南省部门决算公开表（2020）"),
+    # name → '表号:column', for comparing documents of other form sets
+    measures=optional(
+        Raw(doc="可与其他表样的文件比较的表：名称: 表号:金额列，如 一般公共预算财政拨款支出: 公开05表:合计")
+    ),
+    charts=optional(ListOf(CHART, doc="文件概览页“图表”一节的各张图"), []),
+    outline=optional(ListOf(OUTLINE_PART, doc="标准目录：python -m generator new 按此生成新文件的骨架"), []),
+    forms=ListOf(FORM, allow_empty=False, doc="各张表样，按原件顺序"),
+    rules=optional(ListOf(RULE, doc="跨表核对规则（表号:格子）"), []),
+)
+
+# ---- data/<bureau>/bureau.yaml ----
+
+BUREAU_FILE = record(
+    "部门文件",
+    "部门（data/<部门>/bureau.yaml）",
+    name=Text(doc="全称，如 长沙市望城区医疗保障局"),
+    short_name=Text(doc="简称，如 望城区医保局"),
+    region=Text(
+        pattern=r"[^/\s]+(/[^/\s]+){0,3}",
+        hint="不是地区：请按 省/市/区县 写，如 湖南省/长沙市/望城区",
+        doc="地区：省/市/区县，如 湖南省/长沙市/望城区",
+    ),
+    duties=optional(Markdown(doc="部门职责（Markdown）")),
+    organization=optional(Markdown(doc="机构设置（Markdown）")),
+    units=optional(Markdown(doc="决算单位构成（Markdown）")),
+)
+
+# ---- data/<bureau>/<year>/<document>.yaml ----
+
+
+GRID_CELL = record(
+    "表格单元格",
+    "一格：文字及合并的行列数",
+    text=optional(Markdown(doc="格中的文字"), ""),
+    header=optional(Flag(doc="true：表头格"), False),
+    colspan=optional(Integer(low=1, high=60, doc="向右合并几列"), 1),
+    rowspan=optional(Integer(low=1, high=500, doc="向下合并几行"), 1),
+)
+
+
+class GridCellField(Field):
+    """A free-table cell: a value as printed, or a mapping with text and spans."""
+
+    MAPPING = GRID_CELL
+
+    def convert(self, node, ctx):
+        if isinstance(node, Mapping):
+            return self.MAPPING.convert(node, ctx)
+        if not isinstance(node, Scalar):
+            raise Invalid(node, f"这里应写表格单元格（值，或含 text 的“键: 值”），却是{describe(node)}")
+        text = "" if node.is_null else node.text
+        return SimpleNamespace(text=text, colspan=1, rowspan=1, header=False, mark=node.mark)
+
+
+FORM_TABLE = record(
+    "表格",
+    "按表样填写的表：form 写表号",
+    form=Text(doc="表样的表号，如 公开01表（见文件的 form_set）"),
+    id=optional(Slug(doc="网页锚点（默认用表样的 slug）")),
+    values=optional(
+        Raw(
+            doc="表样有固定行时：行键: 数值；有几栏时按栏分组（收入: {…}, 支出: {…}）；一行有几个金额列时写 {列键: 数值}"
+        )
+    ),
+    rows=optional(Raw(doc="表样没有固定行时：逐行照抄，每行 {列键: 值}，按原件顺序；不带科目编码的是合计行")),
+    totals=optional(Raw(doc="表末合计格的数值：键: 数值")),
+    note=optional(Markdown(doc="原件所印的注与表样不同时，写原件的注")),
+    statement=optional(Markdown(doc="表下的说明，如 此表数据为空")),
+)
+FREE_TABLE = record(
+    "自由表格",
+    "自由表：逐格照抄的一次性表格",
+    id=Slug(doc="网页锚点（必填）：小写英文字母、数字和 -"),
+    title=Text(doc="表的标题"),
+    caption=optional(Text(doc="标题下的一行，如 (2020 年)")),
+    unit=optional(Text(doc="金额单位")),
+    grid=ListOf(
+        ListOf(
+            GridCellField(doc="一格：照印的值，或 {text: …, colspan: 2, rowspan: 1, header: true}"), allow_empty=False
+        ),
+        allow_empty=False,
+        doc="逐行的格子，照原件",
+    ),
+    note=optional(Markdown(doc="表下的注")),
+    statement=optional(Markdown(doc="表下的说明")),
+)
+# A performance table (绩效目标申报表 / 绩效自评表): facts, 资金情况, goals and the indicator tree.
+
+INDICATOR = record(
+    "绩效指标",
+    "一个指标（三级指标，或评分表的一行）",
+    name=optional(Text(doc="三级指标（申报表：指标内容）")),
+    content=optional(Markdown(doc="目标内容")),
+    target=optional(Text(doc="目标值 / 指标值，照印，如 ≥95%、80%-90%、按时拨付到位")),
+    actual=optional(Text(doc="完成值")),
+    standard=optional(Markdown(doc="绩效标准 / 计分标准")),
+    score=optional(Score(doc="分值")),
+    scored=optional(Score(doc="得分")),
+    reason=optional(Markdown(doc="未完成原因")),
+    measure=optional(Markdown(doc="改进措施")),
+)
+INDICATOR_GROUP = record(
+    "指标分组",
+    "指标组（一级或二级指标）：name 和下级的 items",
+    name=optional(Text(doc="一级/二级指标的名称")),
+    items=ListOf(Raw(), allow_empty=False),
+)
+
+
+class IndicatorNode(Field):
+    """A group (it has `items`) or an indicator (a leaf)."""
+
+    def convert(self, node, ctx):
+        if isinstance(node, Mapping) and node.get("items") is not None:
+            return INDICATOR_GROUP.convert(node, ctx)  # its items are IndicatorNodes too
+        return INDICATOR.convert(node, ctx)
+
+
+INDICATOR_GROUP.fields["items"] = ListOf(IndicatorNode(doc="下级指标组或指标"), allow_empty=False, doc="下级")
+INDICATOR_SET = record(
+    "指标组",
+    "一组绩效指标（如 长期绩效指标、年度绩效指标）",
+    label=Text(doc="年度绩效指标、长期绩效指标……"),
+    goal=optional(Markdown(doc="本组的目标")),
+    indicators=ListOf(IndicatorNode(doc="指标组或指标"), allow_empty=False, doc="指标树：一级 → 二级 → 指标"),
+)
+FUNDS_ROW = record(
+    "资金情况的行",
+    "资金情况的一行",
+    source=Text(doc="资金来源，如 年度资金总额"),
+    budget=optional(Amount(doc="全年预算数（A）")),
+    executed=optional(Amount(doc="全年执行数（B）")),
+    transfer=optional(Amount(doc="上级移动支付（C）")),
+    score=optional(Score(doc="分值")),
+    rate=optional(Percent(doc="执行率，照印，带 %：应为 (B − C) ÷ A")),
+    scored=optional(Score(doc="得分")),
+)
+MONEY_COLUMN = record(
+    "列",
+    "一列：印的列名及类型",
+    label=Text(doc="列名"),
+    type=optional(Choice(("amount", "percent", "text"), doc="amount 金额（默认），percent 占比，text 文字"), "amount"),
+)
+MONEY_COLUMN_DOC = "一列：列名（金额列），或 {label: 列名, type: percent}"
+MONEY_BLOCK = record(
+    "金额块",
+    "一块金额表（如 项目资金来源、支出明细）",
+    title=Text(doc="标题"),
+    columns=ListOf(Either(Text(), MONEY_COLUMN, doc=MONEY_COLUMN_DOC), allow_empty=False, doc="列"),
+    rows=ListOf(Raw(doc="一行：{label: 项目, 列名: 数值}；合计行加 total: true"), allow_empty=False, doc="各行，照印"),
+)
+SCORE_TOTAL = record(
+    "总分行",
+    "总分行",
+    label=optional(Text(doc="印的名称（默认 总分）"), "总分"),
+    score=optional(Score(doc="分值合计")),
+    scored=optional(Score(doc="得分合计")),
+)
+INDICATOR_TABLE = record(
+    "绩效表",
+    "绩效表（绩效目标申报表、绩效自评表、考核评分表）",
+    id=Slug(doc="网页锚点（必填）：小写英文字母、数字和 -"),
+    title=Text(doc="表的标题"),
+    caption=optional(Text(doc="标题下的一行，如 (2020年)")),
+    unit=optional(Text(doc="金额单位")),
+    stage=Choice(STAGES, doc="申报：绩效目标申报表；自评：绩效自评表"),
+    facts=optional(Raw(doc="表头信息：印的名称: 文字，按原件顺序（如 项目名称: …）；空白的写名称不写值")),
+    funds=optional(ListOf(FUNDS_ROW, doc="资金情况：A、B、C、执行率、分值、得分"), []),
+    money=optional(ListOf(MONEY_BLOCK, doc="申报表的金额块（项目资金来源、支出明细）"), []),
+    goals=optional(Raw(doc="较长的文字：名称: 文字，如 年初设定目标、目标完成情况、绩效总目标")),
+    columns=optional(Raw(doc="指标表印哪些列及列名，如 [level1, level2, name, target, score]")),
+    indicators_label=optional(Text(doc="指标部分的名称（默认 绩效指标 / 年度绩效指标）")),
+    indicators=optional(ListOf(IndicatorNode(doc="指标组或指标"), doc="指标树：一级 → 二级 → 指标"), None),
+    indicator_sets=optional(ListOf(INDICATOR_SET, doc="有几组指标（长期、年度）时代替 indicators"), None),
+    total=optional(SCORE_TOTAL),
+    note=optional(Markdown(doc="表下的注")),
+)
+INDICATOR_TABLE_KEYS = ("stage", "indicators", "indicator_sets")
+AMOUNT_TABLE = record(
+    "金额表",
+    "金额表：不按表样、但合计与占比要核对的表",
+    id=Slug(doc="网页锚点（必填）：小写英文字母、数字和 -"),
+    title=Text(doc="表的标题"),
+    caption=optional(Text(doc="标题下的一行")),
+    unit=optional(Text(doc="金额单位")),
+    head=optional(Text(doc="项目列的列名（默认 项目）"), "项目"),
+    columns=ListOf(Either(Text(), MONEY_COLUMN, doc=MONEY_COLUMN_DOC), allow_empty=False, doc="金额列"),
+    rows=ListOf(Raw(doc="一行：{label: 项目, 列名: 数值}；合计行加 total: true"), allow_empty=False, doc="各行，照印"),
+    note=optional(Markdown(doc="表下的注")),
+    statement=optional(Markdown(doc="表下的说明")),
+)
+# Which record a section's table is: the loader binds it by the first variant whose key it has.
+TABLE = Variants(
+    [
+        (("form",), FORM_TABLE),
+        (INDICATOR_TABLE_KEYS, INDICATOR_TABLE),
+        (("columns",), AMOUNT_TABLE),
+        ((), FREE_TABLE),
+    ],
+    doc="本节的表：有 form 的按表样填写；有 stage 或 indicators 的是绩效表；有 columns 的是金额表；否则是自由表（grid）",
+)
+
+SECTION = record(
+    "小节",
+    "一节：标题，及正文、表或下一级小节",
+    partial=True,
+    title=Text(doc="标题，照原件目录"),
+    id=optional(Slug(doc="网页锚点（默认按顺序编号）")),
+    body=optional(Markdown(doc="正文（Markdown）；较长时用 | 块写法")),
+    table=optional(TABLE),
+    sections=optional(ListOf(Raw()), []),
+)
+SECTION.fields["sections"] = optional(ListOf(SECTION, doc="下一级小节"), [])  # sections nest
+ATTACHMENT = record(
+    "附件",
+    "一个附件（单独成页）",
+    partial=True,
+    id=Slug(doc="附件的网址名（必填）：小写英文字母、数字和 -"),
+    title=Text(doc="附件标题"),
+    body=optional(Markdown(doc="正文（Markdown）")),
+    sections=ListOf(SECTION, doc="附件的各节"),
+)
+
+
+class TermName(Text):
+    """A glossary entry by name only: the definition comes from data/glossary.yaml."""
+
+    def convert(self, node, ctx):
+        return SimpleNamespace(term=super().convert(node, ctx), definition=None, mark=node.mark)
+
+
+OWN_TERM = record(
+    "本文件的术语", "本文件自己的术语解释", term=Text(doc="术语"), definition=Markdown(doc="解释（Markdown）")
+)
+PART = record(
+    "部分",
+    "目录的一部分（如 第一部分 概况）",
+    partial=True,
+    title=Text(doc="标题，照原件目录"),
+    id=optional(Slug(doc="网页锚点（默认 part1、part2……）")),
+    body=optional(Markdown(doc="本部分开头的正文（Markdown）")),
+    sections=optional(ListOf(SECTION, doc="本部分的各节"), []),
+    glossary=optional(
+        ListOf(
+            Either(TermName(), OWN_TERM, doc="术语名（用 data/glossary.yaml 的解释），或 {term: …, definition: …}"),
+            doc="名词解释：本文件使用的术语",
+        ),
+        [],
+    ),
+    attachments=optional(ListOf(ATTACHMENT, doc="附件，每个一页"), []),
+)
+DOCUMENT_FILE = record(
+    "公开文件",
+    "一份公开文件（data/<部门>/<年度>/<文件>.yaml）：部门预算、部门决算或绩效评价",
+    partial=True,
+    title=Text(doc="标题，照原件"),
+    kind=Choice(KINDS, doc="文件类别：预算、决算或绩效"),
+    year=Integer(low=1990, high=2100, doc="年度，与所在文件夹相同"),
+    unit=optional(Text(doc="金额单位（默认 万元）"), "万元"),
+    form_set=optional(Slug(doc="表样：data/forms/ 下的文件名（不带 .yaml），如 hunan-juesuan-2020")),
+    published=optional(Date(doc="公开日期，写成 YYYY-MM-DD；原件未载明时不写")),
+    source=optional(Markdown(doc="来源说明")),
+    published_as_is=optional(Flag(doc="true：原件的数字对不上，照原件公开（在 as_is_note 中说明）"), False),
+    as_is_note=optional(Markdown(doc="照原件公开的说明")),
+    parts=ListOf(PART, allow_empty=False, doc="原件目录的各部分，按原件顺序；这就是网站上的目录"),
+)
