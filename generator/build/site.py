@@ -20,18 +20,17 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from . import check_cache
-from ..export import downloads
-from . import links
 from ..core import urls
+from ..core.model import Site
+from ..core.problems import Problem
 from ..core.results import ERROR, NOTICE, WARNING
 from ..editing.cms import write_admin
+from ..export import downloads
 from ..render.escaping import escape
 from ..render.fragments import FRAGMENTS, HTML_PAGES, searchable
-from ..core.model import Site
 from ..render.pages import Page, all_pages, navigation, site_pages
+from . import check_cache, links
 from .batches import load_shared, move_built, plan, publish_shells, run_batches
-from ..core.problems import Problem
 from .search import CHUNK, INDEX_DIR, Facets, IndexPart, page_records, write_chunks, write_index
 from .shells import DEPTHS, SHELL_MARKDOWN, ShellError, Shells, read_shells, shell_src, theme_env
 
