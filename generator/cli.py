@@ -1,5 +1,15 @@
-"""Command line: python -m generator check|build [DATA_DIR], python -m generator bench --docs N, and the
-editors' commands: schema, fmt [PATHS], new BUREAU_ID YEAR KIND, new-bureau BUREAU_ID."""
+"""Command line, `python -m generator COMMAND` (help and every message in Chinese):
+
+- check [DATA_DIR]: load data/ and check every figure, publish nothing (build/check.py)
+- build [DATA_DIR] --site-dir DIR: check, then build the site and swap it in (build/site.py)
+- bench --docs N: build a synthetic province and print what it cost, as JSON (bench/)
+- the editors' commands: schema, fmt [PATHS], new BUREAU_ID YEAR KIND, new-bureau BUREAU_ID (editing/)
+- import SOURCE DOCUMENT: a table copied from Excel, or an .xlsx sheet, into a document (importing/)
+- cms-config, cms: the form editor's configuration, and the editor run locally (editing/cms.py)
+
+Each command returns its exit status: 0, or 1 with every problem printed one a line
+(`path:line:col: 错误：message`); 2 for a command line argparse refuses.
+"""
 
 from __future__ import annotations
 
@@ -42,17 +52,19 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 
 
 def cmd_check(args) -> int:
-    from .build.site import build
+    from .build.check import check
 
-    return build(Path(args.data_dir), None, args.strict, args.format, args.jobs, use_cache=not args.no_cache)
+    return check(Path(args.data_dir), args.strict, args.format, args.jobs, use_cache=not args.no_cache)
 
 
 def cmd_build(args) -> int:
-    from .build.site import TIMINGS, build
+    from .build.report import Timings
+    from .build.site import build
 
-    status = build(Path(args.data_dir), Path(args.site_dir), args.strict, jobs=args.jobs)
+    timings = Timings()
+    status = build(Path(args.data_dir), Path(args.site_dir), args.strict, jobs=args.jobs, timings=timings)
     if args.timings:
-        Path(args.timings).write_text(json.dumps(TIMINGS), encoding="utf-8")
+        Path(args.timings).write_text(json.dumps(timings), encoding="utf-8")
     return status
 
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from generator.build import audit
-from generator.build.site import SEVERITY_WORDS, build
+from generator.build.report import SEVERITY_WORDS
+from generator.build.site import build
 from generator.core.amounts import format_amount
 from generator.export import downloads
 from generator.load.loader import load_site

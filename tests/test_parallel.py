@@ -8,6 +8,7 @@ import json
 import shutil
 
 from generator.build import batches
+from generator.build.check import check
 from generator.build.site import build
 
 from conftest import DATA, ROOT, write
@@ -44,7 +45,7 @@ def test_problems_in_several_batches_are_all_reported(data_dir, monkeypatch, cap
     (data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml").write_text("title: 1\ntitle: 2\n", encoding="utf-8")
     monkeypatch.setattr(batches, "BATCH_DOCUMENTS", 1)
     assert [len(b.folders) for b in batches.plan(data_dir)[0]] == [2, 1]  # aaa has no documents
-    assert build(data_dir, None, jobs=2) == 1
+    assert check(data_dir, jobs=2) == 1
     lines = capsys.readouterr().err.strip().splitlines()
     assert any("zzz-ybj/bureau.yaml:2:1: 错误：这里缺少值" in line for line in lines), lines
     assert any("ceshi-ybj/2020/juesuan.yaml:2:1: 错误：键 'title' 重复了" in line for line in lines), lines
@@ -70,6 +71,6 @@ def test_a_theme_the_shells_do_not_fit_fails_in_one_line_and_keeps_the_site(tmp_
     monkeypatch.setattr(batches, "BATCH_DOCUMENTS", 1)
     assert build(DATA, site, jobs=2, config_file=config) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[-1].startswith("mkdocs：the theme's page has no table of contents") and "Traceback" not in err
+    assert err[-1].startswith("主题：the theme's page has no table of contents") and "Traceback" not in err
     assert (site / "index.html").read_text(encoding="utf-8") == "the site as it was\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []  # nothing half-built left

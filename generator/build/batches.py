@@ -1,6 +1,6 @@
-"""Build stage, in batches: bureaus are loaded, checked, rendered into their pages and indexed for
-search a batch at a time in worker processes; the site-wide pages and the index are put together
-at the end.
+"""Build stage, the batch runner that `check` and `build` share: bureaus are loaded, checked and
+(for a build) rendered into their pages, audited and indexed for search a batch at a time in worker
+processes; check_batches gathers what they found, in the order of the batches.
 
 A bureau's documents refer only to each other (prior-year checks, 预算 against 决算), so batches
 need nothing from each other. This bounds memory by a batch instead of the province (the one
@@ -16,6 +16,7 @@ import os
 import shutil
 import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ from ..render.fragments import searchable
 from ..render.pages import bureau_pages, outline
 from ..source.yamlsource import cycle_collection_paused
 from . import audit, check_cache, links
+from .report import Timings
 from .search import CHUNK, Facets, IndexPart, page_records, write_chunks
 from .shells import ShellError, Shells, theme_env
 
@@ -291,6 +293,73 @@ def run_batches(
         if meanwhile is not None:
             meanwhile()
         yield from outcomes
+
+
+@dataclass
+class Checked:
+    """What check_batches found: the problems of data/ (and whether they keep it from loading), each
+    check's findings, and an outline of every bureau for the site-wide pages."""
+
+    problems: list[Problem]
+    outcomes: list[Outcome]
+    glossary: dict
+    form_sets: dict
+
+    @property
+    def errors(self) -> int:
+        """Problems that kept files of data/ from loading."""
+        return sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def findings(self) -> list[Problem]:
+        return sorted({f for o in self.outcomes for f in o.findings})
+
+    @property
+    def blocking(self) -> int:
+        """Check results that stop publication (see blocking())."""
+        return sum(o.blocking for o in self.outcomes)
+
+    @property
+    def bureaus(self) -> list[Bureau]:
+        return [b for o in self.outcomes for b in o.outlines]
+
+    @property
+    def counts(self) -> Counter:
+        return sum((o.counts for o in self.outcomes), Counter())
+
+
+def check_batches(
+    data_dir: Path,
+    strict: bool,
+    jobs: int | None,
+    timings: Timings,
+    *,
+    work: Path | None = None,
+    meanwhile: Callable[[], None] | None = None,
+    config_file: Path | None = None,
+    cache: Path | None = None,
+    each: Callable[[Outcome], None] | None = None,
+) -> Checked:
+    """Plan the batches of *data_dir*, run them (run_batches) and gather what they found.
+
+    *meanwhile* runs in this process once the batches are under way (the build makes the page shells then).
+    *each*(outcome) runs in this process as each batch comes back, in the batches' order, while the
+    others run (the build joins the batch's search index and downloads then).
+    """
+    batches, problems = plan(data_dir)
+    glossary, form_sets, shared_problems = load_shared(data_dir) if data_dir.is_dir() else ({}, {}, [])
+    problems += shared_problems
+    outcomes = []
+    for outcome in run_batches(data_dir, batches, work, strict, meanwhile, jobs, config_file, cache):
+        outcomes.append(outcome)
+        problems += outcome.problems
+        for stage, seconds in outcome.seconds.items():
+            timings.add(f"{stage} (workers)", seconds)
+        if each is not None:
+            each(outcome)
+    if cache is not None:
+        check_cache.prune(cache, {o.cache_key for o in outcomes})
+    return Checked(problems, outcomes, glossary, form_sets)
 
 
 def move_built(outcome: Outcome, site_dir: Path) -> None:

@@ -22,6 +22,8 @@ from pathlib import Path
 from markupsafe import escape
 from mkdocs.structure.toc import AnchorLink, get_toc
 
+from .report import Stop
+
 TITLE = "GKSHELLTITLE"
 FIRST_HEADING = "gk-title"  # the id every HTML page gives its h1 (see templates/*.html.j2)
 SHELL_MARKDOWN = (
@@ -33,8 +35,15 @@ TOC_LIST = '<ul class="md-nav__list" data-md-component="toc" data-md-scrollfix>'
 _HEADING = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)<a class="headerlink"', re.S)
 
 
-class ShellError(Exception):
+class ShellError(Stop):
     """The theme's page no longer has the places this module fills in (after a theme upgrade)."""
+
+    def __init__(self, message: str):
+        super().__init__(f"主题：{message}", labelled=True)
+        self.message = message
+
+    def __reduce__(self):  # raised in a worker, it reaches the build as it was raised
+        return ShellError, (self.message,)
 
 
 def shell_src(depth: int) -> str:

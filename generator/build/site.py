@@ -1,53 +1,135 @@
-"""Build stage: batches of bureaus built in worker processes (parallel.py), the site-wide pages and
-the search index put together, the result swapped in.
+"""`python -m generator build`: check data/ and build the site, published only once it is complete.
 
-The previous site/ is replaced only once the new one is complete, so a failed build leaves what
-was published before untouched.
+The batches (batches.py) run in worker processes: each bureau loaded and checked, its pages poured
+into the theme's page shells (shells.py, made here while the first batches load), its downloads
+written and read back (audit.py), the links between its pages checked and its pages indexed for
+search; each batch's index and downloads are joined here as it comes back. Then the site-wide
+pages (home, glossary, cities, 关于) go through mkdocs, the links that leave a batch are checked
+against the finished site, the search index is written and the new site swapped in.
+
+A step that finds something wrong raises Stop (report.py): build() prints it, one line a problem
+and a closing line, and returns 1. The new site is built in a folder of its own beside site_dir,
+so the previous site is replaced only once the new one is complete and is otherwise left untouched.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import os
 import shutil
-import sys
 import tempfile
-import time
-from collections import Counter
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 from ..core import urls
 from ..core.model import Site
 from ..core.problems import Problem
-from ..core.results import ERROR, NOTICE, WARNING
 from ..editing.cms import write_admin
 from ..export import downloads
+from ..load.loader import shown
 from ..render.escaping import escape
 from ..render.fragments import FRAGMENTS, HTML_PAGES, searchable
 from ..render.pages import Page, all_pages, navigation, site_pages
-from . import check_cache, links
-from .batches import load_shared, move_built, plan, publish_shells, run_batches
+from . import links
+from .batches import check_batches, move_built, publish_shells
+from .report import Stop, Timings, print_problems, print_stop
 from .search import CHUNK, INDEX_DIR, Facets, IndexPart, page_records, write_chunks, write_index
-from .shells import DEPTHS, SHELL_MARKDOWN, ShellError, Shells, read_shells, shell_src, theme_env
+from .shells import DEPTHS, SHELL_MARKDOWN, Shells, read_shells, shell_src, theme_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Seconds spent in each stage of the last build, for `python -m generator bench`. The stages run in
-# the workers are summed over the workers (so they can add up to more than the build's wall time).
-TIMINGS: dict[str, float] = {}
 
+def build(
+    data_dir: Path,
+    site_dir: Path,
+    strict: bool = False,
+    jobs: int | None = None,
+    config_file: Path = ROOT / "mkdocs.yml",
+    content_dir: Path = ROOT / "content",
+    timings: Timings | None = None,
+) -> int:
+    """Check *data_dir* and build the site into *site_dir*; return the exit status.
 
-@contextmanager
-def timed(stage: str):
-    start = time.perf_counter()
+    Every problem and finding is printed as `path:line:col: 错误：message` (警告, 提示). The status
+    is 1, and the previous site untouched, when data/ does not load, a check blocks publication
+    (--strict: a warning too), a link leads nowhere, or the theme, mkdocs.yml or mkdocs fail.
+    *timings* is filled with the seconds of each stage.
+    """
+    logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.WARNING)
+    timings = Timings() if timings is None else timings
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    remove_abandoned_builds(site_dir)
+    work = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-{os.getpid()}-", dir=site_dir.parent))
     try:
-        yield
+        documents = build_site(work, data_dir, strict, jobs, config_file, content_dir, timings)
+        swap_in(work / "site", site_dir)
+    except Stop as stop:
+        print_stop(stop, f"没有发布，原来的 {site_dir.name}/ 未改动")
+        return 1
     finally:
-        TIMINGS[stage] = TIMINGS.get(stage, 0.0) + time.perf_counter() - start
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"已生成 {site_dir}：{documents} 份公开文件")
+    return 0
+
+
+def build_site(
+    work: Path, data_dir: Path, strict: bool, jobs: int | None, config_file: Path, content_dir: Path, timings: Timings
+) -> int:
+    """Build the site into work/site; return how many documents it publishes."""
+    made = {}  # the page shells, made while the first batches load
+    make = functools.partial(publish_shells, work, functools.partial(make_shells, work, config_file))
+    index, parts = IndexPart(), []  # the search index, joined batch by batch while the others run
+    bulk = downloads.BulkZip(work / "bulk.zip")  # the zip of every download, likewise
+
+    def join(outcome) -> None:
+        if outcome.built is not None:
+            with timings.timed("downloads zip"):
+                bulk.add(outcome.outlines, outcome.built)
+        if outcome.index is not None:
+            parts.append((outcome.batch.name, outcome.index.count))
+            index.absorb(outcome.index)
+            outcome.index = None
+
+    with timings.timed("batches"):  # load, check, render, audit and search index, in the workers
+        checked = check_batches(
+            data_dir,
+            strict,
+            jobs,
+            timings,
+            work=work,
+            meanwhile=lambda: made.update(shells=make()),
+            config_file=config_file,
+            each=join,
+        )
+    if checked.errors:
+        raise Stop(f"{checked.errors} 个错误", sorted(set(checked.problems)))
+    if checked.blocking:
+        raise Stop(f"{checked.blocking} 个错误", checked.findings)
+    print_problems(checked.findings)
+    bureaus = checked.bureaus
+    site = Site(bureaus, checked.glossary, checked.form_sets)
+    with timings.timed("site pages"):
+        pages = site_pages(site, content_dir)
+        write_pages([p for p in pages if p.html is None], work / "docs", content_dir)
+        run_mkdocs(work / "docs", work / "site", config_file)
+        write_admin(work / "site" / "admin")  # the form editor, a page of its own (cms.py)
+        poured = [p for p in pages if p.html is not None]  # the cities' pages, poured like the bureaus'
+        if poured:
+            shells = Shells(made["shells"], theme_env(config_file))
+            for page in poured:
+                shells.write(page, work / "site")
+        for outcome in checked.outcomes:
+            move_built(outcome, work / "site")
+        bulk.finish(work / "site")
+    with timings.timed("links"):
+        broken = check_links(poured, checked.outcomes, work / "site")
+    if broken:
+        raise Stop(f"{len(broken)} 个链接有误", broken)
+    with timings.timed("search index"):
+        write_search_index(pages, index, parts, work)
+    return sum(len(b.documents) for b in bureaus)
 
 
 def write_if_changed(path: Path, text: str) -> bool:
@@ -129,26 +211,50 @@ def with_notice(text: str, notice: str) -> str:
     return notice + text
 
 
-def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = ROOT / "mkdocs.yml") -> None:
+def load_mkdocs_config(config_file: Path, **options):
+    """mkdocs' configuration from *config_file*, *options* overriding it; a Stop labelled with the
+    file when mkdocs does not accept it (mkdocs logs each reason above, as ERROR lines)."""
     # mkdocs is pinned below 2 on purpose (2.0 drops plugins and breaks Material): skip its banner.
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        return load_config(str(config_file), **options)
+    except MkDocsException as exc:
+        raise Stop.at(shown(config_file), f"mkdocs 不接受这份配置：{exc}") from None
+
+
+def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = ROOT / "mkdocs.yml") -> None:
+    """Build the pages under *docs_dir* (written by write_pages) into *site_dir*; mkdocs' failures
+    become a Stop labelled with their origin: mkdocs.yml, 主题 (a template that fails) or mkdocs (a
+    page it refuses in strict mode; its warnings, logged above, say which)."""
+    from jinja2 import TemplateError
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import MkDocsException
 
     # The hook that regenerates pages under `mkdocs serve` is not needed: the pages were just written.
-    config = load_config(
-        str(config_file),
+    config = load_mkdocs_config(
+        config_file,
         docs_dir=str(docs_dir),
         site_dir=str(site_dir),
         nav=navigation(),
         hooks=[str(Path(__file__).with_name("mkdocs_fragments.py"))],
         strict=True,
     )
-    mkdocs_build(config)
+    try:
+        mkdocs_build(config)
+    except TemplateError as exc:  # a template of Material's, or an override of site_overrides/
+        name = getattr(exc, "filename", None) or getattr(exc, "name", None)
+        line = getattr(exc, "lineno", None)
+        where = f"模板 {shown(Path(name))}{f':{line}' if line else ''} " if name else "模板"
+        raise Stop.at("主题", f"{where}出错：{exc.message}") from None
+    except MkDocsException as exc:
+        raise Stop.at("mkdocs", f"{exc}（见上面 mkdocs 报告的问题）") from None
 
 
 def make_shells(work: Path, config_file: Path) -> dict[int, str]:
-    """The theme's page at every depth, with placeholders (see shell.py)."""
+    """The theme's page at every depth, with placeholders (see shells.py)."""
     docs = work / "shell-docs"
     write_pages([Page(shell_src(depth), SHELL_MARKDOWN) for depth in DEPTHS], docs, stubs=True)
     run_mkdocs(docs, work / "shell-site", config_file)
@@ -179,145 +285,6 @@ def swap_in(new_site: Path, site_dir: Path) -> None:
     new_site.rename(site_dir)
     if old.exists():
         shutil.rmtree(old)
-
-
-SEVERITY_WORDS = {
-    "error": "错误",
-    "warning": "警告",
-    "notice": "提示",
-    "unchecked": "未核对",
-}  # as the clerk reads them; json keeps the codes
-
-
-def report(problems: list[Problem], form: str = "text") -> None:
-    if form == "json":
-        rows = [
-            {
-                "path": p.mark.path,
-                "line": p.mark.line,
-                "column": p.mark.column,
-                "severity": p.severity,
-                "message": p.message,
-            }
-            for p in problems
-        ]
-        print(json.dumps(rows, ensure_ascii=False, indent=1))
-        return
-    for problem in problems:
-        print(
-            f"{problem.mark}: {SEVERITY_WORDS.get(problem.severity, problem.severity)}：{problem.message}",
-            file=sys.stderr,
-        )
-
-
-def build(
-    data_dir: Path,
-    site_dir: Path | None,
-    strict: bool = False,
-    form: str = "text",
-    jobs: int | None = None,
-    config_file: Path = ROOT / "mkdocs.yml",
-    content_dir: Path = ROOT / "content",
-    use_cache: bool = True,
-) -> int:
-    """Check data/ and, when *site_dir* is given and nothing blocks, build the site into it.
-
-    A check alone recalls the results of batches whose files have not changed (check_cache.py)
-    unless *use_cache* is false. Every problem is printed as `path:line:col: 错误：message` (警告, 提示); the exit status is 1 when data/
-    does not load or a check blocks publication, and the previous site is then left untouched.
-    """
-    from mkdocs.exceptions import MkDocsException
-
-    logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.WARNING)
-    TIMINGS.clear()
-    work = None
-    if site_dir is not None:
-        site_dir = site_dir.resolve()
-        site_dir.parent.mkdir(parents=True, exist_ok=True)
-        remove_abandoned_builds(site_dir)
-        work = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-{os.getpid()}-", dir=site_dir.parent))
-    try:
-        with timed("batches"):  # load, check, render and search index, in the workers
-            batches, problems = plan(data_dir)
-            glossary, form_sets, shared_problems = load_shared(data_dir) if data_dir.is_dir() else ({}, {}, [])
-            problems += shared_problems
-            outcomes = []
-            meanwhile, made = None, {}
-            if work is not None:
-                make = functools.partial(publish_shells, work, functools.partial(make_shells, work, config_file))
-                meanwhile = lambda: made.update(shells=make())  # noqa: E731
-            index, parts = IndexPart(), []  # the search index, joined batch by batch while the others run
-            bulk = downloads.BulkZip(work / "bulk.zip") if work is not None else None  # the zip, likewise
-            cache = check_cache.folder_for(data_dir) if site_dir is None and use_cache else None
-            for outcome in run_batches(data_dir, batches, work, strict, meanwhile, jobs, config_file, cache):
-                outcomes.append(outcome)
-                if outcome.built is not None:
-                    with timed("downloads zip"):
-                        bulk.add(outcome.outlines, outcome.built)
-                problems += outcome.problems
-                if outcome.index is not None:
-                    parts.append((outcome.batch.name, outcome.index.count))
-                    index.absorb(outcome.index)
-                    outcome.index = None
-                for stage, seconds in outcome.seconds.items():
-                    TIMINGS[f"{stage} (workers)"] = TIMINGS.get(f"{stage} (workers)", 0.0) + seconds
-            if cache is not None:
-                check_cache.prune(cache, {o.cache_key for o in outcomes})
-        if any(p.severity == "error" for p in problems):
-            report(sorted(set(problems)), form)
-            if site_dir is not None:
-                errors = sum(p.severity == "error" for p in problems)
-                print(f"{errors} 个错误：没有发布，原来的 {site_dir.name}/ 未改动", file=sys.stderr)
-            return 1
-        report(sorted({f for o in outcomes for f in o.findings}), form)
-        failures = sum(o.blocking for o in outcomes)
-        if failures:
-            where = f"没有发布，原来的 {site_dir.name}/ 未改动" if site_dir is not None else "不能发布"
-            print(f"{failures} 个错误：{where}", file=sys.stderr)
-            return 1
-        bureaus = [b for o in outcomes for b in o.outlines]
-        documents = sum(len(b.documents) for b in bureaus)
-        if site_dir is None:
-            if form == "text":
-                counts = sum((o.counts for o in outcomes), Counter())
-                print(
-                    f"通过：{len(bureaus)} 个部门，{documents} 份公开文件；"
-                    f"核对 {sum(counts.values())} 项：{counts['ok']} 项相符，{counts[NOTICE]} 个提示，"
-                    f"{counts[WARNING]} 个警告，{counts[ERROR]} 个错误照原件公开"
-                )
-            return 0
-        site = Site(bureaus, glossary, form_sets)
-        with timed("site pages"):
-            pages = site_pages(site, content_dir)
-            write_pages([p for p in pages if p.html is None], work / "docs", content_dir)
-            run_mkdocs(work / "docs", work / "site", config_file)
-            write_admin(work / "site" / "admin")  # the form editor, a page of its own (cms.py)
-            poured = [p for p in pages if p.html is not None]  # the cities' pages, poured like the bureaus'
-            if poured:
-                shells = Shells(made["shells"], theme_env(config_file))
-                for page in poured:
-                    shells.write(page, work / "site")
-            for outcome in outcomes:
-                move_built(outcome, work / "site")
-            bulk.finish(work / "site")
-        with timed("links"):
-            broken = check_links(poured, outcomes, work / "site")
-        if broken:
-            report(broken, form)
-            print(f"{len(broken)} 个链接有误：没有发布，原来的 {site_dir.name}/ 未改动", file=sys.stderr)
-            return 1
-        with timed("search index"):
-            write_search_index(pages, index, parts, work)
-        swap_in(work / "site", site_dir)
-        print(f"已生成 {site_dir}：{documents} 份公开文件")
-        return 0
-    except (MkDocsException, ShellError, SystemExit) as exc:
-        # The theme or mkdocs.yml, not data/: said in one line, like a problem in data/.
-        print(f"mkdocs：{exc}；原来的 {site_dir.name if site_dir else 'site'}/ 未改动", file=sys.stderr)
-        return 1
-    finally:
-        if work is not None:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 def check_links(poured, outcomes, site: Path) -> list[Problem]:
