@@ -52,8 +52,8 @@ def test_problems_in_several_batches_are_all_reported(data_dir, monkeypatch, cap
 
 
 def test_a_theme_the_shells_do_not_fit_fails_in_one_line_and_keeps_the_site(tmp_path, monkeypatch, capsys):
-    # A theme upgrade that moves the table of contents: the shells cannot be made, every worker
-    # hears of it instead of waiting, and the build says so in one line.
+    # A theme upgrade that moves the table of contents: the shells cannot be cut, the build stops
+    # before any worker starts and says so in one line.
     overrides = tmp_path / "overrides"
     shutil.copytree(ROOT / "site_overrides", overrides)
     write(overrides / "partials" / "toc.html", "<nav>moved</nav>\n")

@@ -11,7 +11,6 @@ planned from the sorted folder list alone, so the site is the same whatever the 
 from __future__ import annotations
 
 import gc
-import json
 import os
 import shutil
 import time
@@ -34,7 +33,7 @@ from ..source.yamlsource import cycle_collection_paused
 from . import audit, check_cache, links
 from .report import Timings
 from .search import CHUNK, Facets, IndexPart, page_records, write_chunks
-from .shells import ShellError, Shells, theme_env
+from .shells import Shell, Shells, theme_env
 
 BATCH_DOCUMENTS = 20  # documents a batch holds at most (one bureau with more makes a batch alone)
 REPORTED = (ERROR, WARNING, NOTICE)
@@ -94,54 +93,26 @@ def load_shared(data_dir: Path) -> tuple[dict, dict, list[Problem]]:
 
 # ---- in the worker ----
 
-_WORKER: dict = {}
+_WORKER: dict = {}  # this worker process's build: what _start_worker was given, and what it made of it
 
 
 def _start_worker(
-    data_dir: Path, work: Path | None, strict: bool, config_file: Path | None, cache: Path | None = None
+    data_dir: Path,
+    work: Path | None,
+    strict: bool,
+    config_file: Path | None,
+    cache: Path | None = None,
+    shells: dict[int, Shell] | None = None,
 ) -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     glossary, form_sets, _ = load_shared(data_dir)  # their problems are reported once, by the parent
     _WORKER.clear()  # nothing of an earlier build (a forked worker inherits its parent's) is used again
     _WORKER.update(data_dir=data_dir, work=work, strict=strict, glossary=glossary, form_sets=form_sets)
     _WORKER.update(config_file=config_file, cache=cache)
+    # The page shells the parent made and checked, with Material's partial for the menus: a Jinja
+    # template, which does not cross processes, so each worker loads its own.
+    _WORKER["shells"] = None if shells is None else Shells(shells, theme_env(config_file))
     gc.freeze()  # what every batch shares (modules, forms) is never looked at by the collector again
-
-
-SHELLS_FILE = "shells.json"
-
-
-def _shells():
-    """The theme's page shells (shell.py), which the parent makes while the first batches load."""
-    if "shells" not in _WORKER:
-        ready = _WORKER["work"] / SHELLS_FILE
-        waited = 0.0
-        while not ready.exists():
-            if waited > 600:
-                raise ShellError("the page shells were not made")
-            time.sleep(0.02)
-            waited += 0.02
-        pages = json.loads(ready.read_text(encoding="utf-8"))
-        if "error" in pages:
-            raise ShellError(pages["error"])
-        shells = {int(depth): page for depth, page in pages.items()}
-        _WORKER["shells"] = Shells(shells, theme_env(_WORKER["config_file"]))
-    return _WORKER["shells"]
-
-
-def publish_shells(work: Path, make) -> dict[int, str]:
-    """Make the shells (*make*() → pages by depth) and hand them to the workers through a file;
-    a failure is handed on too, so that no worker waits for shells that will never come."""
-    ready, partial = work / SHELLS_FILE, work / (SHELLS_FILE + ".part")
-    try:
-        pages = {str(depth): page for depth, page in make().items()}
-    except BaseException as exc:
-        partial.write_text(json.dumps({"error": str(exc)}), encoding="utf-8")
-        partial.rename(ready)
-        raise
-    partial.write_text(json.dumps(pages, ensure_ascii=False), encoding="utf-8")
-    partial.rename(ready)
-    return {int(depth): page for depth, page in pages.items()}
 
 
 def findings(results) -> list[Problem]:
@@ -218,7 +189,7 @@ def _build_batch(batch: Batch, site: Site, results, outcome: Outcome) -> None:
     pages = bureau_pages(site, site.bureaus, results)
     outcome.seconds["generate"] = time.perf_counter() - start
     start = time.perf_counter()
-    shells = _shells()
+    shells: Shells = _WORKER["shells"]
     built = {page.src: shells.write(page, work / "site") for page in pages}
     outcome.seconds["pages"] = time.perf_counter() - start
     start = time.perf_counter()
@@ -269,30 +240,25 @@ def run_batches(
     batches: list[Batch],
     work: Path | None,
     strict: bool,
-    meanwhile=None,
     jobs: int | None = None,
     config_file: Path | None = None,
     cache: Path | None = None,
+    shells: dict[int, Shell] | None = None,
 ):
     """Run every batch, in worker processes when there is more than one batch and more than one core.
 
-    *meanwhile* runs in this process once the batches are under way (the page shells are made then).
+    *work*: where a build's batches write their pages, poured into *shells* (shells.Shell by depth);
+    None to check only.
     *cache*: the folder of check_cache's results, when checking only.
     """
     jobs = jobs or min(len(batches), os.cpu_count() or 1)
+    initargs = (data_dir, work, strict, config_file, cache, shells)
     if jobs <= 1:
-        _start_worker(data_dir, work, strict, config_file, cache)
-        if meanwhile is not None:
-            meanwhile()
+        _start_worker(*initargs)
         yield from map(run_batch, batches)
         return
-    with ProcessPoolExecutor(
-        jobs, initializer=_start_worker, initargs=(data_dir, work, strict, config_file, cache)
-    ) as pool:
-        outcomes = pool.map(run_batch, batches)
-        if meanwhile is not None:
-            meanwhile()
-        yield from outcomes
+    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=initargs) as pool:
+        yield from pool.map(run_batch, batches)
 
 
 @dataclass
@@ -335,14 +301,13 @@ def check_batches(
     timings: Timings,
     *,
     work: Path | None = None,
-    meanwhile: Callable[[], None] | None = None,
+    shells: dict[int, Shell] | None = None,
     config_file: Path | None = None,
     cache: Path | None = None,
     each: Callable[[Outcome], None] | None = None,
 ) -> Checked:
     """Plan the batches of *data_dir*, run them (run_batches) and gather what they found.
 
-    *meanwhile* runs in this process once the batches are under way (the build makes the page shells then).
     *each*(outcome) runs in this process as each batch comes back, in the batches' order, while the
     others run (the build joins the batch's search index and downloads then).
     """
@@ -350,7 +315,7 @@ def check_batches(
     glossary, form_sets, shared_problems = load_shared(data_dir) if data_dir.is_dir() else ({}, {}, [])
     problems += shared_problems
     outcomes = []
-    for outcome in run_batches(data_dir, batches, work, strict, meanwhile, jobs, config_file, cache):
+    for outcome in run_batches(data_dir, batches, work, strict, jobs, config_file, cache, shells):
         outcomes.append(outcome)
         problems += outcome.problems
         for stage, seconds in outcome.seconds.items():

@@ -106,11 +106,16 @@ def toc_of(content: str) -> list[AnchorLink]:
     return toc
 
 
+def parse_shells(pages: dict[int, str]) -> dict[int, Shell]:
+    """The shells of the theme's pages by depth (read_shells)."""
+    return {depth: Shell.parse(page) for depth, page in pages.items()}
+
+
 class Shells:
     """The shells of every depth, and Material's partial for an entry of the table of contents."""
 
-    def __init__(self, pages: dict[int, str], theme_env):
-        self.by_depth = {depth: Shell.parse(page) for depth, page in pages.items()}
+    def __init__(self, by_depth: dict[int, Shell], theme_env):
+        self.by_depth = by_depth
         self.toc_item = theme_env.get_template("partials/toc-item.html")
         self._tocs: dict[tuple, str] = {}
 

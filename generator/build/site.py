@@ -1,7 +1,8 @@
 """`python -m generator build`: check data/ and build the site, published only once it is complete.
 
-The batches (batches.py) run in worker processes: each bureau loaded and checked, its pages poured
-into the theme's page shells (shells.py, made here while the first batches load), its downloads
+The theme's page shells (shells.py) are made and cut first, so that a theme that no longer fits
+stops the build before any worker starts. The batches (batches.py) then run in worker processes,
+given the shells: each bureau loaded and checked, its pages poured into the shells, its downloads
 written and read back (audit.py), the links between its pages checked and its pages indexed for
 search; each batch's index and downloads are joined here as it comes back. Then the site-wide
 pages (home, glossary, cities, 关于) go through mkdocs, the links that leave a batch are checked
@@ -14,7 +15,6 @@ so the previous site is replaced only once the new one is complete and is otherw
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import shutil
@@ -32,10 +32,10 @@ from ..render.escaping import escape
 from ..render.fragments import FRAGMENTS, HTML_PAGES, searchable
 from ..render.pages import Page, all_pages, navigation, site_pages
 from . import links
-from .batches import check_batches, move_built, publish_shells
+from .batches import check_batches, move_built
 from .report import Stop, Timings, print_problems, print_stop
 from .search import CHUNK, INDEX_DIR, Facets, IndexPart, page_records, write_chunks, write_index
-from .shells import DEPTHS, SHELL_MARKDOWN, Shells, read_shells, shell_src, theme_env
+from .shells import DEPTHS, SHELL_MARKDOWN, Shells, parse_shells, read_shells, shell_src, theme_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,8 +78,8 @@ def build_site(
     work: Path, data_dir: Path, strict: bool, jobs: int | None, config_file: Path, content_dir: Path, timings: Timings
 ) -> int:
     """Build the site into work/site; return how many documents it publishes."""
-    made = {}  # the page shells, made while the first batches load
-    make = functools.partial(publish_shells, work, functools.partial(make_shells, work, config_file))
+    with timings.timed("shells"):
+        shells = make_shells(work, config_file)  # before any worker: a theme that does not fit stops here
     index, parts = IndexPart(), []  # the search index, joined batch by batch while the others run
     bulk = downloads.BulkZip(work / "bulk.zip")  # the zip of every download, likewise
 
@@ -94,14 +94,7 @@ def build_site(
 
     with timings.timed("batches"):  # load, check, render, audit and search index, in the workers
         checked = check_batches(
-            data_dir,
-            strict,
-            jobs,
-            timings,
-            work=work,
-            meanwhile=lambda: made.update(shells=make()),
-            config_file=config_file,
-            each=join,
+            data_dir, strict, jobs, timings, work=work, shells=shells.by_depth, config_file=config_file, each=join
         )
     if checked.errors:
         raise Stop(f"{checked.errors} 个错误", sorted(set(checked.problems)))
@@ -116,10 +109,8 @@ def build_site(
         run_mkdocs(work / "docs", work / "site", config_file)
         write_admin(work / "site" / "admin")  # the form editor, a page of its own (cms.py)
         poured = [p for p in pages if p.html is not None]  # the cities' pages, poured like the bureaus'
-        if poured:
-            shells = Shells(made["shells"], theme_env(config_file))
-            for page in poured:
-                shells.write(page, work / "site")
+        for page in poured:
+            shells.write(page, work / "site")
         for outcome in checked.outcomes:
             move_built(outcome, work / "site")
         bulk.finish(work / "site")
@@ -253,8 +244,14 @@ def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = ROOT / "mkdoc
         raise Stop.at("mkdocs", f"{exc}（见上面 mkdocs 报告的问题）") from None
 
 
-def make_shells(work: Path, config_file: Path) -> dict[int, str]:
-    """The theme's page at every depth, with placeholders (see shells.py)."""
+def make_shells(work: Path, config_file: Path) -> Shells:
+    """The theme's page at every depth cut into shells, with Material's partial for the menus; a
+    ShellError (shells.py) when the theme's HTML no longer has the places the shells are cut at."""
+    return Shells(parse_shells(shell_pages(work, config_file)), theme_env(config_file))
+
+
+def shell_pages(work: Path, config_file: Path) -> dict[int, str]:
+    """The theme's page of SHELL_MARKDOWN at every depth, from one mkdocs run in *work*."""
     docs = work / "shell-docs"
     write_pages([Page(shell_src(depth), SHELL_MARKDOWN) for depth in DEPTHS], docs, stubs=True)
     run_mkdocs(docs, work / "shell-site", config_file)
