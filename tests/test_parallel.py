@@ -71,6 +71,6 @@ def test_a_theme_the_shells_do_not_fit_fails_in_one_line_and_keeps_the_site(tmp_
     monkeypatch.setattr(batches, "BATCH_DOCUMENTS", 1)
     assert build(DATA, site, jobs=2, config_file=config) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[-1].startswith("主题：the theme's page has no table of contents") and "Traceback" not in err
+    assert err[-1].startswith("主题：页面外壳 gk-shell/ 中没有目录的标题") and "Traceback" not in err
     assert (site / "index.html").read_text(encoding="utf-8") == "the site as it was\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []  # nothing half-built left

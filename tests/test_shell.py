@@ -1,5 +1,6 @@
-"""The pages of bureaus and documents are poured into page shells rendered by the theme (shell.py)
-instead of going through mkdocs one by one: they must be the pages mkdocs itself writes."""
+"""The pages of bureaus and documents are poured into page shells rendered by the theme
+(generator/build/theme.py) instead of going through mkdocs one by one: they must be the pages
+mkdocs itself writes."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import re
 
 import pytest
 
-from generator.build.shells import Shell, ShellError
 from generator.build.site import generate, run_mkdocs
+from generator.build.theme import Shell, ThemeError
 from generator.load.loader import load_site
 
 from conftest import DATA
@@ -42,5 +43,5 @@ def test_a_page_keeps_its_title_menu_and_depth(real_site):
 
 
 def test_a_theme_without_the_expected_places_is_a_clear_error():
-    with pytest.raises(ShellError):
+    with pytest.raises(ThemeError):
         Shell.parse("<html><body><article>no contents here</article></body></html>")

@@ -33,7 +33,7 @@ from ..source.yamlsource import cycle_collection_paused
 from . import audit, check_cache, links
 from .report import Timings
 from .search import CHUNK, Facets, IndexPart, page_records, write_chunks
-from .shells import Shell, Shells, theme_env
+from .theme import Shell, Shells, theme_env
 
 BATCH_DOCUMENTS = 20  # documents a batch holds at most (one bureau with more makes a batch alone)
 REPORTED = (ERROR, WARNING, NOTICE)
@@ -247,7 +247,7 @@ def run_batches(
 ):
     """Run every batch, in worker processes when there is more than one batch and more than one core.
 
-    *work*: where a build's batches write their pages, poured into *shells* (shells.Shell by depth);
+    *work*: where a build's batches write their pages, poured into *shells* (theme.Shell by depth);
     None to check only.
     *cache*: the folder of check_cache's results, when checking only.
     """

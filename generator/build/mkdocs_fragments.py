@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from mkdocs.structure.toc import get_toc  # noqa: E402
 
-from generator.build.shells import toc_tokens  # noqa: E402
+from generator.build.theme import toc_tokens  # noqa: E402
 from generator.render.fragments import HTML_PAGES, put_back  # noqa: E402
 
 

@@ -15,8 +15,12 @@ was 40 MB at 200 documents; Pagefind's indexer needed 4.7 GB of memory at 2,000)
   year and kind of every record (for the filters) in one small file fetched only when a filter is
   used. The browser side is site_overrides/assets/gongkai-search.js; both sides tokenize alike.
 
-Records get their numbers batch by batch (see parallel.py), so the index is built in parts, one
+Records get their numbers batch by batch (see batches.py), so the index is built in parts, one
 per batch of bureaus, each in its own process, and joined by offsetting the numbers.
+
+Where a built page's text is, inside Material's frame, is theme.py's to know (article()): a page
+without that article, or whose article gives no text, stops the build rather than leaving the
+page out of the index unnoticed.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ from dataclasses import dataclass, field
 from itertools import chain
 from operator import sub
 from pathlib import Path
+
+from .theme import ARTICLE_START, ThemeError, article
 
 INDEX_DIR = "search/data"  # under the site; no leading underscore: some static hosts hide those
 CHUNK = 8  # records per text chunk: a result page fetches at most ten chunks
@@ -113,11 +119,10 @@ _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
 _HEADING = re.compile(r'<h([2-6])\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _NOT_TEXT = re.compile(
     r'<nav class="gk-crumbs".*?</nav>|<a class="headerlink"[^>]*>.*?</a>|<script\b.*?</script>|<style\b.*?</style>'
-    # download links (render_downloads.py): under every table, the same words would match every table
+    # download links (render/download_links.py): under every table, the same words would match every table
     r'|<p class="gk-downloads">.*?</p>|<section class="gk-downloads">.*?</section>',
     re.S,
 )
-ARTICLE_START = '<article class="md-content__inner md-typeset">'
 
 
 def normalize(text: str) -> str:
@@ -193,25 +198,25 @@ def page_records(page_html: str, url: str, facets: Facets) -> list[Record]:
     """The sections of a built page: the text under each heading with an id, up to the next one.
 
     The text above the page's first section belongs to the page itself (its title, no anchor).
+    A ThemeError names the page when its article (theme.article) is missing or gives no text.
     """
-    start = page_html.find(ARTICLE_START)
-    end = page_html.find("</article>", start)
-    if start < 0 or end < 0:
-        return []
-    article = _NOT_TEXT.sub(" ", page_html[start + len(ARTICLE_START) : end])
-    h1 = _H1.search(article)
+    content = _NOT_TEXT.sub(" ", article(page_html, f"页面 {url} "))
+    h1 = _H1.search(content)
     page_title = plain_text(h1.group(1)) if h1 else ""
     records: list[Record] = []
     anchor, title, position = "", page_title, h1.end() if h1 else 0
-    for heading in _HEADING.finditer(article, position):
-        text = plain_text(article[position : heading.start()])
+    for heading in _HEADING.finditer(content, position):
+        text = plain_text(content[position : heading.start()])
         records.append(Record(url + (f"#{anchor}" if anchor else ""), page_title, title, text, facets))
         anchor, title, position = heading.group(2), plain_text(heading.group(3)), heading.end()
     records.append(
-        Record(url + (f"#{anchor}" if anchor else ""), page_title, title, plain_text(article[position:]), facets)
+        Record(url + (f"#{anchor}" if anchor else ""), page_title, title, plain_text(content[position:]), facets)
     )
     # The page's own record stays even without text of its own: its title is what it is about.
-    return [r for r in records[:1] if r.text or r.title] + [r for r in records[1:] if r.text or r.title != page_title]
+    kept = [r for r in records[:1] if r.text or r.title] + [r for r in records[1:] if r.text or r.title != page_title]
+    if not kept:
+        raise ThemeError(f"页面 {url} 的正文 {ARTICLE_START} 中没有搜索能取出的文字")
+    return kept
 
 
 def _title_lengths() -> array:

@@ -1,6 +1,6 @@
 """`python -m generator build`: check data/ and build the site, published only once it is complete.
 
-The theme's page shells (shells.py) are made and cut first, so that a theme that no longer fits
+The theme's page shells (theme.py) are made and cut first, so that a theme that no longer fits
 stops the build before any worker starts. The batches (batches.py) then run in worker processes,
 given the shells: each bureau loaded and checked, its pages poured into the shells, its downloads
 written and read back (audit.py), the links between its pages checked and its pages indexed for
@@ -35,7 +35,7 @@ from . import links
 from .batches import check_batches, move_built
 from .report import Stop, Timings, print_problems, print_stop
 from .search import CHUNK, INDEX_DIR, Facets, IndexPart, page_records, write_chunks, write_index
-from .shells import DEPTHS, SHELL_MARKDOWN, Shells, parse_shells, read_shells, shell_src, theme_env
+from .theme import DEPTHS, SHELL_MARKDOWN, Shells, parse_shells, read_shells, shell_src, theme_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -246,7 +246,7 @@ def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = ROOT / "mkdoc
 
 def make_shells(work: Path, config_file: Path) -> Shells:
     """The theme's page at every depth cut into shells, with Material's partial for the menus; a
-    ShellError (shells.py) when the theme's HTML no longer has the places the shells are cut at."""
+    ThemeError (theme.py) when the theme's HTML no longer has the places the shells are cut at."""
     return Shells(parse_shells(shell_pages(work, config_file)), theme_env(config_file))
 
 
