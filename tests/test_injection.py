@@ -270,13 +270,14 @@ def test_no_text_from_data_becomes_markup(hostile):
 
 def test_the_preview_escapes_as_the_build_does(hostile, tmp_path):
     """`make serve` renders every page through mkdocs (whose templates do not escape), titles included."""
-    from generator.build.site import generate, run_mkdocs
+    from generator.build.mkdocs_preview import generate
+    from generator.build.mkdocs_run import run_mkdocs
     from generator.load.loader import load_site
 
     site, problems = load_site(hostile[0].parent / "data")
     assert not problems
-    generate(site, tmp_path / "docs")
-    run_mkdocs(tmp_path / "docs", tmp_path / "site")
+    fragments = generate(site, tmp_path / "docs")
+    run_mkdocs(tmp_path / "docs", tmp_path / "site", fragments)
     pages = pages_of(tmp_path / "site")
     assert len(pages) > 40
     for name, html in pages.items():

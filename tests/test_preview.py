@@ -4,6 +4,8 @@ import importlib.util
 import shutil
 from types import SimpleNamespace
 
+from mkdocs.plugins import PluginCollection
+
 from conftest import MINIMAL_BUREAU, MINIMAL_DOCUMENT, ROOT, write
 
 
@@ -15,7 +17,12 @@ def hook():
 
 
 def preview(project):
-    config = SimpleNamespace(config_file_path=str(project / "mkdocs.yml"), docs_dir=str(project / "docs"), nav=None)
+    config = SimpleNamespace(
+        config_file_path=str(project / "mkdocs.yml"),
+        docs_dir=str(project / "docs"),
+        nav=None,
+        plugins=PluginCollection(),
+    )
     hook().on_config(config)
     return config
 
@@ -49,3 +56,56 @@ def test_once_fixed_the_notice_goes(data_dir):
     write(broken, MINIMAL_DOCUMENT)
     preview(project)
     assert "处问题" not in (project / "docs" / "index.md").read_text(encoding="utf-8")
+
+
+def test_the_preview_leaves_the_loaded_model_as_it_was(data_dir):
+    """The preview shows a copy of the site without the files in error; the loaded bureaus and documents keep theirs."""
+    from generator.load.loader import load_site
+
+    write(data_dir / "ceshi-ybj" / "2019" / "juesuan.yaml", MINIMAL_DOCUMENT.replace("year: 2020", "year: 2019"))
+    write(data_dir / "qita-ybj" / "bureau.yaml", MINIMAL_BUREAU.replace("测试区", "其他区"))
+    write(data_dir / "qita-ybj" / "2020" / "juesuan.yaml", MINIMAL_DOCUMENT.replace("kind: 决算", "kind: 结算"))
+    site, problems = load_site(data_dir)
+
+    def identities(bureaus):
+        return [(id(b), [id(d) for d in b.documents], [id(d.bureau) for d in b.documents]) for b in bureaus]
+
+    loaded = identities(site.bureaus)
+    assert problems.errors and sum(len(documents) for _, documents, _ in loaded) == 3
+    shown = hook().without_files_in_error(site, problems.errors)
+    assert identities(site.bureaus) == loaded
+    assert all(d.bureau is b for b in site.bureaus for d in b.documents)
+    assert [len(b.documents) for b in shown.bureaus] == [2, 0]  # ceshi's two years; qita's document in error
+    assert all(d.bureau is b for b in shown.bureaus for d in b.documents)  # the copies point to the copies
+    assert not {id(b) for b in shown.bureaus} & {id(b) for b in site.bureaus}
+
+
+def test_each_preview_build_registers_its_own_hook_for_its_own_pages(data_dir):
+    from generator.build.mkdocs_run import HOOK
+
+    project = data_dir.parent
+    first, second = preview(project), preview(project)
+    hooks = first.plugins[HOOK], second.plugins[HOOK]
+    assert hooks[0] is not hooks[1] and hooks[0].fragments == hooks[1].fragments
+    assert hooks[0].on_page_content in first.plugins.events["page_content"]
+    assert hooks[0].on_page_content not in second.plugins.events["page_content"]
+    assert any("ceshi-ybj/2020/juesuan/" in src for src in hooks[0].fragments)  # the document's tables and prose
+
+
+def test_each_mkdocs_run_puts_back_the_fragments_of_the_pages_it_was_given(tmp_path):
+    """Pages written for one run (the site-wide pages) and then for another (the shells) do not mix:
+    each run has the hook of its own pages."""
+    from generator.build.mkdocs_run import run_mkdocs, write_pages
+    from generator.render.fragments import MARKER
+    from generator.render.pages import Page
+
+    marker = MARKER.format(0)
+    runs = {}
+    for name, table in (("one", "<table><caption>甲表</caption></table>"), ("two", "<p>乙段</p>")):
+        page = Page("a/index.md", f"# 页\n\n{marker}\n", {marker: table})
+        runs[name] = write_pages([page], tmp_path / f"docs-{name}", stubs=True)
+    for name in runs:
+        run_mkdocs(tmp_path / f"docs-{name}", tmp_path / f"site-{name}", runs[name])
+    one, two = ((tmp_path / f"site-{name}" / "a" / "index.html").read_text(encoding="utf-8") for name in runs)
+    assert "<caption>甲表</caption>" in one and "乙段" not in one and "gk-fragment" not in one
+    assert "<p>乙段</p>" in two and "甲表" not in two

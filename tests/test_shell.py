@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from generator.build.site import generate, run_mkdocs
+from generator.build.mkdocs_preview import generate
+from generator.build.mkdocs_run import run_mkdocs
 from generator.build.theme import Shell, ThemeError
 from generator.load.loader import load_site
 
@@ -23,8 +24,8 @@ def normalized(html: str) -> str:
 def test_every_page_poured_into_a_shell_is_the_page_mkdocs_writes(real_site, tmp_path):
     site, problems = load_site(DATA)
     assert not problems
-    generate(site, tmp_path / "docs")  # what `mkdocs serve` builds: every page through mkdocs
-    run_mkdocs(tmp_path / "docs", tmp_path / "site")
+    fragments = generate(site, tmp_path / "docs")  # what `mkdocs serve` builds: every page through mkdocs
+    run_mkdocs(tmp_path / "docs", tmp_path / "site", fragments)
     poured = sorted(real_site.glob("*-ybj/**/index.html")) + sorted(real_site.glob("diqu/**/index.html"))
     assert len(poured) > 30 and any("diqu" in p.parts for p in poured)  # bureaus, documents and cities
     for page in poured:

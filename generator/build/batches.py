@@ -27,12 +27,11 @@ from ..core.problems import Mark, Problem
 from ..core.results import ERROR, NOTICE, WARNING
 from ..export import downloads
 from ..load.loader import NO_DATA_DIRECTORY, Loader, shown
-from ..render.fragments import searchable
 from ..render.pages import bureau_pages, outline
 from ..source.yamlsource import cycle_collection_paused
 from . import audit, check_cache, links
 from .report import Timings
-from .search import CHUNK, Facets, IndexPart, page_records, write_chunks
+from .search import CHUNK, Facets, IndexPart, page_records, searchable, write_chunks
 from .theme import Shell, Shells, theme_env
 
 BATCH_DOCUMENTS = 20  # documents a batch holds at most (one bureau with more makes a batch alone)

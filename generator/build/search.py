@@ -125,6 +125,13 @@ _NOT_TEXT = re.compile(
 )
 
 
+def searchable(src: str) -> bool:
+    """Pages the search index takes in: not the directories of the home page and the cities, the
+    数据核对 lists (every figure again, in check results, which crowded out the tables themselves)
+    nor the search page."""
+    return not (src.endswith("/checks.md") or src in ("index.md", "search.md") or src.startswith("diqu/"))
+
+
 def normalize(text: str) -> str:
     """What both sides index and search: full-width forms folded, lower case, no quote marks, no
     thousands separators (“三公”经费 reads 三公经费, 29,455.67 reads 29455.67).

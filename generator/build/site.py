@@ -1,12 +1,17 @@
 """`python -m generator build`: check data/ and build the site, published only once it is complete.
 
-The theme's page shells (theme.py) are made and cut first, so that a theme that no longer fits
-stops the build before any worker starts. The batches (batches.py) then run in worker processes,
-given the shells: each bureau loaded and checked, its pages poured into the shells, its downloads
-written and read back (audit.py), the links between its pages checked and its pages indexed for
-search; each batch's index and downloads are joined here as it comes back. Then the site-wide
-pages (home, glossary, cities, 关于) go through mkdocs, the links that leave a batch are checked
-against the finished site, the search index is written and the new site swapped in.
+The steps, in order:
+
+1. The theme's page shells (theme.py): one mkdocs run over a page per URL depth, cut and checked
+   here, so that a theme that no longer fits stops the build before any worker starts.
+2. The batches (batches.py), in worker processes given the shells: each bureau loaded and checked,
+   its pages poured into the shells, its downloads written and read back (audit.py), the links
+   between its pages checked and its pages indexed for search. Each batch's index and downloads
+   are joined here as it comes back, while the others run.
+3. The site-wide pages (home, glossary, cities, 关于) through mkdocs (mkdocs_run.py), the form
+   editor, and the batches' folders moved in.
+4. The links that leave a batch checked against the finished site; the search index written.
+5. The new site swapped in for the previous one.
 
 A step that finds something wrong raises Stop (report.py): build() prints it, one line a problem
 and a closing line, and returns 1. The new site is built in a folder of its own beside site_dir,
@@ -19,7 +24,6 @@ import logging
 import os
 import shutil
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 from ..core import urls
@@ -27,14 +31,12 @@ from ..core.model import Site
 from ..core.problems import Problem
 from ..editing.cms import write_admin
 from ..export import downloads
-from ..load.loader import shown
-from ..render.escaping import escape
-from ..render.fragments import FRAGMENTS, HTML_PAGES, searchable
-from ..render.pages import Page, all_pages, navigation, site_pages
+from ..render.pages import Page, site_pages
 from . import links
 from .batches import check_batches, move_built
+from .mkdocs_run import run_mkdocs, write_pages
 from .report import Stop, Timings, print_problems, print_stop
-from .search import CHUNK, INDEX_DIR, Facets, IndexPart, page_records, write_chunks, write_index
+from .search import CHUNK, INDEX_DIR, Facets, IndexPart, page_records, searchable, write_chunks, write_index
 from .theme import DEPTHS, SHELL_MARKDOWN, Shells, parse_shells, read_shells, shell_src, theme_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,7 +79,7 @@ def build(
 def build_site(
     work: Path, data_dir: Path, strict: bool, jobs: int | None, config_file: Path, content_dir: Path, timings: Timings
 ) -> int:
-    """Build the site into work/site; return how many documents it publishes."""
+    """Build the site into work/site (steps 1 to 4 above); return how many documents it publishes."""
     with timings.timed("shells"):
         shells = make_shells(work, config_file)  # before any worker: a theme that does not fit stops here
     index, parts = IndexPart(), []  # the search index, joined batch by batch while the others run
@@ -105,8 +107,8 @@ def build_site(
     site = Site(bureaus, checked.glossary, checked.form_sets)
     with timings.timed("site pages"):
         pages = site_pages(site, content_dir)
-        write_pages([p for p in pages if p.html is None], work / "docs", content_dir)
-        run_mkdocs(work / "docs", work / "site", config_file)
+        fragments = write_pages([p for p in pages if p.html is None], work / "docs", content_dir)
+        run_mkdocs(work / "docs", work / "site", fragments, config_file)
         write_admin(work / "site" / "admin")  # the form editor, a page of its own (cms.py)
         poured = [p for p in pages if p.html is not None]  # the cities' pages, poured like the bureaus'
         for page in poured:
@@ -123,127 +125,6 @@ def build_site(
     return sum(len(b.documents) for b in bureaus)
 
 
-def write_if_changed(path: Path, text: str) -> bool:
-    # mkdocs serve watches the docs folder: rewriting unchanged pages would trigger endless rebuilds.
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return True
-
-
-def write_pages(pages, docs_dir: Path, content_dir: Path | None = None, stubs: bool = False) -> None:
-    """Write *pages* (and the hand-written ones of *content_dir*) under *docs_dir*, remove stale ones.
-
-    *stubs*: write placeholders for the menu's pages, which mkdocs wants to exist (for the build of
-    the page shells, whose copies of them are not used).
-    """
-    wanted: dict[Path, str] = {}
-    if content_dir is not None and content_dir.is_dir():
-        for source in sorted(content_dir.rglob("*")):
-            if source.is_file() and source.relative_to(content_dir).as_posix() != "index.md":
-                wanted[docs_dir / source.relative_to(content_dir)] = source.read_text(encoding="utf-8")
-    if stubs:
-        for item in navigation():
-            for title, src in item.items():
-                wanted[docs_dir / src] = f"# {title}\n"
-    FRAGMENTS.clear()
-    HTML_PAGES.clear()
-    for page in pages:
-        wanted[docs_dir / page.src] = page.text
-        FRAGMENTS[page.src] = page.fragments
-        if page.html is not None:
-            HTML_PAGES.add(page.src)
-    for path, text in wanted.items():
-        write_if_changed(path, text)
-    if docs_dir.is_dir():
-        for path in sorted(docs_dir.rglob("*"), reverse=True):
-            if path.is_file() and path not in wanted:
-                path.unlink()
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
-
-
-def generate(site: Site, docs_dir: Path, content_dir: Path = ROOT / "content", results=None, problems=()) -> list:
-    """Write every page of *site* under *docs_dir* (for `mkdocs serve`); return the navigation.
-
-    *problems*: what kept files of data/ from loading. The preview still shows what did load, with
-    the problems at the top of every page, so that a clerk sees them where they are looking.
-    """
-    if results is None:
-        from ..check.document import check_document
-
-        results = [r for d in site.documents for r in check_document(d)]
-    pages = all_pages(site, content_dir, results)
-    if problems:
-        notice = problems_notice(problems)
-        pages = [replace(page, text=with_notice(page.text, notice)) for page in pages]
-    write_pages(pages, docs_dir, content_dir)
-    return navigation()
-
-
-def problems_notice(problems) -> str:
-    """Material's red admonition listing *problems*, one `path:line:col: message` each (raw HTML:
-    Markdown leaves it alone, and every problem is escaped)."""
-    items = "".join(f"<li><code>{escape(str(problem))}</code></li>" for problem in problems)
-    return (
-        f'<div class="admonition danger gk-problems"><p class="admonition-title">data/ 中有 {len(problems)} 处问题：'
-        f"出问题的文件没有载入；改正并保存后，本页自动更新</p><ul>{items}</ul></div>\n\n"
-    )
-
-
-def with_notice(text: str, notice: str) -> str:
-    """*notice* at the top of a page's Markdown, after its front matter if it has one."""
-    text = str(text)  # not Markup, which would escape the notice it is added to
-    if text.startswith("---\n"):
-        end = text.find("\n---\n", 4)
-        if end >= 0:
-            return text[: end + 5] + "\n" + notice + text[end + 5 :]
-    return notice + text
-
-
-def load_mkdocs_config(config_file: Path, **options):
-    """mkdocs' configuration from *config_file*, *options* overriding it; a Stop labelled with the
-    file when mkdocs does not accept it (mkdocs logs each reason above, as ERROR lines)."""
-    # mkdocs is pinned below 2 on purpose (2.0 drops plugins and breaks Material): skip its banner.
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    try:
-        return load_config(str(config_file), **options)
-    except MkDocsException as exc:
-        raise Stop.at(shown(config_file), f"mkdocs 不接受这份配置：{exc}") from None
-
-
-def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = ROOT / "mkdocs.yml") -> None:
-    """Build the pages under *docs_dir* (written by write_pages) into *site_dir*; mkdocs' failures
-    become a Stop labelled with their origin: mkdocs.yml, 主题 (a template that fails) or mkdocs (a
-    page it refuses in strict mode; its warnings, logged above, say which)."""
-    from jinja2 import TemplateError
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.exceptions import MkDocsException
-
-    # The hook that regenerates pages under `mkdocs serve` is not needed: the pages were just written.
-    config = load_mkdocs_config(
-        config_file,
-        docs_dir=str(docs_dir),
-        site_dir=str(site_dir),
-        nav=navigation(),
-        hooks=[str(Path(__file__).with_name("mkdocs_fragments.py"))],
-        strict=True,
-    )
-    try:
-        mkdocs_build(config)
-    except TemplateError as exc:  # a template of Material's, or an override of site_overrides/
-        name = getattr(exc, "filename", None) or getattr(exc, "name", None)
-        line = getattr(exc, "lineno", None)
-        where = f"模板 {shown(Path(name))}{f':{line}' if line else ''} " if name else "模板"
-        raise Stop.at("主题", f"{where}出错：{exc.message}") from None
-    except MkDocsException as exc:
-        raise Stop.at("mkdocs", f"{exc}（见上面 mkdocs 报告的问题）") from None
-
-
 def make_shells(work: Path, config_file: Path) -> Shells:
     """The theme's page at every depth cut into shells, with Material's partial for the menus; a
     ThemeError (theme.py) when the theme's HTML no longer has the places the shells are cut at."""
@@ -253,8 +134,8 @@ def make_shells(work: Path, config_file: Path) -> Shells:
 def shell_pages(work: Path, config_file: Path) -> dict[int, str]:
     """The theme's page of SHELL_MARKDOWN at every depth, from one mkdocs run in *work*."""
     docs = work / "shell-docs"
-    write_pages([Page(shell_src(depth), SHELL_MARKDOWN) for depth in DEPTHS], docs, stubs=True)
-    run_mkdocs(docs, work / "shell-site", config_file)
+    fragments = write_pages([Page(shell_src(depth), SHELL_MARKDOWN) for depth in DEPTHS], docs, stubs=True)
+    run_mkdocs(docs, work / "shell-site", fragments, config_file)
     return read_shells(work / "shell-site")
 
 

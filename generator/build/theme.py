@@ -189,7 +189,7 @@ def article(page_html: str, where: str) -> str:
 def theme_env(config_file: Path | None = None):
     """mkdocs-material's Jinja environment, with the site's overrides, as *config_file* (the
     project's mkdocs.yml unless told otherwise) configures it."""
-    from .site import load_mkdocs_config
+    from .mkdocs_run import load_mkdocs_config
 
     config_file = config_file or Path(__file__).resolve().parents[2] / "mkdocs.yml"
     # Only the theme is wanted: any existing folder will do for the pages, and no site is written.

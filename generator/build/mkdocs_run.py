@@ -1,0 +1,129 @@
+"""Build stage, mkdocs: the pages mkdocs renders written into its docs folder, and one mkdocs run over them.
+
+mkdocs renders the site-wide pages (home, glossary, cities, 关于), the theme's page shells
+(theme.py) and, under `mkdocs serve`, every page (mkdocs_preview.py). The tables and prose of those
+pages are HTML that Markdown never sees: a page's Markdown holds markers in their place
+(render/fragments.py), and PageFragments, the hook of the run that renders the page, puts the HTML
+back. PageFragments is made by write_pages for the pages it wrote and registered on that run's
+config only, so a run never sees the pages of another.
+
+mkdocs' own failures become a Stop labelled with their origin: mkdocs.yml (a configuration mkdocs
+does not accept), 主题 (a template that fails) or mkdocs (a page it refuses in strict mode; its
+warnings, logged above, say which).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..load.loader import shown
+from ..render.fragments import fill
+from ..render.pages import navigation
+from .report import Stop
+from .theme import toc_tokens
+
+ROOT = Path(__file__).resolve().parents[2]
+HOOK = "gongkai/fragments"  # the name PageFragments is registered under among the run's plugins
+
+
+class PageFragments:
+    """The mkdocs hook of one run: puts the HTML fragments kept out of Markdown back into each page,
+    and gives a page written as HTML (bureaus and documents, see pages.html_page) the menu of its
+    headings, which mkdocs would otherwise take from Markdown's."""
+
+    def __init__(self, pages=()):
+        self.fragments: dict[str, dict[str, str]] = {page.src: page.fragments for page in pages if page.fragments}
+        self.html_pages: set[str] = {page.src for page in pages if page.html is not None}
+
+    def on_page_content(self, html, page, **kwargs):
+        from mkdocs.structure.toc import get_toc
+
+        src = page.file.src_uri
+        html = fill(html, self.fragments.get(src, {}))
+        if src in self.html_pages:
+            page.toc = get_toc(toc_tokens(html))
+        return html
+
+    def register(self, config) -> None:
+        """Make this the hook of the run of *config* (mkdocs calls the on_* methods of its plugins)."""
+        if HOOK in config.plugins:  # a second object would leave the first one's method registered too
+            raise RuntimeError(f"{HOOK} is already registered on this mkdocs config")
+        config.plugins[HOOK] = self
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    # mkdocs serve watches the docs folder: rewriting unchanged pages would trigger endless rebuilds.
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
+def write_pages(pages, docs_dir: Path, content_dir: Path | None = None, stubs: bool = False) -> PageFragments:
+    """Write *pages* (and the hand-written ones of *content_dir*) under *docs_dir*, remove stale
+    ones; return the hook that puts their fragments back when mkdocs renders them.
+
+    *stubs*: write placeholders for the menu's pages, which mkdocs wants to exist (for the build of
+    the page shells, whose copies of them are not used).
+    """
+    wanted: dict[Path, str] = {}
+    if content_dir is not None and content_dir.is_dir():
+        for source in sorted(content_dir.rglob("*")):
+            if source.is_file() and source.relative_to(content_dir).as_posix() != "index.md":
+                wanted[docs_dir / source.relative_to(content_dir)] = source.read_text(encoding="utf-8")
+    if stubs:
+        for item in navigation():
+            for title, src in item.items():
+                wanted[docs_dir / src] = f"# {title}\n"
+    for page in pages:
+        wanted[docs_dir / page.src] = page.text
+    for path, text in wanted.items():
+        write_if_changed(path, text)
+    if docs_dir.is_dir():
+        for path in sorted(docs_dir.rglob("*"), reverse=True):
+            if path.is_file() and path not in wanted:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    return PageFragments(pages)
+
+
+def load_mkdocs_config(config_file: Path, **options):
+    """mkdocs' configuration from *config_file*, *options* overriding it; a Stop labelled with the
+    file when mkdocs does not accept it (mkdocs logs each reason above, as ERROR lines)."""
+    # mkdocs is pinned below 2 on purpose (2.0 drops plugins and breaks Material): skip its banner.
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        return load_config(str(config_file), **options)
+    except MkDocsException as exc:
+        raise Stop.at(shown(config_file), f"mkdocs 不接受这份配置：{exc}") from None
+
+
+def run_mkdocs(
+    docs_dir: Path, site_dir: Path, fragments: PageFragments, config_file: Path = ROOT / "mkdocs.yml"
+) -> None:
+    """Build the pages under *docs_dir* (written by write_pages, which gave *fragments*) into *site_dir*."""
+    from jinja2 import TemplateError
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import MkDocsException
+
+    # mkdocs.yml's hooks are for `mkdocs serve` (mkdocs_preview.py regenerates every page): the
+    # pages were just written, and *fragments* is the only hook this run needs.
+    config = load_mkdocs_config(
+        config_file, docs_dir=str(docs_dir), site_dir=str(site_dir), nav=navigation(), hooks=[], strict=True
+    )
+    fragments.register(config)
+    try:
+        mkdocs_build(config)
+    except TemplateError as exc:  # a template of Material's, or an override of site_overrides/
+        name = getattr(exc, "filename", None) or getattr(exc, "name", None)
+        line = getattr(exc, "lineno", None)
+        where = f"模板 {shown(Path(name))}{f':{line}' if line else ''} " if name else "模板"
+        raise Stop.at("主题", f"{where}出错：{exc.message}") from None
+    except MkDocsException as exc:
+        raise Stop.at("mkdocs", f"{exc}（见上面 mkdocs 报告的问题）") from None
