@@ -7,8 +7,8 @@
 - import SOURCE DOCUMENT: a table copied from Excel, or an .xlsx sheet, into a document (importing/)
 - cms-config, cms: the form editor's configuration, and the editor run locally (editing/cms.py)
 
-Each command returns its exit status: 0, or 1 with every problem printed one a line
-(`path:line:col: 错误：message`); 2 for a command line argparse refuses.
+main() returns the command's exit status: 1 when it found a problem, each printed on one line
+(`path:line:col: 错误：message`), 2 for a command line argparse refuses (said in Chinese too).
 """
 
 from __future__ import annotations

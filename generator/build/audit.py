@@ -28,7 +28,7 @@ What it does not prove: that a figure stands in the right column where blank cel
 (the order of the cells that are not blank is compared, not their places; in the XLSX neither
 the cell references nor the number formats are compared), anything about the words of a table
 (labels, names, 项目 of a 申报表, the XLSX's header and sheet names), the 行次 themselves (the
-form's, not data/'s), prose and the figures it quotes (checks.py compares those with the tables),
+form's, not data/'s), prose and the figures it quotes (check/prose.py compares those with the tables),
 the charts, the glossary and home pages that mkdocs writes in the main process, and the
 datapackage.json (not read back). That the workbook opens is proved only as far as its zip
 directory is read and each sheet inflates to its CRC; that it is valid SpreadsheetML is
@@ -36,8 +36,8 @@ tests/test_downloads.py's (openpyxl, too slow for a build). That every linked fi
 links.py's.
 
 It runs in the worker, per batch, right after the batch's pages and downloads are written, and
-reads the files with regular expressions over the markup render_tables.py and
-render_indicators.py write, the layout downloads.py writes (a row of JSON a line) and the
+reads the files with regular expressions over the markup render/tables.py and
+render/indicators.py write, the layout downloads.py writes (a row of JSON a line) and the
 sheet XML xlsx.py writes (zipfile for the directory, zlib to inflate), not with an HTML parser
 or openpyxl: it must cost little beside the stages that write those files. Reading the workbooks
 back costs about 0.056 s of CPU per 100 documents (inflating the sheets 0.027, the regex 0.014,
@@ -70,9 +70,9 @@ from ..render.escaping import escape
 from ..render.prose import term_anchor
 from .links import page_file
 
-# A figure's or code's cell as render_tables.py / render_indicators.py write it (its text has no tags).
+# A figure's or code's cell as render/tables.py / render/indicators.py write it (its text has no tags).
 _FIGURE_CELL = re.compile(rb'<td class="gk-(?:num|code)[^"]*"[^>]*>([^<]+)</td>')  # blank ones do not match
-_DOWNLOADS_LINE = b'<p class="gk-downloads">'  # written under every table (render_downloads.py)
+_DOWNLOADS_LINE = b'<p class="gk-downloads">'  # written under every table (render/download_links.py)
 _FREE_TABLE = re.compile(rb'<table class="gk-free">.*?</table>', re.S)
 _TAG = re.compile(r"<[^>]*>")
 _NUMBER = re.compile(r"[0-9][0-9,.]*[0-9]%?|[0-9]%?")  # a number in text, as a reader would take it

@@ -1,4 +1,4 @@
-"""Check stage, remembered: what checking a batch of bureaus found, kept until one of its files changes.
+"""Build stage, the check remembered: what checking a batch of bureaus found, kept until one of its files changes.
 
 A clerk corrects one figure and checks again; at province scale reading and checking every file
 takes seconds of work that gives the same answer for every bureau but the one corrected. A batch's

@@ -1,9 +1,9 @@
-"""Build stage, audit: every link of the pages the generator pours into shells leads to a file of the
+"""Build stage, links: every link of the pages the generator pours into shells leads to a file of the
 site, and to the element its #anchor names; a broken link fails the build and the previous site
 stays up.
 
 mkdocs checks the links of the pages it renders from Markdown (strict), but the pages of bureaus,
-documents and cities are poured into the theme's shells (shell.py) and never pass through it: a
+documents and cities are poured into the theme's shells (theme.py) and never pass through it: a
 link typed into prose (`[x](../nowhere/)`) or a template's mistake would be published broken. Each
 batch checks the links between its own pages in its worker (where the pages are still in memory)
 and hands the links that leave it (to the glossary, the home page, the assets) to the main
