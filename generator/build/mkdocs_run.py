@@ -5,7 +5,8 @@ mkdocs renders the site-wide pages (home, glossary, cities, 关于), the theme's
 pages are HTML that Markdown never sees: a page's Markdown holds markers in their place
 (render/fragments.py), and PageFragments, the hook of the run that renders the page, puts the HTML
 back. PageFragments is made by write_pages for the pages it wrote and registered on that run's
-config only, so a run never sees the pages of another.
+config only, so a run never sees the pages of another. A page written as HTML gets its menu from
+its headings (toc_tokens), as the page shells do (theme.py).
 
 mkdocs' own failures become a Stop labelled with their origin: mkdocs.yml (a configuration mkdocs
 does not accept), 主题 (a template that fails) or mkdocs (a page it refuses in strict mode; its
@@ -15,16 +16,34 @@ warnings, logged above, say which).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+
+from mkdocs.structure.toc import get_toc
 
 from ..load.loader import shown
 from ..render.fragments import fill
 from ..render.pages import navigation
 from .report import Stop
-from .theme import toc_tokens
 
 ROOT = Path(__file__).resolve().parents[2]
 HOOK = "gongkai/fragments"  # the name PageFragments is registered under among the run's plugins
+# A heading of a page written as HTML (pages.html_page), with the permalink Markdown's toc gives one.
+HEADING = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)<a class="headerlink"', re.S)
+
+
+def toc_tokens(content: str) -> list[dict]:
+    """The headings of an HTML page's content as Python-Markdown's toc extension lists them (what
+    mkdocs makes a page's menu of: mkdocs.structure.toc.get_toc)."""
+    tokens: list[dict] = []
+    stack: list[dict] = []
+    for level, anchor, title in HEADING.findall(content):
+        token = {"level": int(level), "id": anchor, "name": title.strip(), "children": []}
+        while stack and stack[-1]["level"] >= token["level"]:
+            stack.pop()
+        (stack[-1]["children"] if stack else tokens).append(token)
+        stack.append(token)
+    return tokens
 
 
 class PageFragments:
@@ -37,8 +56,6 @@ class PageFragments:
         self.html_pages: set[str] = {page.src for page in pages if page.html is not None}
 
     def on_page_content(self, html, page, **kwargs):
-        from mkdocs.structure.toc import get_toc
-
         src = page.file.src_uri
         html = fill(html, self.fragments.get(src, {}))
         if src in self.html_pages:

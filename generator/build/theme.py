@@ -21,14 +21,16 @@ tests/test_theme.py holds this contract against the installed theme.
 
 from __future__ import annotations
 
-import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from jinja2 import TemplateNotFound
 from markupsafe import escape
 from mkdocs.structure.toc import AnchorLink, get_toc
 
+from ..core import urls
+from .mkdocs_run import HEADING, load_mkdocs_config, toc_tokens
 from .report import Stop
 
 TITLE = "GKSHELLTITLE"
@@ -45,7 +47,6 @@ TOC_ITEM = "partials/toc-item.html"
 # Material's article: the page's own content, without the header, menus and footer around it.
 ARTICLE_START = '<article class="md-content__inner md-typeset">'
 ARTICLE_END = "</article>"
-_HEADING = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)<a class="headerlink"', re.S)
 _HINT = "mkdocs-material 或 site_overrides/ 的 HTML 变了？generator/build/theme.py 需随之更新"
 
 
@@ -117,19 +118,6 @@ def parse_shells(pages: dict[int, str]) -> dict[int, Shell]:
     }
 
 
-def toc_tokens(content: str) -> list[dict]:
-    """The headings of an HTML page's content as Python-Markdown's toc extension lists them."""
-    tokens: list[dict] = []
-    stack: list[dict] = []
-    for level, anchor, title in _HEADING.findall(content):
-        token = {"level": int(level), "id": anchor, "name": title.strip(), "children": []}
-        while stack and stack[-1]["level"] >= token["level"]:
-            stack.pop()
-        (stack[-1]["children"] if stack else tokens).append(token)
-        stack.append(token)
-    return tokens
-
-
 def toc_of(content: str) -> list[AnchorLink]:
     """The menu of a page's headings as Material shows it: below the h1, when the page has one."""
     toc = list(get_toc(toc_tokens(content)))
@@ -142,8 +130,6 @@ class Shells:
     """The shells of every depth, and Material's partial for an entry of the table of contents."""
 
     def __init__(self, by_depth: dict[int, Shell], theme_env):
-        from jinja2 import TemplateNotFound
-
         self.by_depth = by_depth
         try:
             self.toc_item = theme_env.get_template(TOC_ITEM)
@@ -157,8 +143,6 @@ class Shells:
 
     def write(self, page, site_dir: Path) -> str:
         """Pour an HTML page (pages.html_page) into its shell and write it where its URL says; returns it."""
-        from ..core import urls
-
         url = urls.page_url(page.src)
         html = self.render(url, page.title, page.html)
         target = site_dir / url / "index.html"
@@ -168,7 +152,7 @@ class Shells:
 
     def toc_html(self, content: str) -> str:
         # Documents of one form set have the same headings: their menus are rendered once.
-        headings = tuple(_HEADING.findall(content))
+        headings = tuple(HEADING.findall(content))
         html = self._tocs.get(headings)
         if html is None:
             html = "".join(self.toc_item.render(toc_item=item) for item in toc_of(content))
@@ -189,8 +173,6 @@ def article(page_html: str, where: str) -> str:
 def theme_env(config_file: Path | None = None):
     """mkdocs-material's Jinja environment, with the site's overrides, as *config_file* (the
     project's mkdocs.yml unless told otherwise) configures it."""
-    from .mkdocs_run import load_mkdocs_config
-
     config_file = config_file or Path(__file__).resolve().parents[2] / "mkdocs.yml"
     # Only the theme is wanted: any existing folder will do for the pages, and no site is written.
     unused = Path(tempfile.gettempdir()) / "gongkai-theme-only"
@@ -200,6 +182,4 @@ def theme_env(config_file: Path | None = None):
 
 def read_shells(site_dir: Path) -> dict[int, str]:
     """The theme's page of SHELL_MARKDOWN at every depth, from the site mkdocs built of them."""
-    from ..core import urls
-
     return {d: (site_dir / urls.page_url(shell_src(d)) / "index.html").read_text(encoding="utf-8") for d in DEPTHS}
