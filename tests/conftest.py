@@ -1,68 +1,18 @@
 """Shared fixtures: small data trees written per test, the real site built once per session, a local
-server for a built site and Debian's chromium for the browser tests."""
+server for a built site and Debian's chromium for the browser tests.
+
+Plain functions and constants are in helpers.py and sitetools.py, which test files import."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
-import subprocess
-import sys
-import textwrap
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return path
-
-
-MINIMAL_BUREAU = """
-name: 测试市测试区医疗保障局
-short_name: 测试区医保局
-region: 测试省/测试市/测试区
-"""
-
-MINIMAL_DOCUMENT = """
-title: 2020年度测试区医疗保障局部门决算
-kind: 决算
-year: 2020
-form_set: hunan-juesuan-2020
-parts:
-  - title: 第一部分 概况
-    sections:
-      - title: 一、部门职责
-        body: 负责医疗保障。
-  - title: 第二部分 决算表
-    sections:
-      - title: 二、收入决算表
-        table:
-          form: 公开02表
-          rows:
-            - {科目名称: 合计, 本年收入合计: 55.11}
-            - {科目编码: "208", 科目名称: 社会保障和就业支出, 本年收入合计: 55.11}
-"""
-
-
-def run_generator(*args, cwd) -> subprocess.CompletedProcess:
-    """`python -m generator ARGS` run as an editor runs it, in *cwd*, with a bare environment."""
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "GONGKAI_CACHE": os.environ["GONGKAI_CACHE"]},
-    )
+from helpers import DATA, MINIMAL_BUREAU, MINIMAL_DOCUMENT, write
+from sitetools import CHROMIUM_ARGS, serving
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -97,34 +47,6 @@ def data_dir(tmp_path: Path) -> Path:
     write(root / "ceshi-ybj" / "bureau.yaml", MINIMAL_BUREAU)
     write(root / "ceshi-ybj" / "2020" / "juesuan.yaml", MINIMAL_DOCUMENT)
     return root
-
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextmanager
-def serving(site: Path) -> Iterator[str]:
-    """A built site served on a free local port, as a static host would; yields its address."""
-    handler = functools.partial(QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
 
 
 @pytest.fixture(scope="module")

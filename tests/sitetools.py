@@ -1,11 +1,25 @@
-"""Helpers for tests that look at a built site: its pages, links and text."""
+"""Helpers for tests that look at a built site: its pages, links and text, the site served over HTTP
+as a static host serves it, and its pages opened in chromium (the `browser` fixture of conftest.py).
+"""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
+
+from helpers import ROOT
+
+# The 决算 of 望城区, the real data's document with the most tables: its folder in the built site.
+WANGCHENG = "changsha-wangcheng-ybj/2020/juesuan"
+# Screenshots and PDFs the browser tests take, for a person to look at (ignored by git).
+ARTIFACTS = ROOT / "test-artifacts"
 
 
 class Page(HTMLParser):
@@ -71,3 +85,48 @@ AMOUNT = re.compile(r"-?\d{1,3}(?:,\d{3})*\.\d\d")
 def amounts_on(text: str) -> list[str]:
     """Amounts as shown (29,455.67) turned back into plain decimals (29455.67)."""
     return [a.replace(",", "") for a in AMOUNT.findall(text)]
+
+
+# ---- the site served, as a static host would ----
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def serving(site: Path) -> Iterator[str]:
+    """A built site served on a free local port, as a static host would; yields its address."""
+    handler = functools.partial(QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+
+
+# ---- in chromium ----
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def open_page(browser, url, width, touch=False):
+    context = browser.new_context(viewport={"width": width, "height": 800}, has_touch=touch, is_mobile=touch)
+    page = context.new_page()
+    origin = "/".join(url.split("/")[:3]) + "/"
+    foreign, errors = [], []
+    page.on("request", lambda r: None if r.url.startswith((origin, "data:", "blob:")) else foreign.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url, wait_until="networkidle")
+    return page, foreign, errors

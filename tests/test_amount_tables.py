@@ -9,32 +9,10 @@ from generator.core.model import AmountTable
 from generator.core.results import ERROR, OK, WARNING
 from generator.load.loader import load_site
 
-from conftest import write
-
-DOCUMENT = """
-title: 2020年度测试区医疗保障局部门整体支出绩效评价报告
-kind: 绩效
-year: 2020
-parts:
-  - title: 一、部门概况
-    sections:
-      - title: （五）基本支出的公用经费情况
-        body: |
-          2020年日常公用经费30.00万元。其中办公费20.00万元。
-        table:
-          id: gongyong
-          title: 日常公用经费明细
-          unit: 万元
-          columns: [决算支出, {label: 占比, type: percent}]
-          rows:
-            - {label: 办公费, 决算支出: 20.00, 占比: 66.67%}
-            - {label: 印刷费, 决算支出: 10, 占比: 33.3%}
-            - {label: 电费, 决算支出: 0, 占比: "0"}
-            - {label: 合计, total: true, 决算支出: 30.00, 占比: 100%}
-"""
+from helpers import AMOUNT_TABLE_DOCUMENT, write
 
 
-def results_of(data_dir, text=DOCUMENT):
+def results_of(data_dir, text=AMOUNT_TABLE_DOCUMENT):
     write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", text)
     site, problems = load_site(data_dir)
     assert not problems.items, [str(p) for p in problems.items]
@@ -59,7 +37,7 @@ def test_its_total_and_shares_hold(data_dir):
 
 
 def test_a_wrong_total_a_wrong_share_and_a_misquoted_figure_are_reported(data_dir):
-    text = DOCUMENT.replace("决算支出: 30.00, 占比: 100%", "决算支出: 31.00, 占比: 100%")
+    text = AMOUNT_TABLE_DOCUMENT.replace("决算支出: 30.00, 占比: 100%", "决算支出: 31.00, 占比: 100%")
     text = text.replace("占比: 66.67%", "占比: 60%").replace("日常公用经费30.00万元", "日常公用经费33.00万元")
     _, results = results_of(data_dir, text)
     bad = {(r.status, r.says) for r in results if r.status != OK}
@@ -71,13 +49,13 @@ def test_a_wrong_total_a_wrong_share_and_a_misquoted_figure_are_reported(data_di
 
 
 def test_a_percentage_without_its_sign_is_refused_except_a_printed_zero(data_dir):
-    write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", DOCUMENT.replace("占比: 33.3%", "占比: 33.3"))
+    write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", AMOUNT_TABLE_DOCUMENT.replace("占比: 33.3%", "占比: 33.3"))
     _, problems = load_site(data_dir)
     assert [p.message for p in problems.items] == ["'33.3' 少了 '%'：请照原件写百分比，如 33.3%"]
 
 
 def test_mistakes_in_a_table_of_amounts_are_reported_at_their_line(data_dir):
-    text = DOCUMENT.replace("{label: 印刷费, 决算支出: 10,", "{label: 印刷费, 决算支出额: 10,").replace(
+    text = AMOUNT_TABLE_DOCUMENT.replace("{label: 印刷费, 决算支出: 10,", "{label: 印刷费, 决算支出额: 10,").replace(
         "total: true, 决算支出: 30.00", "total: yes, 决算支出: 30.00"
     )
     write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", text)

@@ -79,10 +79,8 @@ from generator.render.pages import bureau_page
 from generator.render.prose import prose
 from generator.render.tables import render_form_table, render_free_table
 
-from conftest import MINIMAL_BUREAU, MINIMAL_DOCUMENT, ROOT, write
-from test_amount_tables import DOCUMENT as AMOUNT_TABLE_DOCUMENT
-from test_cli import run
-from test_indicators import SELF_EVALUATION
+from helpers import AMOUNT_TABLE_DOCUMENT, MINIMAL_BUREAU, MINIMAL_DOCUMENT, ROOT, SELF_EVALUATION, write
+from helpers import run_generator as run
 
 DOC = "ceshi-ybj/2020/juesuan.yaml"
 BUREAU = "ceshi-ybj/bureau.yaml"

@@ -10,23 +10,7 @@ import re
 
 import pytest
 
-from conftest import ROOT
-from test_site import WANGCHENG
-
-ARTIFACTS = ROOT / "test-artifacts"
-
-
-def open_page(browser, url, width, touch=False):
-    context = browser.new_context(viewport={"width": width, "height": 800}, has_touch=touch, is_mobile=touch)
-    page = context.new_page()
-    origin = "/".join(url.split("/")[:3]) + "/"
-    foreign, errors = [], []
-    page.on("request", lambda r: None if r.url.startswith((origin, "data:", "blob:")) else foreign.append(r.url))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url, wait_until="networkidle")
-    return page, foreign, errors
-
+from sitetools import ARTIFACTS, WANGCHENG, open_page
 
 PAGES = {
     "home": "",
@@ -233,7 +217,7 @@ def test_a_table_s_csv_link_downloads_the_table_with_the_yaml_figures(browser, s
 
     from generator.load.loader import load_site
 
-    from conftest import DATA
+    from helpers import DATA
 
     site, _ = load_site(DATA)
     document = next(d for d in site.documents if d.bureau.slug == "changsha-wangcheng-ybj")

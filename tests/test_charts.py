@@ -14,10 +14,9 @@ import pytest
 from generator.load.loader import load_site
 from generator.render.charts import bureau_trends, document_charts
 
-from conftest import DATA, ROOT, serving
-from test_site import WANGCHENG
+from helpers import DATA
+from sitetools import ARTIFACTS, WANGCHENG, serving
 
-ARTIFACTS = ROOT / "test-artifacts"
 DONGXIHU = "wuhan-dongxihu-ybj/2020/yusuan"
 
 

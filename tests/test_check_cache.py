@@ -5,7 +5,7 @@ import pytest
 from generator.build import check_cache
 from generator.build.site import TIMINGS, build
 
-from conftest import MINIMAL_DOCUMENT, write
+from helpers import MINIMAL_DOCUMENT, write
 
 # 55.10 in the second row makes the total's check fail: a finding that must come back every time.
 OFF_BY_ONE_CENT = MINIMAL_DOCUMENT.replace(

@@ -14,7 +14,7 @@ from generator.check.document import check_document
 from generator.core.results import ERROR, NOTICE, OK, UNCHECKED, WARNING
 from generator.load.loader import load_site
 
-from conftest import DATA, MINIMAL_BUREAU, MINIMAL_DOCUMENT, write
+from helpers import DATA, MINIMAL_BUREAU, MINIMAL_DOCUMENT, write
 
 COLUMNS = ["财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"]
 HEAD = """\

@@ -4,8 +4,8 @@ import os
 import subprocess
 import sys
 
-from conftest import MINIMAL_DOCUMENT, ROOT, write
-from conftest import run_generator as run
+from helpers import MINIMAL_DOCUMENT, ROOT, write
+from helpers import run_generator as run
 
 
 def test_check_reports_each_problem_on_one_line_and_exits_1(data_dir):
@@ -129,7 +129,7 @@ def test_every_line_check_prints_for_a_spread_of_mistakes_is_chinese_and_says_wh
     English words would be a message nobody translated (libyaml's own words are explained by a table)."""
     import re
 
-    from conftest import MINIMAL_BUREAU
+    from helpers import MINIMAL_BUREAU
 
     def place(text: str, needle: str) -> str:
         at = text.index(needle)

@@ -26,7 +26,8 @@ from generator.editing.schema_json import AMOUNT_HINT
 from generator.source import schema
 from generator.source.fields import Amount, Choice, Either, Flag, ListOf, Markdown, Raw, Record, Variants
 
-from conftest import CHROMIUM_ARGS, DATA, ROOT
+from helpers import DATA, ROOT
+from sitetools import CHROMIUM_ARGS
 
 CONFIG = cms.cms_config({"name": "github", "repo": "owner/repo"})
 COLLECTIONS = {c["name"]: c for c in CONFIG["collections"]}

@@ -22,8 +22,8 @@ from urllib.parse import quote, unquote
 import pytest
 from playwright.sync_api import sync_playwright
 
-from conftest import CHROMIUM_ARGS, ROOT
-from sitetools import read_page
+from helpers import ROOT
+from sitetools import CHROMIUM_ARGS, read_page
 
 SUB_PATH = "gongkai/"  # as a GitHub project page or a folder of a department's own site is served
 SITE_WIDE = ("about", "glossary", "search")

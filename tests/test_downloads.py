@@ -26,7 +26,7 @@ from generator.core.headers import header_rows
 from generator.core.model import AmountTable, FormTable, FreeTable, IndicatorGroup, IndicatorTable
 from generator.load.loader import load_site
 
-from conftest import DATA, write
+from helpers import DATA, write
 from sitetools import Page, resolve
 
 BOM = b"\xef\xbb\xbf"

@@ -14,8 +14,8 @@ from generator.editing.fmt import FormSets, format_text, plain_amount, round_tri
 from generator.editing.schema_json import kind_of
 from generator.load.loader import load_site
 
-from conftest import DATA, write
-from conftest import run_generator as run
+from helpers import DATA, write
+from helpers import run_generator as run
 
 DATA_FILES = sorted(DATA.rglob("*.yaml"))
 

@@ -14,7 +14,7 @@ import pytest
 from generator.importing.into_document import run_import
 from generator.load.loader import load_site, shown
 
-from conftest import MINIMAL_BUREAU, ROOT, write
+from helpers import MINIMAL_BUREAU, ROOT, write
 
 DOCUMENT = """
 # 测试用的决算文件：表格先留空，由 import 写入。

@@ -24,10 +24,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from generator.build.site import build
 from generator.render.prose import term_anchor
 
-from conftest import DATA, serving
-from sitetools import Page, read_page, resolve
-from test_browser import ARTIFACTS
-from test_site import WANGCHENG
+from helpers import DATA
+from sitetools import ARTIFACTS, WANGCHENG, Page, read_page, resolve, serving
 
 SCRIPT = "<script>window.pwned=1;alert(1)</script>"
 PAYLOADS = [

@@ -4,7 +4,7 @@ import re
 
 from generator.build.links import ids_in, links_in, target
 
-from conftest import MINIMAL_DOCUMENT, run_generator, write
+from helpers import MINIMAL_DOCUMENT, run_generator, write
 
 
 def test_links_resolve_as_a_browser_resolves_them():

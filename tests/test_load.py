@@ -7,7 +7,7 @@ import pytest
 
 from generator.load.loader import load_site
 
-from conftest import MINIMAL_DOCUMENT, write
+from helpers import MINIMAL_DOCUMENT, write
 
 
 def messages(data_dir: Path) -> list[str]:

@@ -10,7 +10,7 @@ import shutil
 from generator.build import batches
 from generator.build.site import build
 
-from conftest import DATA, ROOT, write
+from helpers import DATA, ROOT, write
 
 
 def search_records(site) -> list:

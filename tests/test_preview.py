@@ -4,7 +4,7 @@ import importlib.util
 import shutil
 from types import SimpleNamespace
 
-from conftest import MINIMAL_BUREAU, MINIMAL_DOCUMENT, ROOT, write
+from helpers import MINIMAL_BUREAU, MINIMAL_DOCUMENT, ROOT, write
 
 
 def hook():

@@ -12,7 +12,7 @@ from generator.load.loader import load_site
 from generator.render.comparison import compare_bureau
 from generator.render.pages import all_pages
 
-from conftest import write
+from helpers import write
 
 BUDGET_2020 = """
 title: 2020年测试区医疗保障局部门预算

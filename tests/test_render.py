@@ -9,7 +9,7 @@ from generator.render.pages import md_escape
 from generator.render.prose import TermLink, prose
 from generator.render.tables import render_form_table, render_free_table
 
-from conftest import MINIMAL_DOCUMENT, write
+from helpers import MINIMAL_DOCUMENT, write
 
 
 class Grid(HTMLParser):

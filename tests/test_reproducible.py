@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, ROOT
+from helpers import DATA, ROOT
 
 EPOCH = 1609459200  # 2021-01-01 00:00 UTC
 

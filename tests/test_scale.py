@@ -19,7 +19,7 @@ from generator.build.site import build
 from generator.load.loader import load_site
 from generator.source.yamlsource import read_yaml
 
-from conftest import DATA, ROOT
+from helpers import DATA, ROOT
 from yamlplain import scalar_values
 
 

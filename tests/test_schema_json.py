@@ -19,7 +19,7 @@ from generator.editing.schema_json import FILES, kind_of, modeline, schemas, wri
 from generator.load.loader import load_site
 from generator.source.yamlsource import Mapping, parse_text
 
-from conftest import DATA, ROOT
+from helpers import DATA, ROOT
 from yamlplain import node_at, plain
 
 DATA_FILES = sorted(DATA.rglob("*.yaml"))

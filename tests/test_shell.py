@@ -11,7 +11,7 @@ from generator.build.shells import Shell, ShellError
 from generator.build.site import generate, run_mkdocs
 from generator.load.loader import load_site
 
-from conftest import DATA
+from helpers import DATA
 
 
 def normalized(html: str) -> str:

@@ -8,11 +8,8 @@ from collections import Counter
 
 from generator.load.loader import load_site
 
-from conftest import DATA, ROOT
-from sitetools import Page, amounts_on, read_page, resolve
-
-SEEDS = ROOT.parent / "shared" / "seeds"
-WANGCHENG = "changsha-wangcheng-ybj/2020/juesuan"
+from helpers import DATA, SEEDS
+from sitetools import WANGCHENG, Page, amounts_on, read_page, resolve
 
 
 def seed_table_lines() -> list[str]:

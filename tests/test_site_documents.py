@@ -18,10 +18,9 @@ from generator.core.model import AmountTable, IndicatorTable
 from generator.core.results import ERROR, WARNING
 from generator.load.loader import load_site
 
-from conftest import DATA, ROOT
+from helpers import DATA, SEEDS
 from sitetools import amounts_on, read_page
 
-SEEDS = ROOT.parent / "shared" / "seeds"
 DOCUMENTS = {
     "000": ("changsha-wangcheng-ybj", 2020, "juesuan", "决算"),
     "001": ("shaoyang-beita-ybj", 2020, "jixiao", "绩效"),
