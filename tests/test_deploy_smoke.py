@@ -20,10 +20,9 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from helpers import ROOT
-from sitetools import CHROMIUM_ARGS, read_page
+from sitetools import read_page
 
 SUB_PATH = "gongkai/"  # as a GitHub project page or a folder of a department's own site is served
 SITE_WIDE = ("about", "glossary", "search")
@@ -59,14 +58,6 @@ def base(request, site, tmp_path_factory):
     yield f"http://127.0.0.1:{started[1]}/" + (SUB_PATH if request.param == "sub-path" else "")
     server.terminate()
     server.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 class Visit:
