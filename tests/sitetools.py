@@ -96,9 +96,10 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serving(site: Path) -> Iterator[str]:
-    """A built site served on a free local port, as a static host would; yields its address."""
-    handler = functools.partial(QuietHandler, directory=str(site))
+def serving(site: Path, handler_class: type[http.server.BaseHTTPRequestHandler] = QuietHandler) -> Iterator[str]:
+    """A built site served on a free local port, as a static host would; yields its address.
+    *handler_class* is a SimpleHTTPRequestHandler that answers differently (other headers or types)."""
+    handler = functools.partial(handler_class, directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

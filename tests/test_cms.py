@@ -5,15 +5,12 @@ chromium through decap-server into a copy of data/."""
 from __future__ import annotations
 
 import difflib
-import functools
-import http.server
 import json
 import re
 import shutil
 import socket
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -26,7 +23,7 @@ from generator.source import schema
 from generator.source.fields import Amount, Choice, Either, Flag, ListOf, Markdown, Raw, Record, Variants
 
 from helpers import DATA, ROOT
-from sitetools import ARTIFACTS
+from sitetools import ARTIFACTS, serving
 
 CONFIG = cms.cms_config({"name": "github", "repo": "owner/repo"})
 COLLECTIONS = {c["name"]: c for c in CONFIG["collections"]}
@@ -254,11 +251,8 @@ def local_cms(tmp_path_factory):
         work / "web" / "admin", {"name": "github", "repo": "owner/repo"}, f"http://127.0.0.1:{proxy}/api/v1"
     )
     backend = cms.start_local_backend(repo, proxy)
-    handler = functools.partial(cms.QuietHandler, directory=str(work / "web"))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/admin/", f"http://127.0.0.1:{proxy}/", repo
-    httpd.shutdown()
+    with serving(work / "web", cms.QuietHandler) as address:  # cms's handler serves config.yml as YAML
+        yield address + "admin/", f"http://127.0.0.1:{proxy}/", repo
     backend.terminate()
     backend.wait(timeout=10)
 

@@ -9,20 +9,17 @@ data: the pages to open and the words to search for are read from the site itsel
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from urllib.parse import quote, unquote
 
 import pytest
 
 from helpers import ROOT
-from sitetools import read_page
+from sitetools import QuietHandler, read_page, serving
 
 SUB_PATH = "gongkai/"  # as a GitHub project page or a folder of a department's own site is served
 SITE_WIDE = ("about", "glossary", "search")
@@ -182,7 +179,7 @@ def test_search_finds_a_bureau_by_its_name(browser, site, base):
     visit.close()
 
 
-class CompressingHost(http.server.SimpleHTTPRequestHandler):
+class CompressingHost(QuietHandler):
     """A host set to send the index's gzip'd files with `Content-Encoding: gzip` (as some object
     stores do when told the files are gzip'd): the browser unpacks them before the script sees them."""
 
@@ -191,16 +188,9 @@ class CompressingHost(http.server.SimpleHTTPRequestHandler):
             self.send_header("Content-Encoding", "gzip")
         super().end_headers()
 
-    def log_message(self, *args):
-        pass
-
 
 def test_search_works_also_from_a_host_that_sends_the_index_as_content_encoding_gzip(browser, site):
-    handler = functools.partial(CompressingHost, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    try:
+    with serving(site, CompressingHost) as base:
         encoded = []
         term = first_term(site)
         visit, links = search(browser, base, term, lambda r: encoded.append(r.headers.get("content-encoding")))
@@ -208,5 +198,3 @@ def test_search_works_also_from_a_host_that_sends_the_index_as_content_encoding_
         assert "gzip" in encoded  # the host did send them so
         assert not visit.problems, visit.problems
         visit.close()
-    finally:
-        server.shutdown()
