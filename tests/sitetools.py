@@ -121,13 +121,31 @@ CHROMIUM_ARGS = [
 ]
 
 
-def open_page(browser, url, width, touch=False):
+# An init script: what the page's Content-Security-Policy refuses is listed in window.__violations,
+# whether or not the console shows it.
+WATCH_POLICY = """
+window.__violations = [];
+document.addEventListener('securitypolicyviolation',
+  e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
+"""
+
+
+def open_page(browser, url, width, touch=False, init_script=None, dialogs=None):
+    """*url* opened in a fresh context *width* px wide (a phone's, with touch, if *touch*) and loaded
+    until the network is idle; returns the page, the requests that left the site and the errors of
+    its console and scripts. *init_script* runs before the page's own scripts (WATCH_POLICY, say).
+    Dialogs are dismissed, as Playwright does anyway; when *dialogs* is a list, their messages are
+    added to it. The caller closes page.context."""
     context = browser.new_context(viewport={"width": width, "height": 800}, has_touch=touch, is_mobile=touch)
+    if init_script is not None:
+        context.add_init_script(init_script)
     page = context.new_page()
     origin = "/".join(url.split("/")[:3]) + "/"
     foreign, errors = [], []
     page.on("request", lambda r: None if r.url.startswith((origin, "data:", "blob:")) else foreign.append(r.url))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
+    if dialogs is not None:
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(url, wait_until="networkidle")
     return page, foreign, errors

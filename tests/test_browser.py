@@ -189,13 +189,10 @@ def test_an_indicator_table_reads_as_the_printed_form_on_a_phone(browser, server
 
 
 def test_a_browser_that_cannot_unpack_the_index_is_told_so(browser, server):
-    context = browser.new_context(viewport={"width": 375, "height": 800})
-    context.add_init_script("delete window.DecompressionStream")
-    page = context.new_page()
-    page.goto(server + "search/?q=三公经费", wait_until="networkidle")
+    page, _, _ = open_page(browser, server + "search/?q=三公经费", 375, init_script="delete window.DecompressionStream")
     assert page.locator("#gk-search").is_hidden()
     assert page.get_by_text("站内搜索需要较新版本的浏览器").is_visible()
-    context.close()
+    page.context.close()
 
 
 def test_a_search_that_lost_the_network_works_again_once_it_is_back(browser, server):

@@ -15,7 +15,7 @@ from generator.load.loader import load_site
 from generator.render.charts import bureau_trends, document_charts
 
 from helpers import DATA
-from sitetools import ARTIFACTS, WANGCHENG, serving
+from sitetools import ARTIFACTS, WANGCHENG, WATCH_POLICY, open_page, serving
 
 DONGXIHU = "wuhan-dongxihu-ybj/2020/yusuan"
 
@@ -223,23 +223,6 @@ def test_bureau_page_trend_and_comparison_chart(years_site):
 # ---- in a real browser ----
 
 
-def open_chart_page(browser, url: str, width: int):
-    context = browser.new_context(viewport={"width": width, "height": 800})
-    page = context.new_page()
-    origin = "/".join(url.split("/")[:3]) + "/"
-    foreign, errors = [], []
-    page.on("request", lambda r: None if r.url.startswith((origin, "data:", "blob:")) else foreign.append(r.url))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    # A refused inline style or script is reported by this event, whether or not the console shows it.
-    page.add_init_script(
-        "window.__csp = []; document.addEventListener('securitypolicyviolation',"
-        " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI))"
-    )
-    page.goto(url, wait_until="networkidle")
-    return page, foreign, errors
-
-
 @pytest.fixture(scope="module")
 def years_server(years_site):
     with serving(years_site) as address:
@@ -258,7 +241,8 @@ CHART_PAGES = {
 @pytest.mark.parametrize("width", [375, 1280])
 def test_charts_draw_in_a_real_browser(browser, years_server, name, width):
     path, count = CHART_PAGES[name]
-    page, foreign, errors = open_chart_page(browser, years_server + path, width)
+    # A refused inline style or script is listed in window.__violations, whether or not the console shows it.
+    page, foreign, errors = open_page(browser, years_server + path, width, init_script=WATCH_POLICY)
     page.wait_for_function(f"document.querySelectorAll('.gk-chart-canvas svg').length === {count}", timeout=5000)
     sizes = page.evaluate(
         "[...document.querySelectorAll('.gk-chart-canvas svg')].map(s => [s.getBoundingClientRect().width,"
@@ -269,7 +253,7 @@ def test_charts_draw_in_a_real_browser(browser, years_server, name, width):
         assert 0 < w <= width and h > 50 and paths > 0
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
-    assert page.evaluate("window.__csp") == []
+    assert page.evaluate("window.__violations") == []
     assert not foreign and not errors
     # the labels name the parts: the largest part's name is text in the drawing
     text = page.evaluate(

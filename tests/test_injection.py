@@ -25,7 +25,7 @@ from generator.build.site import build
 from generator.render.prose import term_anchor
 
 from helpers import DATA
-from sitetools import ARTIFACTS, WANGCHENG, Page, read_page, resolve, serving
+from sitetools import ARTIFACTS, WANGCHENG, WATCH_POLICY, Page, open_page, read_page, resolve, serving
 
 SCRIPT = "<script>window.pwned=1;alert(1)</script>"
 PAYLOADS = [
@@ -415,25 +415,12 @@ def hostile_server(hostile):
         yield address
 
 
-WATCH = """
-window.__violations = [];
-document.addEventListener('securitypolicyviolation',
-  e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
-"""
-
-
 class Visit:
     """A page in a fresh browser context, with what it reported: dialogs, errors, policy violations."""
 
     def __init__(self, browser, url: str, width: int = 1280):
-        self.context = browser.new_context(viewport={"width": width, "height": 800})
-        self.context.add_init_script(WATCH)
-        self.page = self.context.new_page()
-        self.dialogs, self.errors = [], []
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.goto(url, wait_until="networkidle")
+        self.dialogs = []
+        self.page, _, self.errors = open_page(browser, url, width, init_script=WATCH_POLICY, dialogs=self.dialogs)
 
     def trouble(self) -> dict:
         found = {
@@ -445,7 +432,7 @@ class Visit:
         return {k: v for k, v in found.items() if v and v != "undefined"}
 
     def close(self):
-        self.context.close()
+        self.page.context.close()
 
 
 HOSTILE_PAGES = [  # a page and a text of data/ it shows
@@ -520,16 +507,13 @@ def test_the_site_works_under_its_policy(browser, server, url):
 
 
 def test_a_term_tap_shows_its_definition_under_the_policy(browser, server):
-    context = browser.new_context(viewport={"width": 375, "height": 800}, has_touch=True, is_mobile=True)
-    context.add_init_script(WATCH)
-    page = context.new_page()
-    page.goto(server + f"{WANGCHENG}/part3/", wait_until="networkidle")
+    page, _, _ = open_page(browser, server + f"{WANGCHENG}/part3/", 375, touch=True, init_script=WATCH_POLICY)
     page.locator("a.gk-term").first.tap()
     popover = page.locator(".gk-popover")
     popover.wait_for(state="visible", timeout=3000)
     assert popover.evaluate("box => box.style.left").endswith("px")  # placed by script, which the policy allows
     assert page.evaluate("window.__violations") == []
-    context.close()
+    page.context.close()
 
 
 @pytest.mark.parametrize(
