@@ -123,12 +123,21 @@ parts:
 # ---- the command line ----
 
 
-def run_generator(*args, cwd) -> subprocess.CompletedProcess:
-    """`python -m generator ARGS` run as an editor runs it, in *cwd*, with a bare environment."""
+def generator_env(**extra: str) -> dict[str, str]:
+    """The bare environment the tests run `python -m generator` in: the project importable, the
+    system's programs, and `check`'s cache in the tests' own folder rather than the project's .cache/
+    (conftest.py sets GONGKAI_CACHE for the session); *extra* adds variables or replaces these."""
+    return {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "GONGKAI_CACHE": os.environ["GONGKAI_CACHE"], **extra}
+
+
+def run_generator(*args, cwd, env: dict[str, str] | None = None, timeout=None) -> subprocess.CompletedProcess:
+    """`python -m generator ARGS` run as an editor runs it, in *cwd*, with a bare environment
+    (generator_env, with *env* added), its output captured as text."""
     return subprocess.run(
         [sys.executable, "-m", "generator", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "GONGKAI_CACHE": os.environ["GONGKAI_CACHE"]},
+        env=generator_env(**(env or {})),
+        timeout=timeout,
     )

@@ -79,7 +79,7 @@ from generator.render.pages import bureau_page
 from generator.render.prose import prose
 from generator.render.tables import render_form_table, render_free_table
 
-from helpers import AMOUNT_TABLE_DOCUMENT, MINIMAL_BUREAU, MINIMAL_DOCUMENT, ROOT, SELF_EVALUATION, write
+from helpers import AMOUNT_TABLE_DOCUMENT, MINIMAL_BUREAU, MINIMAL_DOCUMENT, ROOT, SELF_EVALUATION, generator_env, write
 from helpers import run_generator as run
 
 DOC = "ceshi-ybj/2020/juesuan.yaml"
@@ -698,18 +698,8 @@ def test_the_build_makes_no_network_request(data_dir, tmp_path):
     hooks = tmp_path / "offline"
     write(hooks / "sitecustomize.py", NO_NETWORK)
     log = tmp_path / "network.log"
-    env = {
-        "PYTHONPATH": os.pathsep.join([str(hooks), str(ROOT)]),
-        "PATH": os.environ["PATH"],
-        "GK_NETWORK_LOG": str(log),
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "generator", "build", "data", "--site-dir", "site", "--jobs", "2"],
-        cwd=data_dir.parent,
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    offline = {"PYTHONPATH": os.pathsep.join([str(hooks), str(ROOT)]), "GK_NETWORK_LOG": str(log)}
+    result = run("build", "data", "--site-dir", "site", "--jobs", "2", cwd=data_dir.parent, env=offline)
     assert result.returncode == 0, result.stderr
     assert (data_dir.parent / "site" / "index.html").exists()
     assert not log.exists(), log.read_text()
@@ -718,6 +708,6 @@ def test_the_build_makes_no_network_request(data_dir, tmp_path):
         [sys.executable, "-c", "import urllib.request; urllib.request.urlopen('http://example.com', timeout=1)"],
         capture_output=True,
         text=True,
-        env=env,
+        env=generator_env(**offline),
     )
     assert probe.returncode != 0 and log.exists()

@@ -1,10 +1,6 @@
 """The commands editors and CI run: one line per problem, exit 1, and site/ untouched on failure."""
 
-import os
-import subprocess
-import sys
-
-from helpers import MINIMAL_DOCUMENT, ROOT, write
+from helpers import MINIMAL_DOCUMENT, write
 from helpers import run_generator as run
 
 
@@ -104,13 +100,7 @@ def test_two_builds_of_the_same_data_are_byte_identical(data_dir):
     sites = []
     for name in ("one", "two"):
         site = data_dir.parent / name
-        result = subprocess.run(
-            [sys.executable, "-m", "generator", "build", "data", "--site-dir", str(site)],
-            cwd=data_dir.parent,
-            capture_output=True,
-            text=True,
-            env={"PYTHONPATH": str(ROOT), "PATH": os.environ["PATH"], **env_epoch},
-        )
+        result = run("build", "data", "--site-dir", str(site), cwd=data_dir.parent, env=env_epoch)
         assert result.returncode == 0, result.stderr
         sites.append(site)
 

@@ -10,7 +10,6 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from generator.editing.schema_json import AMOUNT_HINT
 from generator.source import schema
 from generator.source.fields import Amount, Choice, Either, Flag, ListOf, Markdown, Raw, Record, Variants
 
-from helpers import DATA, ROOT
+from helpers import DATA, ROOT, run_generator
 from sitetools import ARTIFACTS, serving
 
 CONFIG = cms.cms_config({"name": "github", "repo": "owner/repo"})
@@ -366,20 +365,11 @@ def test_a_clerk_edits_a_bureau_and_amounts_and_the_files_keep_every_other_byte(
 
     # What the form wrote is what the tools write: fmt changes nothing, and check finds what it
     # found before (the amounts are the same decimals, written as the clerk typed them).
-    fmt = subprocess.run(
-        [sys.executable, "-m", "generator", "fmt", "--check", str(bureau), str(document)],
-        capture_output=True,
-        text=True,
-    )
+    fmt = run_generator("fmt", "--check", str(bureau), str(document), cwd=ROOT)
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
     found = {}
     for data in (DATA, repo / "data"):
-        done = subprocess.run(
-            [sys.executable, "-m", "generator", "check", "--no-cache", str(data)],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-        )
+        done = run_generator("check", "--no-cache", str(data), cwd=ROOT)
         assert done.returncode == 0, done.stderr
         found[data] = done.stderr.replace(str(data), "data") + done.stdout
     assert found[repo / "data"] == found[DATA]

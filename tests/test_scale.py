@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +17,7 @@ from generator.build.site import build
 from generator.load.loader import load_site
 from generator.source.yamlsource import read_yaml
 
-from helpers import DATA, ROOT
+from helpers import DATA, ROOT, run_generator
 from yamlplain import scalar_values
 
 
@@ -82,13 +80,7 @@ def test_no_page_carries_a_menu_of_the_whole_site(two_sizes):
 
 
 def test_the_benchmark_runs_and_reports_every_figure():
-    done = subprocess.run(
-        [sys.executable, "-m", "generator", "bench", "--docs", "4"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = run_generator("bench", "--docs", "4", cwd=ROOT, timeout=600)
     assert done.returncode == 0, done.stderr
     figures = json.loads(done.stdout)
     assert figures["documents"] == 4 and figures["pages"] > 30
