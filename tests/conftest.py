@@ -11,8 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from helpers import DATA, MINIMAL_BUREAU, MINIMAL_DOCUMENT, write
-from sitetools import CHROMIUM_ARGS, serving
+# The helper modules assert too (a load that must succeed): pytest explains their failures as it
+# does a test's only if it rewrites them, which it must be told before they are first imported.
+pytest.register_assert_rewrite("helpers", "sitetools")
+
+from helpers import DATA, DOCUMENT_FILE, MINIMAL_BUREAU, MINIMAL_DOCUMENT, write  # noqa: E402
+from sitetools import CHROMIUM_ARGS, serving  # noqa: E402
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -45,7 +49,7 @@ def data_dir(tmp_path: Path) -> Path:
         """,
     )
     write(root / "ceshi-ybj" / "bureau.yaml", MINIMAL_BUREAU)
-    write(root / "ceshi-ybj" / "2020" / "juesuan.yaml", MINIMAL_DOCUMENT)
+    write(root / DOCUMENT_FILE, MINIMAL_DOCUMENT)
     return root
 
 

@@ -13,6 +13,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+from generator.load.loader import load_site
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 # The seeds: the original documents as text, the oracle of the tests that compare pages with them.
@@ -53,6 +55,24 @@ parts:
             - {科目名称: 合计, 本年收入合计: 55.11}
             - {科目编码: "208", 科目名称: 社会保障和就业支出, 本年收入合计: 55.11}
 """
+
+# Where the `data_dir` tree's one document is, in the tree.
+DOCUMENT_FILE = "ceshi-ybj/2020/juesuan.yaml"
+
+
+def write_document(data_dir: Path, text: str) -> Path:
+    """*text* written over the one document of a `data_dir` tree (dedented, as write() does)."""
+    return write(data_dir / DOCUMENT_FILE, text)
+
+
+def load_document(data_dir: Path, text: str):
+    """*text* written as the document of a `data_dir` tree and loaded: the load must find nothing
+    wrong (no error, warning or notice). Returns the loaded document."""
+    write_document(data_dir, text)
+    site, problems = load_site(data_dir)
+    assert not problems.items, [str(p) for p in problems.items]
+    return site.documents[0]
+
 
 # ---- documents of other kinds, written over the `data_dir` document ----
 

@@ -1,12 +1,12 @@
 """The commands editors and CI run: one line per problem, exit 1, and site/ untouched on failure."""
 
-from helpers import MINIMAL_DOCUMENT, write
+from helpers import MINIMAL_DOCUMENT, write, write_document
 from helpers import run_generator as run
 
 
 def test_check_reports_each_problem_on_one_line_and_exits_1(data_dir):
-    write(
-        data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml",
+    write_document(
+        data_dir,
         MINIMAL_DOCUMENT.replace("kind: 决算", "kind: 结算").replace(
             "本年收入合计: 55.11}", "本年收入合计: 55.111}", 1
         ),
@@ -40,7 +40,7 @@ def test_failed_build_leaves_the_previous_site_whole(data_dir):
     page = site / "ceshi-ybj" / "2020" / "juesuan" / "part2" / "index.html"
     assert "55.11" in page.read_text(encoding="utf-8")
 
-    write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", MINIMAL_DOCUMENT.replace("55.11}", "55,11}", 1))
+    write_document(data_dir, MINIMAL_DOCUMENT.replace("55.11}", "55,11}", 1))
     second = run("build", "data", "--site-dir", str(site), cwd=data_dir.parent)
     assert second.returncode == 1
     assert "1 个错误：没有发布，原来的 site/ 未改动" in second.stderr and "Traceback" not in second.stderr
@@ -52,8 +52,8 @@ def test_failed_build_leaves_the_previous_site_whole(data_dir):
 def test_check_formats_findings_as_json_and_strict_fails_on_warnings(data_dir):
     import json
 
-    write(
-        data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml",
+    write_document(
+        data_dir,
         MINIMAL_DOCUMENT
         + "  - title: 第三部分 说明\n    sections:\n      - title: 二\n        body: 本年收入合计56.11万元。\n",
     )
@@ -72,7 +72,7 @@ def test_a_document_with_errors_is_not_published_unless_marked_as_published_as_i
     document = MINIMAL_DOCUMENT.replace(
         "{科目名称: 合计, 本年收入合计: 55.11}", "{科目名称: 合计, 本年收入合计: 99.11}"
     )
-    write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", document)
+    write_document(data_dir, document)
     site = data_dir.parent / "site"
     refused = run("build", "data", "--site-dir", str(site), cwd=data_dir.parent)
     assert refused.returncode == 1 and not site.exists()
@@ -81,8 +81,8 @@ def test_a_document_with_errors_is_not_published_unless_marked_as_published_as_i
         in refused.stderr
     )
 
-    write(
-        data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml",
+    write_document(
+        data_dir,
         document.replace("year: 2020\n", "year: 2020\npublished_as_is: true\nas_is_note: 原件合计如此。\n"),
     )
     built = run("build", "data", "--site-dir", str(site), cwd=data_dir.parent)

@@ -26,7 +26,7 @@ from generator.core.headers import header_rows
 from generator.core.model import AmountTable, FormTable, FreeTable, IndicatorGroup, IndicatorTable
 from generator.load.loader import load_site
 
-from helpers import DATA, write
+from helpers import DATA, DOCUMENT_FILE, write
 from sitetools import Page, resolve
 
 BOM = b"\xef\xbb\xbf"
@@ -444,7 +444,7 @@ def test_every_table_on_a_document_page_links_its_downloads(real_site, model):
 
 
 def test_text_that_a_spreadsheet_would_run_is_disarmed_and_negative_amounts_stay_numbers(data_dir, tmp_path):
-    document = data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml"
+    document = data_dir / DOCUMENT_FILE
     text = document.read_text(encoding="utf-8")
     text = text.replace(
         '- {科目编码: "208", 科目名称: 社会保障和就业支出, 本年收入合计: 55.11}',
@@ -477,7 +477,7 @@ def test_text_that_a_spreadsheet_would_run_is_disarmed_and_negative_amounts_stay
 
 
 def test_a_document_with_two_tables_of_one_anchor_gets_two_files(data_dir, tmp_path):
-    document = data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml"
+    document = data_dir / DOCUMENT_FILE
     text = document.read_text(encoding="utf-8")
     second = (
         text[text.index("  - title: 第二部分 决算表") :].replace("第二部分", "第三部分").replace("二、收入", "三、收入")
@@ -504,7 +504,7 @@ def test_download_links_are_not_indexed_for_search(real_site):
 
 
 def test_a_document_without_tables_links_no_workbook(data_dir, tmp_path):
-    document = data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml"
+    document = data_dir / DOCUMENT_FILE
     text = document.read_text(encoding="utf-8")
     document.write_text(text[: text.index("  - title: 第二部分 决算表")], encoding="utf-8")
     site = tmp_path / "site"

@@ -12,7 +12,7 @@ import pytest
 from generator.importing.into_document import run_import
 from generator.load.loader import load_site, shown
 
-from helpers import MINIMAL_BUREAU, run_generator, write
+from helpers import MINIMAL_BUREAU, run_generator, write, write_document
 
 DOCUMENT = """
 # 测试用的决算文件：表格先留空，由 import 写入。
@@ -59,7 +59,7 @@ GK02_HEADER = (
 @pytest.fixture
 def doc(data_dir: Path) -> Path:
     write(data_dir / "ceshi-ybj" / "bureau.yaml", MINIMAL_BUREAU)
-    return write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", DOCUMENT)
+    return write_document(data_dir, DOCUMENT)
 
 
 def run(source: Path, document: Path, capsys, table: str | None = None, sheet=None, dry_run=False):
