@@ -59,11 +59,22 @@ class Page(HTMLParser):
         return " ".join(self.text_parts)
 
 
-def read_page(site: Path, url_path: str) -> Page:
+def page_file(site: Path, url_path: str) -> Path:
+    """The file a static host serves for *url_path* ("" for the home page, "glossary/", "404.html")."""
     path = site / url_path
     if path.is_dir() or url_path.endswith("/") or url_path == "":
         path = path / "index.html"
-    return Page(path.read_text(encoding="utf-8"))
+    return path
+
+
+def page_html(site: Path, url_path: str) -> str:
+    """The HTML of the page at *url_path* of a built site."""
+    return page_file(site, url_path).read_text(encoding="utf-8")
+
+
+def read_page(site: Path, url_path: str) -> Page:
+    """The page at *url_path* of a built site, parsed: its links, ids and text."""
+    return Page(page_html(site, url_path))
 
 
 def resolve(site: Path, page_file: Path, href: str) -> tuple[Path, str] | None:

@@ -15,7 +15,7 @@ from generator.load.loader import load_site
 from generator.render.charts import bureau_trends, document_charts
 
 from helpers import DATA
-from sitetools import ARTIFACTS, WANGCHENG, WATCH_POLICY, open_page, serving
+from sitetools import ARTIFACTS, WANGCHENG, WATCH_POLICY, open_page, page_html, serving
 
 DONGXIHU = "wuhan-dongxihu-ybj/2020/yusuan"
 
@@ -150,7 +150,7 @@ def chart_blocks(html: str) -> dict[str, dict]:
 
 
 def test_the_document_page_carries_each_charts_data_and_table(real_site, real_model):
-    html = (real_site / WANGCHENG / "index.html").read_text(encoding="utf-8")
+    html = page_html(real_site, f"{WANGCHENG}/")
     blocks = chart_blocks(html)
     assert len(blocks) == 4
     income = blocks["tu-1"]
@@ -183,7 +183,7 @@ def test_the_document_page_carries_each_charts_data_and_table(real_site, real_mo
 
 def test_pages_without_charts_do_not_load_the_library(real_site):
     for page in (f"{WANGCHENG}/part2/index.html", "index.html", "shaoyang-beita-ybj/2020/jixiao/index.html"):
-        html = (real_site / page).read_text(encoding="utf-8")
+        html = page_html(real_site, page)
         assert "echarts" not in html and "gk-chart-data" not in html, page
     assert (real_site / "assets" / "echarts" / "echarts.common.min.js").stat().st_size > 500_000
     assert "Apache License" in (real_site / "assets" / "echarts" / "LICENSE").read_text(encoding="utf-8")
@@ -200,13 +200,13 @@ def years_site(several_years, tmp_path_factory) -> Path:
 
 
 def test_bureau_page_trend_and_comparison_chart(years_site):
-    bureau = (years_site / "changsha-wangcheng-ybj" / "index.html").read_text(encoding="utf-8")
+    bureau = page_html(years_site, "changsha-wangcheng-ybj/")
     trend = chart_blocks(bureau)["qushi-决算"]
     assert trend["labels"] == ["2020年", "2021年"]
     assert {s["name"]: s["values"] for s in trend["series"]}["本年收入合计"] == ["29527.51", "29627.51"]
     assert '<tr><th scope="row">2021年</th><td class="gk-num">29,627.51</td>' in bureau
     assert 'id="lishi"' in bureau
-    comparison = (years_site / "changsha-wangcheng-ybj" / "2020" / "duibi" / "index.html").read_text(encoding="utf-8")
+    comparison = page_html(years_site, "changsha-wangcheng-ybj/2020/duibi/")
     (block,) = chart_blocks(comparison).values()
     assert block["type"] == "compare"
     assert [s["name"] for s in block["series"]] == ["预算数", "决算数"]

@@ -2,6 +2,7 @@
 
 from helpers import MINIMAL_DOCUMENT, write, write_document
 from helpers import run_generator as run
+from sitetools import page_html
 
 
 def test_check_reports_each_problem_on_one_line_and_exits_1(data_dir):
@@ -87,9 +88,9 @@ def test_a_document_with_errors_is_not_published_unless_marked_as_published_as_i
     )
     built = run("build", "data", "--site-dir", str(site), cwd=data_dir.parent)
     assert built.returncode == 0, built.stderr
-    page = (site / "ceshi-ybj" / "2020" / "juesuan" / "part2" / "index.html").read_text(encoding="utf-8")
+    page = page_html(site, "ceshi-ybj/2020/juesuan/part2/")
     assert "原件如此" in page and "应为 55.11，表中为 99.11" in page
-    checks = (site / "ceshi-ybj" / "2020" / "juesuan" / "checks" / "index.html").read_text(encoding="utf-8")
+    checks = page_html(site, "ceshi-ybj/2020/juesuan/checks/")
     assert "原件合计如此。" in checks and "不符" in checks
 
 

@@ -25,7 +25,7 @@ from generator.build.site import build
 from generator.render.prose import term_anchor
 
 from helpers import DATA
-from sitetools import ARTIFACTS, WANGCHENG, WATCH_POLICY, Page, open_page, read_page, resolve, serving
+from sitetools import ARTIFACTS, WANGCHENG, WATCH_POLICY, Page, open_page, page_html, read_page, resolve, serving
 
 SCRIPT = "<script>window.pwned=1;alert(1)</script>"
 PAYLOADS = [
@@ -385,7 +385,7 @@ def test_the_preview_goes_without_the_policy_that_would_refuse_its_reload_script
     """`mkdocs serve` adds an inline script that reloads the page; only the preview drops the policy."""
     from generator.build import mkdocs_preview
 
-    page = (real_site / "index.html").read_text(encoding="utf-8")
+    page = page_html(real_site, "")
     assert POLICY.search(page)
     try:
         mkdocs_preview.on_startup(command="serve", dirty=False)
