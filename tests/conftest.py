@@ -15,7 +15,7 @@ import pytest
 # does a test's only if it rewrites them, which it must be told before they are first imported.
 pytest.register_assert_rewrite("helpers", "sitetools")
 
-from helpers import DATA, DOCUMENT_FILE, MINIMAL_BUREAU, MINIMAL_DOCUMENT, write  # noqa: E402
+from helpers import DATA, DOCUMENT_FILE, MINIMAL_BUREAU, MINIMAL_DOCUMENT, build_site, write  # noqa: E402
 from sitetools import CHROMIUM_ARGS, serving  # noqa: E402
 
 
@@ -28,11 +28,7 @@ def check_cache_outside_the_repository(tmp_path_factory):
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory) -> Path:
     """The real data/ built once into a temporary site."""
-    from generator.build.site import build
-
-    out = tmp_path_factory.mktemp("built") / "site"
-    assert build(DATA, out) == 0
-    return out
+    return build_site(DATA, tmp_path_factory.mktemp("built") / "site")
 
 
 @pytest.fixture

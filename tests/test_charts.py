@@ -14,7 +14,7 @@ import pytest
 from generator.load.loader import load_site
 from generator.render.charts import bureau_trends, document_charts
 
-from helpers import DATA
+from helpers import DATA, build_site
 from sitetools import ARTIFACTS, WANGCHENG, WATCH_POLICY, open_page, page_html, serving
 
 DONGXIHU = "wuhan-dongxihu-ybj/2020/yusuan"
@@ -192,11 +192,7 @@ def test_pages_without_charts_do_not_load_the_library(real_site):
 
 @pytest.fixture(scope="module")
 def years_site(several_years, tmp_path_factory) -> Path:
-    from generator.build.site import build
-
-    out = tmp_path_factory.mktemp("years-built") / "site"
-    assert build(several_years, out) == 0
-    return out
+    return build_site(several_years, tmp_path_factory.mktemp("years-built") / "site")
 
 
 def test_bureau_page_trend_and_comparison_chart(years_site):

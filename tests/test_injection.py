@@ -21,10 +21,9 @@ import pytest
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from generator.build.site import build
 from generator.render.prose import term_anchor
 
-from helpers import DATA
+from helpers import DATA, build_site
 from sitetools import ARTIFACTS, WANGCHENG, WATCH_POLICY, Page, open_page, page_html, read_page, resolve, serving
 
 SCRIPT = "<script>window.pwned=1;alert(1)</script>"
@@ -203,9 +202,7 @@ def hostile_copy(target: Path) -> dict[int, str]:
 def hostile(tmp_path_factory) -> tuple[Path, dict[int, str]]:
     root = tmp_path_factory.mktemp("hostile")
     fields = hostile_copy(root / "data")
-    site = root / "site"
-    assert build(root / "data", site) == 0
-    return site, fields
+    return build_site(root / "data", root / "site"), fields
 
 
 def pages_of(site: Path) -> dict[str, str]:

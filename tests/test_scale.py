@@ -13,11 +13,10 @@ from pathlib import Path
 import pytest
 
 from generator.bench.corpus import make_corpus
-from generator.build.site import build
 from generator.load.loader import load_site
 from generator.source.yamlsource import read_yaml
 
-from helpers import DATA, ROOT, run_generator
+from helpers import DATA, ROOT, build_site, run_generator
 from sitetools import page_html
 from yamlplain import scalar_values
 
@@ -29,8 +28,7 @@ def two_sizes(tmp_path_factory):
     for documents in (6, 30):
         root = tmp_path_factory.mktemp(f"n{documents}")
         make_corpus(DATA, root / "data", documents)
-        assert build(root / "data", root / "site") == 0
-        built[documents] = root / "site"
+        built[documents] = build_site(root / "data", root / "site")
     return built
 
 
