@@ -19,6 +19,16 @@ from helpers import DATA, DOCUMENT_FILE, MINIMAL_BUREAU, MINIMAL_DOCUMENT, build
 from sitetools import CHROMIUM_ARGS, serving  # noqa: E402
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(items):
+    """Every test that starts chromium does it through the `browser` fixture below (directly or
+    through another fixture): it is marked `browser` here, so that `pytest -m "not browser"` leaves
+    out exactly those tests and no test file has to remember the marker."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def check_cache_outside_the_repository(tmp_path_factory):
     """`check` keeps its results under .cache/ of the project: the tests' go to a folder of their own."""
@@ -57,6 +67,8 @@ def server(real_site):
 
 @pytest.fixture(scope="module")
 def browser():
+    """Debian's chromium (Playwright's own download does not work here), one per module; tests open
+    pages in contexts of their own (sitetools.open_page) and close them."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
