@@ -74,15 +74,6 @@ def load_document(data_dir: Path, text: str):
     return site.documents[0]
 
 
-def build_site(data: Path, site: Path, **options) -> Path:
-    """*data* built into *site* in this process (build's keyword *options*, jobs=1 say); the build
-    must succeed. Returns *site*."""
-    from generator.build.site import build  # mkdocs and the theme: only for the tests that build
-
-    assert build(data, site, **options) == 0
-    return site
-
-
 # ---- documents of other kinds, written over the `data_dir` document ----
 
 # A 绩效自评表 with every part of one: facts, funds, goals, a tree of indicators and the total.
@@ -147,6 +138,18 @@ parts:
             - {label: 电费, 决算支出: 0, 占比: "0"}
             - {label: 合计, total: true, 决算支出: 30.00, 占比: 100%}
 """
+
+
+# ---- building a site ----
+
+
+def build_site(data: Path, site: Path, **options) -> Path:
+    """*data* built into *site* in this process (build's keyword *options*, jobs=1 say); the build
+    must succeed. Returns *site*."""
+    from generator.build.site import build  # mkdocs and the theme: only for the tests that build
+
+    assert build(data, site, **options) == 0
+    return site
 
 
 # ---- the command line ----

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urljoin, urlparse
 
 from helpers import ROOT
 
-# The 决算 of 望城区, the real data's document with the most tables: its folder in the built site.
+# 望城区医保局's 2020 决算 (seed 000), the document of the real data most tests look at: its folder in the built site.
 WANGCHENG = "changsha-wangcheng-ybj/2020/juesuan"
 # Screenshots and PDFs the browser tests take, for a person to look at (ignored by git).
 ARTIFACTS = ROOT / "test-artifacts"
