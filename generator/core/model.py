@@ -114,7 +114,7 @@ class FormSet:
     # The standard 目录 a new document starts from (`python -m generator new`): parts of sections
     # with a title and optionally the form they print, as declared (schema.OUTLINE_PART).
     outline: list = field(default_factory=list)
-    # The charts of a document's overview page (`charts:` in data/forms/*.yaml, see charts.py).
+    # The charts of a document's overview page (`charts:` in data/forms/*.yaml, see render/charts.py).
     charts: list[ChartSpec] = field(default_factory=list)
 
 

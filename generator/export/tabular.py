@@ -1,6 +1,6 @@
 """Export, the tables as data: each table of a document as rectangular blocks of typed cells.
 
-What the CSV, JSON and XLSX downloads and the datapackage.json are written from (downloads.py).
+What the CSV, JSON and XLSX downloads and the datapackage.json are written from (export/downloads.py).
 A table of a form is one block laid out as printed (panels side by side, row for row, the footer
 last); a free table is its grid; a performance table (申报表, 自评表) is several blocks, one per
 part of the printed form with columns of its own (基本情况 and 说明与目标 together, 资金情况, each
@@ -350,7 +350,7 @@ def _indicator_block(table: IndicatorTable, index: int, last: bool, slug: str) -
 
 def block_slugs(table) -> list[tuple[str, str]]:
     """(file name part, what it holds) of each block of *table*: ('', '') for a table of one block.
-    What the pages link to (render_downloads.py) without building the blocks."""
+    What the pages link to (render/download_links.py) without building the blocks."""
     if not isinstance(table, IndicatorTable):
         return [("", "")]
     out = []

@@ -1,4 +1,4 @@
-"""Render stage, downloads: the links to a table's and a document's files (written by downloads.py).
+"""Render stage, downloads: the links to a table's and a document's files (written by export/downloads.py).
 
 Each table gets a line under it: its CSV (one per part for a performance table), and the
 document's Excel workbook and JSON, which hold every table of the document. The document's

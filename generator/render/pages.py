@@ -100,7 +100,7 @@ def toc_list(sections, href: str) -> Markup:
 
 
 # The pages of bureaus and documents are written as HTML, not Markdown: they are poured into a page
-# shell (shell.py) without passing through mkdocs page by page. Their headings, breadcrumbs and
+# shell (build/shells.py) without passing through mkdocs page by page. Their headings, breadcrumbs and
 # lists of sections are written in Python: as Jinja macros they were a fifth of the render stage.
 _env.globals.update(heading=heading, crumbs=crumbs, toc_list=toc_list)
 
@@ -185,7 +185,7 @@ class PageContext:
         return self.keep(html + self.downloads(table) + status)
 
     def downloads(self, table) -> Markup:
-        """The links to the table's files (downloads.py writes them)."""
+        """The links to the table's files (export/downloads.py writes them)."""
         if self.document is None:
             return Markup("")
         if self._stems is None:
@@ -197,7 +197,7 @@ class PageContext:
 def html_page(src: str, title: str, html: str) -> Page:
     """A page whose content is HTML already (bureaus and documents).
 
-    The build pours it into a page shell of the theme (shell.py); for `mkdocs serve` it is a
+    The build pours it into a page shell of the theme (build/shells.py); for `mkdocs serve` it is a
     Markdown page of one marker that the hook fills, with the menu of its headings.
     """
     marker = MARKER.format(0)
