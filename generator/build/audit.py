@@ -62,13 +62,13 @@ from pathlib import Path
 
 from ..core import urls
 from ..core.amounts import format_amount
-from ..render.escaping import escape
-from .links import page_file
 from ..core.model import AmountTable, Document, FormTable, FreeTable, IndicatorTable, MoneyBlock, Value
 from ..core.problems import Mark, Problem
-from ..render.prose import term_anchor
 from ..export.tabular import CODE, LINE, TEXT, block_slugs, stems
 from ..export.xlsx import style_index
+from ..render.escaping import escape
+from ..render.prose import term_anchor
+from .links import page_file
 
 # A figure's or code's cell as render_tables.py / render_indicators.py write it (its text has no tags).
 _FIGURE_CELL = re.compile(rb'<td class="gk-(?:num|code)[^"]*"[^>]*>([^<]+)</td>')  # blank ones do not match
@@ -429,10 +429,10 @@ def _audit_downloads(document: Document, site: str, audited: list) -> list[Probl
     except FileNotFoundError:
         text = b""
     # every block's rows in one json.loads, by its CSV's name (a call per block cost more)
-    wanted = {f"{stems_of[id(table)]}-{b.slug}" if b.slug else stems_of[id(table)] for table, bs in audited for b in bs}
+    wanted = {f"{stems_of[table]}-{b.slug}" if b.slug else stems_of[table] for table, bs in audited for b in bs}
     in_json = json.loads(b"{" + b",".join(_json_rows(text, wanted)) + b"}", parse_float=str, parse_int=str)
     for table, blocks in audited:
-        stem = stems_of[id(table)]
+        stem = stems_of[table]
         for block in blocks:
             name = f"{stem}-{block.slug}.csv" if block.slug else f"{stem}.csv"
             problems += _audit_csv(site, f"{folder}/{name}", table, block)

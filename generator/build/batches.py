@@ -20,21 +20,19 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import audit
-from . import check_cache
-from ..export import downloads
-from . import links
-from ..core import urls
-from ..core.results import ERROR, NOTICE, WARNING
 from ..check.document import check_document
-from ..render.fragments import searchable
-from ..load.loader import NO_DATA_DIRECTORY, Loader, shown
+from ..core import urls
 from ..core.model import Bureau, Site
-from ..render.pages import bureau_pages, outline
 from ..core.problems import Mark, Problem
+from ..core.results import ERROR, NOTICE, WARNING
+from ..export import downloads
+from ..load.loader import NO_DATA_DIRECTORY, Loader, shown
+from ..render.fragments import searchable
+from ..render.pages import bureau_pages, outline
+from ..source.yamlsource import cycle_collection_paused
+from . import audit, check_cache, links
 from .search import CHUNK, Facets, IndexPart, page_records, write_chunks
 from .shells import ShellError, Shells, theme_env
-from ..source.yamlsource import cycle_collection_paused
 
 BATCH_DOCUMENTS = 20  # documents a batch holds at most (one bureau with more makes a batch alone)
 REPORTED = (ERROR, WARNING, NOTICE)

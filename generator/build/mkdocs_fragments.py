@@ -11,8 +11,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from mkdocs.structure.toc import get_toc  # noqa: E402
 
-from generator.render.fragments import HTML_PAGES, put_back  # noqa: E402
 from generator.build.shells import toc_tokens  # noqa: E402
+from generator.render.fragments import HTML_PAGES, put_back  # noqa: E402
 
 
 def on_page_content(html, page, **kwargs):

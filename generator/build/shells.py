@@ -22,6 +22,8 @@ from pathlib import Path
 from markupsafe import escape
 from mkdocs.structure.toc import AnchorLink, get_toc
 
+from ..core import urls
+
 TITLE = "GKSHELLTITLE"
 FIRST_HEADING = "gk-title"  # the id every HTML page gives its h1 (see templates/*.html.j2)
 SHELL_MARKDOWN = (
@@ -111,8 +113,6 @@ class Shells:
 
     def write(self, page, site_dir: Path) -> str:
         """Pour an HTML page (pages.html_page) into its shell and write it where its URL says; returns it."""
-        from ..core import urls
-
         url = urls.page_url(page.src)
         html = self.render(url, page.title, page.html)
         target = site_dir / url / "index.html"
@@ -145,6 +145,4 @@ def theme_env(config_file: Path | None = None):
 
 
 def read_shells(site_dir: Path) -> dict[int, str]:
-    from ..core import urls
-
     return {d: (site_dir / urls.page_url(shell_src(d)) / "index.html").read_text(encoding="utf-8") for d in DEPTHS}

@@ -20,18 +20,18 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from . import check_cache
-from ..export import downloads
-from . import links
+from ..check.document import check_document
 from ..core import urls
+from ..core.model import Site
+from ..core.problems import Problem
 from ..core.results import ERROR, NOTICE, WARNING
 from ..editing.cms import write_admin
+from ..export import downloads
 from ..render.escaping import escape
 from ..render.fragments import FRAGMENTS, HTML_PAGES, searchable
-from ..core.model import Site
 from ..render.pages import Page, all_pages, navigation, site_pages
+from . import check_cache, links
 from .batches import load_shared, move_built, plan, publish_shells, run_batches
-from ..core.problems import Problem
 from .search import CHUNK, INDEX_DIR, Facets, IndexPart, page_records, write_chunks, write_index
 from .shells import DEPTHS, SHELL_MARKDOWN, ShellError, Shells, read_shells, shell_src, theme_env
 
@@ -99,8 +99,6 @@ def generate(site: Site, docs_dir: Path, content_dir: Path = ROOT / "content", r
     the problems at the top of every page, so that a clerk sees them where they are looking.
     """
     if results is None:
-        from ..check.document import check_document
-
         results = [r for d in site.documents for r in check_document(d)]
     pages = all_pages(site, content_dir, results)
     if problems:
