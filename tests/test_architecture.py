@@ -7,7 +7,7 @@ with ast (nothing is imported), so that a newcomer can trust the folder names.
 import ast
 from pathlib import Path
 
-from conftest import ROOT
+from helpers import ROOT
 
 GENERATOR = ROOT / "generator"
 # Each package may import from the packages listed before it, never after (cli.py and __main__.py,

@@ -15,7 +15,7 @@ from generator.export.tabular import document_tables
 from generator.load.loader import load_site
 from generator.render.pages import all_pages
 
-from conftest import DATA, ROOT
+from helpers import DATA, ROOT
 
 
 def undeclared_attributes(root) -> list[str]:
