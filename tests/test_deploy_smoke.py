@@ -115,7 +115,7 @@ def test_every_kind_of_page_loads_whole_with_no_error_and_nothing_from_another_h
     assert set(pages) >= {"home", *SITE_WIDE, "city", "bureau", "document", "part", "checks"}
     if not base.endswith(SUB_PATH):
         # mkdocs writes links from the host's root into the 404 page (a host shows it at any
-        # missing address), so it is whole only at the root of a host: see README, Deploying.
+        # missing address), so it is whole only at the root of a host: see docs/deploying.md.
         pages["404"] = "404.html"
     failures = {}
     for kind, path in pages.items():

@@ -1,7 +1,7 @@
 """Province scale: what a page weighs must not depend on how many documents the site holds.
 
 Timings are not asserted here (the machines are shared and noisy); `python -m generator bench`
-prints them, and the README quotes its medians.
+prints them, and docs/performance.md quotes its medians.
 """
 
 from __future__ import annotations

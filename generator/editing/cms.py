@@ -38,7 +38,9 @@ ROOT = Path(__file__).resolve().parents[2]
 ADMIN = ROOT / "cms" / "admin"  # the page, our scripts and the vendored Decap and yaml (copied as they are)
 BACKEND_FILE = ROOT / "cms" / "backend.yml"  # which git host saves go to: the maintainers' setting
 LOCAL_URL = "http://127.0.0.1:8081/api/v1"  # decap-server, for `make cms`; used only on a localhost page
-DECAP_SERVER = ROOT / "cms" / "node_modules" / "decap-server" / "dist" / "index.js"  # installed by `make cms` (npm ci --prefix cms)
+DECAP_SERVER = (
+    ROOT / "cms" / "node_modules" / "decap-server" / "dist" / "index.js"
+)  # installed by `make cms` (npm ci --prefix cms)
 
 FORMAT = "gongkai-yaml"  # registered by cms/admin/gongkai-cms.js
 KIND_KEY = "__gongkai_kind"  # what the format says a file is, to keep bureaus and documents apart
