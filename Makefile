@@ -12,7 +12,7 @@ ifneq ($(LAST_COMMIT_TIME),)
 export SOURCE_DATE_EPOCH ?= $(LAST_COMMIT_TIME)
 endif
 
-.PHONY: site check test serve lint browser clean deploy-check cms cms-vendor
+.PHONY: site check test test-fast serve lint browser clean deploy-check cms cms-vendor
 
 # The form editor's Node part (decap-server, for the local mode and its browser test), pinned by
 # cms/package-lock.json; Decap itself is vendored in cms/admin/ and needs nothing installed.
@@ -41,6 +41,11 @@ check: $(STAMP)
 test: $(STAMP) browser $(CMS_STAMP)
 	$(PY) -m ruff check generator tests
 	$(PY) -m pytest
+
+## test-fast: ruff and every test that needs no browser (pytest -m "not browser"): the quick loop while editing
+test-fast: $(STAMP)
+	$(PY) -m ruff check generator tests
+	$(PY) -m pytest -m "not browser"
 
 ## deploy-check: serve the built site/ over HTTP as a static host would and run the browser smoke tests on it
 deploy-check: $(STAMP) browser

@@ -1,11 +1,25 @@
-"""Helpers for tests that look at a built site: its pages, links and text."""
+"""Helpers for tests that look at a built site: its pages, links and text, the site served over HTTP
+as a static host serves it, and its pages opened in chromium (the `browser` fixture of conftest.py).
+"""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
+
+from helpers import ROOT
+
+# 望城区医保局's 2020 决算 (seed 000), the document of the real data most tests look at: its folder in the built site.
+WANGCHENG = "changsha-wangcheng-ybj/2020/juesuan"
+# Screenshots and PDFs the browser tests take, for a person to look at (ignored by git).
+ARTIFACTS = ROOT / "test-artifacts"
 
 
 class Page(HTMLParser):
@@ -45,11 +59,22 @@ class Page(HTMLParser):
         return " ".join(self.text_parts)
 
 
-def read_page(site: Path, url_path: str) -> Page:
+def page_file(site: Path, url_path: str) -> Path:
+    """The file a static host serves for *url_path* ("" for the home page, "glossary/", "404.html")."""
     path = site / url_path
     if path.is_dir() or url_path.endswith("/") or url_path == "":
         path = path / "index.html"
-    return Page(path.read_text(encoding="utf-8"))
+    return path
+
+
+def page_html(site: Path, url_path: str) -> str:
+    """The HTML of the page at *url_path* of a built site."""
+    return page_file(site, url_path).read_text(encoding="utf-8")
+
+
+def read_page(site: Path, url_path: str) -> Page:
+    """The page at *url_path* of a built site, parsed: its links, ids and text."""
+    return Page(page_html(site, url_path))
 
 
 def resolve(site: Path, page_file: Path, href: str) -> tuple[Path, str] | None:
@@ -71,3 +96,67 @@ AMOUNT = re.compile(r"-?\d{1,3}(?:,\d{3})*\.\d\d")
 def amounts_on(text: str) -> list[str]:
     """Amounts as shown (29,455.67) turned back into plain decimals (29455.67)."""
     return [a.replace(",", "") for a in AMOUNT.findall(text)]
+
+
+# ---- the site served, as a static host would ----
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def serving(site: Path, handler_class: type[http.server.BaseHTTPRequestHandler] = QuietHandler) -> Iterator[str]:
+    """A built site served on a free local port, as a static host would; yields its address.
+    *handler_class* is a SimpleHTTPRequestHandler that answers differently (other headers or types)."""
+    handler = functools.partial(handler_class, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+
+
+# ---- in chromium ----
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+# An init script: what the page's Content-Security-Policy refuses is listed in window.__violations,
+# whether or not the console shows it.
+WATCH_POLICY = """
+window.__violations = [];
+document.addEventListener('securitypolicyviolation',
+  e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
+"""
+
+
+def open_page(browser, url, width, touch=False, init_script=None, dialogs=None):
+    """*url* opened in a fresh context *width* px wide (a phone's, with touch, if *touch*) and loaded
+    until the network is idle; returns the page, the requests that left the site and the errors of
+    its console and scripts. *init_script* runs before the page's own scripts (WATCH_POLICY, say).
+    Dialogs are dismissed, as Playwright does anyway; when *dialogs* is a list, their messages are
+    added to it. The caller closes page.context."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, has_touch=touch, is_mobile=touch)
+    if init_script is not None:
+        context.add_init_script(init_script)
+    page = context.new_page()
+    origin = "/".join(url.split("/")[:3]) + "/"
+    foreign, errors = [], []
+    page.on("request", lambda r: None if r.url.startswith((origin, "data:", "blob:")) else foreign.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    if dialogs is not None:
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(url, wait_until="networkidle")
+    return page, foreign, errors

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import open_page
-from test_site import WANGCHENG
+from sitetools import WANGCHENG, open_page
 
 AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

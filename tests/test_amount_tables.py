@@ -9,41 +9,17 @@ from generator.core.model import AmountTable
 from generator.core.results import ERROR, OK, WARNING
 from generator.load.loader import load_site
 
-from conftest import write
-
-DOCUMENT = """
-title: 2020年度测试区医疗保障局部门整体支出绩效评价报告
-kind: 绩效
-year: 2020
-parts:
-  - title: 一、部门概况
-    sections:
-      - title: （五）基本支出的公用经费情况
-        body: |
-          2020年日常公用经费30.00万元。其中办公费20.00万元。
-        table:
-          id: gongyong
-          title: 日常公用经费明细
-          unit: 万元
-          columns: [决算支出, {label: 占比, type: percent}]
-          rows:
-            - {label: 办公费, 决算支出: 20.00, 占比: 66.67%}
-            - {label: 印刷费, 决算支出: 10, 占比: 33.3%}
-            - {label: 电费, 决算支出: 0, 占比: "0"}
-            - {label: 合计, total: true, 决算支出: 30.00, 占比: 100%}
-"""
+from helpers import AMOUNT_TABLE_DOCUMENT, load_document, write_document
 
 
-def results_of(data_dir, text=DOCUMENT):
-    write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", text)
-    site, problems = load_site(data_dir)
-    assert not problems.items, [str(p) for p in problems.items]
-    return site, check_document(site.documents[0])
+def results_of(data_dir, text=AMOUNT_TABLE_DOCUMENT):
+    document = load_document(data_dir, text)
+    return document, check_document(document)
 
 
 def test_a_table_of_amounts_loads_with_typed_cells(data_dir):
-    site, _ = results_of(data_dir)
-    table = next(t for _, t in site.documents[0].tables() if isinstance(t, AmountTable))
+    document, _ = results_of(data_dir)
+    table = next(t for _, t in document.tables() if isinstance(t, AmountTable))
     rows = table.block.rows
     assert [r.label for r in rows] == ["办公费", "印刷费", "电费", "合计"]
     assert rows[1].cells["决算支出"].amount == Decimal("10")
@@ -59,7 +35,7 @@ def test_its_total_and_shares_hold(data_dir):
 
 
 def test_a_wrong_total_a_wrong_share_and_a_misquoted_figure_are_reported(data_dir):
-    text = DOCUMENT.replace("决算支出: 30.00, 占比: 100%", "决算支出: 31.00, 占比: 100%")
+    text = AMOUNT_TABLE_DOCUMENT.replace("决算支出: 30.00, 占比: 100%", "决算支出: 31.00, 占比: 100%")
     text = text.replace("占比: 66.67%", "占比: 60%").replace("日常公用经费30.00万元", "日常公用经费33.00万元")
     _, results = results_of(data_dir, text)
     bad = {(r.status, r.says) for r in results if r.status != OK}
@@ -71,16 +47,16 @@ def test_a_wrong_total_a_wrong_share_and_a_misquoted_figure_are_reported(data_di
 
 
 def test_a_percentage_without_its_sign_is_refused_except_a_printed_zero(data_dir):
-    write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", DOCUMENT.replace("占比: 33.3%", "占比: 33.3"))
+    write_document(data_dir, AMOUNT_TABLE_DOCUMENT.replace("占比: 33.3%", "占比: 33.3"))
     _, problems = load_site(data_dir)
     assert [p.message for p in problems.items] == ["'33.3' 少了 '%'：请照原件写百分比，如 33.3%"]
 
 
 def test_mistakes_in_a_table_of_amounts_are_reported_at_their_line(data_dir):
-    text = DOCUMENT.replace("{label: 印刷费, 决算支出: 10,", "{label: 印刷费, 决算支出额: 10,").replace(
+    text = AMOUNT_TABLE_DOCUMENT.replace("{label: 印刷费, 决算支出: 10,", "{label: 印刷费, 决算支出额: 10,").replace(
         "total: true, 决算支出: 30.00", "total: yes, 决算支出: 30.00"
     )
-    write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", text)
+    write_document(data_dir, text)
     _, problems = load_site(data_dir)
     assert [(p.mark.line, p.message) for p in problems.sorted()] == [
         (17, "'日常公用经费明细' 的行中没有键 '决算支出额'：可写的键有 label、total、决算支出、占比"),

@@ -23,9 +23,9 @@ from generator.core.amounts import format_amount
 from generator.export import downloads
 from generator.load.loader import load_site
 
-from conftest import DATA
+from helpers import DATA
+from sitetools import WANGCHENG
 
-WANGCHENG = "changsha-wangcheng-ybj/2020/juesuan"
 BEITA = "shaoyang-beita-ybj/2020/jixiao"
 YUHUA = "changsha-yuhua-ybj/2020/jixiao"
 WANGCHENG_YAML = "data/changsha-wangcheng-ybj/2020/juesuan.yaml"

@@ -79,12 +79,20 @@ from generator.render.pages import bureau_page
 from generator.render.prose import prose
 from generator.render.tables import render_form_table, render_free_table
 
-from conftest import MINIMAL_BUREAU, MINIMAL_DOCUMENT, ROOT, write
-from test_amount_tables import DOCUMENT as AMOUNT_TABLE_DOCUMENT
-from test_cli import run
-from test_indicators import SELF_EVALUATION
+from helpers import (
+    AMOUNT_TABLE_DOCUMENT,
+    DOCUMENT_FILE,
+    MINIMAL_BUREAU,
+    MINIMAL_DOCUMENT,
+    ROOT,
+    SELF_EVALUATION,
+    generator_env,
+    load_document,
+    write,
+)
+from helpers import run_generator as run
 
-DOC = "ceshi-ybj/2020/juesuan.yaml"
+DOC = DOCUMENT_FILE
 BUREAU = "ceshi-ybj/bureau.yaml"
 BASE = MINIMAL_DOCUMENT.lstrip("\n")  # exactly what is written, so that places can be found in it
 TOTAL_CELL = "{科目名称: 合计, 本年收入合计: 55.11}"
@@ -120,13 +128,6 @@ def the_problem_at(data_dir: Path, text: str, needle: str, occurrence: int = 1, 
     here = [message for path, *at, message in found if path == file and at == [line, column]]
     assert here, f"nothing reported at {file}:{line}:{column}; found {found}"
     return here[0]
-
-
-def loaded_document(data_dir: Path, text: str):
-    put(data_dir, text)
-    site, found = load_site(data_dir)
-    assert not found.items, [str(p) for p in found.items]
-    return site.documents[0]
 
 
 # ---- YAML structure ----
@@ -277,7 +278,7 @@ def test_yaml_1_1_words_stay_the_text_typed(data_dir):
             "                  - 0x1F\n"
         )
     )
-    doc = loaded_document(data_dir, text)
+    doc = load_document(data_dir, text)
     assert doc.parts[1].sections[0].table.panels[0].rows[1].cells["科目编码"].text == "010"
     table = doc.parts[2].attachments[0].sections[0].table
     assert isinstance(table, FreeTable) and table.title == "NO"
@@ -324,7 +325,7 @@ def test_a_file_over_the_size_limit_is_refused(data_dir):
 
 def test_a_very_long_line_is_loaded_and_shown(data_dir):
     long_line = "长" * 100_000 + "。"
-    doc = loaded_document(data_dir, BASE.replace("负责医疗保障。", long_line))
+    doc = load_document(data_dir, BASE.replace("负责医疗保障。", long_line))
     assert doc.parts[0].sections[0].body == long_line
     assert f"<p>{long_line}</p>" in str(prose(long_line))
 
@@ -393,7 +394,7 @@ def test_number_and_bool_labels_are_kept_as_typed(data_dir):
     text = SELF_EVALUATION.replace(
         "项目名称: 城乡医疗救助", "2024: 城乡医疗救助\n            true: 是\n            010: 代码"
     )
-    doc = loaded_document(data_dir, text)
+    doc = load_document(data_dir, text)
     table = next(t for _, t in doc.tables() if isinstance(t, IndicatorTable))
     assert table.facts[:3] == [("2024", "城乡医疗救助"), ("true", "是"), ("010", "代码")]
     html = str(render_indicator_table(table))
@@ -450,7 +451,7 @@ def test_required_field_without_a_value(data_dir, line, file, empty):
     ],
 )
 def test_amounts_kept_exactly_and_shown_with_two_decimals(data_dir, typed, value, shown):
-    doc = loaded_document(data_dir, BASE.replace(TOTAL_CELL, f"{{科目名称: 合计, 本年收入合计: {typed}}}"))
+    doc = load_document(data_dir, BASE.replace(TOTAL_CELL, f"{{科目名称: 合计, 本年收入合计: {typed}}}"))
     table = doc.parts[1].sections[0].table
     amount = table.panels[0].rows[0].cells["本年收入合计"].amount
     assert isinstance(amount, Decimal) and amount == Decimal(value) and str(amount) != "-0"
@@ -540,9 +541,7 @@ def test_half_cents_are_rounded_half_up(data_dir):
     head, _, _ = AMOUNT_TABLE_DOCUMENT.partition("          columns:")
     text = (head + table).replace("日常公用经费30.00万元。其中办公费20.00万元。", "日常公用经费。")
     shares = {
-        r.says.split("“")[1].split("”")[0]: r
-        for r in check_document(loaded_document(data_dir, text))
-        if "占比" in r.says
+        r.says.split("“")[1].split("”")[0]: r for r in check_document(load_document(data_dir, text)) if "占比" in r.says
     }
     assert [(r.status, r.expected) for r in (shares["办公费"], shares["印刷费"])] == [
         (OK, Decimal("0.13")),
@@ -550,9 +549,7 @@ def test_half_cents_are_rounded_half_up(data_dir):
     ]
     text = text.replace("占比: 0.13%", "占比: 0.12%").replace("占比: 2.68%", "占比: 2.67%")
     shares = {
-        r.says.split("“")[1].split("”")[0]: r
-        for r in check_document(loaded_document(data_dir, text))
-        if "占比" in r.says
+        r.says.split("“")[1].split("”")[0]: r for r in check_document(load_document(data_dir, text)) if "占比" in r.says
     }
     assert [(r.status, r.expected, r.found) for r in (shares["办公费"], shares["印刷费"])] == [
         (WARNING, Decimal("0.13"), Decimal("0.12")),
@@ -563,7 +560,7 @@ def test_half_cents_are_rounded_half_up(data_dir):
         "budget: 2000, executed: 1950, transfer: 50", "budget: 400, executed: 0.50, transfer: 0"
     )
     for printed, status in (("0.13%", OK), ("0.12%", WARNING)):
-        results = check_document(loaded_document(data_dir, rate.replace("rate: 95.00%", f"rate: {printed}")))
+        results = check_document(load_document(data_dir, rate.replace("rate: 95.00%", f"rate: {printed}")))
         assert [(r.status, r.expected) for r in results if "执行率" in r.says] == [(status, Decimal("0.13"))]
 
 
@@ -700,18 +697,8 @@ def test_the_build_makes_no_network_request(data_dir, tmp_path):
     hooks = tmp_path / "offline"
     write(hooks / "sitecustomize.py", NO_NETWORK)
     log = tmp_path / "network.log"
-    env = {
-        "PYTHONPATH": os.pathsep.join([str(hooks), str(ROOT)]),
-        "PATH": os.environ["PATH"],
-        "GK_NETWORK_LOG": str(log),
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "generator", "build", "data", "--site-dir", "site", "--jobs", "2"],
-        cwd=data_dir.parent,
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    offline = {"PYTHONPATH": os.pathsep.join([str(hooks), str(ROOT)]), "GK_NETWORK_LOG": str(log)}
+    result = run("build", "data", "--site-dir", "site", "--jobs", "2", cwd=data_dir.parent, env=offline)
     assert result.returncode == 0, result.stderr
     assert (data_dir.parent / "site" / "index.html").exists()
     assert not log.exists(), log.read_text()
@@ -720,6 +707,6 @@ def test_the_build_makes_no_network_request(data_dir, tmp_path):
         [sys.executable, "-c", "import urllib.request; urllib.request.urlopen('http://example.com', timeout=1)"],
         capture_output=True,
         text=True,
-        env=env,
+        env=generator_env(**offline),
     )
     assert probe.returncode != 0 and log.exists()

@@ -10,23 +10,7 @@ import re
 
 import pytest
 
-from conftest import ROOT
-from test_site import WANGCHENG
-
-ARTIFACTS = ROOT / "test-artifacts"
-
-
-def open_page(browser, url, width, touch=False):
-    context = browser.new_context(viewport={"width": width, "height": 800}, has_touch=touch, is_mobile=touch)
-    page = context.new_page()
-    origin = "/".join(url.split("/")[:3]) + "/"
-    foreign, errors = [], []
-    page.on("request", lambda r: None if r.url.startswith((origin, "data:", "blob:")) else foreign.append(r.url))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url, wait_until="networkidle")
-    return page, foreign, errors
-
+from sitetools import ARTIFACTS, WANGCHENG, open_page
 
 PAGES = {
     "home": "",
@@ -205,13 +189,10 @@ def test_an_indicator_table_reads_as_the_printed_form_on_a_phone(browser, server
 
 
 def test_a_browser_that_cannot_unpack_the_index_is_told_so(browser, server):
-    context = browser.new_context(viewport={"width": 375, "height": 800})
-    context.add_init_script("delete window.DecompressionStream")
-    page = context.new_page()
-    page.goto(server + "search/?q=三公经费", wait_until="networkidle")
+    page, _, _ = open_page(browser, server + "search/?q=三公经费", 375, init_script="delete window.DecompressionStream")
     assert page.locator("#gk-search").is_hidden()
     assert page.get_by_text("站内搜索需要较新版本的浏览器").is_visible()
-    context.close()
+    page.context.close()
 
 
 def test_a_search_that_lost_the_network_works_again_once_it_is_back(browser, server):
@@ -233,7 +214,7 @@ def test_a_table_s_csv_link_downloads_the_table_with_the_yaml_figures(browser, s
 
     from generator.load.loader import load_site
 
-    from conftest import DATA
+    from helpers import DATA
 
     site, _ = load_site(DATA)
     document = next(d for d in site.documents if d.bureau.slug == "changsha-wangcheng-ybj")

@@ -14,10 +14,9 @@ import pytest
 from generator.load.loader import load_site
 from generator.render.charts import bureau_trends, document_charts
 
-from conftest import DATA, ROOT, serving
-from test_site import WANGCHENG
+from helpers import DATA, build_site
+from sitetools import ARTIFACTS, WANGCHENG, WATCH_POLICY, open_page, page_html, serving
 
-ARTIFACTS = ROOT / "test-artifacts"
 DONGXIHU = "wuhan-dongxihu-ybj/2020/yusuan"
 
 
@@ -151,7 +150,7 @@ def chart_blocks(html: str) -> dict[str, dict]:
 
 
 def test_the_document_page_carries_each_charts_data_and_table(real_site, real_model):
-    html = (real_site / WANGCHENG / "index.html").read_text(encoding="utf-8")
+    html = page_html(real_site, f"{WANGCHENG}/")
     blocks = chart_blocks(html)
     assert len(blocks) == 4
     income = blocks["tu-1"]
@@ -184,7 +183,7 @@ def test_the_document_page_carries_each_charts_data_and_table(real_site, real_mo
 
 def test_pages_without_charts_do_not_load_the_library(real_site):
     for page in (f"{WANGCHENG}/part2/index.html", "index.html", "shaoyang-beita-ybj/2020/jixiao/index.html"):
-        html = (real_site / page).read_text(encoding="utf-8")
+        html = page_html(real_site, page)
         assert "echarts" not in html and "gk-chart-data" not in html, page
     assert (real_site / "assets" / "echarts" / "echarts.common.min.js").stat().st_size > 500_000
     assert "Apache License" in (real_site / "assets" / "echarts" / "LICENSE").read_text(encoding="utf-8")
@@ -193,21 +192,17 @@ def test_pages_without_charts_do_not_load_the_library(real_site):
 
 @pytest.fixture(scope="module")
 def years_site(several_years, tmp_path_factory) -> Path:
-    from generator.build.site import build
-
-    out = tmp_path_factory.mktemp("years-built") / "site"
-    assert build(several_years, out) == 0
-    return out
+    return build_site(several_years, tmp_path_factory.mktemp("years-built") / "site")
 
 
 def test_bureau_page_trend_and_comparison_chart(years_site):
-    bureau = (years_site / "changsha-wangcheng-ybj" / "index.html").read_text(encoding="utf-8")
+    bureau = page_html(years_site, "changsha-wangcheng-ybj/")
     trend = chart_blocks(bureau)["qushi-决算"]
     assert trend["labels"] == ["2020年", "2021年"]
     assert {s["name"]: s["values"] for s in trend["series"]}["本年收入合计"] == ["29527.51", "29627.51"]
     assert '<tr><th scope="row">2021年</th><td class="gk-num">29,627.51</td>' in bureau
     assert 'id="lishi"' in bureau
-    comparison = (years_site / "changsha-wangcheng-ybj" / "2020" / "duibi" / "index.html").read_text(encoding="utf-8")
+    comparison = page_html(years_site, "changsha-wangcheng-ybj/2020/duibi/")
     (block,) = chart_blocks(comparison).values()
     assert block["type"] == "compare"
     assert [s["name"] for s in block["series"]] == ["预算数", "决算数"]
@@ -222,23 +217,6 @@ def test_bureau_page_trend_and_comparison_chart(years_site):
 
 
 # ---- in a real browser ----
-
-
-def open_chart_page(browser, url: str, width: int):
-    context = browser.new_context(viewport={"width": width, "height": 800})
-    page = context.new_page()
-    origin = "/".join(url.split("/")[:3]) + "/"
-    foreign, errors = [], []
-    page.on("request", lambda r: None if r.url.startswith((origin, "data:", "blob:")) else foreign.append(r.url))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    # A refused inline style or script is reported by this event, whether or not the console shows it.
-    page.add_init_script(
-        "window.__csp = []; document.addEventListener('securitypolicyviolation',"
-        " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI))"
-    )
-    page.goto(url, wait_until="networkidle")
-    return page, foreign, errors
 
 
 @pytest.fixture(scope="module")
@@ -259,7 +237,8 @@ CHART_PAGES = {
 @pytest.mark.parametrize("width", [375, 1280])
 def test_charts_draw_in_a_real_browser(browser, years_server, name, width):
     path, count = CHART_PAGES[name]
-    page, foreign, errors = open_chart_page(browser, years_server + path, width)
+    # A refused inline style or script is listed in window.__violations, whether or not the console shows it.
+    page, foreign, errors = open_page(browser, years_server + path, width, init_script=WATCH_POLICY)
     page.wait_for_function(f"document.querySelectorAll('.gk-chart-canvas svg').length === {count}", timeout=5000)
     sizes = page.evaluate(
         "[...document.querySelectorAll('.gk-chart-canvas svg')].map(s => [s.getBoundingClientRect().width,"
@@ -270,7 +249,7 @@ def test_charts_draw_in_a_real_browser(browser, years_server, name, width):
         assert 0 < w <= width and h > 50 and paths > 0
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
-    assert page.evaluate("window.__csp") == []
+    assert page.evaluate("window.__violations") == []
     assert not foreign and not errors
     # the labels name the parts: the largest part's name is text in the drawing
     text = page.evaluate(

@@ -6,7 +6,7 @@ from generator.build import check_cache
 from generator.build.check import check as run_check
 from generator.build.report import Timings
 
-from conftest import MINIMAL_DOCUMENT, write
+from helpers import MINIMAL_DOCUMENT, write
 
 # 55.10 in the second row makes the total's check fail: a finding that must come back every time.
 OFF_BY_ONE_CENT = MINIMAL_DOCUMENT.replace(

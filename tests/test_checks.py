@@ -14,7 +14,7 @@ from generator.check.document import check_document
 from generator.core.results import ERROR, NOTICE, OK, UNCHECKED, WARNING
 from generator.load.loader import load_site
 
-from conftest import DATA, MINIMAL_BUREAU, MINIMAL_DOCUMENT, write
+from helpers import DATA, MINIMAL_BUREAU, MINIMAL_DOCUMENT, write, write_document
 
 COLUMNS = ["财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"]
 HEAD = """\
@@ -309,7 +309,7 @@ def test_each_code_in_two_tables_must_agree_and_a_code_in_one_only_is_flagged(da
             ],
         )
     )
-    write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", text)
+    write_document(data_dir, text)
     site, problems = load_site(data_dir)
     assert not problems.items
     coded = [r for r in check_document(site.documents[0]) if r.says.startswith("公开02表 2")]
@@ -347,8 +347,8 @@ def test_the_real_discrepancies_of_the_wangcheng_juesuan_are_reported():
 
 
 def test_a_code_of_the_wrong_length_or_printed_twice_is_pointed_out(data_dir):
-    write(
-        data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml",
+    write_document(
+        data_dir,
         MINIMAL_DOCUMENT.replace(
             '- {科目编码: "208", 科目名称: 社会保障和就业支出, 本年收入合计: 55.11}',
             '- {科目编码: "208", 科目名称: 社会保障和就业支出, 本年收入合计: 55.11}\n'

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from conftest import ROOT, write
+from helpers import ROOT, write
 
 WORKFLOW = ROOT / ".github" / "workflows" / "site.yml"
 GITLAB = ROOT / ".gitlab-ci.yml"

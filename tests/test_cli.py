@@ -1,16 +1,13 @@
 """The commands editors and CI run: one line per problem, exit 1, and site/ untouched on failure."""
 
-import os
-import subprocess
-import sys
-
-from conftest import MINIMAL_DOCUMENT, ROOT, write
-from conftest import run_generator as run
+from helpers import MINIMAL_DOCUMENT, write, write_document
+from helpers import run_generator as run
+from sitetools import page_html
 
 
 def test_check_reports_each_problem_on_one_line_and_exits_1(data_dir):
-    write(
-        data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml",
+    write_document(
+        data_dir,
         MINIMAL_DOCUMENT.replace("kind: 决算", "kind: 结算").replace(
             "本年收入合计: 55.11}", "本年收入合计: 55.111}", 1
         ),
@@ -44,7 +41,7 @@ def test_failed_build_leaves_the_previous_site_whole(data_dir):
     page = site / "ceshi-ybj" / "2020" / "juesuan" / "part2" / "index.html"
     assert "55.11" in page.read_text(encoding="utf-8")
 
-    write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", MINIMAL_DOCUMENT.replace("55.11}", "55,11}", 1))
+    write_document(data_dir, MINIMAL_DOCUMENT.replace("55.11}", "55,11}", 1))
     second = run("build", "data", "--site-dir", str(site), cwd=data_dir.parent)
     assert second.returncode == 1
     assert "1 个错误：没有发布，原来的 site/ 未改动" in second.stderr and "Traceback" not in second.stderr
@@ -56,8 +53,8 @@ def test_failed_build_leaves_the_previous_site_whole(data_dir):
 def test_check_formats_findings_as_json_and_strict_fails_on_warnings(data_dir):
     import json
 
-    write(
-        data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml",
+    write_document(
+        data_dir,
         MINIMAL_DOCUMENT
         + "  - title: 第三部分 说明\n    sections:\n      - title: 二\n        body: 本年收入合计56.11万元。\n",
     )
@@ -76,7 +73,7 @@ def test_a_document_with_errors_is_not_published_unless_marked_as_published_as_i
     document = MINIMAL_DOCUMENT.replace(
         "{科目名称: 合计, 本年收入合计: 55.11}", "{科目名称: 合计, 本年收入合计: 99.11}"
     )
-    write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", document)
+    write_document(data_dir, document)
     site = data_dir.parent / "site"
     refused = run("build", "data", "--site-dir", str(site), cwd=data_dir.parent)
     assert refused.returncode == 1 and not site.exists()
@@ -85,15 +82,15 @@ def test_a_document_with_errors_is_not_published_unless_marked_as_published_as_i
         in refused.stderr
     )
 
-    write(
-        data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml",
+    write_document(
+        data_dir,
         document.replace("year: 2020\n", "year: 2020\npublished_as_is: true\nas_is_note: 原件合计如此。\n"),
     )
     built = run("build", "data", "--site-dir", str(site), cwd=data_dir.parent)
     assert built.returncode == 0, built.stderr
-    page = (site / "ceshi-ybj" / "2020" / "juesuan" / "part2" / "index.html").read_text(encoding="utf-8")
+    page = page_html(site, "ceshi-ybj/2020/juesuan/part2/")
     assert "原件如此" in page and "应为 55.11，表中为 99.11" in page
-    checks = (site / "ceshi-ybj" / "2020" / "juesuan" / "checks" / "index.html").read_text(encoding="utf-8")
+    checks = page_html(site, "ceshi-ybj/2020/juesuan/checks/")
     assert "原件合计如此。" in checks and "不符" in checks
 
 
@@ -104,13 +101,7 @@ def test_two_builds_of_the_same_data_are_byte_identical(data_dir):
     sites = []
     for name in ("one", "two"):
         site = data_dir.parent / name
-        result = subprocess.run(
-            [sys.executable, "-m", "generator", "build", "data", "--site-dir", str(site)],
-            cwd=data_dir.parent,
-            capture_output=True,
-            text=True,
-            env={"PYTHONPATH": str(ROOT), "PATH": os.environ["PATH"], **env_epoch},
-        )
+        result = run("build", "data", "--site-dir", str(site), cwd=data_dir.parent, env=env_epoch)
         assert result.returncode == 0, result.stderr
         sites.append(site)
 
@@ -129,7 +120,7 @@ def test_every_line_check_prints_for_a_spread_of_mistakes_is_chinese_and_says_wh
     English words would be a message nobody translated (libyaml's own words are explained by a table)."""
     import re
 
-    from conftest import MINIMAL_BUREAU
+    from helpers import MINIMAL_BUREAU
 
     def place(text: str, needle: str) -> str:
         at = text.index(needle)

@@ -5,19 +5,14 @@ chromium through decap-server into a copy of data/."""
 from __future__ import annotations
 
 import difflib
-import functools
-import http.server
 import json
 import re
 import shutil
 import socket
 import subprocess
-import sys
-import threading
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from generator.core.amounts import PLAIN_AMOUNT
 from generator.core.model import KINDS, STAGES
@@ -26,7 +21,8 @@ from generator.editing.schema_json import AMOUNT_HINT
 from generator.source import schema
 from generator.source.fields import Amount, Choice, Either, Flag, ListOf, Markdown, Raw, Record, Variants
 
-from conftest import CHROMIUM_ARGS, DATA, ROOT
+from helpers import DATA, ROOT, run_generator
+from sitetools import ARTIFACTS, serving
 
 CONFIG = cms.cms_config({"name": "github", "repo": "owner/repo"})
 COLLECTIONS = {c["name"]: c for c in CONFIG["collections"]}
@@ -254,11 +250,8 @@ def local_cms(tmp_path_factory):
         work / "web" / "admin", {"name": "github", "repo": "owner/repo"}, f"http://127.0.0.1:{proxy}/api/v1"
     )
     backend = cms.start_local_backend(repo, proxy)
-    handler = functools.partial(cms.QuietHandler, directory=str(work / "web"))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/admin/", f"http://127.0.0.1:{proxy}/", repo
-    httpd.shutdown()
+    with serving(work / "web", cms.QuietHandler) as address:  # cms's handler serves config.yml as YAML
+        yield address + "admin/", f"http://127.0.0.1:{proxy}/", repo
     backend.terminate()
     backend.wait(timeout=10)
 
@@ -305,64 +298,61 @@ def wait_for_file_change(path: Path, before: str, page) -> str:
     raise AssertionError(f"{path} was not saved; the form shows: {shown}")
 
 
-def test_a_clerk_edits_a_bureau_and_amounts_and_the_files_keep_every_other_byte(local_cms, tmp_path):
+def test_a_clerk_edits_a_bureau_and_amounts_and_the_files_keep_every_other_byte(browser, local_cms, tmp_path):
     url, proxy, repo = local_cms
     origins = (url.split("admin/")[0], proxy, "data:", "blob:")
     foreign, errors = [], []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1300, "height": 1000})
-        page.on("request", lambda r: None if r.url.startswith(origins) else foreign.append(r.url))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(url)
-        page.get_by_role("button", name="登录").click()
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    page.on("request", lambda r: None if r.url.startswith(origins) else foreign.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.get_by_role("button", name="登录").click()
 
-        # A bureau: its 简称.
-        bureau = repo / "data" / "changsha-wangcheng-ybj" / "bureau.yaml"
-        before = bureau.read_text(encoding="utf-8")
-        page.get_by_text("长沙市望城区医疗保障局（湖南省/长沙市/望城区）").click()
-        short = page.locator('input[value="望城区医保局"]')
-        retype(short, "望城医保局")
-        publish(page)
-        after = wait_for_file_change(bureau, before, page)
-        assert changed_lines(before, after) == [("short_name: 望城区医保局", "short_name: 望城医保局")]
+    # A bureau: its 简称.
+    bureau = repo / "data" / "changsha-wangcheng-ybj" / "bureau.yaml"
+    before = bureau.read_text(encoding="utf-8")
+    page.get_by_text("长沙市望城区医疗保障局（湖南省/长沙市/望城区）").click()
+    short = page.locator('input[value="望城区医保局"]')
+    retype(short, "望城医保局")
+    publish(page)
+    after = wait_for_file_change(bureau, before, page)
+    assert changed_lines(before, after) == [("short_name: 望城区医保局", "short_name: 望城医保局")]
 
-        # A document: an amount typed into a form field, with its trailing zeros, and a figure of
-        # a form's table edited as YAML text; a badly written amount is refused, not saved.
-        document = repo / "data" / "changsha-wangcheng-ybj" / "2020" / "juesuan.yaml"
-        before = document.read_text(encoding="utf-8")
-        page.goto(url + "#/collections/documents")
-        page.get_by_text("2020年度长沙市望城区医疗保障局部门决算").click()
-        executed = reveal(page.locator('input[value="5800"]').nth(1))  # 资金情况, 其中: 财政拨款, 全年执行数
-        retype(executed, "5,800.00")
-        publish(page)
-        page.get_by_text(AMOUNT_HINT).first.wait_for()
-        assert document.read_text(encoding="utf-8") == before
-        executed = reveal(page.locator('input[value="5,800.00"]'))
-        retype(executed, "5800.00")
-        values = reveal(page.locator("textarea.gk-yaml").first)  # 公开01表 values, as the file writes them
-        text = values.input_value()
-        assert text.startswith("收入:\n  一般公共预算财政拨款收入: 29455.67\n  政府性基金预算财政拨款收入: 57.48\n")
-        assert "  一般公共服务支出: 0.00\n" in text
-        values.fill(text.replace("国有资本经营预算财政拨款收入: 0.00", "国有资本经营预算财政拨款收入: 0", 1))
-        publish(page)
-        after = wait_for_file_change(document, before, page)
+    # A document: an amount typed into a form field, with its trailing zeros, and a figure of
+    # a form's table edited as YAML text; a badly written amount is refused, not saved.
+    document = repo / "data" / "changsha-wangcheng-ybj" / "2020" / "juesuan.yaml"
+    before = document.read_text(encoding="utf-8")
+    page.goto(url + "#/collections/documents")
+    page.get_by_text("2020年度长沙市望城区医疗保障局部门决算").click()
+    executed = reveal(page.locator('input[value="5800"]').nth(1))  # 资金情况, 其中: 财政拨款, 全年执行数
+    retype(executed, "5,800.00")
+    publish(page)
+    page.get_by_text(AMOUNT_HINT).first.wait_for()
+    assert document.read_text(encoding="utf-8") == before
+    executed = reveal(page.locator('input[value="5,800.00"]'))
+    retype(executed, "5800.00")
+    values = reveal(page.locator("textarea.gk-yaml").first)  # 公开01表 values, as the file writes them
+    text = values.input_value()
+    assert text.startswith("收入:\n  一般公共预算财政拨款收入: 29455.67\n  政府性基金预算财政拨款收入: 57.48\n")
+    assert "  一般公共服务支出: 0.00\n" in text
+    values.fill(text.replace("国有资本经营预算财政拨款收入: 0.00", "国有资本经营预算财政拨款收入: 0", 1))
+    publish(page)
+    after = wait_for_file_change(document, before, page)
 
-        # YAML text that does not parse is pointed out under its box and keeps the form from saving.
-        saved = after
-        values.fill("收入:\n  一般公共预算财政拨款收入: [29455.67\n")
-        page.get_by_text("YAML 写法有错").first.wait_for()
-        executed = reveal(page.locator('input[value="5800.00"]'))
-        retype(executed, "5800")  # a change elsewhere, so that there is something to publish
-        publish(page)
-        page.wait_for_timeout(3000)
-        assert document.read_text(encoding="utf-8") == saved
-        assert page.get_by_text("含未保存的修改").is_visible()
-        page.screenshot(path=str(ROOT / "test-artifacts" / "cms-document.png")) if (
-            ROOT / "test-artifacts"
-        ).is_dir() else None
-        browser.close()
+    # YAML text that does not parse is pointed out under its box and keeps the form from saving.
+    saved = after
+    values.fill("收入:\n  一般公共预算财政拨款收入: [29455.67\n")
+    page.get_by_text("YAML 写法有错").first.wait_for()
+    executed = reveal(page.locator('input[value="5800.00"]'))
+    retype(executed, "5800")  # a change elsewhere, so that there is something to publish
+    publish(page)
+    page.wait_for_timeout(3000)
+    assert document.read_text(encoding="utf-8") == saved
+    assert page.get_by_text("含未保存的修改").is_visible()
+    if ARTIFACTS.is_dir():
+        page.screenshot(path=str(ARTIFACTS / "cms-document.png"))
+    page.context.close()
     assert changed_lines(before, after) == [
         ("              国有资本经营预算财政拨款收入: 0.00", "              国有资本经营预算财政拨款收入: 0"),
         (
@@ -375,20 +365,11 @@ def test_a_clerk_edits_a_bureau_and_amounts_and_the_files_keep_every_other_byte(
 
     # What the form wrote is what the tools write: fmt changes nothing, and check finds what it
     # found before (the amounts are the same decimals, written as the clerk typed them).
-    fmt = subprocess.run(
-        [sys.executable, "-m", "generator", "fmt", "--check", str(bureau), str(document)],
-        capture_output=True,
-        text=True,
-    )
+    fmt = run_generator("fmt", "--check", str(bureau), str(document), cwd=ROOT)
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
     found = {}
     for data in (DATA, repo / "data"):
-        done = subprocess.run(
-            [sys.executable, "-m", "generator", "check", "--no-cache", str(data)],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-        )
+        done = run_generator("check", "--no-cache", str(data), cwd=ROOT)
         assert done.returncode == 0, done.stderr
         found[data] = done.stderr.replace(str(data), "data") + done.stdout
     assert found[repo / "data"] == found[DATA]

@@ -9,21 +9,17 @@ data: the pages to open and the words to search for are read from the site itsel
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from urllib.parse import quote, unquote
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from conftest import CHROMIUM_ARGS, ROOT
-from sitetools import read_page
+from helpers import ROOT
+from sitetools import QuietHandler, read_page, serving
 
 SUB_PATH = "gongkai/"  # as a GitHub project page or a folder of a department's own site is served
 SITE_WIDE = ("about", "glossary", "search")
@@ -59,14 +55,6 @@ def base(request, site, tmp_path_factory):
     yield f"http://127.0.0.1:{started[1]}/" + (SUB_PATH if request.param == "sub-path" else "")
     server.terminate()
     server.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 class Visit:
@@ -127,7 +115,7 @@ def test_every_kind_of_page_loads_whole_with_no_error_and_nothing_from_another_h
     assert set(pages) >= {"home", *SITE_WIDE, "city", "bureau", "document", "part", "checks"}
     if not base.endswith(SUB_PATH):
         # mkdocs writes links from the host's root into the 404 page (a host shows it at any
-        # missing address), so it is whole only at the root of a host: see README, Deploying.
+        # missing address), so it is whole only at the root of a host: see docs/deploying.md.
         pages["404"] = "404.html"
     failures = {}
     for kind, path in pages.items():
@@ -191,7 +179,7 @@ def test_search_finds_a_bureau_by_its_name(browser, site, base):
     visit.close()
 
 
-class CompressingHost(http.server.SimpleHTTPRequestHandler):
+class CompressingHost(QuietHandler):
     """A host set to send the index's gzip'd files with `Content-Encoding: gzip` (as some object
     stores do when told the files are gzip'd): the browser unpacks them before the script sees them."""
 
@@ -200,16 +188,9 @@ class CompressingHost(http.server.SimpleHTTPRequestHandler):
             self.send_header("Content-Encoding", "gzip")
         super().end_headers()
 
-    def log_message(self, *args):
-        pass
-
 
 def test_search_works_also_from_a_host_that_sends_the_index_as_content_encoding_gzip(browser, site):
-    handler = functools.partial(CompressingHost, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    try:
+    with serving(site, CompressingHost) as base:
         encoded = []
         term = first_term(site)
         visit, links = search(browser, base, term, lambda r: encoded.append(r.headers.get("content-encoding")))
@@ -217,5 +198,3 @@ def test_search_works_also_from_a_host_that_sends_the_index_as_content_encoding_
         assert "gzip" in encoded  # the host did send them so
         assert not visit.problems, visit.problems
         visit.close()
-    finally:
-        server.shutdown()

@@ -21,13 +21,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from generator.build.site import build
 from generator.core.headers import header_rows
 from generator.core.model import AmountTable, FormTable, FreeTable, IndicatorGroup, IndicatorTable
 from generator.load.loader import load_site
 
-from conftest import DATA, write
-from sitetools import Page, resolve
+from helpers import DATA, DOCUMENT_FILE, build_site, write
+from sitetools import Page, page_html, resolve
 
 BOM = b"\xef\xbb\xbf"
 FORMULA_START = ("=", "+", "-", "@")
@@ -414,8 +413,7 @@ def test_the_zip_holds_every_document_s_files_and_a_directory(real_site, model):
 
 
 def test_two_builds_make_the_same_zip_and_workbooks_byte_for_byte(real_site, tmp_path):
-    again = tmp_path / "site"
-    assert build(DATA, again) == 0
+    again = build_site(DATA, tmp_path / "site")
     assert (again / "xiazai/gongkai-quanbu.zip").read_bytes() == (real_site / "xiazai/gongkai-quanbu.zip").read_bytes()
     for path in (real_site).glob("*/*/*/xiazai/*"):
         assert (again / path.relative_to(real_site)).read_bytes() == path.read_bytes()
@@ -444,7 +442,7 @@ def test_every_table_on_a_document_page_links_its_downloads(real_site, model):
 
 
 def test_text_that_a_spreadsheet_would_run_is_disarmed_and_negative_amounts_stay_numbers(data_dir, tmp_path):
-    document = data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml"
+    document = data_dir / DOCUMENT_FILE
     text = document.read_text(encoding="utf-8")
     text = text.replace(
         '- {科目编码: "208", 科目名称: 社会保障和就业支出, 本年收入合计: 55.11}',
@@ -461,8 +459,7 @@ def test_text_that_a_spreadsheet_would_run_is_disarmed_and_negative_amounts_stay
             - ["-2+3", "12.50%"]
 """
     document.write_text(text, encoding="utf-8")
-    site = tmp_path / "site"
-    assert build(data_dir, site) == 0
+    site = build_site(data_dir, tmp_path / "site")
     where = site / "ceshi-ybj/2020/juesuan/xiazai"
     rows = read_csv(where / "gk02.csv")
     assert rows[1][:3] == ["", "'@SUM(1+1)", "-5.00"]
@@ -477,14 +474,13 @@ def test_text_that_a_spreadsheet_would_run_is_disarmed_and_negative_amounts_stay
 
 
 def test_a_document_with_two_tables_of_one_anchor_gets_two_files(data_dir, tmp_path):
-    document = data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml"
+    document = data_dir / DOCUMENT_FILE
     text = document.read_text(encoding="utf-8")
     second = (
         text[text.index("  - title: 第二部分 决算表") :].replace("第二部分", "第三部分").replace("二、收入", "三、收入")
     )
     write(document, text + second)
-    site = tmp_path / "site"
-    assert build(data_dir, site) == 0
+    site = build_site(data_dir, tmp_path / "site")
     where = site / "ceshi-ybj/2020/juesuan/xiazai"
     assert {p.name for p in where.glob("*.csv")} == {"gk02.csv", "gk02-2.csv"}
     assert read_csv(where / "gk02.csv") == read_csv(where / "gk02-2.csv")
@@ -498,17 +494,16 @@ def test_download_links_are_not_indexed_for_search(real_site):
     records = page_records(page.read_text(encoding="utf-8"), "x/", None)
     assert any(r.url.endswith("#gk01") for r in records)
     assert not any("下载本表" in r.text or "工作簿" in r.text for r in records)
-    index = (real_site / "changsha-wangcheng-ybj/2020/juesuan/index.html").read_text(encoding="utf-8")
+    index = page_html(real_site, "changsha-wangcheng-ybj/2020/juesuan/")
     records = page_records(index, "x/", None)
     assert not any("CSV" in r.text for r in records)
 
 
 def test_a_document_without_tables_links_no_workbook(data_dir, tmp_path):
-    document = data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml"
+    document = data_dir / DOCUMENT_FILE
     text = document.read_text(encoding="utf-8")
     document.write_text(text[: text.index("  - title: 第二部分 决算表")], encoding="utf-8")
-    site = tmp_path / "site"
-    assert build(data_dir, site) == 0
+    site = build_site(data_dir, tmp_path / "site")
     index = site / "ceshi-ybj/2020/juesuan/index.html"
     html = index.read_text(encoding="utf-8")
     assert "本文件没有表格" in html and ".xlsx" not in html

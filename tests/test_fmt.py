@@ -14,8 +14,8 @@ from generator.editing.fmt import FormSets, format_text, plain_amount, round_tri
 from generator.editing.schema_json import kind_of
 from generator.load.loader import load_site
 
-from conftest import DATA, write
-from conftest import run_generator as run
+from helpers import DATA, DOCUMENT_FILE, write, write_document
+from helpers import run_generator as run
 
 DATA_FILES = sorted(DATA.rglob("*.yaml"))
 
@@ -210,7 +210,7 @@ parts:
 
 
 def test_amounts_lose_separators_and_full_width_digits_but_keep_their_decimal_places(data_dir):
-    path = write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", DOCUMENT)
+    path = write_document(data_dir, DOCUMENT)
     _, problems = load_site(data_dir)
     assert len(problems.errors) == 5  # separators and full-width digits: the loader refuses each
     result = run("fmt", "data/ceshi-ybj", cwd=data_dir.parent)
@@ -263,7 +263,7 @@ def test_keys_take_the_schema_order_but_a_mapping_with_a_typo_is_left_alone(data
         name: 测试市测试区医疗保障局
         """,
     )
-    doc = data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml"
+    doc = data_dir / DOCUMENT_FILE
     section = "      - title: 一、部门职责\n        body: 负责医疗保障。\n"
     typo = "      - body: 负责医疗保障。\n        titel: 一、部门职责\n"
     doc.write_text(doc.read_text(encoding="utf-8").replace(section, typo), "utf-8")

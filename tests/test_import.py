@@ -3,8 +3,6 @@ and what the written file keeps. Every expectation here is worked out from the s
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,7 +12,7 @@ import pytest
 from generator.importing.into_document import run_import
 from generator.load.loader import load_site, shown
 
-from conftest import MINIMAL_BUREAU, ROOT, write
+from helpers import MINIMAL_BUREAU, run_generator, write, write_document
 
 DOCUMENT = """
 # 测试用的决算文件：表格先留空，由 import 写入。
@@ -61,7 +59,7 @@ GK02_HEADER = (
 @pytest.fixture
 def doc(data_dir: Path) -> Path:
     write(data_dir / "ceshi-ybj" / "bureau.yaml", MINIMAL_BUREAU)
-    return write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", DOCUMENT)
+    return write_document(data_dir, DOCUMENT)
 
 
 def run(source: Path, document: Path, capsys, table: str | None = None, sheet=None, dry_run=False):
@@ -478,13 +476,7 @@ def test_the_command_line(tmp_path, doc):
     source = tsv(tmp_path, GK02_HEADER + "208\t社会保障和就业支出\t——\n20805\t养老\t1.00\n")
 
     def command(*args):
-        return subprocess.run(
-            [sys.executable, "-m", "generator", "import", *args],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-        )
+        return run_generator("import", *args, cwd=tmp_path)
 
     document = str(doc.relative_to(tmp_path))
     failed = command("source.tsv", document, "--table", "公开02表")

@@ -24,9 +24,8 @@ from ruamel.yaml.comments import CommentedMap
 from generator.importing.into_document import run_import
 from generator.load.loader import load_site
 
-from conftest import DATA, ROOT
+from helpers import DATA, SEEDS
 
-SEEDS = ROOT.parent / "shared" / "seeds"
 JUESUAN = Path("changsha-wangcheng-ybj/2020/juesuan.yaml")
 YUSUAN = Path("wuhan-dongxihu-ybj/2020/yusuan.yaml")
 

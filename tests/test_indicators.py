@@ -15,55 +15,12 @@ from generator.load.indicators import parse_target
 from generator.load.loader import load_site
 from generator.render.indicators import render_indicator_table
 
-from conftest import write
-
-SELF_EVALUATION = """
-title: 2020年度测试区医疗保障局项目绩效自评
-kind: 绩效
-year: 2020
-parts:
-  - title: 附件
-    sections:
-      - title: 公共专项绩效自评表
-        table:
-          id: zpb-test
-          title: 公共专项绩效自评表
-          unit: 万元
-          stage: 自评
-          facts:
-            项目名称: 城乡医疗救助
-            填表人及电话:
-          funds:
-            - {source: 年度资金总额, budget: 2000, executed: 1950, transfer: 50, score: 10, rate: 95.00%, scored: 9.5}
-          goals:
-            年初设定目标: 保障资金发放率 100%
-            目标完成情况: 已发放
-          indicators:
-            - name: 产出指标
-              items:
-                - name: 数量指标
-                  items:
-                    - {name: 救助人次, target: ≥3000人次, actual: 2800人次, score: 30, scored: 30}
-                    - {name: 发放率, target: "100%", actual: "100%", score: 20, scored: 20}
-                - name: 质量指标
-                  items:
-                    - {name: 准确率, target: ≥95%, actual: 99%, score: 20, scored: 20}
-            - name: 满意度指标
-              items:
-                - name: 服务对象满意度指标
-                  items:
-                    - {name: 满意度, target: ≥90%, actual: 95%, score: 20, scored: 19}
-          total: {score: 100, scored: 98.5}
-"""
-
-
-def perf_tree(data_dir: Path, text: str = SELF_EVALUATION) -> Path:
-    write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", text)
-    return data_dir
+from helpers import SELF_EVALUATION, write_document
 
 
 def loaded(data_dir: Path, text: str = SELF_EVALUATION):
-    site, problems = load_site(perf_tree(data_dir, text))
+    write_document(data_dir, text)
+    site, problems = load_site(data_dir)
     root = str(data_dir) + "/"
     return site, [str(p).replace(root, "") for p in problems.sorted()]
 

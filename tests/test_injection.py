@@ -21,13 +21,10 @@ import pytest
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from generator.build.site import build
 from generator.render.prose import term_anchor
 
-from conftest import DATA, serving
-from sitetools import Page, read_page, resolve
-from test_browser import ARTIFACTS
-from test_site import WANGCHENG
+from helpers import DATA, build_site
+from sitetools import ARTIFACTS, WANGCHENG, WATCH_POLICY, Page, open_page, page_html, read_page, resolve, serving
 
 SCRIPT = "<script>window.pwned=1;alert(1)</script>"
 PAYLOADS = [
@@ -205,9 +202,7 @@ def hostile_copy(target: Path) -> dict[int, str]:
 def hostile(tmp_path_factory) -> tuple[Path, dict[int, str]]:
     root = tmp_path_factory.mktemp("hostile")
     fields = hostile_copy(root / "data")
-    site = root / "site"
-    assert build(root / "data", site) == 0
-    return site, fields
+    return build_site(root / "data", root / "site"), fields
 
 
 def pages_of(site: Path) -> dict[str, str]:
@@ -388,7 +383,7 @@ def test_the_preview_goes_without_the_policy_that_would_refuse_its_reload_script
     """`mkdocs serve` adds an inline script that reloads the page; only the preview drops the policy."""
     from generator.build import mkdocs_preview
 
-    page = (real_site / "index.html").read_text(encoding="utf-8")
+    page = page_html(real_site, "")
     assert POLICY.search(page)
     try:
         mkdocs_preview.on_startup(command="serve", dirty=False)
@@ -418,25 +413,12 @@ def hostile_server(hostile):
         yield address
 
 
-WATCH = """
-window.__violations = [];
-document.addEventListener('securitypolicyviolation',
-  e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
-"""
-
-
 class Visit:
     """A page in a fresh browser context, with what it reported: dialogs, errors, policy violations."""
 
     def __init__(self, browser, url: str, width: int = 1280):
-        self.context = browser.new_context(viewport={"width": width, "height": 800})
-        self.context.add_init_script(WATCH)
-        self.page = self.context.new_page()
-        self.dialogs, self.errors = [], []
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.goto(url, wait_until="networkidle")
+        self.dialogs = []
+        self.page, _, self.errors = open_page(browser, url, width, init_script=WATCH_POLICY, dialogs=self.dialogs)
 
     def trouble(self) -> dict:
         found = {
@@ -448,7 +430,7 @@ class Visit:
         return {k: v for k, v in found.items() if v and v != "undefined"}
 
     def close(self):
-        self.context.close()
+        self.page.context.close()
 
 
 HOSTILE_PAGES = [  # a page and a text of data/ it shows
@@ -523,16 +505,13 @@ def test_the_site_works_under_its_policy(browser, server, url):
 
 
 def test_a_term_tap_shows_its_definition_under_the_policy(browser, server):
-    context = browser.new_context(viewport={"width": 375, "height": 800}, has_touch=True, is_mobile=True)
-    context.add_init_script(WATCH)
-    page = context.new_page()
-    page.goto(server + f"{WANGCHENG}/part3/", wait_until="networkidle")
+    page, _, _ = open_page(browser, server + f"{WANGCHENG}/part3/", 375, touch=True, init_script=WATCH_POLICY)
     page.locator("a.gk-term").first.tap()
     popover = page.locator(".gk-popover")
     popover.wait_for(state="visible", timeout=3000)
     assert popover.evaluate("box => box.style.left").endswith("px")  # placed by script, which the policy allows
     assert page.evaluate("window.__violations") == []
-    context.close()
+    page.context.close()
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ import re
 
 from generator.build.links import ids_in, links_in, target
 
-from conftest import MINIMAL_DOCUMENT, run_generator, write
+from helpers import DOCUMENT_FILE, MINIMAL_DOCUMENT, run_generator, write
 
 
 def test_links_resolve_as_a_browser_resolves_them():
@@ -41,7 +41,7 @@ def test_a_link_typed_into_prose_that_leads_nowhere_stops_the_build(data_dir):
     assert build(data_dir).returncode == 0
     page = data_dir.parent / "site" / "ceshi-ybj" / "2020" / "juesuan" / "part1" / "index.html"
     before = page.read_bytes()
-    document = data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml"
+    document = data_dir / DOCUMENT_FILE
     write(document, MINIMAL_DOCUMENT.replace("负责医疗保障。", "负责医疗保障，见[旧页面](../../nowhere/)。"))
     result = build(data_dir)
     assert result.returncode == 1
@@ -51,7 +51,7 @@ def test_a_link_typed_into_prose_that_leads_nowhere_stops_the_build(data_dir):
 
 
 def test_a_link_to_an_anchor_no_page_has_stops_the_build(data_dir):
-    document = data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml"
+    document = data_dir / DOCUMENT_FILE
     write(
         document,
         MINIMAL_DOCUMENT.replace("负责医疗保障。", "负责医疗保障，见[名词解释](../../../../glossary/#没有这个词)。"),

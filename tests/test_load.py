@@ -7,7 +7,7 @@ import pytest
 
 from generator.load.loader import load_site
 
-from conftest import MINIMAL_DOCUMENT, write
+from helpers import MINIMAL_DOCUMENT, write, write_document
 
 
 def messages(data_dir: Path) -> list[str]:
@@ -26,10 +26,6 @@ def test_the_minimal_tree_loads(data_dir):
     assert [r.cells["本年收入合计"].amount for r in rows] == [Decimal("55.11"), Decimal("55.11")]
     assert rows[1].cells["科目编码"].text == "208"
     assert (rows[1].mark.line, rows[1].mark.column) == (17, 15)
-
-
-def put(data_dir: Path, text: str) -> Path:
-    return write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", text)
 
 
 @pytest.mark.parametrize(
@@ -110,19 +106,19 @@ def put(data_dir: Path, text: str) -> Path:
 )
 def test_each_mistake_is_reported_where_it_is(data_dir, old, new, expected):
     assert old in MINIMAL_DOCUMENT
-    put(data_dir, MINIMAL_DOCUMENT.replace(old, new))
+    write_document(data_dir, MINIMAL_DOCUMENT.replace(old, new))
     found = messages(data_dir)
     assert any(m.startswith(expected) for m in found), found
 
 
 def test_all_problems_of_a_file_are_reported_at_once(data_dir):
-    put(data_dir, MINIMAL_DOCUMENT.replace("kind: 决算", "kind: x").replace("year: 2020", "year: y"))
+    write_document(data_dir, MINIMAL_DOCUMENT.replace("kind: 决算", "kind: x").replace("year: 2020", "year: y"))
     found = messages(data_dir)
     assert any(":2:7:" in m for m in found) and any(":3:7:" in m for m in found)
 
 
 def test_fixed_row_forms_check_row_keys(data_dir):
-    put(
+    write_document(
         data_dir,
         MINIMAL_DOCUMENT
         + """\
@@ -148,7 +144,7 @@ def test_fixed_row_forms_check_row_keys(data_dir):
 
 
 def test_a_bare_glossary_term_must_exist(data_dir):
-    put(data_dir, MINIMAL_DOCUMENT + "  - title: 第四部分 名词解释\n    glossary: [基本支出, 基本支出出]\n")
+    write_document(data_dir, MINIMAL_DOCUMENT + "  - title: 第四部分 名词解释\n    glossary: [基本支出, 基本支出出]\n")
     found = messages(data_dir)
     assert any(
         ":19:22: data/glossary.yaml 中没有术语 '基本支出出'（是不是要写 '基本支出'？）：请在那里加上" in m
@@ -157,7 +153,7 @@ def test_a_bare_glossary_term_must_exist(data_dir):
 
 
 def test_free_table_rows_must_be_equally_wide(data_dir):
-    put(
+    write_document(
         data_dir,
         MINIMAL_DOCUMENT
         + """
@@ -191,7 +187,7 @@ def test_bureau_folder_needs_bureau_yaml_and_ascii_names(data_dir):
 
 
 def test_duplicate_key_in_a_real_file_points_at_both_lines(data_dir):
-    put(data_dir, MINIMAL_DOCUMENT.replace("year: 2020", "year: 2020\nyear: 2020"))
+    write_document(data_dir, MINIMAL_DOCUMENT.replace("year: 2020", "year: 2020\nyear: 2020"))
     assert messages(data_dir) == [
         "ceshi-ybj/2020/juesuan.yaml:4:1: 键 'year' 重复了（第 3 行已写过）：删掉一个，或合并成一个"
     ]

@@ -11,7 +11,7 @@ from generator.build import batches
 from generator.build.check import check
 from generator.build.site import build
 
-from conftest import DATA, ROOT, write
+from helpers import DATA, DOCUMENT_FILE, ROOT, write
 
 
 def search_records(site) -> list:
@@ -42,7 +42,7 @@ def test_problems_in_several_batches_are_all_reported(data_dir, monkeypatch, cap
     write(data_dir / "aaa-ybj" / "bureau.yaml", "name: 甲\nshort_name: 甲\nregion: 某省/某市/某区\n")  # no documents
     write(data_dir / "zzz-ybj" / "bureau.yaml", "name: [\n")
     write(data_dir / "zzz-ybj" / "2020" / "juesuan.yaml", "title: x\n")
-    (data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml").write_text("title: 1\ntitle: 2\n", encoding="utf-8")
+    (data_dir / DOCUMENT_FILE).write_text("title: 1\ntitle: 2\n", encoding="utf-8")
     monkeypatch.setattr(batches, "BATCH_DOCUMENTS", 1)
     assert [len(b.folders) for b in batches.plan(data_dir)[0]] == [2, 1]  # aaa has no documents
     assert check(data_dir, jobs=2) == 1

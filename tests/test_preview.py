@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from mkdocs.plugins import PluginCollection
 
-from conftest import MINIMAL_BUREAU, MINIMAL_DOCUMENT, ROOT, write
+from helpers import MINIMAL_BUREAU, MINIMAL_DOCUMENT, ROOT, write, write_document
 
 
 def hook():
@@ -49,7 +49,7 @@ def test_a_broken_file_is_listed_on_every_page_and_the_rest_still_previews(data_
 
 def test_once_fixed_the_notice_goes(data_dir):
     project = data_dir.parent
-    broken = write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", MINIMAL_DOCUMENT.replace("55.11}", "55.111}", 1))
+    broken = write_document(data_dir, MINIMAL_DOCUMENT.replace("55.11}", "55.111}", 1))
     preview(project)
     assert "处问题" in (project / "docs" / "index.md").read_text(encoding="utf-8")
     shutil.copy(broken, project / "juesuan.bak")

@@ -12,7 +12,7 @@ from generator.load.loader import load_site
 from generator.render.comparison import compare_bureau
 from generator.render.pages import all_pages
 
-from conftest import write
+from helpers import write, write_document
 
 BUDGET_2020 = """
 title: 2020年测试区医疗保障局部门预算
@@ -58,7 +58,7 @@ parts:
 
 
 def tree(data_dir: Path, prose_2020: str = "", prose_2019: str = "") -> Path:
-    write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", ACTUAL.format(year=2020, total="330.00", prose=prose_2020))
+    write_document(data_dir, ACTUAL.format(year=2020, total="330.00", prose=prose_2020))
     write(data_dir / "ceshi-ybj" / "2020" / "yusuan.yaml", BUDGET_2020)
     write(data_dir / "ceshi-ybj" / "2019" / "juesuan.yaml", ACTUAL.format(year=2019, total="300.00", prose=prose_2019))
     return data_dir

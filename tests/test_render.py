@@ -9,7 +9,7 @@ from generator.render.pages import md_escape
 from generator.render.prose import TermLink, prose
 from generator.render.tables import render_form_table, render_free_table
 
-from conftest import MINIMAL_DOCUMENT, write
+from helpers import MINIMAL_DOCUMENT, load_document, write_document
 
 
 class Grid(HTMLParser):
@@ -58,13 +58,6 @@ def test_sangong_header_nests_three_levels(data_dir):
         ("公务接待费", 1, 2),
     ]
     assert [label for label, *_ in rows[2]] == ["小计", "公务用车购置费", "公务用车运行费"] * 2
-
-
-def load_document(data_dir, text):
-    write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", text)
-    site, problems = load_site(data_dir)
-    assert not problems.items, problems.items
-    return site.documents[0]
 
 
 def test_two_sided_table_pairs_income_and_expense_rows(data_dir):
@@ -223,7 +216,7 @@ def test_template_syntax_in_data_is_never_evaluated(data_dir, tmp_path):
     doc = MINIMAL_DOCUMENT.replace("title: 一、部门职责", "title: '一、{{ 7*7 }} {% raw %} ${x}'").replace(
         "body: 负责医疗保障。", "body: '{{ 7*7 }} <script>alert(1)</script>'"
     )
-    write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", doc)
+    write_document(data_dir, doc)
     site, problems = load_site(data_dir)
     assert not problems.items
     page = next(p for p in all_pages(site, tmp_path) if p.src.endswith("part1.md")).whole

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, ROOT
+from helpers import DATA, ROOT, generator_env
 
 EPOCH = 1609459200  # 2021-01-01 00:00 UTC
 
@@ -30,7 +30,7 @@ def build(data: Path, site: Path, *options: str, **env: str) -> subprocess.Popen
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": os.environ["PATH"], "SOURCE_DATE_EPOCH": str(EPOCH), **env},
+        env=generator_env(SOURCE_DATE_EPOCH=str(EPOCH), **env),
     )
 
 

@@ -12,8 +12,8 @@ from generator.core.results import ERROR, OK, UNCHECKED
 from generator.editing.schema_json import modeline
 from generator.load.loader import load_site
 
-from conftest import DATA
-from conftest import run_generator as run
+from helpers import DATA
+from helpers import run_generator as run
 
 
 @pytest.fixture

@@ -1,25 +1,23 @@
 """Province scale: what a page weighs must not depend on how many documents the site holds.
 
 Timings are not asserted here (the machines are shared and noisy); `python -m generator bench`
-prints them, and the README quotes its medians.
+prints them, and docs/performance.md quotes its medians.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from generator.bench.corpus import make_corpus
-from generator.build.site import build
 from generator.load.loader import load_site
 from generator.source.yamlsource import read_yaml
 
-from conftest import DATA, ROOT
+from helpers import DATA, ROOT, build_site, run_generator
+from sitetools import page_html
 from yamlplain import scalar_values
 
 
@@ -30,8 +28,7 @@ def two_sizes(tmp_path_factory):
     for documents in (6, 30):
         root = tmp_path_factory.mktemp(f"n{documents}")
         make_corpus(DATA, root / "data", documents)
-        assert build(root / "data", root / "site") == 0
-        built[documents] = root / "site"
+        built[documents] = build_site(root / "data", root / "site")
     return built
 
 
@@ -82,13 +79,7 @@ def test_no_page_carries_a_menu_of_the_whole_site(two_sizes):
 
 
 def test_the_benchmark_runs_and_reports_every_figure():
-    done = subprocess.run(
-        [sys.executable, "-m", "generator", "bench", "--docs", "4"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = run_generator("bench", "--docs", "4", cwd=ROOT, timeout=600)
     assert done.returncode == 0, done.stderr
     figures = json.loads(done.stdout)
     assert figures["documents"] == 4 and figures["pages"] > 30
@@ -130,7 +121,7 @@ def test_the_glossary_lists_a_few_documents_per_term_and_searches_for_the_rest(t
 
 
 def test_the_home_page_lists_cities_not_bureaus_or_documents(two_sizes):
-    home = (two_sizes[30] / "index.html").read_text(encoding="utf-8")
+    home = page_html(two_sizes[30], "")
     assert "bench-" not in home  # no bureau or document: each city's page lists those
     cities = re.findall(r'<a href="(diqu/[^"]+)">', home)
     assert len(cities) >= 8 and all((two_sizes[30] / city / "index.html").exists() for city in cities)

@@ -8,8 +8,6 @@ at the place the loader reports it.
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
@@ -19,7 +17,7 @@ from generator.editing.schema_json import FILES, kind_of, modeline, schemas, wri
 from generator.load.loader import load_site
 from generator.source.yamlsource import Mapping, parse_text
 
-from conftest import DATA, ROOT
+from helpers import DATA, ROOT, run_generator
 from yamlplain import node_at, plain
 
 DATA_FILES = sorted(DATA.rglob("*.yaml"))
@@ -31,9 +29,7 @@ def validator(kind: str) -> jsonschema.Draft7Validator:
 
 def test_the_committed_schemas_are_what_the_command_writes():
     assert write_schemas(ROOT / "schemas", check=True) == []
-    result = subprocess.run(
-        [sys.executable, "-m", "generator", "schema", "--check"], cwd=ROOT, capture_output=True, text=True
-    )
+    result = run_generator("schema", "--check", cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -42,11 +38,10 @@ def test_schema_check_fails_when_a_file_drifts_and_the_command_rewrites_it(tmp_p
     shutil.copytree(ROOT / "schemas", out)
     stale = out / "document.schema.json"
     stale.write_text(stale.read_text(encoding="utf-8").replace("文件类别", "类别"), encoding="utf-8")
-    run = [sys.executable, "-m", "generator", "schema", "--out", str(out)]
-    checked = subprocess.run([*run, "--check"], cwd=ROOT, capture_output=True, text=True)
+    checked = run_generator("schema", "--out", str(out), "--check", cwd=ROOT)
     assert checked.returncode == 1
     assert checked.stdout.splitlines() == [f"{stale}: 与数据模型不一致，请运行 python -m generator schema"]
-    assert subprocess.run(run, cwd=ROOT, capture_output=True).returncode == 0
+    assert run_generator("schema", "--out", str(out), cwd=ROOT).returncode == 0
     assert stale.read_text(encoding="utf-8") == (ROOT / "schemas" / "document.schema.json").read_text(encoding="utf-8")
 
 

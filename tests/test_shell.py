@@ -13,7 +13,8 @@ from generator.build.mkdocs_run import run_mkdocs
 from generator.build.theme import Shell, ThemeError
 from generator.load.loader import load_site
 
-from conftest import DATA
+from helpers import DATA
+from sitetools import page_html
 
 
 def normalized(html: str) -> str:
@@ -34,12 +35,12 @@ def test_every_page_poured_into_a_shell_is_the_page_mkdocs_writes(real_site, tmp
 
 
 def test_a_page_keeps_its_title_menu_and_depth(real_site):
-    part = (real_site / "changsha-wangcheng-ybj/2020/juesuan/part3/index.html").read_text(encoding="utf-8")
+    part = page_html(real_site, "changsha-wangcheng-ybj/2020/juesuan/part3/")
     assert "<title>第三部分 2020年度部门决算情况说明 - 公开 · 部门预决算公开</title>" in part
     assert 'href="#s5-1" class="md-nav__link"' in part  # its headings, nested, in the menu
     assert 'href="../../../../assets/stylesheets/' in part  # four folders deep
     assert "GKSHELL" not in part
-    bureau = (real_site / "changsha-wangcheng-ybj/index.html").read_text(encoding="utf-8")
+    bureau = page_html(real_site, "changsha-wangcheng-ybj/")
     assert 'href="../assets/stylesheets/' in bureau and 'href="#duties" class="md-nav__link"' in bureau
 
 

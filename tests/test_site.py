@@ -8,11 +8,8 @@ from collections import Counter
 
 from generator.load.loader import load_site
 
-from conftest import DATA, ROOT
-from sitetools import Page, amounts_on, read_page, resolve
-
-SEEDS = ROOT.parent / "shared" / "seeds"
-WANGCHENG = "changsha-wangcheng-ybj/2020/juesuan"
+from helpers import DATA, SEEDS
+from sitetools import WANGCHENG, Page, amounts_on, page_html, read_page, resolve
 
 
 def seed_table_lines() -> list[str]:
@@ -66,7 +63,7 @@ def test_every_amount_in_the_yaml_is_on_its_page(real_site):
 
 
 def test_every_table_has_its_form_number_title_and_unit(real_site):
-    page = (real_site / WANGCHENG / "part2" / "index.html").read_text(encoding="utf-8")
+    page = page_html(real_site, f"{WANGCHENG}/part2/")
     for n in range(1, 10):
         assert f"<caption>公开0{n}表" in page
     assert page.count("金额单位：万元") == 9
@@ -114,12 +111,12 @@ def test_no_page_loads_anything_from_another_host(real_site):
 
 
 def test_pages_are_chinese_and_navigable(real_site):
-    home = (real_site / "index.html").read_text(encoding="utf-8")
+    home = page_html(real_site, "")
     assert '<html lang="zh' in home
     assert 'href="diqu/湖南省/长沙市/"' in home  # home → city → bureau → document
-    city = (real_site / "diqu" / "湖南省" / "长沙市" / "index.html").read_text(encoding="utf-8")
+    city = page_html(real_site, "diqu/湖南省/长沙市/")
     assert "长沙市望城区医疗保障局" in city and f"{WANGCHENG}/" in city
-    part = (real_site / WANGCHENG / "part1" / "index.html").read_text(encoding="utf-8")
+    part = page_html(real_site, f"{WANGCHENG}/part1/")
     crumbs = part[part.index('class="gk-crumbs"') : part.index("</nav>", part.index('class="gk-crumbs"'))]
     assert all(label in crumbs for label in ("首页", "湖南省", "长沙市", "望城区医保局", "2020年部门决算"))
 
@@ -144,7 +141,7 @@ def test_search_is_a_chunked_index_of_chinese_pages_served_by_the_site(real_site
     files = [p for p in index.rglob("*.bin")]
     assert len(files) > 50 and max(f.stat().st_size for f in files) < 100_000  # fetched a few at a time
     assert not (real_site / "search" / "search_index.json").exists()  # no one-piece index to download
-    header = (real_site / "index.html").read_text(encoding="utf-8")
+    header = page_html(real_site, "")
     assert 'href="search/"' in header and 'title="搜索"' in header
 
 
@@ -173,7 +170,7 @@ def test_the_search_index_holds_what_the_pages_say_section_by_section(real_site)
 
 
 def test_each_table_shows_its_check_status_and_the_document_its_check_page(real_site):
-    page = (real_site / WANGCHENG / "part2" / "index.html").read_text(encoding="utf-8")
+    page = page_html(real_site, f"{WANGCHENG}/part2/")
     assert page.count('class="gk-check ') == 9
     assert "301 工资福利支出 = 其下各款之和：应为 827.80，表中为 827.82，相差 0.02" in page
     checks = read_page(real_site, f"{WANGCHENG}/checks/").text
@@ -183,7 +180,7 @@ def test_each_table_shows_its_check_status_and_the_document_its_check_page(real_
 
 
 def test_the_not_found_page_is_chinese_and_leads_home_and_to_search(real_site):
-    page = (real_site / "404.html").read_text(encoding="utf-8")
+    page = page_html(real_site, "404.html")
     assert "找不到这个页面" in page and "Not found" not in page
     # a host shows it at any address, so its links start from the site's root, as mkdocs writes its assets'
     assert '<a href="/">首页</a>' in page and '<a href="/search/">搜索</a>' in page

@@ -18,10 +18,9 @@ from generator.core.model import AmountTable, IndicatorTable
 from generator.core.results import ERROR, WARNING
 from generator.load.loader import load_site
 
-from conftest import DATA, ROOT
-from sitetools import amounts_on, read_page
+from helpers import DATA, SEEDS
+from sitetools import amounts_on, page_html, read_page
 
-SEEDS = ROOT.parent / "shared" / "seeds"
 DOCUMENTS = {
     "000": ("changsha-wangcheng-ybj", 2020, "juesuan", "决算"),
     "001": ("shaoyang-beita-ybj", 2020, "jixiao", "绩效"),
@@ -130,7 +129,7 @@ def test_every_indicator_shows_its_score_and_points_and_every_target(site, real_
         for page, table in page_of_every_table(doc):
             if not isinstance(table, IndicatorTable):
                 continue
-            html = (real_site / page / "index.html").read_text(encoding="utf-8")
+            html = page_html(real_site, page)
             for key in ("score", "scored"):
                 wanted = Counter(str(getattr(leaf, key)) for leaf in table.leaves() if getattr(leaf, key) is not None)
                 for value, n in wanted.items():

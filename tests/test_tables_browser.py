@@ -5,8 +5,7 @@ glossary terms of the headers on a phone, and printing a document.
 
 from __future__ import annotations
 
-from test_browser import ARTIFACTS, open_page
-from test_site import WANGCHENG
+from sitetools import ARTIFACTS, WANGCHENG, open_page
 
 HUBEI_TABLES = "wuhan-dongxihu-ybj/2020/yusuan/part3/"
 TABLES = f"{WANGCHENG}/part2/"

@@ -29,7 +29,7 @@ from generator.build.theme import (
     theme_env,
 )
 
-from conftest import DATA, ROOT, write
+from helpers import DATA, ROOT, write
 
 PART = "changsha-wangcheng-ybj/2020/juesuan/part1/"
 

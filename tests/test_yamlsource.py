@@ -1,8 +1,6 @@
 """Reading YAML: hostile and broken files give one clear problem at file:line:col."""
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from generator.source.yamlsource import Mapping, Scalar, YamlProblem, decode, parse_text
 
@@ -126,7 +124,7 @@ def test_yaml_syntax_errors_are_explained_in_chinese(text, expected):
     assert problem(text).startswith(expected)
 
 
-# ---- table rows read without libyaml (lift_rows) ----
+# ---- table rows ----
 
 ROWS = (
     "tables:\n"
@@ -158,13 +156,9 @@ def same_tree(ours, theirs) -> None:
             same_tree(item, their_item)
 
 
-def test_rows_read_without_libyaml_are_the_nodes_yaml_gives():
+def test_rows_are_the_nodes_yaml_gives():
     from ruamel.yaml import YAML
 
-    from generator.source.yamlsource import lift_rows
-
-    # every row above but the one with # (which only libyaml tells from a comment) is read here
-    assert len(lift_rows(ROWS, "f.yaml")[1]) == 3
     same_tree(parse_text(ROWS, "f.yaml"), YAML(typ="safe", pure=True).compose(ROWS))
     row = parse_text(ROWS, "f.yaml").get("tables").items[0].get("rows").items[1]
     assert [v.is_null for _, v in row.items] == [False, True, False, True, False, False, False]
@@ -173,12 +167,6 @@ def test_rows_read_without_libyaml_are_the_nodes_yaml_gives():
 def test_a_row_inside_a_block_of_text_stays_text():
     root = parse_text("body: |\n  - {a: 1}\n  - {b: 2}\nnext: x\n", "f.yaml")
     assert root.get("body").text == "- {a: 1}\n- {b: 2}\n"
-
-
-def test_a_text_holding_the_stand_in_for_a_row_is_read_as_written():
-    root = parse_text("rows:\n  - \ufdd0\n  - {k: v}\n", "f.yaml")
-    first, second = root.get("rows").items
-    assert first.text == "\ufdd0" and [(k.text, v.text) for k, v in second.items] == [("k", "v")]
 
 
 @pytest.mark.parametrize(
@@ -195,42 +183,3 @@ def test_a_text_holding_the_stand_in_for_a_row_is_read_as_written():
 )
 def test_problems_in_files_with_rows_are_found_where_they_are(text, expected):
     assert problem(text) == expected
-
-
-def _tree(node):
-    if isinstance(node, Scalar):
-        return ("text", node.text, node.plain, node.is_null, node.mark)
-    if isinstance(node, Mapping):
-        return ("mapping", node.mark, [(_tree(k), _tree(v)) for k, v in node.items])
-    return ("list", node.mark, [_tree(item) for item in node.items])
-
-
-def _read(text: str, lifting: bool):
-    from generator.source import yamlsource
-
-    try:
-        if lifting:
-            return _tree(parse_text(text, "f.yaml"))
-        return _tree(yamlsource._parse(text, "f.yaml", None))  # libyaml's events only, no row read aside
-    except YamlProblem as exc:
-        return str(exc)
-
-
-# Characters a clerk might paste into a cell, and the ones YAML gives a meaning or refuses; letters
-# and digits most often, so that most rows are of the form read aside and one odd character decides.
-_ODD_CHARACTERS = " -:,?[]{}#&*!|>'\"%@`\\.~\t\x7f\x85\xa0\u2028\u3000\ufeff\ufffe\uffff\ufdd0"
-_WORD = st.text(st.sampled_from(list("ab12科目.")), min_size=1, max_size=4)
-_ODD = st.one_of(st.sampled_from(list(_ODD_CHARACTERS)), st.characters(codec="utf-8", exclude_categories=("Cs",)))
-_CELL = st.one_of(_WORD, st.tuples(_WORD, _ODD, _WORD).map("".join), st.tuples(_ODD, _WORD).map("".join))
-
-
-@settings(max_examples=500, deadline=None)
-@given(
-    st.lists(
-        st.tuples(_CELL, st.one_of(_CELL, _CELL.map(lambda c: f'"{c}"'), _CELL.map(lambda c: f"'{c}'"))), max_size=3
-    )
-)
-def test_a_row_is_read_aside_only_when_libyaml_would_read_it_the_same(pairs):
-    row = ", ".join(f"{key}: {value}" for key, value in pairs)
-    text = f"tables:\n  - rows:\n      - {{科目编码: 2101301, 合计: 1.00}}\n      - {{{row}}}\n"
-    assert _read(text, lifting=True) == _read(text, lifting=False)

@@ -429,10 +429,10 @@ def _audit_downloads(document: Document, site: str, audited: list) -> list[Probl
     except FileNotFoundError:
         text = b""
     # every block's rows in one json.loads, by its CSV's name (a call per block cost more)
-    wanted = {f"{stems_of[id(table)]}-{b.slug}" if b.slug else stems_of[id(table)] for table, bs in audited for b in bs}
+    wanted = {f"{stems_of[table]}-{b.slug}" if b.slug else stems_of[table] for table, bs in audited for b in bs}
     in_json = json.loads(b"{" + b",".join(_json_rows(text, wanted)) + b"}", parse_float=str, parse_int=str)
     for table, blocks in audited:
-        stem = stems_of[id(table)]
+        stem = stems_of[table]
         for block in blocks:
             name = f"{stem}-{block.slug}.csv" if block.slug else f"{stem}.csv"
             problems += _audit_csv(site, f"{folder}/{name}", table, block)

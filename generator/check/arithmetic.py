@@ -8,20 +8,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..core.cells import find_cell, labelled_rows, panel_data, panel_shape, tables_by_form
+from ..core.cells import find_cell, panel_data, tables_by_form
 from ..core.model import Document, FormTable, Value
 from ..core.problems import Mark
 from ..core.results import ERROR, NOTICE, OK, UNCHECKED, WARNING, Result
 from ..core.rules import CellRef, Rule
-
-
-def describe_ref(ref: CellRef, home: str | None) -> str:
-    """A cell in words: '公开02表 合计·本年收入合计', without the table when it is the rule's own."""
-    parts = [x for x in (ref.panel if ref.panel != "totals" else None, ref.row) if x]
-    if ref.column and ref.column != "金额":
-        parts.append(ref.column)
-    number = ref.form if ref.form and ref.form != home else None
-    return " ".join(x for x in (number, "·".join(parts)) if x)
 
 
 def judge(rule: Rule, expected: Decimal, found: Decimal, addends: int) -> str:
@@ -39,16 +30,6 @@ def sum_terms(terms: list[tuple[int, Value | None]]) -> Decimal:
         if value is not None and value.amount is not None:
             total = total + value.amount if sign > 0 else total - value.amount
     return total
-
-
-def terms_text(parts: list[tuple[int, str]]) -> str:
-    """'a + b − c'; a long run of added terms is shortened to its first and last."""
-    if len(parts) > 5 and all(sign > 0 for sign, _ in parts):
-        return f"{parts[0][1]} 至 {parts[-1][1]} 共 {len(parts)} 项之和"
-    text = ""
-    for i, (sign, label) in enumerate(parts):
-        text += ("" if i == 0 else (" + " if sign > 0 else " − ")) + label
-    return text
 
 
 def sum_result(
@@ -70,31 +51,28 @@ def sum_result(
 def check_columns(rule: Rule, document: Document, table: FormTable) -> list[Result]:
     results = []
     keys = [rule.total.column] + [ref.column for _, ref in rule.parts]
-    formula = rule.texts.get("formula")
-    if formula is None:
-        formula = rule.texts["formula"] = f"{rule.total.column} = {terms_text([(s, r.column) for s, r in rule.parts])}"
     for data in table.panels:
-        column_keys = panel_shape(data.panel).column_keys
+        column_keys = data.panel.column_keys
         if not all(k in column_keys for k in keys):
             continue
         rows = (
             [(r.label or r.key, data.fixed.get(r.key, {})) for r in data.panel.rows or [] if r.key]
             if data.panel.rows is not None
-            else [(" ".join(x for x in label if x) or "本行", r.cells) for label, r in labelled_rows(data)]
+            else [(" ".join(x for x in label if x) or "本行", r.cells) for label, r in data.labelled]
         )
         for label, cells in rows:
             total = cells.get(rule.total.column)
             parts = [(sign, cells.get(ref.column)) for sign, ref in rule.parts]
-            results += sum_result(rule, document, table, total, parts, f"{table.form.number} {label}：{formula}")
+            results += sum_result(rule, document, table, total, parts, f"{table.form.number} {label}：{rule.words}")
     return results
 
 
 def check_tree(rule: Rule, document: Document, table: FormTable) -> list[Result]:
     results = []
     for data in table.panels:
-        if data.panel.rows is not None or not panel_shape(data.panel).has_code:
+        if data.panel.rows is not None or not data.panel.code_keys:
             continue
-        labelled = labelled_rows(data)
+        labelled = data.labelled
         results += code_shape_results(document, table, labelled)
         children_of = children_by_parent(labelled)
         for (code, name), row in labelled:
@@ -157,13 +135,7 @@ def check_cells(rule: Rule, document: Document, table: FormTable | None, tables:
         exists, value = find_cell(target, ref)
         return target, exists, value
 
-    home = rule.total.form or (table.form.number if table is not None else None)
-    says = rule.says or rule.texts.get(home)
-    if says is None:
-        says = rule.texts[home] = (
-            f"{home} {describe_ref(rule.total, home)} = "
-            f"{terms_text([(s, describe_ref(r, home)) for s, r in rule.parts])}"
-        )
+    says = rule.says or rule.words
     total_table, exists, total = locate(rule.total)
     parts = [(sign, locate(ref)) for sign, ref in rule.parts]
     owner = total_table or table
@@ -185,7 +157,7 @@ def check_classes(rule: Rule, document: Document, tables: dict[str, FormTable]) 
     left_panel = panel_data(left, rule.total.panel)
     column = rule.parts[0][1].column
     for data in right.panels:
-        for (code, name), row in labelled_rows(data):
+        for (code, name), row in data.labelled:
             value = row.cells.get(column)
             if code is None or len(code) != 3 or value is None or value.amount is None:
                 continue
@@ -223,7 +195,7 @@ def check_codes(rule: Rule, document: Document, tables: dict[str, FormTable]) ->
     def by_code(table: FormTable, column: str) -> dict[str, Value]:
         out = {}
         for data in table.panels:
-            for (code, _), row in labelled_rows(data):
+            for (code, _), row in data.labelled:
                 if code is not None and column in row.cells:
                     out[code] = row.cells[column]
         return out

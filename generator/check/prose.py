@@ -14,7 +14,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..core.amounts import format_amount
-from ..core.cells import panel_shape, row_label, tables_by_form
+from ..core.cells import tables_by_form
 from ..core.model import AmountTable, Document, FormTable, Section
 from ..core.references import REFERENCE, resolve_reference
 from ..core.results import ERROR, NOTICE, OK, WARNING, Result
@@ -65,9 +65,8 @@ def labelled_figures(document: Document, tables: list | None = None) -> dict[str
                         add(row.label or row.key, table, value.amount)
                         if column.key != "金额" and len(amount_columns) > 1:
                             add(column.label, table, value.amount)
-            first_amount = panel_shape(data.panel).first_amount
-            for row in data.rows:
-                code, name = row_label(row.cells, data)
+            first_amount = data.panel.first_amount
+            for (code, name), row in data.labelled:
                 for column, is_first in zip(amount_columns, first_amount, strict=True):
                     value = row.cells.get(column.key)
                     if value is None:

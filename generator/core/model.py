@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
 
 from .problems import Mark
 
@@ -42,19 +41,35 @@ class FixedRow:
     mark: Mark
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)  # one object per declared panel, shared by every document of its form set
 class Panel:
     key: str
     columns: list[Column]
     rows: list[FixedRow] | None  # None: the document supplies the rows
     mark: Mark
+    # Derived from the columns when the panel is made (frozen: a loaded form does not change), for
+    # what every check of every row asks.
+    amount_columns: list[Column] = field(init=False, repr=False)
+    column_keys: frozenset[str] = field(init=False, repr=False)
+    code_keys: tuple[str, ...] = field(init=False, repr=False)  # the 科目编码 columns, in order
+    name_keys: tuple[str, ...] = field(init=False, repr=False)  # the name columns (科目名称, 项目), in order
+    # For each amount column: is it the one a row's name stands for (the first; compared by value)
+    first_amount: tuple[bool, ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        amounts = [c for c in self.columns if c.type == "amount"]
+        derived = {
+            "amount_columns": amounts,
+            "column_keys": frozenset(c.key for c in self.columns),
+            "code_keys": tuple(c.key for c in self.columns if c.type == "code"),
+            "name_keys": tuple(c.key for c in self.columns if c.type in ("name", "item")),
+            "first_amount": tuple(column == amounts[0] for column in amounts),
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)
-
-    @cached_property
-    def amount_columns(self) -> list[Column]:  # asked for in every check of every row
-        return [c for c in self.columns if c.type == "amount"]
 
     def fixed_row(self, key: str) -> FixedRow | None:
         return next((r for r in self.rows or [] if r.key == key), None)
@@ -68,7 +83,7 @@ class FooterCell:
     mark: Mark
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity: one object per declared form, shared by its documents
 class Form:
     number: str
     slug: str
@@ -99,7 +114,7 @@ class FormSet:
     # The standard 目录 a new document starts from (`python -m generator new`): parts of sections
     # with a title and optionally the form they print, as declared (schema.OUTLINE_PART).
     outline: list = field(default_factory=list)
-    # The charts of a document's overview page (`charts:` in data/forms/*.yaml, see charts.py).
+    # The charts of a document's overview page (`charts:` in data/forms/*.yaml, see render/charts.py).
     charts: list[ChartSpec] = field(default_factory=list)
 
 
@@ -119,6 +134,8 @@ class ChartSpec:
 
 
 # ---- tables in documents ----
+# Tables, documents and bureaus compare and hash by identity (eq=False): each is one place in data/,
+# and the build keys what it works out for one (its results, its download files) by the object.
 
 
 @dataclass(slots=True)  # one per cell, 33,000 per 100 documents: slots make them smaller and quicker
@@ -136,14 +153,44 @@ class DataRow:
     mark: Mark
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class PanelData:
+    """A panel of one document's table: its fixed rows' cells and its free rows, as bound."""
+
     panel: Panel
     fixed: dict[str, dict[str, Value]]  # fixed row key → column key → value
     rows: list[DataRow]  # free rows, in printed order
+    # Each free row with its (科目编码, name), and the rows by the label a rule names them with (the
+    # code, or the name of a row without one; the first row wins). Worked out when the table is
+    # bound, since every rule over the table asks for them.
+    labelled: list[tuple[tuple[str | None, str | None], DataRow]] = field(init=False, repr=False)
+    by_label: dict[str, DataRow] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        labelled = [(self.row_label(row.cells), row) for row in self.rows]
+        by_label: dict[str, DataRow] = {}
+        for (code, name), row in labelled:
+            label = code if code is not None else name
+            if label is not None:
+                by_label.setdefault(label, row)
+        object.__setattr__(self, "labelled", labelled)
+        object.__setattr__(self, "by_label", by_label)
+
+    def row_label(self, cells: dict[str, Value]) -> tuple[str | None, str | None]:
+        """(科目编码, name) of a row: the first code column and the first name column it fills."""
+        code = name = None
+        for key in self.panel.code_keys:
+            if key in cells:
+                code = cells[key].text
+                break
+        for key in self.panel.name_keys:
+            if key in cells:
+                name = cells[key].text
+                break
+        return code, name
 
 
-@dataclass
+@dataclass(eq=False)
 class FormTable:
     form: Form
     panels: list[PanelData]
@@ -171,7 +218,7 @@ class GridCell:
     mark: Mark
 
 
-@dataclass
+@dataclass(eq=False)
 class FreeTable:
     anchor: str
     title: str
@@ -216,7 +263,7 @@ class Indicator:
     mark: Mark
 
 
-@dataclass
+@dataclass(eq=False)
 class IndicatorGroup:
     """一级 or 二级 指标: a name shared by the rows below it, printed once as a merged cell."""
 
@@ -281,7 +328,7 @@ class MoneyBlock:
     head: str = "项目"  # the printed heading of the label column
 
 
-@dataclass
+@dataclass(eq=False)
 class AmountTable:
     """A one-off table of amounts (no form): typed columns, and 合计 rows that are checked."""
 
@@ -296,7 +343,7 @@ class AmountTable:
     number: str | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class IndicatorTable:
     anchor: str
     title: str
@@ -361,7 +408,7 @@ class Part:
     mark: Mark
 
 
-@dataclass
+@dataclass(eq=False)
 class Document:
     slug: str
     bureau: Bureau
@@ -397,7 +444,7 @@ class Document:
         return ((section, section.table) for section in self.sections() if section.table is not None)
 
 
-@dataclass
+@dataclass(eq=False)
 class Bureau:
     slug: str
     name: str

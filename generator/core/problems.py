@@ -52,11 +52,3 @@ class Problems:
 
     def sorted(self) -> list[Problem]:
         return sorted(set(self.items))
-
-
-class DataError(Exception):
-    """Raised when data/ cannot be published; carries every problem found."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems

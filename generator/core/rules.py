@@ -47,13 +47,32 @@ class Rule:
     total: CellRef | None = None
     parts: list[tuple[int, CellRef]] = field(default_factory=list)  # (+1 | -1, cell)
     tolerance: Decimal | None = None
-    says: str | None = None
-    # Words the checks derive from the rule alone, made once per form instead of once per document
-    # (forms and their rules are shared by every document of a form set); not part of the rule.
-    texts: dict[object, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    says: str | None = None  # the rule in the form set author's words, when given
+    # The rule in words as the checks print it (columns: 'A = B + C'; cells: '公开01表 收入·总计 = …'),
+    # made when the rule is parsed: forms and their rules are shared by every document of a form set.
+    words: str = ""
 
     def allowed_miss(self, addends: int) -> Decimal:
         return self.tolerance if self.tolerance is not None else Decimal("0.01") * max(1, addends)
+
+
+def describe_ref(ref: CellRef, home: str | None) -> str:
+    """A cell in words: '公开02表 合计·本年收入合计', without the table when it is the rule's own."""
+    parts = [x for x in (ref.panel if ref.panel != "totals" else None, ref.row) if x]
+    if ref.column and ref.column != "金额":
+        parts.append(ref.column)
+    number = ref.form if ref.form and ref.form != home else None
+    return " ".join(x for x in (number, "·".join(parts)) if x)
+
+
+def terms_text(parts: list[tuple[int, str]]) -> str:
+    """'a + b − c'; a long run of added terms is shortened to its first and last."""
+    if len(parts) > 5 and all(sign > 0 for sign, _ in parts):
+        return f"{parts[0][1]} 至 {parts[-1][1]} 共 {len(parts)} 项之和"
+    text = ""
+    for i, (sign, label) in enumerate(parts):
+        text += ("" if i == 0 else (" + " if sign > 0 else " − ")) + label
+    return text
 
 
 def split_sum(text: str) -> tuple[str, list[tuple[int, str]]]:
@@ -142,6 +161,7 @@ def parse_rule(
                 raise RuleError(f"'{name}' 不是 {form.number} 的金额列")
         rule.total = CellRef(None, None, None, left, left)
         rule.parts = [(sign, CellRef(None, None, None, n, n)) for sign, n in parts]
+        rule.words = f"{left} = {terms_text(parts)}"
         return rule
     if kind in ("classes", "codes"):
         if form is not None:
@@ -155,6 +175,10 @@ def parse_rule(
     for sign, name in parts:
         names = expand_range(name, form, forms) if ".." in name else [name]
         rule.parts += [(sign, parse_ref(n, form, forms, form)) for n in names]
+    home = rule.total.form or (form.number if form is not None else None)  # whose cells need no form number
+    rule.words = (
+        f"{home} {describe_ref(rule.total, home)} = {terms_text([(s, describe_ref(r, home)) for s, r in rule.parts])}"
+    )
     return rule
 
 

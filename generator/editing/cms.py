@@ -1,7 +1,7 @@
 """The form-based editor (Decap CMS at site/admin/): its config.yml, made from the JSON Schema.
 
-The schema editors read (generator/schema_json.py, itself written from the loader's declarations
-in generator/schema.py) is translated field by field into Decap's widgets, so the form asks for
+The schema editors read (editing/schema_json.py, itself written from the loader's declarations
+in source/schema.py) is translated field by field into Decap's widgets, so the form asks for
 what the loader takes: the same keys, required flags, choices, patterns and Chinese messages.
 Amounts, codes and whole numbers are text boxes with the loader's pattern, never Decap's number
 widget, which turns 2549.10 into 2549.1; the admin page's own YAML format (cms/admin/gongkai-yaml.js)
@@ -38,7 +38,9 @@ ROOT = Path(__file__).resolve().parents[2]
 ADMIN = ROOT / "cms" / "admin"  # the page, our scripts and the vendored Decap and yaml (copied as they are)
 BACKEND_FILE = ROOT / "cms" / "backend.yml"  # which git host saves go to: the maintainers' setting
 LOCAL_URL = "http://127.0.0.1:8081/api/v1"  # decap-server, for `make cms`; used only on a localhost page
-DECAP_SERVER = ROOT / "cms" / "node_modules" / "decap-server" / "dist" / "index.js"  # installed by `make cms-deps`
+DECAP_SERVER = (
+    ROOT / "cms" / "node_modules" / "decap-server" / "dist" / "index.js"
+)  # installed by `make cms` (npm ci --prefix cms)
 
 FORMAT = "gongkai-yaml"  # registered by cms/admin/gongkai-cms.js
 KIND_KEY = "__gongkai_kind"  # what the format says a file is, to keep bureaus and documents apart
@@ -274,7 +276,7 @@ def read_backend(path: Path = BACKEND_FILE) -> dict:
         raise SystemExit(f"{path}: YAML 写法有错：{exc}") from None
     backend = (settings or {}).get("backend")
     if not isinstance(backend, dict) or not backend.get("name"):
-        raise SystemExit(f"{path}: 没有 backend:（及其 name：github、gitlab、gitea……），见 README 的 The form editor")
+        raise SystemExit(f"{path}: 没有 backend:（及其 name：github、gitlab、gitea……），见 docs/form-editor.md")
     return backend
 
 
@@ -365,7 +367,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 def start_local_backend(repo: Path, port: int) -> subprocess.Popen:
     """decap-server on 127.0.0.1:*port*, writing saves into the files of *repo* (its work tree)."""
     if not DECAP_SERVER.exists():
-        raise SystemExit("decap-server 未安装：先运行 make cms-deps（即 npm ci --prefix cms）")
+        raise SystemExit("decap-server 未安装：运行 make cms（它先安装 decap-server），或 npm ci --prefix cms")
     env = {
         **os.environ,
         "PORT": str(port),
@@ -412,7 +414,7 @@ def add_commands(sub) -> None:
     config = sub.add_parser("cms-config", help="写出表单编辑器的 config.yml（构建时写到 site/admin/）")
     config.add_argument("--out", help="写到这个文件（默认打印出来）")
     config.set_defaults(run=cmd_cms_config)
-    local = sub.add_parser("cms", help="在本机试用表单编辑器：保存直接写入 data/（需先 make cms-deps）")
+    local = sub.add_parser("cms", help="在本机试用表单编辑器：保存直接写入 data/（make cms 会先装好 decap-server）")
     local.add_argument("--port", type=int, default=8000, help="页面的端口（默认 8000）")
     local.add_argument("--proxy-port", type=int, default=8081, help="decap-server 的端口（默认 8081）")
     local.set_defaults(run=lambda args: serve_local(args.port, args.proxy_port))

@@ -1,4 +1,4 @@
-"""JSON Schema for editors, written from the loader's own declarations (generator/schema.py).
+"""JSON Schema for editors, written from the loader's own declarations (source/schema.py).
 
 Editors (VS Code with the YAML extension, and others using yaml-language-server) read the schema
 named on a file's first line, `# yaml-language-server: $schema=…`, to complete keys and flag

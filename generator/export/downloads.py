@@ -1,4 +1,4 @@
-"""Build stage, downloads: every table of a document as CSV, JSON and XLSX, a Frictionless
+"""Export, downloads: every table of a document as CSV, JSON and XLSX, a Frictionless
 datapackage.json describing them, and a zip of every document's downloads for the whole site.
 
 A document's files go in its folder under xiazai/ (下载): a CSV per block of a table (tabular.py),

@@ -1,6 +1,6 @@
-"""Downloads, the tables as data: each table of a document as rectangular blocks of typed cells.
+"""Export, the tables as data: each table of a document as rectangular blocks of typed cells.
 
-What the CSV, JSON and XLSX downloads and the datapackage.json are written from (downloads.py).
+What the CSV, JSON and XLSX downloads and the datapackage.json are written from (export/downloads.py).
 A table of a form is one block laid out as printed (panels side by side, row for row, the footer
 last); a free table is its grid; a performance table (申报表, 自评表) is several blocks, one per
 part of the printed form with columns of its own (基本情况 and 说明与目标 together, 资金情况, each
@@ -10,12 +10,12 @@ transcribed, or text; nothing is recomputed or rounded.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
 from ..core.headers import header_rows
-from ..core.memo import per_object
 from ..core.model import AmountTable, Document, FormTable, FreeTable, IndicatorGroup, IndicatorTable, MoneyBlock
 
 # What a column holds, which decides its type in every format:
@@ -154,7 +154,7 @@ def _form_header(form, width: int) -> tuple[list[HeaderCell], int, list[str]]:
     return list(header), height, names
 
 
-@per_object
+@functools.lru_cache(maxsize=1024)  # per form object (forms hash by identity) and width
 def _placed_form_header(form, width: int) -> tuple[list[HeaderCell], int, list[str]]:
     # the same for every table of the form (a province's documents fill in a few dozen forms)
     printed = [[(label, span, rows) for label, span, rows, _ in row] for row in header_rows(form.columns)]
@@ -172,7 +172,7 @@ def _form_block(table: FormTable) -> Block:
     depth = max((len(d.panel.rows) if d.panel.rows is not None else len(d.rows) for d in table.panels), default=0)
     # each column's key, whether it holds an amount, and its type: _value inlined in the rows below,
     # for these rows are most of a document's cells
-    plans = {id(d): [(c.key, c.type in ("amount", "percent"), c.type) for c in d.panel.columns] for d in table.panels}
+    plans = {d: [(c.key, c.type in ("amount", "percent"), c.type) for c in d.panel.columns] for d in table.panels}
     for index in range(depth):
         row: list[object] = []
         for data in table.panels:
@@ -195,7 +195,7 @@ def _form_block(table: FormTable) -> Block:
                     else value.amount
                     if amount
                     else value.text
-                    for key, amount, kind in plans[id(data)]
+                    for key, amount, kind in plans[data]
                 ]
             else:
                 free = data.rows[index].cells if index < len(data.rows) else {}
@@ -204,7 +204,7 @@ def _form_block(table: FormTable) -> Block:
                     totals.add(index)  # a row without a code is a 合计 (printed bold, as the page does)
                 row += [
                     None if (value := free.get(key)) is None else value.amount if amount else value.text
-                    for key, amount, _ in plans[id(data)]
+                    for key, amount, _ in plans[data]
                 ]
         rows.append(row)
     if form.footer:
@@ -350,7 +350,7 @@ def _indicator_block(table: IndicatorTable, index: int, last: bool, slug: str) -
 
 def block_slugs(table) -> list[tuple[str, str]]:
     """(file name part, what it holds) of each block of *table*: ('', '') for a table of one block.
-    What the pages link to (render_downloads.py) without building the blocks."""
+    What the pages link to (render/download_links.py) without building the blocks."""
     if not isinstance(table, IndicatorTable):
         return [("", "")]
     out = []
@@ -404,10 +404,10 @@ def table_data(table, stem: str, document: Document) -> TableData:
     return TableData(stem, table.number, table.title, unit, table.note, statement, blocks)
 
 
-def stems(document: Document) -> dict[int, str]:
-    """Each table's file name stem (by id of the table): its anchor, which is unique on a page;
+def stems(document: Document) -> dict[object, str]:
+    """Each table's file name stem (by table): its anchor, which is unique on a page;
     a second table of the same anchor elsewhere in the document gets -2, -3…"""
-    out: dict[int, str] = {}
+    out: dict[object, str] = {}
     used: set[str] = set()
     for _, table in document.tables():
         stem, n = table.anchor, 1
@@ -415,13 +415,13 @@ def stems(document: Document) -> dict[int, str]:
             n += 1
             stem = f"{table.anchor}-{n}"
         used.add(stem)
-        out[id(table)] = stem
+        out[table] = stem
     return out
 
 
 def document_tables(document: Document) -> list[TableData]:
     names = stems(document)
-    return [table_data(table, names[id(table)], document) for _, table in document.tables()]
+    return [table_data(table, names[table], document) for _, table in document.tables()]
 
 
 def file_stem(data: TableData, block: Block) -> str:

@@ -1,4 +1,5 @@
-"""Check stage, across documents: a bureau's 预算 and 决算 of one year side by side, 科目 by 科目.
+"""Render stage, across documents: a bureau's 预算 and 决算 of one year side by side, 科目 by 科目,
+worked out once per bureau (pages.bureau_pages) for its bureau page, its documents and its 对比 pages.
 
 Form sets name what their tables measure (`measures:` in data/forms/*.yaml), so that Hubei's 预算
 表3 and Hunan's 决算 公开03表 can be paired without code knowing either province's forms.

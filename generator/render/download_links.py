@@ -1,4 +1,4 @@
-"""Render stage, downloads: the links to a table's and a document's files (written by downloads.py).
+"""Render stage, downloads: the links to a table's and a document's files (written by export/downloads.py).
 
 Each table gets a line under it: its CSV (one per part for a performance table), and the
 document's Excel workbook and JSON, which hold every table of the document. The document's
@@ -59,12 +59,12 @@ def table_links(table, stem: str, document: Document, folder: str) -> Markup:
     return Markup(f'<p class="gk-downloads">下载本表：{links}</p>')
 
 
-def document_downloads(document: Document, stems: dict[int, str], folder: str, bulk_href: str) -> Markup:
+def document_downloads(document: Document, stems: dict[object, str], folder: str, bulk_href: str) -> Markup:
     """The 下载数据 section of a document's page: every file of the document and the site's zip."""
     rows = []
     for _, table in document.tables():
         label = f"{table.number} {table.title}" if table.number else table.title
-        links = " · ".join(csv_links(table, stems[id(table)], label, folder))
+        links = " · ".join(csv_links(table, stems[table], label, folder))
         rows.append(f'<tr><th scope="row">{escape(label)}</th><td>{links}</td></tr>')
     everything = f'全站所有文件的数据可<a href="{escape(bulk_href)}" download>打包下载（ZIP）</a>。'
     if not rows:

@@ -1,5 +1,7 @@
 """Render stage, fragments: HTML that is kept out of Markdown and put back into the built page.
 
+Only the pages that go through mkdocs as Markdown (the home page, the glossary) use them; the
+pages of bureaus and documents are HTML poured into the theme's page shells (build/theme.py).
 The pages' tables and prose are HTML already. Passing them through Python-Markdown, which parses
 every raw HTML block with html.parser, took nine tenths of the build at province scale; Markdown
 now sees a marker in their place (a comment, which it passes through untouched), and fill() puts

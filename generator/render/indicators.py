@@ -13,7 +13,7 @@ from markupsafe import Markup
 from ..core.amounts import format_amount
 from ..core.model import AmountTable, Indicator, IndicatorGroup, IndicatorSet, IndicatorTable, MoneyBlock, Value
 from .escaping import escape
-from .tables import _after
+from .tables import after_table
 
 NUMERIC = ("score", "scored")
 
@@ -57,11 +57,6 @@ def _render_pairs(table: IndicatorTable, pairs: list[tuple[str, str]], what: str
     )
 
 
-def render_pairs(table: IndicatorTable, pairs: list[tuple[str, str]], what: str, css: str) -> Markup:
-    """Label and text, one row each: the 基本情况 (facts) and the longer 说明与目标 (goals)."""
-    return Markup(_render_pairs(table, pairs, what, css))
-
-
 def _render_funds(table: IndicatorTable) -> str:
     head = ["资金来源", "全年预算数（A）", "全年执行数（B）", "上级移动支付（C）", "分值", "执行率（(B−C)/A）", "得分"]
     out = [f'<table class="gk-perf gk-funds"><caption>{escape(table.title)}：资金情况</caption><thead><tr>']
@@ -79,10 +74,6 @@ def _render_funds(table: IndicatorTable) -> str:
     return _scroll(f"{table.title}：资金情况", "".join(out))
 
 
-def render_funds(table: IndicatorTable) -> Markup:
-    return Markup(_render_funds(table))
-
-
 def _money_cell(value: Value | None, kind: str) -> str:
     if value is None:
         return '<td class="gk-num"></td>' if kind != "text" else "<td></td>"
@@ -95,7 +86,7 @@ def _money_cell(value: Value | None, kind: str) -> str:
 
 def render_amount_table(table: AmountTable) -> Markup:
     meta = _meta(table.caption, table.unit) if table.caption or table.unit else ""
-    return Markup(meta + _render_money(table.block) + _after(table.note, table.statement))
+    return Markup(meta + _render_money(table.block) + after_table(table.note, table.statement))
 
 
 def _render_money(block: MoneyBlock) -> str:
@@ -112,10 +103,6 @@ def _render_money(block: MoneyBlock) -> str:
         out.append("</tr>")
     out.append("</tbody></table>")
     return _scroll(block.title, "".join(out))
-
-
-def render_money(block: MoneyBlock) -> Markup:
-    return Markup(_render_money(block))
 
 
 _NUMERIC_CELL = {key: f'<td class="gk-num gk-{escape(key)}">' for key in NUMERIC}
@@ -144,13 +131,13 @@ def _rows(groups: list[IndicatorGroup], columns: list[tuple[str, str]]) -> list[
     levels = [key for key, _ in columns if key.startswith("level")]
     leaf_keys = [key for key, _ in columns if not key.startswith("level")]
     rows: list[str] = []
-    spans: dict[int, int] = {}  # a group's leaves, counted once for the set instead of once per row it opens
+    spans: dict[IndicatorGroup, int] = {}  # a group's leaves, counted once for the set instead of once per row it opens
 
     def count(node) -> int:
         if not isinstance(node, IndicatorGroup):
             return 1
-        spans[id(node)] = sum(count(child) for child in node.children or [])
-        return spans[id(node)]
+        spans[node] = sum(count(child) for child in node.children or [])
+        return spans[node]
 
     for group in groups:
         count(group)
@@ -163,7 +150,7 @@ def _rows(groups: list[IndicatorGroup], columns: list[tuple[str, str]]) -> list[
             return
         cells = []
         for group in opened[-len(levels) :] if levels else []:
-            span = spans[id(group)]
+            span = spans[group]
             rowspan = f' rowspan="{span}"' if span > 1 else ""
             cells.append(f'<th scope="rowgroup" class="gk-level"{rowspan}>{escape(group.name or "")}</th>')
         cells += [_leaf_cell(key, node) for key in leaf_keys]
@@ -196,10 +183,6 @@ def _render_set(table: IndicatorTable, indicator_set: IndicatorSet, last: bool) 
     return goal + _scroll(caption, "".join(out))
 
 
-def render_set(table: IndicatorTable, indicator_set: IndicatorSet, last: bool) -> Markup:
-    return Markup(_render_set(table, indicator_set, last))
-
-
 def render_indicator_table(table: IndicatorTable) -> Markup:
     # Plain string building with an explicit escape() of every text from data/: Markup.format was
     # a third of the render stage.
@@ -214,6 +197,6 @@ def render_indicator_table(table: IndicatorTable) -> Markup:
     if table.goals:
         parts.append(_render_pairs(table, table.goals, "说明与目标", "gk-goals"))
     parts += [_render_set(table, s, i == len(table.sets) - 1) for i, s in enumerate(table.sets)]
-    parts.append(_after(table.note, None))
+    parts.append(after_table(table.note, None))
     parts.append("</div>")
     return Markup("".join(parts))

@@ -1,4 +1,10 @@
-"""Render stage, pages: the Site model → Markdown pages (with HTML tables) and the navigation."""
+"""Render stage, pages: the model and its check results → every page of the site, and the navigation.
+
+The pages of bureaus, documents, comparisons and cities are written as HTML (html_page): the build
+pours each into the theme's page shell of its depth (build/shells.py). The home page and the
+glossary are Markdown with their HTML kept aside as fragments (fragments.py), built by mkdocs with
+the hand-written pages of content/. Nothing here knows the theme's HTML.
+"""
 
 from __future__ import annotations
 
@@ -94,7 +100,7 @@ def toc_list(sections, href: str) -> Markup:
 
 
 # The pages of bureaus and documents are written as HTML, not Markdown: they are poured into a page
-# shell (shell.py) without passing through mkdocs page by page. Their headings, breadcrumbs and
+# shell (build/shells.py) without passing through mkdocs page by page. Their headings, breadcrumbs and
 # lists of sections are written in Python: as Jinja macros they were a fifth of the render stage.
 _env.globals.update(heading=heading, crumbs=crumbs, toc_list=toc_list)
 
@@ -133,7 +139,7 @@ class PageContext:
         self.results = list(results)
         self.fragments: dict[str, str] = {}
         self._checks_href: str | None = None
-        self._stems: dict[int, str] | None = None  # the document's tables' file names, once per page
+        self._stems: dict[object, str] | None = None  # the document's tables' file names, once per page
         self._downloads_href = ""
 
     def keep(self, html) -> Markup:
@@ -179,19 +185,19 @@ class PageContext:
         return self.keep(html + self.downloads(table) + status)
 
     def downloads(self, table) -> Markup:
-        """The links to the table's files (downloads.py writes them)."""
+        """The links to the table's files (export/downloads.py writes them)."""
         if self.document is None:
             return Markup("")
         if self._stems is None:
             self._stems = stems(self.document)
             self._downloads_href = urls.folder_link(self.src, urls.downloads_dir(self.document))
-        return table_links(table, self._stems[id(table)], self.document, self._downloads_href)
+        return table_links(table, self._stems[table], self.document, self._downloads_href)
 
 
 def html_page(src: str, title: str, html: str) -> Page:
     """A page whose content is HTML already (bureaus and documents).
 
-    The build pours it into a page shell of the theme (shell.py); for `mkdocs serve` it is a
+    The build pours it into a page shell of the theme (build/shells.py); for `mkdocs serve` it is a
     Markdown page of one marker that the hook fills, with the menu of its headings.
     """
     marker = MARKER.format(0)
@@ -236,44 +242,51 @@ def document_trail(src: str, doc: Document, here: str | None = None):
     return trail + [(label, urls.html_link(src, urls.document_src(doc))), (here, "")]
 
 
-_GLOSSARY_LINKS: dict[tuple[int, str], tuple[dict, dict[str, TermLink]]] = {}
+class TermLinks:
+    """Each term (and alias) → where its definition is, for the pages of one run of the render
+    stage: the document's own 名词解释, else the site glossary."""
+
+    def __init__(self, glossary: dict) -> None:
+        self.glossary = glossary
+        self._glossary_at: dict[str, dict[str, TermLink]] = {}
+
+    def _site(self, href: str) -> dict[str, TermLink]:
+        """The site glossary's terms linked to the glossary page at *href*: the same for every page
+        as deep as another (a handful of depths), so made once per depth, not once per page."""
+        links = self._glossary_at.get(href)
+        if links is None:
+            links = self._glossary_at[href] = {
+                name: TermLink(term.term, term.definition, f"{href}#{term_anchor(term.term)}")
+                for name, term in self.glossary.items()
+            }
+        return links
+
+    def of(self, doc: Document | None, src: str) -> dict[str, TermLink]:
+        # A link to a term is the link to its page plus '#' and the term's anchor: the relative path
+        # is worked out once per page linked to, not once per term (it was most of this function).
+        links = dict(self._site(urls.html_link(src, urls.GLOSSARY)))
+        if doc is not None:
+            for part in doc.parts:
+                if not part.glossary:
+                    continue
+                part_href = urls.html_link(src, urls.part_src(doc, part))
+                for use in part.glossary:
+                    link = TermLink(use.term, use.definition, f"{part_href}#{term_anchor(use.term)}")
+                    names = [use.term] + (self.glossary[use.term].aliases if use.term in self.glossary else [])
+                    for name in names:
+                        links[name] = link
+        return links
 
 
-def _glossary_links(glossary: dict, href: str) -> dict[str, TermLink]:
-    """Each term of the site glossary → its definition on the glossary page at *href*. The same for
-    every page as deep as another (a handful of depths): made once per depth, not once per page."""
-    found = _GLOSSARY_LINKS.get((id(glossary), href))
-    if found is not None and found[0] is glossary:  # (the glossary is kept with them: its id stays its own)
-        return found[1]
-    if len(_GLOSSARY_LINKS) > 64:
-        _GLOSSARY_LINKS.clear()
-    links = {
-        name: TermLink(term.term, term.definition, f"{href}#{term_anchor(term.term)}")
-        for name, term in glossary.items()
-    }
-    _GLOSSARY_LINKS[(id(glossary), href)] = (glossary, links)
-    return links
+def document_pages(
+    site: Site, doc: Document, results=(), terms: TermLinks | None = None, comparisons: list | None = None
+) -> list[Page]:
+    """A document's pages: its index, a page per part and per attachment, and its 数据核对.
 
-
-def term_links(site: Site, doc: Document | None, src: str) -> dict[str, TermLink]:
-    """Each term (and alias) → where its definition is: the document's own 名词解释 or the site glossary."""
-    # A link to a term is the link to its page plus '#' and the term's anchor: the relative path
-    # is worked out once per page linked to, not once per term (it was most of this function).
-    links = dict(_glossary_links(site.glossary, urls.html_link(src, urls.GLOSSARY)))
-    if doc is not None:
-        for part in doc.parts:
-            if not part.glossary:
-                continue
-            part_href = urls.html_link(src, urls.part_src(doc, part))
-            for use in part.glossary:
-                link = TermLink(use.term, use.definition, f"{part_href}#{term_anchor(use.term)}")
-                names = [use.term] + (site.glossary[use.term].aliases if use.term in site.glossary else [])
-                for name in names:
-                    links[name] = link
-    return links
-
-
-def document_pages(site: Site, doc: Document, results=()) -> list[Page]:
+    *terms* and *comparisons* (the bureau's, from compare_bureau) are shared by the pages of a
+    render run; they are made here when not given."""
+    terms = terms or TermLinks(site.glossary)
+    comparisons = compare_bureau(doc.bureau) if comparisons is None else comparisons
     pages = []
     index_src = urls.document_src(doc)
     parts = []
@@ -288,7 +301,7 @@ def document_pages(site: Site, doc: Document, results=()) -> list[Page]:
             for a in part.attachments
         ]
         parts.append({"part": part, "link": urls.html_link(index_src, src), "attachments": attachments})
-        ctx = PageContext(src, doc.bureau.name, term_links(site, doc, src), doc, results)
+        ctx = PageContext(src, doc.bureau.name, terms.of(doc, src), doc, results)
         pages.append(
             html_page(
                 src,
@@ -311,7 +324,7 @@ def document_pages(site: Site, doc: Document, results=()) -> list[Page]:
         )
         for a in attachments:
             attachment = a["attachment"]
-            a_ctx = PageContext(a["src"], doc.bureau.name, term_links(site, doc, a["src"]), doc, results)
+            a_ctx = PageContext(a["src"], doc.bureau.name, terms.of(doc, a["src"]), doc, results)
             pages.append(
                 html_page(
                     a["src"],
@@ -342,7 +355,7 @@ def document_pages(site: Site, doc: Document, results=()) -> list[Page]:
         note=checks_ctx.prose(doc.as_is_note),
     )
     before, after = neighbours(doc)
-    compared = any(c.year == doc.year for c in compare_bureau(doc.bureau))
+    compared = any(c.year == doc.year for c in comparisons)
     index_page = render(
         "document.html.j2",
         doc=doc,
@@ -375,14 +388,21 @@ def neighbours(doc: Document) -> tuple[Document | None, Document | None]:
     return (before[-1] if before else None), (after[0] if after else None)
 
 
-def bureau_page(site: Site, bureau, results_of: dict | None = None) -> Page:
+def bureau_page(
+    site: Site,
+    bureau,
+    results_of: dict | None = None,
+    terms: TermLinks | None = None,
+    comparisons: list | None = None,
+) -> Page:
     src = urls.bureau_src(bureau)
     years: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for doc in bureau.documents:
-        mine = (results_of or {}).get(id(doc), [])
+        mine = (results_of or {}).get(doc, [])
         years[doc.year][doc.kind].append((doc, urls.html_link(src, urls.document_src(doc)), summary(mine)))
-    compared = {c.year for c in compare_bureau(bureau)}
-    ctx = PageContext(src, bureau.name, term_links(site, None, src))
+    comparisons = compare_bureau(bureau) if comparisons is None else comparisons
+    compared = {c.year for c in comparisons}
+    ctx = PageContext(src, bureau.name, (terms or TermLinks(site.glossary)).of(None, src))
     return html_page(
         src,
         bureau.name,
@@ -404,9 +424,9 @@ def bureau_page(site: Site, bureau, results_of: dict | None = None) -> Page:
     )
 
 
-def comparison_pages(bureau) -> list[Page]:
+def comparison_pages(bureau, comparisons: list | None = None) -> list[Page]:
     by_year: dict[int, list[Comparison]] = defaultdict(list)
-    for comparison in compare_bureau(bureau):
+    for comparison in compare_bureau(bureau) if comparisons is None else comparisons:
         by_year[comparison.year].append(comparison)
     pages = []
     for year, comparisons in sorted(by_year.items()):
@@ -569,14 +589,16 @@ def site_pages(site: Site, content_dir: Path) -> list[Page]:
 def bureau_pages(site: Site, bureaus, results=()) -> list[Page]:
     """Every page of these bureaus: bureau page, 预算/决算 comparisons, and each document's pages."""
     pages = []
-    results_of: dict[int, list] = defaultdict(list)  # by document, grouped once: a site has 10⁵ results
+    results_of: dict[Document, list] = defaultdict(list)  # by document, grouped once: a site has 10⁵ results
     for result in results:
-        results_of[id(result.document)].append(result)
+        results_of[result.document].append(result)
+    terms = TermLinks(site.glossary)
     for bureau in bureaus:
-        pages.append(bureau_page(site, bureau, results_of))
-        pages.extend(comparison_pages(bureau))
+        comparisons = compare_bureau(bureau)  # its 预算 and 决算 side by side: once per bureau
+        pages.append(bureau_page(site, bureau, results_of, terms, comparisons))
+        pages.extend(comparison_pages(bureau, comparisons))
         for doc in bureau.documents:
-            pages.extend(document_pages(site, doc, results_of.get(id(doc), [])))
+            pages.extend(document_pages(site, doc, results_of.get(doc, []), terms, comparisons))
     return pages
 
 

@@ -6,6 +6,7 @@ rowspan, and a '|' in a cell must not end it. Every text from data/ goes through
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -13,7 +14,6 @@ from markupsafe import Markup
 
 from ..core.amounts import format_amount
 from ..core.headers import header_cells
-from ..core.memo import per_object
 from ..core.model import Column, FormTable, FreeTable, PanelData, Value
 from .escaping import escape
 from .prose import link_terms, terms_in
@@ -220,8 +220,9 @@ def _form_plan(form, anchor: str) -> _FormPlan:
     return _FormPlan(header, colno, named, column_heads, [_panel_plan(p) for p in form.panels])
 
 
-# A worker's form sets are loaded once and shared by every document of every batch.
-_plan_of = per_object(_form_plan)
+# A worker's form sets are loaded once and shared by every document of every batch: a plan per
+# form object (forms hash by identity) and anchor. Bounded, for the preview that reloads its forms.
+_plan_of = functools.lru_cache(maxsize=1024)(_form_plan)
 
 
 def _body_row(cells: list[Cell], heads: list[str | None], prefix: str) -> str:
@@ -316,11 +317,11 @@ def render_form_table(table: FormTable, department: str, links: dict | None = No
             footer = _with_headers(footer, plan.column_heads, f"{anchor}f")
         parts.append('<tr class="gk-footer">' + "".join(footer) + "</tr>")
     parts.append("</tbody></table></div>")
-    parts.append(_after(table.note or form.note, table.statement))
+    parts.append(after_table(table.note or form.note, table.statement))
     return Markup("".join(parts))
 
 
-def _after(note: str | None, statement: str | None) -> str:
+def after_table(note: str | None, statement: str | None) -> str:
     """The statement and note printed under a table, as escaped HTML."""
     out = ""
     if statement:
@@ -354,5 +355,5 @@ def render_free_table(table: FreeTable) -> Markup:
             parts.append(f'<th scope="{scope}"{attrs}>{text}</th>\n')
         parts.append("</tr>")
     parts.append("</tbody></table></div>")
-    parts.append(_after(table.note, table.statement))
+    parts.append(after_table(table.note, table.statement))
     return Markup("".join(parts))

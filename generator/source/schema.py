@@ -1,7 +1,7 @@
 """What each kind of file in data/ may contain, declared once as typed fields.
 
 The loader converts with these declarations, and `python -m generator schema` writes the JSON
-Schema editors read from them (generator/schema_json.py), so the `doc` strings, in Chinese, are
+Schema editors read from them (editing/schema_json.py), so the `doc` strings, in Chinese, are
 what a clerk sees when hovering over a key in the editor.
 """
 

@@ -10,13 +10,12 @@ instead of being expanded.
 from __future__ import annotations
 
 import gc
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -58,7 +57,7 @@ class Node:
         return _new_named_tuple(Mark, (self.path, start.line + 1, start.column + 1))
 
 
-_new_named_tuple = tuple.__new__  # makes a NamedTuple (a Mark, a _Position) without its Python-level __new__
+_new_named_tuple = tuple.__new__  # makes a NamedTuple (a Mark) without its Python-level __new__
 
 
 @dataclass(slots=True)
@@ -194,105 +193,8 @@ def _refuse_anchor_or_tag(event: Event, path: str) -> None:
     raise YamlProblem(Problem(_mark(path, event), f"不支持 YAML 标签（{event.tag}）：请删掉它，直接写值"))
 
 
-# ---- table rows, read without libyaml ----
-#
-# Half of a document's parsing events are its tables' rows, which the importer and fmt write one per
-# line: `- {科目编码: "208", 科目名称: 社会保障和就业支出, 合计: 55.11}`. Each event costs more in
-# Python (ruamel makes an object of it in three calls, this module a node) than libyaml takes to find
-# it, so a row of that plainest form is read here with one regular expression instead: its line is
-# handed to libyaml as a list item that stands for it (LIFTED_ROW), and _parse puts the row back in
-# its place. The form admitted is a strict subset of YAML whose meaning is plain — keys and values
-# are plain scalars without YAML's special characters, or quoted ones without escapes — so the nodes
-# are the ones libyaml would give. Anything else about the text (a problem anywhere, a row's line
-# that turns out to sit inside a block of text) and the text is read again as written, so that every
-# message and mark is libyaml's own.
-
-LIFTED_ROW = "\ufdd0"  # a Unicode noncharacter: never in a document (a text holding one is not lifted)
-# Written as regular-expression source. Not in any scalar here: controls, line breaks (YAML counts
-# U+0085, U+2028 and U+2029 as such), a BOM, LIFTED_ROW, and U+FFFE and U+FFFF, which YAML does not
-# allow at all (libyaml refuses them with a mark); nor, unquoted, a blank.
-_NOT_QUOTED = r"\x00-\x1f\x7f-\x9f\x85\u2028\u2029\ufeff\ufdd0\ufffe\uffff"
-_NOT_PLAIN = _NOT_QUOTED + r"\x20"
-# Plain, no character that ends a scalar in a flow mapping or means something: , : ? [ ] { } # ' " \
-_IN_PLAIN = f"[^{_NOT_PLAIN}" + r""":,?\[\]{}#'"\\]"""
-_FIRST_OF_PLAIN = f"[^{_NOT_PLAIN}" + r""":,?\[\]{}#'"\\&*!|>%@`-]"""  # nor an indicator: & * ! | > % @ ` -
-_VALUE = (
-    f'"[^"\\\\{_NOT_QUOTED}]*"'  # double-quoted, without escapes
-    f"|'[^'{_NOT_QUOTED}]*'"  # single-quoted, without ''
-    f"|(?:-{_IN_PLAIN}|{_FIRST_OF_PLAIN}){_IN_PLAIN}*"  # plain (a negative number too)
-)
-_KEY = f"{_FIRST_OF_PLAIN}{_IN_PLAIN}*"
-_ROW_PAIR = re.compile(f"({_KEY}): ({_VALUE})")
-# From the \n before the row, so that the search skips to line starts (a row on a file's first line is
-# left to libyaml); the pairs end before the closing brace.
-_ROW_LINE = re.compile(f"\\n( *- \\{{)((?:{_KEY}): (?:{_VALUE})(?:, (?:{_KEY}): (?:{_VALUE}))*)\\}}(?=\\n|\\Z)")
-
-
-class _Position(NamedTuple):
-    """Where a lifted row's node starts, as a parser's mark says it (counted from 0)."""
-
-    line: int
-    column: int
-
-
-class _NotLifted(Exception):
-    """The lifted rows did not all come back as list items: the text is read as written."""
-
-
-def lift_rows(text: str, path: str) -> tuple[str, list[Mapping]] | None:
-    """*text* with each table row of the plainest form replaced by LIFTED_ROW, and those rows as
-    nodes in order; None when there is none to lift."""
-    if LIFTED_ROW in text or "{" not in text:
-        return None
-    rows: list[Mapping] = []
-    pieces: list[str] = []
-    line, counted, kept = 0, 0, 0  # line of text[counted]; text[:kept] is in pieces
-    for match in _ROW_LINE.finditer(text):
-        start = match.start() + 1  # the line begins after the \n the pattern starts with
-        line += text.count("\n", counted, start)
-        counted = start
-        brace = match.end(1) - 1
-        # The pairs are "k: v, k: v" exactly, so each one's place is counted on from the first key's.
-        column = brace - start + 1
-        pairs = _ROW_PAIR.findall(match.group(2))
-        keys = {key for key, _ in pairs}
-        if len(keys) < len(pairs) or "<<" in keys:
-            continue  # a key twice, a merge key: left to libyaml, which says what is wrong
-        row = Mapping(path, _new_named_tuple(_Position, (line, brace - start)))
-        for key, value in pairs:
-            key_node = Scalar(path, _new_named_tuple(_Position, (line, column)), key, True, key in NULL_WORDS)
-            column += len(key) + 2
-            if value[0] == '"' or value[0] == "'":
-                text_of_value, plain = value[1:-1], False
-            else:
-                text_of_value, plain = value, True
-            value_node = Scalar(
-                path, _new_named_tuple(_Position, (line, column)), text_of_value, plain, plain and value in NULL_WORDS
-            )
-            column += len(value) + 2
-            row.items.append((key_node, value_node))
-        pieces += (text[kept:brace], LIFTED_ROW)
-        kept = match.end()
-        rows.append(row)
-    if not rows:
-        return None
-    pieces.append(text[kept:])
-    return "".join(pieces), rows
-
-
 def parse_text(text: str, path: str) -> Node:
     """Build the node tree of a single-document YAML text."""
-    lifted = lift_rows(text, path)
-    if lifted is not None:
-        try:
-            return _parse(lifted[0], path, lifted[1])
-        except (YamlProblem, _NotLifted):
-            pass  # read as written: a problem is reported as libyaml finds it in the text itself
-    return _parse(text, path, None)
-
-
-def _parse(text: str, path: str, rows: list[Mapping] | None) -> Node:
-    """The node tree of *text*; *rows*: the rows lift_rows took out of it, in order, or None."""
     # Every event of every file passes through this loop (230,000 per 100 documents), so it dispatches
     # on the event's class once, scalars (most events) first, and keeps the innermost open list or
     # mapping in local variables.
@@ -302,7 +204,6 @@ def _parse(text: str, path: str, rows: list[Mapping] | None) -> Node:
     keys_seen: dict[str, Scalar] | None = None  # its keys by text when it is a mapping, None for a list
     key: Scalar | None = None  # the key of that mapping whose value comes next
     documents = 0
-    lifted = 0  # how many of *rows* are back in the tree
 
     next_event = _event_reader(text)
     try:
@@ -313,21 +214,6 @@ def _parse(text: str, path: str, rows: list[Mapping] | None) -> Node:
                     _refuse_anchor_or_tag(event, path)
                 value = event.value
                 plain = not event.style  # a plain scalar's style is '' from libyaml, None from pure Python
-                if value == LIFTED_ROW and rows is not None:
-                    # Back in place only as a list item exactly where the row was, else read as written.
-                    row = rows[lifted] if lifted < len(rows) else None
-                    start = event.start_mark
-                    if (
-                        row is None
-                        or (start.line, start.column) != (row.start.line, row.start.column)
-                        or keys_seen is not None
-                        or items is None
-                        or len(open_levels) >= MAX_DEPTH
-                    ):
-                        raise _NotLifted
-                    items.append(row)
-                    lifted += 1
-                    continue
                 node = Scalar(path, event.start_mark, value, plain, plain and value in NULL_WORDS)
                 if keys_seen is None:  # a list item, or the whole document
                     if items is None:
@@ -397,8 +283,6 @@ def _parse(text: str, path: str, rows: list[Mapping] | None) -> Node:
         raise YamlProblem(Problem(Mark(path, 1, 1), SYNTAX_FALLBACK + " ".join(str(exc).split()))) from None
     except RecursionError:
         raise YamlProblem(Problem(Mark(path, 1, 1), "嵌套层数太多：请检查缩进")) from None
-    if rows is not None and lifted != len(rows):
-        raise _NotLifted  # a row's line was not a list item (it was inside a block of text, say)
     if root is None or (isinstance(root, Scalar) and root.is_null):
         raise YamlProblem(Problem(Mark(path, 1, 1), "文件是空的：请写上内容，或删掉这个文件"))
     return root

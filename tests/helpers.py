@@ -1,0 +1,175 @@
+"""What test files import: the project's paths, small data trees to write and load, the documents
+several test files use, and the generator's command line run as an editor runs it.
+
+Fixtures are conftest.py's; reading, serving and opening a built site is sitetools.py's. Test files
+import from here, never from one another or from conftest.py (which pytest loads itself).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from generator.load.loader import load_site
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+# The seeds: the original documents as text, the oracle of the tests that compare pages with them.
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def write(path: Path, text: str) -> Path:
+    """*text* (dedented, without its first line break) written to *path*, folders made as needed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+# ---- the small data tree of the `data_dir` fixture: the real forms, one bureau, one document ----
+
+MINIMAL_BUREAU = """
+name: 测试市测试区医疗保障局
+short_name: 测试区医保局
+region: 测试省/测试市/测试区
+"""
+
+MINIMAL_DOCUMENT = """
+title: 2020年度测试区医疗保障局部门决算
+kind: 决算
+year: 2020
+form_set: hunan-juesuan-2020
+parts:
+  - title: 第一部分 概况
+    sections:
+      - title: 一、部门职责
+        body: 负责医疗保障。
+  - title: 第二部分 决算表
+    sections:
+      - title: 二、收入决算表
+        table:
+          form: 公开02表
+          rows:
+            - {科目名称: 合计, 本年收入合计: 55.11}
+            - {科目编码: "208", 科目名称: 社会保障和就业支出, 本年收入合计: 55.11}
+"""
+
+# Where the `data_dir` tree's one document is, in the tree.
+DOCUMENT_FILE = "ceshi-ybj/2020/juesuan.yaml"
+
+
+def write_document(data_dir: Path, text: str) -> Path:
+    """*text* written over the one document of a `data_dir` tree (dedented, as write() does)."""
+    return write(data_dir / DOCUMENT_FILE, text)
+
+
+def load_document(data_dir: Path, text: str):
+    """*text* written as the document of a `data_dir` tree and loaded: the load must find nothing
+    wrong (no error, warning or notice). Returns the loaded document."""
+    write_document(data_dir, text)
+    site, problems = load_site(data_dir)
+    assert not problems.items, [str(p) for p in problems.items]
+    return site.documents[0]
+
+
+# ---- documents of other kinds, written over the `data_dir` document ----
+
+# A 绩效自评表 with every part of one: facts, funds, goals, a tree of indicators and the total.
+SELF_EVALUATION = """
+title: 2020年度测试区医疗保障局项目绩效自评
+kind: 绩效
+year: 2020
+parts:
+  - title: 附件
+    sections:
+      - title: 公共专项绩效自评表
+        table:
+          id: zpb-test
+          title: 公共专项绩效自评表
+          unit: 万元
+          stage: 自评
+          facts:
+            项目名称: 城乡医疗救助
+            填表人及电话:
+          funds:
+            - {source: 年度资金总额, budget: 2000, executed: 1950, transfer: 50, score: 10, rate: 95.00%, scored: 9.5}
+          goals:
+            年初设定目标: 保障资金发放率 100%
+            目标完成情况: 已发放
+          indicators:
+            - name: 产出指标
+              items:
+                - name: 数量指标
+                  items:
+                    - {name: 救助人次, target: ≥3000人次, actual: 2800人次, score: 30, scored: 30}
+                    - {name: 发放率, target: "100%", actual: "100%", score: 20, scored: 20}
+                - name: 质量指标
+                  items:
+                    - {name: 准确率, target: ≥95%, actual: 99%, score: 20, scored: 20}
+            - name: 满意度指标
+              items:
+                - name: 服务对象满意度指标
+                  items:
+                    - {name: 满意度, target: ≥90%, actual: 95%, score: 20, scored: 19}
+          total: {score: 100, scored: 98.5}
+"""
+
+# A one-off table of amounts (no form) with a 合计, shares, and prose that quotes its figures.
+AMOUNT_TABLE_DOCUMENT = """
+title: 2020年度测试区医疗保障局部门整体支出绩效评价报告
+kind: 绩效
+year: 2020
+parts:
+  - title: 一、部门概况
+    sections:
+      - title: （五）基本支出的公用经费情况
+        body: |
+          2020年日常公用经费30.00万元。其中办公费20.00万元。
+        table:
+          id: gongyong
+          title: 日常公用经费明细
+          unit: 万元
+          columns: [决算支出, {label: 占比, type: percent}]
+          rows:
+            - {label: 办公费, 决算支出: 20.00, 占比: 66.67%}
+            - {label: 印刷费, 决算支出: 10, 占比: 33.3%}
+            - {label: 电费, 决算支出: 0, 占比: "0"}
+            - {label: 合计, total: true, 决算支出: 30.00, 占比: 100%}
+"""
+
+
+# ---- building a site ----
+
+
+def build_site(data: Path, site: Path, **options) -> Path:
+    """*data* built into *site* in this process (build's keyword *options*, jobs=1 say); the build
+    must succeed. Returns *site*."""
+    from generator.build.site import build  # mkdocs and the theme: only for the tests that build
+
+    assert build(data, site, **options) == 0
+    return site
+
+
+# ---- the command line ----
+
+
+def generator_env(**extra: str) -> dict[str, str]:
+    """The bare environment the tests run `python -m generator` in: the project importable, the
+    system's programs, and `check`'s cache in the tests' own folder rather than the project's .cache/
+    (conftest.py sets GONGKAI_CACHE for the session); *extra* adds variables or replaces these."""
+    return {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "GONGKAI_CACHE": os.environ["GONGKAI_CACHE"], **extra}
+
+
+def run_generator(*args, cwd, env: dict[str, str] | None = None, timeout=None) -> subprocess.CompletedProcess:
+    """`python -m generator ARGS` run as an editor runs it, in *cwd*, with a bare environment
+    (generator_env, with *env* added), its output captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=generator_env(**(env or {})),
+        timeout=timeout,
+    )
