@@ -1,7 +1,7 @@
 """Render stage, pages: the model and its check results → every page of the site, and the navigation.
 
 The pages of bureaus, documents, comparisons and cities are written as HTML (html_page): the build
-pours each into the theme's page shell of its depth (build/shells.py). The home page and the
+pours each into the theme's page shell of its depth (build/theme.py). The home page and the
 glossary are Markdown with their HTML kept aside as fragments (fragments.py), built by mkdocs with
 the hand-written pages of content/. Nothing here knows the theme's HTML.
 """
@@ -100,7 +100,7 @@ def toc_list(sections, href: str) -> Markup:
 
 
 # The pages of bureaus and documents are written as HTML, not Markdown: they are poured into a page
-# shell (build/shells.py) without passing through mkdocs page by page. Their headings, breadcrumbs and
+# shell (build/theme.py) without passing through mkdocs page by page. Their headings, breadcrumbs and
 # lists of sections are written in Python: as Jinja macros they were a fifth of the render stage.
 _env.globals.update(heading=heading, crumbs=crumbs, toc_list=toc_list)
 
@@ -197,7 +197,7 @@ class PageContext:
 def html_page(src: str, title: str, html: str) -> Page:
     """A page whose content is HTML already (bureaus and documents).
 
-    The build pours it into a page shell of the theme (build/shells.py); for `mkdocs serve` it is a
+    The build pours it into a page shell of the theme (build/theme.py); for `mkdocs serve` it is a
     Markdown page of one marker that the hook fills, with the menu of its headings.
     """
     marker = MARKER.format(0)
