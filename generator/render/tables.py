@@ -290,13 +290,14 @@ def render_form_table(table: FormTable, department: str, links: dict | None = No
             else:
                 _free_cells(panel, data.rows[index].cells if index < len(data.rows) else None, cells)
         code = next((c for c in (_row_code(d, p, index) for d, p in panels) if c), None)
-        row_id = ""
-        if code:
-            # A code printed twice in one table (seen in real forms) links to its first row.
-            candidate = f"{form.number}-{code}"
-            if candidate not in row_ids:
-                row_ids.add(candidate)
-                row_id = f' id="{escape(candidate)}"'
+        # Every row can be linked to (a search hit opens its table at the row, marked by :target):
+        # a 科目 row by its code, any other row by its place (r: never a code). A code printed
+        # twice in one table (seen in real forms) links to its first row; the second is placed.
+        candidate = f"{form.number}-{code}" if code else ""
+        if not candidate or candidate in row_ids:
+            candidate = f"{form.number}-r{index}"
+        row_ids.add(candidate)
+        row_id = f' id="{escape(candidate)}"'
         # Cells are separated by a newline so that the search index sees them as separate words.
         if grouped:
             body = _body_row(cells, heads, f"{anchor}r{index}")
@@ -315,7 +316,7 @@ def render_form_table(table: FormTable, department: str, links: dict | None = No
                 footer.append(f'<th scope="row" class="gk-total"{span}>{escape(cell.label or "")}</th>')
         if grouped:
             footer = _with_headers(footer, plan.column_heads, f"{anchor}f")
-        parts.append('<tr class="gk-footer">' + "".join(footer) + "</tr>")
+        parts.append(f'<tr id="{escape(form.number)}-r{height}" class="gk-footer">' + "".join(footer) + "</tr>")
     parts.append("</tbody></table></div>")
     parts.append(after_table(table.note or form.note, table.statement))
     return Markup("".join(parts))

@@ -160,4 +160,24 @@
   }
 
   document.querySelectorAll("table.gk-form").forEach(enhance);
+
+  /* A link to a row (a search result opens its table there; the row is marked by :target): the
+     row in view, below its table's sticky head, once the tools above the tables are in place and
+     after the browser's own jump, which leaves a long table's row under the head. */
+  function land() {
+    var row = null;
+    try { row = document.getElementById(decodeURIComponent(window.location.hash.slice(1))); } catch (error) { return; }
+    if (!row || row.tagName !== "TR") { return; }
+    var box = row.closest(".gk-scroll") || row;
+    var head = row.closest("table").tHead;
+    if (box.scrollHeight > box.clientHeight) {
+      box.scrollTop += row.getBoundingClientRect().top - box.getBoundingClientRect().top - (head ? head.offsetHeight : 0);
+    }
+    var header = document.querySelector(".md-header");
+    var above = (header ? header.offsetHeight : 0) + 8;
+    window.scrollTo(0, window.pageYOffset + box.getBoundingClientRect().top - above);
+  }
+  // after the load, when the browser has made its own jump
+  window.addEventListener("load", function () { window.setTimeout(land, 0); });
+  window.addEventListener("hashchange", land);
 })();
