@@ -27,6 +27,7 @@ JUDGED = Path(__file__).with_name("judged.yaml")
 ROW = " › "  # path/#table › label: the row of that table whose text holds label
 _HEADING = re.compile(r"<h([1-6])\b")
 _TAG = re.compile(r"<([a-z0-9]+)\b")
+_SECTION = re.compile(r'<h[2-6]\b[^>]*\bid="')  # a heading that starts a section
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ class Site:
     def section(self, page: str, position: int) -> tuple[int, int]:
         """The section (under the nearest heading with an id) that holds *position*."""
         text = self._html(page)
-        headings = [m.start() for m in re.finditer(r'<h[2-6]\b[^>]*\bid="', text[: position + 1])]
+        headings = [m.start() for m in _SECTION.finditer(text) if m.start() <= position]
         return self.extent(page, headings[-1]) if headings else (0, len(text))
 
     def rows(self, page: str, table: str, label: str) -> list[tuple[int, int]]:
