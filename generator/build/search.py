@@ -120,7 +120,8 @@ _TAGS = re.compile(r"<[^>]*>(?:\s*<[^>]*>)*")  # tags in a row, with the spaces 
 _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
 _HEADING = re.compile(r'<h([2-6])\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _NOT_TEXT = re.compile(
-    r'<nav class="gk-crumbs".*?</nav>|<a class="headerlink"[^>]*>.*?</a>|<script\b.*?</script>|<style\b.*?</style>'
+    r'<nav class="gk-crumbs".*?</nav>|<a class="(?:headerlink|gk-permalink)"[^>]*>.*?</a>|<script\b.*?</script>'
+    r"|<style\b.*?</style>"
     # download links (render/download_links.py): under every table, the same words would match every table
     r'|<p class="gk-downloads">.*?</p>|<section class="gk-downloads">.*?</section>'
     # a chart's table of its figures (render/charts_html.py): the figures of the document's own

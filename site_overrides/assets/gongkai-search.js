@@ -574,7 +574,8 @@
     var heading = title && title !== page ? page + " › " + title : page;
     link.textContent = panels && text ? heading + " › " + text : heading;
     li.appendChild(link);
-    li.appendChild(panels ? rowExcerpt(panels, query) : excerpt(text, query));
+    // a section that is only a heading (its subsections follow) has no excerpt
+    if (panels || text) { li.appendChild(panels ? rowExcerpt(panels, query) : excerpt(text, query)); }
     return li;
   }
 
