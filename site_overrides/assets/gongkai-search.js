@@ -35,8 +35,7 @@
   var meta = null;
   var fold = null;
   var unfold = {};  // a simplified character → the traditional ones that fold to it
-  var shown = [];  // the ranked candidates
-  var ranking = null;
+  var ranking = null;  // the ranked results of the last search (rank)
   var generation = 0;
 
   // ---- what a posting says (search.py: IndexPart) ----
@@ -143,8 +142,19 @@
   }
 
   // A token's postings, or null when no record has it (search.py: write_index says the layout).
+  var decoded = new Map();
   function postings(token) {
+    if (decoded.has(token)) { return Promise.resolve(decoded.get(token)); }
     return fetchBytes("t/" + shardOf(token, meta.shards) + ".bin").then(function (buffer) {
+      var list = find(buffer, token);
+      if (decoded.size > 200) { decoded.clear(); }
+      decoded.set(token, list);
+      return list;
+    });
+  }
+
+  function find(buffer, token) {
+    {
       var view = new DataView(buffer);
       var bytes = new Uint8Array(buffer);
       var decoder = new TextDecoder();
@@ -159,7 +169,7 @@
         at = start + 2 * counts[0] + 4 * counts[1] + counts[2] + 2 * counts[3] + 4 * counts[4];
       }
       return null;
-    });
+    }
   }
 
   // One sorted list of the token's records (body and title postings merged), with per posting its
@@ -171,15 +181,19 @@
     var titleGaps = bytes.subarray(at, at += titled), titleFlags = bytes.subarray(at, at += titled);
     var titleLengths = bytes.subarray(at, at += titled), placeCounts = bytes.subarray(at, at += titled);
     var places = bytes.subarray(at, at += placeCount), steps = bytes.subarray(at, at += 2 * rangeCount);
-    var escapesAt = at, escaped = 0;
-    function next(byte) { return byte === 255 ? view.getUint32(escapesAt + 4 * escaped++, true) : byte; }
-    var bodyRecords = new Uint32Array(body), titleRecords = new Uint32Array(titled), value = 0;
-    for (var i = 0; i < body; i++) { value += next(bodyGaps[i]); bodyRecords[i] = value; }
-    value = 0;
-    for (var j = 0; j < titled; j++) { value += next(titleGaps[j]); titleRecords[j] = value; }
-    var ranges = new Uint32Array(2 * rangeCount);
-    value = 0;
-    for (var r = 0; r < 2 * rangeCount; r++) { value += next(steps[r]); ranges[r] = value; }
+    var escape = at;  // the escapes, in the order of the bytes that stand for them
+    function sums(bytes, out) {
+      var value = 0, byte;
+      for (var i = 0; i < bytes.length; i++) {
+        byte = bytes[i];
+        if (byte === 255) { byte = view.getUint32(escape, true); escape += 4; }
+        out[i] = value += byte;
+      }
+      return out;
+    }
+    var bodyRecords = sums(bodyGaps, new Uint32Array(body));
+    var titleRecords = sums(titleGaps, new Uint32Array(titled));
+    var ranges = sums(steps, new Uint32Array(2 * rangeCount));
     var count = body + titled;
     var list = {
       records: new Uint32Array(count), flags: new Uint8Array(count), titleLength: new Uint8Array(count),
@@ -293,36 +307,46 @@
     return chars.total ? covered / chars.total : 0;
   }
 
-  // Every record that holds a token in its own text (a bureau's name alone makes no result), found
-  // by walking the terms' sorted lists together: its number, the masks of the terms it holds and
-  // of those the bureau, page or table it lies within names, and its posting in each term's list.
+  // Every record that holds a token in its own text (a bureau's name alone makes no result), in
+  // order: and, by record number, the masks of the terms it holds and of those the bureau, page or
+  // table it lies within names, and per term the flags of its posting. Arrays as long as the index
+  // has records, written posting by posting: no walk of the lists side by side, no map.
   function gather(terms) {
-    var k = terms.length, size = 0;
-    terms.forEach(function (t) { if (t.list) { size += t.list.records.length; } });
-    var table = {
-      count: 0, records: new Uint32Array(size), own: new Uint32Array(size), around: new Uint32Array(size),
-      posting: new Int32Array(size * k).fill(-1)
-    };
-    var at = new Uint32Array(k), rangeAt = new Uint32Array(k);
-    for (var n = 0; ; n++) {
-      var record = Infinity;
-      for (var i = 0; i < k; i++) {
-        var list = terms[i].list;
-        if (list && at[i] < list.records.length && list.records[at[i]] < record) { record = list.records[at[i]]; }
+    var size = meta.records, count = 0, total = 0;
+    terms.forEach(function (t) { if (t.list) { total += t.list.records.length; } });
+    var own = new Uint32Array(size), around = new Uint32Array(size), found = new Uint32Array(total);
+    var flags = terms.map(function (term, i) {
+      if (!term.list) { return null; }
+      var records = term.list.records, listFlags = term.list.flags, bit = 1 << i, mine = new Uint8Array(size);
+      for (var j = 0; j < records.length; j++) {
+        var record = records[j];
+        if (!own[record]) { found[count++] = record; }
+        own[record] |= bit;
+        mine[record] = listFlags[j];
       }
-      if (record === Infinity) { table.count = n; return table; }
-      table.records[n] = record;
-      for (var j = 0; j < k; j++) {
-        var l = terms[j].list;
-        if (!l) { continue; }
-        if (at[j] < l.records.length && l.records[at[j]] === record) {
-          table.own[n] |= 1 << j;
-          table.posting[n * k + j] = at[j]++;
-        }
-        while (rangeAt[j] < l.ranges.length && l.ranges[rangeAt[j] + 1] <= record) { rangeAt[j] += 2; }
-        if (rangeAt[j] < l.ranges.length && l.ranges[rangeAt[j]] <= record) { table.around[n] |= 1 << j; }
+      return mine;
+    });
+    var records = found.subarray(0, count).sort();
+    terms.forEach(function (term, i) {
+      var ranges = term.list ? term.list.ranges : [];
+      for (var n = 0, at = 0; n < count && at < ranges.length; n++) {
+        var record = records[n];
+        while (at < ranges.length && ranges[at + 1] <= record) { at += 2; }
+        if (at < ranges.length && ranges[at] <= record) { around[record] |= 1 << i; }
       }
+    });
+    return { count: count, records: records, own: own, around: around, flags: flags };
+  }
+
+  // Where a record is in a term's list (its posting): the lists are sorted.
+  function postingOf(list, record) {
+    var low = 0, high = list.records.length - 1;
+    while (low <= high) {
+      var middle = (low + high) >>> 1, value = list.records[middle];
+      if (value === record) { return middle; }
+      if (value < record) { low = middle + 1; } else { high = middle - 1; }
     }
+    return -1;
   }
 
   // A candidate's score: coverage² × (where + how close + a title that is the query + a short
@@ -330,11 +354,11 @@
   // also the places of the title's tokens; 2: also the record's text (*body*, normalized), which
   // tells how the body's tokens stand. Below 2, a body's tokens are guessed: a row's few figures
   // stand together, a section's half and half.
-  function score(table, n, query, level, body) {
+  function score(table, record, query, level, body) {
     var terms = query.terms, total = query.total, k = terms.length;
     var flags = 0, titleLength = 0, fieldWeight = 0, context = 0, bodyWeight = 0;
-    var own = table.own[n], around = table.around[n], bodyOnly = 0, bodyOnlyWeight = 0;
-    var title = [];
+    var own = table.own[record], around = table.around[record], bodyOnly = 0, bodyOnlyWeight = 0;
+    var title = level > 0 ? [] : null;
     for (var i = 0; i < k; i++) {
       var term = terms[i], bit = 1 << i;
       if (around & bit) { context += term.weight; }
@@ -342,12 +366,13 @@
         if (around & bit) { fieldWeight += CONTEXT * term.weight; }
         continue;
       }
-      var list = term.list, posting = table.posting[n * k + i], f = list.flags[posting];
+      var list = term.list, f = table.flags[i][record];
       flags |= f;
       if (f & (IN_HEADING | IN_LABEL)) {
-        titleLength = list.titleLength[posting];
         fieldWeight += (f & IN_HEADING ? HEADING : LABEL) * term.weight;
         if (level > 0) {
+          var posting = postingOf(list, record);
+          titleLength = list.titleLength[posting];
           for (var p = list.firstPlace[posting]; p < list.firstPlace[posting + 1]; p++) {
             for (var a = 0; a < term.at.length; a++) { title.push([list.places[p], term.at[a], i, term.weight]); }
           }
@@ -392,7 +417,7 @@
     var short = bodyWeight ? 0.3 * (bodyWeight / total) * Math.min(1, 40 / Math.max(1, bodyLength)) : 0;
     var value = coverage * coverage * (fieldWeight / total + phrase / total + 0.5 * whole + short + 0.2 * context / total);
     if (flags & DEFINITION) { value *= DEFINITION_PRIOR; }
-    return { n: n, record: table.records[n], score: value, coverage: coverage };
+    return { record: record, score: value, coverage: coverage };
   }
 
   // Where each term stands in a text (normalized): [[place, place in the query, term, weight], …].
@@ -409,10 +434,11 @@
 
   function byScore(a, b) { return b.score - a.score || a.record - b.record; }
 
-  // The candidates, best first: those that hold at least half as much of the query as the one
-  // that holds most (by their postings), scored from their flags, the best EXACT of them again
-  // with their titles' places. The texts of those shown order each page (showMore).
-  function rank(terms, length) {
+  // The candidates, best first: those the filters keep that hold at least half as much of the
+  // query as the one that holds most (by their postings), scored from their flags; the best
+  // EXACT of them again with their titles' places, in order; the rest are put in order only if
+  // 更多结果 reaches them. The texts of those shown order each page (showMore).
+  function rank(terms, length, keep) {
     var total = terms.reduce(function (sum, t) { return sum + t.weight; }, 0);
     if (!total) { return null; }
     var weights = terms.map(function (t) { return t.weight; });
@@ -428,19 +454,49 @@
     var most = new Map(), best = 0;
     var coverage = new Float64Array(table.count);
     for (var n = 0; n < table.count; n++) {
-      var mask = table.own[n] | table.around[n];
+      var record = table.records[n], mask = table.own[record] | table.around[record];
       var value = most.get(mask);
       if (value === undefined) { value = coverageOf(query.chars, mask, 0); most.set(mask, value); }
-      coverage[n] = value;
-      if (value > best) { best = value; }
+      coverage[n] = keep && !keep(record) ? -1 : value;
+      if (coverage[n] > best) { best = coverage[n]; }
     }
-    var rough = [];
+    // A record's rough score depends only on which terms it holds, where and in what kind of
+    // record (the flags), and which its context names: records alike are scored once.
+    var kept = new Uint32Array(table.count), scores = new Float64Array(table.count), count = 0;
+    var alike = new Map(), k = terms.length;
     for (var m = 0; m < table.count; m++) {
-      if (coverage[m] >= best / 2) { rough.push(score(table, m, query, 0)); }
+      if (coverage[m] < best / 2 || coverage[m] <= 0) { continue; }
+      var candidate = table.records[m], key = k <= 7 ? table.around[candidate] : -1;
+      for (var i = 0; i < k && key >= 0; i++) { key = key * 64 + (table.flags[i] ? table.flags[i][candidate] : 0); }
+      var rough = key >= 0 ? alike.get(key) : undefined;
+      if (rough === undefined) {
+        rough = score(table, candidate, query, 0).score;
+        if (key >= 0) { alike.set(key, rough); }
+      }
+      kept[count] = candidate;
+      scores[count++] = rough;
     }
-    rough.sort(byScore);
-    var exact = rough.slice(0, EXACT).map(function (s) { return score(table, s.n, query, 1); }).sort(byScore);
-    return { query: query, table: table, ranked: exact.concat(rough.slice(EXACT)) };
+    // the EXACT best by their rough scores: those at or above the EXACT-th score
+    var threshold = count > EXACT ? scores.slice(0, count).sort()[count - EXACT] : -Infinity;
+    var exact = [], rest = [];
+    for (var j = 0; j < count; j++) {
+      if (scores[j] >= threshold && exact.length < EXACT) { exact.push(score(table, kept[j], query, 1)); } else { rest.push(j); }
+    }
+    exact.sort(byScore);
+    var ordered = false;
+    return {
+      query: query, table: table, length: count,
+      slice: function (from, to) {
+        var out = exact.slice(from, to);
+        if (to > exact.length) {
+          if (!ordered) { rest.sort(function (a, b) { return scores[b] - scores[a] || kept[a] - kept[b]; }); ordered = true; }
+          rest.slice(Math.max(0, from - exact.length), to - exact.length).forEach(function (j) {
+            out.push({ record: kept[j], score: scores[j] });
+          });
+        }
+        return out;
+      }
+    };
   }
 
   function facetFilter() {
@@ -589,18 +645,18 @@
   // The next page of results: their texts are fetched to be shown, and tell how close together
   // the query's words stand in them, which orders the page. Returns the page's scores.
   function showMore(query, mine) {
-    var next = shown.slice(list.children.length, list.children.length + PAGE);
+    var next = ranking.slice(list.children.length, list.children.length + PAGE);
     more.hidden = true;
     return Promise.all(next.map(function (s) { return row(s.record); })).then(function (rows) {
       if (mine !== generation) { return []; }
       var page = next.map(function (s, i) {
-        var exact = score(ranking.table, s.n, ranking.query, 2, bodyOf(rows[i]));
+        var exact = score(ranking.table, s.record, ranking.query, 2, bodyOf(rows[i]));
         exact.values = rows[i];
         return exact;
       });
       page.sort(byScore);
       page.forEach(function (s) { list.appendChild(item(s.values, query)); });
-      more.hidden = list.children.length >= shown.length;
+      more.hidden = list.children.length >= ranking.length;
       return page;
     });
   }
@@ -620,7 +676,7 @@
     remember();
     list.textContent = "";
     more.hidden = true;
-    shown = [];
+    ranking = null;
     if (!query) { status.textContent = ""; return Promise.resolve(); }
     // Traditional characters are folded once the table is there (fetched with meta.json).
     var ready = fold || !URO.test(query) ? Promise.resolve() : loadFold();
@@ -632,21 +688,18 @@
       var wanted = terms.map(function (term) { return postings(term.token); });
       return Promise.all([Promise.all(wanted), facetFilter()]).then(function (got) {
         weigh(terms, got[0]);
-        ranking = rank(terms, text.length);
-        var ranked = ranking ? ranking.ranked : [];
-        var keep = got[1];
-        if (keep) { ranked = ranked.filter(function (s) { return keep(s.record); }); }
         if (mine !== generation) { return; }
-        shown = ranked;
-        if (!ranked.length) {
+        ranking = rank(terms, text.length, got[1]);
+        if (!ranking || !ranking.length) {
+          ranking = null;
           status.textContent = "没有找到“" + query + "”。可以换个词，或去掉筛选条件再试。";
           return;
         }
         return showMore(query, mine).then(function (page) {
           if (mine !== generation) { return; }
           var whole = page.some(function (s) { return s.coverage > 0.999; });
-          status.textContent = whole ? "找到 " + ranked.length + " 个结果：" + query
-            : "没有完全包含“" + query + "”的结果；以下 " + ranked.length + " 个结果包含其中部分文字，包含得多的在前。";
+          status.textContent = whole ? "找到 " + ranking.length + " 个结果：" + query
+            : "没有完全包含“" + query + "”的结果；以下 " + ranking.length + " 个结果包含其中部分文字，包含得多的在前。";
         });
       });
     }).then(function () {
