@@ -18,6 +18,7 @@ from generator.build.theme import (
     ARTICLE_START,
     CONTENT,
     DEPTHS,
+    DESCRIPTION,
     TITLE,
     TOC_LABEL,
     TOC_LIST,
@@ -69,8 +70,9 @@ def test_the_installed_theme_has_every_place_the_shells_are_cut_at(pages):
         '<h1 id="gk-title">标题<a class="headerlink" href="#gk-title">¶</a></h1>'
         '<h2 id="s1">一、职责<a class="headerlink" href="#s1">¶</a></h2>'
     )
-    poured = Shells(shells, theme_env()).render("a/b/", "标题 <i>", content)
+    poured = Shells(shells, theme_env()).render("a/b/", "标题 <i>", content, "说明 <b> & “引号”")
     assert "GKSHELL" not in poured and "<title>标题 &lt;i&gt;" in poured
+    assert '<meta name="description" content="说明 &lt;b&gt; &amp; “引号”">' in poured
     assert 'href="#s1" class="md-nav__link"' in poured  # the menu, rendered with Material's partial
     assert 'href="../../assets/stylesheets/' in poured  # two folders deep
     assert "一、职责" in article(poured, "a/b/")  # and search finds the content in its article
@@ -91,6 +93,9 @@ def test_the_installed_theme_has_every_place_the_shells_are_cut_at(pages):
         (lambda page: page.replace("</article>", "</div>"), "正文的结束"),
         # the title shown a third time
         (lambda page: page.replace("</footer>", f"<p>{TITLE}</p></footer>"), "<title> 和页头以外"),
+        # the page's description left out of its head, or shown again elsewhere
+        (lambda page: re.sub(r'<meta name="description"[^>]*>', "", page), "description"),
+        (lambda page: page.replace("</footer>", f"<p>{DESCRIPTION}</p></footer>"), "description"),
     ],
 )
 def test_a_theme_page_changed_as_an_upgrade_would_is_a_clear_theme_error(pages, change, said):

@@ -112,6 +112,7 @@ class Page:
     fragments: dict[str, str] = field(default_factory=dict)
     title: str = ""
     html: str | None = None  # a page written as HTML: its article's content (see html_page)
+    description: str = ""  # the page's meta description: what it holds, in a sentence
 
     @property
     def whole(self) -> str:
@@ -194,7 +195,7 @@ class PageContext:
         return table_links(table, self._stems[table], self.document, self._downloads_href)
 
 
-def html_page(src: str, title: str, html: str) -> Page:
+def html_page(src: str, title: str, html: str, description: str) -> Page:
     """A page whose content is HTML already (bureaus and documents).
 
     The build pours it into a page shell of the theme (build/theme.py); for `mkdocs serve` it is a
@@ -202,9 +203,38 @@ def html_page(src: str, title: str, html: str) -> Page:
     """
     marker = MARKER.format(0)
     title = " ".join(title.split())
-    # mkdocs' templates do not escape: the title goes into the front matter as HTML (shell.fill escapes it too).
-    front = f"---\ntitle: {json.dumps(str(escape(title)), ensure_ascii=False)}\n---\n\n"
-    return Page(src, front + marker + "\n", {marker: html}, title=title, html=html)
+    description = " ".join(description.split())
+    # mkdocs' templates do not escape: title and description go into the front matter as HTML
+    # (the shell's fill escapes them too).
+    front = (
+        f"---\ntitle: {json.dumps(str(escape(title)), ensure_ascii=False)}\n"
+        f"description: {json.dumps(str(escape(description)), ensure_ascii=False)}\n---\n\n"
+    )
+    return Page(src, front + marker + "\n", {marker: html}, title=title, html=html, description=description)
+
+
+DESCRIPTION_LENGTH = 120  # characters: what search engines show of a description, about two lines
+
+
+def description(*pieces: str) -> str:
+    """A page's meta description from what it holds: *pieces* joined, cut at DESCRIPTION_LENGTH."""
+    text = "".join(" ".join(str(piece).split()) for piece in pieces if piece)
+    return text if len(text) <= DESCRIPTION_LENGTH else text[: DESCRIPTION_LENGTH - 1] + "…"
+
+
+def document_label(doc: Document) -> str:
+    """The document in a few words, as a title names it: 2020年部门决算."""
+    return f"{doc.year}年{doc.kind_name}"
+
+
+def page_title(here: str, doc: Document) -> str:
+    """A page of a document titled so that a tab, a bookmark or a printout says whose and which:
+    部分 · 文件 · 部门."""
+    return f"{here} · {document_label(doc)} · {doc.bureau.short_name}"
+
+
+def titles(sections) -> str:
+    return "、".join(" ".join(str(s.title).split()) for s in sections)
 
 
 def assets_link(src: str) -> str:
@@ -305,7 +335,7 @@ def document_pages(
         pages.append(
             html_page(
                 src,
-                part.title,
+                page_title(part.title, doc),
                 render(
                     "part.html.j2",
                     doc=doc,
@@ -320,6 +350,7 @@ def document_pages(
                     ],
                     attachments=[dict(a, link=urls.html_link(src, a["src"])) for a in attachments],
                 ),
+                description(f"{doc.bureau.name}{document_label(doc)}，{part.title}：", titles(part.sections)),
             )
         )
         for a in attachments:
@@ -328,7 +359,7 @@ def document_pages(
             pages.append(
                 html_page(
                     a["src"],
-                    attachment.title,
+                    page_title(attachment.title, doc),
                     render(
                         "part.html.j2",
                         doc=doc,
@@ -339,6 +370,9 @@ def document_pages(
                         trail=document_trail(a["src"], doc, attachment.title),
                         glossary=[],
                         attachments=[],
+                    ),
+                    description(
+                        f"{doc.bureau.name}{document_label(doc)}，{attachment.title}：", titles(attachment.sections)
                     ),
                 )
             )
@@ -374,9 +408,21 @@ def document_pages(
         assets=assets_link(index_src),
     )
     return [
-        html_page(index_src, doc.title, index_page),
+        html_page(
+            index_src,
+            doc.title
+            if doc.bureau.short_name in doc.title or doc.bureau.name in doc.title
+            else page_title(doc.title, doc),
+            index_page,
+            description(f"{doc.bureau.name}{document_label(doc)}：", titles(doc.parts)),
+        ),
         *pages,
-        html_page(checks_src, f"数据核对 · {doc.title}", checks_page),
+        html_page(
+            checks_src,
+            page_title("数据核对", doc),
+            checks_page,
+            description(f"{doc.bureau.name}{document_label(doc)}的数据核对：", summary(results)[1]),
+        ),
     ]
 
 
@@ -421,6 +467,13 @@ def bureau_page(
             charts_intro="各年的数字取自该年公开文件的表格，每张图下的表格列出同样的数字。",
             assets=assets_link(src),
         ),
+        description(
+            f"{bureau.name}公开的",
+            "、".join(
+                f"{year}年{'、'.join(KIND_NAMES[k] for k in KINDS if k in kinds)}"
+                for year, kinds in sorted(years.items(), reverse=True)
+            ),
+        ),
     )
 
 
@@ -457,6 +510,9 @@ def comparison_pages(bureau, comparisons: list | None = None) -> list[Page]:
                     charts=[render_comparison_chart(c, f"tu-m{i}") for i, c in enumerate(comparisons, 1)],
                     charts_intro="预算数与决算数按功能分类科目的类并列；逐科目的数字见上面的表格。",
                     assets=assets_link(src),
+                ),
+                description(
+                    f"{bureau.name}{year}年预算数与决算数逐科目对比：", "、".join(c.measure for c in comparisons)
                 ),
             )
         )
@@ -541,7 +597,16 @@ def region_pages(site: Site) -> list[Page]:
             trail = home_trail(src) + [(province, urls.html_link(src, urls.HOME, region_anchor(province))), (city, "")]
             title = f"{province} · {city}"
             html = render("region.html.j2", title=title, trail=trail, directory=Markup(directory))
-            pages.append(html_page(src, title, html))
+            pages.append(
+                html_page(
+                    src,
+                    title,
+                    html,
+                    description(
+                        f"{province}{city}各部门公开的预算、决算和绩效评价：", "、".join(b.name for b in bureaus)
+                    ),
+                )
+            )
     return pages
 
 
