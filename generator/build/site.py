@@ -109,7 +109,7 @@ def build_site(
         pages = site_pages(site, content_dir)
         fragments = write_pages([p for p in pages if p.html is None], work / "docs", content_dir)
         run_mkdocs(work / "docs", work / "site", fragments, config_file)
-        write_admin(work / "site" / "admin")  # the form editor, a page of its own (cms.py)
+        write_admin(work / "site" / "admin", checked.form_sets)  # the form editor, a page of its own (cms.py)
         poured = [p for p in pages if p.html is not None]  # the cities' pages, poured like the bureaus'
         for page in poured:
             shells.write(page, work / "site")
