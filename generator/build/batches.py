@@ -10,6 +10,7 @@ planned from the sorted folder list alone, so the site is the same whatever the 
 
 from __future__ import annotations
 
+import fnmatch
 import gc
 import os
 import shutil
@@ -28,6 +29,7 @@ from ..core.results import ERROR, NOTICE, WARNING
 from ..export import downloads
 from ..load.loader import NO_DATA_DIRECTORY, Loader, shown
 from ..render.pages import bureau_pages, outline
+from ..source import files
 from ..source.yamlsource import cycle_collection_paused
 from . import audit, check_cache, links
 from .report import Timings
@@ -73,13 +75,25 @@ def plan(data_dir: Path) -> tuple[list[Batch], list[Problem]]:
     batches: list[Batch] = []
     size = 0
     for folder in loader.bureau_folders():
-        documents = sum(1 for _ in folder.glob("*/*.y*ml"))
+        documents = count_documents(folder, loader.root)
         if not batches or size + documents > BATCH_DOCUMENTS:
             batches.append(Batch(len(batches), []))
             size = 0
         batches[-1].folders.append(folder)
         size += documents
     return batches, loader.problems.items
+
+
+def count_documents(folder: Path, root: str) -> int:
+    """The files named like documents in *folder*'s subfolders (what the batches are cut by), with
+    nothing followed out of data/ (files.py): the loader reports what is refused."""
+    return sum(
+        1
+        for year, kind in files.entries(folder, root)[0]
+        if kind == files.FOLDER
+        for path, _ in files.entries(year, root)[0]
+        if fnmatch.fnmatchcase(path.name, "*.y*ml")
+    )
 
 
 def load_shared(data_dir: Path) -> tuple[dict, dict, list[Problem]]:

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from .problems import quoted
+
 PLAIN_AMOUNT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]{1,2})?")
 
 
@@ -21,31 +23,31 @@ def parse_amount(text: str) -> Decimal:
         return value if value else Decimal("0.00") if "." in raw else Decimal(0)
     folded = unicodedata.normalize("NFKC", raw)
     if folded != raw and PLAIN_AMOUNT.fullmatch(folded.replace(",", "")):
-        raise AmountError(f"'{text}' 用了全角字符：请写成 {folded.replace(',', '')}")
+        raise AmountError(f"{quoted(text)} 用了全角字符：请写成 {folded.replace(',', '')}")
     if re.fullmatch(r"-?[0-9]+\.[0-9]{3,}", raw):
-        raise AmountError(f"'{text}' 超过两位小数：金额只公开到 0.01，请照原件写两位小数")
+        raise AmountError(f"{quoted(text)} 超过两位小数：金额只公开到 0.01，请照原件写两位小数")
     if re.fullmatch(r"-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?", raw):
-        raise AmountError(f"'{text}' 带千分位逗号：请写成 {raw.replace(',', '')}")
+        raise AmountError(f"{quoted(text)} 带千分位逗号：请写成 {raw.replace(',', '')}")
     if re.fullmatch(r"-?[0-9]{1,2}(,[0-9]{2})+,[0-9]{3}(\.[0-9]+)?", raw):  # 1,23,456.00 (lakh grouping)
-        raise AmountError(f"'{text}' 带分组逗号：请写成 {raw.replace(',', '')}")
+        raise AmountError(f"{quoted(text)} 带分组逗号：请写成 {raw.replace(',', '')}")
     if re.fullmatch(r"-?[0-9]{1,3}(\.[0-9]{3})+,[0-9]+", raw):  # 12.345,67 (European)
         plain = raw.replace(".", "").replace(",", ".")
-        raise AmountError(f"'{text}' 用 '.' 分千位、用 ',' 作小数点：请写成 {plain}")
+        raise AmountError(f"{quoted(text)} 用 '.' 分千位、用 ',' 作小数点：请写成 {plain}")
     if re.fullmatch(r"-?[0-9]+,[0-9]{1,2}", raw):  # 12,00: a decimal comma (a thousands group has 3 digits)
-        raise AmountError(f"'{text}' 用逗号作小数点：请写成 {raw.replace(',', '.')}")
+        raise AmountError(f"{quoted(text)} 用逗号作小数点：请写成 {raw.replace(',', '.')}")
     spaceless = re.sub(r"\s", "", raw)  # \s: NBSP and thin space too, which a page copied from may hold
     if spaceless != raw and PLAIN_AMOUNT.fullmatch(spaceless):
         space = next(f"U+{ord(c):04X}" for c in raw if c.isspace())
-        raise AmountError(f"'{text}' 中间有空格（{space}）：请写成 {spaceless}")
+        raise AmountError(f"{quoted(text)} 中间有空格（{space}）：请写成 {spaceless}")
     if raw.endswith("万元") or raw.endswith("元"):
-        raise AmountError(f"'{text}' 带了单位：只写数字（单位由表格注明）")
+        raise AmountError(f"{quoted(text)} 带了单位：只写数字（单位由表格注明）")
     if raw in {"—", "-", "/", "无", "－", "——"}:
-        raise AmountError(f"'{text}' 不是金额：原件是零就写 0.00，原件是空白就不写这一格")
+        raise AmountError(f"{quoted(text)} 不是金额：原件是零就写 0.00，原件是空白就不写这一格")
     if re.fullmatch(r"\(.*\)|（.*）", raw):
-        raise AmountError(f"'{text}' 用括号表示负数：请用负号，如 -{raw.strip('()（）')}")
+        raise AmountError(f"{quoted(text)} 用括号表示负数：请用负号，如 -{raw.strip('()（）')}")
     if re.fullmatch(r"-?0[0-9]+(\.[0-9]+)?", raw):
-        raise AmountError(f"'{text}' 开头多了 0：请去掉开头的 0")
-    raise AmountError(f"'{text}' 不是金额：请写成普通小数，如 2549.18")
+        raise AmountError(f"{quoted(text)} 开头多了 0：请去掉开头的 0")
+    raise AmountError(f"{quoted(text)} 不是金额：请写成普通小数，如 2549.18")
 
 
 PLAIN_PERCENT = re.compile(r"(-?(?:0|[1-9][0-9]*)(?:\.[0-9]{1,4})?)\s*%")
@@ -59,8 +61,8 @@ def parse_percent(text: str) -> Decimal:
     match = PLAIN_PERCENT.fullmatch(raw)
     if match is None:
         if PLAIN_AMOUNT.fullmatch(raw):
-            raise AmountError(f"'{text}' 少了 '%'：请照原件写百分比，如 {raw}%")
-        raise AmountError(f"'{text}' 不是百分比：请照原件写，如 98.50%")
+            raise AmountError(f"{quoted(text)} 少了 '%'：请照原件写百分比，如 {raw}%")
+        raise AmountError(f"{quoted(text)} 不是百分比：请照原件写，如 98.50%")
     return Decimal(match.group(1))
 
 
