@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -158,3 +159,18 @@ def test_fmt_rewrites_no_file_through_a_link_and_waits_on_no_fifo(data_dir, tmp_
         "data/ceshi-ybj/bureau.yaml: 未整理：这是链接：fmt 只整理文件本身，不改链接指向的文件",
     ]
     assert outside.read_text(encoding="utf-8") == "name:   其他\n"
+
+
+# ---- 4. two files of one name ----
+
+
+def test_two_documents_of_one_name_are_refused_at_the_second(data_dir):
+    document = data_dir / DOCUMENT_FILE
+    shutil.copy(document, document.with_suffix(".yml"))
+    checked = run("check", "data", cwd=data_dir.parent)
+    assert checked.returncode == 1
+    assert one_line(checked.stderr) == (
+        "data/ceshi-ybj/2020/juesuan.yml: 错误：与 juesuan.yaml 只差扩展名，两份文件会用同一个网址：请删掉一个，或给这份改名"
+    )
+    built = run("build", "data", "--site-dir", "site", cwd=data_dir.parent)
+    assert built.returncode == 1 and not (data_dir.parent / "site").exists()

@@ -351,6 +351,7 @@ class Loader:
                     "这里不该有这个文件：部门文件夹中只放 bureau.yaml 和每年一个文件夹（如 2020）",
                 )
                 continue
+            stems: dict[str, Path] = {}
             for path, _ in self.entries(year_dir):
                 if path.suffix not in (".yaml", ".yml") or not SLUG.fullmatch(path.stem):
                     self.error(
@@ -361,6 +362,13 @@ class Loader:
                 if path.stem in WINDOWS_DEVICE_NAMES:
                     self.error(Mark(shown(path)), f"'{path.stem}' {RESERVED_ID}")
                     continue
+                if path.stem in stems:  # juesuan.yaml and juesuan.yml would be one page, one download
+                    self.error(
+                        Mark(shown(path)),
+                        f"与 {stems[path.stem].name} 只差扩展名，两份文件会用同一个网址：请删掉一个，或给这份改名",
+                    )
+                    continue
+                stems[path.stem] = path
                 document = self.load_document(path, bureau, int(year_dir.name), glossary, form_sets)
                 if document is not None:
                     bureau.documents.append(document)
