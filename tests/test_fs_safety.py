@@ -12,21 +12,33 @@ those builds run in this process, so that the call can be patched.
 
 from __future__ import annotations
 
+import errno
+import json
 import os
 import resource
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
+from generator.build import publish
 from generator.build.batches import plan
 from generator.build.check_cache import batch_key
+from generator.build.publish import MARKER
+from generator.build.site import build
+from generator.export import downloads
 from generator.source.yamlsource import MAX_BYTES, YamlProblem, read_yaml
 
-from helpers import DOCUMENT_FILE, MINIMAL_BUREAU, MINIMAL_DOCUMENT, generator_env, write
+from helpers import DATA, DOCUMENT_FILE, MINIMAL_BUREAU, MINIMAL_DOCUMENT, ROOT, build_site, generator_env, write
 from helpers import run_generator as run
+from sitetools import contents, untouched
+
+UNCHANGED = "没有发布，原来的 site/ 未改动"
 
 
 def one_line(stderr: str) -> str:
@@ -34,6 +46,93 @@ def one_line(stderr: str) -> str:
     lines = stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in stderr, stderr
     return lines[0]
+
+
+def closing(stderr: str) -> str:
+    """The closing line of a build that stopped after printing the checks' findings; never a traceback."""
+    assert "Traceback" not in stderr, stderr
+    return stderr.strip().splitlines()[-1]
+
+
+def marker_of(site: Path) -> dict:
+    return json.loads((site / MARKER).read_text(encoding="utf-8"))
+
+
+# ---- 1. the site folder: never the sources, never a folder that is not a site unless --force ----
+
+
+@pytest.mark.parametrize(
+    "site_dir, refused_as",
+    [
+        ("data", "网站文件夹就是数据文件夹 data："),
+        ("data/site", "网站文件夹在数据文件夹 data 里面："),
+        (".", "网站文件夹包含数据文件夹 data："),  # `build --site-dir .` in a checkout
+    ],
+)
+def test_a_site_folder_that_is_holds_or_is_inside_the_data_folder_is_refused_and_nothing_touched(
+    data_dir, site_dir, refused_as
+):
+    project = data_dir.parent
+    subprocess.run(["git", "init", "-q", str(project)], check=True)  # a checkout, .git and all
+    before = contents(project)
+    result = run("build", "data", "--site-dir", site_dir, cwd=project)
+    assert result.returncode == 1
+    assert one_line(result.stderr).startswith(f"{site_dir}: 错误：{refused_as}")
+    assert contents(project) == before
+
+
+@pytest.mark.parametrize(
+    "site_dir, refused_as",
+    [
+        (str(ROOT), f"网站文件夹就是项目文件夹 {ROOT}："),
+        (str(ROOT.parent), f"网站文件夹包含项目文件夹 {ROOT}："),
+        ("/", "网站文件夹是根目录 /："),
+    ],
+)
+def test_the_project_s_checkout_and_the_root_are_refused_before_anything_is_read(tmp_path, site_dir, refused_as):
+    # A data folder that does not exist: were the refusal missed, the build would stop there, before any swap.
+    result = run("build", "no-such-data", "--site-dir", site_dir, cwd=tmp_path)
+    assert result.returncode == 1
+    assert one_line(result.stderr).startswith(f"{site_dir}: 错误：{refused_as}")
+
+
+@pytest.mark.parametrize("which", ["home", "working directory"])
+def test_the_home_directory_and_the_working_directory_are_refused(data_dir, tmp_path, which):
+    home, here = tmp_path / "home", tmp_path / "here"
+    write(home / ".ssh" / "config", "Host *\n")
+    write(here / "notes.txt", "mine\n")
+    before = contents(tmp_path)
+    site_dir = home if which == "home" else here
+    result = run("build", str(data_dir), "--site-dir", str(site_dir), cwd=here, env={"HOME": str(home)})
+    assert result.returncode == 1
+    expected = f"主目录 {home}" if which == "home" else f"当前所在的文件夹 {here}"
+    assert f"错误：网站文件夹就是{expected}：" in one_line(result.stderr)
+    assert contents(tmp_path) == before
+
+
+def test_a_folder_that_is_not_a_site_is_replaced_only_with_force(data_dir):
+    project = data_dir.parent
+    write(project / "public" / "notes.txt", "not a site\n")
+    refused = run("build", "data", "--site-dir", "public", cwd=project)
+    assert refused.returncode == 1
+    line = one_line(refused.stderr)
+    assert line.startswith(f"public: 错误：这个文件夹已有内容，却不是以前生成的网站（其中没有 {MARKER}）")
+    assert line.endswith("或确要替换它时加 --force")
+    assert (project / "public" / "notes.txt").read_text(encoding="utf-8") == "not a site\n"
+
+    forced = run("build", "data", "--site-dir", "public", "--force", cwd=project)
+    assert forced.returncode == 0, forced.stderr
+    assert not (project / "public" / "notes.txt").exists()
+    assert marker_of(project / "public") == {"documents": 1, "generator": "gongkai"}
+    again = run("build", "data", "--site-dir", "public", cwd=project)  # a site built here now: no --force
+    assert again.returncode == 0, again.stderr
+
+    (project / "empty").mkdir()  # nothing to lose
+    assert run("build", "data", "--site-dir", "empty", cwd=project).returncode == 0
+    write(project / "a-file", "text\n")
+    not_a_folder = run("build", "data", "--site-dir", "a-file", cwd=project)
+    assert not_a_folder.returncode == 1
+    assert one_line(not_a_folder.stderr) == "a-file: 错误：这是一个文件，不是文件夹：请换一个网站文件夹"
 
 
 # ---- 2. links and special files in data/ ----
@@ -161,6 +260,51 @@ def test_fmt_rewrites_no_file_through_a_link_and_waits_on_no_fifo(data_dir, tmp_
     assert outside.read_text(encoding="utf-8") == "name:   其他\n"
 
 
+# ---- 3. a site that would shrink ----
+
+
+def test_a_build_that_would_publish_fewer_than_half_of_the_documents_or_none_stops(tmp_path):
+    data, site = tmp_path / "data", tmp_path / "site"
+    shutil.copytree(DATA, data)
+    first = run("build", "data", "--site-dir", "site", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    before = untouched(site)
+    bureaus = sorted(p for p in data.iterdir() if p.is_dir() and p.name != "forms")
+
+    for bureau in bureaus[1:]:  # a checkout half done: one bureau of four
+        shutil.rmtree(bureau)
+    shrunk = run("build", "data", "--site-dir", "site", cwd=tmp_path)
+    assert shrunk.returncode == 1
+    assert (
+        closing(shrunk.stderr)
+        == f"新网站只有 1 份公开文件，不到原来 4 份的一半：确要撤下这些文件，请加 --allow-shrink；{UNCHANGED}"
+    )
+    assert untouched(site) == before
+
+    for entry in data.iterdir():  # data/ emptied
+        shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    emptied = run("build", "data", "--site-dir", "site", cwd=tmp_path)
+    assert emptied.returncode == 1
+    assert one_line(emptied.stderr).startswith("新网站一份公开文件也没有（原来有 4 份）：")
+    assert untouched(site) == before
+
+    allowed = run("build", "data", "--site-dir", "site", "--allow-shrink", cwd=tmp_path)
+    assert allowed.returncode == 0, allowed.stderr
+    assert marker_of(site) == {"documents": 0, "generator": "gongkai"}  # what the next build compares with
+    assert before["files"][MARKER] != untouched(site)["files"][MARKER]  # it said 4
+
+
+def test_half_of_the_documents_is_not_a_shrink(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    assert run("build", "data", "--site-dir", "site", cwd=tmp_path).returncode == 0
+    for bureau in sorted(p for p in data.iterdir() if p.is_dir() and p.name != "forms")[2:]:
+        shutil.rmtree(bureau)
+    halved = run("build", "data", "--site-dir", "site", cwd=tmp_path)
+    assert halved.returncode == 0, halved.stderr
+    assert marker_of(tmp_path / "site")["documents"] == 2
+
+
 # ---- 4. two files of one name ----
 
 
@@ -174,3 +318,183 @@ def test_two_documents_of_one_name_are_refused_at_the_second(data_dir):
     )
     built = run("build", "data", "--site-dir", "site", cwd=data_dir.parent)
     assert built.returncode == 1 and not (data_dir.parent / "site").exists()
+
+
+# ---- 9. the swap, and what a killed build left ----
+
+
+def test_the_site_folder_is_replaced_in_one_step(data_dir, tmp_path, monkeypatch):
+    site = build_site(data_dir, tmp_path / "site")
+    folder = site.stat().st_ino
+    renamed = []
+    rename = os.rename
+
+    def recorded(source, target, *args, **kwargs):
+        renamed.append((Path(source), Path(target)))
+        return rename(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "rename", recorded)
+    write(data_dir / DOCUMENT_FILE, MINIMAL_DOCUMENT.replace("负责医疗保障。", "负责医疗保障工作。"))
+    build_site(data_dir, site)
+    assert [source for source, _ in renamed if source == site] == []  # never moved aside: never missing
+    assert site.stat().st_ino != folder  # replaced by the new site's folder, not rewritten in place
+    assert "负责医疗保障工作。" in (site / "ceshi-ybj/2020/juesuan/part1/index.html").read_text(encoding="utf-8")
+    assert not list(tmp_path.glob(".site-build-*"))
+
+
+def test_without_the_exchange_the_swap_is_two_renames_and_still_complete(data_dir, tmp_path, monkeypatch):
+    site = build_site(data_dir, tmp_path / "site")
+    monkeypatch.setattr(publish, "_renameat2", None)  # another system, or a file system without it
+    write(data_dir / DOCUMENT_FILE, MINIMAL_DOCUMENT.replace("负责医疗保障。", "负责医疗保障工作。"))
+    build_site(data_dir, site)
+    assert "负责医疗保障工作。" in (site / "ceshi-ybj/2020/juesuan/part1/index.html").read_text(encoding="utf-8")
+    assert not list(tmp_path.glob(".site-build-*"))
+
+
+def dead_pid() -> int:
+    finished = subprocess.Popen(["true"])
+    finished.wait()
+    return finished.pid
+
+
+@pytest.mark.parametrize("killed", ["while building", "between the two renames", "after the exchange"])
+def test_what_a_killed_build_left_is_put_right_by_the_next_build(data_dir, tmp_path, killed):
+    site = build_site(data_dir, tmp_path / "site")
+    published = contents(site)
+    work = tmp_path / f".site-build-{dead_pid()}-killed"
+    if killed == "while building":  # a new site half written
+        write(work / "site" / "index.html", "half\n")
+    elif killed == "between the two renames":  # no exchange: the old site set aside, the new one not yet in place
+        work.mkdir()
+        os.rename(site, work / publish.SET_ASIDE)
+        shutil.copytree(work / publish.SET_ASIDE, work / "site")
+    else:  # the exchange made: the new site in place (here the same), the old one in the work folder
+        shutil.copytree(site, work / "site")
+    # The next build stops on a data error: what it says of the site must be true.
+    write(data_dir / DOCUMENT_FILE, MINIMAL_DOCUMENT.replace("55.11}", "55,11}", 1))
+    result = run("build", "data", "--site-dir", "site", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1] == f"1 个错误：{UNCHANGED}"
+    put_back = "site: 提示：上次生成在换上新网站的两步之间被中断，网站文件夹不在了：已放回原来的网站"
+    assert (put_back in lines) == (killed == "between the two renames")
+    assert contents(site) == published
+    assert not list(tmp_path.glob(".site-build-*"))
+
+
+# ---- 10. file-system errors ----
+
+
+@contextmanager
+def unchangeable(path: Path, otherwise: Callable[[], None]) -> Iterator[Callable[[Path], None]]:
+    """*path* made immutable (`chattr +i`: not even root may change, rename or delete it), and made
+    changeable again at the end; where the machine does not allow it, *otherwise*() makes the call
+    that would fail fail as it would. Gives moved(to), to say where the build moved *path* to."""
+    made = subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode == 0
+    if not made:
+        otherwise()
+    where = [path]
+    try:
+        yield lambda to: where.__setitem__(0, to)
+    finally:
+        if made:
+            subprocess.run(["chattr", "-i", str(where[0])], check=True)
+
+
+def failing(error: int, filename: str) -> Callable:
+    def fail(*args, **kwargs):
+        raise OSError(error, os.strerror(error), filename)
+
+    return fail
+
+
+def stopped_in_one_line(capsys, status: int, *said: str) -> str:
+    assert status == 1
+    line = one_line(capsys.readouterr().err)
+    assert line.endswith(f"；{UNCHANGED}") and all(words in line for words in said), line
+    return line
+
+
+def test_a_parent_folder_that_cannot_be_written_stops_the_build_in_one_line(data_dir, tmp_path, monkeypatch, capsys):
+    site = build_site(data_dir, tmp_path / "www" / "site")
+    before = untouched(site)
+    capsys.readouterr()
+    with unchangeable(site.parent, lambda: monkeypatch.setattr(tempfile, "mkdtemp", failing(errno.EPERM, "www"))):
+        status = build(data_dir, site, jobs=1)
+    stopped_in_one_line(capsys, status, "无法读写：不允许这样做")
+    assert untouched(site) == before
+    assert sorted(p.name for p in site.parent.iterdir()) == ["site"]
+
+
+def test_a_site_folder_that_cannot_be_renamed_stops_the_build_in_one_line(data_dir, tmp_path, monkeypatch, capsys):
+    site = build_site(data_dir, tmp_path / "site")
+    before = untouched(site)
+    capsys.readouterr()
+    with unchangeable(site, lambda: monkeypatch.setattr(publish, "exchange", failing(errno.EPERM, str(site)))):
+        status = build(data_dir, site, jobs=1)
+    stopped_in_one_line(capsys, status, f"{site}：无法读写：不允许这样做")
+    assert untouched(site) == before
+    assert not list(tmp_path.glob(".site-build-*"))
+
+
+@pytest.fixture
+def small_disk(tmp_path, monkeypatch) -> Iterator[Callable[[int], Path]]:
+    """small_disk(size): a tmpfs of *size* bytes (or, where mounting is not allowed, a folder where
+    the first download written fails with ENOSPC), unmounted at the end."""
+    mounted = []
+
+    def make(size: int) -> Path:
+        disk = tmp_path / "disk"
+        disk.mkdir()
+        made = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(disk)], capture_output=True)
+        if made.returncode == 0:
+            mounted.append(disk)
+        else:
+            monkeypatch.setattr(downloads, "write_documents", failing(errno.ENOSPC, str(disk / "xiazai")))
+        return disk
+
+    yield make
+    for disk in mounted:
+        subprocess.run(["umount", str(disk)], check=True)
+
+
+def test_a_full_disk_stops_the_build_in_one_line(data_dir, tmp_path, small_disk, capsys):
+    built = build_site(data_dir, tmp_path / "built")
+    size = sum(p.stat().st_size for p in built.rglob("*") if p.is_file())
+    disk = small_disk(size + (1 << 20))  # the site fits, with 1 MB to spare, not a second one
+    site = disk / "site"
+    shutil.copytree(built, site)
+    before = untouched(site)
+    capsys.readouterr()
+    status = build(data_dir, site, jobs=1)
+    stopped_in_one_line(capsys, status, "无法读写：磁盘已满")
+    assert untouched(site) == before
+    assert sorted(p.name for p in disk.iterdir()) == ["site"]
+
+
+def test_a_file_of_the_old_site_that_cannot_be_deleted_is_left_with_a_warning(data_dir, tmp_path, monkeypatch, capsys):
+    site = build_site(data_dir, tmp_path / "site")
+    folder = site.stat().st_ino
+    stuck = site / "404.html"
+    stuck_file = stuck.stat().st_ino
+    unlink = os.unlink
+
+    def refuse_the_stuck_file(path, *args, **kwargs):
+        if os.stat(path, **kwargs).st_ino == stuck_file:
+            raise PermissionError(errno.EPERM, os.strerror(errno.EPERM), path)
+        return unlink(path, *args, **kwargs)
+
+    capsys.readouterr()
+    with unchangeable(stuck, lambda: monkeypatch.setattr(os, "unlink", refuse_the_stuck_file)) as moved:
+        status = build(data_dir, site, jobs=1)
+        (left,) = tmp_path.glob(".site-build-*")
+        moved(left / "site" / "404.html")
+    assert status == 0  # the new site is published
+    assert site.stat().st_ino != folder
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert "Traceback" not in "".join(lines)
+    assert lines == [
+        f"{left}: 警告：新网站已发布，但原来的网站有文件删不掉（{left}/site/404.html），留在这里：请手动删除"
+    ]
+    monkeypatch.undo()
+    shutil.rmtree(left)
