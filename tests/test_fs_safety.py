@@ -17,15 +17,18 @@ import json
 import os
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from generator.bench.corpus import make_corpus
 from generator.build import publish
 from generator.build.batches import plan
 from generator.build.check_cache import batch_key
@@ -318,6 +321,104 @@ def test_two_documents_of_one_name_are_refused_at_the_second(data_dir):
     )
     built = run("build", "data", "--site-dir", "site", cwd=data_dir.parent)
     assert built.returncode == 1 and not (data_dir.parent / "site").exists()
+
+
+# ---- 8. a build killed or stopped ----
+
+
+def parent_of(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[1])
+
+
+def workers_of(pid: int) -> list[int]:
+    return [int(entry) for entry in os.listdir("/proc") if entry.isdigit() and parent_of(int(entry)) == pid]
+
+
+def running(pid: int) -> bool:
+    """Whether *pid* is a live process (a zombie no one reaped has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+def ended(pids: list[int], within: float = 30) -> bool:
+    deadline = time.monotonic() + within
+    while any(map(running, pids)):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+@pytest.fixture
+def province(tmp_path) -> Path:
+    """A data folder of 120 documents: six batches, built by two workers for several seconds."""
+    make_corpus(DATA, tmp_path / "province", 120)
+    return tmp_path / "province"
+
+
+@contextmanager
+def building(data: Path, site: Path) -> Iterator[tuple[subprocess.Popen, list[int], Path]]:
+    """`build --jobs 2` started in a session of its own, and its two workers once they are building;
+    its output goes to a file (workers left alive would hold a pipe open). Workers still running at
+    the end are killed, so that a failing test leaves none behind."""
+    log = site.parent / "build.log"
+    with open(log, "w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "build", str(data), "--site-dir", str(site), "--jobs", "2"],
+            cwd=site.parent,
+            stdout=output,
+            stderr=output,
+            env=generator_env(),
+            start_new_session=True,
+        )
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 120
+        while len(workers) < 2 or not list(site.parent.glob(f".{site.name}-build-*/b0000")):
+            assert process.poll() is None, "the build ended before it could be stopped"
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+            workers = workers_of(process.pid)
+        yield process, workers, log
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        for pid in workers:
+            if running(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_the_workers_end_when_the_build_is_killed(province, tmp_path):
+    site = tmp_path / "site"
+    with building(province, site) as (process, workers, _):
+        process.send_signal(signal.SIGKILL)  # no handler runs: the kernel tells the workers
+        process.wait(timeout=60)
+        assert ended(workers), [pid for pid in workers if running(pid)]
+    assert not site.exists()
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "Ctrl-C"])
+def test_a_build_stopped_by_sigterm_or_ctrl_c_stops_its_workers_and_removes_its_work(province, tmp_path, data_dir, how):
+    site = build_site(data_dir, tmp_path / "site")
+    before = untouched(site)
+    with building(province, site) as (process, workers, log):
+        if how == "SIGTERM":
+            process.send_signal(signal.SIGTERM)  # a cancelled CI job, systemd: the build's process only
+        else:
+            os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
+        assert process.wait(timeout=60) == 1
+        assert ended(workers)
+    assert one_line(log.read_text(encoding="utf-8")) == f"已中断：{UNCHANGED}"
+    assert not list(tmp_path.glob(".site-build-*"))
+    assert untouched(site) == before
 
 
 # ---- 9. the swap, and what a killed build left ----

@@ -31,7 +31,7 @@ from ..load.loader import NO_DATA_DIRECTORY, Loader, shown
 from ..render.pages import bureau_pages, outline
 from ..source import files
 from ..source.yamlsource import cycle_collection_paused
-from . import audit, check_cache, links
+from . import audit, check_cache, links, processes
 from .report import Timings
 from .search import CHUNK, Facets, IndexPart, page_records, searchable, write_chunks
 from .theme import Shell, Shells, theme_env
@@ -126,6 +126,11 @@ def _start_worker(
     # template, which does not cross processes, so each worker loads its own.
     _WORKER["shells"] = None if shells is None else Shells(shells, theme_env(config_file))
     gc.freeze()  # what every batch shares (modules, forms) is never looked at by the collector again
+
+
+def _start_pool_worker(*initargs) -> None:
+    processes.end_with_parent()  # never in the build's own process (jobs=1 runs the batches there)
+    _start_worker(*initargs)
 
 
 def findings(results) -> list[Problem]:
@@ -270,8 +275,14 @@ def run_batches(
         _start_worker(*initargs)
         yield from map(run_batch, batches)
         return
-    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=initargs) as pool:
-        yield from pool.map(run_batch, batches)
+    with ProcessPoolExecutor(jobs, initializer=_start_pool_worker, initargs=initargs) as pool:
+        try:
+            yield from pool.map(run_batch, batches)
+        except BaseException:
+            # A batch that failed, Ctrl-C, SIGTERM or no one reading on: the batches still running
+            # are of no use, and leaving the pool would wait for every one of them.
+            processes.stop_workers()
+            raise
 
 
 @dataclass

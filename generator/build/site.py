@@ -18,8 +18,8 @@ a site unless --force) and what killed builds left is cleared; before step 5, a 
 shrink to fewer than half the documents stops unless --allow-shrink.
 
 A step that finds something wrong raises Stop (report.py): build() prints it, one line a problem
-and a closing line, and returns 1; so do a file-system error (OSError) and a worker killed from
-outside. The new site is built in a
+and a closing line, and returns 1; so do a file-system error (OSError), a worker killed from outside
+and an interruption (Ctrl-C, or SIGTERM taken as one: processes.py). The new site is built in a
 folder of its own beside site_dir, so the previous site is replaced only once the new one is
 complete and is otherwise left untouched.
 """
@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import sys
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -38,7 +39,7 @@ from ..editing.cms import write_admin
 from ..export import downloads
 from ..load.loader import shown
 from ..render.pages import Page, site_pages
-from . import links, publish
+from . import links, processes, publish
 from .batches import check_batches, move_built
 from .mkdocs_run import run_mkdocs, write_pages
 from .report import Stop, Timings, print_problems, print_stop
@@ -63,9 +64,10 @@ def build(
 
     Every problem and finding is printed as `path:line:col: 错误：message` (警告, 提示). The status
     is 1, and the previous site untouched, when data/ does not load, a check blocks publication
-    (--strict: a warning too), a link leads nowhere, the theme, mkdocs.yml or mkdocs fail, or a
-    file cannot be written; and before anything is touched when *site_dir* may not be replaced
-    (publish.py: the sources, or a folder that is not a site unless *force*). A site of fewer than half the documents of the one it replaces is not
+    (--strict: a warning too), a link leads nowhere, the theme, mkdocs.yml or mkdocs fail, a file
+    cannot be written, or the build is interrupted (Ctrl-C, SIGTERM); and before anything is
+    touched when *site_dir* may not be replaced (publish.py: the sources, or a folder that is not a
+    site unless *force*). A site of fewer than half the documents of the one it replaces is not
     published unless *allow_shrink*. *timings* is filled with the seconds of each stage.
     """
     logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.WARNING)
@@ -75,31 +77,36 @@ def build(
         ROOT, [("内容文件夹", content_dir), ("mkdocs.yml 所在的文件夹", config_file.parent)]
     )
     unchanged = "没有发布"
-    try:
-        previous = publish.prepare(site_dir, data_dir, force, guarded)
-        if previous.exists:
-            unchanged = f"没有发布，原来的 {site_dir.name}/ 未改动"
-        work = publish.work_folder(site_dir)
+    with processes.sigterm_as_interrupt():  # SIGTERM ends the build as Ctrl-C does
         try:
-            documents = build_site(work, data_dir, strict, jobs, config_file, content_dir, timings)
-            shrunk = publish.shrinking(previous, documents)
-            if shrunk is not None and not allow_shrink:
-                raise Stop.at(shrunk, "确要撤下这些文件，请加 --allow-shrink")
-            publish.write_marker(work / "site", documents)
-            publish.swap_in(work / "site", site_dir, work / publish.SET_ASIDE)
-            left = publish.remove(work)  # with the old site in it
-        except BaseException:
-            shutil.rmtree(work, ignore_errors=True)
-            raise
-    except Stop as stop:
-        print_stop(stop, unchanged)
-        return 1
-    except OSError as exc:
-        print_stop(Stop.file_system(exc, shown(site_dir.parent)), unchanged)
-        return 1
-    except BrokenProcessPool:  # a worker killed from outside (the OOM killer)
-        print_stop(Stop.at("工作进程", "意外退出（可能是内存不够）"), unchanged)
-        return 1
+            previous = publish.prepare(site_dir, data_dir, force, guarded)
+            if previous.exists:
+                unchanged = f"没有发布，原来的 {site_dir.name}/ 未改动"
+            work = publish.work_folder(site_dir)
+            try:
+                documents = build_site(work, data_dir, strict, jobs, config_file, content_dir, timings)
+                shrunk = publish.shrinking(previous, documents)
+                if shrunk is not None and not allow_shrink:
+                    raise Stop.at(shrunk, "确要撤下这些文件，请加 --allow-shrink")
+                publish.write_marker(work / "site", documents)
+                with processes.signals_held():  # the swap is never left halfway by Ctrl-C or SIGTERM
+                    publish.swap_in(work / "site", site_dir, work / publish.SET_ASIDE)
+                    left = publish.remove(work)  # with the old site in it
+            except BaseException:
+                shutil.rmtree(work, ignore_errors=True)
+                raise
+        except Stop as stop:
+            print_stop(stop, unchanged)
+            return 1
+        except OSError as exc:
+            print_stop(Stop.file_system(exc, shown(site_dir.parent)), unchanged)
+            return 1
+        except BrokenProcessPool:  # a worker killed from outside (the OOM killer)
+            print_stop(Stop.at("工作进程", "意外退出（可能是内存不够）"), unchanged)
+            return 1
+        except KeyboardInterrupt:
+            print(f"已中断：{unchanged}", file=sys.stderr)
+            return 1
     if left is not None:
         print_problems(
             [
