@@ -13,6 +13,7 @@ those builds run in this process, so that the call can be patched.
 from __future__ import annotations
 
 import errno
+import gzip
 import json
 import os
 import resource
@@ -33,7 +34,7 @@ from generator.build import publish
 from generator.build.batches import plan
 from generator.build.check_cache import batch_key
 from generator.build.publish import MARKER
-from generator.build.site import build
+from generator.build.site import FIXED_EPOCH, build
 from generator.export import downloads
 from generator.source.yamlsource import MAX_BYTES, YamlProblem, read_yaml
 
@@ -599,3 +600,29 @@ def test_a_file_of_the_old_site_that_cannot_be_deleted_is_left_with_a_warning(da
     ]
     monkeypatch.undo()
     shutil.rmtree(left)
+
+
+# ---- 15. the date a build writes ----
+
+
+def test_a_build_without_source_date_epoch_is_dated_by_the_last_commit_as_make_site_is(data_dir):
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "log", "-1", "--format=%ct"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    project = data_dir.parent
+    plain = run("build", "data", "--site-dir", "plain", cwd=project)  # as the README says, no make
+    made = run("build", "data", "--site-dir", "made", cwd=project, env={"SOURCE_DATE_EPOCH": commit})
+    assert plain.returncode == 0 and made.returncode == 0, plain.stderr + made.stderr
+    sitemap = (project / "plain" / "sitemap.xml.gz").read_bytes()
+    # gzip's header keeps a time: mkdocs gives the sitemap its pages' date, the day of SOURCE_DATE_EPOCH
+    assert int.from_bytes(sitemap[4:8], "little") == int(commit) // 86400 * 86400
+    assert gzip.decompress(sitemap).startswith(b"<?xml")
+    assert contents(project / "plain") == contents(project / "made")
+
+
+def test_a_build_without_git_is_dated_by_a_fixed_epoch(data_dir):
+    project = data_dir.parent
+    result = run("build", "data", "--site-dir", "site", cwd=project, env={"GIT_DIR": str(project / "no-git")})
+    assert result.returncode == 0, result.stderr
+    sitemap = (project / "site" / "sitemap.xml.gz").read_bytes()
+    assert int.from_bytes(sitemap[4:8], "little") == int(FIXED_EPOCH)  # 1980-01-01

@@ -27,9 +27,13 @@ complete and is otherwise left untouched.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import subprocess
 import sys
+from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..core import urls
@@ -84,7 +88,8 @@ def build(
                 unchanged = f"没有发布，原来的 {site_dir.name}/ 未改动"
             work = publish.work_folder(site_dir)
             try:
-                documents = build_site(work, data_dir, strict, jobs, config_file, content_dir, timings)
+                with dated_by_last_commit():
+                    documents = build_site(work, data_dir, strict, jobs, config_file, content_dir, timings)
                 shrunk = publish.shrinking(previous, documents)
                 if shrunk is not None and not allow_shrink:
                     raise Stop.at(shrunk, "确要撤下这些文件，请加 --allow-shrink")
@@ -119,6 +124,41 @@ def build(
         )
     print(f"已生成 {site_dir}：{documents} 份公开文件")
     return 0
+
+
+FIXED_EPOCH = "315532800"  # 1980-01-01 00:00 UTC, the earliest time a zip holds (downloads.build_time's too)
+
+
+def last_commit_time() -> str | None:
+    """The time of the project's last commit (as `git log -1 --format=%ct`, the Makefile's), or None
+    without git or a checkout. The project's own history, not data/'s: it is the code being run."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(ROOT), "log", "-1", "--format=%ct"],
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    epoch = done.stdout.strip()
+    return epoch if done.returncode == 0 and epoch.isdigit() else None
+
+
+@contextmanager
+def dated_by_last_commit() -> Iterator[None]:
+    """SOURCE_DATE_EPOCH, the time written into files that carry one (mkdocs' sitemap.xml.gz, the
+    workbooks, the zips), for the build: as given, else the last commit's as `make site` gives it,
+    else FIXED_EPOCH, so that one commit builds the same bytes however the build is run."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = last_commit_time() or FIXED_EPOCH  # the workers inherit it
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
 
 
 def build_site(
