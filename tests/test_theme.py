@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import batches, search
+from generator.build.publish import MARKER
 from generator.build.search import Facets, page_records
 from generator.build.site import build, shell_pages
 from generator.build.theme import (
@@ -30,7 +31,7 @@ from generator.build.theme import (
     theme_env,
 )
 
-from helpers import DATA, ROOT, write
+from helpers import DATA, ROOT, previous_site, write
 
 PART = "changsha-wangcheng-ybj/2020/juesuan/part1/"
 
@@ -124,9 +125,7 @@ def test_a_theme_error_raised_in_a_worker_reaches_the_build_as_it_was():
 
 
 def untouched_site(tmp_path: Path) -> Path:
-    site = tmp_path / "site"
-    write(site / "index.html", "the site as it was\n")
-    return site
+    return previous_site(tmp_path / "site")
 
 
 def assert_one_line_and_the_site_as_it_was(capsys, site: Path, *said: str) -> None:
@@ -134,7 +133,7 @@ def assert_one_line_and_the_site_as_it_was(capsys, site: Path, *said: str) -> No
     assert len(err) == 1, err
     assert err[0].startswith("主题：") and all(words in err[0] for words in said), err
     assert err[0].endswith("；没有发布，原来的 site/ 未改动")
-    assert [p.name for p in site.rglob("*")] == ["index.html"]
+    assert sorted(p.name for p in site.rglob("*")) == sorted(["index.html", MARKER])
     assert (site / "index.html").read_text(encoding="utf-8") == "the site as it was\n"
     assert [p.name for p in site.parent.iterdir() if p.name.startswith(".site")] == []  # nothing half-built left
 
@@ -181,7 +180,7 @@ def test_a_template_error_in_an_override_is_labelled_as_the_theme_s(tmp_path, ca
     said = capsys.readouterr().err.strip().splitlines()
     assert said[-1].startswith("主题：模板 ") and "partials/toc.html:1 出错：" in said[-1], said
     assert said[-1].endswith("；没有发布，原来的 site/ 未改动") and "Traceback" not in "".join(said)
-    assert [p.name for p in site.rglob("*")] == ["index.html"]
+    assert sorted(p.name for p in site.rglob("*")) == sorted(["index.html", MARKER])
 
 
 def test_a_configuration_mkdocs_refuses_is_labelled_with_its_file(tmp_path, capsys, caplog):
@@ -195,4 +194,4 @@ def test_a_configuration_mkdocs_refuses_is_labelled_with_its_file(tmp_path, caps
         == f"{config}：mkdocs 不接受这份配置：Aborted with a configuration error!；没有发布，原来的 site/ 未改动"
     )
     assert "Unrecognised theme name: 'materia'" in caplog.text  # mkdocs' own reason, logged above it
-    assert [p.name for p in site.rglob("*")] == ["index.html"]
+    assert sorted(p.name for p in site.rglob("*")) == sorted(["index.html", MARKER])

@@ -42,10 +42,27 @@ function regex(pattern, flags = 'u') {
 }
 const full = (pattern, text) => regex(`^(?:${pattern})$`).test(text);
 
+// core/problems.excerpt(): what was typed, as a message may quote it: its first line, at most
+// `limit` characters (code points, as Python counts them), … for the rest.
+const LINE_BREAKS = /\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]/; // str.splitlines()'s
+export function excerpt(text, limit) {
+  const first = [...(String(text).split(LINE_BREAKS)[0])];
+  if (first.join('') === String(text) && first.length <= limit) return String(text);
+  return first.slice(0, limit).join('') + '…';
+}
+
 // A template's {names} filled in; braces around anything else ({合计: …}) are the message's own.
+// {text} and {fix} are what the clerk typed: quoted as an excerpt, as the loader quotes them, at
+// most rules.excerpt characters (set by each exported function that is given the rules).
+let excerptLimit = Infinity;
+const useRules = rules => {
+  excerptLimit = rules && rules.excerpt ? rules.excerpt : Infinity;
+};
 export function fill(template, values) {
-  return template.replace(/\{(\w+)\}/g, (whole, name) =>
-    Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole);
+  return template.replace(/\{(\w+)\}/g, (whole, name) => {
+    if (!Object.prototype.hasOwnProperty.call(values, name)) return whole;
+    return name === 'text' || name === 'fix' ? excerpt(values[name], excerptLimit) : String(values[name]);
+  });
 }
 
 const hex = char => char.codePointAt(0).toString(16).toUpperCase().padStart(4, '0');
@@ -59,6 +76,7 @@ function strip(rules, text) {
 
 // core/amounts.py refused(): why *text* is not a number of *numbers* (AMOUNT_RULES, PERCENT_RULES).
 export function refused(rules, numbers, text) {
+  useRules(rules);
   let subject = strip(rules, text);
   if (numbers.fold) subject = subject.normalize('NFKC');
   if (numbers.accept.some(pattern => full(pattern, subject))) return null;
@@ -77,6 +95,7 @@ export function refused(rules, numbers, text) {
 
 // fields.hidden_character(): a character no reader sees, refused in any value.
 export function hiddenCharacter(rules, text) {
+  useRules(rules);
   const hidden = rules.hidden;
   const found = regex(hidden.pattern).exec(text);
   if (!found) return null;
@@ -94,6 +113,7 @@ const textOf = value => (typeof value === 'string' ? value : String(value));
 
 // load/tables.py cell_value(): the problem of one cell of a column of *type*, or null.
 export function cellProblem(rules, type, value) {
+  useRules(rules);
   const kind = ['amount', 'percent', 'code'].includes(type) ? type : 'name';
   if (isMapping(value)) return rules.cell.not_scalar[kind].mapping;
   if (Array.isArray(value)) return rules.cell.not_scalar[kind].list;
@@ -197,6 +217,7 @@ export function closeMatch(word, options, cutoff) {
 // The problems of the parts (values, rows, totals) of *table* for *form* (form-rules.json's
 // form_sets[set][number]): [{path, key, message}], key true when the key itself is what is wrong.
 export function tableProblems(rules, form, table) {
+  useRules(rules);
   const messages = rules.table;
   const number = form.number;
   const problems = [];
@@ -369,6 +390,7 @@ function parsed(text) {
 // nor has an empty text of a part the file does not have (*absent*: nothing is written). An empty
 // text of a part it has is written `values:`, which the loader reads as blank.
 export function textProblems(rules, form, name, text, absent = false) {
+  useRules(rules);
   const { doc, counter } = parsed(text);
   if (doc.errors.length || (absent && doc.contents === null)) return [];
   const found = tableProblems(rules, form, new Map([[name, valueOf(doc.contents)]]));
@@ -380,6 +402,7 @@ export function textProblems(rules, form, name, text, absent = false) {
 // The same for a whole table written as YAML (form:, values:, rows:, totals:), as the loader reads
 // one: how the tests give both the same input.
 export function tableTextProblems(rules, form, text) {
+  useRules(rules);
   const { doc, counter } = parsed(text);
   if (doc.errors.length) throw new Error(doc.errors[0].message);
   const found = tableProblems(rules, form, valueOf(doc.contents));

@@ -10,6 +10,7 @@ planned from the sorted folder list alone, so the site is the same whatever the 
 
 from __future__ import annotations
 
+import fnmatch
 import gc
 import os
 import shutil
@@ -28,8 +29,9 @@ from ..core.results import ERROR, NOTICE, WARNING
 from ..export import downloads
 from ..load.loader import NO_DATA_DIRECTORY, Loader, shown
 from ..render.pages import bureau_pages, outline
+from ..source import files
 from ..source.yamlsource import cycle_collection_paused
-from . import audit, check_cache, links
+from . import audit, check_cache, links, processes
 from .report import Timings
 from .search import CHUNK, Facets, IndexPart, page_records, searchable, write_chunks
 from .theme import Shell, Shells, theme_env
@@ -73,13 +75,25 @@ def plan(data_dir: Path) -> tuple[list[Batch], list[Problem]]:
     batches: list[Batch] = []
     size = 0
     for folder in loader.bureau_folders():
-        documents = sum(1 for _ in folder.glob("*/*.y*ml"))
+        documents = count_documents(folder, loader.root)
         if not batches or size + documents > BATCH_DOCUMENTS:
             batches.append(Batch(len(batches), []))
             size = 0
         batches[-1].folders.append(folder)
         size += documents
     return batches, loader.problems.items
+
+
+def count_documents(folder: Path, root: str) -> int:
+    """The files named like documents in *folder*'s subfolders (what the batches are cut by), with
+    nothing followed out of data/ (files.py): the loader reports what is refused."""
+    return sum(
+        1
+        for year, kind in files.entries(folder, root)[0]
+        if kind == files.FOLDER
+        for path, _ in files.entries(year, root)[0]
+        if fnmatch.fnmatchcase(path.name, "*.y*ml")
+    )
 
 
 def load_shared(data_dir: Path) -> tuple[dict, dict, list[Problem]]:
@@ -112,6 +126,11 @@ def _start_worker(
     # template, which does not cross processes, so each worker loads its own.
     _WORKER["shells"] = None if shells is None else Shells(shells, theme_env(config_file))
     gc.freeze()  # what every batch shares (modules, forms) is never looked at by the collector again
+
+
+def _start_pool_worker(*initargs) -> None:
+    processes.end_with_parent()  # never in the build's own process (jobs=1 runs the batches there)
+    _start_worker(*initargs)
 
 
 def findings(results) -> list[Problem]:
@@ -256,8 +275,14 @@ def run_batches(
         _start_worker(*initargs)
         yield from map(run_batch, batches)
         return
-    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=initargs) as pool:
-        yield from pool.map(run_batch, batches)
+    with ProcessPoolExecutor(jobs, initializer=_start_pool_worker, initargs=initargs) as pool:
+        try:
+            yield from pool.map(run_batch, batches)
+        except BaseException:
+            # A batch that failed, Ctrl-C, SIGTERM or no one reading on: the batches still running
+            # are of no use, and leaving the pool would wait for every one of them.
+            processes.stop_workers()
+            raise
 
 
 @dataclass

@@ -10,6 +10,7 @@ it in one place each, print it and exit 1, so that each failure reads alike wher
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 import time
@@ -24,6 +25,22 @@ SEVERITY_WORDS = {
     "notice": "提示",
     "unchecked": "未核对",
 }  # as the clerk reads them; json keeps the codes
+
+
+# What a failed file operation means, said in Chinese (the system's words are English).
+ERRNO_WORDS = {
+    errno.ENOSPC: "磁盘已满",
+    errno.EDQUOT: "超出了磁盘配额",
+    errno.EROFS: "文件系统是只读的",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "不允许这样做（没有权限，或文件、文件夹被设为不可更改）",
+    errno.EBUSY: "文件夹正被占用（如是挂载点）",
+    errno.EXDEV: "不在同一个文件系统上",
+    errno.ENOENT: "文件或文件夹不见了",
+    errno.EIO: "读写出错（磁盘故障？）",
+    errno.EMFILE: "同时打开的文件太多",
+    errno.ENAMETOOLONG: "路径太长",
+}
 
 
 class Stop(Exception):
@@ -44,6 +61,13 @@ class Stop(Exception):
     def at(cls, origin: str, message: str) -> Stop:
         """A failure that is not a problem in data/, labelled with where it comes from (主题, mkdocs.yml, mkdocs)."""
         return cls(f"{origin}：{message}", labelled=True)
+
+    @classmethod
+    def file_system(cls, exc: OSError, where: str) -> Stop:
+        """A file operation that failed (a full disk, a read-only or unchangeable folder), labelled
+        with its file when the system names one, else with *where* it was working."""
+        words = ERRNO_WORDS.get(exc.errno) or f"系统错误 {errno.errorcode.get(exc.errno, exc.errno)}"
+        return cls.at(str(exc.filename) if exc.filename else where, f"无法读写：{words}")
 
     def __str__(self) -> str:
         return self.reason or "\n".join(map(str, self.problems))

@@ -8,6 +8,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .problems import excerpt
+
 PLAIN_AMOUNT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]{1,2})?")
 
 # The white space str.strip() and Python's \s take (str.isspace), spelled out: JavaScript's \s
@@ -29,7 +31,7 @@ class Refusal:
     for percentages) matches, written so that Python and JavaScript read it alike. *fix* rewrites
     the text into what to write: ("nfkc",) folds full-width forms, (pattern, replacement) replaces
     every match; with *fix_is_plain* the refusal applies only when its fix is a plain amount. The
-    message has {text} (as given), {fix} and {space} (the first white space, as U+00A0).
+    message has {text} (as given, as an excerpt: problems.excerpt), {fix} and {space} (the first white space, as U+00A0).
     """
 
     shape: str
@@ -95,8 +97,10 @@ def refused(rules: NumberRules, text: str) -> str | None:
         if refusal.fix_is_plain and not PLAIN_AMOUNT.fullmatch(fix):
             continue
         space = _compiled(SPACE).search(subject)
-        return refusal.message.format(text=text, fix=fix, space=f"U+{ord(space.group(0)):04X}" if space else "")
-    return rules.fallback.format(text=text)
+        space_code = f"U+{ord(space.group(0)):04X}" if space else ""
+        # what was typed is quoted as a message quotes a file: an excerpt, never a whole pasted page
+        return refusal.message.format(text=excerpt(text), fix=excerpt(fix), space=space_code)
+    return rules.fallback.format(text=excerpt(text))
 
 
 @functools.cache

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 
-from ..core import amounts
+from ..core import amounts, problems
 from ..core.model import Column, FixedRow, FooterCell, Form, FormSet, Panel
 from ..core.problems import Mark, Problems
 from ..load import tables
@@ -257,6 +257,7 @@ def form_rules(form_sets: dict[str, FormSet]) -> dict:
         "percent": number_rules(amounts.PERCENT_RULES),
         "plain_amount": amounts.PLAIN_AMOUNT.pattern,
         "space": amounts.SPACE,
+        "excerpt": problems.EXCERPT,  # what was typed is quoted at most this long (problems.excerpt)
         "hidden": hidden_characters(),
         "cell": cell_messages(),
         "table": table_messages(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -32,7 +33,7 @@ from ..core.model import (
 from ..core.problems import Mark, Problems
 from ..core.rules import RULE_KINDS, Rule, RuleError, parse_ref, parse_rule
 from ..core.urls import WINDOWS_DEVICE_NAMES
-from ..source import schema
+from ..source import files, schema
 from ..source.fields import RESERVED_ID, Context, check_record
 from ..source.yamlsource import Mapping, Node, YamlProblem, cycle_collection_paused, read_yaml
 from .indicators import IndicatorBinder
@@ -53,6 +54,7 @@ def shown(path: Path) -> str:
 class Loader:
     def __init__(self, data_dir: Path):
         self.data_dir = data_dir
+        self.root = files.real_root(data_dir)  # nothing is read or walked outside it (files.py)
         self.problems = Problems()
         self.ctx = Context(self.problems)
 
@@ -65,7 +67,7 @@ class Loader:
 
     def read_node(self, path: Path) -> Node | None:
         try:
-            return read_yaml(path, shown(path))
+            return read_yaml(path, shown(path), self.root)
         except YamlProblem as exc:
             self.problems.items.append(exc.problem)
             return None
@@ -82,13 +84,21 @@ class Loader:
         bureaus = [self.load_bureau(folder, glossary, form_sets) for folder in self.bureau_folders()]
         return Site([b for b in bureaus if b is not None], glossary, form_sets)
 
+    def entries(self, folder: Path, skip: Callable[[str], bool] = lambda name: False) -> list[tuple[Path, str]]:
+        """The entries of *folder* that may be read or walked, sorted, each with its kind (files.FILE,
+        files.FOLDER); a link out of data/, a FIFO or a device is reported at its path instead.
+        Entries whose name *skip* accepts are left out unexamined."""
+        usable, refused = files.entries(folder, self.root)
+        for path, message in refused:
+            if not skip(path.name):
+                self.error(Mark(shown(path)), message)
+        return [(path, kind) for path, kind in usable if not skip(path.name)]
+
     def bureau_folders(self) -> list[Path]:
         """The folders of data/ that hold a bureau each, in order; stray files are reported."""
         folders = []
-        for entry in sorted(self.data_dir.iterdir()):
-            if entry.name.startswith(".") or entry.name == "forms":
-                continue
-            if entry.is_dir():
+        for entry, kind in self.entries(self.data_dir, skip=lambda name: name.startswith(".") or name == "forms"):
+            if kind == files.FOLDER:
                 folders.append(entry)
             elif entry.suffix in (".yaml", ".yml") and entry.name != "glossary.yaml":
                 self.error(
@@ -97,7 +107,7 @@ class Loader:
         return folders
 
     def load_glossary(self, path: Path) -> dict[str, Term]:
-        if not path.exists():
+        if not os.path.lexists(path):  # a link that leads nowhere is not "no glossary": read_yaml says what it is
             return {}
         raw = self.read(path, schema.GLOSSARY_FILE)
         terms: dict[str, Term] = {}
@@ -114,9 +124,15 @@ class Loader:
 
     def load_form_sets(self, folder: Path) -> dict[str, FormSet]:
         sets: dict[str, FormSet] = {}
-        if not folder.is_dir():
+        if not os.path.lexists(folder):
             return sets
-        for path in sorted(folder.glob("*.yaml")):
+        try:
+            if files.kind_of(folder, self.root) != files.FOLDER:
+                return sets
+        except files.Refused as exc:
+            self.error(Mark(shown(folder)), exc.message)
+            return sets
+        for path, _ in self.entries(folder, skip=lambda name: not name.endswith(".yaml")):
             if not SLUG.fullmatch(path.stem):
                 self.error(
                     Mark(shown(path)), "表样文件名只能用小写英文字母、数字和 -，如 hunan-juesuan-2020.yaml：请改名"
@@ -312,7 +328,7 @@ class Loader:
             self.error(where, f"'{folder.name}' {RESERVED_ID}")
             return None
         bureau_file = folder / "bureau.yaml"
-        if not bureau_file.exists():
+        if not os.path.lexists(bureau_file):
             self.error(where, "部门文件夹中没有 bureau.yaml：请用 python -m generator new-bureau 新建，或补上这个文件")
             return None
         raw = self.read(bureau_file, schema.BUREAU_FILE)
@@ -328,16 +344,15 @@ class Loader:
             raw.units,
             shown(bureau_file),
         )
-        for year_dir in sorted(folder.iterdir()):
-            if year_dir.name == "bureau.yaml" or year_dir.name.startswith("."):
-                continue
-            if not (year_dir.is_dir() and re.fullmatch(r"(19|20)[0-9][0-9]", year_dir.name)):
+        for year_dir, kind in self.entries(folder, skip=lambda name: name == "bureau.yaml" or name.startswith(".")):
+            if not (kind == files.FOLDER and re.fullmatch(r"(19|20)[0-9][0-9]", year_dir.name)):
                 self.error(
                     Mark(shown(year_dir)),
                     "这里不该有这个文件：部门文件夹中只放 bureau.yaml 和每年一个文件夹（如 2020）",
                 )
                 continue
-            for path in sorted(year_dir.iterdir()):
+            stems: dict[str, Path] = {}
+            for path, _ in self.entries(year_dir):
                 if path.suffix not in (".yaml", ".yml") or not SLUG.fullmatch(path.stem):
                     self.error(
                         Mark(shown(path)),
@@ -347,6 +362,13 @@ class Loader:
                 if path.stem in WINDOWS_DEVICE_NAMES:
                     self.error(Mark(shown(path)), f"'{path.stem}' {RESERVED_ID}")
                     continue
+                if path.stem in stems:  # juesuan.yaml and juesuan.yml would be one page, one download
+                    self.error(
+                        Mark(shown(path)),
+                        f"与 {stems[path.stem].name} 只差扩展名，两份文件会用同一个网址：请删掉一个，或给这份改名",
+                    )
+                    continue
+                stems[path.stem] = path
                 document = self.load_document(path, bureau, int(year_dir.name), glossary, form_sets)
                 if document is not None:
                     bureau.documents.append(document)

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..core.amounts import AmountError, parse_amount, parse_percent
-from ..core.problems import Problems
+from ..core.problems import Problems, quoted
 from ..core.urls import WINDOWS_DEVICE_NAMES
 from .yamlsource import Mapping, Node, Scalar, Sequence, describe
 
@@ -113,7 +113,7 @@ class Text(Field):
         if not text:
             raise Invalid(node, "这里应写文字，却是空的")
         if self.pattern and not self.pattern.fullmatch(text):
-            raise Invalid(node, f"'{text}' {self.hint}")
+            raise Invalid(node, f"{quoted(text)} {self.hint}")
         return text
 
 
@@ -132,7 +132,7 @@ class Slug(Text):
     def convert(self, node, ctx):
         text = super().convert(node, ctx)
         if text in WINDOWS_DEVICE_NAMES:
-            raise Invalid(node, f"'{text}' {RESERVED_ID}")
+            raise Invalid(node, f"{quoted(text)} {RESERVED_ID}")
         return text
 
 
@@ -155,7 +155,7 @@ class Integer(Field):
     def convert(self, node, ctx):
         text = scalar_text(node, "整数").strip()
         if not _DIGITS.fullmatch(text) or not self.low <= int(text) <= self.high:
-            raise Invalid(node, f"这里应写 {self.low} 到 {self.high} 之间的整数，却是 '{text}'")
+            raise Invalid(node, f"这里应写 {self.low} 到 {self.high} 之间的整数，却是 {quoted(text)}")
         return int(text)
 
 
@@ -163,7 +163,7 @@ class Flag(Field):
     def convert(self, node, ctx):
         text = scalar_text(node, "true 或 false").strip()
         if text not in ("true", "false"):
-            raise Invalid(node, f"这里应写 true 或 false，却是 '{text}'")
+            raise Invalid(node, f"这里应写 true 或 false，却是 {quoted(text)}")
         return text == "true"
 
 
@@ -175,7 +175,7 @@ class Date(Field):
                 return datetime.date.fromisoformat(text)
             except ValueError:
                 pass
-        raise Invalid(node, f"这里应写日期，格式为 年-月-日（如 2021-06-01），却是 '{text}'")
+        raise Invalid(node, f"这里应写日期，格式为 年-月-日（如 2021-06-01），却是 {quoted(text)}")
 
 
 class Choice(Field):
@@ -188,7 +188,7 @@ class Choice(Field):
         if not text:
             raise Invalid(node, f"这里应写 {'、'.join(self.options)} 之一，却是空的")
         if text not in self.options:
-            raise Invalid(node, f"'{text}' 不是可写的值：请写 {'、'.join(self.options)} 之一")
+            raise Invalid(node, f"{quoted(text)} 不是可写的值：请写 {'、'.join(self.options)} 之一")
         return text
 
 
@@ -211,7 +211,7 @@ class Score(Amount):
     def convert(self, node, ctx) -> Decimal:
         value = super().convert(node, ctx)
         if value < 0:
-            raise Invalid(node, f"'{node.text.strip()}' 是负数：分值、得分和误差只能是零或正数")
+            raise Invalid(node, f"{quoted(node.text.strip())} 是负数：分值、得分和误差只能是零或正数")
         return value
 
 
@@ -225,7 +225,7 @@ class Code(Field):
     def convert(self, node, ctx):
         text = scalar_text(node, "科目编码（数字）").strip()
         if not _CODE.fullmatch(text):
-            raise Invalid(node, f"'{text}' 不是科目编码：只写数字")
+            raise Invalid(node, f"{quoted(text)} 不是科目编码：只写数字")
         return text
 
 
@@ -314,12 +314,12 @@ class Record(Field):
             if spec is None:
                 close = difflib.get_close_matches(key.text, list(fields), n=1, cutoff=0.6)
                 hint = f"：是不是要写 '{close[0]}'？" if close else f"：可写的键有 {'、'.join(fields)}"
-                ctx.problems.add(key.mark, f"{self.what}中没有键 '{key.text}'{hint}")
+                ctx.problems.add(key.mark, f"{self.what}中没有键 {quoted(key.text)}{hint}")
                 failed = True
                 continue
             if isinstance(child, Scalar) and child.is_null and not isinstance(spec, (Raw, ListOf)):
                 if spec.required:
-                    ctx.problems.add(child.mark, f"'{key.text}' 必须填写，现在是空的：请在冒号后写上值")
+                    ctx.problems.add(child.mark, f"{quoted(key.text)} 必须填写，现在是空的：请在冒号后写上值")
                     failed = True
                 continue
             try:

@@ -36,7 +36,8 @@ try:
 except ImportError:  # ruamel.yaml without its C extension reads with its pure-Python parser
     CParser = None
 
-from ..core.problems import Mark, Problem
+from ..core.problems import Mark, Problem, quoted
+from .files import Refused, read_limited
 
 MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 40
@@ -96,7 +97,7 @@ def describe(node: Node) -> str:
     if isinstance(node, Sequence):
         return "一个列表"
     assert isinstance(node, Scalar)
-    return "空值" if node.is_null else f"'{node.text}'"
+    return "空值" if node.is_null else quoted(node.text)
 
 
 def decode(data: bytes, path: str) -> str:
@@ -226,7 +227,7 @@ def parse_text(text: str, path: str) -> Node:
                         raise YamlProblem(
                             Problem(
                                 node.mark,
-                                f"键 '{value}' 重复了（第 {first.mark.line} 行已写过）：删掉一个，或合并成一个",
+                                f"键 {quoted(value)} 重复了（第 {first.mark.line} 行已写过）：删掉一个，或合并成一个",
                             )
                         )
                     if plain and value == "<<":
@@ -288,16 +289,16 @@ def parse_text(text: str, path: str) -> Node:
     return root
 
 
-def read_yaml(file: Path, shown_as: str) -> Node:
-    """Read and parse *file*; problems are reported against *shown_as* (the path the editor knows)."""
+def read_yaml(file: Path, shown_as: str, root: str | None = None) -> Node:
+    """Read and parse *file*; problems are reported against *shown_as* (the path the editor knows).
+
+    *root*: the real path of the data folder the file must be inside (files.py: a link out of it, a
+    FIFO or a device is refused, and no more than MAX_BYTES is read).
+    """
     try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise YamlProblem(
-            Problem(Mark(shown_as), f"无法读取文件（{exc.strerror}）：请检查文件是否存在、能否打开")
-        ) from None
-    if len(data) > MAX_BYTES:
-        raise YamlProblem(Problem(Mark(shown_as, 1, 1), f"文件超过 {MAX_BYTES // 1024 // 1024} MiB：请拆成几个文件"))
+        data = read_limited(file, root, MAX_BYTES)
+    except Refused as exc:
+        raise YamlProblem(Problem(Mark(shown_as, 1, 1) if exc.too_large else Mark(shown_as), exc.message)) from None
     return parse_text(decode(data, shown_as), shown_as)
 
 
