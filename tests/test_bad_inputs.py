@@ -58,6 +58,32 @@ Build / pipeline
 - CSV / XLSX / datapackage .................... not here: the downloads helper's
 - Search: 三公, kept terms, punctuation, 2,000 characters, <script> as a query .
                                                 test_browser.test_search_finds_what_a_citizen_types; test_injection.test_odd_queries_return_safely
+
+Files, publishing and figures coming in (issue 17)
+- --site-dir is/holds/inside data, the checkout, home, cwd, / .. test_fs_safety.test_a_site_folder_that_is_holds_or_is_inside_the_data_folder_is_refused_and_nothing_touched;
+                                                test_fs_safety.test_the_project_s_checkout_and_the_root_are_refused_before_anything_is_read; test_fs_safety.test_the_home_directory_and_the_working_directory_are_refused
+- --site-dir exists but is no previous site (--force) . test_fs_safety.test_a_folder_that_is_not_a_site_is_replaced_only_with_force
+- Symlinked bureau folder / bureau.yaml out of data/ . test_fs_safety.test_a_bureau_folder_linked_out_of_data_is_refused_at_its_path_and_not_published;
+                                                test_fs_safety.test_bureau_yaml_linked_to_a_credentials_file_is_refused_and_never_printed
+- Document linked to /dev/zero, a FIFO, a huge or growing file . test_fs_safety.test_a_document_that_cannot_be_read_safely_is_refused_without_reading_it[...];
+                                                test_fs_safety.test_a_file_that_grows_while_it_is_read_is_read_no_further_than_the_limit
+- Planner, check cache and fmt never follow links out . test_fs_safety.test_the_batch_plan_walks_no_folder_linked_out_of_data; test_fs_safety.test_what_check_remembers_depends_on_nothing_outside_data;
+                                                test_fs_safety.test_fmt_rewrites_no_file_through_a_link_and_waits_on_no_fifo
+- A message quotes only a short excerpt of a file . test_fs_safety.test_a_message_quotes_no_more_than_a_short_excerpt_of_a_file
+- Empty or half data/ shrinks the site (--allow-shrink) . test_fs_safety.test_a_build_that_would_publish_fewer_than_half_of_the_documents_or_none_stops; test_fs_safety.test_half_of_the_documents_is_not_a_shrink
+- Two files of one stem (juesuan.yaml + .yml) . test_fs_safety.test_two_documents_of_one_name_are_refused_at_the_second
+- kill -9 / SIGTERM / Ctrl-C of a build ...... test_fs_safety.test_the_workers_end_when_the_build_is_killed; test_fs_safety.test_a_build_stopped_by_sigterm_or_ctrl_c_stops_its_workers_and_removes_its_work[...]
+- Swap in one step; recovery from a killed swap . test_fs_safety.test_the_site_folder_is_replaced_in_one_step; test_fs_safety.test_without_the_exchange_the_swap_is_two_renames_and_still_complete;
+                                                test_fs_safety.test_what_a_killed_build_left_is_put_right_by_the_next_build[...]
+- Read-only parent, immutable site, full disk, undeletable old file . test_fs_safety.test_a_parent_folder_that_cannot_be_written_stops_the_build_in_one_line;
+                                                test_fs_safety.test_a_site_folder_that_cannot_be_renamed_stops_the_build_in_one_line; test_fs_safety.test_a_full_disk_stops_the_build_in_one_line;
+                                                test_fs_safety.test_a_file_of_the_old_site_that_cannot_be_deleted_is_left_with_a_warning
+- Same bytes without make / without git ...... test_fs_safety.test_a_build_without_source_date_epoch_is_dated_by_the_last_commit_as_make_site_is; test_fs_safety.test_a_build_without_git_is_dated_by_a_fixed_epoch
+- Excel import: merged range over amount cells (F8:G8; three 0.00) . test_import.test_a_merge_over_two_amount_cells_is_refused_at_the_cell_it_blanks;
+                                                test_import.test_a_merge_over_three_zero_cells_is_refused_at_each_cell_it_blanks; test_import.test_a_merged_footer_total_imports_and_a_label_merged_over_a_total_is_refused
+                                                (merges that must keep working: test_import.test_merged_label_cells_in_the_body_still_import)
+- Form editor: 2,39 / mis-selected key / full-width digits in a table . test_cms.test_a_figure_the_loader_would_refuse_is_not_saved_and_stays_for_correction;
+                                                test_form_rules.test_the_editor_refuses_in_a_table_what_the_loader_refuses_with_its_messages_at_its_lines
 """
 
 from __future__ import annotations

@@ -195,6 +195,8 @@ def sample_texts() -> list[str]:
     texts = {"".join(chosen.choice(pieces) for _ in range(chosen.randint(0, 8))) for _ in range(6000)}
     texts |= {"2,549.18", "２，５４９．１８", "1,23,456.00", "12.345,67", "12,00", "（12.00）", "010", " 12.5 ", "5%"}
     texts |= {"１２．５％", "12.5", "0", "-0", "", "2\u00a0549.18", "2 549", "\u3000１\u3000", "1.234"}
+    # long texts, one with a second line: a message quotes only an excerpt of what was typed
+    texts |= {"１" * 60, "1,234" * 20, "12,00\n" + "x" * 50, "𠀀" * 45 + "元"}
     return sorted(texts)
 
 
