@@ -70,6 +70,7 @@ def cmd_build(args) -> int:
         timings=timings,
         force=args.force,
         allow_shrink=args.allow_shrink,
+        site_url=args.site_url,
     )
     if args.timings:
         Path(args.timings).write_text(json.dumps(timings), encoding="utf-8")
@@ -166,6 +167,10 @@ def main(argv: list[str] | None = None) -> int:
         "--allow-shrink",
         action="store_true",
         help="新网站的公开文件不到原来的一半（或一份也没有）时也发布：确要撤下这些文件时才用",
+    )
+    build.add_argument(
+        "--site-url",
+        help="网站的正式网址（如 https://czj.example.gov.cn/gongkai/）：写进 sitemap.xml，列出每一页；不写则没有网址可列",
     )
     build.add_argument("--timings", help=argparse.SUPPRESS)  # where bench reads the stages' seconds
     build.add_argument("--jobs", type=int, help="并行进程数（默认每个 CPU 核一个）")

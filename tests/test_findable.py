@@ -4,9 +4,15 @@ Every page of a bureau, a document or a city has a title that names its bureau a
 文件 · 部门) and a meta description of its own, made from what the page holds.
 """
 
+import gzip
 import re
+from datetime import datetime
 from html import unescape
+from urllib.parse import quote
 
+from generator.build import sitemap
+
+from helpers import build_site, run_generator
 from sitetools import page_html
 
 SITE_DESCRIPTION = "部门预算、决算与绩效评价公开文件：逐表逐数可查、可核对、可下载"  # mkdocs.yml's, for the other pages
@@ -48,3 +54,40 @@ def test_a_document_s_own_page_keeps_its_printed_title_when_it_names_the_bureau(
     title, description = head_of(page_html(real_site, "changsha-wangcheng-ybj/2020/juesuan/"))
     assert title == "2020年度长沙市望城区医疗保障局部门决算 - 公开 · 部门预决算公开"
     assert description.startswith("长沙市望城区医疗保障局2020年部门决算：第一部分")
+
+
+def test_a_site_built_with_its_address_lists_every_page_in_its_sitemap(data_dir, tmp_path):
+    site = build_site(data_dir, tmp_path / "site", site_url="https://czj.example.gov.cn/gongkai")
+    pages = sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
+    listed = re.findall(r"<loc>([^<]*)</loc>", (site / "sitemap.xml").read_text(encoding="utf-8"))
+    expected = [
+        "https://czj.example.gov.cn/gongkai/" + ("" if page == "." else quote(page) + "/")
+        for page in pages
+        if not page.startswith("admin")
+    ]
+    assert sorted(listed) == sorted(expected) and len(listed) >= 8
+    assert "https://czj.example.gov.cn/gongkai/ceshi-ybj/2020/juesuan/part1/" in listed
+    assert any("%E6%B5%8B" in url for url in listed)  # a city's folder (测试…) written as a URL must be
+    assert gzip.decompress((site / "sitemap.xml.gz").read_bytes()) == (site / "sitemap.xml").read_bytes()
+
+
+def test_a_site_address_that_is_not_one_stops_the_build_in_one_line(data_dir, tmp_path):
+    done = run_generator(
+        "build", str(data_dir), "--site-dir", str(tmp_path / "site"), "--site-url", "czj.example", cwd=tmp_path
+    )
+    assert done.returncode == 1 and not (tmp_path / "site").exists()
+    assert done.stderr.strip().splitlines() == [
+        "--site-url：'czj.example' 不是网站的网址：请写完整的网址，如 https://czj.example.gov.cn/gongkai/；没有发布"
+    ]
+
+
+def test_a_province_of_more_pages_than_one_sitemap_holds_gets_an_index_of_parts(tmp_path, monkeypatch):
+    for n in range(5):
+        (tmp_path / f"p{n}").mkdir()
+        (tmp_path / f"p{n}" / "index.html").write_text("<html></html>")
+    monkeypatch.setattr(sitemap, "MOST_URLS", 2)
+    assert sitemap.write_sitemap(tmp_path, "https://x.org/", datetime(2021, 6, 1)) == 5
+    index = (tmp_path / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<sitemapindex" in index and index.count("<sitemap>") == 3
+    part = gzip.decompress((tmp_path / "sitemap-3.xml.gz").read_bytes()).decode()
+    assert re.findall(r"<loc>([^<]*)</loc>", part) == ["https://x.org/p4/"] and "<lastmod>2021-06-01<" in part

@@ -43,7 +43,7 @@ from ..editing.cms import write_admin
 from ..export import downloads
 from ..load.loader import shown
 from ..render.pages import Page, site_pages
-from . import links, processes, publish
+from . import links, processes, publish, sitemap
 from .batches import check_batches, move_built
 from .mkdocs_run import run_mkdocs, write_pages
 from .report import Stop, Timings, print_problems, print_stop
@@ -63,6 +63,7 @@ def build(
     timings: Timings | None = None,
     force: bool = False,
     allow_shrink: bool = False,
+    site_url: str | None = None,
 ) -> int:
     """Check *data_dir* and build the site into *site_dir*; return the exit status.
 
@@ -72,7 +73,8 @@ def build(
     cannot be written, or the build is interrupted (Ctrl-C, SIGTERM); and before anything is
     touched when *site_dir* may not be replaced (publish.py: the sources, or a folder that is not a
     site unless *force*). A site of fewer than half the documents of the one it replaces is not
-    published unless *allow_shrink*. *timings* is filled with the seconds of each stage.
+    published unless *allow_shrink*. *site_url*: the site's address, for a sitemap of every page
+    (sitemap.py). *timings* is filled with the seconds of each stage.
     """
     logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.WARNING)
     timings = Timings() if timings is None else timings
@@ -83,13 +85,14 @@ def build(
     unchanged = "没有发布"
     with processes.sigterm_as_interrupt():  # SIGTERM ends the build as Ctrl-C does
         try:
+            site_url = sitemap.check_site_url(site_url) if site_url else None
             previous = publish.prepare(site_dir, data_dir, force, guarded)
             if previous.exists:
                 unchanged = f"没有发布，原来的 {site_dir.name}/ 未改动"
             work = publish.work_folder(site_dir)
             try:
                 with dated_by_last_commit():
-                    documents = build_site(work, data_dir, strict, jobs, config_file, content_dir, timings)
+                    documents = build_site(work, data_dir, strict, jobs, config_file, content_dir, timings, site_url)
                 shrunk = publish.shrinking(previous, documents)
                 if shrunk is not None and not allow_shrink:
                     raise Stop.at(shrunk, "确要撤下这些文件，请加 --allow-shrink")
@@ -162,7 +165,14 @@ def dated_by_last_commit() -> Iterator[None]:
 
 
 def build_site(
-    work: Path, data_dir: Path, strict: bool, jobs: int | None, config_file: Path, content_dir: Path, timings: Timings
+    work: Path,
+    data_dir: Path,
+    strict: bool,
+    jobs: int | None,
+    config_file: Path,
+    content_dir: Path,
+    timings: Timings,
+    site_url: str | None = None,
 ) -> int:
     """Build the site into work/site (steps 1 to 4 above); return how many documents it publishes."""
     with timings.timed("shells"):
@@ -207,6 +217,8 @@ def build_site(
         raise Stop(f"{len(broken)} 个链接有误", broken)
     with timings.timed("search index"):
         write_search_index(pages, index, parts, work)
+    if site_url is not None:
+        sitemap.write_sitemap(work / "site", site_url, downloads.build_time())
     return sum(len(b.documents) for b in bureaus)
 
 

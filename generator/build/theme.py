@@ -100,6 +100,11 @@ class Shell:
             raise ThemeError(f"{where}把页面标题显示在 <title> 和页头以外的地方")
         if shell.head.count(DESCRIPTION) != 1 or DESCRIPTION in shell.middle + shell.tail:
             raise ThemeError(f'{where}没有把页面的说明写进 <meta name="description">，或写在了别处')
+        if "gk-shell/" in shell.head + shell.middle + shell.tail:  # every page poured into it would carry it
+            raise ThemeError(
+                f"{where}带有外壳自己的网址（mkdocs.yml 写了 site_url 时的 canonical 链接）："
+                "网址请用 build --site-url 给出，不要写进 mkdocs.yml"
+            )
         # search reads the article of every page poured into this shell: it must hold the content
         if CONTENT not in article(page, where):
             raise ThemeError(f"{where}的正文 {ARTICLE_START} 不含页面的内容")
