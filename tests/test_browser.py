@@ -226,11 +226,11 @@ def test_a_table_s_csv_link_downloads_the_table_with_the_yaml_figures(browser, s
     with page.expect_download() as info:
         link.click()
     download = info.value
-    assert download.suggested_filename == "公开01表 收入支出决算总表.csv"
+    assert download.suggested_filename == "长沙市望城区医疗保障局-2020年决算-公开01表-收入支出决算总表.csv"
     raw = download.path().read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw[3:].decode("utf-8"), newline="")))
-    assert rows[0][:3] == ["收入/项目", "收入/行次", "收入/金额"]
+    assert rows[0][:3] == ["收入/项目", "收入/行次", "收入/金额（万元）"]
     for i, fixed in enumerate(income.panel.rows, 1):
         value = income.fixed.get(fixed.key, {}).get("金额") if fixed.key else None
         assert rows[i][2] == (str(value.amount) if value else ""), fixed.label
