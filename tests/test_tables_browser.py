@@ -262,6 +262,23 @@ def test_on_a_phone_a_form_in_panels_reads_a_panel_at_a_time(browser, server):
     page.context.close()
 
 
+@pytest.mark.parametrize("script", [True, False])
+def test_rules_in_words_are_not_squeezed(browser, server, script):
+    """The 考核评分表's 计分标准: a line of 14 characters at least, on a phone with or without the script
+    (which stacks the table: a line of the screen's width), and on a wide screen."""
+    for width in (375, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 800}, java_script_enabled=script)
+        page = context.new_page()
+        page.goto(server + FIGURE_PAGES["scoring"])
+        widths = page.evaluate(
+            """() => [...document.querySelectorAll('td.gk-words')].map(c => {
+                 const style = getComputedStyle(c);
+                 return (c.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)) / parseFloat(style.fontSize); })"""
+        )
+        assert len(widths) >= 8 and min(widths) >= 13.9, (width, script, widths)
+        context.close()
+
+
 def test_every_table_and_every_科目_row_has_a_permalink(browser, server):
     page, _, errors = open_page(browser, server + HUBEI_TABLES + "#表3-2101501", 1280)
     link = page.locator("#表3 caption a.gk-permalink")

@@ -177,6 +177,8 @@
     box.classList.add(mode);
     item.hint.hidden = mode !== "gk-overflows";
     if (item.terms) { item.terms.hidden = mode !== "gk-stacked"; }
+    // the box's name says 可左右滑动 (render/tables.py) only while it does
+    if (item.name) { box.setAttribute("aria-label", mode === "gk-overflows" ? item.name : item.name.replace("（可左右滑动）", "")); }
     if (mode === "gk-overflows" && box.scrollLeft > 0) { box.classList.add("gk-scrolled"); }
     if (mode === "gk-overflows" && item.labelled) {
       if (!item.float) { floatHead(item); }
@@ -206,6 +208,7 @@
     box.setAttribute("aria-describedby", hint.id);
     var item = { box: box, table: table, hint: hint, labelled: labelCells(table) };
     item.terms = item.labelled ? termLine(item) : null;
+    item.name = box.getAttribute("aria-label");
     box.addEventListener("scroll", function () {
       box.classList.toggle("gk-scrolled", box.classList.contains("gk-overflows") && box.scrollLeft > 0);
       if (item.float && !item.float.hidden) { item.float.scrollLeft = box.scrollLeft; }
