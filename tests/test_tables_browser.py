@@ -345,6 +345,28 @@ def test_a_科目_table_folds_filters_and_sorts(browser, server):
     page.context.close()
 
 
+def test_a_phone_s_stacked_table_sorts_from_its_tools(browser, server):
+    """The head with its sort buttons is not shown on a phone: the tools list each column's orders."""
+    page, _, errors = open_page(browser, server + TABLES, 375, touch=True)
+    every = visible_codes(page, "公开03表")
+    tools = page.locator('.gk-table-tools[data-table="公开03表"]')
+    order = tools.get_by_label("排序")
+    assert order.is_visible()
+    order.select_option(label="本年支出合计，从大到小")
+    total = page.locator("#公开03表 thead th", has_text="本年支出合计")
+    assert total.get_attribute("aria-sort") == "descending"
+    amounts = page.evaluate(
+        """() => [...document.getElementById('公开03表').tBodies[0].rows].filter(r => r.querySelector('td.gk-code'))
+             .map(r => [...r.cells].find(c => (c.getAttribute('data-label') || '') === '本年支出合计'))
+             .map(c => parseFloat(c.textContent.replace(/,/g, '')) || 0)"""
+    )
+    assert amounts == sorted(amounts, reverse=True) and len(amounts) == len(every) and amounts[0] > amounts[-1]
+    order.select_option(label="按原表顺序")
+    assert visible_codes(page, "公开03表") == every and total.get_attribute("aria-sort") is None
+    assert not errors
+    page.context.close()
+
+
 def test_without_javascript_every_row_is_shown(browser, server):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 800})
     page = context.new_page()
