@@ -137,7 +137,7 @@ OUTLINE_PART = record(
     attachments=optional(Flag(doc="true：本部分是附件"), False),
 )
 CHART = record(
-    "a chart",
+    "图表",
     "一张图：各部分取自文件表中的格子（写法同核对规则：表号:面板.行.列）",
     title=Text(doc="图名，如 收入构成"),
     rows=optional(
