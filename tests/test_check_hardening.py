@@ -11,6 +11,7 @@ test wrote (`place`), not taken from the program. (The audit's case is in test_a
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -125,6 +126,7 @@ def test_file_level_problems_have_a_position(data_dir):
 
 CHART_FORM_SET = """
 name: 测试省部门决算公开表
+kinds: [决算]
 charts:
   - title: 收入构成
     rows: 公开01表:收入
@@ -233,6 +235,67 @@ def test_invisible_characters_in_keys_are_refused(data_dir, text, key):
 
 
 # ---- 14. values held to what they mean ----
+
+
+@pytest.mark.parametrize(
+    "region, needle, words",
+    [
+        ("../../x", "../../x", ["不是地区"]),
+        ("湖南省/长沙市/..", "湖南省", ["不是地区"]),
+        ("湖南省／长沙市／望城区", "湖南省", ["全角", "/"]),
+        ("湖南省\\长沙市", "湖南省", ["不是地区"]),
+        ("湖南省/.长沙市", "湖南省", ["不是地区"]),
+    ],
+)
+def test_regions_that_are_not_places_are_refused(data_dir, region, needle, words):
+    text = MINIMAL_BUREAU.lstrip("\n").replace("测试省/测试市/测试区", region)
+    write(data_dir / BUREAU_FILE, text)
+    message = the_problem_at(data_dir, text, needle, file=BUREAU_FILE)
+    assert all(word in message for word in words), message
+
+
+def test_a_region_as_places_are_named_is_kept(data_dir):
+    region = "湖南省/湘西土家族苗族自治州/吉首市"
+    write(data_dir / BUREAU_FILE, MINIMAL_BUREAU.replace("测试省/测试市/测试区", region))
+    site, found = load_site(data_dir)
+    assert not found.items and site.bureaus[0].region == region.split("/")
+
+
+def test_a_form_set_of_another_kind_is_refused(data_dir):
+    text = BASE.replace("kind: 决算", "kind: 预算")
+    write_document(data_dir, text)
+    message = the_problem_at(data_dir, text, "hunan-juesuan-2020")
+    assert "决算" in message and "预算" in message and "请" in message
+
+
+def test_form_sets_declare_the_kinds_they_serve(data_dir):
+    path = data_dir / "forms" / "hunan-juesuan-2020.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert re.search(r"(?m)^kinds: \[决算\]$", text)
+    path.write_text(re.sub(r"(?m)^kinds: .*\n", "", text), encoding="utf-8")
+    found = [p for p in problems(data_dir) if p[0] == "forms/hunan-juesuan-2020.yaml"]
+    assert found and "kinds" in found[0][3], found
+
+
+@pytest.mark.parametrize(
+    "typed, digits",
+    [("12345678901234567891", 20), ("1234567890123456", 16), ("12345678901234.56", 16)],
+)
+def test_amounts_beyond_what_the_downloads_carry_exactly_are_refused(data_dir, typed, digits):
+    text = BASE.replace(TOTAL_CELL, f"{{科目名称: 合计, 本年收入合计: {typed}}}")
+    write_document(data_dir, text)
+    message = the_problem_at(data_dir, text, typed)
+    assert f"{digits} 位" in message and "15 位" in message, message
+
+
+@pytest.mark.parametrize("typed", ["123456789012345", "1234567890123.45", "-1234567890123.45", "12345678901234.50"])
+def test_amounts_of_fifteen_significant_digits_are_kept(data_dir, typed):
+    text = BASE.replace(TOTAL_CELL, f"{{科目名称: 合计, 本年收入合计: {typed}}}")
+    write_document(data_dir, text)
+    site, found = load_site(data_dir)
+    assert not found.items, [str(p) for p in found.items]
+    cells = site.documents[0].parts[1].sections[0].table.panels[0].rows[0].cells
+    assert cells["本年收入合计"].amount == Decimal(typed)
 
 
 def test_the_real_data_still_checks_and_builds(real_site):

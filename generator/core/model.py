@@ -116,6 +116,8 @@ class FormSet:
     outline: list = field(default_factory=list)
     # The charts of a document's overview page (`charts:` in data/forms/*.yaml, see render/charts.py).
     charts: list[ChartSpec] = field(default_factory=list)
+    # The kinds of document (预算, 决算) the form set serves, as it declares them (`kinds:`).
+    kinds: tuple[str, ...] = KINDS
 
 
 @dataclass

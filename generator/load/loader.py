@@ -152,6 +152,7 @@ class Loader:
                 self.build_measures(raw.measures, forms),
                 self.checked_outline(raw.outline, forms),
                 self.build_charts(raw.charts, forms),
+                tuple(dict.fromkeys(raw.kinds)),
             )
         return sets
 
@@ -388,6 +389,13 @@ class Loader:
                 self.error(
                     mark_of("form_set"),
                     f"没有表样 '{raw.form_set}'{suggest(raw.form_set, form_sets)}：form_set 写 data/forms/ 中的文件名（不带 .yaml）",
+                )
+            elif raw.kind is not None and raw.kind not in form_set.kinds:
+                fitting = [f.id for f in form_sets.values() if raw.kind in f.kinds]
+                self.error(
+                    mark_of("form_set"),
+                    f"表样 '{form_set.id}' 用于{'、'.join(form_set.kinds)}文件，这份文件是{raw.kind}："
+                    f"请换用{raw.kind}的表样" + (f"（现有 {'、'.join(fitting)}）" if fitting else "") + "，或改正 kind",
                 )
         document = Document(
             path.stem,

@@ -7,6 +7,7 @@ what a clerk sees when hovering over a key in the editor.
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 from ..core.model import COLUMN_TYPES, KINDS, STAGES
@@ -28,6 +29,7 @@ from .fields import (
     Slug,
     Text,
     Variants,
+    scalar_text,
 )
 from .yamlsource import Mapping, Scalar, describe
 
@@ -151,6 +153,11 @@ FORM_SET_FILE = record(
     "表样文件",
     "一套表样（data/forms/*.yaml）：每张公开表只声明一次",
     name=Text(doc="表样名称，以省份开头，如 湖南省部门决算公开表（2020）"),
+    kinds=ListOf(
+        Choice(KINDS, doc="文件类别：预算、决算或绩效"),
+        allow_empty=False,
+        doc="这套表样用于哪类文件，如 [决算]：kind 不在其中的文件不能用它",
+    ),
     # name → '表号:column', for comparing documents of other form sets
     measures=optional(
         Raw(doc="可与其他表样的文件比较的表：名称: 表号:金额列，如 一般公共预算财政拨款支出: 公开05表:合计")
@@ -163,16 +170,35 @@ FORM_SET_FILE = record(
 
 # ---- data/<bureau>/bureau.yaml ----
 
+# Each place of a region is a name: no slash of any kind inside it (a full-width ／ would make one
+# bogus province of 湖南省／长沙市／望城区), no white space, and not '.', '..' or a name starting with
+# '.', which a path would read as a folder (the region's page is diqu/省/市/).
+SLASHES = r"/\\／＼∕⁄"  # as a regular expression: the backslash escaped
+PLACE = f"[^{SLASHES}\\s.][^{SLASHES}\\s]*"
+
+
+class Region(Text):
+    """省/市/区县: one to four places, each a name."""
+
+    def __init__(self, **kw):
+        super().__init__(
+            pattern=f"{PLACE}(/{PLACE}){{0,3}}", hint="不是地区：请按 省/市/区县 写，如 湖南省/长沙市/望城区", **kw
+        )
+
+    def convert(self, node, ctx):
+        text = scalar_text(node, "地区").strip()
+        if self.pattern.fullmatch(text) is None and re.search("[／＼∕⁄]", text):
+            plain = re.sub("[／∕⁄]", "/", text)
+            raise Invalid(node, f"'{text}' 用了全角或特殊的斜杠：地区的各级之间写半角 /，如 {plain}")
+        return super().convert(node, ctx)
+
+
 BUREAU_FILE = record(
     "部门文件",
     "部门（data/<部门>/bureau.yaml）",
     name=Text(doc="全称，如 长沙市望城区医疗保障局"),
     short_name=Text(doc="简称，如 望城区医保局"),
-    region=Text(
-        pattern=r"[^/\s]+(/[^/\s]+){0,3}",
-        hint="不是地区：请按 省/市/区县 写，如 湖南省/长沙市/望城区",
-        doc="地区：省/市/区县，如 湖南省/长沙市/望城区",
-    ),
+    region=Region(doc="地区：省/市/区县，如 湖南省/长沙市/望城区"),
     duties=optional(Markdown(doc="部门职责（Markdown）")),
     organization=optional(Markdown(doc="机构设置（Markdown）")),
     units=optional(Markdown(doc="决算单位构成（Markdown）")),
