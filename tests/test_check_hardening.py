@@ -10,12 +10,18 @@ test wrote (`place`), not taken from the program. (The audit's case is in test_a
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from generator.build.batches import findings
+from generator.check.as_is import accept
+from generator.check.document import check_document
+from generator.core.results import ERROR
 from generator.core.text import REFUSED, REFUSED_CATEGORIES, refused_ranges
 from generator.load.loader import load_site
 
@@ -25,6 +31,7 @@ from helpers import (
     MINIMAL_BUREAU,
     MINIMAL_DOCUMENT,
     SELF_EVALUATION,
+    build_site,
     run_generator,
     write,
     write_document,
@@ -68,9 +75,119 @@ def clerk_lines(output: str) -> list[str]:
 
 # ---- 5. published_as_is names the discrepancies it accepts ----
 
-
 # The 合计 of the minimal document's 公开02表 printed 99.11 against 55.11 for its one 类: an error
 # of 44.00, which a clerk accepts by the rule and the difference the report prints.
+WRONG_TOTAL = BASE.replace(TOTAL_CELL, "{科目名称: 合计, 本年收入合计: 99.11}")
+RULE = "公开02表 本年收入合计：合计 = 各类之和"
+ACCEPTED = WRONG_TOTAL.replace(
+    "form_set: hunan-juesuan-2020\n",
+    "form_set: hunan-juesuan-2020\n"
+    f"published_as_is:\n  - {{rule: {RULE}, difference: 44.00}}\n"
+    "as_is_note: 原件公开02表的合计如此。\n",
+)
+
+
+def test_an_accepted_discrepancy_is_published_and_a_new_error_still_fails(data_dir):
+    write_document(data_dir, ACCEPTED)
+    accepted = check(data_dir)
+    assert accepted.returncode == 0, accepted.stderr
+    (line,) = clerk_lines(accepted.stderr)
+    row, column = place(ACCEPTED, "99.11")
+    assert line.startswith(f"data/{DOCUMENT_FILE}:{row}:{column}: 错误：{RULE}：")
+    assert "相差 44.00（原件如此，照原样公开）" in line
+
+    # a new typo elsewhere in the same document: printed, and the check fails
+    typo = ACCEPTED.replace("本年收入合计: 55.11}", "本年收入合计: 55.11, 财政拨款收入: 12.34}")
+    write_document(data_dir, typo)
+    refused = check(data_dir)
+    assert refused.returncode == 1
+    lines = clerk_lines(refused.stderr)
+    new = [line for line in lines if "原件如此" not in line and "错误" in line]
+    assert new and all(f"data/{DOCUMENT_FILE}:" in line for line in new), lines
+    assert "不能发布" in refused.stderr or "个错误" in refused.stderr
+
+
+def test_a_document_with_accepted_discrepancies_builds_and_says_so(data_dir, tmp_path):
+    write_document(data_dir, ACCEPTED)
+    site = build_site(data_dir, tmp_path / "site", jobs=1)
+    checks = (site / "ceshi-ybj/2020/juesuan/checks/index.html").read_text(encoding="utf-8")
+    assert "原件公开02表的合计如此。" in checks and "不符" in checks
+
+
+def test_published_as_is_true_alone_is_refused_with_what_to_write(data_dir):
+    text = WRONG_TOTAL.replace(
+        "form_set: hunan-juesuan-2020\n", "form_set: hunan-juesuan-2020\npublished_as_is: true\n"
+    )
+    write_document(data_dir, text)
+    message = the_problem_at(data_dir, text, "true")
+    assert all(word in message for word in ("逐条", "rule", "difference")), message
+    result = check(data_dir)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+
+
+def test_another_difference_in_the_same_rule_is_not_accepted(data_dir):
+    text = ACCEPTED.replace("difference: 44.00", "difference: 44.01")
+    write_document(data_dir, text)
+    result = check(data_dir)
+    assert result.returncode == 1
+    lines = clerk_lines(result.stderr)
+    error = next(line for line in lines if "相差 44.00" in line)
+    assert "原件如此" not in error
+    row, column = place(text, "{rule:")
+    stale = [line for line in lines if line.startswith(f"data/{DOCUMENT_FILE}:{row}:{column}: 警告：")]
+    assert stale and "没有对应的错误" in stale[0], lines
+
+
+def test_a_stale_acceptance_is_a_warning_where_it_is_written(data_dir):
+    text = ACCEPTED.replace("本年收入合计: 99.11", "本年收入合计: 55.11")  # the original was corrected
+    write_document(data_dir, text)
+    result = check(data_dir, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    row, column = place(text, "{rule:")
+    found = json.loads(result.stdout)
+    assert [(f["line"], f["column"], f["severity"]) for f in found] == [(row, column, "warning")]
+    assert RULE in found[0]["message"] and "请删掉这一条" in found[0]["message"]
+    assert check(data_dir, "--strict").returncode == 1
+
+
+def test_a_new_typo_in_a_real_document_published_as_is_fails(tmp_path):
+    """The issue's own case: 总计 2549.18 retyped 2594.18 in 东西湖区's 预算, which prints errors of
+    its own that are published as they are."""
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy)
+    path = copy / "wuhan-dongxihu-ybj/2020/yusuan.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = "              收入总计: 2549.18\n"
+    at = text.index(line) + line.index("2549.18")  # 表1's 总计
+    path.write_text(text[:at] + "2594.18" + text[at + len("2549.18") :], encoding="utf-8")
+    result = run_generator("check", "data", "--no-cache", cwd=tmp_path)
+    assert result.returncode == 1
+    row, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+    where = f"data/wuhan-dongxihu-ybj/2020/yusuan.yaml:{row}:{column}: 错误："
+    typo = [line for line in clerk_lines(result.stderr) if line.startswith(where)]
+    assert typo and all("原件如此" not in line for line in typo), result.stderr
+    assert sum("（原件如此，照原样公开）" in line for line in clerk_lines(result.stderr)) == 5
+
+
+def test_real_documents_accept_exactly_the_errors_their_originals_print():
+    site, problems = load_site(DATA)
+    assert not problems.items
+    documents_with_errors = 0
+    for document in site.documents:
+        results = check_document(document)
+        stale = accept(document, results)
+        errors = [r for r in results if r.status == ERROR]
+        assert stale == [], [str(p) for p in stale]
+        assert all(r.accepted for r in errors), [r.says for r in errors if not r.accepted]
+        assert len(document.as_is) == len({(r.says, r.difference) for r in errors}), document.path
+        documents_with_errors += bool(errors)
+        assert all("原件如此" in f.message for f in findings(results) if f.severity == "error")
+    assert documents_with_errors >= 1  # the real sources do print errors, published as they are
+
+
+# ---- 12. diagnostics at path:line:col, in Chinese, without a traceback ----
+
+
 @pytest.mark.parametrize(
     "separator, name",
     [("\u2028", "U+2028"), ("\u2029", "U+2029"), ("\u0085", "U+0085"), ("\r", "U+000D")],

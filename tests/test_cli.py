@@ -84,7 +84,11 @@ def test_a_document_with_errors_is_not_published_unless_marked_as_published_as_i
 
     write_document(
         data_dir,
-        document.replace("year: 2020\n", "year: 2020\npublished_as_is: true\nas_is_note: 原件合计如此。\n"),
+        document.replace(
+            "year: 2020\n",
+            "year: 2020\npublished_as_is:\n  - {rule: 公开02表 本年收入合计：合计 = 各类之和, difference: 44.00}\n"
+            "as_is_note: 原件合计如此。\n",
+        ),
     )
     built = run("build", "data", "--site-dir", str(site), cwd=data_dir.parent)
     assert built.returncode == 0, built.stderr

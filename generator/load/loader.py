@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 from ..core.model import (
     AmountTable,
+    AsIs,
     Attachment,
     Bureau,
     ChartSpec,
@@ -408,7 +409,7 @@ class Loader:
             raw.published,
             [],
             doc_path,
-            bool(raw.published_as_is),
+            [AsIs(a.rule, a.difference, a.mark) for a in raw.published_as_is or []],
             raw.as_is_note,
         )
         used_slugs: set[str] = set()

@@ -428,6 +428,33 @@ PART = record(
     ),
     attachments=optional(ListOf(ATTACHMENT, doc="附件，每个一页"), []),
 )
+AS_IS = record(
+    "照原件公开的错误",
+    "原件本身加不平、照原件公开的一处错误：照 check 报告那一行写 rule 和 difference",
+    rule=Text(
+        doc="核对规则：照 check 报告中“错误：”之后、“：应为”之前的文字，"
+        "如 表3 2101501 行政运行：总计 = 基本支出小计 + 部门项目小计 + 公共项目小计"
+    ),
+    difference=Amount(doc="相差：照报告中“相差”后的数，如 -64.00（不写千分位逗号）"),
+)
+
+
+class AsIsList(ListOf):
+    """published_as_is: the errors the original prints, one by one. `true` alone once let every
+    error through, later typos too: it is refused with what to write instead."""
+
+    def convert(self, node, ctx):
+        if isinstance(node, Scalar) and not node.is_null and node.text.strip() in ("true", "false"):
+            if node.text.strip() == "false":
+                return []
+            raise Invalid(
+                node,
+                "published_as_is 不能只写 true：请逐条列出原件本身加不平、照原件公开的错误，每条写 rule（check 报告中"
+                "“错误：”之后、“：应为”之前的文字）和 difference（报告的“相差”），其他错误照样不能发布",
+            )
+        return super().convert(node, ctx)
+
+
 DOCUMENT_FILE = record(
     "公开文件",
     "一份公开文件（data/<部门>/<年度>/<文件>.yaml）：部门预算、部门决算或绩效评价",
@@ -439,7 +466,14 @@ DOCUMENT_FILE = record(
     form_set=optional(Slug(doc="表样：data/forms/ 下的文件名（不带 .yaml），如 hunan-juesuan-2020")),
     published=optional(Date(doc="公开日期，写成 YYYY-MM-DD；原件未载明时不写")),
     source=optional(Markdown(doc="来源说明")),
-    published_as_is=optional(Flag(doc="true：原件的数字对不上，照原件公开（在 as_is_note 中说明）"), False),
+    published_as_is=optional(
+        AsIsList(
+            AS_IS,
+            doc="原件本身加不平、照原件公开的错误，逐条照 check 报告写 rule 和 difference；"
+            "只有这些错误照原件公开，其他错误照样不能发布（在 as_is_note 中说明）",
+        ),
+        [],
+    ),
     as_is_note=optional(Markdown(doc="照原件公开的说明")),
     parts=ListOf(PART, allow_empty=False, doc="原件目录的各部分，按原件顺序；这就是网站上的目录"),
 )
