@@ -21,6 +21,7 @@ import pytest
 from generator.build.batches import findings
 from generator.check.as_is import accept
 from generator.check.document import check_document
+from generator.check.prose_links import UNKNOWN, KnownPages
 from generator.core.results import ERROR
 from generator.core.text import REFUSED, REFUSED_CATEGORIES, refused_ranges
 from generator.load.loader import load_site
@@ -278,6 +279,71 @@ def test_chart_errors_in_a_form_set_are_chinese(data_dir):
         assert not re.search(r"[A-Za-z]{4,}", message.replace("rows", "").replace("cells", "")), message
         assert "图" in message
 
+
+PROSE_LINKS = BASE.replace(
+    "负责医疗保障。",
+    "负责医疗保障，见[收入决算表](../part2/#gk02)、[表](../part2/#公开02表-208)、[科目](../part2/#公开02表)、"
+    "[目录](../#mulu)、[部门](../../../)、[核对](../checks/)、[名词](../../../../glossary/#term-基本支出)"
+    "和[外部](https://example.org/)。",
+)
+
+
+def test_links_in_prose_that_lead_somewhere_pass_the_check(data_dir):
+    write_document(data_dir, PROSE_LINKS)
+    result = check(data_dir)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "link, words",
+    [
+        ("../../nowhere/", ["链接 ../../nowhere/", "页面"]),
+        ("../part2/#没有这节", ["链接 ../part2/#没有这节", "#没有这节"]),
+        ("../part9/", ["../part9/"]),
+        ("../../../../glossary/#没有这个词", ["#没有这个词"]),
+        ("#没有", ["#没有"]),
+    ],
+)
+def test_a_broken_link_in_prose_is_reported_by_check_at_its_section(data_dir, link, words):
+    text = BASE.replace("负责医疗保障。", f"负责医疗保障，见[旧页面]({link})。")
+    write_document(data_dir, text)
+    result = check(data_dir)
+    assert result.returncode == 1
+    row, column = place(text, "- title: 一、部门职责")
+    column += 2  # the section's first key, where its mapping starts
+    (line,) = clerk_lines(result.stderr)
+    assert line.startswith(f"data/{DOCUMENT_FILE}:{row}:{column}: 错误："), line
+    assert all(word in line for word in words), line
+    assert "请" in line
+
+
+def test_a_broken_link_in_a_bureau_s_prose_is_reported_at_its_file(data_dir):
+    write(data_dir / BUREAU_FILE, MINIMAL_BUREAU + "duties: 见[旧页面](nowhere/)。\n")
+    result = check(data_dir)
+    assert result.returncode == 1
+    (line,) = clerk_lines(result.stderr)
+    assert line.startswith(f"data/{BUREAU_FILE}:1:1: 错误：“部门职责”中的链接 nowhere/ 指向的页面不存在"), line
+
+
+def test_every_id_of_the_real_part_pages_is_an_anchor_the_check_knows(real_site):
+    """The check knows a part's or an attachment's anchors from the model (check/prose_links.py):
+    every id the renderer writes in such a page's article must be one of them, or a link to it would
+    be refused though it works."""
+    site, _ = load_site(DATA)
+    for bureau in site.bureaus:
+        known = KnownPages(bureau, site.glossary)
+        for file, anchors in known.pages.items():
+            if anchors is UNKNOWN or not file.startswith(bureau.slug + "/"):
+                continue
+            article = (real_site / file).read_text(encoding="utf-8").partition("<article")[2].partition("</article>")[0]
+            ids = set(re.findall(r'\sid="([^"]*)"', article))
+            assert ids and all(known.broken(file, i, f"#{i}") is None for i in ids), (
+                file,
+                [i for i in ids if known.broken(file, i, f"#{i}")],
+            )
+
+
+# ---- 13. one rule for invisible characters ----
 
 REFUSED_TEXTS = [
     pytest.param("测试\u200d区", "U+200D", id="zero-width-joiner-between-words"),

@@ -23,8 +23,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from generator.check.document import check_document
 from generator.core.results import ERROR
+from generator.core.urls import term_anchor
 from generator.load.loader import load_site
-from generator.render.prose import term_anchor
 
 from helpers import DATA, build_site
 from sitetools import ARTIFACTS, WANGCHENG, WATCH_POLICY, Page, open_page, page_html, read_page, resolve, serving

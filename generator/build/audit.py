@@ -64,11 +64,10 @@ from ..core import urls
 from ..core.amounts import format_amount
 from ..core.model import AmountTable, Document, FormTable, FreeTable, IndicatorTable, MoneyBlock, Value
 from ..core.problems import Mark, Problem
+from ..core.urls import page_file, term_anchor
 from ..export.tabular import CODE, LINE, TEXT, block_slugs, stems
 from ..export.xlsx import style_index
 from ..render.escaping import escape
-from ..render.prose import term_anchor
-from .links import page_file
 
 # A figure's or code's cell as render/tables.py / render/indicators.py write it (its text has no tags).
 _FIGURE_CELL = re.compile(rb'<td class="gk-(?:num|code)[^"]*"[^>]*>([^<]+)</td>')  # blank ones do not match

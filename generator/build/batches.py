@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..check.as_is import accept
 from ..check.document import check_document
+from ..check.prose_links import check_prose_links
 from ..core import urls
 from ..core.model import Bureau, Site
 from ..core.problems import Mark, Problem
@@ -137,7 +138,7 @@ def blocking(results, strict: bool, problems: list[Problem] = ()) -> int:
 def check_bureaus(bureaus: list[Bureau], glossary: dict) -> tuple[list[Result], list[Problem]]:
     """Every check of every document of *bureaus*, with the errors each accepts marked; and what
     the checks find in data/ that is no figure's result: a warning for each acceptance that matches
-    no error."""
+    no error, an error for each link in prose that leads nowhere."""
     results: list[Result] = []
     problems: list[Problem] = []
     for bureau in bureaus:
@@ -145,6 +146,7 @@ def check_bureaus(bureaus: list[Bureau], glossary: dict) -> tuple[list[Result], 
             mine = check_document(document)
             problems += accept(document, mine)
             results += mine
+        problems += check_prose_links(bureau, glossary)
     return results, problems
 
 
