@@ -22,6 +22,7 @@ import pytest
 from generator.core import amounts
 from generator.core.amounts import AmountError, parse_amount, parse_percent
 from generator.core.problems import Problems
+from generator.core.text import refused_message
 from generator.editing import cms, form_rules
 from generator.load import tables
 from generator.load.loader import Loader, load_site
@@ -230,6 +231,9 @@ def test_cells_of_each_type_are_refused_alike(tmp_path):
         "",
     ]
     values += ["一二\u2061三", "'", "20８", "1" * 13]
+    # numbers beyond what the downloads carry exactly (15 significant digits), and just within
+    values += ["1234567890123456", " -12345678901234.56 ", "123456789012345", "1234567890123.40", "1" + "0" * 20]
+    values += ["1234567890123456%", "１２３４５６７８９０１２３４５６７％", "99.1234%", "0.0001%"]
     calls, expected = [], []
     for kind in ("amount", "percent", "code", "name", "text", "item"):
         column = tables.Column("c", "c", kind, None, None)
@@ -287,11 +291,19 @@ def test_the_rules_are_the_loaders_and_follow_a_change_of_its_words(monkeypatch)
         form_rules.table_messages()
 
 
-def test_every_character_the_loader_hides_is_named_for_the_editor():
-    above = [hex(c) for c in range(0x10000, 0x110000) if fields._HIDDEN.fullmatch(chr(c))]
-    assert not above  # form_rules names the characters up to U+FFFF only
-    names = RULES["hidden"]["names"]
-    assert names["\u200b"] == "零宽空格" and names["\u202a"] == "文字方向控制符" and len(names) > 60
+def test_every_character_the_loader_hides_is_named_for_the_editor(tmp_path):
+    """The editor refuses exactly the characters core/text.py refuses, with its words: every
+    character of the Basic Multilingual Plane alone and after a word, the astral ranges' ends, and
+    the sequences the rule lets through (a joiner inside an emoji, a flag's tags)."""
+    texts = [chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF]
+    texts += ["金额" + chr(c) for c in range(0x0, 0x3000)]
+    texts += [chr(c) for c in (0xE0001, 0xE0020, 0xE007F, 0xF0000, 0x10FFFD, 0x1FFFE, 0x20000, 0x1F600)]
+    texts += ["👨\u200d👩\u200d👧", "👍🏽\u200d👍", "a\u200db", "🏴\U000e0067\U000e0062\U000e007f", "x\U000e0067"]
+    texts += ["第一行\n" + "很长的一行文字" * 3 + "\u00ad", "\t制表\n换行"]
+    answers = in_node(tmp_path, [["hiddenCharacter", text] for text in texts])
+    assert answers == [refused_message(text) for text in texts]
+    assert sum(answer is not None for answer in answers) > 600
+    assert refused_message("\u200b") == "在行首有一个看不见的字符 U+200B（零宽空格）：请删掉它"
     text = form_rules.rules_text(FORM_SETS)
     assert json.loads(text) == RULES
     assert all(char.isprintable() or char == "\n" for char in text)  # no invisible character in the file

@@ -93,23 +93,74 @@ export function refused(rules, numbers, text) {
   return fill(numbers.fallback, { text });
 }
 
-// fields.hidden_character(): a character no reader sees, refused in any value.
+// core/text.py refused_message(): a character no reader sees (by Unicode category), refused in any
+// value, with the exceptions the loader makes: tab and line feed, a zero-width joiner inside an emoji
+// sequence, a flag's tag characters after 🏴. rules.hidden: the refused code points as ranges with
+// their names, from the loader.
+function refusedRange(hidden, point) {
+  let low = 0;
+  let high = hidden.ranges.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const [start, end] = hidden.ranges[middle];
+    if (point < start) high = middle - 1;
+    else if (point > end) low = middle + 1;
+    else return hidden.ranges[middle];
+  }
+  return null;
+}
+
+const isEmoji = char => /^\p{So}$/u.test(char);
+
+function joinsEmoji(hidden, chars, at) {
+  let before = at - 1;
+  while (before >= 0 && hidden.emoji_tail.includes(chars[before])) before -= 1;
+  return before >= 0 && at + 1 < chars.length && isEmoji(chars[before]) && isEmoji(chars[at + 1]);
+}
+
+function flagTagsEnd(hidden, chars, at) {
+  if (at === 0 || chars[at - 1] !== hidden.flag) return at;
+  let end = at;
+  const [low, high] = hidden.tags;
+  while (end < chars.length && chars[end].codePointAt(0) >= low && chars[end].codePointAt(0) <= high) end += 1;
+  return end < chars.length && chars[end] === hidden.cancel_tag ? end + 1 : at;
+}
+
 export function hiddenCharacter(rules, text) {
   useRules(rules);
   const hidden = rules.hidden;
-  const found = regex(hidden.pattern).exec(text);
-  if (!found) return null;
-  const char = found[0];
-  const line = text.slice(0, found.index).split('\n').pop();
-  const before = Array.from(line).slice(-hidden.before).join('');
-  const values = { code: hex(char), name: hidden.names[char], before };
-  return fill(before ? hidden.after : hidden.at_start, values);
+  const chars = Array.from(text); // code points, as Python indexes a str
+  for (let at = 0; at < chars.length; at += 1) {
+    const char = chars[at];
+    const range = refusedRange(hidden, char.codePointAt(0));
+    if (!range || hidden.allowed.includes(char)) continue;
+    if (char === hidden.joiner && joinsEmoji(hidden, chars, at)) continue;
+    const end = flagTagsEnd(hidden, chars, at);
+    if (end > at) {
+      at = end - 1;
+      continue;
+    }
+    const before = Array.from(chars.slice(0, at).join('').split('\n').pop()).slice(-hidden.before).join('');
+    const what = `U+${hex(char)}${range[2]}`;
+    const kind = range[3] ? 'private_' : '';
+    return fill(before ? hidden[`${kind}after`] : hidden[`${kind}at_start`], { what, before });
+  }
+  return null;
 }
 
 const isMapping = value => value instanceof Map || (value !== null && typeof value === 'object' && !Array.isArray(value));
 const isBlank = value => value === null || value === undefined;
 const entries = value => (value instanceof Map ? [...value.entries()] : Object.entries(value));
 const textOf = value => (typeof value === 'string' ? value : String(value));
+
+// core/amounts.py _exact_in_downloads(): an accepted number with more significant digits than the
+// downloads carry exactly (leading and trailing zeros do not count, as Decimal.normalize() drops them).
+function tooManyDigits(rules, kind, text) {
+  const stripped = strip(rules, text);
+  const number = kind === 'percent' ? (stripped.normalize('NFKC').match(/^-?[0-9.]*/) || [''])[0] : stripped;
+  const digits = number.replace(/[-.]/g, '').replace(/^0+/, '').replace(/0+$/, '').length || 1;
+  return digits > rules.digits.most ? fill(rules.digits.message, { text: stripped, digits }) : null;
+}
 
 // load/tables.py cell_value(): the problem of one cell of a column of *type*, or null.
 export function cellProblem(rules, type, value) {
@@ -120,7 +171,7 @@ export function cellProblem(rules, type, value) {
   const text = textOf(value);
   const hidden = hiddenCharacter(rules, text);
   if (hidden) return hidden;
-  if (kind === 'amount' || kind === 'percent') return refused(rules, rules[kind], text);
+  if (kind === 'amount' || kind === 'percent') return refused(rules, rules[kind], text) ?? tooManyDigits(rules, kind, text);
   const stripped = strip(rules, text);
   if (kind === 'code') return full(rules.cell.code_pattern, stripped) ? null : fill(rules.cell.code, { text: stripped });
   return stripped ? null : rules.cell.empty_text;
@@ -225,6 +276,8 @@ export function tableProblems(rules, form, table) {
   const part = name => (table instanceof Map ? table.get(name) : table[name]);
 
   function unknown(word, options, what) {
+    const invisible = hiddenCharacter(rules, word); // the key is right but for a character no one sees
+    if (invisible) return invisible;
     const close = closeMatch(word, options, 0.5);
     const hint = close === null ? messages.unknown_none : messages.unknown_close;
     return fill(hint, { what, word, close, options: options.join(messages.separator) });

@@ -21,11 +21,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..check.as_is import accept
 from ..check.document import check_document
+from ..check.prose_links import check_prose_links
 from ..core import urls
 from ..core.model import Bureau, Site
 from ..core.problems import Mark, Problem
-from ..core.results import ERROR, NOTICE, WARNING
+from ..core.results import ERROR, NOTICE, WARNING, Result
 from ..export import downloads
 from ..load.loader import NO_DATA_DIRECTORY, Loader, shown
 from ..render.pages import bureau_pages, outline
@@ -139,17 +141,32 @@ def findings(results) -> list[Problem]:
         if result.status not in REPORTED:
             continue
         message = result.explain()
-        if result.status == ERROR and result.document.published_as_is:
+        if result.accepted:
             message += "（原件如此，照原样公开）"
         out.append(Problem(result.mark, message, result.status))
     return out
 
 
-def blocking(results, strict: bool) -> int:
-    """Errors stop publication unless the document is marked as published as-is; --strict adds warnings."""
-    return sum(
-        1 for r in results if (r.status == ERROR and not r.document.published_as_is) or (strict and r.status == WARNING)
-    )
+def blocking(results, strict: bool, problems: list[Problem] = ()) -> int:
+    """Errors stop publication unless their document accepts them (published_as_is); --strict adds
+    warnings. *problems*: what the checks found in data/ besides results (check_bureaus)."""
+    errors = sum(1 for r in results if (r.status == ERROR and not r.accepted) or (strict and r.status == WARNING))
+    return errors + sum(1 for p in problems if p.severity == ERROR or (strict and p.severity == WARNING))
+
+
+def check_bureaus(bureaus: list[Bureau], glossary: dict) -> tuple[list[Result], list[Problem]]:
+    """Every check of every document of *bureaus*, with the errors each accepts marked; and what
+    the checks find in data/ that is no figure's result: a warning for each acceptance that matches
+    no error, an error for each link in prose that leads nowhere."""
+    results: list[Result] = []
+    problems: list[Problem] = []
+    for bureau in bureaus:
+        for document in bureau.documents:
+            mine = check_document(document)
+            problems += accept(document, mine)
+            results += mine
+        problems += check_prose_links(bureau, glossary)
+    return results, problems
 
 
 def run_batch(batch: Batch) -> Outcome:
@@ -190,10 +207,10 @@ def _run_batch(batch: Batch) -> Outcome:
     if loader.problems:
         return outcome
     start = time.perf_counter()
-    results = [r for b in bureaus for d in b.documents for r in check_document(d)]
+    results, found = check_bureaus(bureaus, glossary)
     outcome.seconds["check"] = time.perf_counter() - start
-    outcome.findings = findings(results)
-    outcome.blocking = blocking(results, _WORKER["strict"])
+    outcome.findings = findings(results) + found
+    outcome.blocking = blocking(results, _WORKER["strict"], found)
     outcome.counts = Counter(r.status for r in results)
     outcome.outlines = [outline(b) for b in bureaus]
     if _WORKER["work"] is not None and not outcome.blocking:

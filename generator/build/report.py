@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterable
 from contextlib import contextmanager
 
-from ..core.problems import Problem
+from ..core.problems import Mark, Problem
 
 SEVERITY_WORDS = {
     "error": "错误",
@@ -78,14 +78,21 @@ class Stop(Exception):
         return f"{self.reason}{'；' if self.labelled else '：'}{outcome}"
 
 
+def placed(mark: Mark) -> Mark:
+    """*mark*, or the first line and column of its file when the problem is with the file or folder
+    as a whole (a stray file, a name that cannot be a URL): every line printed is `path:line:col`,
+    which editors and CI's problem matchers take as a place to go to."""
+    return mark if mark.line else Mark(mark.path, 1, 1)
+
+
 def print_problems(problems: Iterable[Problem], form: str = "text") -> None:
     """One line each on stderr, `path:line:col: 错误：message`; or, for CI, a JSON list on stdout."""
     if form == "json":
         rows = [
             {
                 "path": p.mark.path,
-                "line": p.mark.line,
-                "column": p.mark.column,
+                "line": placed(p.mark).line,
+                "column": placed(p.mark).column,
                 "severity": p.severity,
                 "message": p.message,
             }
@@ -95,7 +102,7 @@ def print_problems(problems: Iterable[Problem], form: str = "text") -> None:
         return
     for problem in problems:
         print(
-            f"{problem.mark}: {SEVERITY_WORDS.get(problem.severity, problem.severity)}：{problem.message}",
+            f"{placed(problem.mark)}: {SEVERITY_WORDS.get(problem.severity, problem.severity)}：{problem.message}",
             file=sys.stderr,
         )
 

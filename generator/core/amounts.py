@@ -8,9 +8,15 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .problems import excerpt
+from .problems import excerpt, quoted
 
 PLAIN_AMOUNT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]{1,2})?")
+# The significant digits a figure may have: what the downloads carry exactly. Excel keeps 15 (it
+# shows 12345678901234567 as 12345678901234500), and a double, which every spreadsheet and
+# JavaScript (the JSON read in a browser, the charts) reads a number into, gives back any decimal
+# of 15 digits as written, not always one of 16 or more. In 万元 that is up to 9,999,999,999,999.99,
+# ten thousand times any budget there is; a longer figure is a typo or a wrong unit.
+SIGNIFICANT_DIGITS = 15
 
 # The white space str.strip() and Python's \s take (str.isspace), spelled out: JavaScript's \s
 # differs (it takes U+FEFF, not U+001C–U+001F or U+0085), and the form editor reads these patterns.
@@ -108,11 +114,23 @@ def _compiled(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
 
+def _exact_in_downloads(value: Decimal, text: str) -> Decimal:
+    """*value*, or AmountError when it has more significant digits than the downloads carry exactly
+    (trailing zeros of the decimals do not count: 12.50 is 12.5 in any spreadsheet)."""
+    digits = len(value.normalize().as_tuple().digits) if value else 1
+    if digits > SIGNIFICANT_DIGITS:
+        raise AmountError(
+            f"{quoted(text.strip())} 有 {digits} 位有效数字：下载的 Excel、JSON 只能精确保存 {SIGNIFICANT_DIGITS} 位，"
+            "多出的数字会变：请核对原件的数字和单位（金额以万元为单位）"
+        )
+    return value
+
+
 def parse_amount(text: str) -> Decimal:
     """Parse an amount as a clerk types it; anything ambiguous is refused with what to write instead."""
     raw = text.strip()
     if PLAIN_AMOUNT.fullmatch(raw):
-        value = Decimal(raw)
+        value = _exact_in_downloads(Decimal(raw), raw)
         return value if value else Decimal("0.00") if "." in raw else Decimal(0)
     raise AmountError(refused(AMOUNT_RULES, text))
 
@@ -135,7 +153,7 @@ def parse_percent(text: str) -> Decimal:
     match = PLAIN_PERCENT.fullmatch(raw)
     if match is None:
         raise AmountError(refused(PERCENT_RULES, text))
-    return Decimal(match.group(1))
+    return _exact_in_downloads(Decimal(match.group(1)), text)
 
 
 def format_percent(value: Decimal) -> str:

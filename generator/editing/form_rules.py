@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 
 from ..core import amounts, problems
+from ..core import text as characters
 from ..core.model import Column, FixedRow, FooterCell, Form, FormSet, Panel
 from ..core.problems import Mark, Problems
 from ..load import tables
@@ -35,8 +37,9 @@ FILE = "form-rules.json"  # beside config.yml in site/admin/
 
 
 def marker(name: str) -> str:
-    """A stand-in for *name* that nothing the loader writes contains (private-use characters)."""
-    return f"\ue000{name}\ue001"
+    """A stand-in for *name* that nothing the loader writes contains, and that it accepts in a value
+    (white square brackets: private-use characters, unique as they are, are refused now)."""
+    return f"\u27e6{name}\u27e7"
 
 
 def template(message: str, **parts: str) -> str:
@@ -50,7 +53,7 @@ def template(message: str, **parts: str) -> str:
         if text not in message:
             raise ValueError(f"form_rules: {text!r} ({name}) is not in the loader's message {message!r}")
         message = message.replace(text, "{" + name + "}")
-    if "\ue000" in message:
+    if "\u27e6" in message:
         raise ValueError(f"form_rules: a marker is left in {message!r}")
     return message
 
@@ -201,20 +204,65 @@ def cell_messages() -> dict:
     }
 
 
+def _refused_ranges() -> list[tuple[int, int]]:
+    """The code points core/characters.py refuses (its REFUSED class and the noncharacters), as ranges."""
+    spec = characters.REFUSED + characters.NONCHARACTERS
+    ranges, at = [], 0
+    while at < len(spec):
+        if at + 2 < len(spec) and spec[at + 1] == "-":
+            ranges.append((ord(spec[at]), ord(spec[at + 2])))
+            at += 3
+        else:
+            ranges.append((ord(spec[at]), ord(spec[at])))
+            at += 1
+    return ranges
+
+
 def hidden_characters() -> dict:
-    """The characters no reader sees that the loader refuses in any value, named as it names them."""
-    space = fields.HIDDEN_NAMES["\u200b"]
-    at_start = template(fields.hidden_character("\u200b"), code="200B", name=space)
-    after = template(fields.hidden_character(BEFORE + "\u200b"), before=BEFORE, code="200B", name=space)
-    # How much of the line before the character the message quotes.
-    before = len(read_back(after, fields.hidden_character("x" * 100 + "\u200b"))["before"])
-    names = {}
-    for code in range(0x10000):  # tests/test_cms.py checks that no character above U+FFFF is one
-        char = chr(code)
-        message = fields.hidden_character(char)
-        if message is not None:
-            names[char] = read_back(at_start, message)["name"]
-    return {"pattern": fields._HIDDEN.pattern, "names": names, "at_start": at_start, "after": after, "before": before}
+    """The characters no reader sees that the loader refuses in any value (core/characters.py), named as
+    it names them: ranges of code points with one name each, the exceptions its rule makes (tab
+    and line feed; a joiner inside an emoji sequence; a flag's tags), and its two messages."""
+    probe, private, before = "\u200b", "\ue000", "甲乙"  # the before-text: nothing a message says by itself
+    named = {}
+    for low, high in _refused_ranges():
+        for point in range(low, high + 1):
+            what = characters.describe_character(chr(point))
+            named[point] = (what[what.index("（") :], unicodedata.category(chr(point)) == "Co")
+    ranges: list[list] = []
+    for point in sorted(named):
+        name, is_private = named[point]
+        if ranges and ranges[-1][1] == point - 1 and ranges[-1][2:] == [name, is_private]:
+            ranges[-1][1] = point
+        else:
+            ranges.append([point, point, name, is_private])
+    messages = {}
+    for kind, char in (("", probe), ("private_", private)):
+        what = characters.describe_character(char)
+        messages[kind + "at_start"] = template(characters.refused_message(char), what=what)
+        messages[kind + "after"] = template(characters.refused_message(before + char), before=before, what=what)
+    longest = len(read_back(messages["after"], characters.refused_message("x" * 100 + probe))["before"])
+    return {
+        "ranges": ranges,
+        "allowed": characters.ALLOWED,
+        "joiner": characters.ZERO_WIDTH_JOINER,
+        "emoji_tail": characters._EMOJI_TAIL,
+        "flag": characters.BLACK_FLAG,
+        "tags": [0xE0020, 0xE007E],
+        "cancel_tag": characters.CANCEL_TAG,
+        "before": longest,
+        **messages,
+    }
+
+
+def digits_rule() -> dict:
+    """How many significant digits an amount or a percentage may have (what the downloads carry
+    exactly), and the loader's message when it has more."""
+    probe = "1234567890123456"
+    try:
+        amounts.parse_amount(probe)
+    except amounts.AmountError as exc:
+        return {"most": amounts.SIGNIFICANT_DIGITS, "message": template(str(exc), text=probe, digits=str(len(probe)))}
+    raise ValueError(f"form_rules: parse_amount no longer refuses {probe!r}: the editor's limit of digits is stale")
 
 
 def number_rules(rules: amounts.NumberRules) -> dict:
@@ -260,6 +308,7 @@ def form_rules(form_sets: dict[str, FormSet]) -> dict:
         "excerpt": problems.EXCERPT,  # what was typed is quoted at most this long (problems.excerpt)
         "hidden": hidden_characters(),
         "cell": cell_messages(),
+        "digits": digits_rule(),
         "table": table_messages(),
         "form_sets": {
             name: {number: form_data(form) for number, form in form_set.forms.items()}

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 from ..core.model import (
     AmountTable,
+    AsIs,
     Attachment,
     Bureau,
     ChartSpec,
@@ -34,7 +35,7 @@ from ..core.problems import Mark, Problems
 from ..core.rules import RULE_KINDS, Rule, RuleError, parse_ref, parse_rule
 from ..core.urls import WINDOWS_DEVICE_NAMES
 from ..source import files, schema
-from ..source.fields import RESERVED_ID, Context, check_record
+from ..source.fields import RESERVED_ID, Context, check_record, label_text
 from ..source.yamlsource import Mapping, Node, YamlProblem, cycle_collection_paused, read_yaml
 from .indicators import IndicatorBinder
 from .tables import bind_form_table
@@ -168,6 +169,7 @@ class Loader:
                 self.build_measures(raw.measures, forms),
                 self.checked_outline(raw.outline, forms),
                 self.build_charts(raw.charts, forms),
+                tuple(dict.fromkeys(raw.kinds)),
             )
         return sets
 
@@ -261,6 +263,8 @@ class Loader:
             return {}
         measures = {}
         for key, value in node.items:
+            if label_text(key, self.ctx) is None:
+                continue
             text = value.text.strip() if hasattr(value, "text") and value.text else ""
             number, _, column = text.partition(":")
             form = forms.get(number)
@@ -283,19 +287,25 @@ class Loader:
                 try:
                     return parse_ref(text.strip(), None, forms, None)
                 except RuleError as exc:
-                    self.error(mark, f"chart '{title}': {exc}")
+                    self.error(mark, f"图表“{title}”：{exc}")
                     return None
 
             parts, total = [], None
             if (raw.rows is None) == (raw.cells is None):
-                self.error(raw.mark, f"chart '{raw.title}': give either 'rows' (a panel) or 'cells' (name: cell)")
+                self.error(
+                    raw.mark,
+                    f"图表“{raw.title}”：rows（一个有固定行的栏）和 cells（名称: 格子）要写一个，且只写一个",
+                )
                 continue
             if raw.rows is not None:
                 number, _, panel_key = raw.rows.partition(":")
                 form = forms.get(number)
                 panel = next((p for p in form.panels if p.key == panel_key), None) if form else None
                 if panel is None or panel.rows is None:
-                    self.error(raw.mark, f"chart '{raw.title}': '{raw.rows}' is not a panel of fixed rows (表号:面板)")
+                    self.error(
+                        raw.mark,
+                        f"图表“{raw.title}”：'{raw.rows}' 不是有固定行的栏：rows 写成 表号:栏，如 公开01表:收入",
+                    )
                     continue
                 for row in panel.rows:
                     if row.total:
@@ -305,10 +315,14 @@ class Loader:
                         parts.append((row.label, ref(f"{number}:{panel_key}.{row.key}", raw.mark)))
             else:
                 if not isinstance(raw.cells, Mapping):
-                    self.error(raw.cells.mark, f"chart '{raw.title}': expected 'cells' as a mapping of name: 表号:cell")
+                    self.error(
+                        raw.cells.mark,
+                        f"图表“{raw.title}”：cells 要写成一组“名称: 表号:格子”，如 基本支出: 公开03表:合计.基本支出",
+                    )
                     continue
                 for key, value in raw.cells.items:
-                    parts.append((key.text, ref(getattr(value, "text", None) or "", value.mark)))
+                    label = label_text(key, self.ctx)
+                    parts.append((label, ref(getattr(value, "text", None) or "", value.mark) if label else None))
                 if raw.total is not None:
                     total = ref(raw.total, raw.mark)
             if any(cell is None for _, cell in parts) or (raw.total is not None and total is None):
@@ -399,6 +413,13 @@ class Loader:
                     mark_of("form_set"),
                     f"没有表样 '{raw.form_set}'{suggest(raw.form_set, form_sets)}：form_set 写 data/forms/ 中的文件名（不带 .yaml）",
                 )
+            elif raw.kind is not None and raw.kind not in form_set.kinds:
+                fitting = [f.id for f in form_sets.values() if raw.kind in f.kinds]
+                self.error(
+                    mark_of("form_set"),
+                    f"表样 '{form_set.id}' 用于{'、'.join(form_set.kinds)}文件，这份文件是{raw.kind}："
+                    f"请换用{raw.kind}的表样" + (f"（现有 {'、'.join(fitting)}）" if fitting else "") + "，或改正 kind",
+                )
         document = Document(
             path.stem,
             bureau,
@@ -410,7 +431,7 @@ class Loader:
             raw.published,
             [],
             doc_path,
-            bool(raw.published_as_is),
+            [AsIs(a.rule, a.difference, a.mark) for a in raw.published_as_is or []],
             raw.as_is_note,
         )
         used_slugs: set[str] = set()

@@ -29,7 +29,7 @@ from .comparison_html import render_comparison
 from .download_links import bulk_link, document_downloads, table_links
 from .fragments import MARKER, fill
 from .indicators import render_amount_table, render_indicator_table
-from .prose import TermLink, prose, term_anchor
+from .prose import TermLink, prose
 from .tables import render_form_table, render_free_table
 
 DIRECTORY_MARKER = "<!-- gongkai:directory -->"
@@ -286,7 +286,7 @@ class TermLinks:
         links = self._glossary_at.get(href)
         if links is None:
             links = self._glossary_at[href] = {
-                name: TermLink(term.term, term.definition, f"{href}#{term_anchor(term.term)}")
+                name: TermLink(term.term, term.definition, f"{href}#{urls.term_anchor(term.term)}")
                 for name, term in self.glossary.items()
             }
         return links
@@ -301,7 +301,7 @@ class TermLinks:
                     continue
                 part_href = urls.html_link(src, urls.part_src(doc, part))
                 for use in part.glossary:
-                    link = TermLink(use.term, use.definition, f"{part_href}#{term_anchor(use.term)}")
+                    link = TermLink(use.term, use.definition, f"{part_href}#{urls.term_anchor(use.term)}")
                     names = [use.term] + (self.glossary[use.term].aliases if use.term in self.glossary else [])
                     for name in names:
                         links[name] = link
@@ -345,7 +345,7 @@ def document_pages(
                     body=part.body,
                     section_list=part.sections,
                     glossary=[
-                        {"term": u.term, "definition": u.definition, "anchor": term_anchor(u.term)}
+                        {"term": u.term, "definition": u.definition, "anchor": urls.term_anchor(u.term)}
                         for u in part.glossary
                     ],
                     attachments=[dict(a, link=urls.html_link(src, a["src"])) for a in attachments],
@@ -616,7 +616,7 @@ def glossary_page(site: Site) -> Page:
     for doc in site.documents:
         for part in doc.parts:
             for use in part.glossary:
-                uses[use.term].append((doc, urls.html_link(src, urls.part_src(doc, part), term_anchor(use.term))))
+                uses[use.term].append((doc, urls.html_link(src, urls.part_src(doc, part), urls.term_anchor(use.term))))
     terms = []
     seen = set()
     for term in site.glossary.values():
@@ -631,7 +631,7 @@ def glossary_page(site: Site) -> Page:
         render(
             "glossary.md.j2",
             terms=terms,
-            anchor=term_anchor,
+            anchor=urls.term_anchor,
             ctx=ctx,
             shown=GLOSSARY_USES_SHOWN,
             search_href=urls.html_link(src, urls.SEARCH),

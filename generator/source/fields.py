@@ -17,6 +17,7 @@ from typing import Any
 
 from ..core.amounts import AmountError, parse_amount, parse_percent
 from ..core.problems import Problems, quoted
+from ..core.text import refused_message
 from ..core.urls import WINDOWS_DEVICE_NAMES
 from .yamlsource import Mapping, Node, Scalar, Sequence, describe
 
@@ -49,55 +50,27 @@ class Field:
         raise NotImplementedError
 
 
-# Characters that cannot be seen on the page but change what it says: zero-width spaces (a search for
-# the name misses it), bidirectional overrides (the text shows reversed: "\u202e" + "局保医" reads 医保局),
-# a stray byte-order mark; control characters, which HTML does not allow, typed as YAML escapes ("\x07").
-# Zero-width joiners (U+200C, U+200D) stay: emoji and some scripts need them.
-_HIDDEN = re.compile(
-    "[\u0000-\u0008\u000b-\u001f\u007f-\u009f"  # control characters, but for tab and line break
-    "\u200b\u200e\u200f\u2060-\u2064\ufeff"  # zero-width space, direction marks, word joiner, BOM
-    "\u202a-\u202e\u2066-\u2069]"  # bidirectional embeddings, overrides and isolates
-)
-
-
-HIDDEN_NAMES = {
-    "\u200b": "零宽空格",
-    "\u200e": "从左到右标记",
-    "\u200f": "从右到左标记",
-    "\u2060": "零宽不换行符",
-    "\ufeff": "字节顺序标记 BOM",
-    "\u202e": "从右到左覆盖符，会让文字倒着显示",
-}
-
-
-def hidden_character(text: str) -> str | None:
-    """Why *text* cannot be published as typed, when it holds a character no reader would see."""
-    found = _HIDDEN.search(text)
-    if found is None:
-        return None
-    char = found.group(0)
-    if char in HIDDEN_NAMES:
-        name = HIDDEN_NAMES[char]
-    elif "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
-        name = "文字方向控制符"
-    else:
-        name = "控制字符" if char < "\u00a0" else "格式字符"
-    before = text[: found.start()].rsplit("\n", 1)[-1][-12:]
-    where = f"在 '{before}' 后面" if before else "在行首"
-    return f"{where}有一个看不见的字符 U+{ord(char):04X}（{name}）：请删掉它"
-
-
 def scalar_text(node: Node, what: str) -> str:
     if not isinstance(node, Scalar):
         raise Invalid(node, f"这里应写{what}，却是{describe(node)}")
     if node.is_null:
         raise Invalid(node, f"这里应写{what}，却是空的")
     text = node.text
-    # isprintable() is false for every character _HIDDEN names (and for tab, line breaks and NBSP):
-    # most values are one printable line and skip the search (a value is converted 10⁵ times a batch).
-    if not text.isprintable() and _HIDDEN.search(text):
-        raise Invalid(node, hidden_character(text))
+    # Most values are one printable line, which refused_message returns from at once (a value is
+    # converted 10⁵ times a batch).
+    if not text.isprintable() and (why := refused_message(text)) is not None:
+        raise Invalid(node, why)
     return text
+
+
+def label_text(key: Scalar, ctx: Context) -> str | None:
+    """A mapping's key that is printed as a label (a 项目 of a 申报表's facts, a chart's part): its
+    text, or None when the text rule refuses it (reported at the key)."""
+    why = refused_message(key.text)
+    if why is not None:
+        ctx.problems.add(key.mark, why)
+        return None
+    return key.text
 
 
 class Text(Field):
@@ -312,6 +285,10 @@ class Record(Field):
         for key, child in node.items:
             spec = fields.get(key.text)
             if spec is None:
+                if (hidden := refused_message(key.text)) is not None:  # a key spelt right, but for it
+                    ctx.problems.add(key.mark, hidden)
+                    failed = True
+                    continue
                 close = difflib.get_close_matches(key.text, list(fields), n=1, cutoff=0.6)
                 hint = f"：是不是要写 '{close[0]}'？" if close else f"：可写的键有 {'、'.join(fields)}"
                 ctx.problems.add(key.mark, f"{self.what}中没有键 {quoted(key.text)}{hint}")
