@@ -28,7 +28,7 @@ Numbers (万元)
 - Full-width, (12.00), 12.00万元, 12,00, 1,23,456.00, 12.345,67 . test_refused_amounts
 - NBSP or thin space, trailing %, —/-// for nil, 无 . test_refused_amounts
 - '265', 265, 265.0, 2.5e2 ................... test_amounts_kept_exactly_and_shown_with_two_decimals; test_refused_amounts
-- Huge values; negative values where disallowed test_amounts_kept_...[123456789012345.67]; test_negative_scores_are_refused
+- Huge values; negative values where disallowed test_amounts_kept_...[1234567890123.45]; test_negative_scores_are_refused
 - Totals off by 0.01, 0.05 with 3 rows, 1,000 . test_checks.test_a_rounding_residue_is_a_notice_and_a_larger_miss_an_error
                                                 (0.01 → notice, 1000 → error); test_checks.test_three_row_total_off_by_five_hundredths_is_an_error
 - Round-half x.xx5 (2.675, 0.125), ROUND_HALF_UP test_half_cents_are_rounded_half_up; test_refused_amounts[2.675]
@@ -84,6 +84,24 @@ Files, publishing and figures coming in (issue 17)
                                                 (merges that must keep working: test_import.test_merged_label_cells_in_the_body_still_import)
 - Form editor: 2,39 / mis-selected key / full-width digits in a table . test_cms.test_a_figure_the_loader_would_refuse_is_not_saved_and_stays_for_correction;
                                                 test_form_rules.test_the_editor_refuses_in_a_table_what_the_loader_refuses_with_its_messages_at_its_lines
+- published_as_is names its errors; a new typo still fails . test_check_hardening.test_an_accepted_discrepancy_is_published_and_a_new_error_still_fails;
+                                                test_check_hardening.test_a_new_typo_in_a_real_document_published_as_is_fails
+- published_as_is: true refused; stale acceptance warned . test_check_hardening.test_published_as_is_true_alone_is_refused_with_what_to_write;
+                                                test_check_hardening.test_a_stale_acceptance_is_a_warning_where_it_is_written
+- Figure moved into the neighbouring blank cell ... test_audit.test_figures_moved_into_the_neighbouring_blank_cell_on_a_page_are_reported_at_the_first;
+                                                test_audit.test_a_figure_moved_into_the_neighbouring_blank_cell_of_{a_csv,the_json,a_sheet}_is_reported_at_it
+- U+2028 / U+0085 inside a row ................ test_check_hardening.test_a_line_separator_inside_a_row_is_refused_where_it_is[...]
+- Broken link in prose, by check at data line:col . test_check_hardening.test_a_broken_link_in_prose_is_reported_by_check_at_its_section[...];
+                                                test_links.test_a_link_typed_into_prose_that_leads_nowhere_stops_the_build
+- File-level errors at path:1:1 ............... test_check_hardening.test_file_level_problems_have_a_position
+- "\uD800" escape ............................. test_check_hardening.test_an_escaped_surrogate_is_named_as_such
+- Form-set chart errors in Chinese ............ test_check_hardening.test_chart_errors_in_a_form_set_are_chinese
+- Empty column label .......................... test_check_hardening.test_an_empty_column_label_is_a_problem_at_the_label_not_a_traceback
+- Invisible characters, one rule (both sides) . test_check_hardening.test_invisible_characters_are_refused_by_one_rule[...];
+                                                test_check_hardening.test_characters_of_chinese_documents_are_kept[...]; test_check_hardening.test_invisible_characters_in_keys_are_refused[...]
+- Regions ../../x, …/.., full-width slashes ... test_check_hardening.test_regions_that_are_not_places_are_refused[...]; test_region_names_become_safe_folders
+- 决算 form set in a 预算 document ............. test_check_hardening.test_a_form_set_of_another_kind_is_refused
+- 20-digit amount .............................. test_check_hardening.test_amounts_beyond_what_the_downloads_carry_exactly_are_refused[...]
 """
 
 from __future__ import annotations
