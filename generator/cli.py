@@ -62,7 +62,16 @@ def cmd_build(args) -> int:
     from .build.site import build
 
     timings = Timings()
-    status = build(Path(args.data_dir), Path(args.site_dir), args.strict, jobs=args.jobs, timings=timings)
+    status = build(
+        Path(args.data_dir),
+        Path(args.site_dir),
+        args.strict,
+        jobs=args.jobs,
+        timings=timings,
+        force=args.force,
+        allow_shrink=args.allow_shrink,
+        site_url=args.site_url,
+    )
     if args.timings:
         Path(args.timings).write_text(json.dumps(timings), encoding="utf-8")
     return status
@@ -149,6 +158,20 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("data_dir", nargs="?", default="data", help="数据文件夹（默认 data）")
     build.add_argument("--site-dir", default="site", help="网站生成到哪个文件夹（默认 site）")
     build.add_argument("--strict", action="store_true", help="有警告也算失败（退出码为 1）")
+    build.add_argument(
+        "--force",
+        action="store_true",
+        help="网站文件夹已有别的内容（不是以前生成的网站）时也替换它，其中的内容全部删掉",
+    )
+    build.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="新网站的公开文件不到原来的一半（或一份也没有）时也发布：确要撤下这些文件时才用",
+    )
+    build.add_argument(
+        "--site-url",
+        help="网站的正式网址（如 https://czj.example.gov.cn/gongkai/）：写进 sitemap.xml，列出每一页；不写则没有网址可列",
+    )
     build.add_argument("--timings", help=argparse.SUPPRESS)  # where bench reads the stages' seconds
     build.add_argument("--jobs", type=int, help="并行进程数（默认每个 CPU 核一个）")
     build.set_defaults(run=cmd_build)

@@ -152,6 +152,16 @@ def build_site(data: Path, site: Path, **options) -> Path:
     return site
 
 
+def previous_site(site: Path, documents: int = 0) -> Path:
+    """A stand-in for a site built before: one page, "the site as it was", and the marker by which a
+    build knows a site it may replace, saying it had *documents* (publish.py). Returns *site*."""
+    from generator.build.publish import write_marker  # the build stage: only for the tests that build
+
+    write(site / "index.html", "the site as it was\n")
+    write_marker(site, documents)
+    return site
+
+
 # ---- the command line ----
 
 

@@ -5,6 +5,7 @@ as a static host serves it, and its pages opened in chromium (the `browser` fixt
 from __future__ import annotations
 
 import functools
+import hashlib
 import http.server
 import re
 import threading
@@ -57,6 +58,23 @@ class Page(HTMLParser):
     @property
     def text(self) -> str:
         return " ".join(self.text_parts)
+
+
+def contents(site: Path) -> dict[str, str]:
+    """Every folder and file under *site*, files by the hash of their bytes."""
+    return {
+        path.relative_to(site).as_posix(): "folder" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(site.rglob("*"))
+    }
+
+
+def untouched(site: Path) -> dict:
+    """What must not change when a build fails: the folder itself, and each file's bytes and times."""
+    return {
+        "folder": site.stat().st_ino,
+        "files": contents(site),
+        "times": {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in sorted(site.rglob("*"))},
+    }
 
 
 def page_file(site: Path, url_path: str) -> Path:

@@ -1,5 +1,7 @@
-"""Accessibility in a real browser: axe-core's audit (WCAG 2.1 A and AA) of every kind of page, and
-keyboard use. axe-core is vendored for the tests only (tests/vendor/axe-core/); the site does not serve it.
+"""Accessibility in a real browser: axe-core's audit (WCAG 2.1 A and AA, and 2.2's target size) of
+every kind of page, with a screenshot of each at 375 and 1280 px for a person to look at; keyboard
+use; and type: Chinese marks from a Chinese font, nothing slanted, headings at full strength.
+axe-core is vendored for the tests only (tests/vendor/axe-core/); the site does not serve it.
 """
 
 from __future__ import annotations
@@ -9,10 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from sitetools import WANGCHENG, open_page
+from sitetools import ARTIFACTS, WANGCHENG, open_page
 
 AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# WCAG 2.1 A and AA, and 2.2 AA: its one rule in axe is target-size (2.5.8, 24 × 24 px)
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# The Chinese fonts of the site's stack (gongkai.css), one of which each system has.
+CHINESE_FONTS = {"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC"}
 
 PAGE_TYPES = {
     "home": "",
@@ -22,6 +27,7 @@ PAGE_TYPES = {
     "tables": f"{WANGCHENG}/part2/",
     "hubei-tables": "wuhan-dongxihu-ybj/2020/yusuan/part3/",
     "self-evaluation": f"{WANGCHENG}/part5/zhengti/",
+    "scoring": "changsha-yuhua-ybj/2020/jixiao/part1/fujian2/",
     "checks": f"{WANGCHENG}/checks/",
     "glossary": "glossary/",
     "search": "search/?q=三公经费",
@@ -30,8 +36,8 @@ PAGE_TYPES = {
 
 
 def audit(page) -> list[dict]:
-    """axe's violations of WCAG 2.1 AA on the page as it is now (the script is run, not injected:
-    the site's Content-Security-Policy refuses inline scripts, as it should)."""
+    """axe's violations of WCAG 2.1 AA and 2.2's target size on the page as it is now (the script is
+    run, not injected: the site's Content-Security-Policy refuses inline scripts, as it should)."""
     page.evaluate(AXE + "\n;0")
     return page.evaluate(
         """async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations
@@ -47,8 +53,69 @@ def test_no_serious_or_critical_accessibility_violations(browser, server, name, 
     if name == "search":
         page.wait_for_selector("#gk-search[data-ms]", state="attached", timeout=10000)
     violations = audit(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    height = page.evaluate("document.documentElement.scrollHeight")  # the first 8,000 px of a long page
+    clip = {"x": 0, "y": 0, "width": width, "height": min(height, 8000)}
+    page.screenshot(path=str(ARTIFACTS / f"page-{name}-{width}.png"), full_page=True, clip=clip)
     grave = [v for v in violations if v["impact"] in ("serious", "critical")]
     assert not grave, json.dumps(grave, ensure_ascii=False, indent=1)
+    assert not errors
+    page.context.close()
+
+
+def test_the_audit_finds_a_target_too_small(browser, server):
+    """target-size is audited: the sort buttons and the terms of the headers as they were (a glyph's
+    width, a line's height, side by side) are reported."""
+    page, _, _ = open_page(browser, server + PAGE_TYPES["tables"], 1280)
+    assert not any(v["id"] == "target-size" for v in audit(page))
+    page.evaluate(
+        """() => document.querySelectorAll('th button.gk-sort, thead a.gk-term').forEach(e => {
+             e.style.display = 'inline'; e.style.minWidth = '0'; e.style.minHeight = '0'; e.style.lineHeight = 'normal'; })"""
+    )
+    assert any(v["id"] == "target-size" for v in audit(page))
+    page.context.close()
+
+
+def platform_fonts(page, selector: str) -> set[str]:
+    """The fonts chromium drew the text of the element *selector* with (its own text, not its children's)."""
+    client = page.context.new_cdp_session(page)
+    client.send("DOM.enable")
+    client.send("CSS.enable")
+    root = client.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    node = client.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    return {font["familyName"] for font in client.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]}
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_chinese_text_and_its_quotes_come_from_a_chinese_font(browser, server, width):
+    """“三公”经费: with Helvetica or Arial before any Chinese font, the quotes came from the Latin font."""
+    page, _, errors = open_page(browser, server + PAGE_TYPES["document"], width)
+    family = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert family.startswith('"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC"'), family
+    title = page.locator("figcaption.gk-chart-title", has_text="“三公”经费")
+    assert title.count() == 1
+    fonts = platform_fonts(page, "#tu-4 figcaption")
+    assert fonts and fonts <= CHINESE_FONTS, fonts
+    heading = page.locator("h1").first
+    assert int(heading.evaluate("h => getComputedStyle(h).fontWeight")) >= 600  # not 300, hairline in Chinese
+    assert heading.evaluate("h => getComputedStyle(h).color") == "rgba(0, 0, 0, 0.87)"  # not 54 % black
+    assert not errors
+    page.context.close()
+
+
+@pytest.mark.parametrize("name", ["document", "tables", "self-evaluation", "glossary", "about"])
+def test_nothing_is_slanted(browser, server, name):
+    """Chinese fonts have no italic: a browser slants the upright glyphs (chart titles were). Nothing
+    on a page is set italic, and the page says never to fake one."""
+    page, _, errors = open_page(browser, server + PAGE_TYPES[name], 1280)
+    slanted = page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+             .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+             .filter(e => getComputedStyle(e).fontStyle !== 'normal')
+             .map(e => e.tagName + '.' + e.className + ': ' + e.textContent.trim().slice(0, 20))"""
+    )
+    assert slanted == []
+    assert page.evaluate("getComputedStyle(document.documentElement).fontSynthesisStyle") == "none"
     assert not errors
     page.context.close()
 

@@ -17,7 +17,7 @@ from generator.core.amounts import AmountError, format_amount, parse_amount
         ("-5", "-5"),
         ("-0", "0"),
         ("0", "0"),
-        ("123456789012345.67", "123456789012345.67"),
+        ("1234567890123.45", "1234567890123.45"),  # 15 significant digits: what the downloads carry exactly
         ("265", "265"),
         (" 12.50 ", "12.50"),
     ],
@@ -53,6 +53,7 @@ def test_plain_decimals_are_exact(text, value):
         ("2\u00a0549.18", "中间有空格（U+00A0）：请写成 2549.18"),
         ("2.5e2", "不是金额"),
         ("0o10", "不是金额"),
+        ("123456789012345.67", "有 17 位有效数字：下载的 Excel、JSON 只能精确保存 15 位"),
     ],
 )
 def test_ambiguous_amounts_are_refused_with_advice(text, advice):

@@ -346,3 +346,118 @@ def test_a_build_whose_audit_fails_exits_1_and_leaves_the_previous_site(data_dir
     assert "没有发布，原来的 site/ 未改动" in err
     after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert after == before
+
+
+# ---- a figure in the wrong column (issue 17) ----
+# 公开04表's 支出 prints 合计, 一般公共预算, 政府性基金预算 and 国有资本经营预算财政拨款, the last blank in
+# every row of 望城区's 决算: a writer's bug that moves 政府性基金's figure one column right keeps the
+# figures in their order, so the audit must compare each with its column.
+
+FUND, STATE = "政府性基金预算财政拨款", "国有资本经营预算财政拨款"
+
+
+def moved_values(model) -> list:
+    """The 政府性基金 figures of 公开04表's 支出 rows whose 国有资本 cell is blank, in printed order."""
+    gk04 = table(model, WANGCHENG, "gk04")
+    spending = next(data for data in gk04.panels if data.panel.key == "支出")
+    rows = [spending.fixed.get(row.key, {}) for row in spending.panel.rows if row.key]
+    return [cells[FUND] for cells in rows if FUND in cells and cells[FUND].amount is not None and STATE not in cells]
+
+
+def test_figures_moved_into_the_neighbouring_blank_cell_on_a_page_are_reported_at_the_first(model, site):
+    page = site / WANGCHENG / "part2" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    start, end = html.index('id="公开04表"'), html.index('<p class="gk-downloads">', html.index('id="公开04表"'))
+    cells = re.compile(
+        r'(<td class="gk-num" headers="gk04h9 [^"]*">)([^<]+)(</td>\s*<td class="gk-num" headers="gk04h10 [^"]*">)(</td>)'
+    )
+    moved, count = cells.subn(r"\1\3\2\4", html[start:end], count=15)
+    assert count == 15
+    page.write_text(html[:start] + moved + html[end:], encoding="utf-8")
+    first = moved_values(model)[0]
+    (line,) = audited(model, site, WANGCHENG)
+    path, row, column, message = CLERK_LINE.match(line).groups()
+    assert (path, int(row), int(column)) == tuple(first.mark)
+    assert f"{WANGCHENG}/part2/index.html" in message and "公开04表" in message
+    assert f"“{FUND}”" in message and f"“{STATE}”" in message
+
+
+def test_a_figure_moved_into_the_neighbouring_blank_cell_of_a_csv_is_reported_at_it(model, site):
+    path = site / WANGCHENG / "xiazai" / "gk04.csv"
+    rows = path.read_bytes().decode("utf-8").split("\r\n")
+    header = rows[0].lstrip("\ufeff").split(",")
+    fund, state = header.index(f"支出/{FUND}"), header.index(f"支出/{STATE}")
+    number = next(i for i, row in enumerate(rows[1:], 1) if row and row.split(",")[fund] and not row.split(",")[state])
+    cells = rows[number].split(",")
+    cells[fund], cells[state] = "", cells[fund]
+    rows[number] = ",".join(cells)
+    path.write_bytes("\r\n".join(rows).encode("utf-8"))
+    (line,) = audited(model, site, WANGCHENG)
+    path_, row, column, message = CLERK_LINE.match(line).groups()
+    assert (path_, int(row), int(column)) == tuple(moved_values(model)[0].mark)
+    assert "gk04.csv" in message and f"“{STATE}”" in message
+
+
+def test_a_figure_moved_into_the_neighbouring_blank_cell_of_the_json_is_reported_at_it(model, site):
+    path = site / WANGCHENG / "xiazai" / "changsha-wangcheng-ybj-2020-juesuan.json"
+    text = path.read_text(encoding="utf-8")
+    start = text.index('"csv": "gk04.csv"')
+    row = re.compile(r"(, )(-?\d+\.\d\d)(, )null(\],?\n)")
+    found = row.search(text, start)
+    path.write_text(
+        text[: found.start()] + row.sub(r"\1null\3\2\4", found.group(0)) + text[found.end() :], encoding="utf-8"
+    )
+    (line,) = audited(model, site, WANGCHENG)
+    path_, row_, column, message = CLERK_LINE.match(line).groups()
+    assert (path_, int(row_), int(column)) == tuple(moved_values(model)[0].mark)
+    assert "gk04.csv" in message and f"“{STATE}”" in message
+
+
+def test_a_figure_moved_into_the_neighbouring_blank_cell_of_a_sheet_is_reported_at_it(model, site):
+    number = sheet_number(model, WANGCHENG, "gk04")
+
+    def move(xml: str) -> str:  # columns A–I: 政府性基金 is H, 国有资本 I (blank: no cell)
+        cell = re.search(r'<c r="H([0-9]+)" s="([0-9]+)"><v>[^<]*</v></c>(?=</row>)', xml)
+        return (
+            xml[: cell.start()]
+            + cell.group(0).replace(f'r="H{cell.group(1)}"', f'r="I{cell.group(1)}"')
+            + xml[cell.end() :]
+        )
+
+    rewrite_sheet(site / WANGCHENG_XLSX, number, move)
+    (line,) = audited(model, site, WANGCHENG)
+    path, row, column, message = CLERK_LINE.match(line).groups()
+    assert (path, int(row), int(column)) == tuple(moved_values(model)[0].mark)
+    assert f"{WANGCHENG_XLSX} 第 {number} 张工作表" in message and f"“{STATE}”" in message
+
+
+def test_the_last_figure_moved_one_row_down_in_a_sheet_is_reported_at_it(model, site):
+    """The last figure of a sheet moved down a row keeps its place in the order of the figures."""
+    gk04 = table(model, WANGCHENG, "gk04")
+    printed = [
+        data.fixed.get(data.panel.rows[index].key, {}).get(column.key) if data.panel.rows[index].key else None
+        for index in range(max(len(data.panel.rows) for data in gk04.panels))
+        for data in gk04.panels
+        if index < len(data.panel.rows)
+        for column in data.panel.amount_columns
+    ]
+    last = [value for value in printed if value is not None and value.amount is not None][-1]
+    number = sheet_number(model, WANGCHENG, "gk04")
+
+    def move(xml: str) -> str:
+        amounts = "|".join(str(audit.style_index("amount", total)) for total in (False, True))
+        cell = list(re.finditer(rf'<c r="([A-Z]+)([0-9]+)" s="(?:{amounts})"><v>[^<]*</v></c>', xml))[-1]
+        below = int(cell.group(2)) + 1
+        moved = cell.group(0).replace(f'r="{cell.group(1)}{cell.group(2)}"', f'r="{cell.group(1)}{below}"')
+        xml = xml[: cell.start()] + xml[cell.end() :]
+        if f'<row r="{below}">' in xml:
+            end = xml.index("</row>", xml.index(f'<row r="{below}">'))
+            return xml[:end] + moved + xml[end:]
+        end = xml.index("</row>", xml.index(f'<row r="{below - 1}">')) + len("</row>")
+        return xml[:end] + f'<row r="{below}">{moved}</row>' + xml[end:]
+
+    rewrite_sheet(site / WANGCHENG_XLSX, number, move)
+    (line,) = audited(model, site, WANGCHENG)
+    path, row, column, message = CLERK_LINE.match(line).groups()
+    assert (path, int(row), int(column)) == tuple(last.mark)
+    assert f"{WANGCHENG_XLSX} 第 {number} 张工作表" in message and "行" in message

@@ -42,13 +42,25 @@ def test_pages_fit_the_screen_and_load_only_from_the_site(browser, server, name,
     page.context.close()
 
 
-def test_wide_tables_scroll_inside_their_box_on_a_phone(browser, server):
+def test_wide_tables_fit_a_phone_and_scroll_inside_their_box_without_javascript(browser, server):
+    """On a phone a table wider than the screen is stacked (tests/test_tables_browser.py): nothing
+    scrolls sideways. Without JavaScript it scrolls inside its own box; the page never does."""
     page, _, _ = open_page(browser, server + PAGES["tables"], 375)
+    boxes = page.evaluate(
+        """[...document.querySelectorAll('.gk-scroll')].map(b => [b.scrollWidth, b.clientWidth, b.classList.contains('gk-stacked')])"""
+    )
+    assert len(boxes) == 9 and all(stacked for _, _, stacked in boxes)
+    assert all(scroll <= client <= 375 for scroll, client, _ in boxes)
+    page.context.close()
+    context = browser.new_context(viewport={"width": 375, "height": 800}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + PAGES["tables"])
     boxes = page.evaluate("""[...document.querySelectorAll('.gk-scroll')].map(b => [b.scrollWidth, b.clientWidth])""")
     assert len(boxes) == 9
     assert any(scroll > client for scroll, client in boxes)
     assert all(client <= 375 for _, client in boxes)
-    page.context.close()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
 
 
 def test_tapping_a_term_shows_its_definition(browser, server):
@@ -136,11 +148,13 @@ def test_a_search_hit_on_a_code_opens_its_table_at_the_row_highlighted(browser, 
         row = page.locator("tr:target")
         row.wait_for(state="attached", timeout=10000)
         assert row.get_attribute("id").endswith("-2101301") and "城乡医疗救助" in row.inner_text()
-        # the page brings the row below its table's head once it has loaded: a bounded wait for that
-        in_view = """() => { const row = document.querySelector('tr:target').getBoundingClientRect();
-            const head = document.querySelector('tr:target').closest('table').tHead.getBoundingClientRect();
-            const header = document.querySelector('.md-header').getBoundingClientRect();
-            return row.top >= Math.max(head.bottom, header.bottom) - 1 && row.bottom <= innerHeight; }"""
+        # the row's first cell is in sight and nothing covers it (no sticky head, no site header):
+        # the page may move it there once it has loaded, so a bounded wait for that
+        in_view = """() => { const row = document.querySelector('tr:target');
+            const cell = [...row.cells].find(c => c.getClientRects().length);
+            const box = cell.getBoundingClientRect();
+            const x = box.left + Math.min(box.width / 2, 10), y = box.top + Math.min(box.height / 2, 10);
+            return y > 0 && y < innerHeight && cell.contains(document.elementFromPoint(x, y)); }"""
         for _ in range(50):
             if page.evaluate(in_view):
                 break
@@ -260,13 +274,14 @@ def test_a_city_page_filter_narrows_its_directory_and_keeps_the_choice_in_the_ad
     again.context.close()
 
 
-def test_an_indicator_table_reads_as_the_printed_form_on_a_phone(browser, server):
-    page, _, errors = open_page(browser, server + PAGES["self-evaluation"], 375)
+def test_an_indicator_table_reads_as_the_printed_form(browser, server):
+    """On a wide screen the merged 一级指标 cell is as tall as the ten rows it heads; on a phone, stacked,
+    it heads them as a line above the first, the 二级指标 after it, then the first indicator."""
+    page, _, errors = open_page(browser, server + PAGES["self-evaluation"], 1280)
     table = page.locator("table.gk-indicators").first
     table.scroll_into_view_if_needed()
     first_level = table.locator("th.gk-level").first
     assert first_level.inner_text() == "产出指标"
-    # the merged 一级指标 cell is as tall as the ten rows it heads
     heights = page.evaluate(
         """() => { const t = document.querySelector('table.gk-indicators');
                   const cell = t.querySelector('th.gk-level');
@@ -274,6 +289,17 @@ def test_an_indicator_table_reads_as_the_printed_form_on_a_phone(browser, server
                   return [cell.getBoundingClientRect().height, rows.reduce((h, r) => h + r.getBoundingClientRect().height, 0)]; }"""
     )
     assert abs(heights[0] - heights[1]) < 2
+    assert not errors
+    page.context.close()
+    page, _, errors = open_page(browser, server + PAGES["self-evaluation"], 375)
+    table = page.locator("table.gk-indicators").first
+    table.scroll_into_view_if_needed()
+    tops = page.evaluate(
+        """() => { const row = document.querySelector('table.gk-indicators').tBodies[0].rows[0];
+                  return [...row.cells].filter(c => c.textContent.trim()).map(c => [c.textContent.trim(), c.getBoundingClientRect().top]); }"""
+    )
+    assert [text for text, _ in tops[:2]] == ["产出指标", "数量指标"]
+    assert [top for _, top in tops] == sorted(top for _, top in tops) and tops[0][1] < tops[1][1] < tops[2][1]
     page.screenshot(path=str(ARTIFACTS / "self-evaluation-375.png"), full_page=True)
     assert not errors
     page.context.close()
@@ -317,11 +343,11 @@ def test_a_table_s_csv_link_downloads_the_table_with_the_yaml_figures(browser, s
     with page.expect_download() as info:
         link.click()
     download = info.value
-    assert download.suggested_filename == "公开01表 收入支出决算总表.csv"
+    assert download.suggested_filename == "长沙市望城区医疗保障局-2020年决算-公开01表-收入支出决算总表.csv"
     raw = download.path().read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw[3:].decode("utf-8"), newline="")))
-    assert rows[0][:3] == ["收入/项目", "收入/行次", "收入/金额"]
+    assert rows[0][:3] == ["收入/项目", "收入/行次", "收入/金额（万元）"]
     for i, fixed in enumerate(income.panel.rows, 1):
         value = income.fixed.get(fixed.key, {}).get("金额") if fixed.key else None
         assert rows[i][2] == (str(value.amount) if value else ""), fixed.label

@@ -30,7 +30,7 @@ def test_check_passes_a_valid_tree(data_dir):
 
 def test_missing_data_directory_is_a_clean_error(tmp_path):
     result = run("check", "nowhere", cwd=tmp_path)
-    assert result.returncode == 1 and result.stderr.startswith("nowhere: 错误：没有这个数据文件夹")
+    assert result.returncode == 1 and result.stderr.startswith("nowhere:1:1: 错误：没有这个数据文件夹")
 
 
 def test_failed_build_leaves_the_previous_site_whole(data_dir):
@@ -84,7 +84,11 @@ def test_a_document_with_errors_is_not_published_unless_marked_as_published_as_i
 
     write_document(
         data_dir,
-        document.replace("year: 2020\n", "year: 2020\npublished_as_is: true\nas_is_note: 原件合计如此。\n"),
+        document.replace(
+            "year: 2020\n",
+            "year: 2020\npublished_as_is:\n  - {rule: 公开02表 本年收入合计：合计 = 各类之和, difference: 44.00}\n"
+            "as_is_note: 原件合计如此。\n",
+        ),
     )
     built = run("build", "data", "--site-dir", str(site), cwd=data_dir.parent)
     assert built.returncode == 0, built.stderr
@@ -161,7 +165,7 @@ def test_every_line_check_prints_for_a_spread_of_mistakes_is_chinese_and_says_wh
         f"data/colon-ybj/2020/juesuan.yaml:{place(files['colon-ybj/2020/juesuan.yaml'], ': 概况')}",
         "data/noshort-ybj/bureau.yaml:1:1",
         "data/utf-ybj/2020/juesuan.yaml:1:1",
-        "data/notes.yaml",
+        "data/notes.yaml:1:1",
     }
     where = [re.match(r"(data/[^:]+(?::\d+:\d+)?): ", line) for line in lines]
     assert all(where), lines

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import os
+import re
 import zipfile
 from collections import Counter
 from datetime import UTC, datetime
@@ -21,6 +22,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from generator.build.site import FIXED_EPOCH, last_commit_time
 from generator.core.headers import header_rows
 from generator.core.model import AmountTable, FormTable, FreeTable, IndicatorGroup, IndicatorTable
 from generator.load.loader import load_site
@@ -174,13 +176,20 @@ def test_every_form_table_csv_is_the_printed_table_figure_for_figure(real_site, 
     assert checked == 18  # 公开01–09表 and 表1–9
 
 
-def test_form_table_csv_header_names_the_printed_header_path(real_site, model):
+def test_form_table_csv_header_names_the_printed_header_path_and_the_unit(real_site, model):
     header = read_csv(real_site / "changsha-wangcheng-ybj/2020/juesuan/xiazai/gk07.csv")[0]
-    assert header[:3] == ["预算数/合计", "预算数/因公出国(境)费", "预算数/公务用车购置及运行费/小计"]
+    assert header[:3] == [
+        "预算数/合计（万元）",
+        "预算数/因公出国(境)费（万元）",
+        "预算数/公务用车购置及运行费/小计（万元）",
+    ]
     assert len(set(header)) == len(header) == 12
     gk06 = read_csv(real_site / "changsha-wangcheng-ybj/2020/juesuan/xiazai/gk06.csv")
     assert len(set(gk06[0])) == 9  # three printed panels of 科目编码/科目名称/决算数, each named apart
+    assert gk06[0][:3] == ["人员经费/科目编码", "人员经费/科目名称", "人员经费/决算数（万元）"]  # codes, names: no unit
     assert gk06[-1][:3] == ["人员经费合计", "", "875.12"]  # the printed footer, last
+    funds = read_csv(real_site / "changsha-wangcheng-ybj/2020/juesuan/xiazai/zpb-zhengti-zijin.csv")[0]
+    assert funds[:2] == ["资金来源", "全年预算数（A）（万元）"] and funds[4:6] == ["分值", "执行率（(B−C)/A）"]
 
 
 def test_amount_and_performance_table_csvs_hold_the_yaml_figures(real_site, model):
@@ -295,9 +304,9 @@ def test_xlsx_headers_are_the_printed_form_with_merged_groups(real_site):
     assert [sheet.cell(7, c).value for c in (1, 12)] == ["1", "12"]  # 栏次
     assert sheet.freeze_panes == "A8"
     assert book.sheetnames[:9] == [f"公开0{i}表" for i in range(1, 10)]
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")  # the build's, as the Makefile sets it; else a fixed date
-    fixed = datetime.fromtimestamp(int(epoch), UTC).replace(tzinfo=None) if epoch else datetime(1980, 1, 1)
-    assert book.properties.created == fixed
+    # the build's date: SOURCE_DATE_EPOCH as given, else the last commit's, else 1980-01-01 (site.py)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH") or last_commit_time() or FIXED_EPOCH
+    assert book.properties.created == datetime.fromtimestamp(int(epoch), UTC).replace(tzinfo=None)
 
 
 def test_xlsx_performance_sheets_hold_scores_and_amounts_as_numbers(real_site, model):
@@ -373,7 +382,7 @@ def test_datapackage_types_codes_as_strings_and_amounts_as_numbers_with_their_un
     package = json.loads((real_site / "changsha-wangcheng-ybj/2020/juesuan/xiazai/datapackage.json").read_text())
     fields = {f["name"]: f for f in next(r for r in package["resources"] if r["name"] == "gk02")["schema"]["fields"]}
     assert fields["项目/功能分类科目编码"]["type"] == "string"
-    amount = fields["本年收入合计"]
+    amount = fields["本年收入合计（万元）"]  # named as the CSV's header names it
     assert amount["type"] == "number" and amount["unit"] == "万元" and "万元" in amount["description"]
     assert "栏次 1" in amount["description"]
     gk05 = next(r for r in package["resources"] if r["name"] == "gk05")
@@ -389,8 +398,8 @@ def test_frictionless_reads_the_csv_figures_as_exact_decimals(real_site, model):
     table = next(t for _, t in document.tables() if t.anchor == "gk02")
     first = table.panels[0].rows[1].cells
     row = next(r for r in rows if r["项目/功能分类科目编码"] == first["科目编码"].text)
-    assert row["本年收入合计"] == first["本年收入合计"].amount
-    assert isinstance(row["本年收入合计"], Decimal)
+    assert row["本年收入合计（万元）"] == first["本年收入合计"].amount
+    assert isinstance(row["本年收入合计（万元）"], Decimal)
 
 
 # ---- the whole site's zip ----
@@ -436,6 +445,49 @@ def test_every_table_on_a_document_page_links_its_downloads(real_site, model):
         assert lines == sum(1 for _ in document.tables())  # one line under each table
         index = (base / "index.html").read_text(encoding="utf-8")
         assert 'id="xiazai"' in index and "datapackage.json" in index and "gongkai-quanbu.zip" in index
+
+
+def download_names(html: str) -> dict[str, str]:
+    """The CSV links of a page: the file each links to, and the name its `download` attribute saves it as."""
+    return dict(re.findall(r'<a href="[^"]*?xiazai/([^"/]+\.csv)" download="([^"]+)">', html))
+
+
+def test_csvs_save_as_bureau_year_number_title(real_site, model):
+    """部门-年度-表号-表名.csv: two bureaus' 公开07表 and the three 公共专项绩效自评表 of one document save
+    under names of their own, while the files' paths stay ASCII."""
+    saved = {}
+    for document in model.documents:
+        base = real_site / document.bureau.slug / str(document.year) / document.slug
+        names = download_names((base / "index.html").read_text(encoding="utf-8"))
+        assert len(names) == len(list(folder(real_site, document).glob("*.csv")))  # every CSV in 下载数据
+        assert all(re.fullmatch(r"[a-z0-9-]+\.csv", path) for path in names)
+        for path, name in names.items():
+            assert name.startswith(f"{document.bureau.name}-{document.year}年{document.kind}-"), name
+            saved[f"{base}/{path}"] = name
+    assert len(set(saved.values())) == len(saved)  # no two files of the site save under one name
+    wangcheng = {Path(k).name: v for k, v in saved.items() if "changsha-wangcheng-ybj/" in k}
+    assert (
+        wangcheng["gk07.csv"]
+        == "长沙市望城区医疗保障局-2020年决算-公开07表-一般公共预算财政拨款“三公”经费支出决算表.csv"
+    )
+    assert wangcheng["zpb-yiliao-jiuzhu-zhibiao.csv"] == (
+        "长沙市望城区医疗保障局-2020年决算-公共专项绩效自评表（民政医疗救助）-绩效指标.csv"
+    )
+    part = real_site / "changsha-wangcheng-ybj/2020/juesuan/part2/index.html"
+    assert download_names(part.read_text(encoding="utf-8"))["gk07.csv"] == wangcheng["gk07.csv"]  # under the table too
+
+
+def test_workbook_sheets_are_named_after_the_form_and_told_apart(real_site):
+    book = openpyxl.load_workbook(
+        real_site / "changsha-wangcheng-ybj/2020/juesuan/xiazai/changsha-wangcheng-ybj-2020-juesuan.xlsx"
+    )
+    assert book.sheetnames[9:] == [
+        "部门整体自评表",
+        "公共专项绩效自评表（城乡居民医保配套）",
+        "公共专项绩效自评表（民政医疗救助）",
+        "公共专项绩效自评表（其他医疗保障）",
+    ]
+    assert book["公共专项绩效自评表（民政医疗救助）"]["A1"].value == "公共专项绩效自评表（民政医疗救助）"
 
 
 # ---- formulas in text, negative amounts ----

@@ -573,3 +573,113 @@ def test_xlsx_sheet_is_chosen_by_name(tmp_path, doc, capsys):
     status, _, err = run(path, doc, capsys, sheet="三公")
     assert status == 0, err
     assert rows(doc, "公开07表") == [{"预算合计": 1}]
+
+
+# ---- merged cells in the body of a workbook ----
+
+# 公开07表's head, then a blank row and its 栏次 row: the figures are on row 8, as in the issue's workbook.
+GK07_TO_ROW_8 = [*GK07_HEAD, [], [str(n) for n in range(1, 13)]]
+
+
+def test_a_merge_over_two_amount_cells_is_refused_at_the_cell_it_blanks(tmp_path, doc, capsys):
+    """F8:G8 merged: Excel keeps 2.29 in F8 (预算公务接待费) only, and 决算合计 (G8), printed 2.29, would
+    import blank while the import said it succeeded."""
+    path = workbook(
+        tmp_path / "决算.xlsx",
+        [*GK07_TO_ROW_8, [2.29, 0, 0, 0, 0, 2.29, None, 0, 0, 0, 0, 2.29]],
+        (*GK07_MERGES, "F8:G8"),
+    )
+    before = doc.read_bytes()
+    status, out, err = run(path, doc, capsys)
+    assert status == 1 and out == ""
+    assert err == [
+        f"{path}[公开07表]:8:7: 此格与 F8 合并（合并单元格 F8:G8），内容只保存在 F8 中，“决算数／合计”栏导入后会是空白："
+        "请在 Excel 中取消合并，照原件在每一格填上数字（原件空白的格留空）后再导入（单元格 G8）",
+        "1 个问题，未写入任何文件。",
+    ]
+    assert doc.read_bytes() == before
+
+
+def test_a_merge_over_three_zero_cells_is_refused_at_each_cell_it_blanks(tmp_path, doc, capsys):
+    path = workbook(
+        tmp_path / "决算.xlsx",
+        [*GK07_TO_ROW_8, [2.29, "0.00", None, None, 0, 2.29, 2.29, 0, 0, 0, 0, 2.29]],
+        (*GK07_MERGES, "B8:D8"),
+    )
+    before = doc.read_bytes()
+    status, _, err = run(path, doc, capsys)
+    assert status == 1
+    assert [line.split(": ")[0] for line in err[:-1]] == [f"{path}[公开07表]:8:3", f"{path}[公开07表]:8:4"]
+    assert "合并单元格 B8:D8" in err[0] and "“预算数／公务用车购置及运行费／小计”栏导入后会是空白" in err[0]
+    assert err[-1] == "2 个问题，未写入任何文件。"
+    assert doc.read_bytes() == before
+
+
+def test_merged_label_cells_in_the_body_still_import(tmp_path, doc, capsys):
+    """A merge over cells that hold no figure is how exports print 合计 across 科目编码 and 科目名称, and a
+    blank merged area holds nothing to lose: both import as before."""
+    path = workbook(
+        tmp_path / "收入.xlsx",
+        [
+            ["收入决算表"],
+            [
+                "项目",
+                None,
+                "本年收入合计",
+                "财政拨款收入",
+                "上级补助收入",
+                "事业收入",
+                "经营收入",
+                "附属单位上缴收入",
+                "其他收入",
+            ],
+            ["功能分类科目编码", "科目名称"],
+            ["合计", None, 2.0, 2.0],
+            ["208", "社会保障和就业支出", 2.0, 2.0],
+        ],
+        ("A2:B2", "A4:B4", "E4:F4"),
+        {"C4": "0.00", "D4": "0.00", "C5": "0.00", "D5": "0.00"},
+        sheet="收入决算表",
+    )
+    status, _, err = run(path, doc, capsys, "公开02表")
+    assert status == 0, err
+    assert rows(doc, "公开02表") == [
+        {"科目名称": "合计", "本年收入合计": 2, "财政拨款收入": 2},
+        {"科目编码": "208", "科目名称": "社会保障和就业支出", "本年收入合计": 2, "财政拨款收入": 2},
+    ]
+
+
+def test_a_merged_footer_total_imports_and_a_label_merged_over_a_total_is_refused(tmp_path, doc, capsys):
+    """公开06表's 公用经费合计 is one footer cell over four columns: a workbook merges them, the total in the
+    first. A label merged over a total's cell leaves the total blank: that is refused."""
+    head = [
+        ["人员经费", None, None, "公用经费"],
+        ["科目编码", "科目名称", "决算数", "科目编码", "科目名称", "决算数", "科目编码", "科目名称", "决算数"],
+        ["301", "工资福利支出", 1.5, "302", "商品和服务支出", 2.5],
+    ]
+    merges = ("A1:C1", "D1:I1", "A4:B4", "D4:E4")
+    path = workbook(
+        tmp_path / "基本支出.xlsx",
+        [*head, ["人员经费合计", None, 1.5, "公用经费合计", None, 2.5]],
+        (*merges, "F4:I4"),
+        sheet="公开06表",
+    )
+    status, _, err = run(path, doc, capsys, "公开06表")
+    assert status == 0, err
+    assert {k: v.amount for k, v in table(doc, "公开06表").totals.items()} == {
+        "人员经费合计": Decimal("1.5"),
+        "公用经费合计": Decimal("2.5"),
+    }
+    before = doc.read_bytes()
+    path = workbook(
+        tmp_path / "基本支出2.xlsx",
+        [*head, ["人员经费合计", None, None, "公用经费合计", None, 2.5]],
+        ("A1:C1", "D1:I1", "A4:C4", "D4:E4", "F4:I4"),
+        sheet="公开06表",
+    )
+    status, _, err = run(path, doc, capsys, "公开06表")
+    assert status == 1
+    assert err[0].startswith(
+        f"{path}[公开06表]:4:3: 此格与 A4 合并（合并单元格 A4:C4），内容只保存在 A4 中，表尾的“人员经费合计”导入后会是空白"
+    )
+    assert doc.read_bytes() == before

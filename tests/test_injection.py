@@ -21,7 +21,10 @@ import pytest
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from generator.render.prose import term_anchor
+from generator.check.document import check_document
+from generator.core.results import ERROR
+from generator.core.urls import term_anchor
+from generator.load.loader import load_site
 
 from helpers import DATA, build_site
 from sitetools import ARTIFACTS, WANGCHENG, WATCH_POLICY, Page, open_page, page_html, read_page, resolve, serving
@@ -157,7 +160,8 @@ def hostile_copy(target: Path) -> dict[int, str]:
 
     edit("changsha-wangcheng-ybj/bureau.yaml", wangcheng)
     edit("changsha-yuhua-ybj/bureau.yaml", lambda b: b.update(region="湖南省/CON/雨花区<iframe>"))
-    edit("shaoyang-beita-ybj/bureau.yaml", lambda b: b.update(region="湖南省/../北塔区<script>window.pwned=1"))
+    # ('..' and slashes in a region are refused when loaded: the city here is only markup)
+    edit("shaoyang-beita-ybj/bureau.yaml", lambda b: b.update(region="湖南省/<script>window.pwned=1/北塔区"))
 
     def juesuan(document):
         first_with(document, "glossary")["glossary"].append(TERM)
@@ -191,11 +195,27 @@ def hostile_copy(target: Path) -> dict[int, str]:
                     root["charts"] = charts
             else:
                 injector.walk(root, DOCUMENT_TEXT, "document" if document else where)
-            if document:  # its check errors are published, as the original prints them
-                root.insert(1, "published_as_is", True)
 
         edit(where, inject)
+    accept_every_error(target, edit)
     return injector.fields
+
+
+def accept_every_error(target: Path, edit) -> None:
+    """Each document of the hostile copy publishes its check errors as the original prints them: its
+    rules read in words its payloads changed, so its published_as_is is written again from them."""
+    site, problems = load_site(target)
+    assert not problems.items, [str(p) for p in problems.items]
+    for document in site.documents:
+        errors = dict.fromkeys((r.says, r.difference) for r in check_document(document) if r.status == ERROR)
+
+        def accept(root, errors=errors):
+            root.pop("published_as_is", None)
+            if errors:
+                accepted = [CommentedMap(rule=says, difference=str(difference)) for says, difference in errors]
+                root.insert(1, "published_as_is", CommentedSeq(accepted))
+
+        edit(Path(document.path).resolve().relative_to(target.resolve()).as_posix(), accept)
 
 
 @pytest.fixture(scope="module")
@@ -217,8 +237,7 @@ def pages_of(site: Path) -> dict[str, str]:
 
 
 SITE_SCRIPTS = re.compile(
-    r"(/|(\.\./)*)assets/(javascripts/bundle\.[0-9a-f]+\.min|gongkai|gongkai-search|gongkai-tables|gongkai-theme"
-    r"|gongkai-charts|echarts/echarts\.common\.min)\.js"
+    r"(/|(\.\./)*)assets/(javascripts/bundle\.[0-9a-f]+\.min|gongkai|gongkai-search|gongkai-tables|gongkai-theme)\.js"
 )
 
 
@@ -339,12 +358,12 @@ def test_hostile_region_names_make_safe_folders(hostile):
     cities = sorted(p.relative_to(site / "diqu").as_posix() for p in (site / "diqu").rglob("index.html"))
     assert cities == [
         "湖北省/武汉市/index.html",
-        "湖南省/-/index.html",
+        "湖南省/-script-window.pwned=1/index.html",
         "湖南省/CON-/index.html",
         "湖南省/长沙市/index.html",
     ]
     home = read_page(site, "")
-    assert "CON" in home.text and ".." in home.text
+    assert "CON" in home.text and "<script>window.pwned=1" in home.text
 
 
 def test_the_search_index_holds_text_not_markup(hostile):

@@ -45,9 +45,25 @@ def test_a_link_typed_into_prose_that_leads_nowhere_stops_the_build(data_dir):
     write(document, MINIMAL_DOCUMENT.replace("负责医疗保障。", "负责医疗保障，见[旧页面](../../nowhere/)。"))
     result = build(data_dir)
     assert result.returncode == 1
-    assert "ceshi-ybj/2020/juesuan/part1/index.html: 错误：链接 ../../nowhere/ 指向的页面或文件不存在" in result.stderr
+    # the check stage finds it in data/, at the section (tests/test_check_hardening.py has the cases)
+    assert (
+        "data/ceshi-ybj/2020/juesuan.yaml:8:9: 错误：“一、部门职责”中的链接 ../../nowhere/ 指向的页面不存在"
+        in result.stderr
+    )
     assert "原来的 site/ 未改动" in result.stderr and "Traceback" not in result.stderr
     assert page.read_bytes() == before
+
+
+def test_a_link_only_the_built_site_can_judge_is_checked_by_the_build(data_dir):
+    """A bureau's batch does not know the other bureaus: a link to one is checked on the built site."""
+    document = data_dir / DOCUMENT_FILE
+    write(document, MINIMAL_DOCUMENT.replace("负责医疗保障。", "负责医疗保障，见[别的部门](../../../../qita-ybj/)。"))
+    result = build(data_dir)
+    assert result.returncode == 1
+    assert (
+        "ceshi-ybj/2020/juesuan/part1/index.html:1:1: 错误：链接 ../../../../qita-ybj/ 指向的页面或文件不存在"
+        in result.stderr
+    )
 
 
 def test_a_link_to_an_anchor_no_page_has_stops_the_build(data_dir):

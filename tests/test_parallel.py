@@ -11,7 +11,7 @@ from generator.build import batches
 from generator.build.check import check
 from generator.build.site import build
 
-from helpers import DATA, DOCUMENT_FILE, ROOT, write
+from helpers import DATA, DOCUMENT_FILE, ROOT, previous_site, write
 
 
 def search_records(site) -> list:
@@ -67,7 +67,7 @@ def test_a_theme_the_shells_do_not_fit_fails_in_one_line_and_keeps_the_site(tmp_
         text = text.replace(f"  - {relative}", f"  - {ROOT}/{relative}")
     config.write_text(text, encoding="utf-8")
     site = tmp_path / "site"
-    write(site / "index.html", "the site as it was\n")
+    previous_site(site)
     monkeypatch.setattr(batches, "BATCH_DOCUMENTS", 1)
     assert build(DATA, site, jobs=2, config_file=config) == 1
     err = capsys.readouterr().err.strip().splitlines()

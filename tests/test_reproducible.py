@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import difflib
 import gzip
-import hashlib
 import os
 import re
 import shutil
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from helpers import DATA, ROOT, generator_env
+from sitetools import contents, untouched
 
 EPOCH = 1609459200  # 2021-01-01 00:00 UTC
 
@@ -37,23 +37,6 @@ def build(data: Path, site: Path, *options: str, **env: str) -> subprocess.Popen
 def finished(process: subprocess.Popen) -> tuple[int, str]:
     _, stderr = process.communicate(timeout=300)
     return process.returncode, stderr
-
-
-def contents(site: Path) -> dict[str, str]:
-    """Every folder and file under *site*, files by the hash of their bytes."""
-    return {
-        path.relative_to(site).as_posix(): "folder" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(site.rglob("*"))
-    }
-
-
-def untouched(site: Path) -> dict:
-    """What must not change when a build fails: the folder itself, and each file's bytes and times."""
-    return {
-        "folder": site.stat().st_ino,
-        "files": contents(site),
-        "times": {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in sorted(site.rglob("*"))},
-    }
 
 
 def test_two_builds_of_the_real_data_are_the_same_bytes(tmp_path):

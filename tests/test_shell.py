@@ -36,7 +36,10 @@ def test_every_page_poured_into_a_shell_is_the_page_mkdocs_writes(real_site, tmp
 
 def test_a_page_keeps_its_title_menu_and_depth(real_site):
     part = page_html(real_site, "changsha-wangcheng-ybj/2020/juesuan/part3/")
-    assert "<title>第三部分 2020年度部门决算情况说明 - 公开 · 部门预决算公开</title>" in part
+    assert (
+        "<title>第三部分 2020年度部门决算情况说明 · 2020年部门决算 · 望城区医保局 - 公开 · 部门预决算公开</title>"
+        in part
+    )
     assert 'href="#s5-1" class="md-nav__link"' in part  # its headings, nested, in the menu
     assert 'href="../../../../assets/stylesheets/' in part  # four folders deep
     assert "GKSHELL" not in part

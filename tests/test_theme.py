@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 
 from generator.build import batches, search
+from generator.build.publish import MARKER
 from generator.build.search import Facets, page_records
 from generator.build.site import build, shell_pages
 from generator.build.theme import (
     ARTICLE_START,
     CONTENT,
     DEPTHS,
+    DESCRIPTION,
     TITLE,
     TOC_LABEL,
     TOC_LIST,
@@ -29,7 +31,7 @@ from generator.build.theme import (
     theme_env,
 )
 
-from helpers import DATA, ROOT, write
+from helpers import DATA, ROOT, previous_site, write
 
 PART = "changsha-wangcheng-ybj/2020/juesuan/part1/"
 
@@ -69,8 +71,9 @@ def test_the_installed_theme_has_every_place_the_shells_are_cut_at(pages):
         '<h1 id="gk-title">标题<a class="headerlink" href="#gk-title">¶</a></h1>'
         '<h2 id="s1">一、职责<a class="headerlink" href="#s1">¶</a></h2>'
     )
-    poured = Shells(shells, theme_env()).render("a/b/", "标题 <i>", content)
+    poured = Shells(shells, theme_env()).render("a/b/", "标题 <i>", content, "说明 <b> & “引号”")
     assert "GKSHELL" not in poured and "<title>标题 &lt;i&gt;" in poured
+    assert '<meta name="description" content="说明 &lt;b&gt; &amp; “引号”">' in poured
     assert 'href="#s1" class="md-nav__link"' in poured  # the menu, rendered with Material's partial
     assert 'href="../../assets/stylesheets/' in poured  # two folders deep
     assert "一、职责" in article(poured, "a/b/")  # and search finds the content in its article
@@ -91,6 +94,14 @@ def test_the_installed_theme_has_every_place_the_shells_are_cut_at(pages):
         (lambda page: page.replace("</article>", "</div>"), "正文的结束"),
         # the title shown a third time
         (lambda page: page.replace("</footer>", f"<p>{TITLE}</p></footer>"), "<title> 和页头以外"),
+        # the page's description left out of its head, or shown again elsewhere
+        (lambda page: re.sub(r'<meta name="description"[^>]*>', "", page), "description"),
+        (lambda page: page.replace("</footer>", f"<p>{DESCRIPTION}</p></footer>"), "description"),
+        # mkdocs.yml's site_url: Material links each shell to its own placeholder address
+        (
+            lambda page: page.replace("<head>", '<head><link rel="canonical" href="https://x.org/gk-shell/x/x/">'),
+            "site_url",
+        ),
     ],
 )
 def test_a_theme_page_changed_as_an_upgrade_would_is_a_clear_theme_error(pages, change, said):
@@ -119,9 +130,7 @@ def test_a_theme_error_raised_in_a_worker_reaches_the_build_as_it_was():
 
 
 def untouched_site(tmp_path: Path) -> Path:
-    site = tmp_path / "site"
-    write(site / "index.html", "the site as it was\n")
-    return site
+    return previous_site(tmp_path / "site")
 
 
 def assert_one_line_and_the_site_as_it_was(capsys, site: Path, *said: str) -> None:
@@ -129,7 +138,7 @@ def assert_one_line_and_the_site_as_it_was(capsys, site: Path, *said: str) -> No
     assert len(err) == 1, err
     assert err[0].startswith("主题：") and all(words in err[0] for words in said), err
     assert err[0].endswith("；没有发布，原来的 site/ 未改动")
-    assert [p.name for p in site.rglob("*")] == ["index.html"]
+    assert sorted(p.name for p in site.rglob("*")) == sorted(["index.html", MARKER])
     assert (site / "index.html").read_text(encoding="utf-8") == "the site as it was\n"
     assert [p.name for p in site.parent.iterdir() if p.name.startswith(".site")] == []  # nothing half-built left
 
@@ -176,7 +185,7 @@ def test_a_template_error_in_an_override_is_labelled_as_the_theme_s(tmp_path, ca
     said = capsys.readouterr().err.strip().splitlines()
     assert said[-1].startswith("主题：模板 ") and "partials/toc.html:1 出错：" in said[-1], said
     assert said[-1].endswith("；没有发布，原来的 site/ 未改动") and "Traceback" not in "".join(said)
-    assert [p.name for p in site.rglob("*")] == ["index.html"]
+    assert sorted(p.name for p in site.rglob("*")) == sorted(["index.html", MARKER])
 
 
 def test_a_configuration_mkdocs_refuses_is_labelled_with_its_file(tmp_path, capsys, caplog):
@@ -190,4 +199,4 @@ def test_a_configuration_mkdocs_refuses_is_labelled_with_its_file(tmp_path, caps
         == f"{config}：mkdocs 不接受这份配置：Aborted with a configuration error!；没有发布，原来的 site/ 未改动"
     )
     assert "Unrecognised theme name: 'materia'" in caplog.text  # mkdocs' own reason, logged above it
-    assert [p.name for p in site.rglob("*")] == ["index.html"]
+    assert sorted(p.name for p in site.rglob("*")) == sorted(["index.html", MARKER])

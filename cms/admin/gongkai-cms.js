@@ -2,9 +2,18 @@
 // the YAML format that writes back only what was edited, and two widgets config.yml uses
 // (generator/cms.py): gk-yaml edits a part the loader checks against a form later as YAML text,
 // gk-variants shows the fields of the shape a value has (a table of a form, a performance table…).
+// A table's values, rows and totals are checked as the loader binds them (gongkai-tables.js, with
+// the rules the build writes into form-rules.json): what the loader would refuse is not saved.
 
 import * as YAML from './yaml/index.js';
 import { fromFile, toFile, writtenAs, SOURCE, PARSE, WRITE } from './gongkai-yaml.js';
+import { FORM_PARTS, textProblems } from './gongkai-tables.js';
+
+// What the loader takes in a table of each form (generator/editing/form_rules.py); null when the
+// page could not read it, and then no table's figures are saved unchecked (partProblems).
+const RULES = await fetch(new URL('form-rules.json', import.meta.url))
+  .then(response => (response.ok ? response.json() : null))
+  .catch(() => null);
 
 const CMS = window.CMS;
 const h = window.h;
@@ -41,12 +50,46 @@ function yamlText(value, entry) {
   return writtenAs(source, js) ?? new YAML.Document(js, PARSE).toString(WRITE);
 }
 
+// The problems of a table part's YAML *text* ([{line, message}]): as the loader would report
+// them, for the form of the table it is in (*field*'s gk_form, set by VariantsControl) and the
+// document's form set. Other YAML boxes, and a table whose form or form set the loader does not
+// know (it says so itself when the file is checked), have none here.
+function partProblems(field, entry, absent, text) {
+  const number = field.get('gk_form');
+  if (!number || !FORM_PARTS.includes(field.get('name'))) return [];
+  if (RULES === null) {
+    return [{ line: 0, message: '无法读取表格的核对规则（form-rules.json），表格的数字不能保存：请刷新页面；仍不行请告诉管理员' }];
+  }
+  const forms = RULES.form_sets[entry.getIn(['data', 'form_set'])];
+  const form = forms && forms[number];
+  return form ? textProblems(RULES, form, field.get('name'), text, absent) : [];
+}
+
+const shown = problem => (problem.line ? `第 ${problem.line} 行：${problem.message}` : problem.message);
+
 const YamlControl = createClass({
   getInitialState() {
-    return { text: yamlText(this.props.value, this.props.entry), error: null };
+    // absent: the file has no such key. Emptied, the box then writes nothing (gongkai-yaml.js
+    // adds no blank key); a key the file has is written blank (`rows:`), which the loader reads.
+    const absent = this.props.value === undefined;
+    return { text: yamlText(this.props.value, this.props.entry), error: null, absent };
   },
+  problems() {
+    if (this.state.error) return [];
+    return partProblems(this.props.field, this.props.entry, this.state.absent, this.state.text);
+  },
+  // Asked by Decap before it saves: an error keeps the entry from being saved, and Decap shows its
+  // message beside the field's label (the first problem; the box lists them all as they are typed).
+  // Its parentIds mark the fields around this one as holding an error, as Decap's own errors do:
+  // without them the widgets around (a list item, the table) are not drawn again and the message
+  // is never shown.
   isValid() {
-    return this.state.error ? { error: { message: this.state.error } } : true;
+    const error = message => ({ error: { type: 'CUSTOM', parentIds: this.props.parentIds, message } });
+    if (this.state.error) return error(`未保存：${this.state.error}`);
+    const problems = this.problems();
+    if (!problems.length) return true;
+    const more = problems.length > 1 ? `（另有 ${problems.length - 1} 处，见框下）` : '';
+    return error(`未保存：${shown(problems[0])}${more}`);
   },
   handleChange(event) {
     const text = event.target.value;
@@ -60,6 +103,7 @@ const YamlControl = createClass({
   },
   render() {
     const lines = Math.min(40, Math.max(3, this.state.text.split('\n').length + 1));
+    const problems = this.problems();
     return h('div', {},
       h('textarea', {
         id: this.props.forID,
@@ -67,11 +111,15 @@ const YamlControl = createClass({
         value: this.state.text,
         rows: lines,
         spellCheck: false,
+        'aria-invalid': Boolean(this.state.error || problems.length),
         onChange: this.handleChange,
         onFocus: this.props.setActiveStyle,
         onBlur: this.props.setInactiveStyle,
       }),
       this.state.error ? h('p', { className: 'gk-yaml-error', role: 'alert' }, this.state.error) : null,
+      problems.length
+        ? h('ul', { className: 'gk-yaml-problems', role: 'alert' }, ...problems.map((p, i) => h('li', { key: i }, shown(p))))
+        : null,
     );
   },
 });
@@ -131,7 +179,12 @@ const VariantsControl = createClass({
       return h('div', {}, label, h(Control, { ...this.props, field: variant.get('field'), ref: this.keep }));
     }
     const ObjectControl = CMS.getWidget('object').control;
-    const shaped = field.set('widget', 'object').set('fields', variant.get('fields')).delete('variants');
+    let fields = variant.get('fields');
+    if ((variant.get('keys') || []).includes('form') && isMap(value)) {
+      // A table of a form: its values, rows and totals boxes are checked against that form.
+      fields = fields.map(f => (f.get('widget') === 'gk-yaml' ? f.set('gk_form', String(value.get('form') ?? '')) : f));
+    }
+    const shaped = field.set('widget', 'object').set('fields', fields).delete('variants');
     return h('div', {}, label, h(ObjectControl, { ...this.props, field: shaped, ref: this.keep }));
   },
 });

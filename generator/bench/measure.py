@@ -92,6 +92,59 @@ def judged_figures(work: Path, repeats: int = 1) -> dict | None:
     return None if runs is None else relevance.summary(relevance.Site(site), judged, runs)
 
 
+def page_weight(browser, url: str) -> dict:
+    """What a phone's browser with an empty cache fetches to show *url*, until the network is idle:
+    the bytes of every response's body as served (Python's http.server compresses nothing, so these
+    are what a host without compression transfers, headers aside) and the number of requests, the
+    page's own included."""
+    context = browser.new_context(viewport={"width": 375, "height": 800}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    bodies: list[int] = []
+    page.on("response", lambda response: bodies.append(len(response.body()) if response.ok else 0))
+    page.goto(url, wait_until="networkidle")
+    context.close()
+    return {"bytes": sum(bodies), "requests": len(bodies)}
+
+
+def landing_page(site: Path) -> Path | None:
+    """The first 部门决算's landing page of the site (bureau/year/document/index.html, its 目录 and
+    charts): the page a reader most often opens first, and the heaviest kind."""
+    pages = sorted(site.glob("*/[12][0-9][0-9][0-9]/*/index.html"))
+    return next((p for p in pages if "<dt>文件类型</dt><dd>部门决算</dd>" in p.read_text(encoding="utf-8")), None)
+
+
+def landing_figures(site: Path) -> dict | None:
+    """page_weight of landing_page, served over HTTP (None: no such page, or no chromium to run it in)."""
+    landing = landing_page(site)
+    if landing is None:
+        return None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if not Path("/usr/bin/chromium").exists():
+        return None
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    path = landing.parent.relative_to(site).as_posix()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+            figures = page_weight(browser, f"http://127.0.0.1:{server.server_address[1]}/{path}/")
+            browser.close()
+    finally:
+        server.shutdown()
+    return {"page": f"{path}/", **figures}
+
+
 def tree_rss_mib(root: int) -> float:
     """Resident memory of a process and all its descendants (the build's workers), in MiB.
 
@@ -203,6 +256,7 @@ def bench(documents: int, runs: int = 1, keep: Path | None = None) -> dict:
         for figures in queries.values():
             del figures["results"]
         judged = judged_figures(work, repeats=len(walls))
+        landing = landing_figures(site) or {}
         return {
             "documents": documents,
             "runs": len(walls),
@@ -218,6 +272,10 @@ def bench(documents: int, runs: int = 1, keep: Path | None = None) -> dict:
             "document_page_html_bytes_median": int(median(pages)) if pages else 0,
             "document_page_html_bytes_max": max(pages) if pages else 0,
             "home_page_html_bytes": (site / "index.html").stat().st_size,
+            # a 部门决算's landing page in a phone's browser with an empty cache: every file it fetches
+            "landing_page": landing.get("page"),
+            "landing_page_bytes": landing.get("bytes"),
+            "landing_page_requests": landing.get("requests"),
             "search_index_bytes": tree_bytes(site / INDEX_DIR),
             "search_query_bytes_median": int(median(q["bytes"] for q in queries.values())) if queries else None,
             "search_query_bytes_max": max((q["bytes"] for q in queries.values()), default=None),

@@ -5,35 +5,44 @@ What it proves, for every table of every document (form tables, 科目 tables, f
 of amounts, 申报表/自评表):
 
 * on the page that prints the table (its part's or attachment's page), the cells of figures
-  (`gk-num`: amounts, shares, scores, totals) and of 科目编码 (`gk-code`) that are not blank hold
-  exactly the table's figures and codes in data/, in the order they are printed, each as the page
-  shows it (29,455.67; 12.50% as typed; a score as typed): none missing, none changed, none added
-  that data/ does not hold, none moved into another table of the page;
+  (`gk-num`: amounts, shares, scores, totals) and of 科目编码 (`gk-code`) hold exactly the table's
+  figures and codes in data/, each in the row and the column it belongs to (the page's figure cells
+  are compared row by row, blank ones included), each as the page shows it (29,455.67; 12.50% as
+  typed; a score as typed): none missing, none changed, none added that data/ does not hold, none
+  moved into another cell of its row, another row or another table of the page;
 * the CSV of each part of the table and the table's block in the document's JSON hold the same
-  figures and codes, in the same order, digit for digit as transcribed (29455.67; 12.50% in the
-  CSV, 12.50 in the JSON);
+  figures and codes, each in its row and column (its columns that hold figures compared row by
+  row, blank cells included; a row without a figure is left out of both sides, as the downloads
+  leave out a row blank on the printed form), digit for digit as transcribed (29455.67; 12.50% in
+  the CSV, 12.50 in the JSON);
 * the table's sheet of the document's XLSX workbook (a sheet per table, in the document's order;
   a table of several blocks read block by block, from each block's caption) holds the same figures
   as numeric cells, digit for digit as transcribed (a share as the fraction Excel shows as a per
   cent: 0.125 for 12.50%), and the codes as text cells (leading zeros kept: a code written as a
-  number is reported, though its digits be right), in the same order; and no numeric cell besides
-  but the 行次 (whole numbers in the 行次's style). What else a sheet holds is told apart by the
-  style xlsx.py gives it (the title, the unit, captions, the header and 栏次, text, notes), not by
-  its content; a footer's labels that stand in a column of codes (人员经费合计) are expected there;
-* in a free table (printed text) the numbers in its cells are those data/ holds, on the page, in
-  the CSV, in the JSON and in the text cells of its sheet;
+  number is reported, though its digits be right), in the same order, each in the column it belongs
+  to (its cell reference's letters) and in the row (the rows of a block's figures as far apart as
+  the block's rows: where the block starts is the layout's, its title and header above it); and no
+  numeric cell besides but the 行次 (whole numbers in the 行次's style). What else a sheet holds is
+  told apart by the style xlsx.py gives it (the title, the unit, captions, the header and 栏次,
+  text, notes), not by its content; a footer's labels that stand in a column of codes (人员经费合计)
+  are expected there;
+* in a free table (printed text) the numbers in each of its cells are those data/ holds for that
+  cell, on the page (row by row), in the CSV, in the JSON (each cell placed in its column, spans
+  taken into account) and in the text cells of its sheet (by cell reference);
 * each term a part explains (名词解释) is on that part's page, as a heading with its anchor.
 
-What it does not prove: that a figure stands in the right column where blank cells lie between
-(the order of the cells that are not blank is compared, not their places; in the XLSX neither
-the cell references nor the number formats are compared), anything about the words of a table
-(labels, names, 项目 of a 申报表, the XLSX's header and sheet names), the 行次 themselves (the
-form's, not data/'s), prose and the figures it quotes (check/prose.py compares those with the tables),
-the charts, the glossary and home pages that mkdocs writes in the main process, and the
-datapackage.json (not read back). That the workbook opens is proved only as far as its zip
-directory is read and each sheet inflates to its CRC; that it is valid SpreadsheetML is
-tests/test_downloads.py's (openpyxl, too slow for a build). That every linked file exists is
-links.py's.
+A figure is compared with the place its row and column give it in the table, which the audit works
+out from the model (the form's panels and columns, the blocks of a 申报表), not from the files or
+export/tabular.py it reads back: a writer that puts a figure in the wrong cell is caught.
+
+What it does not prove: where a block starts in its sheet, the number formats of the XLSX,
+anything about the words of a table (labels, names, 项目 of a 申报表, the XLSX's header and sheet
+names), the 行次 themselves (the form's, not data/'s), prose and the figures it quotes
+(check/prose.py compares those with the tables), the charts, the glossary and home pages that
+mkdocs writes in the main process, and the datapackage.json (not read back). That the workbook
+opens is proved only as far as its zip directory is read and each sheet inflates to its CRC; that
+it is valid SpreadsheetML is tests/test_downloads.py's (openpyxl, too slow for a build). That every
+linked file exists is links.py's.
 
 It runs in the worker, per batch, right after the batch's pages and downloads are written, and
 reads the files with regular expressions over the markup render/tables.py and
@@ -43,7 +52,10 @@ or openpyxl: it must cost little beside the stages that write those files. Readi
 back costs about 0.056 s of CPU per 100 documents (inflating the sheets 0.027, the regex 0.014,
 the zip directory 0.005, the CRCs 0.002), which took the audit from 0.14 s to 0.20 s per 100
 documents (process_time over the site built from the 200-document bench corpus, medians of three
-runs); `generator build --timings` reports the stage as "audit (workers)".
+runs). Comparing each figure with its row and column (blank cells included, the sheet's cell
+references read) made it about 1.6 times that: 0.21 s to 0.33 s per 100 documents (process_time
+of audit() over the same site, the cyclic collector paused as in the workers, medians of five runs
+on a shared machine, 2026-12-07). `generator build --timings` reports the stage as "audit (workers)".
 """
 
 from __future__ import annotations
@@ -56,7 +68,6 @@ import re
 import struct
 import zipfile
 import zlib
-from itertools import chain
 from operator import attrgetter, itemgetter
 from pathlib import Path
 
@@ -64,112 +75,166 @@ from ..core import urls
 from ..core.amounts import format_amount
 from ..core.model import AmountTable, Document, FormTable, FreeTable, IndicatorTable, MoneyBlock, Value
 from ..core.problems import Mark, Problem
-from ..export.tabular import CODE, LINE, TEXT, block_slugs, stems
-from ..export.xlsx import style_index
+from ..core.urls import page_file, term_anchor
+from ..export.tabular import CODE, FUNDS_HEADER, LINE, TEXT, block_slugs, place, stems
+from ..export.xlsx import column_letters, style_index
 from ..render.escaping import escape
-from ..render.prose import term_anchor
-from .links import page_file
 
-# A figure's or code's cell as render/tables.py / render/indicators.py write it (its text has no tags).
-_FIGURE_CELL = re.compile(rb'<td class="gk-(?:num|code)[^"]*"[^>]*>([^<]+)</td>')  # blank ones do not match
+# A figure's or code's cell as render/tables.py / render/indicators.py write it (its text has no
+# tags), blank ones too: the cells of a row (the page is cut at each "<tr"), each figure compared with
+# its row and column.
+_FIGURE_CELL = re.compile(r'<td class="gk-(?:num|code)[^"]*"[^>]*>([^<]*)</td>')
 _DOWNLOADS_LINE = b'<p class="gk-downloads">'  # written under every table (render/download_links.py)
 _FREE_TABLE = re.compile(rb'<table class="gk-free">.*?</table>', re.S)
+_FREE_CELL = re.compile(r"<t([hd])\b[^>]*>(.*?)</t\1>", re.S)  # a cell of a free table
 _TAG = re.compile(r"<[^>]*>")
 _NUMBER = re.compile(r"[0-9][0-9,.]*[0-9]%?|[0-9]%?")  # a number in text, as a reader would take it
 
 
 # 行次: whole numbers in a 行次's style (the form's line numbers, not data/'s figures)
 _LINES = "|".join(f'{style_index(LINE, total)}"><v>[0-9]+<' for total in (False, True))
-# The cells of a sheet (xlsx.py's XML) that hold figures: every numeric cell but a 行次, as "v>" and
-# its value, and every text cell of a code's style, as "t>" and its text, so that a code written as
-# a number (which would lose its leading zeros) differs from the code, digits alike. Titles, the
-# unit, captions, the header and 栏次, text and notes have styles of their own: not matched.
-# One group, so that findall gives the texts.
+# The cells of a sheet (xlsx.py's XML) that hold figures, with their place (column letters, row):
+# every numeric cell but a 行次, as "v>" and its value, and every text cell of a code's style, as
+# "t>" and its text, so that a code written as a number (which would lose its leading zeros)
+# differs from the code, digits alike. Titles, the unit, captions, the header and 栏次, text and
+# notes have styles of their own: not matched.
 _SHEET_FIGURES = re.compile(
-    f's="(?:(?:{style_index(CODE, False)}|{style_index(CODE, True)})" t="inlineStr"><is><'
-    f'|(?!{_LINES})[0-9]+"><)((?:t[^>]*|v)>[^<]*)<'.encode()
+    f'<c r="([A-Z]+)([0-9]+)" s="(?:(?:{style_index(CODE, False)}|{style_index(CODE, True)})" t="inlineStr"><is><'
+    f'|(?!{_LINES})[0-9]+"><)((?:t[^>]*|v)>[^<]*)<'
 )
-# a free table's text cells, whose numbers are its figures, and any numeric cell
+# a free table's text cells, whose numbers are its figures, and any numeric cell, with their place
 _SHEET_FREE = re.compile(
-    f's="(?:(?:{style_index(TEXT, False)}|{style_index(TEXT, True)})" t="inlineStr"><is><t[^>]*>'
-    f'|(?!{_LINES})[0-9]+"><v>)([^<]*)<'.encode()
+    f'<c r="([A-Z]+)([0-9]+)" s="(?:(?:{style_index(TEXT, False)}|{style_index(TEXT, True)})" t="inlineStr"><is><t[^>]*>'
+    f'|(?!{_LINES})[0-9]+"><v>)([^<]*)<'
 )
 _SHEET_CAPTION = f's="{style_index("caption")}" t="inlineStr"'.encode()  # before each block of a table of several
 _SHEET_NAME = re.compile(r"xl/worksheets/sheet([0-9]+)\.xml")
 
+# A figure as each file writes it, and where in data/ it comes from: (as the page shows it, in the
+# CSV, in the JSON, in the sheet ("v>55.11", "t>208"; None: not a cell of the sheet), its Mark or
+# the Value whose mark it is).
+Cell = tuple[str, str, str, "str | None", "Mark | Value"]
+
 
 class _Block:
-    """One part of a table as its CSV and its JSON block hold it: which columns hold figures and
-    the figures (not blank ones) they must hold, in order, as the page, the CSV and the JSON write
-    each, with where in data/ each comes from."""
+    """One part of a table as its CSV, its JSON block and its sheet hold it, and as its page shows
+    it: row by row, the cells of the columns that hold figures, blank ones included, so that each
+    figure is compared with the row and the column it belongs to, not only with the figures before
+    it (a figure moved into the neighbouring blank cell keeps its order)."""
 
-    __slots__ = ("slug", "columns", "footer", "page", "csv", "json", "marks", "free", "xlsx", "xlsx_marks")
+    __slots__ = ("slug", "columns", "footer", "free", "headings", "rows", "page", "sheet_extra")
 
-    def __init__(self, slug: str, columns: list[int], footer: list[int] | None = None):
+    def __init__(self, slug: str, columns: list[int], headings: list[str], footer: list[int] | None = None):
         self.slug = slug
-        self.columns = columns  # the columns that hold figures or codes
+        self.columns = columns  # the columns (of the CSV, JSON and sheet) that hold figures or codes
         self.footer = footer  # in the last row (a form's footer), these instead
-        self.page: list[str] = []
-        self.csv: list[str] = []
-        self.json: list[str] = []
-        self.marks: list = []  # of Mark, or of Value (whose mark it is)
-        self.free = False  # numbers in text: every column, numbers found in the cells' text
-        # the XLSX's cells as _SHEET_FIGURES reads them ("v>55.11", "t>208"), for a block with codes,
-        # shares or a footer; None for one of numbers only, whose cells are the JSON's figures
-        self.xlsx: list[str] | None = None
-        self.xlsx_marks: list | None = None  # None: the marks
+        self.free = False  # numbers in text: the numbers of each cell, every column
+        self.headings = headings  # each column's heading, for messages
+        # Per row of the block (the rows of its CSV, JSON and sheet, the footer last): per column of
+        # `columns` (of `footer` in the footer), its figure, or None where it is blank.
+        self.rows: list[list[Cell | None]] = []
+        # Per row printed on the page: its cells, which of them the page prints as cells of figures
+        # (None: all; the 科目编码 of a 合计 row is its label, and a panel shorter than its neighbour
+        # prints empty cells) and their columns.
+        self.page: list[tuple[list[Cell | None], list[int] | None, list[int]]] = []
+        # Text cells of the sheet among the figures: a footer's labels in a column of codes.
+        self.sheet_extra: list[tuple[str, int, int, Mark]] = []
 
-    def add(self, page: str, csv_text: str, json_text: str, mark: Mark, xlsx_text: str | None = None) -> None:
-        self.page.append(page)
-        self.csv.append(csv_text)
-        self.json.append(json_text)
-        self.marks.append(mark)
-        if xlsx_text is not None or self.xlsx is not None:  # a number: a share, or after one
-            if self.xlsx is None:
-                self.xlsx = ["v>" + figure for figure in self.json[:-1]]
-            self.xlsx.append("v>" + (json_text if xlsx_text is None else xlsx_text))
+    def row(self, cells: list[Cell | None], columns: list[int] | None = None, page: list[int] | None = None) -> None:
+        """A row of *cells* (of `columns`, or of *columns*), printed on the page with the cells at
+        the indices *page* (all by default)."""
+        columns = self.columns if columns is None else columns
+        self.rows.append(cells)
+        self.page.append((cells, page, columns))
 
-    def add_values(self, values: list[Value], percents: bool, codes: bool = False) -> None:
-        """Cells of a form or a block of amounts, each as written: an amount (no text), a share
-        (its amount and the text typed, which the page shows) or a code (text only). A list
-        comprehension per format rather than a call per value: a province has millions. The JSON
-        writes f"{amount:f}", which is str(amount) for every figure the loader takes (plain
-        decimals: str() writes an exponent only for more than six zeros after the point)."""
-        self.page += [v.text if v.text is not None else f"{v.amount:,.2f}" for v in values]
-        digits = [v.text if v.amount is None else str(v.amount) for v in values]
-        if percents or codes or self.xlsx is not None:
-            # the XLSX writes a code as text, a share as the fraction it is (xlsx._numeric)
-            if self.xlsx is None:
-                self.xlsx = ["v>" + figure for figure in self.json]
-            self.xlsx += [
-                "t>" + d if v.amount is None else "v>" + d if v.text is None else f"v>{v.amount / 100:f}"
-                for d, v in zip(digits, values, strict=True)
-            ]
-        self.json += digits
-        if percents:  # the CSV writes a share as 12.50%
-            digits = [
-                d + "%" if v.text is not None and v.amount is not None else d
-                for d, v in zip(digits, values, strict=True)
-            ]
-        self.csv += digits
-        self.marks += values  # each Value has its mark: taken only for a problem
+    def text(self, which: int) -> str:
+        """The rows as _found_text makes a file's, each cell by its text *which* (1 CSV, 2 JSON)."""
+        return "\n".join(["\t".join([c[which] if c else "" for c in row]) for row in self.rows if any(row)])
+
+    def page_text(self) -> str:
+        """The page's rows as _found_text makes them."""
+        out = []
+        for cells, shown, _ in self.page:
+            if shown is not None:
+                cells = [cells[i] for i in shown]
+            if any(cells):
+                out.append("\t".join([c[0] if c else "" for c in cells]))
+        return "\n".join(out)
+
+    def wanted(self) -> list[list[tuple[Cell | None, str]]]:
+        """The rows as _mismatch takes them: each cell with its column's heading."""
+        last = len(self.rows) - 1
+        out = []
+        for r, cells in enumerate(self.rows):
+            columns = self.footer if self.footer is not None and r == last else self.columns
+            out.append([(cell, self.headings[c]) for cell, c in zip(cells, columns, strict=True)])
+        return out
+
+    def page_wanted(self) -> list[list[tuple[Cell | None, str]]]:
+        """The page's rows as _mismatch takes them."""
+        return [
+            [(cells[i], self.headings[columns[i]]) for i in (range(len(cells)) if shown is None else shown)]
+            for cells, shown, columns in self.page
+        ]
+
+    def sheet(self) -> tuple[list[str], list[int], list[int], list]:
+        """Each figure as the sheet holds it, in the order of its cells: what it holds ("v>55.11"),
+        its column, its row (of the block's rows) and its mark, each a list."""
+        cells = []
+        last = len(self.rows) - 1
+        for r, row in enumerate(self.rows):
+            columns = self.footer if self.footer is not None and r == last else self.columns
+            cells += [(cell[3], c, r, cell[4]) for cell, c in zip(row, columns, strict=True) if cell]
+        if self.sheet_extra:
+            cells = sorted(cells + self.sheet_extra, key=itemgetter(2, 1))
+        return [c[0] for c in cells], [c[1] for c in cells], [c[2] for c in cells], [c[3] for c in cells]
+
+
+def _found_text(rows: list[list[str]]) -> str:
+    """Rows of cells read from a file ('' for a blank cell) as one text, rows without a figure
+    left out (a row blank on the printed form is left out of the downloads): compared in one go."""
+    return "\n".join(["\t".join(row) for row in rows if any(row)])
 
 
 # ---- what data/ says each table holds ----
 
 
-def _score(block: _Block, value, mark: Mark) -> None:
-    digits = str(value)
-    block.add(digits, digits, digits, mark)  # (str() is f"{:f}" for a plain decimal: see add_values)
+def _amount_cell(value: Value) -> Cell:
+    digits = str(value.amount)  # f"{amount:f}", as the JSON writes it, for every figure the loader takes
+    return (f"{value.amount:,.2f}", digits, digits, "v>" + digits, value)
 
 
-_FIGURE_TYPES = ("amount", "percent", "code")
+def _percent_cell(value: Value) -> Cell:
+    digits = str(value.amount)
+    return (value.text, digits + "%", digits, f"v>{value.amount / 100:f}", value)  # as typed; 12.50%; 0.125
+
+
+def _code_cell(value: Value) -> Cell:
+    return (value.text, value.text, value.text, "t>" + value.text, value)
+
+
+def _score_cell(value, mark: Mark) -> Cell:
+    digits = str(value)  # a score as typed: page, CSV and JSON alike
+    return (digits, digits, digits, "v>" + digits, mark)
+
+
+_CELL_OF = {"amount": _amount_cell, "percent": _percent_cell, "code": _code_cell}
+_FIGURE_TYPES = tuple(_CELL_OF)
 _NOTHING: dict = {}
 
 
+def _value_cell(column_type: str, value: Value | None) -> Cell | None:
+    if value is None or (value.amount is None and not value.text):
+        return None
+    if value.amount is None and column_type != "code":  # text in a column of figures: none of its figures
+        return None
+    return _CELL_OF[column_type](value)
+
+
 def _form_blocks(table: FormTable) -> list[_Block]:
-    columns = [c for data in table.panels for c in data.panel.columns]
     form = table.form
+    columns = [c for data in table.panels for c in data.panel.columns]
+    figures = [i for i, c in enumerate(columns) if c.type in _FIGURE_TYPES]
     footer = None
     if form.footer:
         footer, at = [], 0
@@ -179,60 +244,83 @@ def _form_blocks(table: FormTable) -> list[_Block]:
             at += cell.colspan
     if footer is not None and all((table.totals.get(c.key) is None) if c.key else c.label is None for c in form.footer):
         footer = None  # a footer of blank totals only is a blank row, which the downloads leave out
-    block = _Block("", [i for i, c in enumerate(columns) if c.type in _FIGURE_TYPES], footer)
-    by_panel = []  # per panel, per row, the row's figures
+    block = _Block("", figures, [c.label for c in columns], footer)
+    # per panel: its figure columns (key, type, is a 科目编码 printed as a 合计's label when blank)
+    plans = []
     for data in table.panels:
-        keys = [c.key for c in data.panel.columns if c.type in _FIGURE_TYPES]
-        if data.panel.rows is not None:
-            rows = [data.fixed.get(row.key, _NOTHING) if row.key else _NOTHING for row in data.panel.rows]
-        else:
-            rows = [row.cells for row in data.rows]
-        by_panel.append(
-            [[v for v in map(cells.get, keys) if v is not None and (v.text or v.amount is not None)] for cells in rows]
+        panel_columns = data.panel.columns
+        plans.append(
+            [
+                (c.key, c.type, c.type == "code" and i + 1 < len(panel_columns) and panel_columns[i + 1].type == "name")
+                for i, c in enumerate(panel_columns)
+                if c.type in _FIGURE_TYPES
+            ]
         )
-    if len(by_panel) == 1:
-        values = [v for row in by_panel[0] for v in row]
-    else:  # panels side by side: row by row, left to right
-        values = []
-        for index in range(max(len(rows) for rows in by_panel)):
-            for rows in by_panel:
-                if index < len(rows):
-                    values += rows[index]
-    body = len(values)
-    values += [v for c in form.footer if c.key and (v := table.totals.get(c.key)) is not None and v.amount is not None]
-    block.add_values(values, any(c.type == "percent" for c in columns), any(c.type == "code" for c in columns))
-    if form.footer:
-        _xlsx_footer(block, table, columns, body)
+    codes = any(kind == "code" for plan in plans for _, kind, _ in plan)
+    depth = max((len(d.panel.rows) if d.panel.rows is not None else len(d.rows) for d in table.panels), default=0)
+    for index in range(depth):
+        cells: list[Cell | None] = []
+        page: list[int] = []
+        every = True  # the page prints every cell of the row as a cell of figures
+        for data, plan in zip(table.panels, plans, strict=True):
+            fixed = data.panel.rows
+            if fixed is not None:
+                printed = index < len(fixed)
+                values = data.fixed.get(fixed[index].key, _NOTHING) if printed and fixed[index].key else _NOTHING
+            else:
+                printed = index < len(data.rows)
+                values = data.rows[index].cells if printed else _NOTHING
+            start = len(cells)
+            get = values.get
+            # a comprehension rather than a call per cell: a province has millions
+            cells += [
+                None
+                if (v := get(key)) is None
+                else (f"{v.amount:,.2f}", (d := str(v.amount)), d, "v>" + d, v)
+                if kind == "amount"
+                else _value_cell(kind, v)
+                for key, kind, _ in plan
+            ]
+            if not printed:  # a panel shorter than its neighbour prints empty cells
+                every = False
+            elif codes:
+                # A blank 科目编码 before a name is the 合计's label, printed across both; fixed rows
+                # print a code as text.
+                page += [
+                    start + i
+                    for i, (_, kind, label_when_blank) in enumerate(plan)
+                    if kind != "code" or (fixed is None and not (label_when_blank and cells[start + i] is None))
+                ]
+            else:
+                page += range(start, len(cells))
+        block.row(cells, page=None if every and len(page) == len(cells) else page)
+    if form.footer and footer is not None:  # (a footer of blank totals only: nothing to compare)
+        cells, at = [], 0
+        for cell in form.footer:
+            if at < len(columns):
+                if cell.key:
+                    value = table.totals.get(cell.key)
+                    cells.append(None if value is None or value.amount is None else _total_cell(columns[at], value))
+                elif cell.label is not None and columns[at].type == "code":
+                    # a label (人员经费合计) in a column of codes: a text cell of a code's style in the sheet
+                    block.sheet_extra.append(("t>" + html.escape(cell.label, quote=False), at, depth, table.mark))
+            at += cell.colspan
+        block.row(cells, footer)
     return [block]
 
 
-def _xlsx_footer(block: _Block, table: FormTable, columns: list, body: int) -> None:
-    """The footer as the XLSX writes it (tabular._form_block): its totals, and its labels
-    (人员经费合计) where they stand in a column of codes, which makes them text cells of a code's style."""
-    wanted, marks, at = [], [], 0
-    for cell in table.form.footer:
-        if at < len(columns):
-            if cell.key:
-                value = table.totals.get(cell.key)
-                if value is not None and value.amount is not None:
-                    percent = columns[at].type == "percent"
-                    wanted.append(f"v>{value.amount / 100:f}" if percent else f"v>{value.amount}")
-                    marks.append(value)
-            elif cell.label is not None and columns[at].type == "code":
-                wanted.append("t>" + html.escape(cell.label, quote=False))  # as xlsx._xml_text writes it
-                marks.append(table.mark)
-        at += cell.colspan
-    if block.xlsx is None:
-        block.xlsx = ["v>" + figure for figure in block.json]
-    block.xlsx = block.xlsx[:body] + wanted
-    block.xlsx_marks = block.marks[:body] + marks
+def _total_cell(column, value: Value) -> Cell:
+    """A footer's total: shown as an amount, in the sheet as the fraction its column's type makes it."""
+    digits = str(value.amount)
+    sheet = f"v>{value.amount / 100:f}" if column.type == "percent" else "v>" + digits
+    return (f"{value.amount:,.2f}", digits, digits, sheet, value)
 
 
-def _money_block(money: MoneyBlock, slug: str) -> _Block:
-    block = _Block(slug, [i for i, c in enumerate(money.columns, 1) if c.type in ("amount", "percent")])
-    labels = [c.label for c in money.columns if c.type in ("amount", "percent")]
-    values = [v for row in money.rows for v in map(row.cells.get, labels) if v is not None and v.amount is not None]
-    block.add_values(values, any(c.type == "percent" for c in money.columns))
+def _money_block(money: MoneyBlock, slug: str, headings: list[str]) -> _Block:
+    kinds = [(c.label, c.type) for c in money.columns if c.type in ("amount", "percent")]
+    block = _Block(slug, [i for i, c in enumerate(money.columns, 1) if c.type in ("amount", "percent")], headings)
+    for row in money.rows:
+        block.row([_value_cell(kind, row.cells.get(label)) for label, kind in kinds])
     return block
 
 
@@ -245,73 +333,77 @@ def _indicator_blocks(table: IndicatorTable) -> list[_Block]:
         if slug == "jiben":
             continue  # label and text only
         if slug == "zijin":
-            block = _Block(slug, [1, 2, 3, 4, 5, 6])
+            block = _Block(slug, [1, 2, 3, 4, 5, 6], list(FUNDS_HEADER))
             for row in table.funds:
-                for value in (row.budget, row.executed, row.transfer):
-                    if value is not None:
-                        block.add(format_amount(value), str(value), str(value), row.mark)
-                if row.score is not None:
-                    _score(block, row.score, row.mark)
-                if row.rate is not None:
-                    block.add(f"{row.rate}%", f"{row.rate}%", str(row.rate), row.mark, f"{row.rate / 100:f}")
-                if row.scored is not None:
-                    _score(block, row.scored, row.mark)
+                amounts = [
+                    None if v is None else (format_amount(v), str(v), str(v), f"v>{v}", row.mark)
+                    for v in (row.budget, row.executed, row.transfer)
+                ]
+                rate = row.rate
+                block.row(
+                    [
+                        *amounts,
+                        None if row.score is None else _score_cell(row.score, row.mark),
+                        None if rate is None else (f"{rate}%", f"{rate}%", str(rate), f"v>{rate / 100:f}", row.mark),
+                        None if row.scored is None else _score_cell(row.scored, row.mark),
+                    ]
+                )
         elif slug.startswith("jine"):
-            block = _money_block(next(money), slug)
+            block_money = next(money)
+            block = _money_block(block_money, slug, [block_money.head] + [c.label for c in block_money.columns])
         else:
             indicator_set = next(sets)
-            block = _Block(slug, scored)
-
+            block = _Block(slug, scored, [label for _, label in table.columns])
             getters = [attrgetter(keys[i]) for i in scored]
-            found = [
-                (value, leaf) for leaf in indicator_set.leaves() for get in getters if (value := get(leaf)) is not None
-            ]
-            digits = [str(value) for value, _ in found]  # a score as typed: page, CSV and JSON alike
-            block.page += digits
-            block.csv += digits
-            block.json += digits
-            block.marks += [leaf.mark for _, leaf in found]
-            if indicator_set is table.sets[-1] and "score" in keys:
-                for i in scored:
-                    value = table.total_score if keys[i] == "score" else table.total_scored
-                    if value is not None:
-                        _score(block, value, table.mark)
+            for leaf in indicator_set.leaves():
+                block.row([None if (v := get(leaf)) is None else _score_cell(v, leaf.mark) for get in getters])
+            last = indicator_set is table.sets[-1]
+            if last and (table.total_score is not None or table.total_scored is not None) and "score" in keys:
+                totals = {"score": table.total_score, "scored": table.total_scored}
+                cells = [None if (v := totals[keys[i]]) is None else _score_cell(v, table.mark) for i in scored]
+                # the page prints the total row's figure cells from 分值 on
+                block.row(cells, page=[n for n, i in enumerate(scored) if i >= keys.index("score")])
         blocks.append(block)
     return blocks
 
 
-def _free_block(table: FreeTable) -> tuple[_Block, list[str]]:
-    """The numbers of a free table's body (its downloads' rows) and of all its cells (the page)."""
-    block = _Block("", [])
-    block.free = True
+def _numbers_cell(text: str, mark: Mark) -> Cell | None:
+    numbers = " ".join(_NUMBER.findall(text))
+    return (numbers, numbers, numbers, "t>" + numbers, mark) if numbers else None
+
+
+def _free_block(table: FreeTable) -> _Block:
+    """The numbers of each cell of a free table: its body's in the downloads (placed as the browser
+    and tabular.place place them, spans taken into account), every row's on the page."""
     top = 0
     while top < len(table.grid) and table.grid[top] and all(c.header for c in table.grid[top]):
         top += 1
-    shown = []
-    for r, row in enumerate(table.grid):
-        for cell in row:
-            numbers = _NUMBER.findall(cell.text)
-            shown += numbers
-            if r >= top:
-                for number in numbers:
-                    block.add(number, number, number, cell.mark)
-    return block, shown
+    placed, width = place([[(c.text, c.colspan, c.rowspan) for c in row] for row in table.grid])
+    block = _Block("", list(range(width)), [f"第 {c + 1} 栏" for c in range(width)])
+    block.free = True
+    marks = [cell.mark for row in table.grid for cell in row]
+    rows: list[list[Cell | None]] = [[None] * width for _ in range(len(table.grid) - top)]
+    page: list[tuple[list, None, list[int]]] = [([], None, []) for _ in table.grid]
+    for spot, mark in zip(placed, marks, strict=True):
+        cell = _numbers_cell(spot.text, mark)
+        page[spot.row][0].append(cell)
+        page[spot.row][2].append(spot.column)
+        if spot.row >= top:
+            rows[spot.row - top][spot.column] = cell
+    block.rows, block.page = rows, page
+    return block
 
 
-def _expected(table) -> tuple[list[_Block], list[str], list[Mark]]:
-    """The table's blocks, and what its page shows: its figures in order, and their marks."""
+def _expected(table) -> list[_Block]:
+    """The table's blocks."""
     if isinstance(table, FormTable):
-        blocks = _form_blocks(table)
-    elif isinstance(table, FreeTable):
-        block, shown = _free_block(table)
-        return [block], shown, [table.mark] * len(shown)
-    elif isinstance(table, AmountTable):
-        blocks = [_money_block(table.block, "")]
-    else:
-        blocks = _indicator_blocks(table)
-    if len(blocks) == 1:
-        return blocks, blocks[0].page, blocks[0].marks
-    return blocks, [f for b in blocks for f in b.page], [m for b in blocks for m in b.marks]
+        return _form_blocks(table)
+    if isinstance(table, FreeTable):
+        return [_free_block(table)]
+    if isinstance(table, AmountTable):
+        money = table.block
+        return [_money_block(money, "", [money.head] + [c.label for c in money.columns])]
+    return _indicator_blocks(table)
 
 
 # ---- reading back ----
@@ -322,56 +414,96 @@ def _label(table) -> str:
     return f"{number} {table.title}" if number else table.title
 
 
-def _differ(found: list[str], wanted: list[str]) -> tuple[int, str, str]:
-    """Where two lists of figures part first: the index, and what each has there ('' for nothing)."""
-    for i, (got, want) in enumerate(zip(found, wanted, strict=False)):
-        if got != want:
-            return i, got, want
-    i = min(len(found), len(wanted))
-    return i, found[i] if i < len(found) else "", wanted[i] if i < len(wanted) else ""
+def _mark_of(mark) -> Mark:
+    return mark.mark if isinstance(mark, Value) else mark
 
 
-def _mismatch(where: str, table, found: list[str] | None, wanted: list[str], marks: list[Mark]) -> Problem:
+def _report(where: str, table, said: str, mark) -> Problem:
+    return Problem(_mark_of(mark), f"{where} 的“{_label(table)}”与 data/ 不符：{said}（生成的文件有误，请报告）")
+
+
+def _mismatch(where: str, table, found: list[list[str]] | None, wanted: list[list[tuple]], text: int) -> Problem:
+    """Where the rows *found* in a file (texts, '' for a blank cell) first part from the rows
+    *wanted* (each cell, a Cell or None, with its column's heading), said at the figure concerned:
+    *text* is which of a Cell's texts the file holds (0 page, 1 CSV, 2 JSON)."""
     if found is None:
         return Problem(table.mark, f"{where} 的“{_label(table)}”缺了格，与 data/ 不符（生成的文件有误，请报告）")
-    i, got, want = _differ(found, wanted)
-    mark = marks[i] if i < len(marks) else table.mark
-    mark = mark.mark if isinstance(mark, Value) else mark
-    if not want:
-        said = f"多出 data/ 没有的数字 {got}"
-    elif not got:
-        said = f"缺少 {want}"
-    else:
-        said = f"应为 {want}，却是 {got}"
-    return Problem(mark, f"{where} 的“{_label(table)}”与 data/ 不符：第 {i + 1} 个数字{said}（生成的文件有误，请报告）")
+    wanted = [row for row in wanted if any(cell for cell, _ in row)]
+    found = [row for row in found if any(row)]
+    last = next((cell[4] for row in reversed(wanted) for cell, _ in reversed(row) if cell), table.mark)
+    for want_row, got_row in zip(wanted, found, strict=False):
+        texts = [cell[text] if cell else "" for cell, _ in want_row]
+        if texts != got_row:
+            return _row_mismatch(where, table, want_row, texts, got_row, last)
+    if len(wanted) > len(found):
+        cell = next(c for c, _ in wanted[len(found)] if c)
+        return _report(where, table, f"缺少 {cell[text]}", cell[4])
+    extra = next(g for g in found[len(wanted)] if g)
+    return _report(where, table, f"多出 data/ 没有的数字 {extra}", last)
 
 
-def _page_figures(content: bytes, start: int, end: int, free: bool) -> str:
-    """The figures of a table on its page, a line each."""
+def _row_mismatch(where: str, table, want_row: list[tuple], texts: list[str], got_row: list[str], last) -> Problem:
+    """The first cell where a row of a file differs from the row wanted (*texts*, of *want_row*'s
+    cells): a figure in another column of its row than its own, changed, missing or not data/'s."""
+    for k in range(max(len(texts), len(got_row))):
+        want = texts[k] if k < len(texts) else ""
+        got = got_row[k] if k < len(got_row) else ""
+        if want == got:
+            continue
+        heading = want_row[k][1] if k < len(want_row) else None
+        if want:
+            cell = want_row[k][0]
+            # the figure in a cell of its row that is not its own
+            moved = [j for j, g in enumerate(got_row) if g == want and j < len(texts) and texts[j] != g]
+            if moved:
+                return _report(where, table, f"{want} 应在“{heading}”栏，却在“{want_row[moved[0]][1]}”栏", cell[4])
+            said = f"“{heading}”栏应为 {want}，却是 {got}" if got else f"缺少 {want}（“{heading}”栏）"
+            return _report(where, table, said, cell[4])
+        # a figure where the row has none: whose it is, if another cell of the row misses it
+        owner = [j for j, w in enumerate(texts) if w == got and (j >= len(got_row) or got_row[j] != w)]
+        if owner and heading is not None:
+            j = owner[0]
+            return _report(where, table, f"{got} 应在“{want_row[j][1]}”栏，却在“{heading}”栏", want_row[j][0][4])
+        near = next((c[4] for c, _ in want_row if c), last)
+        return _report(where, table, f"多出 data/ 没有的数字 {got}", near)
+    return _report(where, table, "行与 data/ 不同", last)
+
+
+def _page_rows(content: bytes, start: int, end: int, free: bool) -> list[list[str]]:
+    """The figure cells of a table on its page, row by row, blank ones as ''."""
     if free:
         found = _FREE_TABLE.search(content, start, end)
         if found is None:
             return []
         cells = found.group(0).decode("utf-8").partition("</caption>")[2]  # the caption (the title) is no cell
-        return "\n".join(_NUMBER.findall(html.unescape(_TAG.sub(" ", cells))))
-    # decoded at once: a decode per cell cost more than the rest
-    return b"\n".join(_FIGURE_CELL.findall(content, start, end)).decode("utf-8")
+        return [
+            [" ".join(_NUMBER.findall(html.unescape(_TAG.sub(" ", text)))) for _, text in _FREE_CELL.findall(row)]
+            for row in cells.split("<tr")[1:]
+        ]
+    # decoded at once (a decode per cell cost more than the rest) and cut at each row: a findall a row
+    return [_FIGURE_CELL.findall(row) for row in content[start:end].decode("utf-8").split("<tr")[1:]]
 
 
-def _rows_figures(rows: list, block: _Block) -> list[str]:
-    """The figures of rows read from a CSV or a JSON block, in the columns that hold them, not
-    blank ones. itemgetter, map and filter keep the loop over cells in C."""
+def _rows_of(rows: list, block: _Block, blanks: bool = False) -> list[list[str]]:
+    """The cells of rows read from a CSV or a JSON block in the columns that hold figures, blank
+    ones as '' (*blanks*: the rows have None for a blank cell, as JSON's null; a CSV's are ''); a
+    free table's: the numbers of each cell. itemgetter and map keep the loop over rows in C."""
     if block.free:
-        return [number for row in rows for cell in row if cell for number in _NUMBER.findall(cell)]
+        return [[" ".join(_NUMBER.findall(cell)) if cell else "" for cell in row] for row in rows]
+    rows = list(rows)
     footer = rows.pop() if block.footer is not None and rows else None
-    out: list[str] = []
     columns = block.columns
-    if len(columns) == 1:
-        out += filter(None, map(itemgetter(columns[0]), rows))
-    elif columns:
-        out += filter(None, chain.from_iterable(map(itemgetter(*columns), rows)))
+    out: list[list[str]]
+    if not columns:
+        out = [[] for _ in rows]
+    elif len(columns) == 1:
+        get = itemgetter(columns[0])
+        out = [[get(row) or ""] for row in rows] if blanks else [[get(row)] for row in rows]
+    else:
+        cells = map(itemgetter(*columns), rows)
+        out = [[cell or "" for cell in row] for row in cells] if blanks else list(map(list, cells))
     if footer is not None:
-        out += filter(None, [footer[i] for i in block.footer])
+        out.append([footer[i] or "" for i in block.footer])
     return out
 
 
@@ -404,14 +536,15 @@ def audit_document(document: Document, site: str) -> list[Problem]:
         if len(ends) != len(tables):
             said = f"页面 {where} 应有 {len(tables)} 张表，却有 {len(ends)} 张（生成的文件有误，请报告）"
             problems.append(Problem(tables[0].mark, said))
-            audited += [(table, _expected(table)[0]) for table in tables]  # the downloads are audited still
+            audited += [(table, _expected(table)) for table in tables]  # the downloads are audited still
             continue
         for table, end in zip(tables, ends, strict=True):
-            blocks, shown, marks = _expected(table)
+            blocks = _expected(table)
             audited.append((table, blocks))
-            found = _page_figures(content, start, end, isinstance(table, FreeTable))
-            if found != "\n".join(shown):
-                problems.append(_mismatch(f"页面 {where}", table, found.split("\n") if found else [], shown, marks))
+            found = _page_rows(content, start, end, isinstance(table, FreeTable))
+            if _found_text(found) != "\n".join(filter(None, [block.page_text() for block in blocks])):
+                wanted = [row for block in blocks for row in block.page_wanted()]
+                problems.append(_mismatch(f"页面 {where}", table, found, wanted, 0))
             start = end
     if audited:
         problems += _audit_downloads(document, site, audited)
@@ -442,11 +575,141 @@ def _audit_downloads(document: Document, site: str, audited: list) -> list[Probl
                     Problem(table.mark, f"{json_file} 缺少“{_label(table)}”的 {name}（生成的文件有误，请报告）")
                 )
                 continue
-            found = _figures_or_none(rows, block)
-            if found != block.json:
-                problems.append(_mismatch(f"{json_file} 中 {name}", table, found, block.json, block.marks))
+            if (problem := _compare_rows(f"{json_file} 中 {name}", table, block, rows, 2)) is not None:
+                problems.append(problem)
     problems += _audit_xlsx(document, site, f"{folder}/{urls.document_file(document, 'xlsx')}", audited)
     return problems
+
+
+def _compare_rows(where: str, table, block: _Block, rows: list, text: int) -> Problem | None:
+    """The rows of a CSV or a JSON block against the block: None when they hold its figures, each
+    in its row and column. *text*: which of a Cell's texts the file holds (1 CSV, 2 JSON)."""
+    try:
+        found = _rows_of(rows, block, blanks=text == 2)  # JSON's blank cells are null
+    except IndexError:  # rows too short to hold the figures: a file cut short
+        found = None
+    if found is not None and _found_text(found) == block.text(text):
+        return None
+    return _mismatch(where, table, found, block.wanted(), text)
+
+
+def _audit_csv(site: str, shown: str, table, block: _Block) -> list[Problem]:
+    try:
+        with open(f"{site}/{shown}", "rb") as file:
+            text = file.read().decode("utf-8")
+    except FileNotFoundError:
+        return [Problem(table.mark, f"{shown} 不存在（生成的文件有误，请报告）")]
+    rows = list(csv.reader(io.StringIO(text, newline="")))[1:]  # the first row is the header
+    problem = _compare_rows(shown, table, block, rows, 1)
+    return [] if problem is None else [problem]
+
+
+def _column_index(letters: str) -> int:
+    """A → 0, Z → 25, AA → 26: xlsx.column_letters read back."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
+
+
+def _audit_xlsx(document: Document, site: str, shown: str, audited: list) -> list[Problem]:
+    """Each table's sheet of the workbook against its blocks: the figures and codes, and nothing
+    numeric besides, each in the column and row it belongs to. *audited* holds the document's
+    tables in the order of document.tables() (its pages are read part by part, each part's
+    attachments after it), which is the order of the sheets."""
+    try:
+        sheets = _sheets(f"{site}/{shown}")
+    except FileNotFoundError:
+        return [Problem(audited[0][0].mark, f"{shown} 不存在（生成的文件有误，请报告）")]
+    except (zipfile.BadZipFile, struct.error):
+        return [Problem(audited[0][0].mark, f"{shown} 不是可读的工作簿（生成的文件有误，请报告）")]
+    problems: list[Problem] = []
+    if len(sheets) != len(audited):
+        said = f"{shown} 应有 {len(audited)} 张工作表，却有 {len(sheets)} 张（生成的文件有误，请报告）"
+        problems.append(Problem(audited[0][0].mark, said))
+    for number, (table, blocks) in enumerate(audited, 1):
+        xml = sheets.get(number)
+        if xml is None:
+            continue  # reported above: the count differs
+        slugs = block_slugs(table) if isinstance(table, IndicatorTable) else ()
+        if len(slugs) <= 1:  # one block, no captions
+            parts = [(xml, blocks[0] if blocks else None, "")]
+        else:
+            pieces = xml.split(_SHEET_CAPTION)[1:]  # a piece per block, from its caption on
+            if len(pieces) != len(slugs):
+                said = f"{shown} 第 {number} 张工作表的“{_label(table)}”应有 {len(slugs)} 块，却有 {len(pieces)} 块（生成的文件有误，请报告）"
+                problems.append(Problem(table.mark, said))
+                continue
+            by_slug = {block.slug: block for block in blocks}  # 基本情况 has no block: nothing numeric
+            parts = [
+                (piece, by_slug.get(slug), f"（{what}）") for piece, (slug, what) in zip(pieces, slugs, strict=True)
+            ]
+        for piece, block, what in parts:
+            where = f"{shown} 第 {number} 张工作表{what}"
+            wanted = ([], [], [], []) if block is None else block.sheet()
+            piece = piece.decode("utf-8")  # once: a decode per cell cost more than the rest
+            if block is not None and block.free:
+                # XML's escapes (&amp; &lt; &gt;) hold no digits: the numbers are read from the text as written
+                found = [
+                    (letters, row, "t>" + numbers)
+                    for letters, row, text in _SHEET_FREE.findall(piece)
+                    if (numbers := " ".join(_NUMBER.findall(text)))
+                ]
+            else:
+                found = _SHEET_FIGURES.findall(piece)
+            if (problem := _sheet_problem(where, table, block, found, wanted)) is not None:
+                problems.append(problem)
+    return problems
+
+
+def _sheet_problem(where: str, table, block: _Block | None, found: list, wanted: tuple) -> Problem | None:
+    """The cells of a sheet (column letters, row, what _SHEET_FIGURES reads) against the block's
+    figures (block.sheet()): the same, in the same order, each in its column, and their rows as far
+    apart as the block's (the rows above the block, its title and header, are the layout's)."""
+    texts, columns, rows, marks = wanted
+    found_texts = [cell for _, _, cell in found]
+    if found_texts != texts:
+        return _sheet_mismatch(where, table, found_texts, texts, marks)
+    if not found:
+        return None
+    letters = [letter for letter, _, _ in found]
+    found_rows = list(map(int, [row for _, row, _ in found]))
+    offset = found_rows[0] - rows[0]
+    if letters == list(map(column_letters, columns)) and [a - b for a, b in zip(found_rows, rows, strict=True)].count(
+        offset
+    ) == len(rows):
+        return None
+    headings = block.headings if block is not None else []
+    for (letter, row, cell), column, r, mark in zip(found, columns, rows, marks, strict=True):
+        at = _column_index(letter)
+        value, ref = cell.partition(">")[2], f"{letter}{row}"
+        if at != column:
+            there = headings[at] if at < len(headings) else f"第 {at + 1} 栏"
+            return _report(where, table, f"{value} 应在“{headings[column]}”栏，却在“{there}”栏（单元格 {ref}）", mark)
+        if int(row) - r != offset:
+            return _report(where, table, f"{value} 应在第 {r + offset} 行，却在第 {row} 行（单元格 {ref}）", mark)
+    return None
+
+
+def _sheet_mismatch(where: str, table, found: list[str], wanted: list[str], marks: list) -> Problem:
+    """Where the cells of a sheet first part from the figures wanted, said at the figure concerned:
+    a code written as a number (its digits alike), a number written as text, or a figure that
+    differs, is missing or is not data/'s."""
+    i = next(
+        (i for i, (got, want) in enumerate(zip(found, wanted, strict=False)) if got != want),
+        min(len(found), len(wanted)),
+    )
+    got, want = (found[i] if i < len(found) else ""), (wanted[i] if i < len(wanted) else "")
+    got_text, want_text = got.partition(">")[2], want.partition(">")[2]
+    mark = marks[i] if i < len(marks) else (marks[-1] if marks else table.mark)
+    if got and want and got_text == want_text:
+        said = "应为文本格（科目编码），却是数字格" if want[0] == "t" else "应为数字格，却是文本格"
+        return _report(where, table, f"第 {i + 1} 个数字 {want_text} {said}", mark)
+    if not want:
+        return _report(where, table, f"第 {i + 1} 个数字：多出 data/ 没有的数字 {got_text}", mark)
+    if not got:
+        return _report(where, table, f"第 {i + 1} 个数字：缺少 {want_text}", mark)
+    return _report(where, table, f"第 {i + 1} 个数字应为 {want_text}，却是 {got_text}", mark)
 
 
 def _sheets(path: str) -> dict[int, bytes]:
@@ -477,78 +740,6 @@ def _sheets(path: str) -> dict[int, bytes]:
     return sheets
 
 
-def _audit_xlsx(document: Document, site: str, shown: str, audited: list) -> list[Problem]:
-    """Each table's sheet of the workbook against its blocks: the figures and codes, and nothing
-    numeric besides, in the order written. *audited* holds the document's tables in the order of
-    document.tables() (its pages are read part by part, each part's attachments after it), which
-    is the order of the sheets."""
-    try:
-        sheets = _sheets(f"{site}/{shown}")
-    except FileNotFoundError:
-        return [Problem(audited[0][0].mark, f"{shown} 不存在（生成的文件有误，请报告）")]
-    except (zipfile.BadZipFile, struct.error):
-        return [Problem(audited[0][0].mark, f"{shown} 不是可读的工作簿（生成的文件有误，请报告）")]
-    problems: list[Problem] = []
-    if len(sheets) != len(audited):
-        said = f"{shown} 应有 {len(audited)} 张工作表，却有 {len(sheets)} 张（生成的文件有误，请报告）"
-        problems.append(Problem(audited[0][0].mark, said))
-    for number, (table, blocks) in enumerate(audited, 1):
-        xml = sheets.get(number)
-        if xml is None:
-            continue  # reported above: the count differs
-        if isinstance(table, FreeTable):
-            (block,) = blocks
-            # XML's escapes (&amp; &lt; &gt;) hold no digits: the numbers are read from the text as written
-            found = _NUMBER.findall(b"\n".join(_SHEET_FREE.findall(xml)).decode("utf-8"))
-            if found != block.json:
-                problems.append(_mismatch(f"{shown} 第 {number} 张工作表", table, found, block.json, block.marks))
-            continue
-        slugs = block_slugs(table) if isinstance(table, IndicatorTable) else ()
-        if len(slugs) <= 1:  # one block, no captions
-            parts = [(xml, blocks[0] if blocks else None, "")]
-        else:
-            pieces = xml.split(_SHEET_CAPTION)[1:]  # a piece per block, from its caption on
-            if len(pieces) != len(slugs):
-                said = f"{shown} 第 {number} 张工作表的“{_label(table)}”应有 {len(slugs)} 块，却有 {len(pieces)} 块（生成的文件有误，请报告）"
-                problems.append(Problem(table.mark, said))
-                continue
-            by_slug = {block.slug: block for block in blocks}  # 基本情况 has no block: nothing numeric
-            parts = [
-                (piece, by_slug.get(slug), f"（{what}）") for piece, (slug, what) in zip(pieces, slugs, strict=True)
-            ]
-        for piece, block, what in parts:
-            if block is None:
-                wanted = ""
-            elif block.xlsx is not None:
-                wanted = "\n".join(block.xlsx)
-            else:  # numbers only: the JSON's figures, each marked as a number, joined in C
-                wanted = "v>" + "\nv>".join(block.json) if block.json else ""
-            found = b"\n".join(_SHEET_FIGURES.findall(piece)).decode("utf-8")
-            if found != wanted:
-                marks = [] if block is None else block.marks if block.xlsx_marks is None else block.xlsx_marks
-                where = f"{shown} 第 {number} 张工作表{what}"
-                problems.append(_sheet_mismatch(where, table, found, wanted, marks))
-    return problems
-
-
-def _sheet_mismatch(where: str, table, found: str, wanted: str, marks: list) -> Problem:
-    """_mismatch for a sheet's cells read by _SHEET_FIGURES, or where the first that differs is a
-    code written as a number (its digits alike) or a number written as text."""
-    found_cells, wanted_cells = found.split("\n") if found else [], wanted.split("\n") if wanted else []
-    i, got, want = _differ(found_cells, wanted_cells)
-    got_text, want_text = got.partition(">")[2], want.partition(">")[2]
-    if got and want and got_text == want_text:
-        mark = marks[i] if i < len(marks) else table.mark
-        mark = mark.mark if isinstance(mark, Value) else mark
-        said = "应为文本格（科目编码），却是数字格" if want[0] == "t" else "应为数字格，却是文本格"
-        message = (
-            f"{where} 的“{_label(table)}”与 data/ 不符：第 {i + 1} 个数字 {want_text} {said}（生成的文件有误，请报告）"
-        )
-        return Problem(mark, message)
-    texts = [cell.partition(">")[2] for cell in found_cells]
-    return _mismatch(where, table, texts, [cell.partition(">")[2] for cell in wanted_cells], marks)
-
-
 def _json_rows(text: bytes, wanted: set[str]) -> list[bytes]:
     """Each block of a document's JSON as '"its CSV's name": [its rows]', found by the layout
     downloads.py writes: '"csv": "name"' and '"rows": [' on the block's line, a row a line, '    ]}'
@@ -567,14 +758,6 @@ def _json_rows(text: bytes, wanted: set[str]) -> list[bytes]:
     return out
 
 
-def _figures_or_none(rows: list, block: _Block) -> list[str] | None:
-    """_rows_figures, or None for rows too short to hold them (a file cut short)."""
-    try:
-        return _rows_figures(rows, block)
-    except IndexError:
-        return None
-
-
 def _tables(sections) -> list:
     out = []
     for section in sections:
@@ -583,19 +766,6 @@ def _tables(sections) -> list:
         if section.sections:
             out += _tables(section.sections)
     return out
-
-
-def _audit_csv(site: str, shown: str, table, block: _Block) -> list[Problem]:
-    try:
-        with open(f"{site}/{shown}", "rb") as file:
-            text = file.read().decode("utf-8")
-    except FileNotFoundError:
-        return [Problem(table.mark, f"{shown} 不存在（生成的文件有误，请报告）")]
-    rows = list(csv.reader(io.StringIO(text, newline="")))[1:]  # the first row is the header
-    found = _figures_or_none(rows, block)
-    if found != block.csv:
-        return [_mismatch(shown, table, found, block.csv, block.marks)]
-    return []
 
 
 def audit(bureaus, site: Path) -> list[Problem]:

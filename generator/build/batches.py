@@ -10,6 +10,7 @@ planned from the sorted folder list alone, so the site is the same whatever the 
 
 from __future__ import annotations
 
+import fnmatch
 import gc
 import os
 import shutil
@@ -20,16 +21,19 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..check.as_is import accept
 from ..check.document import check_document
+from ..check.prose_links import check_prose_links
 from ..core import urls
 from ..core.model import Bureau, Site
 from ..core.problems import Mark, Problem
-from ..core.results import ERROR, NOTICE, WARNING
+from ..core.results import ERROR, NOTICE, WARNING, Result
 from ..export import downloads
 from ..load.loader import NO_DATA_DIRECTORY, Loader, shown
 from ..render.pages import bureau_pages, outline
+from ..source import files
 from ..source.yamlsource import cycle_collection_paused
-from . import audit, check_cache, links
+from . import audit, check_cache, links, processes
 from .report import Timings
 from .search import CHUNK, Facets, IndexPart, page_records, searchable, write_chunks
 from .theme import Shell, Shells, theme_env
@@ -73,13 +77,25 @@ def plan(data_dir: Path) -> tuple[list[Batch], list[Problem]]:
     batches: list[Batch] = []
     size = 0
     for folder in loader.bureau_folders():
-        documents = sum(1 for _ in folder.glob("*/*.y*ml"))
+        documents = count_documents(folder, loader.root)
         if not batches or size + documents > BATCH_DOCUMENTS:
             batches.append(Batch(len(batches), []))
             size = 0
         batches[-1].folders.append(folder)
         size += documents
     return batches, loader.problems.items
+
+
+def count_documents(folder: Path, root: str) -> int:
+    """The files named like documents in *folder*'s subfolders (what the batches are cut by), with
+    nothing followed out of data/ (files.py): the loader reports what is refused."""
+    return sum(
+        1
+        for year, kind in files.entries(folder, root)[0]
+        if kind == files.FOLDER
+        for path, _ in files.entries(year, root)[0]
+        if fnmatch.fnmatchcase(path.name, "*.y*ml")
+    )
 
 
 def load_shared(data_dir: Path) -> tuple[dict, dict, list[Problem]]:
@@ -114,23 +130,43 @@ def _start_worker(
     gc.freeze()  # what every batch shares (modules, forms) is never looked at by the collector again
 
 
+def _start_pool_worker(*initargs) -> None:
+    processes.end_with_parent()  # never in the build's own process (jobs=1 runs the batches there)
+    _start_worker(*initargs)
+
+
 def findings(results) -> list[Problem]:
     out = []
     for result in results:
         if result.status not in REPORTED:
             continue
         message = result.explain()
-        if result.status == ERROR and result.document.published_as_is:
+        if result.accepted:
             message += "（原件如此，照原样公开）"
         out.append(Problem(result.mark, message, result.status))
     return out
 
 
-def blocking(results, strict: bool) -> int:
-    """Errors stop publication unless the document is marked as published as-is; --strict adds warnings."""
-    return sum(
-        1 for r in results if (r.status == ERROR and not r.document.published_as_is) or (strict and r.status == WARNING)
-    )
+def blocking(results, strict: bool, problems: list[Problem] = ()) -> int:
+    """Errors stop publication unless their document accepts them (published_as_is); --strict adds
+    warnings. *problems*: what the checks found in data/ besides results (check_bureaus)."""
+    errors = sum(1 for r in results if (r.status == ERROR and not r.accepted) or (strict and r.status == WARNING))
+    return errors + sum(1 for p in problems if p.severity == ERROR or (strict and p.severity == WARNING))
+
+
+def check_bureaus(bureaus: list[Bureau], glossary: dict) -> tuple[list[Result], list[Problem]]:
+    """Every check of every document of *bureaus*, with the errors each accepts marked; and what
+    the checks find in data/ that is no figure's result: a warning for each acceptance that matches
+    no error, an error for each link in prose that leads nowhere."""
+    results: list[Result] = []
+    problems: list[Problem] = []
+    for bureau in bureaus:
+        for document in bureau.documents:
+            mine = check_document(document)
+            problems += accept(document, mine)
+            results += mine
+        problems += check_prose_links(bureau, glossary)
+    return results, problems
 
 
 def run_batch(batch: Batch) -> Outcome:
@@ -171,10 +207,10 @@ def _run_batch(batch: Batch) -> Outcome:
     if loader.problems:
         return outcome
     start = time.perf_counter()
-    results = [r for b in bureaus for d in b.documents for r in check_document(d)]
+    results, found = check_bureaus(bureaus, glossary)
     outcome.seconds["check"] = time.perf_counter() - start
-    outcome.findings = findings(results)
-    outcome.blocking = blocking(results, _WORKER["strict"])
+    outcome.findings = findings(results) + found
+    outcome.blocking = blocking(results, _WORKER["strict"], found)
     outcome.counts = Counter(r.status for r in results)
     outcome.outlines = [outline(b) for b in bureaus]
     if _WORKER["work"] is not None and not outcome.blocking:
@@ -256,8 +292,14 @@ def run_batches(
         _start_worker(*initargs)
         yield from map(run_batch, batches)
         return
-    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=initargs) as pool:
-        yield from pool.map(run_batch, batches)
+    with ProcessPoolExecutor(jobs, initializer=_start_pool_worker, initargs=initargs) as pool:
+        try:
+            yield from pool.map(run_batch, batches)
+        except BaseException:
+            # A batch that failed, Ctrl-C, SIGTERM or no one reading on: the batches still running
+            # are of no use, and leaving the pool would wait for every one of them.
+            processes.stop_workers()
+            raise
 
 
 @dataclass

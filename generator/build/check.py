@@ -7,10 +7,11 @@ check is recalled instead of checked again (check_cache.py).
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 
 from ..core.results import ERROR, NOTICE, WARNING
-from . import check_cache
+from . import check_cache, processes
 from .batches import check_batches
 from .report import Stop, Timings, print_problems, print_stop
 
@@ -32,7 +33,7 @@ def check(
     logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.WARNING)
     timings = Timings() if timings is None else timings
     try:
-        with timings.timed("batches"):  # load and check, in the workers
+        with processes.sigterm_as_interrupt(), timings.timed("batches"):  # load and check, in the workers
             cache = check_cache.folder_for(data_dir) if use_cache else None
             checked = check_batches(data_dir, strict, jobs, timings, cache=cache)
         if checked.errors:
@@ -41,6 +42,9 @@ def check(
             raise Stop(f"{checked.blocking} 个错误", checked.findings)
     except Stop as stop:
         print_stop(stop, "不能发布", form)
+        return 1
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM: the workers are stopped (batches.run_batches)
+        print("已中断：没有核对完", file=sys.stderr)
         return 1
     print_problems(checked.findings, form)
     if form == "text":

@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 
 from ..load.loader import shown
+from ..source import files
+from ..source.yamlsource import MAX_BYTES
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMAT = 1  # bumped when what is kept changes shape
@@ -50,22 +52,43 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-def _add_files(digest, folder: Path) -> None:
+def _file_digest(path: Path, root: str) -> bytes:
+    """What the loader would make of the file: its bytes, or why it is refused (a link out of data/
+    is never read, a file over the limit never read whole: files.py)."""
+    try:
+        return hashlib.blake2b(files.read_limited(path, root, MAX_BYTES)).digest()
+    except files.Refused as exc:
+        return b"refused\0" + exc.message.encode()
+
+
+def _add_files(digest, folder: Path, root: str, depth: int) -> None:
+    """Every entry the loader looks at in *folder*, *depth* levels down: names, kinds and contents."""
     digest.update(b"\1" + shown(folder).encode())
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            digest.update(b"\0" + path.relative_to(folder).as_posix().encode() + b"\0")
-            digest.update(hashlib.blake2b(path.read_bytes()).digest())
+    usable, refused = files.entries(folder, root)
+    for path, message in refused:
+        digest.update(b"\2" + path.name.encode() + b"\0" + message.encode())
+    for path, kind in usable:
+        digest.update(b"\0" + path.name.encode() + b"\0" + kind.encode())
+        if kind == files.FILE:
+            digest.update(_file_digest(path, root))
+        elif depth > 1:
+            _add_files(digest, path, root, depth - 1)
 
 
 def batch_key(data_dir: Path, folders: list[Path], strict: bool) -> str:
     digest = hashlib.blake2b(f"{code_version()} strict={strict}".encode())
+    root = files.real_root(data_dir)
     glossary = data_dir / "glossary.yaml"
-    digest.update(hashlib.blake2b(glossary.read_bytes() if glossary.is_file() else b"").digest())
-    if (data_dir / "forms").is_dir():
-        _add_files(digest, data_dir / "forms")
-    for folder in folders:
-        _add_files(digest, folder)
+    digest.update(_file_digest(glossary, root) if os.path.lexists(glossary) else b"")
+    if os.path.lexists(data_dir / "forms"):
+        forms = data_dir / "forms"
+        try:
+            if files.kind_of(forms, root) == files.FOLDER:
+                _add_files(digest, forms, root, 1)
+        except files.Refused as exc:
+            digest.update(b"\2forms\0" + exc.message.encode())
+    for folder in folders:  # bureau.yaml, the year folders and their documents
+        _add_files(digest, folder, root, 2)
     return digest.hexdigest()[:32]
 
 

@@ -15,13 +15,12 @@ from __future__ import annotations
 import html
 import os
 import re
-from functools import lru_cache
 from pathlib import Path
-from posixpath import normpath
-from urllib.parse import unquote
 
-from ..core import urls
 from ..core.problems import Mark, Problem
+from ..core.urls import page_file, target
+
+__all__ = ["Targets", "ids_in", "links_in", "links_into", "links_of", "page_file", "target"]
 
 _LINK = re.compile(r'\s(?:href|src)="([^"]*)"')  # links, and the images and files a page loads
 # The same matches as \shref="…" and \sid="…", written to begin with the attribute's name: a pattern
@@ -29,40 +28,14 @@ _LINK = re.compile(r'\s(?:href|src)="([^"]*)"')  # links, and the images and fil
 # character of the page (six times slower over a batch's 2 MB of pages).
 _HREF = re.compile(r'href(?<=\shref)="([^"]*)"')
 _ID = re.compile(r'id(?<=\sid)="([^"]*)"')
-_ELSEWHERE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)  # another host, mailto:, data:
-
 # (file, anchor) a link leads to → (the page, the link as written) of the first page that has it
 Targets = dict[tuple[str, str], tuple[str, str]]
-
-
-def page_file(src: str) -> str:
-    """The file a page's source becomes in the site: 'a/b.md' → 'a/b/index.html'."""
-    return urls.page_url(src) + "index.html"
 
 
 def links_in(content: str) -> list[str]:
     """The href and src values of *content*, in order."""
     # Few poured pages load anything (src): the others need only the faster search for href.
     return _LINK.findall(content) if 'src="' in content else _HREF.findall(content)
-
-
-def target(page: str, href: str) -> tuple[str, str] | None:
-    """The file (from the site's root) and the anchor *href* leads to from the file *page*; None
-    for another host. Like a browser, '..' above the root stays at the root."""
-    if href.startswith("#"):  # an anchor of the page itself: a third of a page's links
-        return page, unquote(html.unescape(href[1:]))
-    href = html.unescape(href)
-    if _ELSEWHERE.match(href):
-        return None
-    path, _, fragment = href.partition("#")
-    path = unquote(path.partition("?")[0])
-    return (_file(page.rpartition("/")[0], path) if path else page), unquote(fragment)
-
-
-@lru_cache(maxsize=65536)  # the pages of a folder share their links
-def _file(folder: str, path: str) -> str:
-    joined = normpath(path if path.startswith("/") else f"/{folder}/{path}").lstrip("/")
-    return f"{joined}/index.html".lstrip("/") if path.endswith("/") or not joined else joined
 
 
 def ids_in(content: str) -> set[str]:

@@ -10,13 +10,14 @@ it in one place each, print it and exit 1, so that each failure reads alike wher
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 import time
 from collections.abc import Iterable
 from contextlib import contextmanager
 
-from ..core.problems import Problem
+from ..core.problems import Mark, Problem
 
 SEVERITY_WORDS = {
     "error": "错误",
@@ -24,6 +25,22 @@ SEVERITY_WORDS = {
     "notice": "提示",
     "unchecked": "未核对",
 }  # as the clerk reads them; json keeps the codes
+
+
+# What a failed file operation means, said in Chinese (the system's words are English).
+ERRNO_WORDS = {
+    errno.ENOSPC: "磁盘已满",
+    errno.EDQUOT: "超出了磁盘配额",
+    errno.EROFS: "文件系统是只读的",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "不允许这样做（没有权限，或文件、文件夹被设为不可更改）",
+    errno.EBUSY: "文件夹正被占用（如是挂载点）",
+    errno.EXDEV: "不在同一个文件系统上",
+    errno.ENOENT: "文件或文件夹不见了",
+    errno.EIO: "读写出错（磁盘故障？）",
+    errno.EMFILE: "同时打开的文件太多",
+    errno.ENAMETOOLONG: "路径太长",
+}
 
 
 class Stop(Exception):
@@ -45,6 +62,13 @@ class Stop(Exception):
         """A failure that is not a problem in data/, labelled with where it comes from (主题, mkdocs.yml, mkdocs)."""
         return cls(f"{origin}：{message}", labelled=True)
 
+    @classmethod
+    def file_system(cls, exc: OSError, where: str) -> Stop:
+        """A file operation that failed (a full disk, a read-only or unchangeable folder), labelled
+        with its file when the system names one, else with *where* it was working."""
+        words = ERRNO_WORDS.get(exc.errno) or f"系统错误 {errno.errorcode.get(exc.errno, exc.errno)}"
+        return cls.at(str(exc.filename) if exc.filename else where, f"无法读写：{words}")
+
     def __str__(self) -> str:
         return self.reason or "\n".join(map(str, self.problems))
 
@@ -54,14 +78,21 @@ class Stop(Exception):
         return f"{self.reason}{'；' if self.labelled else '：'}{outcome}"
 
 
+def placed(mark: Mark) -> Mark:
+    """*mark*, or the first line and column of its file when the problem is with the file or folder
+    as a whole (a stray file, a name that cannot be a URL): every line printed is `path:line:col`,
+    which editors and CI's problem matchers take as a place to go to."""
+    return mark if mark.line else Mark(mark.path, 1, 1)
+
+
 def print_problems(problems: Iterable[Problem], form: str = "text") -> None:
     """One line each on stderr, `path:line:col: 错误：message`; or, for CI, a JSON list on stdout."""
     if form == "json":
         rows = [
             {
                 "path": p.mark.path,
-                "line": p.mark.line,
-                "column": p.mark.column,
+                "line": placed(p.mark).line,
+                "column": placed(p.mark).column,
                 "severity": p.severity,
                 "message": p.message,
             }
@@ -71,7 +102,7 @@ def print_problems(problems: Iterable[Problem], form: str = "text") -> None:
         return
     for problem in problems:
         print(
-            f"{problem.mark}: {SEVERITY_WORDS.get(problem.severity, problem.severity)}：{problem.message}",
+            f"{placed(problem.mark)}: {SEVERITY_WORDS.get(problem.severity, problem.severity)}：{problem.message}",
             file=sys.stderr,
         )
 

@@ -11,11 +11,17 @@ The steps, in order:
 3. The site-wide pages (home, glossary, cities, 关于) through mkdocs (mkdocs_run.py), the form
    editor, and the batches' folders moved in.
 4. The links that leave a batch checked against the finished site; the search index written.
-5. The new site swapped in for the previous one.
+5. The new site swapped in for the previous one, in one step (publish.py).
+
+Before step 1, the site folder is checked (publish.py: never the sources, never a folder that is not
+a site unless --force) and what killed builds left is cleared; before step 5, a site that would
+shrink to fewer than half the documents stops unless --allow-shrink.
 
 A step that finds something wrong raises Stop (report.py): build() prints it, one line a problem
-and a closing line, and returns 1. The new site is built in a folder of its own beside site_dir,
-so the previous site is replaced only once the new one is complete and is otherwise left untouched.
+and a closing line, and returns 1; so do a file-system error (OSError), a worker killed from outside
+and an interruption (Ctrl-C, or SIGTERM taken as one: processes.py). The new site is built in a
+folder of its own beside site_dir, so the previous site is replaced only once the new one is
+complete and is otherwise left untouched.
 """
 
 from __future__ import annotations
@@ -23,16 +29,21 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import tempfile
+import subprocess
+import sys
+from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..core import urls
 from ..core.model import Site
-from ..core.problems import Problem
+from ..core.problems import Mark, Problem
 from ..editing.cms import write_admin
 from ..export import downloads
+from ..load.loader import shown
 from ..render.pages import Page, site_pages
-from . import links
+from . import links, processes, publish, sitemap
 from .batches import check_batches, move_built
 from .mkdocs_run import run_mkdocs, write_pages
 from .report import Stop, Timings, print_problems, print_stop
@@ -50,34 +61,118 @@ def build(
     config_file: Path = ROOT / "mkdocs.yml",
     content_dir: Path = ROOT / "content",
     timings: Timings | None = None,
+    force: bool = False,
+    allow_shrink: bool = False,
+    site_url: str | None = None,
 ) -> int:
     """Check *data_dir* and build the site into *site_dir*; return the exit status.
 
     Every problem and finding is printed as `path:line:col: 错误：message` (警告, 提示). The status
     is 1, and the previous site untouched, when data/ does not load, a check blocks publication
-    (--strict: a warning too), a link leads nowhere, or the theme, mkdocs.yml or mkdocs fail.
-    *timings* is filled with the seconds of each stage.
+    (--strict: a warning too), a link leads nowhere, the theme, mkdocs.yml or mkdocs fail, a file
+    cannot be written, or the build is interrupted (Ctrl-C, SIGTERM); and before anything is
+    touched when *site_dir* may not be replaced (publish.py: the sources, or a folder that is not a
+    site unless *force*). A site of fewer than half the documents of the one it replaces is not
+    published unless *allow_shrink*. *site_url*: the site's address, for a sitemap of every page
+    (sitemap.py). *timings* is filled with the seconds of each stage.
     """
     logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.WARNING)
     timings = Timings() if timings is None else timings
     site_dir = site_dir.resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    remove_abandoned_builds(site_dir)
-    work = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-{os.getpid()}-", dir=site_dir.parent))
-    try:
-        documents = build_site(work, data_dir, strict, jobs, config_file, content_dir, timings)
-        swap_in(work / "site", site_dir)
-    except Stop as stop:
-        print_stop(stop, f"没有发布，原来的 {site_dir.name}/ 未改动")
-        return 1
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    guarded = publish.guarded_folders(
+        ROOT, [("内容文件夹", content_dir), ("mkdocs.yml 所在的文件夹", config_file.parent)]
+    )
+    unchanged = "没有发布"
+    with processes.sigterm_as_interrupt():  # SIGTERM ends the build as Ctrl-C does
+        try:
+            site_url = sitemap.check_site_url(site_url) if site_url else None
+            previous = publish.prepare(site_dir, data_dir, force, guarded)
+            if previous.exists:
+                unchanged = f"没有发布，原来的 {site_dir.name}/ 未改动"
+            work = publish.work_folder(site_dir)
+            try:
+                with dated_by_last_commit():
+                    documents = build_site(work, data_dir, strict, jobs, config_file, content_dir, timings, site_url)
+                shrunk = publish.shrinking(previous, documents)
+                if shrunk is not None and not allow_shrink:
+                    raise Stop.at(shrunk, "确要撤下这些文件，请加 --allow-shrink")
+                publish.write_marker(work / "site", documents)
+                with processes.signals_held():  # the swap is never left halfway by Ctrl-C or SIGTERM
+                    publish.swap_in(work / "site", site_dir, work / publish.SET_ASIDE)
+                    left = publish.remove(work)  # with the old site in it
+            except BaseException:
+                shutil.rmtree(work, ignore_errors=True)
+                raise
+        except Stop as stop:
+            print_stop(stop, unchanged)
+            return 1
+        except OSError as exc:
+            print_stop(Stop.file_system(exc, shown(site_dir.parent)), unchanged)
+            return 1
+        except BrokenProcessPool:  # a worker killed from outside (the OOM killer)
+            print_stop(Stop.at("工作进程", "意外退出（可能是内存不够）"), unchanged)
+            return 1
+        except KeyboardInterrupt:
+            print(f"已中断：{unchanged}", file=sys.stderr)
+            return 1
+    if left is not None:
+        print_problems(
+            [
+                Problem(
+                    Mark(shown(work)),
+                    f"新网站已发布，但原来的网站有文件删不掉（{shown(Path(left))}），留在这里：请手动删除",
+                    "warning",
+                )
+            ]
+        )
     print(f"已生成 {site_dir}：{documents} 份公开文件")
     return 0
 
 
+FIXED_EPOCH = "315532800"  # 1980-01-01 00:00 UTC, the earliest time a zip holds (downloads.build_time's too)
+
+
+def last_commit_time() -> str | None:
+    """The time of the project's last commit (as `git log -1 --format=%ct`, the Makefile's), or None
+    without git or a checkout. The project's own history, not data/'s: it is the code being run."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(ROOT), "log", "-1", "--format=%ct"],
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    epoch = done.stdout.strip()
+    return epoch if done.returncode == 0 and epoch.isdigit() else None
+
+
+@contextmanager
+def dated_by_last_commit() -> Iterator[None]:
+    """SOURCE_DATE_EPOCH, the time written into files that carry one (mkdocs' sitemap.xml.gz, the
+    workbooks, the zips), for the build: as given, else the last commit's as `make site` gives it,
+    else FIXED_EPOCH, so that one commit builds the same bytes however the build is run."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = last_commit_time() or FIXED_EPOCH  # the workers inherit it
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
 def build_site(
-    work: Path, data_dir: Path, strict: bool, jobs: int | None, config_file: Path, content_dir: Path, timings: Timings
+    work: Path,
+    data_dir: Path,
+    strict: bool,
+    jobs: int | None,
+    config_file: Path,
+    content_dir: Path,
+    timings: Timings,
+    site_url: str | None = None,
 ) -> int:
     """Build the site into work/site (steps 1 to 4 above); return how many documents it publishes."""
     with timings.timed("shells"):
@@ -109,7 +204,7 @@ def build_site(
         pages = site_pages(site, content_dir)
         fragments = write_pages([p for p in pages if p.html is None], work / "docs", content_dir)
         run_mkdocs(work / "docs", work / "site", fragments, config_file)
-        write_admin(work / "site" / "admin")  # the form editor, a page of its own (cms.py)
+        write_admin(work / "site" / "admin", checked.form_sets)  # the form editor, a page of its own (cms.py)
         poured = [p for p in pages if p.html is not None]  # the cities' pages, poured like the bureaus'
         for page in poured:
             shells.write(page, work / "site")
@@ -122,6 +217,8 @@ def build_site(
         raise Stop(f"{len(broken)} 个链接有误", broken)
     with timings.timed("search index"):
         write_search_index(pages, index, parts, work)
+    if site_url is not None:
+        sitemap.write_sitemap(work / "site", site_url, downloads.build_time())
     return sum(len(b.documents) for b in bureaus)
 
 
@@ -137,32 +234,6 @@ def shell_pages(work: Path, config_file: Path) -> dict[int, str]:
     fragments = write_pages([Page(shell_src(depth), SHELL_MARKDOWN) for depth in DEPTHS], docs, stubs=True)
     run_mkdocs(docs, work / "shell-site", fragments, config_file)
     return read_shells(work / "shell-site")
-
-
-def remove_abandoned_builds(site_dir: Path) -> None:
-    """Remove the work folders of builds that were killed (their process is gone): a build cleans
-    up after itself, but not after SIGKILL or a power cut, and each such folder holds a site."""
-    for folder in site_dir.parent.glob(f".{site_dir.name}-build-*"):
-        pid = folder.name[len(f".{site_dir.name}-build-") :].split("-")[0]
-        if not pid.isdigit():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            shutil.rmtree(folder, ignore_errors=True)
-        except PermissionError:  # someone else's process: not ours to judge
-            pass
-
-
-def swap_in(new_site: Path, site_dir: Path) -> None:
-    old = site_dir.with_name(f".{site_dir.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if site_dir.exists():
-        site_dir.rename(old)
-    new_site.rename(site_dir)
-    if old.exists():
-        shutil.rmtree(old)
 
 
 def check_links(poured, outcomes, site: Path) -> list[Problem]:

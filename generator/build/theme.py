@@ -34,11 +34,10 @@ from .mkdocs_run import HEADING, load_mkdocs_config, toc_tokens
 from .report import Stop
 
 TITLE = "GKSHELLTITLE"
+DESCRIPTION = "GKSHELLDESCRIPTION"  # the page's <meta name="description">, from its front matter
 CONTENT = "GKSHELLCONTENT"
 FIRST_HEADING = "gk-title"  # the id every HTML page gives its h1 (see templates/*.html.j2)
-SHELL_MARKDOWN = (
-    f"---\ntitle: {TITLE}\n---\n\n# GKSHELLH1 {{#{FIRST_HEADING}}}\n\n{CONTENT}\n\n## GKSHELLTOC {{#gkshelltoc}}\n"
-)
+SHELL_MARKDOWN = f"---\ntitle: {TITLE}\ndescription: {DESCRIPTION}\n---\n\n# GKSHELLH1 {{#{FIRST_HEADING}}}\n\n{CONTENT}\n\n## GKSHELLTOC {{#gkshelltoc}}\n"
 DEPTHS = range(1, 8)  # bureau/ … bureau/year/document/part/attachment/ is 5 deep
 # Material's table of contents: its label, and the list its entries (partials/toc-item.html) go in.
 TOC_LABEL = '<label class="md-nav__title" for="__toc">'
@@ -99,13 +98,20 @@ class Shell:
         shell = cls(page[:label], page[label:item], page[item_end:toc_end], page[toc_end:content], page[content_end:])
         if shell.head.count(TITLE) != 2 or TITLE in shell.middle + shell.tail:
             raise ThemeError(f"{where}把页面标题显示在 <title> 和页头以外的地方")
+        if shell.head.count(DESCRIPTION) != 1 or DESCRIPTION in shell.middle + shell.tail:
+            raise ThemeError(f'{where}没有把页面的说明写进 <meta name="description">，或写在了别处')
+        if "gk-shell/" in shell.head + shell.middle + shell.tail:  # every page poured into it would carry it
+            raise ThemeError(
+                f"{where}带有外壳自己的网址（mkdocs.yml 写了 site_url 时的 canonical 链接）："
+                "网址请用 build --site-url 给出，不要写进 mkdocs.yml"
+            )
         # search reads the article of every page poured into this shell: it must hold the content
         if CONTENT not in article(page, where):
             raise ThemeError(f"{where}的正文 {ARTICLE_START} 不含页面的内容")
         return shell
 
-    def fill(self, title: str, content: str, toc_items: str) -> str:
-        head = self.head.replace(TITLE, str(escape(title)))
+    def fill(self, title: str, content: str, toc_items: str, description: str) -> str:
+        head = self.head.replace(TITLE, str(escape(title))).replace(DESCRIPTION, str(escape(description)))
         toc = self.toc_open + toc_items + self.toc_close if toc_items else ""
         return head + toc + self.middle + content + self.tail
 
@@ -137,14 +143,14 @@ class Shells:
             raise ThemeError(f"主题中没有目录条目的模板 {TOC_ITEM}") from None
         self._tocs: dict[tuple, str] = {}
 
-    def render(self, url: str, title: str, content: str) -> str:
+    def render(self, url: str, title: str, content: str, description: str) -> str:
         depth = url.rstrip("/").count("/") + 1
-        return self.by_depth[depth].fill(title, content, self.toc_html(content))
+        return self.by_depth[depth].fill(title, content, self.toc_html(content), description)
 
     def write(self, page, site_dir: Path) -> str:
         """Pour an HTML page (pages.html_page) into its shell and write it where its URL says; returns it."""
         url = urls.page_url(page.src)
-        html = self.render(url, page.title, page.html)
+        html = self.render(url, page.title, page.html, page.description)
         target = site_dir / url / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")

@@ -116,6 +116,8 @@ class FormSet:
     outline: list = field(default_factory=list)
     # The charts of a document's overview page (`charts:` in data/forms/*.yaml, see render/charts.py).
     charts: list[ChartSpec] = field(default_factory=list)
+    # The kinds of document (预算, 决算) the form set serves, as it declares them (`kinds:`).
+    kinds: tuple[str, ...] = KINDS
 
 
 @dataclass
@@ -408,6 +410,16 @@ class Part:
     mark: Mark
 
 
+@dataclass(frozen=True)
+class AsIs:
+    """An error the original prints, accepted for publication as printed (`published_as_is:`): the
+    rule as the check states it, and the difference it finds (printed figure − what adds up)."""
+
+    rule: str
+    difference: Decimal
+    mark: Mark
+
+
 @dataclass(eq=False)
 class Document:
     slug: str
@@ -420,8 +432,14 @@ class Document:
     published: object | None
     parts: list[Part]
     path: str
-    published_as_is: bool = False  # the original really prints figures that do not add up
+    # The errors the original really prints, each published as printed; any other error stops it.
+    as_is: list[AsIs] = field(default_factory=list)
     as_is_note: str | None = None
+
+    @property
+    def published_as_is(self) -> bool:
+        """Whether the document accepts errors of its original (its pages say so)."""
+        return bool(self.as_is)
 
     @property
     def kind_name(self) -> str:

@@ -34,6 +34,25 @@ class Problem:
         return f"{self.mark}: {self.message}"
 
 
+EXCERPT = 40  # characters of a file's text a message quotes at most
+
+
+def excerpt(text: str) -> str:
+    """As much of a file's *text* as a message may show: its first line only, at most EXCERPT
+    characters of it (… marks what is left out). A message is one line, and a file that is not what
+    it should be (a credentials file saved as bureau.yaml, a whole page pasted into a field) is
+    never printed whole."""
+    lines = text.splitlines() or [""]
+    if text == lines[0] and len(text) <= EXCERPT:
+        return text
+    return lines[0][:EXCERPT] + "…"
+
+
+def quoted(text: str) -> str:
+    """excerpt(*text*) in quotes, as messages quote what a file holds."""
+    return f"'{excerpt(text)}'"
+
+
 class Problems:
     """Collects problems so that one run reports all of them, not just the first."""
 

@@ -28,6 +28,9 @@ class Result:
     expected: Decimal | None = None
     found: Decimal | None = None
     found_where: str = "表中为"
+    # An error the original prints, published as printed because the document names it in
+    # `published_as_is` (check/as_is.py); any other error stops publication.
+    accepted: bool = False
 
     @property
     def difference(self) -> Decimal | None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import re
 from functools import lru_cache
+from posixpath import normpath
+from urllib.parse import unquote
 
 from .model import Attachment, Bureau, Document, Part
 
@@ -111,3 +114,42 @@ def document_file(document: Document, extension: str) -> str:
 def folder_link(from_src: str, folder: str) -> str:
     """A link from a page to a folder of files under the site (downloads): relative, with a '/'."""
     return _relative(page_url(from_src), folder.strip("/") + "/")
+
+
+# ---- where a link leads ----
+# The build's link check (build/links.py) reads links from the pages written; the check stage
+# (check/prose_links.py) from the prose typed into data/. Both resolve them here, as a browser does.
+
+_ELSEWHERE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)  # another host, mailto:, data:
+
+
+def page_file(src: str) -> str:
+    """The file a page's source becomes in the site: 'a/b.md' → 'a/b/index.html'."""
+    return page_url(src) + "index.html"
+
+
+def target(page: str, href: str) -> tuple[str, str] | None:
+    """The file (from the site's root) and the anchor *href* leads to from the file *page*; None
+    for another host. Like a browser, '..' above the root stays at the root."""
+    if href.startswith("#"):  # an anchor of the page itself: a third of a page's links
+        return page, unquote(html.unescape(href[1:]))
+    href = html.unescape(href)
+    if _ELSEWHERE.match(href):
+        return None
+    path, _, fragment = href.partition("#")
+    path = unquote(path.partition("?")[0])
+    return (_file(page.rpartition("/")[0], path) if path else page), unquote(fragment)
+
+
+@lru_cache(maxsize=65536)  # the pages of a folder share their links
+def _file(folder: str, path: str) -> str:
+    joined = normpath(path if path.startswith("/") else f"/{folder}/{path}").lstrip("/")
+    return f"{joined}/index.html".lstrip("/") if path.endswith("/") or not joined else joined
+
+
+@lru_cache(maxsize=4096)  # the glossary's terms and the documents' own: a few hundred
+def term_anchor(term: str) -> str:
+    """The anchor of a term's definition, on the glossary page or a document's 名词解释."""
+    # Only ASCII letters, digits, '-' and '_' of ASCII: the glossary page writes the id as Markdown's
+    # {#id} (which ends at '}', '=' or a space) and links carry it after '#' ('%' or '?' would be misread).
+    return "term-" + re.sub(r"[\s\x00-\x2c\x2e\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]+", "-", term)

@@ -11,7 +11,9 @@ an indicator or its group, a term or its definition) is a `gk-variants` widget t
 fields of the shape the value has (cms/admin/gongkai-cms.js).
 
 The build writes the admin page into site/admin/ (`write_admin`): the vendored Decap bundle as it
-is, this config and a Content-Security-Policy that lets the page reach its git host's API.
+is, this config, a Content-Security-Policy that lets the page reach its git host's API, and
+form-rules.json (editing/form_rules.py), with which the page refuses to save a table's values,
+rows or totals the loader would refuse.
 """
 
 from __future__ import annotations
@@ -32,7 +34,9 @@ from urllib.parse import urlsplit
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from . import schema_json
+from ..core.model import FormSet
+from ..load.loader import Loader
+from . import form_rules, schema_json
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN = ROOT / "cms" / "admin"  # the page, our scripts and the vendored Decap and yaml (copied as they are)
@@ -342,9 +346,12 @@ def content_security_policy(backend: dict, local_url: str = LOCAL_URL) -> str:
     )
 
 
-def write_admin(folder: Path, backend: dict | None = None, local_url: str = LOCAL_URL) -> None:
-    """The admin page into *folder* (site/admin/): the files of cms/admin/ as they are, the config
-    and the page's Content-Security-Policy for its backend."""
+def write_admin(
+    folder: Path, form_sets: dict[str, FormSet], backend: dict | None = None, local_url: str = LOCAL_URL
+) -> None:
+    """The admin page into *folder* (site/admin/): the files of cms/admin/ as they are, the config,
+    the page's Content-Security-Policy for its backend and what the loader takes in a table of each
+    of *form_sets* (form-rules.json: the page refuses to save what the loader would refuse)."""
     backend = backend if backend is not None else read_backend()
     # Copied as bytes with the build's own file times, as mkdocs copies the theme's files.
     shutil.copytree(ADMIN, folder, dirs_exist_ok=True, copy_function=shutil.copyfile)
@@ -352,6 +359,7 @@ def write_admin(folder: Path, backend: dict | None = None, local_url: str = LOCA
     page = page.replace("CONTENT_SECURITY_POLICY", content_security_policy(backend, local_url))
     (folder / "index.html").write_text(page, encoding="utf-8")
     (folder / "config.yml").write_text(config_text(cms_config(backend, local_url)), encoding="utf-8")
+    (folder / form_rules.FILE).write_text(form_rules.rules_text(form_sets), encoding="utf-8")
 
 
 # ---- the local mode: `python -m generator cms` (make cms) ----
@@ -393,7 +401,9 @@ def start_local_backend(repo: Path, port: int) -> subprocess.Popen:
 def serve_local(port: int, proxy_port: int, repo: Path = ROOT) -> int:
     """The admin page on http://127.0.0.1:*port*/admin/, saving through decap-server into *repo*."""
     folder = ROOT / "build" / "cms"
-    write_admin(folder / "admin", local_url=f"http://127.0.0.1:{proxy_port}/api/v1")
+    data = repo / "data"
+    form_sets = Loader(data).load_form_sets(data / "forms")  # their own problems are check's to report
+    write_admin(folder / "admin", form_sets, local_url=f"http://127.0.0.1:{proxy_port}/api/v1")
     backend = start_local_backend(repo, proxy_port)
     handler = functools.partial(QuietHandler, directory=str(folder))
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stopped either way, decap-server goes too

@@ -36,7 +36,8 @@ from ..core.model import Form
 from ..load.loader import Loader, shown
 from ..source import schema
 from ..source.fields import Amount, Either, Field, ListOf, Percent, Record, Variants
-from ..source.yamlsource import YamlProblem, decode, parse_text
+from ..source.files import Refused, read_limited
+from ..source.yamlsource import MAX_BYTES, YamlProblem, decode, parse_text
 from .schema_json import FILES, MODELINE, kind_of, modeline
 
 GROUPED_AMOUNT = re.compile(r"-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]{1,2})?")
@@ -257,6 +258,9 @@ class FormSets:
         return form_set.forms if form_set else {}
 
 
+LINK = "这是链接：fmt 只整理文件本身，不改链接指向的文件"
+
+
 def fmt_command(paths: list[Path], check: bool) -> int:
     """Format the files under *paths* (or with *check*, list those that would change); 1 on any."""
     problems = changed = 0
@@ -278,15 +282,24 @@ def fmt_command(paths: list[Path], check: bool) -> int:
             problems += 1
             continue
         try:
-            text = decode(path.read_bytes(), where)
+            # Formatting writes the file: through a link it would rewrite whatever the link leads
+            # to, anywhere. A FIFO or a device is never read (files.py), nor more than the limit.
+            if path.is_symlink():
+                raise Refused(LINK)
+            data = read_limited(path, None, MAX_BYTES)
+            text = decode(data, where)
             parse_text(text, where)  # what the loader refuses (tabs, anchors, duplicate keys) is not formatted
+        except Refused as exc:
+            print(f"{where}: 未整理：{exc.message}", file=sys.stderr)
+            problems += 1
+            continue
         except YamlProblem as exc:
             print(f"{exc.problem.mark}: 未整理，请先改正：{exc.problem.message}", file=sys.stderr)
             problems += 1
             continue
         forms = form_sets.forms_of(path, text) if kind == "document" else {}
         formatted = format_text(text, kind, forms)
-        if formatted.encode("utf-8") == path.read_bytes():
+        if formatted.encode("utf-8") == data:
             continue
         changed += 1
         if check:

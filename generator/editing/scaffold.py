@@ -147,13 +147,18 @@ def choose_form_set(
     if wanted:
         if wanted not in form_sets:
             return None, f"没有表样 '{wanted}'：现有 {available}"
+        if kind not in form_sets[wanted].kinds:
+            return (
+                None,
+                f"表样 '{wanted}' 用于{'、'.join(form_sets[wanted].kinds)}文件，不能用于{kind}：请换一套（现有 {available}）",
+            )
         return form_sets[wanted], "按 --form-set 指定"
     used = [d for d in bureau.documents if d.kind == kind and d.form_set is not None]
     if used:
         nearest = min(used, key=lambda d: (d.year > year, abs(d.year - year)))
         return nearest.form_set, f"与 {nearest.year} 年的{KIND_NAMES[kind]}相同"
     province = bureau.region[0]
-    fitting = [f for f in form_sets.values() if f.name.startswith(province) and kind in f.name]
+    fitting = [f for f in form_sets.values() if f.name.startswith(province) and kind in f.kinds]
     if not fitting:
         if kind == "绩效":
             return None, ""

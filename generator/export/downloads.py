@@ -24,7 +24,20 @@ from pathlib import Path
 from ..core import urls
 from ..core.amounts import PLAIN_AMOUNT
 from ..core.model import Bureau, Document
-from .tabular import AMOUNT, CODE, LINE, NUMERIC, PERCENT, SCORE, TEXT, Block, TableData, document_tables, file_stem
+from .tabular import (
+    AMOUNT,
+    CODE,
+    LINE,
+    NUMERIC,
+    PERCENT,
+    SCORE,
+    TEXT,
+    Block,
+    TableData,
+    column_names,
+    document_tables,
+    file_stem,
+)
 from .xlsx import workbook
 from .zipwrite import Joined, ZipArchive
 
@@ -54,11 +67,12 @@ def neutralised(text: str) -> str:
     return text
 
 
-def csv_text(block: Block) -> str:
+def csv_text(block: Block, unit: str | None = None) -> str:
+    """The block as CSV: the header row names each column, an amount's with *unit* (tabular.column_names)."""
     out = io.StringIO()
     out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([neutralised(f.name) for f in block.fields])
+    writer.writerow([neutralised(name) for name in column_names(block, unit)])
     # The writer writes None as an empty cell and a Decimal as str() has it: only text that
     # could be a formula and per cents (12.50%) are changed, in the columns that can hold them.
     texts = [i for i, kind in enumerate(block.kinds) if kind not in NUMERIC]  # a numeric column holds no text
@@ -135,8 +149,8 @@ def _field_json(name: str, kind: str, unit: str | None, number: str | None) -> d
 
 
 def _block_json(data: TableData, block: Block) -> str:
-    kinds = block.kinds
-    fields = [_field_json(f.name, k, data.unit, f.number) for f, k in zip(block.fields, kinds, strict=True)]
+    kinds, names = block.kinds, column_names(block, data.unit)
+    fields = [_field_json(name, k, data.unit, f.number) for name, f, k in zip(names, block.fields, kinds, strict=True)]
     header = ", ".join(
         [
             f'{{"text": {_json_string(h.text)}, "row": {h.row}, "column": {h.column}, '
@@ -221,8 +235,9 @@ def datapackage(document: Document, tables: list[TableData]) -> dict:
     for data in tables:
         for block in data.blocks:
             stem = file_stem(data, block)
-            kinds = block.kinds
-            title = data.label if len(data.blocks) == 1 else f"{data.label}：{block.title}"
+            kinds, names = block.kinds, column_names(block, data.unit)
+            label = data.distinct_label
+            title = label if len(data.blocks) == 1 else f"{label}：{block.title}"
             resource = {
                 "profile": "tabular-data-resource",
                 "name": stem,
@@ -233,7 +248,8 @@ def datapackage(document: Document, tables: list[TableData]) -> dict:
                 "encoding": "utf-8",
                 "schema": {
                     "fields": [
-                        _schema_field(f.name, k, data.unit, f.number) for f, k in zip(block.fields, kinds, strict=True)
+                        _schema_field(name, k, data.unit, f.number)
+                        for name, f, k in zip(names, block.fields, kinds, strict=True)
                     ],
                     "missingValues": [""],
                 },
@@ -282,7 +298,9 @@ def write_document(document: Document, site_dir: Path, archive: ZipArchive | Non
     folder = site_dir / urls.downloads_dir(document)
     folder.mkdir(parents=True, exist_ok=True)
     files = {
-        file_stem(data, block) + ".csv": csv_text(block).encode("utf-8") for data in tables for block in data.blocks
+        file_stem(data, block) + ".csv": csv_text(block, data.unit).encode("utf-8")
+        for data in tables
+        for block in data.blocks
     }
     files[urls.document_file(document, "json")] = document_json(document, tables).encode("utf-8")
     files[urls.DATAPACKAGE] = datapackage_json(datapackage(document, tables)).encode("utf-8")

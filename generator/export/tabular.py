@@ -11,6 +11,7 @@ transcribed, or text; nothing is recomputed or rounded.
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -94,10 +95,29 @@ class TableData:
     note: str | None
     statement: str | None  # printed under the table, before its note (说明 of the figures)
     blocks: list[Block]
+    # what tells the table from another of the document printed with the same number and title
+    # (three 公共专项绩效自评表: the project each is about), else None: see table_names
+    apart: str | None = None
 
     @property
     def label(self) -> str:
         return f"{self.number} {self.title}" if self.number else self.title
+
+    @property
+    def distinct_label(self) -> str:
+        """The label, with what tells the table apart where the document prints it more than once."""
+        return f"{self.label}（{self.apart}）" if self.apart else self.label
+
+
+def column_names(block: Block, unit: str | None) -> list[str]:
+    """The names of the block's columns in the CSV's header row, the datapackage and the JSON: each
+    field's name, an amount's with its unit (本年收入合计（万元）). A header row is what every CSV
+    reader takes as the columns' names (Excel, LibreOffice, pandas, R, Frictionless): a line of its
+    own above it (金额单位：万元) would be read as the header, or as a row of data, by all but those
+    told to skip it."""
+    if not unit:
+        return [f.name for f in block.fields]
+    return [f"{f.name}（{unit}）" if f.kind == AMOUNT else f.name for f in block.fields]
 
 
 # ---- placing cells with spans ----
@@ -419,9 +439,44 @@ def stems(document: Document) -> dict[object, str]:
     return out
 
 
+def _project(table) -> str | None:
+    """The project a 申报表/自评表 is about, as its 基本情况 prints it (项目名称)."""
+    facts = getattr(table, "facts", None) or []
+    return next((" ".join(text.split()) for label, text in facts if label == "项目名称" and text.strip()), None)
+
+
+def table_names(document: Document) -> dict[object, tuple[str | None, str, str | None]]:
+    """Each table's (number, title, what tells it apart) as readers tell the tables apart: by
+    number and title, and where the document prints several under the same (three rows of
+    公共专项绩效自评表), by the project each is about, else by its place among them (2, 3…)."""
+    tables = [table for _, table in document.tables()]
+    printed = {table: (getattr(table, "number", None), " ".join(table.title.split())) for table in tables}
+    repeated = Counter(printed.values())
+    out: dict[object, tuple[str | None, str, str | None]] = {}
+    used: set[tuple[str | None, str, str | None]] = set()
+    place: Counter = Counter()
+    for table in tables:
+        number, title = printed[table]
+        apart = None
+        if repeated[number, title] > 1:
+            place[number, title] += 1
+            apart = _project(table)
+            if apart is None or (number, title, apart) in used:  # no project, or two of one project
+                apart = f"{apart}，{place[number, title]}" if apart else str(place[number, title])
+        used.add((number, title, apart))
+        out[table] = (number, title, apart)
+    return out
+
+
 def document_tables(document: Document) -> list[TableData]:
     names = stems(document)
-    return [table_data(table, names[table], document) for _, table in document.tables()]
+    apart = table_names(document)
+    out = []
+    for _, table in document.tables():
+        data = table_data(table, names[table], document)
+        data.apart = apart[table][2]
+        out.append(data)
+    return out
 
 
 def file_stem(data: TableData, block: Block) -> str:

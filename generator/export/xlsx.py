@@ -211,10 +211,15 @@ class Sheet:
 
 
 def sheet_names(tables: list[TableData]) -> list[str]:
-    """A sheet name per table: its number (公开05表, 表3) or title, at most 31 characters, unique."""
+    """A sheet name per table, after the form: its number (公开05表, 表3), else its title with what
+    tells it from another of the same title (公共专项绩效自评表（城乡居民医保配套）: tabular.table_names);
+    at most 31 characters, unique (-2, -3 only where 27 characters cannot tell two apart)."""
     names, used = [], set()
     for data in tables:
-        base = _SHEET_FORBIDDEN.sub("-", " ".join((data.number or data.title).split()))[:27].strip("'") or "表"
+        printed = data.number or data.title
+        if data.apart:
+            printed = f"{printed}（{data.apart}）"
+        base = _SHEET_FORBIDDEN.sub("-", " ".join(printed.split()))[:27].strip("'") or "表"
         name, n = base, 1
         while name.lower() in used or name.lower() == "history":
             n += 1
@@ -226,7 +231,7 @@ def sheet_names(tables: list[TableData]) -> list[str]:
 
 def table_sheet(name: str, data: TableData, meta: str) -> Sheet:
     sheet = Sheet(name)
-    sheet.text(0, 0, data.label, _STYLE["title",])
+    sheet.text(0, 0, data.distinct_label, _STYLE["title",])
     sheet.text(1, 0, f"{meta}　金额单位：{data.unit}" if data.unit else meta, _STYLE["meta",])
     row = 3
     for block in data.blocks:

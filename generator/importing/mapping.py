@@ -488,9 +488,26 @@ class Importer:
             return True
         return False
 
+    def merged_figure(self, cell: Cell, what: str) -> None:
+        """A merged range that covers a cell of figures: Excel keeps only its first cell's value, so
+        the figure printed in this cell is gone from the workbook. Importing it blank would publish a
+        blank for a printed figure (check cannot tell a blank from a missing one): it is refused."""
+        origin = cell.merge.split(":")[0]
+        self.report_cell(
+            cell,
+            f"此格与 {origin} 合并（合并单元格 {cell.merge}），内容只保存在 {origin} 中，{what}导入后会是空白："
+            "请在 Excel 中取消合并，照原件在每一格填上数字（原件空白的格留空）后再导入",
+        )
+
     def value_of(self, leaf: Leaf, cell: Cell) -> Typed | None:
         """The typed value of a cell of an amount, percent or text column; None when blank or reported."""
-        if cell.merged or self.cell_problem(cell) or not cell.text:
+        if cell.merged:
+            # A merge over labels (合计 across 科目编码 and 科目名称) or over nothing loses nothing;
+            # one that covers a column of figures does.
+            if cell.text and leaf.column.type in ("amount", "percent"):
+                self.merged_figure(cell, f"“{leaf.shown}”栏")
+            return None
+        if self.cell_problem(cell) or not cell.text:
             return None
         if leaf.column.type == "amount":
             digits, problem = read_amount(cell.text, self.form.unit)
@@ -655,9 +672,18 @@ class Importer:
         found: dict[str, Cell] = {}
         for column, leaf in self.assigned.items():
             cell = row.cell(column)
-            if cell is None or cell.blank or cell.merged:
+            if cell is None or cell.blank:
                 continue
             footer_cell = next(fc for fc, span in spans if leaf.index in span)
+            if cell.merged:
+                # A footer cell spans several columns (公用经费合计 over four), and a workbook merges
+                # them: a copy of a value typed in the same footer cell is that cell. One from outside
+                # it (a label merged over the total) leaves the total blank.
+                origin = self.assigned.get(cell.origin_column)
+                inside = origin is not None and next(fc for fc, span in spans if origin.index in span) is footer_cell
+                if footer_cell.key is not None and cell.text and not inside:
+                    self.merged_figure(cell, f"表尾的“{footer_cell.key}”")
+                continue
             if footer_cell.key is None:
                 if norm(cell.text) != norm(footer_cell.label or ""):
                     self.report_cell(cell, f"表尾这一格应是“{footer_cell.label}”，源表是“{cell.text}”：请核对是否错位")

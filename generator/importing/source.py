@@ -35,6 +35,8 @@ class Cell:
     line: int  # 1-based row of the source (a line of the text file, a row of the sheet)
     column: int  # 1-based
     merged: bool = False  # a copy of the value of a merged range's first cell, not typed here
+    merge: str = ""  # for such a copy: the merged range (F8:G8), whose first cell holds the value
+    origin_column: int = 0  # and the column of that first cell
     problem: str | None = None  # the cell holds something that is not a value (a formula without result…)
 
     @property
@@ -170,20 +172,20 @@ def read_xlsx(path: Path, shown: str, sheet_name: str | None) -> SourceTable:
         raise SourceError(Mark(shown), f"工作簿中没有名为“{sheet_name}”的工作表；现有：{names}")
     formula_sheet = formulas[sheet.title]
     table = SourceTable(shown, sheet.title)
-    merged_from: dict[tuple[int, int], tuple[int, int]] = {}
+    merged_from: dict[tuple[int, int], tuple[int, int, str]] = {}
     for cells in sheet.merged_cells.ranges:
         for row in range(cells.min_row, cells.max_row + 1):
             for column in range(cells.min_col, cells.max_col + 1):
                 if (row, column) != (cells.min_row, cells.min_col):
-                    merged_from[(row, column)] = (cells.min_row, cells.min_col)
+                    merged_from[(row, column)] = (cells.min_row, cells.min_col, cells.coord)
     width = sheet.max_column
     for row_number in range(1, sheet.max_row + 1):
         row = SourceRow(row_number, [])
         for column in range(1, width + 1):
             origin = merged_from.get((row_number, column))
             if origin is not None:  # the value shows across the range; it was typed once, in its first cell
-                text, _ = sheet_cell(sheet, formula_sheet, *origin)
-                row.cells.append(Cell(text, row_number, column, merged=True))
+                text, _ = sheet_cell(sheet, formula_sheet, *origin[:2])
+                row.cells.append(Cell(text, row_number, column, merged=True, merge=origin[2], origin_column=origin[1]))
                 continue
             text, problem = sheet_cell(sheet, formula_sheet, row_number, column)
             row.cells.append(Cell(text, row_number, column, problem=problem))

@@ -23,7 +23,7 @@ from ..core.model import (
     Target,
     Value,
 )
-from ..source.fields import Amount, Context, Flag, Invalid, Markdown, Percent, Text
+from ..source.fields import Amount, Context, Flag, Invalid, Markdown, Percent, Text, label_text
 from ..source.yamlsource import Mapping, Node, Scalar, Sequence, describe
 
 LEVELS = ("level1", "level2", "level3")
@@ -138,7 +138,11 @@ class IndicatorBinder:
                 key, label = item.text.strip(), DEFAULT_LABELS.get(item.text.strip(), "")
             elif isinstance(item, Mapping) and len(item.items) == 1:
                 key_node, label_node = item.items[0]
-                key, label = key_node.text, _TEXT.convert(label_node, self.ctx)
+                try:
+                    key, label = key_node.text, _TEXT.convert(label_node, self.ctx)
+                except Invalid as exc:  # an empty or hidden label: said where it is, the column left out
+                    self.ctx.report(exc)
+                    continue
             else:
                 self.error(item, f"一列写字段名，或写成 {{字段: 印出的列名}}，却是{describe(item)}")
                 continue
@@ -184,11 +188,14 @@ class IndicatorBinder:
             return []
         out = []
         for key, child in node.items:
+            label = label_text(key, self.ctx)
+            if label is None:
+                continue
             if isinstance(child, Scalar) and child.is_null:
-                out.append((key.text, ""))  # printed, left blank on the form
+                out.append((label, ""))  # printed, left blank on the form
                 continue
             try:
-                out.append((key.text, field.convert(child, self.ctx)))
+                out.append((label, field.convert(child, self.ctx)))
             except Invalid as exc:
                 self.ctx.report(exc)
         return out

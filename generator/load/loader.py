@@ -5,11 +5,13 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
 from ..core.model import (
     AmountTable,
+    AsIs,
     Attachment,
     Bureau,
     ChartSpec,
@@ -32,8 +34,8 @@ from ..core.model import (
 from ..core.problems import Mark, Problems
 from ..core.rules import RULE_KINDS, Rule, RuleError, parse_ref, parse_rule
 from ..core.urls import WINDOWS_DEVICE_NAMES
-from ..source import schema
-from ..source.fields import RESERVED_ID, Context, check_record
+from ..source import files, schema
+from ..source.fields import RESERVED_ID, Context, check_record, label_text
 from ..source.yamlsource import Mapping, Node, YamlProblem, cycle_collection_paused, read_yaml
 from .indicators import IndicatorBinder
 from .tables import bind_form_table
@@ -53,6 +55,7 @@ def shown(path: Path) -> str:
 class Loader:
     def __init__(self, data_dir: Path):
         self.data_dir = data_dir
+        self.root = files.real_root(data_dir)  # nothing is read or walked outside it (files.py)
         self.problems = Problems()
         self.ctx = Context(self.problems)
 
@@ -65,7 +68,7 @@ class Loader:
 
     def read_node(self, path: Path) -> Node | None:
         try:
-            return read_yaml(path, shown(path))
+            return read_yaml(path, shown(path), self.root)
         except YamlProblem as exc:
             self.problems.items.append(exc.problem)
             return None
@@ -82,13 +85,21 @@ class Loader:
         bureaus = [self.load_bureau(folder, glossary, form_sets) for folder in self.bureau_folders()]
         return Site([b for b in bureaus if b is not None], glossary, form_sets)
 
+    def entries(self, folder: Path, skip: Callable[[str], bool] = lambda name: False) -> list[tuple[Path, str]]:
+        """The entries of *folder* that may be read or walked, sorted, each with its kind (files.FILE,
+        files.FOLDER); a link out of data/, a FIFO or a device is reported at its path instead.
+        Entries whose name *skip* accepts are left out unexamined."""
+        usable, refused = files.entries(folder, self.root)
+        for path, message in refused:
+            if not skip(path.name):
+                self.error(Mark(shown(path)), message)
+        return [(path, kind) for path, kind in usable if not skip(path.name)]
+
     def bureau_folders(self) -> list[Path]:
         """The folders of data/ that hold a bureau each, in order; stray files are reported."""
         folders = []
-        for entry in sorted(self.data_dir.iterdir()):
-            if entry.name.startswith(".") or entry.name == "forms":
-                continue
-            if entry.is_dir():
+        for entry, kind in self.entries(self.data_dir, skip=lambda name: name.startswith(".") or name == "forms"):
+            if kind == files.FOLDER:
                 folders.append(entry)
             elif entry.suffix in (".yaml", ".yml") and entry.name != "glossary.yaml":
                 self.error(
@@ -97,7 +108,7 @@ class Loader:
         return folders
 
     def load_glossary(self, path: Path) -> dict[str, Term]:
-        if not path.exists():
+        if not os.path.lexists(path):  # a link that leads nowhere is not "no glossary": read_yaml says what it is
             return {}
         raw = self.read(path, schema.GLOSSARY_FILE)
         terms: dict[str, Term] = {}
@@ -114,9 +125,15 @@ class Loader:
 
     def load_form_sets(self, folder: Path) -> dict[str, FormSet]:
         sets: dict[str, FormSet] = {}
-        if not folder.is_dir():
+        if not os.path.lexists(folder):
             return sets
-        for path in sorted(folder.glob("*.yaml")):
+        try:
+            if files.kind_of(folder, self.root) != files.FOLDER:
+                return sets
+        except files.Refused as exc:
+            self.error(Mark(shown(folder)), exc.message)
+            return sets
+        for path, _ in self.entries(folder, skip=lambda name: not name.endswith(".yaml")):
             if not SLUG.fullmatch(path.stem):
                 self.error(
                     Mark(shown(path)), "表样文件名只能用小写英文字母、数字和 -，如 hunan-juesuan-2020.yaml：请改名"
@@ -152,6 +169,7 @@ class Loader:
                 self.build_measures(raw.measures, forms),
                 self.checked_outline(raw.outline, forms),
                 self.build_charts(raw.charts, forms),
+                tuple(dict.fromkeys(raw.kinds)),
             )
         return sets
 
@@ -245,6 +263,8 @@ class Loader:
             return {}
         measures = {}
         for key, value in node.items:
+            if label_text(key, self.ctx) is None:
+                continue
             text = value.text.strip() if hasattr(value, "text") and value.text else ""
             number, _, column = text.partition(":")
             form = forms.get(number)
@@ -267,19 +287,25 @@ class Loader:
                 try:
                     return parse_ref(text.strip(), None, forms, None)
                 except RuleError as exc:
-                    self.error(mark, f"chart '{title}': {exc}")
+                    self.error(mark, f"图表“{title}”：{exc}")
                     return None
 
             parts, total = [], None
             if (raw.rows is None) == (raw.cells is None):
-                self.error(raw.mark, f"chart '{raw.title}': give either 'rows' (a panel) or 'cells' (name: cell)")
+                self.error(
+                    raw.mark,
+                    f"图表“{raw.title}”：rows（一个有固定行的栏）和 cells（名称: 格子）要写一个，且只写一个",
+                )
                 continue
             if raw.rows is not None:
                 number, _, panel_key = raw.rows.partition(":")
                 form = forms.get(number)
                 panel = next((p for p in form.panels if p.key == panel_key), None) if form else None
                 if panel is None or panel.rows is None:
-                    self.error(raw.mark, f"chart '{raw.title}': '{raw.rows}' is not a panel of fixed rows (表号:面板)")
+                    self.error(
+                        raw.mark,
+                        f"图表“{raw.title}”：'{raw.rows}' 不是有固定行的栏：rows 写成 表号:栏，如 公开01表:收入",
+                    )
                     continue
                 for row in panel.rows:
                     if row.total:
@@ -289,10 +315,14 @@ class Loader:
                         parts.append((row.label, ref(f"{number}:{panel_key}.{row.key}", raw.mark)))
             else:
                 if not isinstance(raw.cells, Mapping):
-                    self.error(raw.cells.mark, f"chart '{raw.title}': expected 'cells' as a mapping of name: 表号:cell")
+                    self.error(
+                        raw.cells.mark,
+                        f"图表“{raw.title}”：cells 要写成一组“名称: 表号:格子”，如 基本支出: 公开03表:合计.基本支出",
+                    )
                     continue
                 for key, value in raw.cells.items:
-                    parts.append((key.text, ref(getattr(value, "text", None) or "", value.mark)))
+                    label = label_text(key, self.ctx)
+                    parts.append((label, ref(getattr(value, "text", None) or "", value.mark) if label else None))
                 if raw.total is not None:
                     total = ref(raw.total, raw.mark)
             if any(cell is None for _, cell in parts) or (raw.total is not None and total is None):
@@ -312,7 +342,7 @@ class Loader:
             self.error(where, f"'{folder.name}' {RESERVED_ID}")
             return None
         bureau_file = folder / "bureau.yaml"
-        if not bureau_file.exists():
+        if not os.path.lexists(bureau_file):
             self.error(where, "部门文件夹中没有 bureau.yaml：请用 python -m generator new-bureau 新建，或补上这个文件")
             return None
         raw = self.read(bureau_file, schema.BUREAU_FILE)
@@ -328,16 +358,15 @@ class Loader:
             raw.units,
             shown(bureau_file),
         )
-        for year_dir in sorted(folder.iterdir()):
-            if year_dir.name == "bureau.yaml" or year_dir.name.startswith("."):
-                continue
-            if not (year_dir.is_dir() and re.fullmatch(r"(19|20)[0-9][0-9]", year_dir.name)):
+        for year_dir, kind in self.entries(folder, skip=lambda name: name == "bureau.yaml" or name.startswith(".")):
+            if not (kind == files.FOLDER and re.fullmatch(r"(19|20)[0-9][0-9]", year_dir.name)):
                 self.error(
                     Mark(shown(year_dir)),
                     "这里不该有这个文件：部门文件夹中只放 bureau.yaml 和每年一个文件夹（如 2020）",
                 )
                 continue
-            for path in sorted(year_dir.iterdir()):
+            stems: dict[str, Path] = {}
+            for path, _ in self.entries(year_dir):
                 if path.suffix not in (".yaml", ".yml") or not SLUG.fullmatch(path.stem):
                     self.error(
                         Mark(shown(path)),
@@ -347,6 +376,13 @@ class Loader:
                 if path.stem in WINDOWS_DEVICE_NAMES:
                     self.error(Mark(shown(path)), f"'{path.stem}' {RESERVED_ID}")
                     continue
+                if path.stem in stems:  # juesuan.yaml and juesuan.yml would be one page, one download
+                    self.error(
+                        Mark(shown(path)),
+                        f"与 {stems[path.stem].name} 只差扩展名，两份文件会用同一个网址：请删掉一个，或给这份改名",
+                    )
+                    continue
+                stems[path.stem] = path
                 document = self.load_document(path, bureau, int(year_dir.name), glossary, form_sets)
                 if document is not None:
                     bureau.documents.append(document)
@@ -377,6 +413,13 @@ class Loader:
                     mark_of("form_set"),
                     f"没有表样 '{raw.form_set}'{suggest(raw.form_set, form_sets)}：form_set 写 data/forms/ 中的文件名（不带 .yaml）",
                 )
+            elif raw.kind is not None and raw.kind not in form_set.kinds:
+                fitting = [f.id for f in form_sets.values() if raw.kind in f.kinds]
+                self.error(
+                    mark_of("form_set"),
+                    f"表样 '{form_set.id}' 用于{'、'.join(form_set.kinds)}文件，这份文件是{raw.kind}："
+                    f"请换用{raw.kind}的表样" + (f"（现有 {'、'.join(fitting)}）" if fitting else "") + "，或改正 kind",
+                )
         document = Document(
             path.stem,
             bureau,
@@ -388,7 +431,7 @@ class Loader:
             raw.published,
             [],
             doc_path,
-            bool(raw.published_as_is),
+            [AsIs(a.rule, a.difference, a.mark) for a in raw.published_as_is or []],
             raw.as_is_note,
         )
         used_slugs: set[str] = set()

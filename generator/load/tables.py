@@ -6,6 +6,7 @@ import difflib
 import re
 
 from ..core.model import Column, DataRow, Form, FormTable, Panel, PanelData, Value
+from ..core.text import refused_message
 from ..source.fields import Amount, Code, Context, Integer, Invalid, Percent, Text
 from ..source.yamlsource import Mapping, Node, Scalar, Sequence, describe
 
@@ -25,6 +26,8 @@ def cell_value(column: Column, node: Node, ctx: Context) -> Value:
 
 
 def unknown(word: str, options: list[str], what: str) -> str:
+    if (hidden := refused_message(word)) is not None:  # the key is right but for a character no one sees
+        return hidden
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.5)
     hint = f"是不是要写 '{close[0]}'？" if close else "可写的有 " + "、".join(options)
     return f"{what}中没有 '{word}'：{hint}"

@@ -16,6 +16,9 @@ from .escaping import escape
 from .tables import after_table
 
 NUMERIC = ("score", "scored")
+# A text cell longer than this (a 计分标准, a 目标内容 in sentences) is set in a column at least 14em
+# wide (gongkai.css): without, a form of many columns squeezed it to four characters a line.
+WORDS = 24
 
 
 def _lines(text: str | None) -> str:
@@ -123,7 +126,10 @@ def _leaf_cell(key: str, leaf: Indicator) -> str:
         )
     if key == "name":
         return f'<th scope="row" class="gk-indicator">{escape(leaf.name or "")}</th>'
-    return f"<td>{_lines(getattr(leaf, key))}</td>"
+    text = getattr(leaf, key)
+    if text and len(text) > WORDS:  # a rule or a target in words: a column wide enough to read it
+        return f'<td class="gk-words">{_lines(text)}</td>'
+    return f"<td>{_lines(text)}</td>"
 
 
 def _rows(groups: list[IndicatorGroup], columns: list[tuple[str, str]]) -> list[str]:

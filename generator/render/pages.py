@@ -29,7 +29,7 @@ from .comparison_html import render_comparison
 from .download_links import bulk_link, document_downloads, table_links
 from .fragments import MARKER, fill
 from .indicators import render_amount_table, render_indicator_table
-from .prose import TermLink, prose, term_anchor
+from .prose import TermLink, prose
 from .tables import render_form_table, render_free_table
 
 DIRECTORY_MARKER = "<!-- gongkai:directory -->"
@@ -112,6 +112,7 @@ class Page:
     fragments: dict[str, str] = field(default_factory=dict)
     title: str = ""
     html: str | None = None  # a page written as HTML: its article's content (see html_page)
+    description: str = ""  # the page's meta description: what it holds, in a sentence
 
     @property
     def whole(self) -> str:
@@ -194,7 +195,7 @@ class PageContext:
         return table_links(table, self._stems[table], self.document, self._downloads_href)
 
 
-def html_page(src: str, title: str, html: str) -> Page:
+def html_page(src: str, title: str, html: str, description: str) -> Page:
     """A page whose content is HTML already (bureaus and documents).
 
     The build pours it into a page shell of the theme (build/theme.py); for `mkdocs serve` it is a
@@ -202,9 +203,38 @@ def html_page(src: str, title: str, html: str) -> Page:
     """
     marker = MARKER.format(0)
     title = " ".join(title.split())
-    # mkdocs' templates do not escape: the title goes into the front matter as HTML (shell.fill escapes it too).
-    front = f"---\ntitle: {json.dumps(str(escape(title)), ensure_ascii=False)}\n---\n\n"
-    return Page(src, front + marker + "\n", {marker: html}, title=title, html=html)
+    description = " ".join(description.split())
+    # mkdocs' templates do not escape: title and description go into the front matter as HTML
+    # (the shell's fill escapes them too).
+    front = (
+        f"---\ntitle: {json.dumps(str(escape(title)), ensure_ascii=False)}\n"
+        f"description: {json.dumps(str(escape(description)), ensure_ascii=False)}\n---\n\n"
+    )
+    return Page(src, front + marker + "\n", {marker: html}, title=title, html=html, description=description)
+
+
+DESCRIPTION_LENGTH = 120  # characters: what search engines show of a description, about two lines
+
+
+def description(*pieces: str) -> str:
+    """A page's meta description from what it holds: *pieces* joined, cut at DESCRIPTION_LENGTH."""
+    text = "".join(" ".join(str(piece).split()) for piece in pieces if piece)
+    return text if len(text) <= DESCRIPTION_LENGTH else text[: DESCRIPTION_LENGTH - 1] + "…"
+
+
+def document_label(doc: Document) -> str:
+    """The document in a few words, as a title names it: 2020年部门决算."""
+    return f"{doc.year}年{doc.kind_name}"
+
+
+def page_title(here: str, doc: Document) -> str:
+    """A page of a document titled so that a tab, a bookmark or a printout says whose and which:
+    部分 · 文件 · 部门."""
+    return f"{here} · {document_label(doc)} · {doc.bureau.short_name}"
+
+
+def titles(sections) -> str:
+    return "、".join(" ".join(str(s.title).split()) for s in sections)
 
 
 def assets_link(src: str) -> str:
@@ -256,7 +286,7 @@ class TermLinks:
         links = self._glossary_at.get(href)
         if links is None:
             links = self._glossary_at[href] = {
-                name: TermLink(term.term, term.definition, f"{href}#{term_anchor(term.term)}")
+                name: TermLink(term.term, term.definition, f"{href}#{urls.term_anchor(term.term)}")
                 for name, term in self.glossary.items()
             }
         return links
@@ -271,7 +301,7 @@ class TermLinks:
                     continue
                 part_href = urls.html_link(src, urls.part_src(doc, part))
                 for use in part.glossary:
-                    link = TermLink(use.term, use.definition, f"{part_href}#{term_anchor(use.term)}")
+                    link = TermLink(use.term, use.definition, f"{part_href}#{urls.term_anchor(use.term)}")
                     names = [use.term] + (self.glossary[use.term].aliases if use.term in self.glossary else [])
                     for name in names:
                         links[name] = link
@@ -305,7 +335,7 @@ def document_pages(
         pages.append(
             html_page(
                 src,
-                part.title,
+                page_title(part.title, doc),
                 render(
                     "part.html.j2",
                     doc=doc,
@@ -315,11 +345,12 @@ def document_pages(
                     body=part.body,
                     section_list=part.sections,
                     glossary=[
-                        {"term": u.term, "definition": u.definition, "anchor": term_anchor(u.term)}
+                        {"term": u.term, "definition": u.definition, "anchor": urls.term_anchor(u.term)}
                         for u in part.glossary
                     ],
                     attachments=[dict(a, link=urls.html_link(src, a["src"])) for a in attachments],
                 ),
+                description(f"{doc.bureau.name}{document_label(doc)}，{part.title}：", titles(part.sections)),
             )
         )
         for a in attachments:
@@ -328,7 +359,7 @@ def document_pages(
             pages.append(
                 html_page(
                     a["src"],
-                    attachment.title,
+                    page_title(attachment.title, doc),
                     render(
                         "part.html.j2",
                         doc=doc,
@@ -339,6 +370,9 @@ def document_pages(
                         trail=document_trail(a["src"], doc, attachment.title),
                         glossary=[],
                         attachments=[],
+                    ),
+                    description(
+                        f"{doc.bureau.name}{document_label(doc)}，{attachment.title}：", titles(attachment.sections)
                     ),
                 )
             )
@@ -374,9 +408,21 @@ def document_pages(
         assets=assets_link(index_src),
     )
     return [
-        html_page(index_src, doc.title, index_page),
+        html_page(
+            index_src,
+            doc.title
+            if doc.bureau.short_name in doc.title or doc.bureau.name in doc.title
+            else page_title(doc.title, doc),
+            index_page,
+            description(f"{doc.bureau.name}{document_label(doc)}：", titles(doc.parts)),
+        ),
         *pages,
-        html_page(checks_src, f"数据核对 · {doc.title}", checks_page),
+        html_page(
+            checks_src,
+            page_title("数据核对", doc),
+            checks_page,
+            description(f"{doc.bureau.name}{document_label(doc)}的数据核对：", summary(results)[1]),
+        ),
     ]
 
 
@@ -421,6 +467,13 @@ def bureau_page(
             charts_intro="各年的数字取自该年公开文件的表格，每张图下的表格列出同样的数字。",
             assets=assets_link(src),
         ),
+        description(
+            f"{bureau.name}公开的",
+            "、".join(
+                f"{year}年{'、'.join(KIND_NAMES[k] for k in KINDS if k in kinds)}"
+                for year, kinds in sorted(years.items(), reverse=True)
+            ),
+        ),
     )
 
 
@@ -457,6 +510,9 @@ def comparison_pages(bureau, comparisons: list | None = None) -> list[Page]:
                     charts=[render_comparison_chart(c, f"tu-m{i}") for i, c in enumerate(comparisons, 1)],
                     charts_intro="预算数与决算数按功能分类科目的类并列；逐科目的数字见上面的表格。",
                     assets=assets_link(src),
+                ),
+                description(
+                    f"{bureau.name}{year}年预算数与决算数逐科目对比：", "、".join(c.measure for c in comparisons)
                 ),
             )
         )
@@ -541,7 +597,16 @@ def region_pages(site: Site) -> list[Page]:
             trail = home_trail(src) + [(province, urls.html_link(src, urls.HOME, region_anchor(province))), (city, "")]
             title = f"{province} · {city}"
             html = render("region.html.j2", title=title, trail=trail, directory=Markup(directory))
-            pages.append(html_page(src, title, html))
+            pages.append(
+                html_page(
+                    src,
+                    title,
+                    html,
+                    description(
+                        f"{province}{city}各部门公开的预算、决算和绩效评价：", "、".join(b.name for b in bureaus)
+                    ),
+                )
+            )
     return pages
 
 
@@ -551,7 +616,7 @@ def glossary_page(site: Site) -> Page:
     for doc in site.documents:
         for part in doc.parts:
             for use in part.glossary:
-                uses[use.term].append((doc, urls.html_link(src, urls.part_src(doc, part), term_anchor(use.term))))
+                uses[use.term].append((doc, urls.html_link(src, urls.part_src(doc, part), urls.term_anchor(use.term))))
     terms = []
     seen = set()
     for term in site.glossary.values():
@@ -566,7 +631,7 @@ def glossary_page(site: Site) -> Page:
         render(
             "glossary.md.j2",
             terms=terms,
-            anchor=term_anchor,
+            anchor=urls.term_anchor,
             ctx=ctx,
             shown=GLOSSARY_USES_SHOWN,
             search_href=urls.html_link(src, urls.SEARCH),

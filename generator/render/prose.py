@@ -6,9 +6,10 @@ import functools
 import re
 from dataclasses import dataclass
 
-import markdown
 import nh3
 from markupsafe import Markup, escape
+
+from ..core.markdown import markdown_reader
 
 # Prose is what a clerk typed: formatting yes, script and foreign embeds no.
 ALLOWED_TAGS = {
@@ -42,15 +43,7 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"colspan", "rowspan"}, "td": {"colspan", "rowspan"}}
 
 
-def _markdown_without_raw_html() -> markdown.Markdown:
-    # Raw HTML typed into data/ is shown as text, not interpreted: a '<' a clerk typed stays a '<'.
-    md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    return md
-
-
-_MD = _markdown_without_raw_html()
+_MD = markdown_reader()  # raw HTML typed into data/ is shown as text (core/markdown.py)
 
 
 # A document's pages render the same text more than once (and a province repeats boilerplate
@@ -102,13 +95,6 @@ class TermLink:
     term: str
     definition: str
     href: str
-
-
-@functools.lru_cache(maxsize=4096)  # the glossary's terms and the documents' own: a few hundred
-def term_anchor(term: str) -> str:
-    # Only ASCII letters, digits, '-' and '_' of ASCII: the glossary page writes the id as Markdown's
-    # {#id} (which ends at '}', '=' or a space) and links carry it after '#' ('%' or '?' would be misread).
-    return "term-" + re.sub(r"[\s\x00-\x2c\x2e\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]+", "-", term)
 
 
 _TAG = re.compile(r"(<[^>]+>)")

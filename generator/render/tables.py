@@ -181,6 +181,9 @@ class _FormPlan:
     heads: list[str | None]  # per leaf column: the ids its cells' `headers` name (None: `scope` says it)
     column_heads: list[str]  # per leaf column: the ids of its header and its groups' headers
     panels: list[_PanelPlan]
+    # a form printed in panels side by side (收入 | 支出): a <colgroup> per panel, by which a phone's
+    # stacked layout reads each panel's rows in turn (gongkai-tables.js); "" for a form of one panel
+    panels_html: str
 
     @property
     def grouped(self) -> bool:
@@ -217,7 +220,10 @@ def _form_plan(form, anchor: str) -> _FormPlan:
     named = [h if grouped and " " in h else None for h in column_heads]
     width = sum(len(p.columns) for p in form.panels) + 1
     named += [None] * max(0, width - len(named))
-    return _FormPlan(header, colno, named, column_heads, [_panel_plan(p) for p in form.panels])
+    panels_html = (
+        "".join(f'<colgroup span="{len(p.columns)}"></colgroup>' for p in form.panels) if len(form.panels) > 1 else ""
+    )
+    return _FormPlan(header, colno, named, column_heads, [_panel_plan(p) for p in form.panels], panels_html)
 
 
 # A worker's form sets are loaded once and shared by every document of every batch: a plan per
@@ -270,7 +276,7 @@ def render_form_table(table: FormTable, department: str, links: dict | None = No
         f"<span>金额单位：{escape(form.unit)}</span></div>",
         f'<div class="gk-scroll{long}" role="region" tabindex="0" aria-label="{number} {title}（可左右滑动）">',
         f'<table class="gk-form" id="{number}"><caption>{number} {title}'
-        f'<a class="gk-permalink" href="#{number}" title="本表链接" aria-label="本表链接">¶</a></caption><thead>',
+        f'<a class="gk-permalink" href="#{number}" title="本表链接" aria-label="本表链接">¶</a></caption>{plan.panels_html}<thead>',
     ]
     linked: set[str] = set()
     for row in plan.header:

@@ -16,7 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from ..core.amounts import AmountError, parse_amount, parse_percent
-from ..core.problems import Problems
+from ..core.problems import Problems, quoted
+from ..core.text import refused_message
 from ..core.urls import WINDOWS_DEVICE_NAMES
 from .yamlsource import Mapping, Node, Scalar, Sequence, describe
 
@@ -49,55 +50,27 @@ class Field:
         raise NotImplementedError
 
 
-# Characters that cannot be seen on the page but change what it says: zero-width spaces (a search for
-# the name misses it), bidirectional overrides (the text shows reversed: "\u202e" + "局保医" reads 医保局),
-# a stray byte-order mark; control characters, which HTML does not allow, typed as YAML escapes ("\x07").
-# Zero-width joiners (U+200C, U+200D) stay: emoji and some scripts need them.
-_HIDDEN = re.compile(
-    "[\u0000-\u0008\u000b-\u001f\u007f-\u009f"  # control characters, but for tab and line break
-    "\u200b\u200e\u200f\u2060-\u2064\ufeff"  # zero-width space, direction marks, word joiner, BOM
-    "\u202a-\u202e\u2066-\u2069]"  # bidirectional embeddings, overrides and isolates
-)
-
-
-HIDDEN_NAMES = {
-    "\u200b": "零宽空格",
-    "\u200e": "从左到右标记",
-    "\u200f": "从右到左标记",
-    "\u2060": "零宽不换行符",
-    "\ufeff": "字节顺序标记 BOM",
-    "\u202e": "从右到左覆盖符，会让文字倒着显示",
-}
-
-
-def hidden_character(text: str) -> str | None:
-    """Why *text* cannot be published as typed, when it holds a character no reader would see."""
-    found = _HIDDEN.search(text)
-    if found is None:
-        return None
-    char = found.group(0)
-    if char in HIDDEN_NAMES:
-        name = HIDDEN_NAMES[char]
-    elif "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
-        name = "文字方向控制符"
-    else:
-        name = "控制字符" if char < "\u00a0" else "格式字符"
-    before = text[: found.start()].rsplit("\n", 1)[-1][-12:]
-    where = f"在 '{before}' 后面" if before else "在行首"
-    return f"{where}有一个看不见的字符 U+{ord(char):04X}（{name}）：请删掉它"
-
-
 def scalar_text(node: Node, what: str) -> str:
     if not isinstance(node, Scalar):
         raise Invalid(node, f"这里应写{what}，却是{describe(node)}")
     if node.is_null:
         raise Invalid(node, f"这里应写{what}，却是空的")
     text = node.text
-    # isprintable() is false for every character _HIDDEN names (and for tab, line breaks and NBSP):
-    # most values are one printable line and skip the search (a value is converted 10⁵ times a batch).
-    if not text.isprintable() and _HIDDEN.search(text):
-        raise Invalid(node, hidden_character(text))
+    # Most values are one printable line, which refused_message returns from at once (a value is
+    # converted 10⁵ times a batch).
+    if not text.isprintable() and (why := refused_message(text)) is not None:
+        raise Invalid(node, why)
     return text
+
+
+def label_text(key: Scalar, ctx: Context) -> str | None:
+    """A mapping's key that is printed as a label (a 项目 of a 申报表's facts, a chart's part): its
+    text, or None when the text rule refuses it (reported at the key)."""
+    why = refused_message(key.text)
+    if why is not None:
+        ctx.problems.add(key.mark, why)
+        return None
+    return key.text
 
 
 class Text(Field):
@@ -113,7 +86,7 @@ class Text(Field):
         if not text:
             raise Invalid(node, "这里应写文字，却是空的")
         if self.pattern and not self.pattern.fullmatch(text):
-            raise Invalid(node, f"'{text}' {self.hint}")
+            raise Invalid(node, f"{quoted(text)} {self.hint}")
         return text
 
 
@@ -132,7 +105,7 @@ class Slug(Text):
     def convert(self, node, ctx):
         text = super().convert(node, ctx)
         if text in WINDOWS_DEVICE_NAMES:
-            raise Invalid(node, f"'{text}' {RESERVED_ID}")
+            raise Invalid(node, f"{quoted(text)} {RESERVED_ID}")
         return text
 
 
@@ -155,7 +128,7 @@ class Integer(Field):
     def convert(self, node, ctx):
         text = scalar_text(node, "整数").strip()
         if not _DIGITS.fullmatch(text) or not self.low <= int(text) <= self.high:
-            raise Invalid(node, f"这里应写 {self.low} 到 {self.high} 之间的整数，却是 '{text}'")
+            raise Invalid(node, f"这里应写 {self.low} 到 {self.high} 之间的整数，却是 {quoted(text)}")
         return int(text)
 
 
@@ -163,7 +136,7 @@ class Flag(Field):
     def convert(self, node, ctx):
         text = scalar_text(node, "true 或 false").strip()
         if text not in ("true", "false"):
-            raise Invalid(node, f"这里应写 true 或 false，却是 '{text}'")
+            raise Invalid(node, f"这里应写 true 或 false，却是 {quoted(text)}")
         return text == "true"
 
 
@@ -175,7 +148,7 @@ class Date(Field):
                 return datetime.date.fromisoformat(text)
             except ValueError:
                 pass
-        raise Invalid(node, f"这里应写日期，格式为 年-月-日（如 2021-06-01），却是 '{text}'")
+        raise Invalid(node, f"这里应写日期，格式为 年-月-日（如 2021-06-01），却是 {quoted(text)}")
 
 
 class Choice(Field):
@@ -188,7 +161,7 @@ class Choice(Field):
         if not text:
             raise Invalid(node, f"这里应写 {'、'.join(self.options)} 之一，却是空的")
         if text not in self.options:
-            raise Invalid(node, f"'{text}' 不是可写的值：请写 {'、'.join(self.options)} 之一")
+            raise Invalid(node, f"{quoted(text)} 不是可写的值：请写 {'、'.join(self.options)} 之一")
         return text
 
 
@@ -211,7 +184,7 @@ class Score(Amount):
     def convert(self, node, ctx) -> Decimal:
         value = super().convert(node, ctx)
         if value < 0:
-            raise Invalid(node, f"'{node.text.strip()}' 是负数：分值、得分和误差只能是零或正数")
+            raise Invalid(node, f"{quoted(node.text.strip())} 是负数：分值、得分和误差只能是零或正数")
         return value
 
 
@@ -225,7 +198,7 @@ class Code(Field):
     def convert(self, node, ctx):
         text = scalar_text(node, "科目编码（数字）").strip()
         if not _CODE.fullmatch(text):
-            raise Invalid(node, f"'{text}' 不是科目编码：只写数字")
+            raise Invalid(node, f"{quoted(text)} 不是科目编码：只写数字")
         return text
 
 
@@ -312,14 +285,18 @@ class Record(Field):
         for key, child in node.items:
             spec = fields.get(key.text)
             if spec is None:
+                if (hidden := refused_message(key.text)) is not None:  # a key spelt right, but for it
+                    ctx.problems.add(key.mark, hidden)
+                    failed = True
+                    continue
                 close = difflib.get_close_matches(key.text, list(fields), n=1, cutoff=0.6)
                 hint = f"：是不是要写 '{close[0]}'？" if close else f"：可写的键有 {'、'.join(fields)}"
-                ctx.problems.add(key.mark, f"{self.what}中没有键 '{key.text}'{hint}")
+                ctx.problems.add(key.mark, f"{self.what}中没有键 {quoted(key.text)}{hint}")
                 failed = True
                 continue
             if isinstance(child, Scalar) and child.is_null and not isinstance(spec, (Raw, ListOf)):
                 if spec.required:
-                    ctx.problems.add(child.mark, f"'{key.text}' 必须填写，现在是空的：请在冒号后写上值")
+                    ctx.problems.add(child.mark, f"{quoted(key.text)} 必须填写，现在是空的：请在冒号后写上值")
                     failed = True
                 continue
             try:

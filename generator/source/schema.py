@@ -7,6 +7,7 @@ what a clerk sees when hovering over a key in the editor.
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 from ..core.model import COLUMN_TYPES, KINDS, STAGES
@@ -28,6 +29,7 @@ from .fields import (
     Slug,
     Text,
     Variants,
+    scalar_text,
 )
 from .yamlsource import Mapping, Scalar, describe
 
@@ -137,7 +139,7 @@ OUTLINE_PART = record(
     attachments=optional(Flag(doc="true：本部分是附件"), False),
 )
 CHART = record(
-    "a chart",
+    "图表",
     "一张图：各部分取自文件表中的格子（写法同核对规则：表号:面板.行.列）",
     title=Text(doc="图名，如 收入构成"),
     rows=optional(
@@ -151,6 +153,11 @@ FORM_SET_FILE = record(
     "表样文件",
     "一套表样（data/forms/*.yaml）：每张公开表只声明一次",
     name=Text(doc="表样名称，以省份开头，如 湖南省部门决算公开表（2020）"),
+    kinds=ListOf(
+        Choice(KINDS, doc="文件类别：预算、决算或绩效"),
+        allow_empty=False,
+        doc="这套表样用于哪类文件，如 [决算]：kind 不在其中的文件不能用它",
+    ),
     # name → '表号:column', for comparing documents of other form sets
     measures=optional(
         Raw(doc="可与其他表样的文件比较的表：名称: 表号:金额列，如 一般公共预算财政拨款支出: 公开05表:合计")
@@ -163,16 +170,35 @@ FORM_SET_FILE = record(
 
 # ---- data/<bureau>/bureau.yaml ----
 
+# Each place of a region is a name: no slash of any kind inside it (a full-width ／ would make one
+# bogus province of 湖南省／长沙市／望城区), no white space, and not '.', '..' or a name starting with
+# '.', which a path would read as a folder (the region's page is diqu/省/市/).
+SLASHES = r"/\\／＼∕⁄"  # as a regular expression: the backslash escaped
+PLACE = f"[^{SLASHES}\\s.][^{SLASHES}\\s]*"
+
+
+class Region(Text):
+    """省/市/区县: one to four places, each a name."""
+
+    def __init__(self, **kw):
+        super().__init__(
+            pattern=f"{PLACE}(/{PLACE}){{0,3}}", hint="不是地区：请按 省/市/区县 写，如 湖南省/长沙市/望城区", **kw
+        )
+
+    def convert(self, node, ctx):
+        text = scalar_text(node, "地区").strip()
+        if self.pattern.fullmatch(text) is None and re.search("[／＼∕⁄]", text):
+            plain = re.sub("[／∕⁄]", "/", text)
+            raise Invalid(node, f"'{text}' 用了全角或特殊的斜杠：地区的各级之间写半角 /，如 {plain}")
+        return super().convert(node, ctx)
+
+
 BUREAU_FILE = record(
     "部门文件",
     "部门（data/<部门>/bureau.yaml）",
     name=Text(doc="全称，如 长沙市望城区医疗保障局"),
     short_name=Text(doc="简称，如 望城区医保局"),
-    region=Text(
-        pattern=r"[^/\s]+(/[^/\s]+){0,3}",
-        hint="不是地区：请按 省/市/区县 写，如 湖南省/长沙市/望城区",
-        doc="地区：省/市/区县，如 湖南省/长沙市/望城区",
-    ),
+    region=Region(doc="地区：省/市/区县，如 湖南省/长沙市/望城区"),
     duties=optional(Markdown(doc="部门职责（Markdown）")),
     organization=optional(Markdown(doc="机构设置（Markdown）")),
     units=optional(Markdown(doc="决算单位构成（Markdown）")),
@@ -402,6 +428,33 @@ PART = record(
     ),
     attachments=optional(ListOf(ATTACHMENT, doc="附件，每个一页"), []),
 )
+AS_IS = record(
+    "照原件公开的错误",
+    "原件本身加不平、照原件公开的一处错误：照 check 报告那一行写 rule 和 difference",
+    rule=Text(
+        doc="核对规则：照 check 报告中“错误：”之后、“：应为”之前的文字，"
+        "如 表3 2101501 行政运行：总计 = 基本支出小计 + 部门项目小计 + 公共项目小计"
+    ),
+    difference=Amount(doc="相差：照报告中“相差”后的数，如 -64.00（不写千分位逗号）"),
+)
+
+
+class AsIsList(ListOf):
+    """published_as_is: the errors the original prints, one by one. `true` alone once let every
+    error through, later typos too: it is refused with what to write instead."""
+
+    def convert(self, node, ctx):
+        if isinstance(node, Scalar) and not node.is_null and node.text.strip() in ("true", "false"):
+            if node.text.strip() == "false":
+                return []
+            raise Invalid(
+                node,
+                "published_as_is 不能只写 true：请逐条列出原件本身加不平、照原件公开的错误，每条写 rule（check 报告中"
+                "“错误：”之后、“：应为”之前的文字）和 difference（报告的“相差”），其他错误照样不能发布",
+            )
+        return super().convert(node, ctx)
+
+
 DOCUMENT_FILE = record(
     "公开文件",
     "一份公开文件（data/<部门>/<年度>/<文件>.yaml）：部门预算、部门决算或绩效评价",
@@ -413,7 +466,14 @@ DOCUMENT_FILE = record(
     form_set=optional(Slug(doc="表样：data/forms/ 下的文件名（不带 .yaml），如 hunan-juesuan-2020")),
     published=optional(Date(doc="公开日期，写成 YYYY-MM-DD；原件未载明时不写")),
     source=optional(Markdown(doc="来源说明")),
-    published_as_is=optional(Flag(doc="true：原件的数字对不上，照原件公开（在 as_is_note 中说明）"), False),
+    published_as_is=optional(
+        AsIsList(
+            AS_IS,
+            doc="原件本身加不平、照原件公开的错误，逐条照 check 报告写 rule 和 difference；"
+            "只有这些错误照原件公开，其他错误照样不能发布（在 as_is_note 中说明）",
+        ),
+        [],
+    ),
     as_is_note=optional(Markdown(doc="照原件公开的说明")),
     parts=ListOf(PART, allow_empty=False, doc="原件目录的各部分，按原件顺序；这就是网站上的目录"),
 )

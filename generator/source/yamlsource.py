@@ -10,6 +10,7 @@ instead of being expanded.
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,7 +37,9 @@ try:
 except ImportError:  # ruamel.yaml without its C extension reads with its pure-Python parser
     CParser = None
 
-from ..core.problems import Mark, Problem
+from ..core.problems import Mark, Problem, quoted
+from ..core.text import describe_character
+from .files import Refused, read_limited
 
 MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 40
@@ -96,7 +99,7 @@ def describe(node: Node) -> str:
     if isinstance(node, Sequence):
         return "一个列表"
     assert isinstance(node, Scalar)
-    return "空值" if node.is_null else f"'{node.text}'"
+    return "空值" if node.is_null else quoted(node.text)
 
 
 def decode(data: bytes, path: str) -> str:
@@ -154,6 +157,11 @@ TAB_INDENT = "不能用 Tab 缩进：请把行首的 Tab 换成空格"
 # this order; a problem not listed is shown as SYNTAX_FALLBACK + libyaml's words.
 SYNTAX_PROBLEMS = (
     ("unknown escape character", "双引号里的 \\ 后面的字符不认识：把 \\ 写成 \\\\，或把双引号换成单引号"),
+    (
+        "invalid Unicode character escape code",
+        "双引号里的 \\u 或 \\U 转义不是有效的字符（如 \\uD800 这样的代理项，或超出 Unicode 的范围）："
+        "请删掉这个转义，或直接写出要写的字",
+    ),
     ("quoted scalar", "引号没有配对：请在值的末尾补上引号（值里要用引号时，外面换用另一种引号）"),
     (
         "mapping values are not allowed",
@@ -193,8 +201,30 @@ def _refuse_anchor_or_tag(event: Event, path: str) -> None:
     raise YamlProblem(Problem(_mark(path, event), f"不支持 YAML 标签（{event.tag}）：请删掉它，直接写值"))
 
 
+# Line breaks to YAML that an editor does not show as such: a lone carriage return (CRLF is made LF
+# when the file is read), NEL, and the Unicode line and paragraph separators. Left in, every line
+# number after one would be one off from what the editor shows; they are refused before parsing,
+# at the place the editor shows them.
+_HIDDEN_LINE_BREAK = re.compile("[\r\x85\u2028\u2029]")
+
+
+def _hidden_line_break(text: str, path: str) -> Problem | None:
+    found = _HIDDEN_LINE_BREAK.search(text)
+    if found is None:
+        return None
+    before = text[: found.start()]
+    where = Mark(path, before.count("\n") + 1, found.start() - (before.rfind("\n") + 1) + 1)
+    return Problem(
+        where,
+        f"这里有一个看不见的换行符 {describe_character(found.group(0))}：YAML 把它当作换行，编辑器却不，"
+        "之后的行号都会错开：请删掉它",
+    )
+
+
 def parse_text(text: str, path: str) -> Node:
     """Build the node tree of a single-document YAML text."""
+    if (line_break := _hidden_line_break(text, path)) is not None:
+        raise YamlProblem(line_break)
     # Every event of every file passes through this loop (230,000 per 100 documents), so it dispatches
     # on the event's class once, scalars (most events) first, and keeps the innermost open list or
     # mapping in local variables.
@@ -226,7 +256,7 @@ def parse_text(text: str, path: str) -> Node:
                         raise YamlProblem(
                             Problem(
                                 node.mark,
-                                f"键 '{value}' 重复了（第 {first.mark.line} 行已写过）：删掉一个，或合并成一个",
+                                f"键 {quoted(value)} 重复了（第 {first.mark.line} 行已写过）：删掉一个，或合并成一个",
                             )
                         )
                     if plain and value == "<<":
@@ -288,16 +318,16 @@ def parse_text(text: str, path: str) -> Node:
     return root
 
 
-def read_yaml(file: Path, shown_as: str) -> Node:
-    """Read and parse *file*; problems are reported against *shown_as* (the path the editor knows)."""
+def read_yaml(file: Path, shown_as: str, root: str | None = None) -> Node:
+    """Read and parse *file*; problems are reported against *shown_as* (the path the editor knows).
+
+    *root*: the real path of the data folder the file must be inside (files.py: a link out of it, a
+    FIFO or a device is refused, and no more than MAX_BYTES is read).
+    """
     try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise YamlProblem(
-            Problem(Mark(shown_as), f"无法读取文件（{exc.strerror}）：请检查文件是否存在、能否打开")
-        ) from None
-    if len(data) > MAX_BYTES:
-        raise YamlProblem(Problem(Mark(shown_as, 1, 1), f"文件超过 {MAX_BYTES // 1024 // 1024} MiB：请拆成几个文件"))
+        data = read_limited(file, root, MAX_BYTES)
+    except Refused as exc:
+        raise YamlProblem(Problem(Mark(shown_as, 1, 1) if exc.too_large else Mark(shown_as), exc.message)) from None
     return parse_text(decode(data, shown_as), shown_as)
 
 

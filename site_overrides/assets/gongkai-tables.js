@@ -1,15 +1,28 @@
-/* gongkai: 科目 tables a reader can work with: fold 类/款/项, filter by 科目 and sort by a column.
-   Progressive enhancement: without this script every table is shown whole, in the printed order. */
+/* gongkai: tables a reader can use on any screen, and 科目 tables a reader can work with.
+   Progressive enhancement: without this script every table is shown whole, in the printed order,
+   in a box that scrolls sideways when it is wider than the page (gongkai.css).
+
+   1. Layout. Each table's box is given one of three layouts (gongkai.css says what each looks
+      like): gk-fits (the table fits: its head sticks while the page scrolls), gk-overflows (it does
+      not: it scrolls sideways, its row labels pinned, with a line saying so) or, on a phone,
+      gk-stacked (a block per row, each figure after the name of its column, written here into the
+      cell's data-label from the header rows). Worked out again when the window's width changes.
+   2. 科目 tables: fold 类/款/项, filter by 科目 and sort by a column. */
 (function () {
   "use strict";
 
+  var PHONE = window.matchMedia("(max-width: 44.9375em)");
+  var SEPARATOR = " · ";
+
   function level(code) { return Math.max(0, Math.floor((code.length - 3) / 2)); }
 
-  /* The column index of each header cell, spans taken into account. */
-  function headerColumns(thead) {
-    var taken = [], out = [];
-    var heads = Array.prototype.filter.call(thead.rows, function (row) { return !row.classList.contains("gk-colno"); });
-    heads.forEach(function (row, r) {
+  function text(cell) { return cell.textContent.replace(/\s+/g, " ").trim(); }
+
+  /* Lay rows out as the browser does: each cell to the first column its row has free, below the
+     cells of rows above that span down. Calls visit(cell, column) for each. */
+  function place(rows, visit) {
+    var taken = [];
+    rows.forEach(function (row, r) {
       var column = 0;
       Array.prototype.forEach.call(row.cells, function (cell) {
         while (taken[r] && taken[r][column]) { column += 1; }
@@ -19,16 +32,195 @@
             taken[r + dr][column + dc] = true;
           }
         }
-        out.push({ cell: cell, column: column, leaf: r + cell.rowSpan === heads.length && cell.colSpan === 1 });
+        visit(cell, column, r);
         column += cell.colSpan;
       });
+    });
+  }
+
+  function headerRows(thead) {
+    return Array.prototype.filter.call(thead.rows, function (row) { return !row.classList.contains("gk-colno"); });
+  }
+
+  /* The column index of each header cell, spans taken into account, and whether it heads one column only. */
+  function headerColumns(thead) {
+    var heads = headerRows(thead), out = [];
+    place(heads, function (cell, column, r) {
+      out.push({ cell: cell, column: column, leaf: r + cell.rowSpan === heads.length && cell.colSpan === 1 });
     });
     return out;
   }
 
-  function number(text) {
-    var value = parseFloat(text.replace(/,/g, ""));
-    return isNaN(value) ? null : value;
+  /* Per column, the texts of the header cells over it, top to bottom (本年支出, 基本支出). */
+  function columnPaths(thead) {
+    var paths = [];
+    headerColumns(thead).forEach(function (head) {
+      var label = text(head.cell);
+      for (var c = head.column; c < head.column + head.cell.colSpan; c += 1) {
+        paths[c] = paths[c] || [];
+        if (label && paths[c][paths[c].length - 1] !== label) { paths[c].push(label); }
+      }
+    });
+    return paths;
+  }
+
+  /* Each body cell's data-label: the names of the columns it stands in (for a cell over several,
+     what their names have in common); and in a form printed in panels side by side (a <colgroup>
+     each), its panel, so that a stacked table reads each panel's rows in turn (收入, then 支出).
+     A stacked table stays a table to screen readers (chromium keeps a <table>'s roles whatever its
+     display), each cell named with its column by the label shown before it. */
+  function labelCells(table) {
+    if (!table.tHead || !headerRows(table.tHead).length) { return false; }
+    var paths = columnPaths(table.tHead);
+    var panels = [];
+    var groups = table.querySelectorAll(":scope > colgroup");
+    if (groups.length > 1) {
+      Array.prototype.forEach.call(groups, function (group, i) {
+        for (var n = 0; n < group.span; n += 1) { panels.push(i); }
+      });
+    }
+    Array.prototype.forEach.call(table.querySelectorAll(":scope > tbody, :scope > tfoot"), function (group) {
+      place(Array.prototype.slice.call(group.rows), function (cell, column) {
+        if (panels[column]) { cell.setAttribute("data-panel", panels[column]); }
+        if (cell.tagName !== "TD") { return; }
+        var path = (paths[column] || []).slice();
+        for (var c = column + 1; c < column + cell.colSpan; c += 1) {
+          var other = paths[c] || [], n = 0;
+          while (n < path.length && n < other.length && path[n] === other[n]) { n += 1; }
+          path = path.slice(0, n);
+        }
+        if (path.length) { cell.setAttribute("data-label", path.join(SEPARATOR)); }
+      });
+    });
+    return true;
+  }
+
+  var boxes = [];
+  var siteHeader = document.querySelector(".md-header");
+
+  /* A table that scrolls sideways cannot have its head stick while the page scrolls (its box is a
+     scroll container): a copy of the head (gk-float-head), columns as wide as the table's, is shown
+     under the site's header while the table's own head is above it, and scrolled with the table.
+     A picture of the head only: hidden from screen readers (which have the table's), without ids,
+     buttons or links. Sizes and places are written through the CSSOM, which the policy allows. */
+  function floatHead(item) {
+    var holder = document.createElement("div");
+    // the table's classes on the holder: its head is styled alike, and no script takes it for a table
+    holder.className = "gk-float-head " + item.table.className;
+    holder.setAttribute("aria-hidden", "true");
+    holder.hidden = true;
+    var copy = document.createElement("table");
+    copy.className = "gk-float-table";  // a class: Material styles a table without one as its own
+    var widths = document.createElement("colgroup");
+    item.leaves = headerColumns(item.table.tHead).filter(function (head) { return head.leaf; })
+      .sort(function (a, b) { return a.column - b.column; });
+    item.leaves.forEach(function () { widths.appendChild(document.createElement("col")); });
+    var head = item.table.tHead.cloneNode(true);
+    head.querySelectorAll("[id], [headers]").forEach(function (e) { e.removeAttribute("id"); e.removeAttribute("headers"); });
+    head.querySelectorAll("button").forEach(function (e) { e.remove(); });
+    head.querySelectorAll("a").forEach(function (a) {
+      var span = document.createElement("span");
+      span.textContent = a.textContent;
+      a.replaceWith(span);
+    });
+    copy.appendChild(widths);
+    copy.appendChild(head);
+    holder.appendChild(copy);
+    item.box.parentNode.insertBefore(holder, item.box);
+    item.float = holder;
+  }
+
+  function sizeFloat(item) {
+    var cols = item.float.querySelectorAll("col");
+    item.leaves.forEach(function (head, i) { cols[i].style.width = head.cell.getBoundingClientRect().width + "px"; });
+    item.float.firstChild.style.width = item.table.offsetWidth + "px";
+    var rows = item.table.tHead.rows, copies = item.float.querySelectorAll("tr");
+    for (var r = 0; r < rows.length; r += 1) { copies[r].style.height = rows[r].getBoundingClientRect().height + "px"; }
+  }
+
+  function placeFloat(item) {
+    if (!item.float) { return; }
+    var top = siteHeader ? Math.max(0, siteHeader.getBoundingClientRect().bottom) : 0;
+    var head = item.table.tHead.getBoundingClientRect(), table = item.table.getBoundingClientRect();
+    var show = item.box.classList.contains("gk-overflows") && head.top < top && table.bottom > top + head.height;
+    item.float.hidden = !show;
+    if (!show) { return; }
+    var box = item.box.getBoundingClientRect();
+    item.float.style.top = top + "px";
+    item.float.style.left = box.left + "px";
+    item.float.style.width = item.box.clientWidth + "px";
+    item.float.scrollLeft = item.box.scrollLeft;
+  }
+
+  /* The glossary terms a stacked table's hidden head links, on a line of their own above it: a tap
+     still explains each (gongkai.js), as in the head of the table laid out as printed. */
+  function termLine(item) {
+    var terms = item.table.tHead ? item.table.tHead.querySelectorAll("a.gk-term") : [];
+    if (!terms.length) { return null; }
+    var line = document.createElement("p");
+    line.className = "gk-table-terms";
+    line.hidden = true;
+    line.appendChild(document.createTextNode("表头名词："));
+    Array.prototype.forEach.call(terms, function (term, i) {
+      if (i) { line.appendChild(document.createTextNode("、")); }
+      line.appendChild(term.cloneNode(true));
+    });
+    item.box.parentNode.insertBefore(line, item.box);
+    return line;
+  }
+
+  function layout(item) {
+    var box = item.box, table = item.table;
+    box.classList.remove("gk-stacked", "gk-fits", "gk-overflows", "gk-scrolled");
+    var wide = table.offsetWidth > box.clientWidth + 1;
+    var mode = !wide ? "gk-fits" : PHONE.matches && item.labelled ? "gk-stacked" : "gk-overflows";
+    box.classList.add(mode);
+    item.hint.hidden = mode !== "gk-overflows";
+    if (item.terms) { item.terms.hidden = mode !== "gk-stacked"; }
+    // the box's name says 可左右滑动 (render/tables.py) only while it does
+    if (item.name) { box.setAttribute("aria-label", mode === "gk-overflows" ? item.name : item.name.replace("（可左右滑动）", "")); }
+    if (mode === "gk-overflows" && box.scrollLeft > 0) { box.classList.add("gk-scrolled"); }
+    if (mode === "gk-overflows" && item.labelled) {
+      if (!item.float) { floatHead(item); }
+      sizeFloat(item);
+    }
+    placeFloat(item);
+  }
+
+  function layoutAll() { boxes.forEach(layout); }
+
+  var placing = false;
+  window.addEventListener("scroll", function () {
+    if (placing) { return; }
+    placing = true;
+    window.requestAnimationFrame(function () { placing = false; boxes.forEach(placeFloat); });
+  }, { passive: true });
+
+  document.querySelectorAll(".gk-scroll").forEach(function (box, index) {
+    var table = box.querySelector("table");
+    if (!table) { return; }
+    var hint = document.createElement("p");
+    hint.className = "gk-scroll-hint";
+    hint.id = "gk-scroll-hint-" + index;
+    hint.textContent = "表格较宽：左右滑动，或选中表格后按左右方向键，查看其余各列。";
+    hint.hidden = true;
+    box.parentNode.insertBefore(hint, box);
+    box.setAttribute("aria-describedby", hint.id);
+    var item = { box: box, table: table, hint: hint, labelled: labelCells(table) };
+    item.terms = item.labelled ? termLine(item) : null;
+    item.name = box.getAttribute("aria-label");
+    box.addEventListener("scroll", function () {
+      box.classList.toggle("gk-scrolled", box.classList.contains("gk-overflows") && box.scrollLeft > 0);
+      if (item.float && !item.float.hidden) { item.float.scrollLeft = box.scrollLeft; }
+    }, { passive: true });
+    boxes.push(item);
+  });
+
+  /* ---- 科目 tables ---- */
+
+  function number(value) {
+    var parsed = parseFloat(value.replace(/,/g, ""));
+    return isNaN(parsed) ? null : parsed;
   }
 
   function enhance(table, index) {
@@ -122,62 +314,88 @@
     expand.type = "button";
     expand.textContent = "全部展开";
     expand.addEventListener("click", foldAll(true));
+
+    /* Sort by a column: a button in each leaf header (a third press restores the printed order),
+       and the same as a list in the tools, for a phone's stacked table has no header row to press. */
+    // Rows above the 科目 (合计) and below them (footer) stay where they are.
+    var end = rows[rows.length - 1].nextSibling;
+    var heads = headerColumns(table.tHead).filter(function (head) { return head.leaf; });
+    var paths = columnPaths(table.tHead);
+    var sortLabel = document.createElement("label");
+    sortLabel.setAttribute("for", "gk-sort-" + index);
+    sortLabel.textContent = "排序：";
+    var order = document.createElement("select");
+    order.id = "gk-sort-" + index;
+    order.appendChild(new Option("按原表顺序", ""));
+
+    function sortBy(head, direction) {
+      table.querySelectorAll("thead th[aria-sort]").forEach(function (th) { th.removeAttribute("aria-sort"); });
+      if (head && direction) { head.cell.setAttribute("aria-sort", direction); }
+      order.value = head && direction ? head.column + ":" + direction : "";
+      var sorted = items.slice().sort(function (a, b) {
+        if (!head || !direction) { return a.order - b.order; }
+        var x = a.row.cells[head.column] ? a.row.cells[head.column].textContent.trim() : "";
+        var y = b.row.cells[head.column] ? b.row.cells[head.column].textContent.trim() : "";
+        var nx = number(x), ny = number(y), result;
+        if (nx !== null || ny !== null) { result = (nx === null ? -Infinity : nx) - (ny === null ? -Infinity : ny); } else { result = x.localeCompare(y, "zh-CN"); }
+        return (direction === "descending" ? -result : result) || a.order - b.order;
+      });
+      sorted.forEach(function (item) { body.insertBefore(item.row, end); });
+    }
+
+    heads.forEach(function (head) {
+      var name = (paths[head.column] || [text(head.cell)]).join(SEPARATOR);
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "gk-sort";
+      button.setAttribute("aria-label", "按“" + text(head.cell) + "”排序");
+      head.cell.appendChild(button);
+      button.addEventListener("click", function () {
+        var current = head.cell.getAttribute("aria-sort");
+        sortBy(head, current === "descending" ? "ascending" : current === "ascending" ? null : "descending");
+      });
+      order.appendChild(new Option(name + "，从大到小", head.column + ":descending"));
+      order.appendChild(new Option(name + "，从小到大", head.column + ":ascending"));
+    });
+    order.addEventListener("change", function () {
+      var chosen = order.value.split(":");
+      sortBy(heads.filter(function (head) { return String(head.column) === chosen[0]; })[0], chosen[1] || null);
+    });
+
     tools.appendChild(label);
     tools.appendChild(input);
     tools.appendChild(collapse);
     tools.appendChild(expand);
+    tools.appendChild(sortLabel);
+    tools.appendChild(order);
     tools.appendChild(status);
-    var box = table.closest(".gk-scroll");
-    box.parentNode.insertBefore(tools, box);
-
-    /* Sort by a column: a button in each leaf header; a third press restores the printed order. */
-    // Rows above the 科目 (合计) and below them (footer) stay where they are.
-    var end = rows[rows.length - 1].nextSibling;
-    headerColumns(table.tHead).forEach(function (head) {
-      if (!head.leaf) { return; }
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "gk-sort";
-      button.setAttribute("aria-label", "按“" + head.cell.textContent.trim() + "”排序");
-      head.cell.appendChild(button);
-      button.addEventListener("click", function () {
-        var current = head.cell.getAttribute("aria-sort");
-        var next = current === "descending" ? "ascending" : current === "ascending" ? null : "descending";
-        table.querySelectorAll("thead th[aria-sort]").forEach(function (th) { th.removeAttribute("aria-sort"); });
-        if (next) { head.cell.setAttribute("aria-sort", next); }
-        var sorted = items.slice().sort(function (a, b) {
-          if (!next) { return a.order - b.order; }
-          var x = a.row.cells[head.column] ? a.row.cells[head.column].textContent.trim() : "";
-          var y = b.row.cells[head.column] ? b.row.cells[head.column].textContent.trim() : "";
-          var nx = number(x), ny = number(y), result;
-          if (nx !== null || ny !== null) { result = (nx === null ? -Infinity : nx) - (ny === null ? -Infinity : ny); } else { result = x.localeCompare(y, "zh-CN"); }
-          return (next === "descending" ? -result : result) || a.order - b.order;
-        });
-        sorted.forEach(function (item) { body.insertBefore(item.row, end); });
-      });
-    });
+    // above the table and the lines about it (gk-scroll-hint, gk-table-terms)
+    var before = table.closest(".gk-scroll");
+    while (before.previousElementSibling && /\bgk-(scroll-hint|table-terms)\b/.test(before.previousElementSibling.className)) {
+      before = before.previousElementSibling;
+    }
+    before.parentNode.insertBefore(tools, before);
     show();
   }
 
   document.querySelectorAll("table.gk-form").forEach(enhance);
 
-  /* A link to a row (a search result opens its table there; the row is marked by :target): the
-     row in view, below its table's sticky head, once the tools above the tables are in place and
-     after the browser's own jump, which leaves a long table's row under the head. */
-  function land() {
-    var row = null;
-    try { row = document.getElementById(decodeURIComponent(window.location.hash.slice(1))); } catch (error) { return; }
-    if (!row || row.tagName !== "TR") { return; }
-    var box = row.closest(".gk-scroll") || row;
-    var head = row.closest("table").tHead;
-    if (box.scrollHeight > box.clientHeight) {
-      box.scrollTop += row.getBoundingClientRect().top - box.getBoundingClientRect().top - (head ? head.offsetHeight : 0);
-    }
-    var header = document.querySelector(".md-header");
-    var above = (header ? header.offsetHeight : 0) + 8;
-    window.scrollTo(0, window.pageYOffset + box.getBoundingClientRect().top - above);
+  /* A row's address (#公开03表-2101501): a stacked table's rows have no box of their own (their
+     cells flow in the table's), so the browser cannot scroll to one; scroll to its first cell. */
+  function showTarget() {
+    var target = window.location.hash ? document.getElementById(decodeURIComponent(window.location.hash.slice(1))) : null;
+    if (!target || target.tagName !== "TR" || !target.closest(".gk-stacked")) { return; }
+    var cell = Array.prototype.filter.call(target.cells, function (c) { return c.getClientRects().length; })[0];
+    if (cell) { cell.scrollIntoView({ block: "start" }); }
   }
-  // after the load, when the browser has made its own jump
-  window.addEventListener("load", function () { window.setTimeout(land, 0); });
-  window.addEventListener("hashchange", land);
+
+  layoutAll();
+  showTarget();
+  window.addEventListener("hashchange", showTarget);
+  var pending = null;
+  window.addEventListener("resize", function () {
+    if (pending) { clearTimeout(pending); }
+    pending = setTimeout(layoutAll, 100);
+  });
+  if (PHONE.addEventListener) { PHONE.addEventListener("change", layoutAll); }
 })();

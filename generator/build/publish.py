@@ -1,0 +1,242 @@
+"""Build stage, publishing: which folder a site may replace, what a site says of itself, and the new
+site put in place of the old one in one step.
+
+A build replaces the whole of its site folder. So before touching anything it refuses a folder that
+would take the sources with it (the data folder, or one inside it or holding it; the project's
+checkout, the home directory, the folder the command runs in, `/`), and a folder that holds
+something other than a site this program built (an empty one is fine), unless `--force` says to
+replace it.
+
+Every site holds MARKER, `{"documents": N, "generator": "gongkai"}`: that it is a site built here,
+and how many documents it publishes. A static host may serve it; it says nothing the site does not.
+A build that would publish fewer than half of them, or none, stops unless `--allow-shrink`: the
+upload that follows (`rsync --delete-after`, `ossutil sync --delete`) would take every missing
+document offline, and an emptied or half checked-out data/ is a mistake far more often than a
+withdrawal.
+
+The swap is one system call: renameat2(RENAME_EXCHANGE) exchanges the new site's folder and the old
+one, so that the site folder is at every moment one complete site, a real folder (uploads and CI
+artifacts copy it as it is), and the old site is left in the build's work folder, removed with it.
+Where the exchange is not available (not Linux, a file system without it) the swap is two renames,
+the old site first set aside in the work folder: a build killed between them leaves it there, and
+the next build puts it back (recover). A build killed at any other moment leaves the site folder as
+it was or as the new site, and its work folder, which the next build removes.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import json
+import os
+import shutil
+import stat
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core.problems import Mark, Problem
+from ..load.loader import shown
+from ..source.files import Refused, read_limited
+from .report import Stop, print_problems
+
+MARKER = ".gongkai-site.json"
+SET_ASIDE = "previous"  # the old site, in the work folder, while the fallback's two renames run
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+try:
+    _renameat2 = ctypes.CDLL(None, use_errno=True).renameat2  # glibc 2.28+
+    _renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    _renameat2.restype = ctypes.c_int
+except (OSError, AttributeError, TypeError):  # another C library, another system
+    _renameat2 = None
+
+PUT_BACK = "上次生成在换上新网站的两步之间被中断，网站文件夹不在了：已放回原来的网站"
+REPLACES_ALL = "生成网站会替换这个文件夹的全部内容：请换一个文件夹（如 site）"
+
+
+@dataclass
+class Previous:
+    """What the site folder holds before the build: nothing, a site built here (with how many
+    documents it publishes), or, with --force, something else."""
+
+    exists: bool = False
+    documents: int | None = None  # from the site's MARKER; None when it has none
+    holds_anything: bool = False
+
+
+def guarded_folders(project: Path, others: list[tuple[str, Path]]) -> list[tuple[str, Path]]:
+    """The folders a site folder may neither be nor hold, besides the data folder (refusal), each
+    with what to call it: the project's checkout, the home directory, the working directory, and
+    *others*. (A checkout holding data/ is guarded as its data folder's container.)"""
+    guarded = [(f"项目文件夹 {project}", project)]
+    try:
+        guarded.append((f"主目录 {Path.home()}", Path.home().resolve()))
+    except (KeyError, RuntimeError):  # no home directory known: nothing to guard
+        pass
+    guarded.append((f"当前所在的文件夹 {Path.cwd()}", Path.cwd().resolve()))
+    return guarded + [(name, folder.resolve()) for name, folder in others]
+
+
+def refusal(site_dir: Path, data_dir: Path, guarded: list[tuple[str, Path]]) -> str | None:
+    """Why *site_dir* (resolved) may not be replaced by a site, whatever it holds; None if it may."""
+    if site_dir.parent == site_dir:
+        return f"网站文件夹是根目录 {site_dir}：{REPLACES_ALL}"
+    data = data_dir.resolve()
+    if site_dir == data:
+        return f"网站文件夹就是数据文件夹 {shown(data_dir)}：{REPLACES_ALL}"
+    if site_dir.is_relative_to(data):
+        return f"网站文件夹在数据文件夹 {shown(data_dir)} 里面：{REPLACES_ALL}"
+    if data.is_relative_to(site_dir):
+        return f"网站文件夹包含数据文件夹 {shown(data_dir)}：{REPLACES_ALL}"
+    for name, folder in guarded:
+        if site_dir == folder:
+            return f"网站文件夹就是{name}：{REPLACES_ALL}"
+        if folder.is_relative_to(site_dir):
+            return f"网站文件夹包含{name}：{REPLACES_ALL}"
+    return None
+
+
+def documents_of(site_dir: Path) -> int | None:
+    """How many documents the site in *site_dir* publishes, as its MARKER says; None without one."""
+    marker = site_dir / MARKER
+    try:
+        if not stat.S_ISREG(os.lstat(marker).st_mode):
+            return None
+        said = json.loads(read_limited(marker, None, 4096))
+    except (OSError, Refused, ValueError):
+        return None
+    documents = said.get("documents") if isinstance(said, dict) and said.get("generator") == "gongkai" else None
+    return documents if type(documents) is int and documents >= 0 else None
+
+
+def write_marker(site: Path, documents: int) -> None:
+    text = json.dumps({"documents": documents, "generator": "gongkai"}, sort_keys=True)
+    (site / MARKER).write_text(text + "\n", encoding="utf-8")
+
+
+def previous_site(site_dir: Path, force: bool) -> Previous:
+    """What *site_dir* holds; Stop when it is not a folder, or holds something other than a site
+    built here and not *force*."""
+    if not os.path.lexists(site_dir):
+        return Previous()
+    where = Mark(shown(site_dir))
+    if not site_dir.is_dir():
+        raise Stop(None, [Problem(where, "这是一个文件，不是文件夹：请换一个网站文件夹")])
+    documents = documents_of(site_dir)
+    holds_anything = any(site_dir.iterdir())
+    if documents is None and holds_anything and not force:
+        raise Stop(
+            None,
+            [
+                Problem(
+                    where,
+                    f"这个文件夹已有内容，却不是以前生成的网站（其中没有 {MARKER}），生成网站会删掉其中的全部内容："
+                    "请换一个文件夹（如 site），或确要替换它时加 --force",
+                )
+            ],
+        )
+    return Previous(True, documents, holds_anything)
+
+
+def prepare(site_dir: Path, data_dir: Path, force: bool, guarded: list[tuple[str, Path]]) -> Previous:
+    """Check that a site may be built into *site_dir* (resolved) and clear what killed builds left
+    beside it (recover); return what it holds. Stop, before anything is touched, when it may not."""
+    reason = refusal(site_dir, data_dir, guarded)
+    if reason is not None:
+        raise Stop(None, [Problem(Mark(shown(site_dir)), reason)])
+    previous = previous_site(site_dir, force)
+    if recover(site_dir):
+        previous = previous_site(site_dir, force)
+    return previous
+
+
+def shrinking(previous: Previous, documents: int) -> str | None:
+    """Why a new site of *documents* may not replace *previous* without --allow-shrink; None if it may."""
+    if previous.documents is None:
+        if previous.holds_anything and documents == 0:  # a folder replaced with --force
+            return "新网站一份公开文件也没有"
+        return None
+    if documents == 0 < previous.documents:
+        return f"新网站一份公开文件也没有（原来有 {previous.documents} 份）"
+    if documents * 2 < previous.documents:
+        return f"新网站只有 {documents} 份公开文件，不到原来 {previous.documents} 份的一半"
+    return None
+
+
+def work_prefix(site_dir: Path) -> str:
+    return f".{site_dir.name}-build-"
+
+
+def work_folder(site_dir: Path) -> Path:
+    """A folder of this build's own beside *site_dir* (on its file system, so that the swap is a
+    rename), named with the process id so that the next build knows when it was abandoned."""
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"{work_prefix(site_dir)}{os.getpid()}-", dir=site_dir.parent))
+
+
+def recover(site_dir: Path) -> bool:
+    """Remove the work folders of builds that were killed (their process is gone), first putting back
+    the site a killed swap had set aside when *site_dir* is missing. True when a site was put back,
+    which is said on stderr."""
+    put_back = False
+    for folder in sorted(site_dir.parent.glob(work_prefix(site_dir) + "*")):
+        pid = folder.name[len(work_prefix(site_dir)) :].split("-")[0]
+        if not pid.isdigit() or _running(int(pid)):
+            continue
+        aside = folder / SET_ASIDE
+        if not os.path.lexists(site_dir) and aside.is_dir():
+            os.rename(aside, site_dir)
+            put_back = True
+            print_problems([Problem(Mark(shown(site_dir)), PUT_BACK, "notice")])
+        shutil.rmtree(folder, ignore_errors=True)
+    return put_back
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: not ours to judge
+        return True
+    return True
+
+
+class ExchangeUnavailable(Exception):
+    pass
+
+
+def exchange(a: Path, b: Path) -> None:
+    """Exchange the folders *a* and *b* in one step (renameat2 with RENAME_EXCHANGE)."""
+    if _renameat2 is None:
+        raise ExchangeUnavailable
+    if _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) != 0:
+        code = ctypes.get_errno()
+        if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # the file system or kernel lacks it
+            raise ExchangeUnavailable
+        raise OSError(code, os.strerror(code), str(b))
+
+
+def swap_in(new_site: Path, site_dir: Path, aside: Path) -> None:
+    """Put *new_site* in place of *site_dir*; the old site ends in *new_site*'s place (the
+    exchange) or at *aside* (two renames, where there is no exchange), in the build's work folder."""
+    if not os.path.lexists(site_dir):
+        os.rename(new_site, site_dir)
+        return
+    try:
+        exchange(new_site, site_dir)
+    except ExchangeUnavailable:
+        os.rename(site_dir, aside)
+        try:
+            os.rename(new_site, site_dir)
+        except BaseException:
+            os.rename(aside, site_dir)
+            raise
+
+
+def remove(folder: Path) -> str | None:
+    """Remove *folder*; the first path that could not be removed, None when all was."""
+    failed: list[str] = []
+    shutil.rmtree(folder, onerror=lambda function, path, exc_info: failed.append(path))
+    return failed[0] if failed else None
