@@ -386,7 +386,8 @@ def test_a_figure_moved_into_the_neighbouring_blank_cell_of_a_csv_is_reported_at
     path = site / WANGCHENG / "xiazai" / "gk04.csv"
     rows = path.read_bytes().decode("utf-8").split("\r\n")
     header = rows[0].lstrip("\ufeff").split(",")
-    fund, state = header.index(f"支出/{FUND}"), header.index(f"支出/{STATE}")
+    # the columns named as the CSV names them, with their unit: 支出/政府性基金预算财政拨款（万元）
+    fund, state = (next(i for i, name in enumerate(header) if name.startswith(f"支出/{key}（")) for key in (FUND, STATE))
     number = next(i for i, row in enumerate(rows[1:], 1) if row and row.split(",")[fund] and not row.split(",")[state])
     cells = rows[number].split(",")
     cells[fund], cells[state] = "", cells[fund]
