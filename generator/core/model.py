@@ -116,6 +116,8 @@ class FormSet:
     outline: list = field(default_factory=list)
     # The charts of a document's overview page (`charts:` in data/forms/*.yaml, see render/charts.py).
     charts: list[ChartSpec] = field(default_factory=list)
+    # The figures a document's overview opens with (`headline:` in data/forms/*.yaml, see render/headline.py).
+    headline: list[HeadlineSpec] = field(default_factory=list)
 
 
 @dataclass
@@ -130,6 +132,19 @@ class ChartSpec:
     parts: list  # of (label, rules.CellRef)
     total: object | None  # rules.CellRef, or None: the parts' sum
     trend: str | None  # the name of the total in the bureau page's trend of main totals
+    mark: object
+
+
+@dataclass
+class HeadlineSpec:
+    """A figure a document's overview opens with, as a form set declares it: a cell of the
+    document's tables, optionally the cell of the same table that prints its 预算数, and the
+    figures it is made of (listed below it as a small table)."""
+
+    label: str  # also what finds the same figure in the prior year's document
+    cell: object  # rules.CellRef
+    budget: object | None  # rules.CellRef, or None
+    items: list[HeadlineSpec]
     mark: object
 
 
