@@ -14,7 +14,7 @@ from decimal import Decimal
 from markupsafe import Markup
 
 from ..core.amounts import format_amount
-from .charts import Chart, Trend, class_rows
+from .charts import Chart, CompareChart, Trend, class_rows
 from .comparison import Comparison
 from .escaping import escape
 
@@ -134,3 +134,24 @@ def render_comparison_chart(comparison: Comparison, anchor: str) -> Markup:
         ],
     }
     return Markup(_figure(anchor, title, comparison_summary(comparison, rows), data, table))
+
+
+def render_compare(chart: CompareChart) -> Markup:
+    """A chart that compares (charts.CompareChart): bars side by side, as the 对比 pages' ("compare")."""
+    unit = escape(chart.unit)
+    head = "".join(f'<th scope="col">{escape(s.name)}（{unit}）</th>' for s in chart.series)
+    rows = "".join(
+        f'<tr><th scope="row">{escape(label)}</th>{"".join(_num(s.values[i]) for s in chart.series)}</tr>'
+        for i, label in enumerate(chart.labels)
+    )
+    table = (
+        f'<table class="gk-form gk-chart-table"><caption>{escape(chart.title)}（单位：{unit}，数字取自{escape(chart.source)}）</caption>'
+        f'<thead><tr><th scope="col">项目</th>{head}</tr></thead><tbody>{rows}</tbody></table>'
+    )
+    data = {
+        "type": "compare",
+        "unit": chart.unit,
+        "labels": chart.labels,
+        "series": [{"name": s.name, "values": [_amount(v) for v in s.values]} for s in chart.series],
+    }
+    return Markup(_figure(chart.anchor, chart.title, chart.summary(), data, table))
