@@ -216,6 +216,10 @@ def test_the_overview_draws_budget_against_actual_and_says_a_single_bar_in_words
     assert 'id="tu-yusuan-1"' in html and "“三公”经费：预算数与决算数" in html
     data = re.search(r'id="tu-yusuan-1-data">([^<]+)</script>', html).group(1)
     assert '"series":[{"name":"预算数","values":["0.00","0.00","0.00","2.29"]},{"name":"决算数"' in data
+    assert (
+        "“三公”经费：预算数与决算数：公务接待费预算数2.29万元，决算数2.29万元；"
+        "因公出国（境）费、公务用车购置费、公务用车运行费均为零。" in html
+    )
     # the share of the 三公 by 决算数 alone is one bar at 100 %: said in words instead of drawn
     assert "“三公”经费（决算数）" not in re.findall(r'<figcaption class="gk-chart-title">([^<]+)<', html)
     said = html[html.index('class="gk-charts-said"') :]

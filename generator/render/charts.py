@@ -198,14 +198,18 @@ class CompareChart:
     source: str  # where the figures are printed, e.g. 公开07表
 
     def summary(self) -> str:
-        """The text alternative: each label's figures, series by series."""
-        said = []
+        """The text alternative: each label's figures, series by series; those that are zero in
+        every series named together."""
+        said, nil = [], []
         for i, label in enumerate(self.labels):
-            figures = "，".join(
-                f"{s.name}{format_amount(s.values[i])}{self.unit}" for s in self.series if s.values[i] is not None
-            )
-            said.append(f"{label}{figures}")
-        return f"{self.title}：" + "；".join(said) + "。"
+            figures = [(s.name, s.values[i]) for s in self.series if s.values[i] is not None]
+            if figures and all(value == 0 for _, value in figures):
+                nil.append(label)
+            elif figures:
+                said.append(label + "，".join(f"{name}{format_amount(value)}{self.unit}" for name, value in figures))
+        if nil:
+            said.append(f"{'、'.join(nil)}均为零")
+        return f"{self.title}：" + ("；".join(said) or "各项均为空白") + "。"
 
 
 def headline_comparisons(document: Document) -> list[CompareChart]:
