@@ -97,7 +97,13 @@ def test_the_whole_document_is_on_one_page_to_read_or_print(real_site):
     assert "gk-downloads" not in html and "gk-check" not in html  # those stay on the parts' pages
     ids = Counter(re.findall(r' id="([^"]+)"', page_html(real_site, f"{WANGCHENG}/quanwen/")))
     assert not [i for i, n in ids.items() if n > 1]  # the parts' sections, numbered alike, kept apart
-    assert '<h3 id="part3-s7">' in html and 'href="#part3-s7"' in html
+    assert '<h3 class="gk-plain" id="part3-s7">七、' in html
+    # the page's menus list its parts (and attachments), not every section again
+    menu = page_html(real_site, f"{WANGCHENG}/quanwen/")
+    menu = menu[menu.index('data-md-component="toc"') : menu.index("</nav>", menu.index('data-md-component="toc"'))]
+    assert re.findall(r'href="#([^"]+)"', menu) == [
+        s for p in doc.parts for s in (p.slug, *(a.slug for a in p.attachments))
+    ]
     assert not searchable(urls.full_text_src(doc))  # each part is indexed on its own page already
     assert '<button type="button" class="gk-print md-button" hidden>打印全文</button>' in html
 

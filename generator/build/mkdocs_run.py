@@ -61,9 +61,9 @@ class NavPage:
     children = None
     parent = None
 
-    def __init__(self, title: str, src: str, active: bool = False):
+    def __init__(self, title: str, src: str, url: str | None = None, active: bool = False):
         self.title = title  # HTML: mkdocs' templates do not escape
-        self.url = urls.page_url(src)
+        self.url = urls.page_url(src) if url is None else url
         self.active = active
         self.is_index = src.rpartition("/")[2] == "index.md"  # as mkdocs' Page: a folder's index.md
         self.meta: dict = {}
@@ -76,13 +76,14 @@ class NavPage:
         return hash(self.url)
 
 
-def document_menu(entry: NavEntry, current: str) -> Section:
+def document_menu(entry: NavEntry, current: str, url_of=None) -> Section:
     """A document's menu (render/pages.py's NavEntry) as mkdocs' navigation: a section whose index
     is the entry's own page, the entry of the page at URL *current* and the sections above it
-    active (Material opens those in the drawer and marks the page)."""
+    active (Material opens those in the drawer and marks the page). *url_of* gives an entry's URL
+    from its source path (by default, where the page lives)."""
 
     def made(entry: NavEntry):
-        page = NavPage(str(escape(entry.title)), entry.src)
+        page = NavPage(str(escape(entry.title)), entry.src, url_of(entry.src) if url_of else None)
         page.active = page.url == current
         if not entry.children:
             return page

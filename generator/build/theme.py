@@ -53,9 +53,11 @@ TOC_ITEM = "partials/toc-item.html"
 NAV_START = '<nav class="md-nav md-nav--primary"'
 NAV_LIST = '<ul class="md-nav__list" data-md-scrollfix>'
 NAV_ITEM = "partials/nav-item.html"
-# A menu is rendered once per shape (Shells.nav_html): these stand for its titles and for the page's headings.
+# A menu is rendered once per shape (Shells.nav_html): these stand for its titles, its links (a URL
+# with a scheme, which mkdocs' url filter leaves as it is) and the page's headings.
 NAV_TITLE = "GKNAVTITLE{}X"
-_NAV_TITLE = re.compile(r"GKNAVTITLE(\d+)X")
+NAV_URL = "gknav:{}"
+_NAV_PLACEHOLDER = re.compile(r"GKNAVTITLE(\d+)X|gknav:(\d+)")
 NAV_TOC = "gknavtoc"
 # The document's menu is the first item of the navigation, as nav.html numbers its items.
 _NAV = '{% import "partials/nav-item.html" as item with context %}{{ item.render(nav_item, "__nav_1", 1) }}'
@@ -185,41 +187,46 @@ class Shells:
         page marked, the sections above it open, and its headings below it (for the drawer of a
         phone, which shows no other menu of them).
 
-        Material's partial costs about 3 ms a menu, as much as the rest of a page. What it writes
-        depends on the titles, on where the entries are relative to the page, on which entry is the
-        page and on whether the page has headings: documents of one form set share the rest. So a
-        menu is rendered once per shape, with placeholders for its titles and for the page's
+        Material's partial costs 3 to 10 ms a menu, more than the rest of a page. What it writes
+        depends on the titles and links, but its shape only on the menu's tree, on which entry is
+        the page and on whether the page has headings: documents of one form set share it. So a
+        shape is rendered once, with placeholders for its titles, its links and the page's
         headings (*toc_items*, toc_html's), and filled per page."""
         if self._menu is None or self._menu[0] is not nav:  # the pages of a document come one after another
             entries = _entries(nav)
             self._menu = (nav, entries, [str(escape(e.title)) for e in entries])
         _, entries, titles = self._menu
-        here = next((e.src for e in entries if urls.page_url(e.src) == url), None)
-        shape = tuple(
-            (urls.html_link(here, e.src) if here else e.src, e.src.endswith("index.md"), len(e.children))
-            for e in entries
-        )
-        key = (shape, bool(toc_items))
+        here = next((i for i, e in enumerate(entries) if urls.page_url(e.src) == url), None)
+        shape = tuple((e.src.endswith("index.md"), len(e.children)) for e in entries)
+        key = (shape, here, bool(toc_items))
         cut = self._navs.get(key)
         if cut is None:
             if len(self._navs) > 10_000:
                 self._navs.clear()
-            cut = self._navs[key] = self._nav_shape(nav, url, bool(toc_items))
-        filled = [_NAV_TITLE.sub(lambda m: titles[int(m[1])], piece) for piece in cut]
-        return filled[0] + toc_items + filled[1] if len(filled) == 2 else filled[0]
+            cut = self._navs[key] = self._nav_shape(nav, here, bool(toc_items))
+        src = entries[here].src if here is not None else url + "index.md"  # (a page outside its menu)
+        links = [str(escape(urls.html_link(src, e.src))) for e in entries]
 
-    def _nav_shape(self, nav, url: str, headings: bool) -> tuple[str, ...]:
-        """The menu rendered with placeholder titles, cut where the page's headings go (when it has any)."""
+        def filled(piece: str) -> str:
+            return _NAV_PLACEHOLDER.sub(lambda m: titles[int(m[1])] if m[1] else links[int(m[2])], piece)
+
+        return filled(cut[0]) + toc_items + filled(cut[1]) if len(cut) == 2 else filled(cut[0])
+
+    def _nav_shape(self, nav, here: int | None, headings: bool) -> tuple[str, ...]:
+        """The menu rendered with placeholders for its titles and links, the entry numbered *here*
+        being the page, cut where the page's headings go (when it has any)."""
         numbered = itertools.count()
 
         def placeholders(entry):
             title = NAV_TITLE.format(next(numbered))
             return NavEntry(title, entry.src, tuple(placeholders(child) for child in entry.children))
 
-        page = NavPage("", "")
-        page.url = url
+        placed = placeholders(nav)
+        url_of = {e.src: NAV_URL.format(i) for i, e in enumerate(_entries(placed))}
+        page = NavPage("", "", NAV_URL.format(here) if here is not None else "")
         page.toc = [AnchorLink(NAV_TOC, NAV_TOC, 2)] if headings else []
-        html = self.nav_item.render(self.nav_context, nav_item=document_menu(placeholders(nav), url), page=page)
+        menu = document_menu(placed, page.url, url_of.get)
+        html = self.nav_item.render(self.nav_context, nav_item=menu, page=page)
         entry = html.find(f'href="#{NAV_TOC}"')
         if entry < 0:  # no headings, or a page Material lists none for (the index of a section)
             return (html,)

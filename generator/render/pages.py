@@ -66,12 +66,16 @@ _env.filters["oneline"] = lambda text: " ".join(str(text).split())
 _env.filters["yamlstr"] = lambda text: Markup(json.dumps(" ".join(str(text).split()), ensure_ascii=False))
 
 
-def heading(level: int, title, anchor: str) -> Markup:
-    """A heading with its id and ¶ link, as Python-Markdown's toc extension writes one."""
+def heading(level: int, title, anchor: str, permalink: bool = True) -> Markup:
+    """A heading with its id and ¶ link, as Python-Markdown's toc extension writes one. Without
+    its ¶ (*permalink* false) it is written so that the theme's menus of headings (made of those
+    build/mkdocs_run.py's HEADING finds, each with its ¶) leave it out."""
     anchor = escape(anchor)
+    title = escape(" ".join(str(title).split()))
+    if not permalink:
+        return Markup(f'<h{level} class="gk-plain" id="{anchor}">{title}</h{level}>')
     return Markup(
-        f'<h{level} id="{anchor}">{escape(" ".join(str(title).split()))}'
-        f'<a class="headerlink" href="#{anchor}" title="本节链接">¶</a></h{level}>'
+        f'<h{level} id="{anchor}">{title}<a class="headerlink" href="#{anchor}" title="本节链接">¶</a></h{level}>'
     )
 
 
@@ -147,6 +151,7 @@ class PageContext:
         inline: bool = True,
         marks: dict | None = None,
         bare: bool = False,
+        rendered: dict | None = None,
     ):
         self.inline = inline  # HTML pages take the HTML itself; Markdown pages a marker standing for it
         self.src = src
@@ -159,9 +164,13 @@ class PageContext:
         self._stems: dict[object, str] | None = None  # the document's tables' file names, once per page
         self._downloads_href = ""
         self.marks = marks or {}  # per table, the ids of the cells headline figures link to
-        # Tables without their downloads and check results: the one-page text, read through or
-        # printed, leaves those to the part's own page.
+        # The one-page text, read through or printed, leaves to each part's own page its tables'
+        # downloads and check results, and its sections' ¶ links, which would put every section
+        # of the document in the page's menus: they list its parts (and cost ~10 ms a page).
         self.bare = bare
+        # Tables rendered already, by table, shared by the pages their HTML is the same for: the
+        # parts' pages and the one-page text, which are as deep (their links to terms are alike).
+        self.rendered = rendered
 
     def keep(self, html) -> Markup:
         """A marker for Markdown to pass over, standing for *html* (see fragments.py)."""
@@ -178,7 +187,7 @@ class PageContext:
         before each anchor (the one-page text holds every part, whose sections are numbered alike)."""
         out = []
         for section in sections:
-            out.append(heading(min(level, 6), section.title, prefix + section.anchor))
+            out.append(heading(min(level, 6), section.title, prefix + section.anchor, not self.bare))
             out.append(self.prose(section.body))
             if section.table is not None:
                 out.append(self.table(section.table))
@@ -191,15 +200,25 @@ class PageContext:
             text = substitute_references(text, self.document)
         return self.keep(prose(text, self.links if link else None))
 
-    def table(self, table) -> Markup:
+    def table_html(self, table) -> str:
+        """The table itself, as printed (what table() adds its downloads and check results to)."""
         if isinstance(table, FormTable):
-            html = render_form_table(table, self.department, self.links, self.marks.get(table))
-        elif isinstance(table, IndicatorTable):
-            html = render_indicator_table(table)
-        elif isinstance(table, AmountTable):
-            html = render_amount_table(table)
+            return render_form_table(table, self.department, self.links, self.marks.get(table))
+        if isinstance(table, IndicatorTable):
+            return render_indicator_table(table)
+        if isinstance(table, AmountTable):
+            return render_amount_table(table)
+        return render_free_table(table)
+
+    def table(self, table) -> Markup:
+        if self.rendered is None:
+            html = self.table_html(table)
         else:
-            return self.keep(render_free_table(table) + ("" if self.bare else self.downloads(table)))
+            html = self.rendered.get(table)
+            if html is None:
+                html = self.rendered[table] = self.table_html(table)
+        if not isinstance(table, (FormTable, IndicatorTable, AmountTable)):
+            return self.keep(html + ("" if self.bare else self.downloads(table)))
         if self.bare:
             return self.keep(html)
         mine = [r for r in self.results if r.table is table]
@@ -404,7 +423,8 @@ def document_pages(
     pages = []
     index_src = urls.document_src(doc)
     parts = []
-    full_ctx = PageContext(full_src, doc.bureau.name, terms.of(doc, full_src), doc, bare=True)
+    rendered: dict = {}  # the parts' tables, printed again by the one-page text
+    full_ctx = PageContext(full_src, doc.bureau.name, terms.of(doc, full_src), doc, bare=True, rendered=rendered)
     full_parts = []
     for part in doc.parts:
         src = urls.part_src(doc, part)
@@ -418,7 +438,8 @@ def document_pages(
         ]
         parts.append({"part": part, "link": urls.html_link(index_src, src), "attachments": attachments})
         glossary = [{"term": u.term, "definition": u.definition, "anchor": term_anchor(u.term)} for u in part.glossary]
-        ctx = PageContext(src, doc.bureau.name, terms.of(doc, src), doc, results, marks=marks)
+        # (a part with attachments has a folder of its own: its page is as deep as the one-page text too)
+        ctx = PageContext(src, doc.bureau.name, terms.of(doc, src), doc, results, marks=marks, rendered=rendered)
         pages.append(
             html_page(
                 src,
