@@ -551,7 +551,6 @@ def document_pages(
         doc=doc,
         trail=document_trail(full_src, doc, "全文"),
         parts=full_parts,
-        assets=assets_link(full_src),
     )
     return [
         html_page(

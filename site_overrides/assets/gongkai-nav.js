@@ -1,5 +1,6 @@
 /* gongkai: the one-page text's 打印全文 button (shown only where a script can press it for the
-   reader; the browser's own print works everywhere). */
+   reader; the browser's own print works everywhere). Every page loads this file (mkdocs.yml): a
+   page's own content carries no script. */
 (function () {
   "use strict";
   var button = document.querySelector("button.gk-print");
