@@ -48,7 +48,7 @@ from .batches import check_batches, move_built
 from .mkdocs_run import run_mkdocs, write_pages
 from .report import Stop, Timings, print_problems, print_stop
 from .search import CHUNK, INDEX_DIR, Facets, IndexPart, page_records, searchable, write_chunks, write_index
-from .theme import DEPTHS, SHELL_MARKDOWN, Shells, parse_shells, read_shells, shell_src, theme_env
+from .theme import DEPTHS, SHELL_MARKDOWN, Shells, parse_shells, read_shells, shell_src, theme_config
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -225,7 +225,8 @@ def build_site(
 def make_shells(work: Path, config_file: Path) -> Shells:
     """The theme's page at every depth cut into shells, with Material's partial for the menus; a
     ThemeError (theme.py) when the theme's HTML no longer has the places the shells are cut at."""
-    return Shells(parse_shells(shell_pages(work, config_file)), theme_env(config_file))
+    config = theme_config(config_file)
+    return Shells(parse_shells(shell_pages(work, config_file)), config.theme.get_env(), config)
 
 
 def shell_pages(work: Path, config_file: Path) -> dict[int, str]:
