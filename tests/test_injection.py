@@ -245,8 +245,7 @@ def pages_of(site: Path) -> dict[str, str]:
 
 
 SITE_SCRIPTS = re.compile(
-    r"(/|(\.\./)*)assets/(javascripts/bundle\.[0-9a-f]+\.min|gongkai|gongkai-search|gongkai-tables|gongkai-theme"
-    r"|gongkai-nav)\.js"
+    r"(/|(\.\./)*)assets/(javascripts/bundle\.[0-9a-f]+\.min|gongkai|gongkai-search|gongkai-tables|gongkai-theme)\.js"
 )
 
 

@@ -44,6 +44,7 @@ from ..export import downloads
 from ..load.loader import shown
 from ..render.pages import Page, site_pages
 from . import links, processes, publish, sitemap
+from .assets import minify_assets
 from .batches import check_batches, move_built
 from .mkdocs_run import run_mkdocs, write_pages
 from .report import Stop, Timings, print_problems, print_stop
@@ -204,6 +205,7 @@ def build_site(
         pages = site_pages(site, content_dir)
         fragments = write_pages([p for p in pages if p.html is None], work / "docs", content_dir)
         run_mkdocs(work / "docs", work / "site", fragments, config_file)
+        minify_assets(work / "site" / "assets")
         write_admin(work / "site" / "admin", checked.form_sets)  # the form editor, a page of its own (cms.py)
         poured = [p for p in pages if p.html is not None]  # the cities' pages, poured like the bureaus'
         for page in poured:
