@@ -44,11 +44,12 @@ from ..export import downloads
 from ..load.loader import shown
 from ..render.pages import Page, site_pages
 from . import links, processes, publish, sitemap
+from .assets import minify_assets
 from .batches import check_batches, move_built
 from .mkdocs_run import run_mkdocs, write_pages
 from .report import Stop, Timings, print_problems, print_stop
 from .search import CHUNK, INDEX_DIR, Facets, IndexPart, page_records, searchable, write_chunks, write_index
-from .theme import DEPTHS, SHELL_MARKDOWN, Shells, parse_shells, read_shells, shell_src, theme_env
+from .theme import DEPTHS, SHELL_MARKDOWN, Shells, parse_shells, read_shells, shell_src, theme_config
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -204,6 +205,7 @@ def build_site(
         pages = site_pages(site, content_dir)
         fragments = write_pages([p for p in pages if p.html is None], work / "docs", content_dir)
         run_mkdocs(work / "docs", work / "site", fragments, config_file)
+        minify_assets(work / "site" / "assets")
         write_admin(work / "site" / "admin", checked.form_sets)  # the form editor, a page of its own (cms.py)
         poured = [p for p in pages if p.html is not None]  # the cities' pages, poured like the bureaus'
         for page in poured:
@@ -225,7 +227,8 @@ def build_site(
 def make_shells(work: Path, config_file: Path) -> Shells:
     """The theme's page at every depth cut into shells, with Material's partial for the menus; a
     ThemeError (theme.py) when the theme's HTML no longer has the places the shells are cut at."""
-    return Shells(parse_shells(shell_pages(work, config_file)), theme_env(config_file))
+    config = theme_config(config_file)
+    return Shells(parse_shells(shell_pages(work, config_file)), config.theme.get_env(), config)
 
 
 def shell_pages(work: Path, config_file: Path) -> dict[int, str]:
