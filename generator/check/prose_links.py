@@ -10,7 +10,7 @@ from the page the prose is printed on as a browser resolves them (core/urls.py).
 
 What the model knows: the pages of the bureau the prose is in (its page, each document's index,
 parts, attachments and 数据核对), with the anchors of part and attachment pages (the title, each
-section, each table and its rows, each term), the site-wide pages (home, glossary with the anchor
+section, each table and each of its rows, each term), the site-wide pages (home, glossary with the anchor
 of each term, 关于, search) and the bureau's own city page. Links elsewhere (another bureau, a
 download, the comparison of 预算 and 决算, another city) are left to the build, which checks every
 link of the pages it has written (build/links.py).
@@ -35,6 +35,10 @@ _MD = markdown_reader()
 # Ids the renderer gives a form table's header cells, row headers and footer (for `headers`), after
 # the table's anchor: gk04h7, gk04r3, gk04r3c3, gk04f, gk04fc2.
 _TABLE_PARTS = r"(?:h\d+|r\d+(?:c\d+)?|f(?:c\d+)?)"
+
+# The id render/tables.py gives a form table's row by its place, after the table's number: 公开01表-r3
+# (a row without a code, the second of a code printed twice, the footer).
+_ROW_BY_PLACE = r"-r(?:0|[1-9][0-9]*)"
 
 UNKNOWN = None  # a page that exists, whose anchors the model does not know
 
@@ -92,9 +96,10 @@ class KnownPages:
 
 def page_anchors(sections: list[Section]) -> tuple[set[str], re.Pattern | None]:
     """The ids of a part's or an attachment's page: its title, each section, each table, the rows
-    of a 科目 table, and (as a pattern) the ids of a form table's cells."""
+    of a 科目 table by code, and (as patterns) a form table's rows by place and the ids of its cells."""
     anchors = {"gk-title"}
     prefixes = []
+    rows = []
 
     def walk(sections: list[Section]) -> None:
         for section in sections:
@@ -103,6 +108,9 @@ def page_anchors(sections: list[Section]) -> tuple[set[str], re.Pattern | None]:
             if isinstance(table, FormTable):
                 anchors.add(table.form.number)
                 prefixes.append(re.escape(table.anchor))
+                # Every row and the footer has an id by its place (render/tables.py: a search hit
+                # opens the table at its row), whether or not it has a code.
+                rows.append(re.escape(table.form.number) + _ROW_BY_PLACE)
                 for data in table.panels:
                     for (code, _), _row in data.labelled:
                         if code:
@@ -112,7 +120,8 @@ def page_anchors(sections: list[Section]) -> tuple[set[str], re.Pattern | None]:
             walk(section.sections)
 
     walk(sections)
-    patterns = re.compile(f"(?:{'|'.join(prefixes)}){_TABLE_PARTS}") if prefixes else None
+    cells = [f"(?:{'|'.join(prefixes)}){_TABLE_PARTS}"] if prefixes else []
+    patterns = re.compile("|".join(cells + rows)) if prefixes else None
     return anchors, patterns
 
 
