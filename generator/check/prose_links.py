@@ -36,10 +36,6 @@ _MD = markdown_reader()
 # the table's anchor: gk04h7, gk04r3, gk04r3c3, gk04f, gk04fc2.
 _TABLE_PARTS = r"(?:h\d+|r\d+(?:c\d+)?|f(?:c\d+)?)"
 
-# The id render/tables.py gives a form table's row by its place, after the table's number: 公开01表-r3
-# (a row without a code, the second of a code printed twice, the footer).
-_ROW_BY_PLACE = r"-r(?:0|[1-9][0-9]*)"
-
 UNKNOWN = None  # a page that exists, whose anchors the model does not know
 
 
@@ -95,11 +91,10 @@ class KnownPages:
 
 
 def page_anchors(sections: list[Section]) -> tuple[set[str], re.Pattern | None]:
-    """The ids of a part's or an attachment's page: its title, each section, each table, the rows
-    of a 科目 table by code, and (as patterns) a form table's rows by place and the ids of its cells."""
+    """The ids of a part's or an attachment's page: its title, each section, each table and each of
+    its rows (by code or by place), and (as a pattern) the ids of a form table's cells."""
     anchors = {"gk-title"}
     prefixes = []
-    rows = []
 
     def walk(sections: list[Section]) -> None:
         for section in sections:
@@ -108,20 +103,13 @@ def page_anchors(sections: list[Section]) -> tuple[set[str], re.Pattern | None]:
             if isinstance(table, FormTable):
                 anchors.add(table.form.number)
                 prefixes.append(re.escape(table.anchor))
-                # Every row and the footer has an id by its place (render/tables.py: a search hit
-                # opens the table at its row), whether or not it has a code.
-                rows.append(re.escape(table.form.number) + _ROW_BY_PLACE)
-                for data in table.panels:
-                    for (code, _), _row in data.labelled:
-                        if code:
-                            anchors.add(f"{table.form.number}-{code}")
+                anchors.update(table.row_ids())
             elif isinstance(table, IndicatorTable):
                 anchors.add(f"{table.anchor}-form")
             walk(section.sections)
 
     walk(sections)
-    cells = [f"(?:{'|'.join(prefixes)}){_TABLE_PARTS}"] if prefixes else []
-    patterns = re.compile("|".join(cells + rows)) if prefixes else None
+    patterns = re.compile(f"(?:{'|'.join(prefixes)}){_TABLE_PARTS}") if prefixes else None
     return anchors, patterns
 
 
