@@ -115,6 +115,22 @@ def declared_amounts(document: Document) -> dict[str, Decimal]:
     return found
 
 
+def stated_figures(document: Document) -> tuple[tuple[str, Decimal, str], ...]:
+    """The document's top-level headline figures as (label, amount, unit), in the form set's order:
+    what a page about several bureaus sets side by side. An outline keeps them (pages.outline)."""
+    if document.headline_figures is not None:
+        return document.headline_figures
+    if document.form_set is None:
+        return ()
+    tables = tables_by_form(document)
+    found = []
+    for spec in document.form_set.headline:
+        amount = amount_of(tables, spec.cell)
+        if amount is not None:
+            found.append((spec.label, amount, tables[spec.cell.form].form.unit or document.unit))
+    return tuple(found)
+
+
 def year_before(document: Document) -> Document | None:
     """The bureau's document of the same kind for the year before, if the site has it."""
     return next(
