@@ -60,6 +60,19 @@ parts:
 DOCUMENT_FILE = "ceshi-ybj/2020/juesuan.yaml"
 
 
+# The minimal document exactly as written, so that places can be found in it, and its total cell.
+BASE = MINIMAL_DOCUMENT.lstrip("\n")
+TOTAL_CELL = "{科目名称: 合计, 本年收入合计: 55.11}"
+
+
+def place(text: str, needle: str, occurrence: int = 1) -> tuple[int, int]:
+    """Line and column (from 1, as editors count) of the *occurrence*-th *needle* in *text*."""
+    at = -1
+    for _ in range(occurrence):
+        at = text.index(needle, at + 1)
+    return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
 def write_document(data_dir: Path, text: str) -> Path:
     """*text* written over the one document of a `data_dir` tree (dedented, as write() does)."""
     return write(data_dir / DOCUMENT_FILE, text)

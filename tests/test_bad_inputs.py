@@ -125,29 +125,22 @@ from generator.render.tables import render_form_table, render_free_table
 
 from helpers import (
     AMOUNT_TABLE_DOCUMENT,
+    BASE,
     DOCUMENT_FILE,
     MINIMAL_BUREAU,
     MINIMAL_DOCUMENT,
     ROOT,
     SELF_EVALUATION,
+    TOTAL_CELL,
     generator_env,
     load_document,
+    place,
     write,
 )
 from helpers import run_generator as run
 
 DOC = DOCUMENT_FILE
 BUREAU = "ceshi-ybj/bureau.yaml"
-BASE = MINIMAL_DOCUMENT.lstrip("\n")  # exactly what is written, so that places can be found in it
-TOTAL_CELL = "{科目名称: 合计, 本年收入合计: 55.11}"
-
-
-def place(text: str, needle: str, occurrence: int = 1) -> tuple[int, int]:
-    """Line and column (from 1, as editors count) of the *occurrence*-th *needle* in *text*."""
-    at = -1
-    for _ in range(occurrence):
-        at = text.index(needle, at + 1)
-    return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
 
 
 def put(data_dir: Path, text: str | bytes, file: str = DOC) -> None:

@@ -27,28 +27,20 @@ from generator.core.text import REFUSED, REFUSED_CATEGORIES, refused_ranges
 from generator.load.loader import load_site
 
 from helpers import (
+    BASE,
     DATA,
     DOCUMENT_FILE,
     MINIMAL_BUREAU,
-    MINIMAL_DOCUMENT,
     SELF_EVALUATION,
+    TOTAL_CELL,
     build_site,
+    place,
     run_generator,
     write,
     write_document,
 )
 
 BUREAU_FILE = "ceshi-ybj/bureau.yaml"
-BASE = MINIMAL_DOCUMENT.lstrip("\n")
-TOTAL_CELL = "{科目名称: 合计, 本年收入合计: 55.11}"
-
-
-def place(text: str, needle: str, occurrence: int = 1) -> tuple[int, int]:
-    """Line and column (from 1, as editors count) of the *occurrence*-th *needle* in *text*."""
-    at = -1
-    for _ in range(occurrence):
-        at = text.index(needle, at + 1)
-    return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
 
 
 def problems(data_dir: Path) -> list[tuple[str, int, int, str]]:

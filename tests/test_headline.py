@@ -16,9 +16,9 @@ import pytest
 from generator.core.amounts import format_amount
 from generator.core.cells import find_cell, tables_by_form
 from generator.load.loader import load_site
-from generator.render.charts import headline_comparisons
+from generator.render.charts import headline_comparisons, region_comparisons
 from generator.render.headline import headline
-from generator.render.pages import document_pages
+from generator.render.pages import document_pages, outline, region_pages
 
 from helpers import DATA, DOCUMENT_FILE, SELF_EVALUATION, write
 from sitetools import WANGCHENG, Page, page_file, page_html, read_page, resolve
@@ -205,17 +205,69 @@ def test_a_change_on_the_year_only_against_the_same_kind_of_the_year_before(data
     assert budget.labels == ["因公出国（境）费", "公务用车购置费", "公务用车运行费", "公务接待费"]
     assert budget.series[0].values == [Decimal(0), Decimal(0), Decimal(0), Decimal("3.00")]
     assert budget.series[1].values == [Decimal(0), Decimal(0), Decimal(0), Decimal("2.50")]
-    assert "tu-shangnian" in overview and '"type":"compare"' in overview
+    figure = re.search(r'<figure class="gk-chart" id="tu-shangnian">(.*?)</figure>', overview, re.S).group(1)
+    assert '<figcaption class="gk-chart-title">主要数字：2019年与2020年</figcaption>' in figure
+    assert '<th scope="col">2019年（万元）</th><th scope="col">2020年（万元）</th>' in figure
+    assert '<tr><th scope="row">“三公”经费</th><td class="gk-num">2.00</td><td class="gk-num">2.50</td></tr>' in figure
 
 
 # ---- charts that compare ----
 
 
+def test_a_city_page_sets_its_bureaus_latest_figures_side_by_side(data_dir):
+    """The bureaus of one city, from their outlines (the site-wide pages are made without tables):
+    the latest year that two of them have a 决算, the largest first; a bureau of another city and a
+    year only one bureau has are left out."""
+    (data_dir / DOCUMENT_FILE).unlink()
+    write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", san_gong(2020, "3.00", "2.50"))
+    write(data_dir / "ceshi-ybj" / "2021" / "juesuan.yaml", san_gong(2021, "9.00", "9.00"))
+    for slug, district, actual in (("dier-ybj", "第二区", "4.10"), ("disan-ybj", "第三区", "0.75")):
+        write(
+            data_dir / slug / "bureau.yaml",
+            f"name: 测试市{district}医疗保障局\nshort_name: {district}医保局\nregion: 测试省/测试市/{district}\n",
+        )
+        write(data_dir / slug / "2020" / "juesuan.yaml", san_gong(2020, "5.00", actual))
+    write(
+        data_dir / "waidi-ybj" / "bureau.yaml", "name: 外地医疗保障局\nshort_name: 外地医保局\nregion: 测试省/外地市\n"
+    )
+    write(data_dir / "waidi-ybj" / "2020" / "juesuan.yaml", san_gong(2020, "5.00", "99.00"))
+    site, problems = load_site(data_dir)
+    assert not problems.errors
+    city = [outline(b) for b in site.bureaus if b.region[:2] == ["测试省", "测试市"]]
+    assert all(not part.sections for b in city for d in b.documents for part in d.parts)  # no tables
+    [chart] = region_comparisons(city)
+    assert chart.title == "“三公”经费：各部门2020年部门决算" and chart.unit == "万元"
+    assert chart.labels == ["第二区医保局", "测试区医保局", "第三区医保局"]
+    assert [(s.name, s.values) for s in chart.series] == [
+        ("决算数", [Decimal("4.10"), Decimal("2.50"), Decimal("0.75")])
+    ]
+    outlined = type(site)(**{**vars(site), "bureaus": [outline(b) for b in site.bureaus]})
+    page = next(p for p in region_pages(outlined) if "测试市" in p.src)
+    figure = re.search(r'<figure class="gk-chart" id="tu-bumen-1">(.*?)</figure>', page.html, re.S).group(1)
+    assert '<th scope="col">部门</th><th scope="col">决算数（万元）</th>' in figure
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th><td class="gk-num">([^<]+)</td></tr>', figure)
+    assert rows == [("第二区医保局", "4.10"), ("测试区医保局", "2.50"), ("第三区医保局", "0.75")]
+    assert 'id="duibi"' in page.html and "外地" not in figure
+    other = next(p for p in region_pages(outlined) if "外地市" in p.src)
+    assert 'id="duibi"' not in other.html  # one bureau: nothing to set it beside
+
+
 def test_the_overview_draws_budget_against_actual_and_says_a_single_bar_in_words(real_site):
     html = article(page_html(real_site, f"{WANGCHENG}/"))
     assert 'id="tu-yusuan-1"' in html and "“三公”经费：预算数与决算数" in html
-    data = re.search(r'id="tu-yusuan-1-data">([^<]+)</script>', html).group(1)
-    assert '"series":[{"name":"预算数","values":["0.00","0.00","0.00","2.29"]},{"name":"决算数"' in data
+    figure = re.search(r'<figure class="gk-chart" id="tu-yusuan-1">(.*?)</figure>', html, re.S).group(1)
+    assert '<th scope="col">预算数（万元）</th><th scope="col">决算数（万元）</th>' in figure
+    rows = re.findall(
+        r'<tr><th scope="row">([^<]+)</th><td class="gk-num">([^<]+)</td><td class="gk-num">([^<]+)</td></tr>', figure
+    )
+    assert rows == [
+        ("因公出国（境）费", "0.00", "0.00"),
+        ("公务用车购置费", "0.00", "0.00"),
+        ("公务用车运行费", "0.00", "0.00"),
+        ("公务接待费", "2.29", "2.29"),
+    ]
+    # drawn as bars, two per item, the longest the largest amount
+    assert figure.count('<li class="gk-series1">') == 4 and figure.count('<li class="gk-series2">') == 4
     assert (
         "“三公”经费：预算数与决算数：公务接待费预算数2.29万元，决算数2.29万元；"
         "因公出国（境）费、公务用车购置费、公务用车运行费均为零。" in html

@@ -478,6 +478,9 @@ class Document:
     # The errors the original really prints, each published as printed; any other error stops it.
     as_is: list[AsIs] = field(default_factory=list)
     as_is_note: str | None = None
+    # Its top-level headline figures as (label, amount, unit), kept in a bureau's outline
+    # (render/pages.outline), which drops the tables the figures are read from; None: read them.
+    headline_figures: tuple[tuple[str, Decimal, str], ...] | None = None
 
     @property
     def published_as_is(self) -> bool:

@@ -8,14 +8,15 @@ table's Decimal; shares are worked out exactly and rounded to 0.01 % for showing
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..core.amounts import format_amount
 from ..core.cells import find_cell, tables_by_form
-from ..core.model import Bureau, ChartSpec, Document
+from ..core.model import KIND_NAMES, KINDS, Bureau, ChartSpec, Document
 from .comparison import Comparison
-from .headline import amount_of, declared_amounts, year_before
+from .headline import amount_of, declared_amounts, stated_figures, year_before
 
 # 一、 （一） 1. 201 … before a row's name: the table shows them, a chart's label does not need them.
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、]|\d{3} ?)\s*")
@@ -196,6 +197,7 @@ class CompareChart:
     labels: list[str]
     series: list[CompareSeries]
     source: str  # where the figures are printed, e.g. 公开07表
+    label_head: str = "项目"  # what the labels are: items of a table, or bureaus (部门)
 
     def summary(self) -> str:
         """The text alternative: each label's figures, series by series; those that are zero in
@@ -260,6 +262,51 @@ def headline_comparisons(document: Document) -> list[CompareChart]:
                         CompareSeries(f"{document.year}年", [now[label] for label in labels]),
                     ],
                     f"{before.year}年与{document.year}年的{document.kind_name}",
+                )
+            )
+    return charts
+
+
+# A city's comparison needs at least this many bureaus holding a figure: one bar compares nothing.
+REGION_LEAST = 2
+
+
+def region_comparisons(bureaus: list[Bureau]) -> list[CompareChart]:
+    """A city's bureaus side by side (its page): for each kind of document whose form set declares
+    headline figures, the latest year in which at least two of the bureaus have one; for each
+    top-level headline figure, one bar per bureau that holds it, the largest first.
+
+    Figures are set side by side only in one unit: a bureau whose form prints the figure in another
+    unit (元 against 万元) is left out of that chart rather than converted."""
+    charts = []
+    for kind in KINDS:
+        by_year: dict[int, list] = defaultdict(list)
+        for bureau in bureaus:
+            for document in bureau.documents:
+                if document.kind == kind and (figures := stated_figures(document)):
+                    by_year[document.year].append((bureau, figures))
+        years = [year for year, held in by_year.items() if len(held) >= REGION_LEAST]
+        if not years:
+            continue
+        year = max(years)
+        held = by_year[year]
+        for label in dict.fromkeys(f[0] for _, figures in held for f in figures):
+            found = [
+                (bureau, amount, unit) for bureau, figures in held for name, amount, unit in figures if name == label
+            ]
+            unit = Counter(unit for _, _, unit in found).most_common(1)[0][0]
+            shown = sorted(((b, a) for b, a, u in found if u == unit), key=lambda pair: (-pair[1], pair[0].slug))
+            if len(shown) < REGION_LEAST:
+                continue
+            charts.append(
+                CompareChart(
+                    f"tu-bumen-{len(charts) + 1}",
+                    f"{label}：各部门{year}年{KIND_NAMES[kind]}",
+                    unit,
+                    [bureau.short_name or bureau.name for bureau, _ in shown],
+                    [CompareSeries(f"{kind}数", [amount for _, amount in shown])],
+                    f"各部门{year}年{KIND_NAMES[kind]}",
+                    label_head="部门",
                 )
             )
     return charts

@@ -172,7 +172,7 @@ def render_compare(chart: CompareChart) -> Markup:
     )
     table = (
         f'<table class="gk-form gk-chart-table"><caption>{escape(chart.title)}（单位：{unit}，数字取自{escape(chart.source)}）</caption>'
-        f'<thead><tr><th scope="col">项目</th>{head}</tr></thead><tbody>{rows}</tbody></table>'
+        f'<thead><tr><th scope="col">{escape(chart.label_head)}</th>{head}</tr></thead><tbody>{rows}</tbody></table>'
     )
     drawing = _grouped_bars(chart.labels, [(s.name, s.values) for s in chart.series])
     return Markup(_figure(chart.anchor, chart.title, chart.summary(), drawing, table))

@@ -18,17 +18,18 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..core import urls
+from ..core.cells import cell_marks
 from ..core.model import KIND_NAMES, KINDS, AmountTable, Bureau, Document, FormTable, IndicatorTable, Site
 from ..core.references import substitute_references
 from ..export.tabular import stems
-from .charts import bureau_trends, document_charts, headline_comparisons
+from .charts import bureau_trends, document_charts, headline_comparisons, region_comparisons
 from .charts_html import render_chart, render_compare, render_comparison_chart, render_trend
 from .check_results import results_table, summary, table_status
 from .comparison import Comparison, compare_bureau
 from .comparison_html import render_comparison
 from .download_links import bulk_link, document_downloads, table_links
 from .fragments import MARKER, fill
-from .headline import cell_marks, headline
+from .headline import headline, stated_figures
 from .headline_html import render_headline
 from .indicators import render_amount_table, render_indicator_table
 from .prose import TermLink, prose
@@ -787,7 +788,8 @@ def region_pages(site: Site) -> list[Page]:
             )
             trail = home_trail(src) + [(province, urls.html_link(src, urls.HOME, region_anchor(province))), (city, "")]
             title = f"{province} · {city}"
-            html = render("region.html.j2", title=title, trail=trail, directory=Markup(directory))
+            charts = [render_compare(chart) for chart in region_comparisons(bureaus)]
+            html = render("region.html.j2", title=title, trail=trail, directory=Markup(directory), charts=charts)
             pages.append(
                 html_page(
                     src,
@@ -864,14 +866,17 @@ def all_pages(site: Site, content_dir: Path, results=()) -> list[Page]:
 
 def outline(bureau: Bureau) -> Bureau:
     """A bureau with only what the site-wide pages show of it: names, region, and per document its
-    year, kind, title, parts and the terms each part explains (no tables, no prose)."""
+    year, kind, title, parts, the terms each part explains and its headline figures (no tables, no
+    prose)."""
     copy = replace(bureau, documents=[])
     for doc in bureau.documents:
         parts = [
             replace(p, body=None, sections=[], attachments=[replace(a, sections=[], body=None) for a in p.attachments])
             for p in doc.parts
         ]
-        copy.documents.append(replace(doc, bureau=copy, form_set=None, parts=parts, as_is_note=None))
+        copy.documents.append(
+            replace(doc, bureau=copy, form_set=None, parts=parts, as_is_note=None, headline_figures=stated_figures(doc))
+        )
     return copy
 
 
