@@ -337,28 +337,6 @@ def test_every_id_of_the_real_part_pages_is_an_anchor_the_check_knows(real_site)
             )
 
 
-def test_every_row_of_the_real_part_pages_is_an_anchor_the_check_knows(real_site):
-    """Every printed row of a form table has an id (a search hit opens its table there), by its code
-    or by its place: the renderer and the check take them from one place (FormTable.row_ids), so a
-    link typed into prose to any row passes the check and leads to the row."""
-    site, _ = load_site(DATA)
-    rows = 0
-    for bureau in site.bureaus:
-        known = KnownPages(bureau, site.glossary)
-        for file, anchors in known.pages.items():
-            if anchors is UNKNOWN or not file.startswith(bureau.slug + "/"):
-                continue
-            article = (real_site / file).read_text(encoding="utf-8").partition("<article")[2].partition("</article>")[0]
-            ids = re.findall(r'<tr id="([^"]*)"', article)
-            rows += len(ids)
-            assert all(known.broken(file, i, f"#{i}") is None for i in ids), (
-                file,
-                [i for i in ids if known.broken(file, i, f"#{i}")],
-            )
-            assert len(ids) == article.count("<tr id=") == len(set(ids)), file
-    assert rows > 100  # the real tables' rows, not none
-
-
 # ---- 13. one rule for invisible characters ----
 
 REFUSED_TEXTS = [

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from ..core import urls
-from ..core.cells import cell_marks
+from ..core.cells import cell_marks, row_ids
 from ..core.markdown import markdown_reader
 from ..core.model import Bureau, FormTable, IndicatorTable, Section
 from ..core.problems import Mark, Problem
@@ -109,7 +109,7 @@ def page_anchors(
                 anchors.add(table.form.number)
                 anchors.update((marked or {}).get(table, ()))
                 prefixes.append(re.escape(table.anchor))
-                anchors.update(table.row_ids())
+                anchors.update(row_ids(table))
             elif isinstance(table, IndicatorTable):
                 anchors.add(f"{table.anchor}-form")
             walk(section.sections)

@@ -225,34 +225,6 @@ class FormTable:
     def number(self) -> str:
         return self.form.number
 
-    def row_ids(self) -> list[str]:
-        """The id of each row render/tables.py prints, in order, then of the footer if the form has
-        one. Every row has one, for a search hit opens its table at its row: a 科目 row by its code
-        (公开02表-208, as a citizen would type it), any other by its place (公开02表-r3; r: never a
-        code). A code printed twice (seen in real forms) names its first row; the second is placed.
-        Here, not in the renderer, because the check of links in prose knows them too."""
-        height = max((len(d.rows) if d.panel.rows is None else len(d.panel.rows) for d in self.panels), default=0)
-        ids: list[str] = []
-        seen: set[str] = set()
-        for index in range(height):
-            code = next((c for c in (_code_of(d, index) for d in self.panels) if c), None)
-            candidate = f"{self.form.number}-{code}" if code else ""
-            if not candidate or candidate in seen:
-                candidate = f"{self.form.number}-r{index}"
-            seen.add(candidate)
-            ids.append(candidate)
-        if self.form.footer:
-            ids.append(f"{self.form.number}-r{height}")
-        return ids
-
-
-def _code_of(data: PanelData, index: int) -> str | None:
-    """The 科目编码 of a free row, in the panel's first code column, if it has one."""
-    if data.panel.rows is not None or index >= len(data.rows) or not data.panel.code_keys:
-        return None
-    value = data.rows[index].cells.get(data.panel.code_keys[0])
-    return value.text if value is not None and value.text else None
-
 
 @dataclass
 class GridCell:

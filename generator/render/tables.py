@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ..core.amounts import format_amount
+from ..core.cells import row_ids
 from ..core.headers import header_cells
 from ..core.model import Column, FormTable, FreeTable, Value
 from .escaping import escape
@@ -293,7 +294,7 @@ def render_form_table(
         )
     parts.append(plan.colno)
     parts.append("</thead><tbody>")
-    row_ids = table.row_ids()
+    ids = row_ids(table)
     grouped, heads = plan.grouped, plan.heads
     for index in range(height):
         cells: list[Cell] = []
@@ -307,7 +308,7 @@ def render_form_table(
             if marks:
                 _mark(cells, start, panel, marks, number, index)
         # Every row can be linked to (a search hit opens its table at the row, marked by :target).
-        row_id = f' id="{escape(row_ids[index])}"'
+        row_id = f' id="{escape(ids[index])}"'
         # Cells are separated by a newline so that the search index sees them as separate words.
         if grouped:
             body = _body_row(cells, heads, f"{anchor}r{index}")
@@ -326,7 +327,7 @@ def render_form_table(
                 footer.append(f'<th scope="row" class="gk-total"{span}>{escape(cell.label or "")}</th>')
         if grouped:
             footer = _with_headers(footer, plan.column_heads, f"{anchor}f")
-        parts.append(f'<tr id="{escape(row_ids[height])}" class="gk-footer">' + "".join(footer) + "</tr>")
+        parts.append(f'<tr id="{escape(ids[height])}" class="gk-footer">' + "".join(footer) + "</tr>")
     parts.append("</tbody></table></div>")
     parts.append(after_table(table.note or form.note, table.statement))
     return Markup("".join(parts))
