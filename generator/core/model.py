@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from .problems import Mark
@@ -429,12 +430,19 @@ class Document:
     title: str
     unit: str
     form_set: FormSet | None
-    published: object | None
+    published: date | None  # 公开日期, when the original states it
     parts: list[Part]
     path: str
     # The errors the original really prints, each published as printed; any other error stops it.
     as_is: list[AsIs] = field(default_factory=list)
     as_is_note: str | None = None
+    # Where the original is, as far as data/ names it (the page and the datapackage say so): the
+    # date it was approved (批复日期, never after 公开日期: kept a date, for checks of the delay
+    # between the two), who issued it, its address on the web, and how it was transcribed.
+    approved: date | None = None
+    issuer: str | None = None
+    original_url: str | None = None
+    source_note: str | None = None
 
     @property
     def published_as_is(self) -> bool:
@@ -483,11 +491,27 @@ class Term:
     mark: Mark
 
 
+@dataclass(frozen=True)
+class SiteInfo:
+    """Whose site it is (data/site.yaml), as Chinese government sites must say at the foot of every
+    page and on 关于: each item only as given, so that a site that names none says nothing false."""
+
+    name: str | None = None  # 网站名称, the site's title in every page's header
+    publisher: str | None = None  # 主办单位
+    contact: str | None = None  # 联系方式
+    site_code: str | None = None  # 网站标识码
+    icp: str | None = None  # ICP备案号
+    public_security: str | None = None  # 公安机关备案号 (…公网安备 …号)
+    license_name: str | None = None  # the licence the data is published under, and its text
+    license_url: str | None = None
+
+
 @dataclass
 class Site:
     bureaus: list[Bureau]
     glossary: dict[str, Term]
     form_sets: dict[str, FormSet]
+    info: SiteInfo = field(default_factory=SiteInfo)
 
     @property
     def documents(self) -> list[Document]:

@@ -30,6 +30,7 @@ from .download_links import bulk_link, document_downloads, table_links
 from .fragments import MARKER, fill
 from .indicators import render_amount_table, render_indicator_table
 from .prose import TermLink, prose
+from .site_info import about_text
 from .tables import render_form_table, render_free_table
 
 DIRECTORY_MARKER = "<!-- gongkai:directory -->"
@@ -648,7 +649,9 @@ def site_pages(site: Site, content_dir: Path) -> list[Page]:
     """
     intro_file = content_dir / "index.md"
     intro = intro_file.read_text(encoding="utf-8") if intro_file.exists() else "# 公开\n"
-    return [home_page(site, intro), glossary_page(site), *region_pages(site)]
+    about = content_dir / urls.ABOUT  # 关于, with whose site it is (site_info.py)
+    kept = [Page(urls.ABOUT, *about_text(site.info, about.read_text(encoding="utf-8")))] if about.is_file() else []
+    return [home_page(site, intro), glossary_page(site), *region_pages(site), *kept]
 
 
 def bureau_pages(site: Site, bureaus, results=()) -> list[Page]:
