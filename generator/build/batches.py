@@ -27,7 +27,7 @@ from ..check.prose_links import check_prose_links
 from ..core import urls
 from ..core.model import Bureau, Site, SiteInfo
 from ..core.problems import Mark, Problem
-from ..core.results import ERROR, NOTICE, WARNING, Result
+from ..core.results import ERROR, NOTICE, UNREADABLE, WARNING, Result
 from ..export import downloads
 from ..load.loader import NO_DATA_DIRECTORY, SITE_FILE, Loader, shown
 from ..render.pages import bureau_pages, outline
@@ -140,6 +140,8 @@ def findings(results) -> list[Problem]:
     out = []
     for result in results:
         if result.status not in REPORTED:
+            if result.status == UNREADABLE:  # a cell marked unreadable: said, so that it is looked at again
+                out.append(Problem(result.mark, result.explain(), NOTICE))
             continue
         message = result.explain()
         if result.accepted:

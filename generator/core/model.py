@@ -150,6 +150,15 @@ class Value:
     mark: Mark
 
 
+@dataclass(slots=True)
+class Unreadable(Value):
+    """A cell whose original prints something that cannot be read as a figure (two figures run
+    together, a smudge): what it prints is kept as `text`, it has no `amount`, and a rule that needs
+    it cannot be checked. *note*: what the transcriber says of it."""
+
+    note: str | None = None
+
+
 @dataclass
 class DataRow:
     cells: dict[str, Value]
@@ -219,6 +228,10 @@ class GridCell:
     rowspan: int
     header: bool
     mark: Mark
+    # The original prints `text` where a figure should be, and it cannot be read as one (see
+    # Unreadable); *note*: what the transcriber says of it.
+    unreadable: bool = False
+    note: str | None = None
 
 
 @dataclass(eq=False)

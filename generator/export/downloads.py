@@ -32,7 +32,9 @@ from .tabular import (
     PERCENT,
     SCORE,
     TEXT,
+    UNREADABLE_SAID,
     Block,
+    Marked,
     TableData,
     column_names,
     document_tables,
@@ -91,7 +93,7 @@ def _csv_row(row: list, texts: list[int], percents: list[int]) -> list:
         if isinstance(value, str) and value.startswith(_FORMULA_START):
             row[i] = neutralised(value)
     for i in percents:
-        if row[i] is not None:
+        if row[i] is not None and row[i].__class__ is not Marked:
             row[i] = f"{row[i]}%"
     return row
 
@@ -158,10 +160,20 @@ def _block_json(data: TableData, block: Block) -> str:
             for h in block.header
         ]
     )
-    rows = ",".join([f"\n      {_json_row(row)}" for row in block.data_rows])  # a row a line: readable, diffs well
+    data_rows, unreadable = block.data_rows, ""
+    if block.marked:
+        # A cell the original prints unreadably is null, so that a column of figures holds numbers
+        # only, and is listed with what the original prints: its row (of "rows") and column.
+        listed = [
+            {"row": r, "column": c, "text": cell.printed, **({"note": cell.note} if cell.note else {})}
+            for r, c, cell in block.marked
+        ]
+        unreadable = f'"unreadable": {json.dumps(listed, ensure_ascii=False)}, '
+        data_rows = [[None if v.__class__ is Marked else v for v in row] for row in data_rows]
+    rows = ",".join([f"\n      {_json_row(row)}" for row in data_rows])  # a row a line: readable, diffs well
     return (
         f'{{"title": {_json_string(block.title)}, "csv": {_json_string(file_stem(data, block) + ".csv")}, '
-        f'"header": [{header}], "fields": {json.dumps(fields, ensure_ascii=False)}, "rows": [{rows}\n    ]}}'
+        f'"header": [{header}], "fields": {json.dumps(fields, ensure_ascii=False)}, {unreadable}"rows": [{rows}\n    ]}}'
     )
 
 
@@ -263,10 +275,13 @@ def datapackage(document: Document, tables: list[TableData], info: SiteInfo | No
                         _schema_field(name, k, data.unit, f.number)
                         for name, f, k in zip(names, block.fields, kinds, strict=True)
                     ],
-                    "missingValues": [""],
+                    # a cell marked unreadable (无法辨认：…) is no figure: missing, to a reader of the package
+                    "missingValues": ["", *sorted({str(cell) for _, _, cell in block.marked})],
                 },
             }
             said = " ".join(text for text in (data.statement, data.note) if text)
+            if block.marked:
+                said = f"{said} {UNREADABLE_SAID}".strip()
             if said:  # what the page prints under the table (公开05表: its body missing from the source)
                 resource["description"] = said
             resources.append(resource)

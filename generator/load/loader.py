@@ -39,7 +39,7 @@ from ..source import files, schema
 from ..source.fields import RESERVED_ID, Context, check_record, label_text
 from ..source.yamlsource import Mapping, Node, YamlProblem, cycle_collection_paused, read_yaml
 from .indicators import IndicatorBinder
-from .tables import bind_form_table
+from .tables import bind_form_table, grid_cell
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
@@ -544,7 +544,7 @@ class Loader:
         raw = check_record(node, schema.FREE_TABLE, self.ctx)
         if raw is None:
             return None
-        grid = [[GridCell(c.text, c.colspan, c.rowspan, c.header, c.mark) for c in row] for row in raw.grid]
+        grid = [[grid_cell(c, self.problems) for c in row] for row in raw.grid]
         check_grid(grid, raw.mark, self.problems)
         return FreeTable(raw.id, raw.title, raw.caption, raw.unit, grid, raw.note, raw.statement, raw.mark)
 

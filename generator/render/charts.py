@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..core.amounts import format_amount
 from ..core.cells import find_cell, tables_by_form
-from ..core.model import Bureau, ChartSpec, Document
+from ..core.model import Bureau, ChartSpec, Document, Unreadable
 from .comparison import Comparison
 
 # 一、 （一） 1. 201 … before a row's name: the table shows them, a chart's label does not need them.
@@ -87,9 +87,12 @@ def build_chart(spec: ChartSpec, tables: dict, anchor: str) -> Chart | None:
     if any(ref.form not in tables for ref in refs):
         return None  # the document does not have every table the chart draws on
     parts = []
-    for label, ref in spec.parts:
+    for label, ref in spec.parts + ([(None, spec.total)] if spec.total else []):
         _, value = find_cell(tables[ref.form], ref)
-        parts.append(ChartPart(part_label(label), value.amount if value is not None else None))
+        if value.__class__ is Unreadable:
+            return None  # a part or the whole unreadable in the original: the chart would draw a guess
+        if label is not None:
+            parts.append(ChartPart(part_label(label), value.amount if value is not None else None))
     if all(p.amount is None for p in parts):
         return None  # the tables are blank: nothing to draw
     if spec.total is not None:

@@ -179,8 +179,11 @@ class PageContext:
         elif isinstance(table, AmountTable):
             html = render_amount_table(table)
         else:
-            return self.keep(render_free_table(table) + self.downloads(table))
+            html = render_free_table(table)
         mine = [r for r in self.results if r.table is table]
+        if not mine and not isinstance(table, (FormTable, IndicatorTable, AmountTable)):
+            # a free table has no rules: its status only says which of its cells cannot be read
+            return self.keep(html + self.downloads(table))
         if self._checks_href is None:  # the same for every table of the page: worked out once
             self._checks_href = urls.html_link(self.src, urls.checks_src(self.document))
         status = table_status(mine, self._checks_href, self.document.published_as_is)

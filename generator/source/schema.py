@@ -250,10 +250,16 @@ SITE_FILE = record(
 # ---- data/<bureau>/<year>/<document>.yaml ----
 
 
+UNREADABLE_DOC = (
+    "原件此格印的文字读不成一个数（如两个数字连在一起：48.5044.05）时，照抄原件的文字写在这里（不写 text）："
+    "网站照原样列出并标明“无法辨认”，这一格不参与核对。读得出的数不要标"
+)
 GRID_CELL = record(
     "表格单元格",
     "一格：文字及合并的行列数",
     text=optional(Markdown(doc="格中的文字"), ""),
+    unreadable=optional(Text(doc=UNREADABLE_DOC)),
+    note=optional(Text(doc="无法辨认的格的说明，如 似为 48.50 与 44.05 两个数连在一起（只和 unreadable 一起写）")),
     header=optional(Flag(doc="true：表头格"), False),
     colspan=optional(Integer(low=1, high=60, doc="向右合并几列"), 1),
     rowspan=optional(Integer(low=1, high=500, doc="向下合并几行"), 1),
@@ -271,7 +277,9 @@ class GridCellField(Field):
         if not isinstance(node, Scalar):
             raise Invalid(node, f"这里应写表格单元格（值，或含 text 的“键: 值”），却是{describe(node)}")
         text = "" if node.is_null else node.text
-        return SimpleNamespace(text=text, colspan=1, rowspan=1, header=False, mark=node.mark)
+        return SimpleNamespace(
+            text=text, colspan=1, rowspan=1, header=False, mark=node.mark, unreadable=None, note=None
+        )
 
 
 FORM_TABLE = record(
@@ -281,11 +289,17 @@ FORM_TABLE = record(
     id=optional(Slug(doc="网页锚点（默认用表样的 slug）")),
     values=optional(
         Raw(
-            doc="表样有固定行时：行键: 数值；有几栏时按栏分组（收入: {…}, 支出: {…}）；一行有几个金额列时写 {列键: 数值}"
+            doc="表样有固定行时：行键: 数值；有几栏时按栏分组（收入: {…}, 支出: {…}）；一行有几个金额列时写 {列键: 数值}；"
+            "原件印的数读不出时写 {unreadable: 原件印的文字}"
         )
     ),
-    rows=optional(Raw(doc="表样没有固定行时：逐行照抄，每行 {列键: 值}，按原件顺序；不带科目编码的是合计行")),
-    totals=optional(Raw(doc="表末合计格的数值：键: 数值")),
+    rows=optional(
+        Raw(
+            doc="表样没有固定行时：逐行照抄，每行 {列键: 值}，按原件顺序；不带科目编码的是合计行；"
+            "原件印的数读不出时写 列键: {unreadable: 原件印的文字}"
+        )
+    ),
+    totals=optional(Raw(doc="表末合计格的数值：键: 数值（读不出时写 {unreadable: 原件印的文字}）")),
     note=optional(Markdown(doc="原件所印的注与表样不同时，写原件的注")),
     statement=optional(Markdown(doc="表下的说明，如 此表数据为空")),
 )
