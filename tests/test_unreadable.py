@@ -20,7 +20,7 @@ import pytest
 from generator.build.audit import audit_document
 from generator.check.document import check_document
 from generator.core import urls
-from generator.core.model import Unreadable
+from generator.core.model import FreeTable, Unreadable
 from generator.core.problems import Mark
 from generator.core.results import ERROR, NOTICE, OK, UNCHECKED, UNREADABLE, WARNING, Result
 from generator.core.unreadable import marked_cells
@@ -36,6 +36,7 @@ from helpers import (
     DOCUMENT_FILE,
     MINIMAL_BUREAU,
     MINIMAL_DOCUMENT,
+    SEEDS,
     build_site,
     load_document,
     run_generator,
@@ -423,3 +424,36 @@ def test_the_built_free_table_and_its_downloads_carry_the_mark(marked_site):
     html = (folder / "part1/index.html").read_text(encoding="utf-8")
     assert '<span class="gk-unreadable-text">48.5044.05</span> <span class="gk-unreadable-tag">无法辨认</span>' in html
     assert "无法辨认：48.5044.05" in (folder / "xiazai" / "jichu.csv").read_text(encoding="utf-8")
+
+
+# ---- the real data ----
+
+
+def test_yuhua_s_figures_run_together_are_marked_as_the_original_prints_them(real_site):
+    seed = (SEEDS / "002_252742f164736879.txt").read_text(encoding="utf-8")
+    site, _ = load_site(DATA)
+    doc = next(d for d in site.documents if d.bureau.slug == "changsha-yuhua-ybj")
+    table = next(t for _, t in doc.tables() if isinstance(t, FreeTable))
+    marked = [(cell.text, cell.note) for row in table.grid for cell in row if cell.unreadable]
+    assert [text for text, _ in marked] == ["48.5044.05", "59.908.5"]
+    assert all(re.search(rf"(?m)^\t?{re.escape(text)}\u3000?$", seed) for text, _ in marked)
+    assert all(note for _, note in marked)
+    source = (DATA / YUHUA / "../jixiao.yaml").resolve().read_text(encoding="utf-8")
+    assert "粘连" not in source and "提取为" not in source  # the notes are data now, not comments
+    index = (real_site / YUHUA / "index.html").read_text(encoding="utf-8")
+    assert "核对 3 项：全部相符；另有 2 格原件无法辨认，不参与核对。" in index
+    checks = (real_site / YUHUA / "checks" / "index.html").read_text(encoding="utf-8")
+    assert checks.count('<tr class="gk-check-unreadable"><td>无法辨认</td>') == 2
+
+
+def test_no_source_figure_was_changed_but_marked(real_site):
+    """Every text of the free tables of data/ that looks like a figure is one the seeds print."""
+    seeds = "".join(path.read_text(encoding="utf-8") for path in SEEDS.glob("*.txt"))
+    site, _ = load_site(DATA)
+    for doc in site.documents:
+        for _, table in doc.tables():
+            if isinstance(table, FreeTable):
+                for row in table.grid:
+                    for cell in row:
+                        if re.fullmatch(r"[0-9][0-9.]*", cell.text):
+                            assert cell.text in seeds, (doc.path, cell.text)
