@@ -157,7 +157,8 @@ def test_a_changed_number_in_a_free_table_s_csv_is_reported(model, site):
 def test_a_changed_score_in_an_indicator_table_on_a_page_is_reported(model, site):
     indicators = table(model, YUHUA, "kaohe-pingfen")
     leaf = next(leaf for leaf in indicators.leaves() if leaf.scored is not None)
-    pages = list((site / YUHUA).rglob("index.html"))
+    # the part's page, which the audit reads (the one-page text prints the table again: not audited)
+    pages = [p for p in (site / YUHUA).rglob("index.html") if p.parent.name != "quanwen"]
     page = next(p for p in pages if 'id="kaohe-pingfen-form"' in p.read_text(encoding="utf-8"))
     replace_once(page, f'<td class="gk-num gk-scored">{leaf.scored}</td>', '<td class="gk-num gk-scored">99.5</td>')
     (line,) = audited(model, site, YUHUA)
@@ -386,7 +387,10 @@ def test_a_figure_moved_into_the_neighbouring_blank_cell_of_a_csv_is_reported_at
     path = site / WANGCHENG / "xiazai" / "gk04.csv"
     rows = path.read_bytes().decode("utf-8").split("\r\n")
     header = rows[0].lstrip("\ufeff").split(",")
-    fund, state = header.index(f"支出/{FUND}"), header.index(f"支出/{STATE}")
+    # the columns named as the CSV names them, with their unit: 支出/政府性基金预算财政拨款（万元）
+    fund, state = (
+        next(i for i, name in enumerate(header) if name.startswith(f"支出/{key}（")) for key in (FUND, STATE)
+    )
     number = next(i for i, row in enumerate(rows[1:], 1) if row and row.split(",")[fund] and not row.split(",")[state])
     cells = rows[number].split(",")
     cells[fund], cells[state] = "", cells[fund]

@@ -94,7 +94,7 @@ Files, publishing and figures coming in (issue 17)
 - Broken link in prose, by check at data line:col . test_check_hardening.test_a_broken_link_in_prose_is_reported_by_check_at_its_section[...];
                                                 test_links.test_a_link_typed_into_prose_that_leads_nowhere_stops_the_build
 - File-level errors at path:1:1 ............... test_check_hardening.test_file_level_problems_have_a_position
-- "\uD800" escape ............................. test_check_hardening.test_an_escaped_surrogate_is_named_as_such
+- "\ud800" escape ............................. test_check_hardening.test_an_escaped_surrogate_is_named_as_such
 - Form-set chart errors in Chinese ............ test_check_hardening.test_chart_errors_in_a_form_set_are_chinese
 - Empty column label .......................... test_check_hardening.test_an_empty_column_label_is_a_problem_at_the_label_not_a_traceback
 - Invisible characters, one rule (both sides) . test_check_hardening.test_invisible_characters_are_refused_by_one_rule[...];

@@ -81,7 +81,7 @@ def test_a_site_folder_that_is_holds_or_is_inside_the_data_folder_is_refused_and
     before = contents(project)
     result = run("build", "data", "--site-dir", site_dir, cwd=project)
     assert result.returncode == 1
-    assert one_line(result.stderr).startswith(f"{site_dir}: 错误：{refused_as}")
+    assert one_line(result.stderr).startswith(f"{site_dir}:1:1: 错误：{refused_as}")
     assert contents(project) == before
 
 
@@ -97,7 +97,7 @@ def test_the_project_s_checkout_and_the_root_are_refused_before_anything_is_read
     # A data folder that does not exist: were the refusal missed, the build would stop there, before any swap.
     result = run("build", "no-such-data", "--site-dir", site_dir, cwd=tmp_path)
     assert result.returncode == 1
-    assert one_line(result.stderr).startswith(f"{site_dir}: 错误：{refused_as}")
+    assert one_line(result.stderr).startswith(f"{site_dir}:1:1: 错误：{refused_as}")
 
 
 @pytest.mark.parametrize("which", ["home", "working directory"])
@@ -120,7 +120,7 @@ def test_a_folder_that_is_not_a_site_is_replaced_only_with_force(data_dir):
     refused = run("build", "data", "--site-dir", "public", cwd=project)
     assert refused.returncode == 1
     line = one_line(refused.stderr)
-    assert line.startswith(f"public: 错误：这个文件夹已有内容，却不是以前生成的网站（其中没有 {MARKER}）")
+    assert line.startswith(f"public:1:1: 错误：这个文件夹已有内容，却不是以前生成的网站（其中没有 {MARKER}）")
     assert line.endswith("或确要替换它时加 --force")
     assert (project / "public" / "notes.txt").read_text(encoding="utf-8") == "not a site\n"
 
@@ -136,7 +136,7 @@ def test_a_folder_that_is_not_a_site_is_replaced_only_with_force(data_dir):
     write(project / "a-file", "text\n")
     not_a_folder = run("build", "data", "--site-dir", "a-file", cwd=project)
     assert not_a_folder.returncode == 1
-    assert one_line(not_a_folder.stderr) == "a-file: 错误：这是一个文件，不是文件夹：请换一个网站文件夹"
+    assert one_line(not_a_folder.stderr) == "a-file:1:1: 错误：这是一个文件，不是文件夹：请换一个网站文件夹"
 
 
 # ---- 2. links and special files in data/ ----
@@ -149,7 +149,7 @@ def test_a_bureau_folder_linked_out_of_data_is_refused_at_its_path_and_not_publi
     (data_dir / "qita-ybj").symlink_to(elsewhere, target_is_directory=True)
     checked = run("check", "data", cwd=data_dir.parent)
     assert checked.returncode == 1
-    assert one_line(checked.stderr).startswith("data/qita-ybj: 错误：这是指向数据文件夹以外的链接，不会读取")
+    assert one_line(checked.stderr).startswith("data/qita-ybj:1:1: 错误：这是指向数据文件夹以外的链接，不会读取")
     built = run("build", "data", "--site-dir", "site", cwd=data_dir.parent)
     assert built.returncode == 1 and not (data_dir.parent / "site").exists()
 
@@ -161,7 +161,7 @@ def test_bureau_yaml_linked_to_a_credentials_file_is_refused_and_never_printed(d
     bureau.symlink_to(credentials)
     result = run("check", "data", cwd=data_dir.parent)
     assert result.returncode == 1
-    assert one_line(result.stderr).startswith("data/ceshi-ybj/bureau.yaml: 错误：这是指向数据文件夹以外的链接")
+    assert one_line(result.stderr).startswith("data/ceshi-ybj/bureau.yaml:1:1: 错误：这是指向数据文件夹以外的链接")
     assert "token-8f2c1e" not in result.stderr + result.stdout and "hunter2" not in result.stderr + result.stdout
 
 
@@ -188,8 +188,8 @@ def bounded(memory: int) -> Callable[[], None]:
 @pytest.mark.parametrize(
     "kind, said",
     [
-        ("linked to /dev/zero", ": 错误：这是指向数据文件夹以外的链接，不会读取"),
-        ("a FIFO", ": 错误：这不是普通的文件或文件夹（是管道、设备或套接字），不会读取"),
+        ("linked to /dev/zero", ":1:1: 错误：这是指向数据文件夹以外的链接，不会读取"),
+        ("a FIFO", ":1:1: 错误：这不是普通的文件或文件夹（是管道、设备或套接字），不会读取"),
         ("a sparse file of a terabyte", ":1:1: 错误：文件超过 4 MiB：请拆成几个文件"),
     ],
 )
@@ -318,7 +318,7 @@ def test_two_documents_of_one_name_are_refused_at_the_second(data_dir):
     checked = run("check", "data", cwd=data_dir.parent)
     assert checked.returncode == 1
     assert one_line(checked.stderr) == (
-        "data/ceshi-ybj/2020/juesuan.yml: 错误：与 juesuan.yaml 只差扩展名，两份文件会用同一个网址：请删掉一个，或给这份改名"
+        "data/ceshi-ybj/2020/juesuan.yml:1:1: 错误：与 juesuan.yaml 只差扩展名，两份文件会用同一个网址：请删掉一个，或给这份改名"
     )
     built = run("build", "data", "--site-dir", "site", cwd=data_dir.parent)
     assert built.returncode == 1 and not (data_dir.parent / "site").exists()
@@ -478,7 +478,7 @@ def test_what_a_killed_build_left_is_put_right_by_the_next_build(data_dir, tmp_p
     assert result.returncode == 1 and "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert lines[-1] == f"1 个错误：{UNCHANGED}"
-    put_back = "site: 提示：上次生成在换上新网站的两步之间被中断，网站文件夹不在了：已放回原来的网站"
+    put_back = "site:1:1: 提示：上次生成在换上新网站的两步之间被中断，网站文件夹不在了：已放回原来的网站"
     assert (put_back in lines) == (killed == "between the two renames")
     assert contents(site) == published
     assert not list(tmp_path.glob(".site-build-*"))
@@ -596,7 +596,7 @@ def test_a_file_of_the_old_site_that_cannot_be_deleted_is_left_with_a_warning(da
     lines = capsys.readouterr().err.strip().splitlines()
     assert "Traceback" not in "".join(lines)
     assert lines == [
-        f"{left}: 警告：新网站已发布，但原来的网站有文件删不掉（{left}/site/404.html），留在这里：请手动删除"
+        f"{left}:1:1: 警告：新网站已发布，但原来的网站有文件删不掉（{left}/site/404.html），留在这里：请手动删除"
     ]
     monkeypatch.undo()
     shutil.rmtree(left)

@@ -59,7 +59,7 @@ DOCUMENT_TEXT = {
     *("duties", "organization", "units", "科目名称"),
 }
 FORM_TEXT = {"title", "note", "label", "says", "name"}
-# Loaded but shown on no page: the form sets' own names, a document's source (its provenance) and the
+# Loaded but shown on no page: the form sets' own names and the
 # standard 目录 a form set gives `python -m generator new` to start a document from.
 NOT_ON_ANY_PAGE = {
     *(
@@ -68,9 +68,12 @@ NOT_ON_ANY_PAGE = {
         for field in ("name", "outline: title")
     ),
     # the chart of 基本支出 and 项目支出 reads 公开03表's 合计 row, whose label the hostile copy
-    # changes: the chart finds no figures and is left out, with its title
+    # changes: the chart finds no figures and is left out, with its title; so are the headline
+    # figures of 基本支出 and 项目支出, with their labels
     "forms/hunan-juesuan-2020.yaml: charts: title",
-    "document: source",
+    "forms/hunan-juesuan-2020.yaml: headline: label",
+    # 东西湖's 表8 leaves three of the 三公's rows blank: those headline items are left out
+    "forms/hubei-yusuan-2020.yaml: headline: label",
 }
 
 MARKDOWN_NAME = "- 1. 望城|区*医*_保_ #1 `局` [链](接) <i>&amp; a\\b {#x}"
@@ -186,6 +189,7 @@ def hostile_copy(target: Path) -> dict[int, str]:
         def inject(root, where=where, document=document):
             if where.startswith("forms/"):
                 outline, charts = root.pop("outline", None), root.pop("charts", None)
+                headline = root.pop("headline", None)
                 injector.walk(root, FORM_TEXT, where)
                 if outline is not None:
                     injector.walk(outline, FORM_TEXT, f"{where}: outline")
@@ -193,6 +197,9 @@ def hostile_copy(target: Path) -> dict[int, str]:
                 if charts is not None:
                     injector.walk(charts, FORM_TEXT, f"{where}: charts")
                     root["charts"] = charts
+                if headline is not None:
+                    injector.walk(headline, FORM_TEXT, f"{where}: headline")
+                    root["headline"] = headline
             else:
                 injector.walk(root, DOCUMENT_TEXT, "document" if document else where)
 

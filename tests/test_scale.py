@@ -14,6 +14,7 @@ import pytest
 
 from generator.bench.corpus import make_corpus
 from generator.load.loader import load_site
+from generator.render.pages import LATEST_DOCUMENTS
 from generator.source.yamlsource import read_yaml
 
 from helpers import DATA, ROOT, build_site, run_generator
@@ -120,8 +121,14 @@ def test_the_glossary_lists_a_few_documents_per_term_and_searches_for_the_rest(t
     assert years == sorted(years, reverse=True)  # the most recent first
 
 
-def test_the_home_page_lists_cities_not_bureaus_or_documents(two_sizes):
+def test_the_home_page_lists_cities_and_the_latest_few_documents_not_every_bureau(two_sizes):
     home = page_html(two_sizes[30], "")
-    assert "bench-" not in home  # no bureau or document: each city's page lists those
+    # a fixed number of the latest documents, with their bureaus; each city's page lists the rest
+    documents = re.findall(r'<a href="(bench-\d+/\d{4}/[^"/]+/)">', home)
+    assert len(documents) == LATEST_DOCUMENTS < 30
+    assert {d.split("/")[0] for d in documents} == set(re.findall(r'<a href="(bench-\d+)/">', home))
+    years = [int(d.split("/")[1]) for d in documents]
+    latest = max(int(p.name) for p in two_sizes[30].glob("bench-*/[0-9][0-9][0-9][0-9]"))
+    assert years == sorted(years, reverse=True) and years[0] == latest  # the latest first
     cities = re.findall(r'<a href="(diqu/[^"]+)">', home)
     assert len(cities) >= 8 and all((two_sizes[30] / city / "index.html").exists() for city in cities)

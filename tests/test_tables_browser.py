@@ -99,10 +99,16 @@ EVERY_FIGURE_LABELLED = """async () => {
 }"""
 
 
+# gongkai-tables.js has laid every table out: each box fits, is stacked or scrolls sideways
+LAID_OUT = """() => [...document.querySelectorAll('.gk-scroll')].every(
+    box => ['gk-fits', 'gk-stacked', 'gk-overflows'].some(mode => box.classList.contains(mode)))"""
+
+
 @pytest.mark.parametrize("name", FIGURE_PAGES)
 @pytest.mark.parametrize("width", [320, 375])
 def test_on_a_phone_every_figure_shows_its_row_and_its_column(browser, server, name, width):
     page, _, errors = open_page(browser, server + FIGURE_PAGES[name], width, touch=True)
+    page.wait_for_function(LAID_OUT, timeout=15000)  # a loaded machine runs the tables' script late
     result = page.evaluate(EVERY_FIGURE_LABELLED)
     assert result["count"] > 5 and result["failed"] == [], result
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

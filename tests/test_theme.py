@@ -20,6 +20,8 @@ from generator.build.theme import (
     CONTENT,
     DEPTHS,
     DESCRIPTION,
+    NAV_LIST,
+    NAV_START,
     TITLE,
     TOC_LABEL,
     TOC_LIST,
@@ -28,8 +30,10 @@ from generator.build.theme import (
     ThemeError,
     article,
     parse_shells,
+    theme_config,
     theme_env,
 )
+from generator.render.pages import NavEntry
 
 from helpers import DATA, ROOT, previous_site, write
 
@@ -94,6 +98,9 @@ def test_the_installed_theme_has_every_place_the_shells_are_cut_at(pages):
         (lambda page: page.replace("</article>", "</div>"), "正文的结束"),
         # the title shown a third time
         (lambda page: page.replace("</footer>", f"<p>{TITLE}</p></footer>"), "<title> 和页头以外"),
+        # the navigation (the drawer of a phone, where a document's menu goes) renamed, or its list
+        (lambda page: page.replace(NAV_START, '<nav class="md-nav md-nav--main"'), "导航栏"),
+        (lambda page: page.replace(NAV_LIST, '<ul class="md-nav__list">'), "导航栏的列表"),
         # the page's description left out of its head, or shown again elsewhere
         (lambda page: re.sub(r'<meta name="description"[^>]*>', "", page), "description"),
         (lambda page: page.replace("</footer>", f"<p>{DESCRIPTION}</p></footer>"), "description"),
@@ -111,6 +118,88 @@ def test_a_theme_page_changed_as_an_upgrade_would_is_a_clear_theme_error(pages, 
         Shell.parse(changed, "页面外壳 gk-shell/x/x/ ")
     assert raised.value.reason.startswith("主题：页面外壳 gk-shell/x/x/ ") and said in raised.value.reason
     assert "generator/build/theme.py" in raised.value.reason  # where the contract is kept
+
+
+# ---- a document's menu, in the navigation ----
+
+MENU = NavEntry(
+    "2020年部门决算",
+    "b/2020/j/index.md",
+    (
+        NavEntry("第一部分 概况", "b/2020/j/part1.md"),
+        NavEntry("第二部分 <决算表>", "b/2020/j/part2.md"),
+        NavEntry("第五部分 附件", "b/2020/j/part5/index.md", (NavEntry("附件1 自评表", "b/2020/j/part5/zp.md"),)),
+    ),
+)
+HEADINGS = (
+    '<h1 id="gk-title">标题<a class="headerlink" href="#gk-title">¶</a></h1>'
+    '<h2 id="s1">一、收入<a class="headerlink" href="#s1">¶</a></h2>'
+)
+
+
+def primary_nav(page: str) -> str:
+    start = page.index(NAV_START)
+    return page[start : page.index("md-sidebar--secondary", start)]
+
+
+def test_a_document_s_menu_is_the_first_item_of_the_navigation_in_material_s_markup(pages):
+    shells = Shells(parse_shells(pages), theme_env())
+    nav = primary_nav(shells.render("b/2020/j/part2/", "标题", HEADINGS, "说明", MENU))
+    first = nav[nav.index(NAV_LIST) + len(NAV_LIST) :]
+    assert first.lstrip().startswith('<li class="md-nav__item md-nav__item--active md-nav__item--nested">')
+    assert 'id="__nav_1" checked' in nav  # the document's level is open in the drawer
+    assert '<a href="../" class="md-nav__link' in nav  # the overview, as the section's index
+    assert 'href="../part1/" class="md-nav__link"' in nav and 'href="../part5/zp/" class="md-nav__link"' in nav
+    assert "第二部分 &lt;决算表&gt;" in nav and "<决算表>" not in nav  # titles from data/ escaped
+    # the page itself: marked, with its headings below it (Material's integrated contents)
+    assert '<label class="md-nav__link md-nav__link--active" for="__toc">' in nav
+    assert '<a href="./" class="md-nav__link md-nav__link--active">' in nav and 'href="#s1"' in nav
+    assert nav.index("第二部分") < nav.index('href="#s1"') < nav.index("第五部分")
+    assert nav.index("第五部分") < nav.index("首页")  # the site's own items follow
+
+
+def test_menus_of_one_shape_are_rendered_once_and_each_shows_its_own_titles(pages):
+    def other(entry: NavEntry) -> NavEntry:
+        return NavEntry(entry.title + "（乙）", entry.src.replace("b/", "c/"), tuple(map(other, entry.children)))
+
+    shared = Shells(parse_shells(pages), theme_env())
+    fresh = Shells(parse_shells(pages), theme_env())
+    for url in ("b/2020/j/part2/", "b/2020/j/", "b/2020/j/part5/zp/"):
+        shared.render(url, "标题", HEADINGS, "说明", MENU)
+    for url in ("c/2020/j/part2/", "c/2020/j/", "c/2020/j/part5/zp/"):
+        again = shared.render(url, "标题", HEADINGS, "说明", other(MENU))
+        assert again == fresh.render(url, "标题", HEADINGS, "说明", other(MENU)), url
+        assert "第一部分 概况（乙）" in again and "GKNAV" not in again
+    assert len(shared._navs) == 3  # one a shape: three pages each, rendered once
+
+
+def test_the_menu_is_rendered_with_the_theme_s_partial_and_its_overrides(tmp_path):
+    item = material_template("partials/nav-item.html")
+    marked = item.replace('class="md-nav__link md-nav__link--active"', 'class="md-nav__link md-nav__link--active gk-x"')
+    assert marked != item
+    config = config_with_overrides(tmp_path, {"partials/nav-item.html": marked})
+    shells = Shells(parse_shells(shell_pages(tmp_path / "work", config)), theme_env(config), theme_config(config))
+    assert "md-nav__link--active gk-x" in primary_nav(shells.render("b/2020/j/part1/", "t", HEADINGS, "d", MENU))
+
+
+def test_a_theme_without_the_partial_of_a_menu_entry_is_a_clear_error(pages):
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.DictLoader({"partials/toc-item.html": "<li></li>"}))
+    with pytest.raises(ThemeError, match="主题中没有模板 partials/nav-item.html"):
+        Shells(parse_shells(pages), env)
+
+
+def test_every_page_of_a_document_carries_its_menu_with_itself_marked(real_site):
+    folder = real_site / PART.rsplit("/part1/", 1)[0]
+    built = sorted(folder.rglob("index.html"))
+    assert len(built) >= 10
+    for page in built:
+        if "xiazai" in page.parts:
+            continue
+        nav = primary_nav(page.read_text(encoding="utf-8"))
+        assert "第三部分 2020年度部门决算情况说明" in nav and "全文（一页，可打印）" in nav, page
+        assert nav.count("md-nav__link--active") >= 1, page
 
 
 def test_search_reads_a_built_page_s_article_and_a_page_without_text_is_an_error(real_site):

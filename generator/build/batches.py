@@ -36,7 +36,7 @@ from ..source.yamlsource import cycle_collection_paused
 from . import audit, check_cache, links, processes
 from .report import Timings
 from .search import CHUNK, Facets, IndexPart, page_records, searchable, write_chunks
-from .theme import Shell, Shells, theme_env
+from .theme import Shell, Shells, theme_config
 
 BATCH_DOCUMENTS = 20  # documents a batch holds at most (one bureau with more makes a batch alone)
 REPORTED = (ERROR, WARNING, NOTICE)
@@ -127,7 +127,11 @@ def _start_worker(
     _WORKER.update(config_file=config_file, cache=cache)
     # The page shells the parent made and checked, with Material's partial for the menus: a Jinja
     # template, which does not cross processes, so each worker loads its own.
-    _WORKER["shells"] = None if shells is None else Shells(shells, theme_env(config_file))
+    if shells is None:
+        _WORKER["shells"] = None
+    else:
+        config = theme_config(config_file)
+        _WORKER["shells"] = Shells(shells, config.theme.get_env(), config)
     gc.freeze()  # what every batch shares (modules, forms) is never looked at by the collector again
 
 

@@ -15,16 +15,20 @@ warnings, logged above, say which).
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 from pathlib import Path
 
+from markupsafe import escape
+from mkdocs.structure.nav import Section
 from mkdocs.structure.toc import get_toc
 
+from ..core import urls
 from ..core.model import SiteInfo
 from ..load.loader import shown
 from ..render.fragments import fill
-from ..render.pages import navigation
+from ..render.pages import NavEntry, navigation
 from ..render.site_info import theme_values
 from .report import Stop
 
@@ -48,6 +52,51 @@ def toc_tokens(content: str) -> list[dict]:
     return tokens
 
 
+class NavPage:
+    """A page of a document's menu as Material's partials/nav-item.html reads one: mkdocs' Page,
+    without a file. It is the page being rendered when their URLs are the same, as Material asks
+    (`nav_item == page`) to mark the current entry and list the page's headings below it."""
+
+    is_page = True
+    is_section = False
+    is_link = False
+    children = None
+    parent = None
+
+    def __init__(self, title: str, src: str, url: str | None = None, active: bool = False):
+        self.title = title  # HTML: mkdocs' templates do not escape
+        self.url = urls.page_url(src) if url is None else url
+        self.active = active
+        self.is_index = src.rpartition("/")[2] == "index.md"  # as mkdocs' Page: a folder's index.md
+        self.meta: dict = {}
+        self.toc = None  # the page's headings, when it is the page being rendered (theme.py)
+
+    def __eq__(self, other) -> bool:
+        return getattr(other, "url", None) == self.url
+
+    def __hash__(self) -> int:
+        return hash(self.url)
+
+
+def document_menu(entry: NavEntry, current: str, url_of=None) -> Section:
+    """A document's menu (render/pages.py's NavEntry) as mkdocs' navigation: a section whose index
+    is the entry's own page, the entry of the page at URL *current* and the sections above it
+    active (Material opens those in the drawer and marks the page). *url_of* gives an entry's URL
+    from its source path (by default, where the page lives)."""
+
+    def made(entry: NavEntry):
+        page = NavPage(str(escape(entry.title)), entry.src, url_of(entry.src) if url_of else None)
+        page.active = page.url == current
+        if not entry.children:
+            return page
+        children = [page, *(made(child) for child in entry.children)]
+        section = Section(str(escape(entry.title)), children)
+        section.active = any(child.active for child in children)
+        return section
+
+    return made(entry)
+
+
 class PageFragments:
     """The mkdocs hook of one run: puts the HTML fragments kept out of Markdown back into each page,
     and gives a page written as HTML (bureaus and documents, see pages.html_page) the menu of its
@@ -56,6 +105,7 @@ class PageFragments:
     def __init__(self, pages=()):
         self.fragments: dict[str, dict[str, str]] = {page.src: page.fragments for page in pages if page.fragments}
         self.html_pages: set[str] = {page.src for page in pages if page.html is not None}
+        self.navs: dict[str, NavEntry] = {page.src: page.nav for page in pages if page.nav is not None}
 
     def on_page_content(self, html, page, **kwargs):
         src = page.file.src_uri
@@ -63,6 +113,16 @@ class PageFragments:
         if src in self.html_pages:
             page.toc = get_toc(toc_tokens(html))
         return html
+
+    def on_page_context(self, context, page, config, nav, **kwargs):
+        """A page of a document lists the document's menu first in the site's navigation (the
+        build's page shells do the same: theme.py)."""
+        entry = self.navs.get(page.file.src_uri)
+        if entry is not None:
+            menu = copy.copy(nav)
+            menu.items = [document_menu(entry, page.url), *nav.items]
+            context["nav"] = menu
+        return context
 
     def register(self, config) -> None:
         """Make this the hook of the run of *config* (mkdocs calls the on_* methods of its plugins)."""

@@ -38,6 +38,7 @@ from itertools import chain
 from operator import sub
 from pathlib import Path
 
+from ..core import urls
 from .theme import ARTICLE_START, ThemeError, article
 
 INDEX_DIR = "search/data"  # under the site; no leading underscore: some static hosts hide those
@@ -127,9 +128,13 @@ _NOT_TEXT = re.compile(
 
 def searchable(src: str) -> bool:
     """Pages the search index takes in: not the directories of the home page and the cities, the
-    数据核对 lists (every figure again, in check results, which crowded out the tables themselves)
-    nor the search page."""
-    return not (src.endswith("/checks.md") or src in ("index.md", "search.md") or src.startswith("diqu/"))
+    数据核对 lists (every figure again, in check results, which crowded out the tables themselves),
+    a document's one-page text (its parts again, each of which is indexed) nor the search page."""
+    return not (
+        src.endswith(("/checks.md", "/" + urls.FULL_TEXT))
+        or src in ("index.md", "search.md")
+        or src.startswith("diqu/")
+    )
 
 
 def normalize(text: str) -> str:

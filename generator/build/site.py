@@ -44,11 +44,12 @@ from ..export import downloads
 from ..load.loader import SITE_FILE, Loader, shown
 from ..render.pages import Page, site_pages
 from . import links, processes, publish, sitemap
+from .assets import minify_assets
 from .batches import check_batches, move_built
-from .mkdocs_run import run_mkdocs, write_pages
+from .mkdocs_run import apply_site_info, run_mkdocs, write_pages
 from .report import Stop, Timings, print_problems, print_stop
 from .search import CHUNK, INDEX_DIR, Facets, IndexPart, page_records, searchable, write_chunks, write_index
-from .theme import DEPTHS, SHELL_MARKDOWN, Shells, parse_shells, read_shells, shell_src, theme_env
+from .theme import DEPTHS, SHELL_MARKDOWN, Shells, parse_shells, read_shells, shell_src, theme_config
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -207,6 +208,7 @@ def build_site(
         pages = site_pages(site, content_dir)
         fragments = write_pages([p for p in pages if p.html is None], work / "docs", content_dir)
         run_mkdocs(work / "docs", work / "site", fragments, config_file, checked.info)
+        minify_assets(work / "site" / "assets")
         write_admin(work / "site" / "admin", checked.form_sets)  # the form editor, a page of its own (cms.py)
         poured = [p for p in pages if p.html is not None]  # the cities' pages, poured like the bureaus'
         for page in poured:
@@ -229,8 +231,11 @@ def build_site(
 def make_shells(work: Path, config_file: Path, info: SiteInfo | None = None) -> Shells:
     """The theme's page at every depth cut into shells, with Material's partial for the menus; a
     ThemeError (theme.py) when the theme's HTML no longer has the places the shells are cut at.
-    *info*: whose site it is, which the shells' header and footer say (mkdocs_run.py)."""
-    return Shells(parse_shells(shell_pages(work, config_file, info)), theme_env(config_file))
+    *info*: whose site it is, which the shells' header and footer say (mkdocs_run.py), and the
+    menus drawn into them too (Material's navigation names the site above a phone's drawer)."""
+    config = theme_config(config_file)
+    apply_site_info(config, info)
+    return Shells(parse_shells(shell_pages(work, config_file, info)), config.theme.get_env(), config)
 
 
 def shell_pages(work: Path, config_file: Path, info: SiteInfo | None = None) -> dict[int, str]:

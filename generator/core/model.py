@@ -119,6 +119,8 @@ class FormSet:
     charts: list[ChartSpec] = field(default_factory=list)
     # The kinds of document (预算, 决算) the form set serves, as it declares them (`kinds:`).
     kinds: tuple[str, ...] = KINDS
+    # The figures a document's overview opens with (`headline:` in data/forms/*.yaml, see render/headline.py).
+    headline: list[HeadlineSpec] = field(default_factory=list)
 
 
 @dataclass
@@ -133,6 +135,19 @@ class ChartSpec:
     parts: list  # of (label, rules.CellRef)
     total: object | None  # rules.CellRef, or None: the parts' sum
     trend: str | None  # the name of the total in the bureau page's trend of main totals
+    mark: object
+
+
+@dataclass
+class HeadlineSpec:
+    """A figure a document's overview opens with, as a form set declares it: a cell of the
+    document's tables, optionally the cell of the same table that prints its 预算数, and the
+    figures it is made of (listed below it as a small table)."""
+
+    label: str  # also what finds the same figure in the prior year's document
+    cell: object  # rules.CellRef
+    budget: object | None  # rules.CellRef, or None
+    items: list[HeadlineSpec]
     mark: object
 
 

@@ -91,6 +91,14 @@ def checks_src(document: Document) -> str:
     return f"{document_dir(document)}/checks.md"
 
 
+FULL_TEXT = "quanwen.md"  # 全文: a document on one page
+
+
+def full_text_src(document: Document) -> str:
+    """The document on one page, every part and attachment, to read through or print."""
+    return f"{document_dir(document)}/{FULL_TEXT}"
+
+
 def comparison_src(bureau: Bureau, year: int) -> str:
     return f"{bureau.slug}/{year}/duibi.md"
 

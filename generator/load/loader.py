@@ -24,6 +24,7 @@ from ..core.model import (
     FormSet,
     FreeTable,
     GridCell,
+    HeadlineSpec,
     Panel,
     Part,
     Section,
@@ -193,6 +194,7 @@ class Loader:
                 self.checked_outline(raw.outline, forms),
                 self.build_charts(raw.charts, forms),
                 tuple(dict.fromkeys(raw.kinds)),
+                self.build_headline(raw.headline, forms),
             )
         return sets
 
@@ -352,6 +354,20 @@ class Loader:
                 continue
             charts.append(ChartSpec(raw.title, parts, total, raw.trend, raw.mark))
         return charts
+
+    def build_headline(self, raw_items, forms: dict[str, Form]) -> list[HeadlineSpec]:
+        """Each figure's cells resolved against the forms, as a rule's are: an unknown name is an
+        error at its line, and the figure is left out."""
+        figures = []
+        for raw in raw_items:
+            try:
+                cell = parse_ref(raw.cell.strip(), None, forms, None)
+                budget = parse_ref(raw.budget.strip(), None, forms, None) if raw.budget is not None else None
+            except RuleError as exc:
+                self.error(raw.mark, f"主要数字 '{raw.label}'：{exc}")
+                continue
+            figures.append(HeadlineSpec(raw.label, cell, budget, self.build_headline(raw.items, forms), raw.mark))
+        return figures
 
     # ---- bureaus and documents ----
 

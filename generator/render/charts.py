@@ -15,6 +15,7 @@ from ..core.amounts import format_amount
 from ..core.cells import find_cell, tables_by_form
 from ..core.model import Bureau, ChartSpec, Document, Unreadable
 from .comparison import Comparison
+from .headline import amount_of, declared_amounts, year_before
 
 # 一、 （一） 1. 201 … before a row's name: the table shows them, a chart's label does not need them.
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、]|\d{3} ?)\s*")
@@ -179,3 +180,89 @@ KIND_TITLES = {"预算": "部门预算", "决算": "部门决算"}
 def class_rows(comparison: Comparison):
     """The 合计 and 类 (three-digit 科目编码) rows of a comparison: what a chart of it shows."""
     return [row for row in comparison.rows if row.code is None or len(row.code) == 3]
+
+
+@dataclass
+class CompareSeries:
+    name: str  # 预算数, 决算数, 2019年 …
+    values: list[Decimal | None]  # one per label; None: blank in the table, or not printed
+
+
+@dataclass
+class CompareChart:
+    """Figures set side by side: for each label, one bar per series (预算数 against 决算数, the
+    year before against this one). Drawn as the 对比 pages' charts are ("compare")."""
+
+    anchor: str
+    title: str
+    unit: str
+    labels: list[str]
+    series: list[CompareSeries]
+    source: str  # where the figures are printed, e.g. 公开07表
+
+    def summary(self) -> str:
+        """The text alternative: each label's figures, series by series; those that are zero in
+        every series named together."""
+        said, nil = [], []
+        for i, label in enumerate(self.labels):
+            figures = [(s.name, s.values[i]) for s in self.series if s.values[i] is not None]
+            if figures and all(value == 0 for _, value in figures):
+                nil.append(label)
+            elif figures:
+                said.append(label + "，".join(f"{name}{format_amount(value)}{self.unit}" for name, value in figures))
+        if nil:
+            said.append(f"{'、'.join(nil)}均为零")
+        return f"{self.title}：" + ("；".join(said) or "各项均为空白") + "。"
+
+
+def headline_comparisons(document: Document) -> list[CompareChart]:
+    """Charts that compare, from the document's declared headline cells (`headline:`):
+
+    * for each figure that a 预算数 stands beside in the same table (公开07表 prints both): 预算数
+      against the document's own figures, over the figure's items (or the figure alone);
+    * when the bureau's document of the same kind for the year before is on the site: each
+      headline figure that both documents hold, that year against this one.
+    """
+    if document.form_set is None or not document.form_set.headline:
+        return []
+    tables = tables_by_form(document)
+    own = f"{document.kind}数"
+    charts = []
+    for spec in document.form_set.headline:
+        paired = [item for item in (spec.items or [spec]) if item.budget is not None]
+        if not paired:
+            continue
+        budget = [amount_of(tables, item.budget) for item in paired]
+        actual = [amount_of(tables, item.cell) for item in paired]
+        if all(value is None for value in budget + actual):
+            continue
+        forms = sorted({ref.form for item in paired for ref in (item.cell, item.budget)})
+        charts.append(
+            CompareChart(
+                f"tu-yusuan-{len(charts) + 1}",
+                f"{spec.label}：预算数与{own}",
+                tables[forms[0]].form.unit if forms[0] in tables else document.unit,
+                [part_label(item.label) for item in paired],
+                [CompareSeries("预算数", budget), CompareSeries(own, actual)],
+                "、".join(forms),
+            )
+        )
+    before = year_before(document)
+    if before is not None:
+        then, now = declared_amounts(before), declared_amounts(document)
+        labels = [spec.label for spec in document.form_set.headline if spec.label in then and spec.label in now]
+        if labels:
+            charts.append(
+                CompareChart(
+                    "tu-shangnian",
+                    f"主要数字：{before.year}年与{document.year}年",
+                    document.unit,
+                    labels,
+                    [
+                        CompareSeries(f"{before.year}年", [then[label] for label in labels]),
+                        CompareSeries(f"{document.year}年", [now[label] for label in labels]),
+                    ],
+                    f"{before.year}年与{document.year}年的{document.kind_name}",
+                )
+            )
+    return charts

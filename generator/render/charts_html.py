@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from markupsafe import Markup
 
 from ..core.amounts import format_amount
-from .charts import Chart, Trend, class_rows
+from .charts import Chart, CompareChart, Trend, class_rows
 from .comparison import Comparison
 from .escaping import escape
 
@@ -143,12 +143,36 @@ def render_comparison_chart(comparison: Comparison, anchor: str) -> Markup:
         '<thead><tr><th scope="col">科目</th><th scope="col">预算数（万元）</th><th scope="col">决算数（万元）</th>'
         f'<th scope="col">完成预算</th></tr></thead><tbody>{body}</tbody></table>'
     )
-    largest = max((v for r in rows for v in (r.budget, r.actual) if v is not None), default=None)
+    drawing = _grouped_bars(
+        [r.name for r in rows], [("预算数", [r.budget for r in rows]), ("决算数", [r.actual for r in rows])]
+    )
+    return Markup(_figure(anchor, title, comparison_summary(comparison, rows), drawing, table))
+
+
+def _grouped_bars(labels: list[str], series: list[tuple[str, list]]) -> str:
+    """For each label, one bar per series (name, values), all to the scale of the chart's largest."""
+    largest = max((v for _, values in series for v in values if v is not None), default=None)
     groups = []
-    for r in rows:
+    for i, label in enumerate(labels):
         bars = "".join(
-            _bar(name, "—" if value is None else format_amount(value), _length(value, largest), series)
-            for series, (name, value) in enumerate((("预算数", r.budget), ("决算数", r.actual)), 1)
+            _bar(name, "—" if values[i] is None else format_amount(values[i]), _length(values[i], largest), number)
+            for number, (name, values) in enumerate(series, 1)
         )
-        groups.append(f'<p class="gk-bars-title">{escape(r.name)}</p><ol class="gk-bars">{bars}</ol>')
-    return Markup(_figure(anchor, title, comparison_summary(comparison, rows), "".join(groups), table))
+        groups.append(f'<p class="gk-bars-title">{escape(label)}</p><ol class="gk-bars">{bars}</ol>')
+    return "".join(groups)
+
+
+def render_compare(chart: CompareChart) -> Markup:
+    """A chart that compares (charts.CompareChart): for each label a bar per series, as the 对比 pages' charts."""
+    unit = escape(chart.unit)
+    head = "".join(f'<th scope="col">{escape(s.name)}（{unit}）</th>' for s in chart.series)
+    rows = "".join(
+        f'<tr><th scope="row">{escape(label)}</th>{"".join(_num(s.values[i]) for s in chart.series)}</tr>'
+        for i, label in enumerate(chart.labels)
+    )
+    table = (
+        f'<table class="gk-form gk-chart-table"><caption>{escape(chart.title)}（单位：{unit}，数字取自{escape(chart.source)}）</caption>'
+        f'<thead><tr><th scope="col">项目</th>{head}</tr></thead><tbody>{rows}</tbody></table>'
+    )
+    drawing = _grouped_bars(chart.labels, [(s.name, s.values) for s in chart.series])
+    return Markup(_figure(chart.anchor, chart.title, chart.summary(), drawing, table))

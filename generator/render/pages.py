@@ -21,13 +21,15 @@ from ..core import urls
 from ..core.model import KIND_NAMES, KINDS, AmountTable, Bureau, Document, FormTable, IndicatorTable, Site
 from ..core.references import substitute_references
 from ..export.tabular import stems
-from .charts import bureau_trends, document_charts
-from .charts_html import render_chart, render_comparison_chart, render_trend
+from .charts import bureau_trends, document_charts, headline_comparisons
+from .charts_html import render_chart, render_compare, render_comparison_chart, render_trend
 from .check_results import results_table, summary, table_status
 from .comparison import Comparison, compare_bureau
 from .comparison_html import render_comparison
 from .download_links import bulk_link, document_downloads, table_links
 from .fragments import MARKER, fill
+from .headline import cell_marks, headline
+from .headline_html import render_headline
 from .indicators import render_amount_table, render_indicator_table
 from .prose import TermLink, prose
 from .site_info import about_text
@@ -65,12 +67,16 @@ _env.filters["oneline"] = lambda text: " ".join(str(text).split())
 _env.filters["yamlstr"] = lambda text: Markup(json.dumps(" ".join(str(text).split()), ensure_ascii=False))
 
 
-def heading(level: int, title, anchor: str) -> Markup:
-    """A heading with its id and ¶ link, as Python-Markdown's toc extension writes one."""
+def heading(level: int, title, anchor: str, permalink: bool = True) -> Markup:
+    """A heading with its id and ¶ link, as Python-Markdown's toc extension writes one. Without
+    its ¶ (*permalink* false) it is written so that the theme's menus of headings (made of those
+    build/mkdocs_run.py's HEADING finds, each with its ¶) leave it out."""
     anchor = escape(anchor)
+    title = escape(" ".join(str(title).split()))
+    if not permalink:
+        return Markup(f'<h{level} class="gk-plain" id="{anchor}">{title}</h{level}>')
     return Markup(
-        f'<h{level} id="{anchor}">{escape(" ".join(str(title).split()))}'
-        f'<a class="headerlink" href="#{anchor}" title="本节链接">¶</a></h{level}>'
+        f'<h{level} id="{anchor}">{title}<a class="headerlink" href="#{anchor}" title="本节链接">¶</a></h{level}>'
     )
 
 
@@ -106,6 +112,17 @@ def toc_list(sections, href: str) -> Markup:
 _env.globals.update(heading=heading, crumbs=crumbs, toc_list=toc_list)
 
 
+@dataclass(frozen=True)
+class NavEntry:
+    """An entry of a document's menu: a title, the page it leads to (its source path) and the
+    entries below it. The build shows the menu in the theme's own navigation (build/theme.py):
+    the drawer on a phone, the sidebar on a wide screen."""
+
+    title: str
+    src: str
+    children: tuple[NavEntry, ...] = ()
+
+
 @dataclass
 class Page:
     src: str
@@ -114,6 +131,7 @@ class Page:
     title: str = ""
     html: str | None = None  # a page written as HTML: its article's content (see html_page)
     description: str = ""  # the page's meta description: what it holds, in a sentence
+    nav: NavEntry | None = None  # the menu of the page's document (document_nav), for the theme's drawer
 
     @property
     def whole(self) -> str:
@@ -132,6 +150,9 @@ class PageContext:
         document: Document | None = None,
         results=(),
         inline: bool = True,
+        marks: dict | None = None,
+        bare: bool = False,
+        rendered: dict | None = None,
     ):
         self.inline = inline  # HTML pages take the HTML itself; Markdown pages a marker standing for it
         self.src = src
@@ -143,6 +164,14 @@ class PageContext:
         self._checks_href: str | None = None
         self._stems: dict[object, str] | None = None  # the document's tables' file names, once per page
         self._downloads_href = ""
+        self.marks = marks or {}  # per table, the ids of the cells headline figures link to
+        # The one-page text, read through or printed, leaves to each part's own page its tables'
+        # downloads and check results, and its sections' ¶ links, which would put every section
+        # of the document in the page's menus: they list its parts (and cost ~10 ms a page).
+        self.bare = bare
+        # Tables rendered already, by table, shared by the pages their HTML is the same for: the
+        # parts' pages and the one-page text, which are as deep (their links to terms are alike).
+        self.rendered = rendered
 
     def keep(self, html) -> Markup:
         """A marker for Markdown to pass over, standing for *html* (see fragments.py)."""
@@ -154,16 +183,17 @@ class PageContext:
         self.fragments[marker] = str(html)
         return Markup(f"\n{marker}\n")
 
-    def sections(self, sections, level: int) -> Markup:
-        """Sections and their subsections: heading, prose, table, in document order."""
+    def sections(self, sections, level: int, prefix: str = "") -> Markup:
+        """Sections and their subsections: heading, prose, table, in document order. *prefix* goes
+        before each anchor (the one-page text holds every part, whose sections are numbered alike)."""
         out = []
         for section in sections:
-            out.append(heading(min(level, 6), section.title, section.anchor))
+            out.append(heading(min(level, 6), section.title, prefix + section.anchor, not self.bare))
             out.append(self.prose(section.body))
             if section.table is not None:
                 out.append(self.table(section.table))
             if section.sections:
-                out.append(self.sections(section.sections, level + 1))
+                out.append(self.sections(section.sections, level + 1, prefix))
         return Markup("\n".join(part for part in out if part))
 
     def prose(self, text, link=True) -> Markup:
@@ -171,15 +201,25 @@ class PageContext:
             text = substitute_references(text, self.document)
         return self.keep(prose(text, self.links if link else None))
 
-    def table(self, table) -> Markup:
+    def table_html(self, table) -> str:
+        """The table itself, as printed (what table() adds its downloads and check results to)."""
         if isinstance(table, FormTable):
-            html = render_form_table(table, self.department, self.links)
-        elif isinstance(table, IndicatorTable):
-            html = render_indicator_table(table)
-        elif isinstance(table, AmountTable):
-            html = render_amount_table(table)
+            return render_form_table(table, self.department, self.links, self.marks.get(table))
+        if isinstance(table, IndicatorTable):
+            return render_indicator_table(table)
+        if isinstance(table, AmountTable):
+            return render_amount_table(table)
+        return render_free_table(table)
+
+    def table(self, table) -> Markup:
+        if self.rendered is None:
+            html = self.table_html(table)
         else:
-            html = render_free_table(table)
+            html = self.rendered.get(table)
+            if html is None:
+                html = self.rendered[table] = self.table_html(table)
+        if self.bare:
+            return self.keep(html)
         mine = [r for r in self.results if r.table is table]
         if not mine and not isinstance(table, (FormTable, IndicatorTable, AmountTable)):
             # a free table has no rules: its status only says which of its cells cannot be read
@@ -199,7 +239,7 @@ class PageContext:
         return table_links(table, self._stems[table], self.document, self._downloads_href)
 
 
-def html_page(src: str, title: str, html: str, description: str) -> Page:
+def html_page(src: str, title: str, html: str, description: str, nav: NavEntry | None = None) -> Page:
     """A page whose content is HTML already (bureaus and documents).
 
     The build pours it into a page shell of the theme (build/theme.py); for `mkdocs serve` it is a
@@ -214,7 +254,7 @@ def html_page(src: str, title: str, html: str, description: str) -> Page:
         f"---\ntitle: {json.dumps(str(escape(title)), ensure_ascii=False)}\n"
         f"description: {json.dumps(str(escape(description)), ensure_ascii=False)}\n---\n\n"
     )
-    return Page(src, front + marker + "\n", {marker: html}, title=title, html=html, description=description)
+    return Page(src, front + marker + "\n", {marker: html}, title=title, html=html, description=description, nav=nav)
 
 
 DESCRIPTION_LENGTH = 120  # characters: what search engines show of a description, about two lines
@@ -312,18 +352,82 @@ class TermLinks:
         return links
 
 
+# A part of this many sections or more lists them at its top: on a phone, whose screen has no room
+# for the theme's menu of the page's headings beside the text, such a part is several screens long.
+CONTENTS_FROM = 4
+
+
+def document_nav(doc: Document) -> NavEntry:
+    """The document's menu: its overview, each part (its attachments below it), 数据核对 and the
+    one-page text. Every page of the document carries it, so it grows with the document only."""
+    children = [
+        NavEntry(
+            oneline(part.title),
+            urls.part_src(doc, part),
+            tuple(NavEntry(oneline(a.title), urls.attachment_src(doc, part, a)) for a in part.attachments),
+        )
+        for part in doc.parts
+    ]
+    children.append(NavEntry("数据核对", urls.checks_src(doc)))
+    children.append(NavEntry("全文（一页，可打印）", urls.full_text_src(doc)))
+    return NavEntry(document_label(doc), urls.document_src(doc), tuple(children))
+
+
+def reading_order(doc: Document) -> list[tuple[str, str]]:
+    """(title, source path) of the overview, then each part followed by its attachments."""
+    order = [("文件概览", urls.document_src(doc))]
+    for part in doc.parts:
+        order.append((oneline(part.title), urls.part_src(doc, part)))
+        order += [(oneline(a.title), urls.attachment_src(doc, part, a)) for a in part.attachments]
+    return order
+
+
+def pager(src: str, order: list[tuple[str, str]], full_src: str) -> Markup:
+    """上一部分 and 下一部分 of the page *src* in the document's reading order, and its one-page text."""
+    at = next(i for i, (_, where) in enumerate(order) if where == src)
+    links = []
+    if at > 0:
+        title, where = order[at - 1]
+        links.append(
+            f'<a class="gk-pager-prev" rel="prev" href="{escape(urls.html_link(src, where))}">'
+            f'<span class="gk-pager-what">‹ 上一部分</span>{escape(title)}</a>'
+        )
+    if at + 1 < len(order):
+        title, where = order[at + 1]
+        links.append(
+            f'<a class="gk-pager-next" rel="next" href="{escape(urls.html_link(src, where))}">'
+            f'<span class="gk-pager-what">下一部分 ›</span>{escape(title)}</a>'
+        )
+    full = (
+        f'<p class="gk-full-link"><a href="{escape(urls.html_link(src, full_src))}">在一页中阅读全文（可打印）</a></p>'
+    )
+    return Markup(f'<nav class="gk-pager" aria-label="上一部分与下一部分">{"".join(links)}</nav>{full}')
+
+
+def oneline(text) -> str:
+    return " ".join(str(text).split())
+
+
 def document_pages(
     site: Site, doc: Document, results=(), terms: TermLinks | None = None, comparisons: list | None = None
 ) -> list[Page]:
-    """A document's pages: its index, a page per part and per attachment, and its 数据核对.
+    """A document's pages: its overview, a page per part and per attachment, its 数据核对 and the
+    whole document on one page.
 
     *terms* and *comparisons* (the bureau's, from compare_bureau) are shared by the pages of a
     render run; they are made here when not given."""
     terms = terms or TermLinks(site.glossary)
     comparisons = compare_bureau(doc.bureau) if comparisons is None else comparisons
+    nav = document_nav(doc)
+    order = reading_order(doc)
+    marks = cell_marks(doc)  # the cells the overview's figures link to get an id on their page
+    full_src = urls.full_text_src(doc)
     pages = []
     index_src = urls.document_src(doc)
     parts = []
+    rendered: dict = {}  # the parts' tables, printed again by the one-page text
+    full_ctx = PageContext(full_src, doc.bureau.name, terms.of(doc, full_src), doc, bare=True, rendered=rendered)
+    full_parts = []
     for part in doc.parts:
         src = urls.part_src(doc, part)
         attachments = [
@@ -335,7 +439,11 @@ def document_pages(
             for a in part.attachments
         ]
         parts.append({"part": part, "link": urls.html_link(index_src, src), "attachments": attachments})
-        ctx = PageContext(src, doc.bureau.name, terms.of(doc, src), doc, results)
+        glossary = [
+            {"term": u.term, "definition": u.definition, "anchor": urls.term_anchor(u.term)} for u in part.glossary
+        ]
+        # (a part with attachments has a folder of its own: its page is as deep as the one-page text too)
+        ctx = PageContext(src, doc.bureau.name, terms.of(doc, src), doc, results, marks=marks, rendered=rendered)
         pages.append(
             html_page(
                 src,
@@ -348,18 +456,39 @@ def document_pages(
                     ctx=ctx,
                     body=part.body,
                     section_list=part.sections,
-                    glossary=[
-                        {"term": u.term, "definition": u.definition, "anchor": urls.term_anchor(u.term)}
-                        for u in part.glossary
-                    ],
+                    contents=part.sections if len(part.sections) >= CONTENTS_FROM else [],
+                    glossary=glossary,
                     attachments=[dict(a, link=urls.html_link(src, a["src"])) for a in attachments],
+                    pager=pager(src, order, full_src),
                 ),
                 description(f"{doc.bureau.name}{document_label(doc)}，{part.title}：", titles(part.sections)),
+                nav,
             )
+        )
+        full_parts.append(
+            {
+                "title": part.title,
+                "anchor": part.slug,
+                "prefix": f"{part.slug}-",
+                "ctx": full_ctx,
+                "body": part.body,
+                "glossary": glossary,
+                "sections": part.sections,
+                "attachments": [
+                    {
+                        "title": a.title,
+                        "anchor": a.slug,
+                        "prefix": f"{a.slug}-",
+                        "body": a.body,
+                        "sections": a.sections,
+                    }
+                    for a in part.attachments
+                ],
+            }
         )
         for a in attachments:
             attachment = a["attachment"]
-            a_ctx = PageContext(a["src"], doc.bureau.name, terms.of(doc, a["src"]), doc, results)
+            a_ctx = PageContext(a["src"], doc.bureau.name, terms.of(doc, a["src"]), doc, results, marks=marks)
             pages.append(
                 html_page(
                     a["src"],
@@ -371,13 +500,16 @@ def document_pages(
                         ctx=a_ctx,
                         body=attachment.body,
                         section_list=attachment.sections,
+                        contents=attachment.sections if len(attachment.sections) >= CONTENTS_FROM else [],
                         trail=document_trail(a["src"], doc, attachment.title),
                         glossary=[],
                         attachments=[],
+                        pager=pager(a["src"], order, full_src),
                     ),
                     description(
                         f"{doc.bureau.name}{document_label(doc)}，{attachment.title}：", titles(attachment.sections)
                     ),
+                    nav,
                 )
             )
     results = list(results)
@@ -394,22 +526,35 @@ def document_pages(
     )
     before, after = neighbours(doc)
     compared = any(c.year == doc.year for c in comparisons)
+    shares = document_charts(doc)
+    # A share chart of one part is a single bar at 100 %: its sentence says as much.
+    drawn = [chart for chart in shares if len(chart.largest(2)) > 1]
     index_page = render(
         "document.html.j2",
         doc=doc,
         parts=parts,
         trail=document_trail(index_src, doc),
+        headline=render_headline(headline(doc, index_src)),
         bureau_href=urls.html_link(index_src, urls.bureau_src(doc.bureau)),
         checks_link=urls.html_link(index_src, checks_src),
         check_summary=summary(results)[1],
         before=(before, urls.html_link(index_src, urls.document_src(before))) if before else None,
         after=(after, urls.html_link(index_src, urls.document_src(after))) if after else None,
         comparison_link=urls.html_link(index_src, urls.comparison_src(doc.bureau, doc.year)) if compared else None,
+        full_link=urls.html_link(index_src, full_src),
         downloads=document_downloads(
             doc, stems(doc), urls.folder_link(index_src, urls.downloads_dir(doc)), bulk_link(index_src)
         ),
-        charts=[render_chart(chart) for chart in document_charts(doc)],
+        charts=[render_compare(chart) for chart in headline_comparisons(doc)]
+        + [render_chart(chart) for chart in drawn],
+        said=[chart.summary() for chart in shares if chart not in drawn],
         assets=assets_link(index_src),
+    )
+    full_page = render(
+        "full.html.j2",
+        doc=doc,
+        trail=document_trail(full_src, doc, "全文"),
+        parts=full_parts,
     )
     return [
         html_page(
@@ -419,6 +564,7 @@ def document_pages(
             else page_title(doc.title, doc),
             index_page,
             description(f"{doc.bureau.name}{document_label(doc)}：", titles(doc.parts)),
+            nav,
         ),
         *pages,
         html_page(
@@ -426,6 +572,14 @@ def document_pages(
             page_title("数据核对", doc),
             checks_page,
             description(f"{doc.bureau.name}{document_label(doc)}的数据核对：", summary(results)[1]),
+            nav,
+        ),
+        html_page(
+            full_src,
+            page_title("全文", doc),
+            full_page,
+            description(f"{doc.bureau.name}{document_label(doc)}全文：", titles(doc.parts)),
+            nav,
         ),
     ]
 
@@ -453,6 +607,15 @@ def bureau_page(
     comparisons = compare_bureau(bureau) if comparisons is None else comparisons
     compared = {c.year for c in comparisons}
     ctx = PageContext(src, bureau.name, (terms or TermLinks(site.glossary)).of(None, src))
+    # The page opens with the main figures of the latest document of each kind (the 三公's items
+    # are on the document's overview).
+    latest = []
+    for kind in KINDS:
+        docs = sorted((d for d in bureau.documents if d.kind == kind), key=lambda d: d.year)
+        if docs:
+            shown = render_headline(headline(docs[-1], src), items=False)
+            if shown:
+                latest.append((docs[-1], urls.html_link(src, urls.document_src(docs[-1])), shown))
     return html_page(
         src,
         bureau.name,
@@ -464,6 +627,7 @@ def bureau_page(
             kind_names=KIND_NAMES,
             years=sorted(years.items(), reverse=True),
             comparisons={y: urls.html_link(src, urls.comparison_src(bureau, y)) for y in compared},
+            latest=latest,
             ctx=ctx,
             charts=[render_trend(trend) for trend in bureau_trends(bureau)],
             charts_title="历年主要数字",
@@ -533,11 +697,27 @@ def regions(site: Site):
     return [(p, sorted(cities.items())) for p, cities in sorted(grouped.items())]
 
 
+# The home page lists this many of the latest documents: a fixed number, so that it does not grow
+# with the site.
+LATEST_DOCUMENTS = 8
+
+
+def latest_documents(site: Site, count: int = LATEST_DOCUMENTS) -> list[Document]:
+    """The documents of the latest years, those published last first (a date the original does not
+    give counts as the year's start), then by bureau and kind: the same list at every build."""
+    return sorted(
+        site.documents,
+        key=lambda d: (-d.year, -(d.published.toordinal() if d.published else 0), d.bureau.slug, d.kind),
+    )[:count]
+
+
 def home_page(site: Site, intro: str) -> Page:
-    """The home page: every province and its cities, with how many bureaus and documents each has.
+    """The home page: a search box, the latest documents, and every province with its cities and
+    how many bureaus and documents each has.
 
     It lists cities, not bureaus: at province scale a list of every bureau and document made the
-    home page grow with the site (370 KB at 2,000 documents). Each city has a page of its own.
+    home page grow with the site (370 KB at 2,000 documents). Each city has a page of its own, which
+    lists its bureaus and their documents; the latest documents are a fixed number.
     """
     src = urls.HOME
     listing = [
@@ -555,7 +735,16 @@ def home_page(site: Site, intro: str) -> Page:
         )
         for province, cities in regions(site)
     ]
-    directory = render("regions.md.j2", regions=listing, region_anchor=region_anchor)
+    directory = render(
+        "regions.md.j2",
+        regions=listing,
+        region_anchor=region_anchor,
+        search_href=urls.html_link(src, urls.SEARCH),
+        latest=[
+            (d, urls.html_link(src, urls.document_src(d)), urls.html_link(src, urls.bureau_src(d.bureau)))
+            for d in latest_documents(site)
+        ],
+    )
     ctx = PageContext(src, inline=False)
     kept = ctx.keep(directory)
     text = intro.replace(DIRECTORY_MARKER, kept) if DIRECTORY_MARKER in intro else intro + "\n\n" + kept
@@ -695,7 +884,8 @@ def navigation() -> list:
 
     It is written into every page, so it must not grow with the site: at province scale a menu of
     every bureau and document made each page megabytes. A reader finds documents from the home
-    page's directory and filter, the bureau pages and search; within a document, from its 目录
-    and the breadcrumbs.
+    page's search box, latest documents and directory, the cities' and bureaus' pages and search;
+    within a document, from its own menu (document_nav), which every page of the document puts
+    above these three, its 上一部分/下一部分 and the breadcrumbs.
     """
     return [{"首页": urls.HOME}, {"名词解释": urls.GLOSSARY}, {"关于": urls.ABOUT}]

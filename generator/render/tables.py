@@ -278,7 +278,23 @@ def _row_code(data: PanelData, plan: _PanelPlan, index: int) -> str | None:
     return value.text if value is not None and value.text else None
 
 
-def render_form_table(table: FormTable, department: str, links: dict | None = None) -> Markup:
+def _mark(cells: list[Cell], start: int, plan: _PanelPlan, marks: dict, panel: int, row: int) -> None:
+    """Give the amount cells of one panel's part of a row (cells[start:]) the ids *marks* names
+    them by: (panel, row, column key) → id. The cells a headline figure links to (render/headline.py)."""
+    column = 0
+    for i in range(start, len(cells)):
+        opening, rest, span = cells[i]
+        for key, _, _ in plan.cells[column : column + span]:
+            ident = marks.get((panel, row, key))
+            if ident and opening.startswith("<td"):
+                cells[i] = (f'{opening} id="{escape(ident)}"', rest, span)
+        column += span
+
+
+def render_form_table(
+    table: FormTable, department: str, links: dict | None = None, marks: dict | None = None
+) -> Markup:
+    """*marks*: ids for some amount cells, (panel index, printed row, column key) → id."""
     # Plain string building with an explicit escape() of every value from data/: Markup.format
     # was a third of the render stage.
     form = table.form
@@ -307,12 +323,15 @@ def render_form_table(table: FormTable, department: str, links: dict | None = No
     grouped, heads = plan.grouped, plan.heads
     for index in range(height):
         cells: list[Cell] = []
-        for data, panel in panels:
+        for number, (data, panel) in enumerate(panels):
+            start = len(cells)
             if panel.fixed is not None:
                 key = panel.keys[index] if index < len(panel.keys) else None
                 _fixed_cells(panel, index, data.fixed.get(key, {}) if key else {}, cells)
             else:
                 _free_cells(panel, data.rows[index].cells if index < len(data.rows) else None, cells)
+            if marks:
+                _mark(cells, start, panel, marks, number, index)
         code = next((c for c in (_row_code(d, p, index) for d, p in panels) if c), None)
         row_id = ""
         if code:

@@ -150,6 +150,17 @@ CHART = record(
     total=optional(Text(doc="总数的格子（用 cells 时）；不写则为各部分之和")),
     trend=optional(Text(doc="部门页“历年主要数字”中此图总数的名称，如 本年收入合计")),
 )
+HEADLINE_ITEM = record(
+    "主要数字的一项",
+    "文件概览页开头的一个数字：取自文件表中的一个格子（写法同核对规则：表号:面板.行.列）",
+    label=Text(doc="名称，如 本年支出合计；同名的项在上年的文件中找到时，显示与上年相比的增减"),
+    cell=Text(doc="数字所在的格子，如 公开01表:支出.本年支出合计"),
+    budget=optional(Text(doc="同一张表中与之对比的预算数的格子，如 公开07表:预算合计（决算表同时印了预算数时）")),
+    items=optional(ListOf(Raw()), []),
+)
+HEADLINE_ITEM.fields["items"] = optional(
+    ListOf(HEADLINE_ITEM, doc="其下的明细，如“三公”经费的各项：在概览页列成一张小表"), []
+)
 FORM_SET_FILE = record(
     "表样文件",
     "一套表样（data/forms/*.yaml）：每张公开表只声明一次",
@@ -164,6 +175,7 @@ FORM_SET_FILE = record(
         Raw(doc="可与其他表样的文件比较的表：名称: 表号:金额列，如 一般公共预算财政拨款支出: 公开05表:合计")
     ),
     charts=optional(ListOf(CHART, doc="文件概览页“图表”一节的各张图"), []),
+    headline=optional(ListOf(HEADLINE_ITEM, doc="文件概览页开头的主要数字，按显示顺序"), []),
     outline=optional(ListOf(OUTLINE_PART, doc="标准目录：python -m generator new 按此生成新文件的骨架"), []),
     forms=ListOf(FORM, allow_empty=False, doc="各张表样，按原件顺序"),
     rules=optional(ListOf(RULE, doc="跨表核对规则（表号:格子）"), []),

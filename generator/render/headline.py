@@ -1,0 +1,230 @@
+"""Render stage, headline figures: what a document's overview, and its bureau's page, open with.
+
+A citizen's first questions (how much came in, how much was spent, on running the bureau or on
+projects, how much on the 三公, how a 绩效 self-evaluation scored) are answered from the tables,
+never from prose. The form set declares which cells answer them (`headline:` in
+data/forms/*.yaml), named as a check rule names a cell, so no code here knows a province's forms.
+A document without a form set (a 绩效 report) opens with what its performance tables state: each
+自评表's 得分 against its full marks and the 执行率 of its funds.
+
+Every figure is the table's Decimal. A cell left blank, a row or a table the document lacks,
+leaves its figure out: nothing is filled in. A change on the year is given only when the bureau's
+document of the same kind for the year before holds a figure of the same name. Each figure links
+to its cell: the cells named here get an id on their table's page (cell_marks, for tables.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from ..core import urls
+from ..core.cells import find_cell, panel_data, tables_by_form
+from ..core.model import Document, FormTable, HeadlineSpec, IndicatorTable
+
+CENT = Decimal("0.01")
+_NOT_IN_ID = re.compile(r"[\s\"'<>&#{}]+")
+
+
+@dataclass
+class Figure:
+    """One headline figure: an amount, where it is printed, and what it is set against."""
+
+    label: str
+    amount: Decimal
+    unit: str
+    href: str  # the cell on its table's page, relative to the page the figure is shown on
+    budget: Decimal | None = None  # the 预算数 the same table prints beside it
+    budget_href: str | None = None
+    previous: Decimal | None = None  # the same figure in the bureau's document of the year before
+    previous_year: int | None = None
+    out_of: Decimal | None = None  # a score's full marks
+    items: list[Figure] = field(default_factory=list)  # what the figure is made of
+
+    @property
+    def change(self) -> Decimal | None:
+        return None if self.previous is None else self.amount - self.previous
+
+    @property
+    def change_percent(self) -> Decimal | None:
+        if self.previous is None or self.previous == 0:
+            return None
+        return ((self.amount - self.previous) / abs(self.previous) * 100).quantize(CENT, ROUND_HALF_UP)
+
+    @property
+    def completion(self) -> Decimal | None:
+        """决算数 as a share of 预算数, in per cent."""
+        if self.budget is None or self.budget == 0:
+            return None
+        return (self.amount / self.budget * 100).quantize(CENT, ROUND_HALF_UP)
+
+
+@dataclass
+class Headline:
+    """A document's headline: its figures, and what the column of its own figures is called."""
+
+    document: Document
+    figures: list[Figure]
+
+    @property
+    def own(self) -> str:
+        """预算数, 决算数: what the document's own figures are (a 绩效's are scores and rates)."""
+        return f"{self.document.kind}数"
+
+    @property
+    def has_budget(self) -> bool:
+        return any(f.budget is not None for figure in self.figures for f in (figure, *figure.items))
+
+
+def cell_id(table: FormTable, ref) -> str:
+    """The id of a headline cell on its table's page: the table's anchor and the cell's names."""
+    names = [table.anchor, *(name for name in (ref.panel, ref.row, ref.column) if name)]
+    return _NOT_IN_ID.sub("-", "-".join(names))
+
+
+def cell_position(table: FormTable, ref) -> tuple[int, int, str] | None:
+    """(panel, printed row, column key) of a cell in render/tables.py's layout, or None for a
+    footer cell or a row the table does not have."""
+    data = panel_data(table, ref.panel)
+    if data is None or ref.panel == "totals":
+        return None
+    index = next(i for i, candidate in enumerate(table.panels) if candidate is data)
+    if data.panel.rows is not None:
+        keys = [row.key for row in data.panel.rows]
+        return (index, keys.index(ref.row), ref.column) if ref.row in keys else None
+    row = (data.rows[0] if data.rows else None) if ref.row is None else data.by_label.get(ref.row)
+    printed = next((i for i, candidate in enumerate(data.rows) if candidate is row), None)
+    return None if printed is None else (index, printed, ref.column)
+
+
+def _specs(specs):
+    for spec in specs:
+        yield spec
+        yield from _specs(spec.items)
+
+
+def cell_marks(document: Document) -> dict[FormTable, dict[tuple[int, int, str], str]]:
+    """Per table, the headline cells it holds and the id each gets (render_form_table's `marks`)."""
+    if document.form_set is None or not document.form_set.headline:
+        return {}
+    tables = tables_by_form(document)
+    marks: dict[FormTable, dict[tuple[int, int, str], str]] = {}
+    for spec in _specs(document.form_set.headline):
+        for ref in (spec.cell, spec.budget):
+            table = tables.get(ref.form) if ref is not None else None
+            position = cell_position(table, ref) if table is not None else None
+            if position is not None:
+                marks.setdefault(table, {})[position] = cell_id(table, ref)
+    return marks
+
+
+def table_places(document: Document) -> dict[object, tuple[str, str]]:
+    """Each table of the document → (the page it is printed on, the anchor of its section)."""
+    places: dict[object, tuple[str, str]] = {}
+
+    def walk(sections, src):
+        for section in sections:
+            if section.table is not None:
+                places.setdefault(section.table, (src, section.anchor))
+            walk(section.sections, src)
+
+    for part in document.parts:
+        walk(part.sections, urls.part_src(document, part))
+        for attachment in part.attachments:
+            walk(attachment.sections, urls.attachment_src(document, part, attachment))
+    return places
+
+
+def amount_of(tables: dict[str, FormTable], ref) -> Decimal | None:
+    """The amount in the cell *ref* names, or None when the document lacks the table or the row,
+    or the cell is blank."""
+    table = tables.get(ref.form)
+    if table is None:
+        return None
+    _, value = find_cell(table, ref)
+    return value.amount if value is not None else None
+
+
+def declared_amounts(document: Document) -> dict[str, Decimal]:
+    """The document's headline figures by name (top level and items), those its tables fill."""
+    if document.form_set is None:
+        return {}
+    tables = tables_by_form(document)
+    found = {}
+    for spec in _specs(document.form_set.headline):
+        amount = amount_of(tables, spec.cell)
+        if amount is not None:
+            found.setdefault(spec.label, amount)
+    return found
+
+
+def year_before(document: Document) -> Document | None:
+    """The bureau's document of the same kind for the year before, if the site has it."""
+    return next(
+        (d for d in document.bureau.documents if d.kind == document.kind and d.year == document.year - 1),
+        None,
+    )
+
+
+def headline(document: Document, from_src: str) -> Headline:
+    """The document's headline figures, linked from the page *from_src*."""
+    if document.form_set is not None and document.form_set.headline:
+        figures = _declared(document, from_src)
+    else:
+        figures = _performance(document, from_src)
+    return Headline(document, figures)
+
+
+def _declared(document: Document, from_src: str) -> list[Figure]:
+    tables = tables_by_form(document)
+    places = table_places(document)
+    before = year_before(document)
+    previous = declared_amounts(before) if before is not None else {}
+    unit = document.unit
+
+    def link(ref) -> str | None:
+        table = tables.get(ref.form)
+        if table is None or table not in places:
+            return None
+        src, anchor = places[table]
+        position = cell_position(table, ref)
+        return urls.html_link(from_src, src, cell_id(table, ref) if position is not None else anchor)
+
+    def figure(spec: HeadlineSpec) -> Figure | None:
+        amount = amount_of(tables, spec.cell)
+        href = link(spec.cell)
+        if amount is None or href is None:
+            return None
+        budget = amount_of(tables, spec.budget) if spec.budget is not None else None
+        items = [f for f in (figure(item) for item in spec.items) if f is not None]
+        return Figure(
+            spec.label,
+            amount,
+            tables[spec.cell.form].form.unit or unit,
+            href,
+            budget=budget,
+            budget_href=link(spec.budget) if budget is not None else None,
+            previous=previous.get(spec.label),
+            previous_year=before.year if spec.label in previous else None,
+            items=items,
+        )
+
+    return [f for f in (figure(spec) for spec in document.form_set.headline) if f is not None]
+
+
+def _performance(document: Document, from_src: str) -> list[Figure]:
+    """A 绩效 document's scores and 执行率, as its performance tables state them."""
+    figures = []
+    for table, (src, anchor) in table_places(document).items():
+        if not isinstance(table, IndicatorTable):
+            continue
+        href = urls.html_link(from_src, src, anchor)
+        name = " ".join(table.title.split())
+        if table.total_scored is not None:
+            figures.append(Figure(name, table.total_scored, "分", href, out_of=table.total_score))
+        # The 执行率 of all the funds: the row of 年度资金总额, which is the last one printed.
+        rated = [row for row in table.funds if row.rate is not None]
+        if rated:
+            figures.append(Figure(f"{name}：{rated[-1].source}执行率", rated[-1].rate, "%", href))
+    return figures
