@@ -56,7 +56,7 @@ AS_MARKUP = [
 DOCUMENT_TEXT = {
     *("title", "body", "caption", "note", "statement", "name", "short_name", "content", "standard", "reason"),
     *("measure", "actual", "target", "definition", "as_is_note", "source", "text", "unit", "head", "label"),
-    *("duties", "organization", "units", "科目名称"),
+    *("duties", "organization", "units", "科目名称", "unreadable"),
 }
 FORM_TEXT = {"title", "note", "label", "says", "name"}
 # Loaded but shown on no page: the form sets' own names and the

@@ -16,6 +16,7 @@ from pathlib import Path
 import frictionless
 import openpyxl
 import pytest
+from test_record import ACTUAL, BUDGET_2020
 
 from generator.build.audit import audit_document
 from generator.check.document import check_document
@@ -28,8 +29,11 @@ from generator.export.downloads import csv_text, datapackage
 from generator.export.downloads import write_document as write_downloads
 from generator.export.tabular import document_tables
 from generator.load.loader import load_site
+from generator.render.charts import document_charts, headline_comparisons
 from generator.render.check_results import summary
-from generator.render.pages import document_pages
+from generator.render.comparison import compare_bureau
+from generator.render.headline import headline
+from generator.render.pages import all_pages, document_pages
 
 from helpers import (
     DATA,
@@ -40,6 +44,7 @@ from helpers import (
     build_site,
     load_document,
     run_generator,
+    write,
     write_document,
 )
 
@@ -457,3 +462,90 @@ def test_no_source_figure_was_changed_but_marked(real_site):
                     for cell in row:
                         if re.fullmatch(r"[0-9][0-9.]*", cell.text):
                             assert cell.text in seeds, (doc.path, cell.text)
+
+
+# ---- the headline figures and the charts ----
+
+SAN_GONG = """
+title: {year}年度测试区医疗保障局部门决算
+kind: 决算
+year: {year}
+form_set: hunan-juesuan-2020
+parts:
+  - title: 第二部分 决算表
+    sections:
+      - title: 七、“三公”经费支出决算表
+        table:
+          form: 公开07表
+          rows:
+            - {{预算合计: 3.00, 预算因公出国境费: 0, 预算公务用车小计: 0, 预算公务用车购置费: 0, 预算公务用车运行费: 0, 预算公务接待费: 3.00, 决算合计: {actual}, 决算因公出国境费: 0, 决算公务用车小计: 0, 决算公务用车购置费: 0, 决算公务用车运行费: 0, 决算公务接待费: {actual}}}
+"""
+
+
+def test_a_headline_figure_unreadable_in_the_original_is_shown_so_and_set_against_nothing(data_dir):
+    """公开07表's 决算合计 and 公务接待费 marked in 2020, readable in 2019: the figure is not left out
+    as if blank, says what the original prints, and has no change on the year, no share of the
+    budget, no bar in a chart (which would draw a guess or a blank)."""
+    (data_dir / DOCUMENT_FILE).unlink()
+    folder = data_dir / "ceshi-ybj"
+    write(folder / "2020" / "juesuan.yaml", SAN_GONG.format(year=2020, actual="{unreadable: 2.502.50}"))
+    write(folder / "2019" / "juesuan.yaml", SAN_GONG.format(year=2019, actual="2.00"))
+    site, problems = load_site(data_dir)
+    assert not problems.errors, [str(p) for p in problems.items]
+    by_year = {d.year: d for d in site.documents}
+    (three,) = headline(by_year[2020], "x.md").figures
+    assert (three.amount, three.printed, three.budget) == (None, "2.502.50", Decimal("3.00"))
+    assert (three.change, three.change_percent, three.completion) == (None, None, None)
+    assert three.items[-1].printed == "2.502.50" and three.items[0].amount == Decimal(0)
+    pages = {p.src: p.html for p in document_pages(site, by_year[2020])}
+    overview = pages["ceshi-ybj/2020/juesuan/index.md"]
+    shown = '<span class="gk-unreadable-text">2.502.50</span> <span class="gk-unreadable-tag">无法辨认</span>'
+    assert f'<a class="gk-figure-value" href="part1/#gk07-决算合计">{shown}</a>' in overview
+    part = pages["ceshi-ybj/2020/juesuan/part1.md"]
+    # where the figure links to: the cell, marked as the figure is
+    assert re.search(
+        rf'<td class="gk-num gk-unreadable" id="gk07-决算合计" headers="[^"]+">{re.escape(shown)}</td>', part
+    )
+    assert overview.count(shown) == 3  # the card, the 公务接待费 row and the 合计 row of its table
+    assert "比2019年" not in overview and "为预算的" not in overview
+    assert headline_comparisons(by_year[2020]) == []
+    assert [c.title for c in document_charts(by_year[2020])] == []
+    # the same documents with the figure readable: each of these is there
+    write(folder / "2020" / "juesuan.yaml", SAN_GONG.format(year=2020, actual="2.50"))
+    site, _ = load_site(data_dir)
+    readable = next(d for d in site.documents if d.year == 2020)
+    assert len(headline_comparisons(readable)) == 2 and len(document_charts(readable)) == 1
+
+
+def test_the_budget_and_actual_comparison_shows_a_marked_figure_and_draws_no_chart_of_it(data_dir):
+    """A 预算 and a 决算 of one year side by side (test_record.py's): the 决算's 行政运行 marked. The
+    comparison's row says what the original prints, marked, with no difference or completion;
+    the chart of its 类 is drawn, as none of them is marked; with the 合计 marked it is not."""
+    actual = ACTUAL.replace("{prose}", "说明。")
+
+    def pages_with(total: str, item: str) -> str:
+        text = actual.format(year=2020, total="330.00")
+        text = text.replace(
+            '科目编码: "2101501", 科目名称: 行政运行, 合计: 330.00',
+            f"科目编码: '2101501', 科目名称: 行政运行, 合计: {item}",
+        )
+        text = text.replace("{科目名称: 合计, 合计: 330.00}", f"{{科目名称: 合计, 合计: {total}}}")
+        write_document(data_dir, text)
+        write(data_dir / "ceshi-ybj" / "2020" / "yusuan.yaml", BUDGET_2020)
+        site, problems = load_site(data_dir)
+        assert not problems.errors, [str(p) for p in problems.items]
+        rows = {row.code: row for row in compare_bureau(site.bureaus[0])[0].rows}
+        assert (rows["2101501"].actual_printed, rows["2101501"].difference, rows["2101501"].completion) == (
+            "3.3.0" if "3.3.0" in item else None,
+            None if "3.3.0" in item else Decimal("130.00"),
+            None if "3.3.0" in item else Decimal("165.00"),
+        )
+        pages = {page.src: page.whole for page in all_pages(site, data_dir / "no-content")}
+        return pages["ceshi-ybj/2020/duibi.md"]
+
+    page = pages_with("330.00", "{unreadable: 3.3.0}")
+    shown = '<td class="gk-num gk-unreadable"><span class="gk-unreadable-text">3.3.0</span> '
+    assert re.search(rf">2101501</td>.*?>200\.00</td>{re.escape(shown)}", page)
+    assert 'id="tu-m1"' in page  # the 类 and the 合计 are readable: drawn
+    page = pages_with("{unreadable: 330.0.0}", "{unreadable: 3.3.0}")
+    assert "330.0.0" in page and 'id="tu-m1"' not in page

@@ -15,7 +15,7 @@ from ..core.amounts import format_amount
 from ..core.cells import find_cell, tables_by_form
 from ..core.model import Bureau, ChartSpec, Document, Unreadable
 from .comparison import Comparison
-from .headline import amount_of, declared_amounts, year_before
+from .headline import amount_of, declared_amounts, unreadable_of, year_before
 
 # 一、 （一） 1. 201 … before a row's name: the table shows them, a chart's label does not need them.
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、]|\d{3} ?)\s*")
@@ -222,6 +222,9 @@ def headline_comparisons(document: Document) -> list[CompareChart]:
       against the document's own figures, over the figure's items (or the figure alone);
     * when the bureau's document of the same kind for the year before is on the site: each
       headline figure that both documents hold, that year against this one.
+
+    A chart one of whose cells the original prints unreadably is not drawn (a bar would be a guess,
+    or a blank); a figure unreadable in either year is not among those compared with the year before.
     """
     if document.form_set is None or not document.form_set.headline:
         return []
@@ -232,6 +235,8 @@ def headline_comparisons(document: Document) -> list[CompareChart]:
         paired = [item for item in (spec.items or [spec]) if item.budget is not None]
         if not paired:
             continue
+        if any(unreadable_of(tables, ref) for item in paired for ref in (item.cell, item.budget)):
+            continue  # a bar the original prints unreadably: the chart would draw a guess, or a blank
         budget = [amount_of(tables, item.budget) for item in paired]
         actual = [amount_of(tables, item.cell) for item in paired]
         if all(value is None for value in budget + actual):

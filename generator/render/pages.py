@@ -675,7 +675,11 @@ def comparison_pages(bureau, comparisons: list | None = None) -> list[Page]:
                         {"measure": c.measure, "anchor": f"m{i}", "html": render_comparison(c)}
                         for i, c in enumerate(comparisons, 1)
                     ],
-                    charts=[render_comparison_chart(c, f"tu-m{i}") for i, c in enumerate(comparisons, 1)],
+                    charts=[
+                        chart
+                        for i, c in enumerate(comparisons, 1)
+                        if (chart := render_comparison_chart(c, f"tu-m{i}")) is not None
+                    ],
                     charts_intro="预算数与决算数按功能分类科目的类并列；逐科目的数字见上面的表格。",
                     assets=assets_link(src),
                 ),
