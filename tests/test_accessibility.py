@@ -94,7 +94,8 @@ def test_chinese_text_and_its_quotes_come_from_a_chinese_font(browser, server, w
     assert family.startswith('"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC"'), family
     title = page.locator("figcaption.gk-chart-title", has_text="“三公”经费")
     assert title.count() == 1
-    fonts = platform_fonts(page, "#tu-4 figcaption")
+    figure = title.evaluate("caption => caption.closest('figure').id")
+    fonts = platform_fonts(page, f"#{figure} figcaption")
     assert fonts and fonts <= CHINESE_FONTS, fonts
     heading = page.locator("h1").first
     assert int(heading.evaluate("h => getComputedStyle(h).fontWeight")) >= 600  # not 300, hairline in Chinese

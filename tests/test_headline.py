@@ -205,7 +205,10 @@ def test_a_change_on_the_year_only_against_the_same_kind_of_the_year_before(data
     assert budget.labels == ["因公出国（境）费", "公务用车购置费", "公务用车运行费", "公务接待费"]
     assert budget.series[0].values == [Decimal(0), Decimal(0), Decimal(0), Decimal("3.00")]
     assert budget.series[1].values == [Decimal(0), Decimal(0), Decimal(0), Decimal("2.50")]
-    assert "tu-shangnian" in overview and '"type":"compare"' in overview
+    figure = re.search(r'<figure class="gk-chart" id="tu-shangnian">(.*?)</figure>', overview, re.S).group(1)
+    assert '<figcaption class="gk-chart-title">主要数字：2019年与2020年</figcaption>' in figure
+    assert '<th scope="col">2019年（万元）</th><th scope="col">2020年（万元）</th>' in figure
+    assert '<tr><th scope="row">“三公”经费</th><td class="gk-num">2.00</td><td class="gk-num">2.50</td></tr>' in figure
 
 
 # ---- charts that compare ----
@@ -214,8 +217,19 @@ def test_a_change_on_the_year_only_against_the_same_kind_of_the_year_before(data
 def test_the_overview_draws_budget_against_actual_and_says_a_single_bar_in_words(real_site):
     html = article(page_html(real_site, f"{WANGCHENG}/"))
     assert 'id="tu-yusuan-1"' in html and "“三公”经费：预算数与决算数" in html
-    data = re.search(r'id="tu-yusuan-1-data">([^<]+)</script>', html).group(1)
-    assert '"series":[{"name":"预算数","values":["0.00","0.00","0.00","2.29"]},{"name":"决算数"' in data
+    figure = re.search(r'<figure class="gk-chart" id="tu-yusuan-1">(.*?)</figure>', html, re.S).group(1)
+    assert '<th scope="col">预算数（万元）</th><th scope="col">决算数（万元）</th>' in figure
+    rows = re.findall(
+        r'<tr><th scope="row">([^<]+)</th><td class="gk-num">([^<]+)</td><td class="gk-num">([^<]+)</td></tr>', figure
+    )
+    assert rows == [
+        ("因公出国（境）费", "0.00", "0.00"),
+        ("公务用车购置费", "0.00", "0.00"),
+        ("公务用车运行费", "0.00", "0.00"),
+        ("公务接待费", "2.29", "2.29"),
+    ]
+    # drawn as bars, two per item, the longest the largest amount
+    assert figure.count('<li class="gk-series1">') == 4 and figure.count('<li class="gk-series2">') == 4
     assert (
         "“三公”经费：预算数与决算数：公务接待费预算数2.29万元，决算数2.29万元；"
         "因公出国（境）费、公务用车购置费、公务用车运行费均为零。" in html

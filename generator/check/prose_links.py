@@ -10,7 +10,7 @@ from the page the prose is printed on as a browser resolves them (core/urls.py).
 
 What the model knows: the pages of the bureau the prose is in (its page, each document's index,
 parts, attachments and 数据核对), with the anchors of part and attachment pages (the title, each
-section, each table and its rows, each term), the site-wide pages (home, glossary with the anchor
+section, each table and its rows, the cells headline figures link to, each term), the site-wide pages (home, glossary with the anchor
 of each term, 关于, search) and the bureau's own city page. Links elsewhere (another bureau, a
 download, the comparison of 预算 and 决算, another city) are left to the build, which checks every
 link of the pages it has written (build/links.py).
@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 from ..core import urls
+from ..core.cells import cell_marks
 from ..core.markdown import markdown_reader
 from ..core.model import Bureau, FormTable, IndicatorTable, Section
 from ..core.problems import Mark, Problem
@@ -63,13 +64,14 @@ class KnownPages:
         for document in bureau.documents:
             self.pages[urls.page_file(urls.document_src(document))] = UNKNOWN
             self.pages[urls.page_file(urls.checks_src(document))] = UNKNOWN
+            marked = {table: set(ids.values()) for table, ids in cell_marks(document).items()}
             for part in document.parts:
-                anchors, patterns = page_anchors(part.sections)
+                anchors, patterns = page_anchors(part.sections, marked)
                 anchors |= {urls.term_anchor(use.term) for use in part.glossary}
                 self.pages[urls.page_file(urls.part_src(document, part))] = (anchors, patterns)
                 for attachment in part.attachments:
                     src = urls.attachment_src(document, part, attachment)
-                    self.pages[urls.page_file(src)] = page_anchors(attachment.sections)
+                    self.pages[urls.page_file(src)] = page_anchors(attachment.sections, marked)
         # Under the bureau's folder, what the model does not lay out: downloads, 预算 against 决算.
         self.unknown_below = re.compile(
             rf"{re.escape(bureau.slug)}/(?:[0-9]+/[^/]+/{urls.DOWNLOADS}/.*|[0-9]+/duibi/index\.html)"
@@ -90,9 +92,12 @@ class KnownPages:
         return None
 
 
-def page_anchors(sections: list[Section]) -> tuple[set[str], re.Pattern | None]:
+def page_anchors(
+    sections: list[Section], marked: dict[FormTable, set[str]] | None = None
+) -> tuple[set[str], re.Pattern | None]:
     """The ids of a part's or an attachment's page: its title, each section, each table, the rows
-    of a 科目 table, and (as a pattern) the ids of a form table's cells."""
+    of a 科目 table, the cells a headline figure links to (*marked*, core/cells.cell_marks) and (as a
+    pattern) the ids of a form table's cells."""
     anchors = {"gk-title"}
     prefixes = []
 
@@ -102,6 +107,7 @@ def page_anchors(sections: list[Section]) -> tuple[set[str], re.Pattern | None]:
             table = section.table
             if isinstance(table, FormTable):
                 anchors.add(table.form.number)
+                anchors.update((marked or {}).get(table, ()))
                 prefixes.append(re.escape(table.anchor))
                 for data in table.panels:
                     for (code, _), _row in data.labelled:

@@ -6,8 +6,12 @@ same way: by form number, panel, row label (科目编码 or name) and column.
 
 from __future__ import annotations
 
+import re
+
 from .model import Document, FormTable, PanelData, Value
 from .rules import CellRef
+
+_NOT_IN_ID = re.compile(r"[\s\"'<>&#{}]+")
 
 
 def tables_by_form(document: Document, tables: list | None = None) -> dict[str, FormTable]:
@@ -43,3 +47,47 @@ def find_cell(table: FormTable, ref: CellRef) -> tuple[bool, Value | None]:
     if row is None:
         return False, None
     return True, row.cells.get(ref.column)
+
+
+def cell_id(table: FormTable, ref) -> str:
+    """The id of a headline cell on its table's page: the table's anchor and the cell's names."""
+    names = [table.anchor, *(name for name in (ref.panel, ref.row, ref.column) if name)]
+    return _NOT_IN_ID.sub("-", "-".join(names))
+
+
+def cell_position(table: FormTable, ref) -> tuple[int, int, str] | None:
+    """(panel, printed row, column key) of a cell in render/tables.py's layout, or None for a
+    footer cell or a row the table does not have."""
+    data = panel_data(table, ref.panel)
+    if data is None or ref.panel == "totals":
+        return None
+    index = next(i for i, candidate in enumerate(table.panels) if candidate is data)
+    if data.panel.rows is not None:
+        keys = [row.key for row in data.panel.rows]
+        return (index, keys.index(ref.row), ref.column) if ref.row in keys else None
+    row = (data.rows[0] if data.rows else None) if ref.row is None else data.by_label.get(ref.row)
+    printed = next((i for i, candidate in enumerate(data.rows) if candidate is row), None)
+    return None if printed is None else (index, printed, ref.column)
+
+
+def headline_specs(specs):
+    """The form set's headline specs and, after each, its items (the parts of a figure)."""
+    for spec in specs:
+        yield spec
+        yield from headline_specs(spec.items)
+
+
+def cell_marks(document: Document) -> dict[FormTable, dict[tuple[int, int, str], str]]:
+    """Per table, the headline cells it holds and the id each gets: the renderer writes the ids
+    (render_form_table's `marks`), the check of links in prose knows them (check/prose_links.py)."""
+    if document.form_set is None or not document.form_set.headline:
+        return {}
+    tables = tables_by_form(document)
+    marks: dict[FormTable, dict[tuple[int, int, str], str]] = {}
+    for spec in headline_specs(document.form_set.headline):
+        for ref in (spec.cell, spec.budget):
+            table = tables.get(ref.form) if ref is not None else None
+            position = cell_position(table, ref) if table is not None else None
+            if position is not None:
+                marks.setdefault(table, {})[position] = cell_id(table, ref)
+    return marks

@@ -10,23 +10,22 @@ A document without a form set (a 绩效 report) opens with what its performance 
 Every figure is the table's Decimal. A cell left blank, a row or a table the document lacks,
 leaves its figure out: nothing is filled in. A cell the original prints unreadably (Unreadable) is
 shown as the table shows it, its text and the words 无法辨认, never left out as if it were blank:
-a reader sees why the figure is not there; it is set against nothing and compared with no year. A change on the year is given only when the bureau's
-document of the same kind for the year before holds a figure of the same name. Each figure links
-to its cell: the cells named here get an id on their table's page (cell_marks, for tables.py).
+a reader sees why the figure is not there; it is set against nothing and compared with no year.
+A change on the year is given only when the bureau's document of the same kind for the year
+before holds a figure of the same name. Each figure links to its cell: the cells named here get
+an id on their table's page (core/cells.cell_marks).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..core import urls
-from ..core.cells import find_cell, panel_data, tables_by_form
+from ..core.cells import cell_id, cell_position, find_cell, headline_specs, tables_by_form
 from ..core.model import Document, FormTable, HeadlineSpec, IndicatorTable, Unreadable
 
 CENT = Decimal("0.01")
-_NOT_IN_ID = re.compile(r"[\s\"'<>&#{}]+")
 
 
 @dataclass
@@ -81,48 +80,6 @@ class Headline:
         return any(f.budget is not None for figure in self.figures for f in (figure, *figure.items))
 
 
-def cell_id(table: FormTable, ref) -> str:
-    """The id of a headline cell on its table's page: the table's anchor and the cell's names."""
-    names = [table.anchor, *(name for name in (ref.panel, ref.row, ref.column) if name)]
-    return _NOT_IN_ID.sub("-", "-".join(names))
-
-
-def cell_position(table: FormTable, ref) -> tuple[int, int, str] | None:
-    """(panel, printed row, column key) of a cell in render/tables.py's layout, or None for a
-    footer cell or a row the table does not have."""
-    data = panel_data(table, ref.panel)
-    if data is None or ref.panel == "totals":
-        return None
-    index = next(i for i, candidate in enumerate(table.panels) if candidate is data)
-    if data.panel.rows is not None:
-        keys = [row.key for row in data.panel.rows]
-        return (index, keys.index(ref.row), ref.column) if ref.row in keys else None
-    row = (data.rows[0] if data.rows else None) if ref.row is None else data.by_label.get(ref.row)
-    printed = next((i for i, candidate in enumerate(data.rows) if candidate is row), None)
-    return None if printed is None else (index, printed, ref.column)
-
-
-def _specs(specs):
-    for spec in specs:
-        yield spec
-        yield from _specs(spec.items)
-
-
-def cell_marks(document: Document) -> dict[FormTable, dict[tuple[int, int, str], str]]:
-    """Per table, the headline cells it holds and the id each gets (render_form_table's `marks`)."""
-    if document.form_set is None or not document.form_set.headline:
-        return {}
-    tables = tables_by_form(document)
-    marks: dict[FormTable, dict[tuple[int, int, str], str]] = {}
-    for spec in _specs(document.form_set.headline):
-        for ref in (spec.cell, spec.budget):
-            table = tables.get(ref.form) if ref is not None else None
-            position = cell_position(table, ref) if table is not None else None
-            if position is not None:
-                marks.setdefault(table, {})[position] = cell_id(table, ref)
-    return marks
-
-
 def table_places(document: Document) -> dict[object, tuple[str, str]]:
     """Each table of the document → (the page it is printed on, the anchor of its section)."""
     places: dict[object, tuple[str, str]] = {}
@@ -165,7 +122,7 @@ def declared_amounts(document: Document) -> dict[str, Decimal]:
         return {}
     tables = tables_by_form(document)
     found = {}
-    for spec in _specs(document.form_set.headline):
+    for spec in headline_specs(document.form_set.headline):
         amount = amount_of(tables, spec.cell)
         if amount is not None:
             found.setdefault(spec.label, amount)

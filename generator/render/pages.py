@@ -18,6 +18,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..core import urls
+from ..core.cells import cell_marks
 from ..core.model import KIND_NAMES, KINDS, AmountTable, Bureau, Document, FormTable, IndicatorTable, Site
 from ..core.references import substitute_references
 from ..export.tabular import stems
@@ -28,7 +29,7 @@ from .comparison import Comparison, compare_bureau
 from .comparison_html import render_comparison
 from .download_links import bulk_link, document_downloads, table_links
 from .fragments import MARKER, fill
-from .headline import cell_marks, headline
+from .headline import headline
 from .headline_html import render_headline
 from .indicators import render_amount_table, render_indicator_table
 from .prose import TermLink, prose
