@@ -329,3 +329,13 @@ def test_the_preview_carries_the_site_s_identity(data_dir):
     assert items[0] == {"label": "主办单位", "text": "测试市医疗保障局<b>", "href": None}
     about = (project / "docs" / "about.md").read_text(encoding="utf-8")
     assert "## 本站信息 {#site-info}" in about
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_drawer_names_the_site_as_the_header_does(identified_site, page):
+    """Material's navigation heads a phone's drawer with the site's name: on the pages poured into a
+    shell too (the shells are made with the site's information: build/site.py make_shells)."""
+    html = (identified_site / page).read_text(encoding="utf-8")
+    drawer = html[html.index('<label class="md-nav__title" for="__drawer">') :]
+    drawer = drawer[: drawer.index("</label>")]
+    assert 'title="测试市医疗保障局预决算公开"' in drawer and "公开 · 部门预决算公开" not in drawer

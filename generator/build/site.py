@@ -46,7 +46,7 @@ from ..render.pages import Page, site_pages
 from . import links, processes, publish, sitemap
 from .assets import minify_assets
 from .batches import check_batches, move_built
-from .mkdocs_run import apply_site_info, run_mkdocs, write_pages
+from .mkdocs_run import run_mkdocs, write_pages
 from .report import Stop, Timings, print_problems, print_stop
 from .search import CHUNK, INDEX_DIR, Facets, IndexPart, page_records, searchable, write_chunks, write_index
 from .theme import DEPTHS, SHELL_MARKDOWN, Shells, parse_shells, read_shells, shell_src, theme_config
@@ -231,10 +231,9 @@ def build_site(
 def make_shells(work: Path, config_file: Path, info: SiteInfo | None = None) -> Shells:
     """The theme's page at every depth cut into shells, with Material's partial for the menus; a
     ThemeError (theme.py) when the theme's HTML no longer has the places the shells are cut at.
-    *info*: whose site it is, which the shells' header and footer say (mkdocs_run.py), and the
-    menus drawn into them too (Material's navigation names the site above a phone's drawer)."""
+    *info*: whose site it is, which the shells' header, drawer and footer say (mkdocs_run.py); the
+    menus drawn into a shell later (partials/nav-item.html) do not name the site."""
     config = theme_config(config_file)
-    apply_site_info(config, info)
     return Shells(parse_shells(shell_pages(work, config_file, info)), config.theme.get_env(), config)
 
 
