@@ -94,7 +94,7 @@ def result_links(page) -> list[str]:
 @pytest.mark.parametrize(
     "query, expected_page, expected_text",
     [
-        ("三公经费", "glossary/#term-三公经费", "三公"),  # the term's glossary entry
+        ("三公经费 名词解释", "glossary/#term-三公经费", "三公"),  # the term's glossary entry
         ("三公经费", "juesuan/part2/#gk07", "三公”经费支出决算表"),  # the table of it
         ("三公经费", "yusuan/part2/", "三公”经费"),  # the part about it
         ("三公", "juesuan/part2/#gk07", "三公”经费"),
@@ -132,6 +132,99 @@ def test_search_results_link_to_the_section_that_holds_the_words(browser, server
     page.wait_for_load_state("networkidle")
     assert page.url.endswith("juesuan/part2/#gk07")
     assert "三公" in page.locator("#gk07").inner_text()
+    assert not errors
+    page.context.close()
+
+
+def test_a_search_hit_on_a_code_opens_its_table_at_the_row_highlighted(browser, server):
+    """Issue 21: the hit for 2101301 opens its table at the row, marked, in view below the
+    table's sticky head and the site's header, on a phone and on a desktop."""
+    for width in (375, 1280):
+        page, _, errors = open_page(browser, server + "search/?q=2101301", width)
+        page.wait_for_selector("#gk-search[data-ms]", state="attached", timeout=10000)
+        link = page.locator(".gk-result-link").first
+        assert re.search(r"#(公开0[23]表|表[35])-2101301$", link.get_attribute("href"))
+        link.click()
+        row = page.locator("tr:target")
+        row.wait_for(state="attached", timeout=10000)
+        assert row.get_attribute("id").endswith("-2101301") and "城乡医疗救助" in row.inner_text()
+        # the row's first cell is in sight and nothing covers it (no sticky head, no site header):
+        # the page may move it there once it has loaded, so a bounded wait for that
+        in_view = """() => { const row = document.querySelector('tr:target');
+            const cell = [...row.cells].find(c => c.getClientRects().length);
+            const box = cell.getBoundingClientRect();
+            const x = box.left + Math.min(box.width / 2, 10), y = box.top + Math.min(box.height / 2, 10);
+            return y > 0 && y < innerHeight && cell.contains(document.elementFromPoint(x, y)); }"""
+        for _ in range(50):
+            if page.evaluate(in_view):
+                break
+            page.wait_for_timeout(100)
+        assert page.evaluate(in_view), f"the row is out of sight at {width} px"
+        marked = row.locator("td").first.evaluate("cell => getComputedStyle(cell).backgroundColor")
+        assert marked == "rgb(255, 248, 196)"  # gongkai.css: .gk-form tr:target > *
+        page.screenshot(path=str(ARTIFACTS / f"search-row-{width}.png"))
+        assert not errors
+        page.context.close()
+
+
+def test_a_table_row_s_excerpt_names_the_column_of_each_figure(browser, server):
+    page, _, errors = open_page(browser, server + "search/?q=2101301", 375)
+    page.wait_for_selector("#gk-search[data-ms]", state="attached", timeout=10000)
+    excerpts = page.locator(".gk-result-excerpt").all_inner_texts()
+    assert any(e.startswith("2101301 城乡医疗救助：本年支出合计 2,930.72，基本支出 0.00") for e in excerpts), excerpts
+    assert page.locator(".gk-result-excerpt mark", has_text="2101301").count() == len(excerpts)
+    page.screenshot(path=str(ARTIFACTS / "search-rows-375.png"), full_page=True)
+    assert not errors
+    page.context.close()
+
+
+def test_traditional_characters_find_what_simplified_ones_find(browser, server):
+    page, _, errors = open_page(browser, server + "search/", 375)
+    search(page, "医疗救助")
+    simplified = result_links(page)
+    search(page, "醫療救助")
+    assert result_links(page) == simplified and len(simplified) == 10
+    assert "医疗救助" in page.locator(".gk-result mark").all_inner_texts()
+    assert not errors
+    page.context.close()
+
+
+def show_all(page) -> None:
+    """Press 更多结果 until every result is shown (a bounded number of times)."""
+    for _ in range(20):
+        if page.locator(".gk-more").is_hidden():
+            return
+        shown = page.locator(".gk-result").count()
+        page.locator(".gk-more button").click()
+        page.wait_for_selector(f".gk-result:nth-child({shown + 1})", state="attached", timeout=10000)
+    raise AssertionError("更多结果 never ran out")
+
+
+def test_more_results_shows_only_when_there_are_more(browser, server):
+    page, _, errors = open_page(browser, server + "search/", 375)
+    assert page.locator(".gk-more").is_hidden()  # nothing searched, nothing more
+    search(page, "2101301")
+    assert page.locator(".gk-result").count() == 4 and page.locator(".gk-more").is_hidden()
+    search(page, "三公经费")
+    total = int(re.search(r"找到 (\d+) 个结果", page.locator(".gk-search-status").inner_text()).group(1))
+    assert total > 10 and page.locator(".gk-result").count() == 10 and page.locator(".gk-more").is_visible()
+    show_all(page)
+    assert page.locator(".gk-result").count() == total and page.locator(".gk-more").is_hidden()
+    assert not errors
+    page.context.close()
+
+
+def test_a_query_not_on_any_page_word_for_word_finds_what_holds_most_of_it(browser, server):
+    """Issue 21: partial matches were used only when nothing matched fully."""
+    page, _, errors = open_page(browser, server + "search/", 375)
+    search(page, "预算执行率")
+    assert page.locator(".gk-result").count() > 2  # was 2: only the pages with the whole word
+    search(page, "公务用车运行费")
+    show_all(page)
+    links = result_links(page)
+    assert links[0].endswith("juesuan/part2/#gk07")  # the 三公 table's column of that name first
+    # and what says it otherwise (公务用车购置费及运行维护费) among the rest
+    assert any(link.endswith("juesuan/part3/#s7-2") for link in links), links
     assert not errors
     page.context.close()
 

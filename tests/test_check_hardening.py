@@ -275,6 +275,7 @@ def test_chart_errors_in_a_form_set_are_chinese(data_dir):
 PROSE_LINKS = BASE.replace(
     "负责医疗保障。",
     "负责医疗保障，见[收入决算表](../part2/#gk02)、[表](../part2/#公开02表-208)、[科目](../part2/#公开02表)、"
+    "[首行](../part2/#公开02表-r0)、"
     "[目录](../#mulu)、[部门](../../../)、[核对](../checks/)、[名词](../../../../glossary/#term-基本支出)"
     "和[外部](https://example.org/)。",
 )
@@ -291,6 +292,7 @@ def test_links_in_prose_that_lead_somewhere_pass_the_check(data_dir):
     [
         ("../../nowhere/", ["链接 ../../nowhere/", "页面"]),
         ("../part2/#没有这节", ["链接 ../part2/#没有这节", "#没有这节"]),
+        ("../part2/#公开02表-r1", ["#公开02表-r1"]),  # the row with code 208 is linked by its code
         ("../part9/", ["../part9/"]),
         ("../../../../glossary/#没有这个词", ["#没有这个词"]),
         ("#没有", ["#没有"]),

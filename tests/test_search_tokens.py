@@ -1,5 +1,6 @@
-"""The index's tokens are the browser's: gongkai-search.js folds every query with NFKC, the index
-skips NFKC where it changes nothing that matters, so the two must always agree."""
+"""The index's tokens are the browser's: gongkai-search.js folds every query with NFKC and the
+traditional → simplified table, the index skips both where they change nothing that matters, so
+the two must always agree."""
 
 import html
 import re
@@ -12,8 +13,9 @@ from generator.build import search
 
 
 def tokens_always_folded(text: str) -> set[str]:
-    """tokens() as the browser computes them: NFKC on every text, no shortcut, the plainest patterns."""
-    text = search._QUOTES.sub("", unicodedata.normalize("NFKC", text).lower())
+    """tokens() as the browser computes them: NFKC and the traditional → simplified fold on every
+    text, no shortcut, the plainest patterns."""
+    text = search._QUOTES.sub("", unicodedata.normalize("NFKC", text).lower()).translate(search.FOLD)
     text = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", text)
     found = set(re.findall(r"[0-9a-z]+(?:\.[0-9]+)*", text))
     for run in re.findall("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+", text):
@@ -29,7 +31,7 @@ def test_every_character_let_through_without_nfkc_tokenizes_as_with_it():
         assert search.tokens(text) == tokens_always_folded(text), repr(c)
 
 
-@given(st.text(alphabet=st.sampled_from("三公经费医疗救助0123456789,.，．２㎡≥·÷−ＡaＢ“”'‥…․〸 \u0301e")))
+@given(st.text(alphabet=st.sampled_from("三公经费医疗救助醫療經費0123456789,.，．２㎡≥·÷−ＡaＢ“”'‥…․〸 \u0301e\uf900")))
 def test_tokens_agree_with_nfkc_on_mixed_text(text):
     assert search.tokens(text) == tokens_always_folded(text)
 

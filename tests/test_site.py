@@ -161,7 +161,10 @@ def test_the_search_index_holds_what_the_pages_say_section_by_section(real_site)
     table = by_url[f"{WANGCHENG}/part2/#gk07"]
     assert table[2] == "七、一般公共预算财政拨款“三公”经费支出决算表"
     assert table[4:] == ["长沙市望城区医疗保障局", "湖南省", "2020", "部门决算"]
-    assert "公务接待费" in table[3] and "2.29" in table[3]
+    assert "公务接待费" in table[3] and "2.29" not in table[3]  # the table's header is the section's
+    row = by_url[f"{WANGCHENG}/part2/#公开07表-r0"]  # its figures are its rows', each a record
+    assert row[2] == table[2] and row[4:8] == table[4:]
+    assert ["决算数·公务接待费", "2.29"] in row[8][0][1]  # each figure with its column's name
     assert not any("/checks/" in url for url in by_url)  # the 数据核对 lists are not searched
     # the pair 三公 of 三公经费 (printed “三公”经费) is in that record's shard
     shard = gzip.decompress((index / "t" / f"{shard_of('三公', meta['shards'])}.bin").read_bytes())

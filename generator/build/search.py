@@ -25,6 +25,7 @@ page out of the index unnoticed.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import html
 import json
@@ -32,10 +33,11 @@ import re
 import struct
 import unicodedata
 from array import array
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from itertools import chain
-from operator import sub
+from itertools import chain, repeat
+from itertools import compress as compress_items
+from operator import itemgetter, sub
 from pathlib import Path
 
 from ..core import urls
@@ -43,7 +45,7 @@ from .theme import ARTICLE_START, ThemeError, article
 
 INDEX_DIR = "search/data"  # under the site; no leading underscore: some static hosts hide those
 CHUNK = 8  # records per text chunk: a result page fetches at most ten chunks
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 FACETS = ("地区", "年度", "类型")
 NONE = 255  # facet value of a record that has none (the glossary has no region)
 
@@ -119,9 +121,13 @@ _TAGS = re.compile(r"<[^>]*>(?:\s*<[^>]*>)*")  # tags in a row, with the spaces 
 _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
 _HEADING = re.compile(r'<h([2-6])\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _NOT_TEXT = re.compile(
-    r'<nav class="gk-crumbs".*?</nav>|<a class="headerlink"[^>]*>.*?</a>|<script\b.*?</script>|<style\b.*?</style>'
+    r'<nav class="gk-crumbs".*?</nav>|<a class="(?:headerlink|gk-permalink)"[^>]*>.*?</a>|<script\b.*?</script>'
+    r"|<style\b.*?</style>"
     # download links (render/download_links.py): under every table, the same words would match every table
-    r'|<p class="gk-downloads">.*?</p>|<section class="gk-downloads">.*?</section>',
+    r'|<p class="gk-downloads">.*?</p>|<section class="gk-downloads">.*?</section>'
+    # a chart's table of its figures (render/charts_html.py): the figures of the document's own
+    # tables again, which made the 图表 section a hit for every figure, ahead of the tables
+    r'|<table class="gk-form gk-chart-table">.*?</table>',
     re.S,
 )
 
@@ -137,9 +143,22 @@ def searchable(src: str) -> bool:
     )
 
 
+def _read_fold(path: Path) -> dict[int, str]:
+    """opencc/TSCharacters.txt: a traditional character and its simplified one on each line."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {ord(line[0]): line[1] for line in lines if len(line) == 2 and not line.startswith("#")}
+
+
+# Traditional characters → simplified (醫療 → 医疗), on both sides: the index's text and the
+# query. Only texts that hold one pass through str.translate (most hold none).
+FOLD = _read_fold(Path(__file__).with_name("opencc") / "TSCharacters.txt")
+_TRADITIONAL = re.compile("[" + _ranges(sorted(map(chr, FOLD))) + "]")
+
+
 def normalize(text: str) -> str:
-    """What both sides index and search: full-width forms folded, lower case, no quote marks, no
-    thousands separators (“三公”经费 reads 三公经费, 29,455.67 reads 29455.67).
+    """What both sides index and search: full-width forms folded, lower case, no quote marks,
+    traditional characters as simplified ones, no thousands separators (“三公”经费 reads 三公经费,
+    醫療 reads 医疗, 29,455.67 reads 29455.67).
 
     The browser folds with NFKC. Here NFKC runs only on text with a character it might turn into
     part of a token (full-width digits and letters, m², compatibility ideographs): Chinese text is
@@ -149,6 +168,8 @@ def normalize(text: str) -> str:
     if _NEEDS_NFKC.search(text):
         text = unicodedata.normalize("NFKC", text)
     text = _QUOTES.sub("", text.lower())
+    if _TRADITIONAL.search(text):
+        text = text.translate(FOLD)
     return _THOUSANDS.sub("", text) if "," in text or "，" in text else text
 
 
@@ -164,7 +185,19 @@ class _PairsOfRuns(dict):
         return found
 
 
+class _PlacedPairsOfRuns(dict):
+    """A run of Chinese characters → its tokens with where each starts in the run, worked out once."""
+
+    def __missing__(self, run: str) -> tuple[tuple[str, int], ...]:
+        found = ((run, 0),) if len(run) == 1 else tuple((run[i : i + 2], i) for i in range(len(run) - 1))
+        if len(self) > 200_000:
+            self.clear()
+        self[run] = found
+        return found
+
+
 _PAIRS = _PairsOfRuns()
+_PLACED = _PlacedPairsOfRuns()
 
 
 def tokens(text: str) -> set[str]:
@@ -173,7 +206,7 @@ def tokens(text: str) -> set[str]:
 
 
 def _tokens_of_normalized(text: str) -> set[str]:
-    """tokens() of a text normalize() has already folded (a title's is needed for its length too)."""
+    """tokens() of a text normalize() has already folded."""
     found: set[str] = set(_WORD.findall(text))
     found.update(*map(_PAIRS.__getitem__, set(_CJK_RUN.findall(text))))
     return found
@@ -199,15 +232,117 @@ class Facets:
 
 @dataclass
 class Record:
-    url: str  # from the site root, with the heading's anchor
+    url: str  # from the site root, with the heading's (or the table row's) anchor
     page: str  # the page's title
-    title: str  # the heading's text (the page's title for the text above the first heading)
-    text: str = ""
+    title: str  # the heading's text (the page's title for the text above the first heading; a
+    # row's: its table's section)
+    text: str = ""  # what the section says; a row: its figures and other values
     facets: Facets = Facets()
+    label: str = ""  # a row: its names (科目编码 and 科目名称, or the printed label), panel by panel
+    # a row: per panel, its label and its cells with the names of their columns, for the excerpt:
+    # [[label, [[column, value], …]], …]
+    cells: list = field(default_factory=list)
+
+
+# A printed form's table (render/tables.py): its header, and its body's rows, each of which is a
+# record of its own (a search hit on a figure, a code or a row's name opens the table at the row).
+_FORM_TABLE = '<table class="gk-form" id="'
+_ROW = re.compile(r'<tr(?: id="([^"]*)")?([^>]*)>(.*?)</tr>', re.S)
+_CELL = re.compile(r"<(t[hd])\b([^>]*)>(.*?)</t[hd]>", re.S)
+_SPAN = re.compile(r'\b(col|row)span="(\d+)"')
+
+
+def column_names(thead: str) -> list[str]:
+    """The name of each column of a table's body: its header with as many of the groups above it
+    as tell it from the other columns (决算数·公务接待费 beside 预算数·公务接待费, but 基本支出)."""
+    paths: defaultdict[int, list[str]] = defaultdict(list)
+    covered: set[tuple[int, int]] = set()  # (header row, column) taken by a cell from a row above
+    for number, row in enumerate(r for r in _ROW.finditer(thead) if "gk-colno" not in r.group(2)):
+        column = 0
+        for cell in _CELL.finditer(row.group(3)):
+            while (number, column) in covered:
+                column += 1
+            spans = {kind: int(count) for kind, count in _SPAN.findall(cell.group(2))}
+            label = plain_text(cell.group(3))
+            for spanned in range(column, column + spans.get("col", 1)):
+                paths[spanned].append(label)
+                covered.update((below, spanned) for below in range(number + 1, number + spans.get("row", 1)))
+            column += spans.get("col", 1)
+    full = [paths[c] for c in range(max(paths) + 1)] if paths else []
+    # the header alone, else with the one group (the outermost first) that tells it apart
+    leaves = [tuple(path[-1:]) for path in full]
+    names = []
+    for path, leaf in zip(full, leaves, strict=True):
+        choices = [leaf] + [(group, *leaf) for group in path[:-1]]
+        named = [
+            n
+            for n in choices
+            if sum(n[-1:] == other[-1:] and set(n) <= set(o) for other, o in zip(leaves, full, strict=True)) == 1
+        ]
+        names.append("·".join(named[0] if named else path))
+    return names
+
+
+# A form's header is the same in every document that prints it: its columns' names are worked out once.
+_column_names = functools.lru_cache(maxsize=1024)(column_names)
+
+
+def _cell_text(inner: str) -> str:
+    # Most cells are a figure, with no markup or entity to read: plain_text only for the others.
+    return inner.strip() if "<" not in inner and "&" not in inner else plain_text(inner)
+
+
+def _between(text: str, start: str, end: str, at: int = 0) -> tuple[int, int]:
+    """Where the text between *start* and the next *end* lies ((-1, -1): not there). The tables
+    are written by render/tables.py, so plain find() is enough, and much quicker than a lazy
+    pattern that tries every character of a long table."""
+    begin = text.find(start, at)
+    if begin < 0:
+        return -1, -1
+    begin += len(start)
+    return begin, text.find(end, begin)
+
+
+def table_rows(head: str, body: str) -> list[tuple[str, str, str, list]]:
+    """The rows of a printed form's table (its thead's and tbody's HTML): (id, names, figures,
+    panels) for each row that holds anything; panels as Record.cells. 行次 are left out: a
+    number of the form, not of the row."""
+    names = _column_names(head)
+    rows = []
+    for row_id, _, content in _ROW.findall(body):
+        panels: list[list] = []
+        code_open = False  # a 科目编码 was read; its 科目名称 follows in the next cell
+        column = 0
+        for tag, attributes, inner in _CELL.findall(content):
+            if tag == "th":
+                text = _cell_text(inner)
+                if code_open:
+                    panels[-1][0] = f"{panels[-1][0]} {text}".strip()
+                else:
+                    panels.append([text, []])
+                code_open = False
+            elif 'class="gk-code"' in attributes:
+                panels.append([_cell_text(inner), []])
+                code_open = True
+            elif inner and 'class="gk-line"' not in attributes:
+                if not panels:
+                    panels.append(["", []])
+                panels[-1][1].append([names[column] if column < len(names) else "", _cell_text(inner)])
+                code_open = False
+            spanned = _SPAN.search(attributes) if "colspan" in attributes else None
+            column += int(spanned.group(2)) if spanned and spanned.group(1) == "col" else 1
+        panels = [p for p in panels if p[0] or p[1]]
+        if panels:
+            label = " ".join(p[0] for p in panels if p[0])
+            figures = " ".join(value for p in panels for _, value in p[1])
+            rows.append((row_id, label, figures, panels))
+    return rows
 
 
 def page_records(page_html: str, url: str, facets: Facets) -> list[Record]:
-    """The sections of a built page: the text under each heading with an id, up to the next one.
+    """The sections of a built page: the text under each heading with an id, up to the next one,
+    and after a section each row of its printed forms' tables (the section keeps the tables'
+    captions, headers and notes).
 
     The text above the page's first section belongs to the page itself (its title, no anchor).
     A ThemeError names the page when its article (theme.article) is missing or gives no text.
@@ -215,85 +350,223 @@ def page_records(page_html: str, url: str, facets: Facets) -> list[Record]:
     content = _NOT_TEXT.sub(" ", article(page_html, f"页面 {url} "))
     h1 = _H1.search(content)
     page_title = plain_text(h1.group(1)) if h1 else ""
-    records: list[Record] = []
+    sections: list[tuple[Record, list[Record]]] = []
+
+    def section(anchor: str, title: str, fragment: str) -> None:
+        rows = []
+        start = fragment.find(_FORM_TABLE)
+        while start >= 0:
+            table_id = fragment[start + len(_FORM_TABLE) : fragment.find('"', start + len(_FORM_TABLE))]
+            head_start, head_end = _between(fragment, "<thead>", "</thead>", start)
+            body_start, body_end = _between(fragment, "<tbody>", "</tbody>", head_end)
+            if min(head_end, body_end) < 0:
+                break
+            for row_id, label, figures, panels in table_rows(
+                fragment[head_start:head_end], fragment[body_start:body_end]
+            ):
+                rows.append(Record(f"{url}#{row_id or table_id}", page_title, title, figures, facets, label, panels))
+            # the section keeps the rest of the table (caption, header, notes), not its rows
+            fragment = fragment[:body_start] + fragment[body_end:]
+            start = fragment.find(_FORM_TABLE, body_start)
+        record = Record(url + (f"#{anchor}" if anchor else ""), page_title, title, plain_text(fragment), facets)
+        sections.append((record, rows))
+
     anchor, title, position = "", page_title, h1.end() if h1 else 0
     for heading in _HEADING.finditer(content, position):
-        text = plain_text(content[position : heading.start()])
-        records.append(Record(url + (f"#{anchor}" if anchor else ""), page_title, title, text, facets))
+        section(anchor, title, content[position : heading.start()])
         anchor, title, position = heading.group(2), plain_text(heading.group(3)), heading.end()
-    records.append(
-        Record(url + (f"#{anchor}" if anchor else ""), page_title, title, plain_text(content[position:]), facets)
-    )
+    section(anchor, title, content[position:])
     # The page's own record stays even without text of its own: its title is what it is about.
-    kept = [r for r in records[:1] if r.text or r.title] + [r for r in records[1:] if r.text or r.title != page_title]
+    kept = []
+    for number, (record, rows) in enumerate(sections):
+        if record.text or (record.title if number == 0 else record.title != page_title):
+            kept.append(record)
+        kept += rows
     if not kept:
         raise ThemeError(f"页面 {url} 的正文 {ARTICLE_START} 中没有搜索能取出的文字")
     return kept
 
 
-def _title_lengths() -> array:
-    return array("B")
+# What a posting says besides its record: where in the record the token is (any of the first
+# three: the title is a section's heading or a row's names), and what the record is (the rest).
+IN_HEADING, IN_LABEL, IN_BODY = 1, 2, 4
+DEFINITION, ROW, PAGE = 8, 16, 32  # a term's definition (#term-…), a table's row, a page's own top
+MAX_TITLE = 255  # a heading or a row's names are indexed up to this length: a place fits a byte
+CONTEXTS = 3  # what each record lies within: its bureau, its page, its table's section (a row)
+
+
+def _title_places(title: str) -> tuple[tuple[str, bytes], ...]:
+    """A title's tokens, each with its places in the title (a byte each): how the query's words
+    stand in it (三公 at 7 and 公经 at 8: 三公经 is there)."""
+    found: defaultdict[str, bytearray] = defaultdict(bytearray)
+    for word in _WORD.finditer(title):
+        found[word.group()].append(word.start())
+    for run in _CJK_RUN.finditer(title):
+        start = run.start()
+        for token, offset in _PLACED[run.group()]:
+            found[token].append(start + offset)
+    return tuple((token, bytes(places)) for token, places in found.items())
+
+
+class _TitlesPlaced(dict):
+    """A title → its tokens and their places, worked out once: forms print the same headings and
+    row names in every document."""
+
+    def __missing__(self, title: str) -> tuple[tuple[str, bytes], ...]:
+        found = _title_places(title)
+        if len(self) > 100_000:
+            self.clear()
+        self[title] = found
+        return found
+
+
+_TITLES = _TitlesPlaced()
+
+
+_NONZERO = re.compile(b"[^\x00]")
+_FF = re.compile(b"\xff")
+
+
+def escaped(numbers) -> tuple[bytes, array]:
+    """Numbers as a byte each, 255 standing for one too large for a byte, which goes in the list
+    of escapes instead (in order): most gaps between records and all places are small. This runs
+    over every posting of the province, so without a Python step a number: the numbers' bytes
+    (four each) are read in slices, and only the large ones are looked at one by one."""
+    numbers = numbers if isinstance(numbers, array) else array("I", numbers)
+    if len(numbers) < 256:  # most tokens: a few postings, for which the slices cost more
+        return bytes(map(min, numbers, repeat(255))), array("I", compress_items(numbers, map((255).__le__, numbers)))
+    if max(numbers) < 255:
+        return array("B", numbers).tobytes(), array("I")
+    raw = _little_endian(numbers)
+    low = bytearray(raw[0::4])
+    high = (
+        int.from_bytes(raw[1::4], "little") | int.from_bytes(raw[2::4], "little") | int.from_bytes(raw[3::4], "little")
+    )
+    large = {m.start() for m in _NONZERO.finditer(high.to_bytes(len(numbers), "little"))}
+    large.update(m.start() for m in _FF.finditer(low))
+    at = sorted(large)
+    for position in at:
+        low[position] = 255
+    return bytes(low), array("I", map(numbers.__getitem__, at))
 
 
 @dataclass
 class IndexPart:
     """The index of some records, numbered from 0; parts are joined with absorb().
 
-    While records are added, each token collects the numbers of the records holding it; seal()
-    turns them into gaps (small numbers that compress well), which is what parts are sent as.
+    For each token, two lists of postings, each a record holding it and what the record is
+    (flags): *body* where the token is only in the record's body (most postings: no more is
+    kept), *title* where it is in the section's heading or the row's names, with that title's
+    length and the token's places in it (the query's words as a phrase, or the title that is the
+    query and little else). How close together the query's words stand in a body is read from the
+    texts of the best candidates in the browser (the chunks it fetches to show them), so the index
+    keeps no places in bodies: they cost the build more than all else of the index. And the
+    token's context: the ranges of records that lie within a bureau, a page or a table whose name
+    holds it (望城 for every record of 望城's documents, 三公经费 for the rows of the 三公 table).
+    seal() packs what add() collected into arrays, record numbers as gaps (small numbers that
+    compress well); that is what parts are sent as.
     """
 
     count: int = 0
-    # token → gaps between the numbers of the records holding it (the first one from 0), and the last number
-    text_gaps: dict[str, array] = field(default_factory=dict)
-    text_last: dict[str, int] = field(default_factory=dict)
+    # token → its body postings: gaps between record numbers (the first from 0), flags; the last number
+    body_gaps: dict[str, array] = field(default_factory=dict)
+    body_flags: dict[str, bytearray] = field(default_factory=dict)
+    body_last: dict[str, int] = field(default_factory=dict)
+    # token → its title postings: gaps, flags, title lengths, numbers of places, places; the last number
     title_gaps: dict[str, array] = field(default_factory=dict)
+    title_details: dict[str, list[bytearray]] = field(default_factory=dict)
     title_last: dict[str, int] = field(default_factory=dict)
-    # token → the length of each of those titles (capped at 255): a title that is mostly the query ranks first
-    title_lengths: dict[str, array] = field(default_factory=dict)
+    # token → starts and ends (one past) of the record ranges it names, in pairs
+    ranges: dict[str, array] = field(default_factory=dict)
     facets: list[Facets] = field(default_factory=list)
-    _in_text: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(list), repr=False)
-    _in_title: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(list), repr=False)
-    _lengths: defaultdict[str, array] = field(default_factory=lambda: defaultdict(_title_lengths), repr=False)
+    _kinds: bytearray = field(default_factory=bytearray, repr=False)  # flags of each record (body postings)
+    _in_body: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(list), repr=False)
+    _in_title: defaultdict[str, list[tuple]] = field(default_factory=lambda: defaultdict(list), repr=False)
+    _contexts: list[list] = field(default_factory=lambda: [["", 0] for _ in range(CONTEXTS)], repr=False)
+    _closed: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(list), repr=False)
 
     def add(self, record: Record) -> int:
-        # Millions of postings pass here at province scale. A plain loop appending to each token's
-        # list is the fastest form on CPython 3.11 (its specialised bytecode beat map() with a
-        # methodcaller by half); the record's text tokens are reused as the set of all its tokens.
+        # Millions of postings pass here at province scale: a body posting is one number appended
+        # by C iterators (deque(map(…), 0) runs the appends without a Python step each), as the
+        # index of sections alone did; only the few tokens of a title take a Python step.
         number = self.count
         self.count += 1
-        title = normalize(record.title)
-        title_tokens = _tokens_of_normalized(title)
-        found = tokens(record.text)
-        found |= title_tokens
-        in_text = self._in_text
-        for token in found:
-            in_text[token].append(number)
-        if title_tokens:
-            in_title, lengths, length = self._in_title, self._lengths, min(255, len(title))
-            for token in title_tokens:
-                in_title[token].append(number)
-                lengths[token].append(length)
+        row = bool(record.cells)
+        anchor = record.url.partition("#")[2]
+        kind = (DEFINITION if anchor.startswith("term-") else 0) | (ROW if row else 0) | (PAGE if not anchor else 0)
+        title = normalize(record.label if row else record.title)[:MAX_TITLE]
+        body = _tokens_of_normalized(normalize(record.text))
+        placed = _TITLES[title] if title else ()
+        if placed:
+            in_title = self._in_title
+            where = IN_LABEL if row else IN_HEADING
+            for token, places in placed:
+                flags = kind | where | (IN_BODY if token in body else 0)
+                in_title[token].append((number, flags, len(title), len(places), places))
+            body = body.difference(token for token, _ in placed)
+        deque(map(list.append, map(self._in_body.__getitem__, body), repeat(number)), 0)
+        self._kinds.append(kind | IN_BODY)
+        self._enter(number, (record.facets.bureau, record.page if anchor else "", record.title if row else ""))
         self.facets.append(record.facets)
         return number
 
+    def _enter(self, number: int, names: tuple[str, ...]) -> None:
+        """Record *number* lies within these names (bureau, page, section); a name's range ends
+        where the next record lies within another."""
+        for context, name in zip(self._contexts, names, strict=True):
+            if name != context[0]:
+                self._close(context, number)
+                context[0], context[1] = name, number
+
+    def _close(self, context: list, end: int) -> None:
+        name, start = context
+        if name and end > start:
+            for token in tokens(name):
+                self._closed[token] += (start, end)
+        context[0] = ""
+
     def seal(self) -> None:
-        for numbers, gaps, last in (
-            (self._in_text, self.text_gaps, self.text_last),
-            (self._in_title, self.title_gaps, self.title_last),
-        ):
-            for token, found in numbers.items():
-                gaps[token] = array("I", map(sub, found, chain((0,), found)))  # each number less the one before
-                last[token] = found[-1]
-            numbers.clear()
-        for token, lengths in self._lengths.items():
-            self.title_lengths.setdefault(token, array("B")).extend(lengths)
-        self._lengths.clear()
+        for context in self._contexts:
+            self._close(context, self.count)
+        kinds = self._kinds
+        for token, numbers in self._in_body.items():
+            gaps = array("I", map(sub, numbers, chain((0,), numbers)))  # each number less the one before
+            flags = bytearray(map(kinds.__getitem__, numbers))
+            mine = self.body_gaps.get(token)
+            if mine is None:
+                self.body_gaps[token], self.body_flags[token] = gaps, flags
+            else:
+                gaps[0] -= self.body_last[token]
+                mine.extend(gaps)
+                self.body_flags[token] += flags
+            self.body_last[token] = numbers[-1]
+        self._in_body.clear()
+        for token, found in self._in_title.items():
+            numbers = list(map(itemgetter(0), found))
+            gaps = array("I", map(sub, numbers, chain((0,), numbers)))
+            details = [bytearray(map(itemgetter(i), found)) for i in (1, 2, 3)]
+            details.append(bytearray(b"".join(map(itemgetter(4), found))))
+            mine = self.title_gaps.get(token)
+            if mine is None:
+                self.title_gaps[token], self.title_details[token] = gaps, details
+            else:
+                gaps[0] -= self.title_last[token]
+                mine.extend(gaps)
+                for column, more in zip(self.title_details[token], details, strict=True):
+                    column += more
+            self.title_last[token] = numbers[-1]
+        self._in_title.clear()
+        for token, pairs in self._closed.items():
+            self.ranges.setdefault(token, array("I")).extend(pairs)
+        self._closed.clear()
 
     def pad_to(self, multiple: int) -> None:
         """Round the count up to a whole number of chunks, so that every part starts a new chunk."""
+        for context in self._contexts:
+            self._close(context, self.count)
         while self.count % multiple:
             self.count += 1
+            self._kinds.append(IN_BODY)
             self.facets.append(Facets())
 
     def absorb(self, other: IndexPart) -> None:
@@ -301,26 +574,31 @@ class IndexPart:
         self.seal()
         other.seal()
         offset = self.count
-        for gaps, last, other_gaps, other_last in (
-            (self.text_gaps, self.text_last, other.text_gaps, other.text_last),
-            (self.title_gaps, self.title_last, other.title_gaps, other.title_last),
-        ):
-            for token, theirs in other_gaps.items():
-                mine = gaps.get(token)
-                if mine is None:
-                    theirs[0] += offset
-                    gaps[token] = theirs
-                else:
-                    theirs[0] += offset - last[token]
-                    mine.extend(theirs)
-            last.update(zip(other_last, map(offset.__add__, other_last.values()), strict=True))
-        lengths = self.title_lengths
-        for token, theirs in other.title_lengths.items():
-            mine = lengths.get(token)
+        gaps, flags, last = self.body_gaps, self.body_flags, self.body_last
+        for token, theirs in other.body_gaps.items():
+            mine = gaps.get(token)
             if mine is None:
-                lengths[token] = theirs
+                theirs[0] += offset
+                gaps[token], flags[token] = theirs, other.body_flags[token]
             else:
+                theirs[0] += offset - last[token]
                 mine.extend(theirs)
+                flags[token] += other.body_flags[token]
+        last.update(zip(other.body_last, map(offset.__add__, other.body_last.values()), strict=True))
+        gaps, details, last = self.title_gaps, self.title_details, self.title_last
+        for token, theirs in other.title_gaps.items():
+            mine = gaps.get(token)
+            if mine is None:
+                theirs[0] += offset
+                gaps[token], details[token] = theirs, other.title_details[token]
+            else:
+                theirs[0] += offset - last[token]
+                mine.extend(theirs)
+                for column, more in zip(details[token], other.title_details[token], strict=True):
+                    column += more
+        last.update(zip(other.title_last, map(offset.__add__, other.title_last.values()), strict=True))
+        for token, theirs in other.ranges.items():
+            self.ranges.setdefault(token, array("I")).extend(map(offset.__add__, theirs))
         self.count += other.count
         self.facets.extend(other.facets)
 
@@ -345,18 +623,34 @@ def compress(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=6, mtime=0)  # mtime=0: the same index gives the same bytes
 
 
-def _little_endian(gaps: array) -> bytes:
+def _little_endian(numbers: array) -> bytes:
     if array("I", [1]).tobytes()[0] != 1:
-        gaps = array("I", gaps)
-        gaps.byteswap()
-    return gaps.tobytes()
+        numbers = array(numbers.typecode, numbers)
+        numbers.byteswap()
+    return numbers.tobytes()
+
+
+def merged(ranges: array) -> array:
+    """Ranges (start, end pairs) sorted, those that overlap or touch made one."""
+    out = array("I")
+    for start, end in sorted(zip(ranges[::2], ranges[1::2], strict=True)):
+        if out and start <= out[-1]:
+            out[-1] = max(out[-1], end)
+        else:
+            out += array("I", (start, end))
+    return out
 
 
 def write_chunks(records: list[Record], folder: Path, name: str) -> None:
-    """Records' texts in files of CHUNK records: what a result shows (title, where, excerpt)."""
+    """Records' texts in files of CHUNK records: what a result shows (title, where, excerpt); a
+    row's names take the text's place and its panels follow (the excerpt names each figure's column)."""
     folder.mkdir(parents=True, exist_ok=True)
     for start in range(0, len(records), CHUNK):
-        rows = [[r.url, r.page, r.title, r.text, *_facet_values(r.facets)] for r in records[start : start + CHUNK]]
+        rows = [
+            [r.url, r.page, r.title, r.label if r.cells else r.text, *_facet_values(r.facets)]
+            + ([r.cells] if r.cells else [])
+            for r in records[start : start + CHUNK]
+        ]
         data = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         (folder / f"{name}-{start // CHUNK}.bin").write_bytes(compress(data))
 
@@ -365,28 +659,59 @@ def _facet_values(facets: Facets) -> list[str]:
     return [facets.bureau, facets.region, facets.year, facets.kind]
 
 
+def fold_table(known: set[str]) -> bytes:
+    """The pairs of FOLD whose simplified character is in the index (a query's traditional one
+    that folds to a character no page has finds nothing either way): their traditional characters'
+    code points as increasing gaps (LEB128), then each simplified one's less U+4E00 (2 bytes)."""
+    indexed = {c for token in known for c in token}
+    pairs = sorted((source, target) for source, target in FOLD.items() if target in indexed)
+    out, previous = bytearray(struct.pack("<I", len(pairs))), 0
+    for source, _ in pairs:
+        gap, previous = source - previous, source
+        while gap >= 0x80:
+            out.append(gap & 0x7F | 0x80)
+            gap >>= 7
+        out.append(gap)
+    out += _little_endian(array("H", (ord(target) - 0x4E00 for _, target in pairs)))
+    return bytes(out)
+
+
 def write_index(index: IndexPart, parts: list[tuple[str, int]], folder: Path) -> int:
-    """Write the postings shards, the facets and meta.json into *folder*; returns the bytes written.
+    """Write the postings shards, the facets, the folding table and meta.json into *folder*;
+    returns the bytes written.
 
     *parts* names each part's chunk files and says how many records (padded) it holds, in order.
+    A shard holds, for each of its tokens (sorted): the name's length (2 bytes) and UTF-8 bytes;
+    then five counts (4 bytes each): body postings, title postings, places, ranges, escapes; then
+    a byte each: the body postings' gaps and flags; the title postings' gaps, flags, title lengths
+    and numbers of places; the places; the ranges (the gap from the end of the one before, the
+    length); and the escapes (4 bytes each): the numbers too large for a byte (escaped()), in the
+    order they stand. Little-endian, gzip'd.
     """
     folder.mkdir(parents=True, exist_ok=True)
     index.seal()
-    shards = shard_count(len(index.text_gaps))
+    known = set(index.body_gaps) | set(index.title_gaps) | set(index.ranges)
+    shards = shard_count(len(known))
     grouped: list[list[str]] = [[] for _ in range(shards)]
-    for token in index.text_gaps:
+    for token in known:
         grouped[shard_of(token, shards)].append(token)
     (folder / "t").mkdir(exist_ok=True)
     written = 0
+    none, no_details = array("I"), [b""] * 4
     for number, members in enumerate(grouped):
         out = bytearray()
         for token in sorted(members):
-            text_gaps = index.text_gaps[token]
-            title_gaps = index.title_gaps.get(token, array("I"))
+            body_gaps, body_escapes = escaped(index.body_gaps.get(token, none))
+            title_gaps, title_escapes = escaped(index.title_gaps.get(token, none))
+            flags, lengths, counts, places = index.title_details.get(token, no_details)
+            ranges = merged(index.ranges.get(token, none))
+            steps, range_escapes = escaped(map(sub, ranges, chain((0,), ranges)))
+            escapes = body_escapes + title_escapes + range_escapes
             name = token.encode("utf-8")
-            out += struct.pack("<HII", len(name), len(text_gaps), len(title_gaps)) + name
-            out += _little_endian(text_gaps) + _little_endian(title_gaps)
-            out += index.title_lengths.get(token, array("B")).tobytes()
+            out += struct.pack("<H", len(name)) + name
+            out += struct.pack("<5I", len(body_gaps), len(title_gaps), len(places), len(ranges) // 2, len(escapes))
+            out += body_gaps + index.body_flags.get(token, b"") + title_gaps + flags + lengths + counts + places
+            out += steps + _little_endian(escapes)
         data = compress(bytes(out))
         (folder / "t" / f"{number}.bin").write_bytes(data)
         written += len(data)
@@ -399,6 +724,8 @@ def write_index(index: IndexPart, parts: list[tuple[str, int]], folder: Path) ->
         columns.append(bytes(numbers.get(_facet_values(f)[position + 1], NONE) for f in index.facets))
     facets = compress(b"".join(columns))
     (folder / "facets.bin").write_bytes(facets)
+    fold = compress(fold_table(known))
+    (folder / "fold.bin").write_bytes(fold)
     starts, start = [], 0
     for name, count in parts:
         starts.append([name, start])
@@ -413,4 +740,4 @@ def write_index(index: IndexPart, parts: list[tuple[str, int]], folder: Path) ->
     }
     text = json.dumps(meta, ensure_ascii=False, separators=(",", ":"))
     (folder / "meta.json").write_text(text, encoding="utf-8")
-    return written + len(facets) + len(text.encode("utf-8"))
+    return written + len(facets) + len(fold) + len(text.encode("utf-8"))

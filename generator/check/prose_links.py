@@ -10,10 +10,10 @@ from the page the prose is printed on as a browser resolves them (core/urls.py).
 
 What the model knows: the pages of the bureau the prose is in (its page, each document's index,
 parts, attachments and 数据核对), with the anchors of part and attachment pages (the title, each
-section, each table and its rows, the cells headline figures link to, each term), the site-wide pages (home, glossary with the anchor
-of each term, 关于, search) and the bureau's own city page. Links elsewhere (another bureau, a
-download, the comparison of 预算 and 决算, another city) are left to the build, which checks every
-link of the pages it has written (build/links.py).
+section, each table and each of its rows, the cells headline figures link to, each term), the
+site-wide pages (home, glossary with the anchor of each term, 关于, search) and the bureau's own
+city page. Links elsewhere (another bureau, a download, the comparison of 预算 and 决算, another
+city) are left to the build, which checks every link of the pages it has written (build/links.py).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from ..core import urls
-from ..core.cells import cell_marks
+from ..core.cells import cell_marks, row_ids
 from ..core.markdown import markdown_reader
 from ..core.model import Bureau, FormTable, IndicatorTable, Section
 from ..core.problems import Mark, Problem
@@ -95,9 +95,9 @@ class KnownPages:
 def page_anchors(
     sections: list[Section], marked: dict[FormTable, set[str]] | None = None
 ) -> tuple[set[str], re.Pattern | None]:
-    """The ids of a part's or an attachment's page: its title, each section, each table, the rows
-    of a 科目 table, the cells a headline figure links to (*marked*, core/cells.cell_marks) and (as a
-    pattern) the ids of a form table's cells."""
+    """The ids of a part's or an attachment's page: its title, each section, each table and each of
+    its rows (by code or by place), the cells a headline figure links to (*marked*,
+    core/cells.cell_marks) and (as a pattern) the ids of a form table's cells."""
     anchors = {"gk-title"}
     prefixes = []
 
@@ -109,10 +109,7 @@ def page_anchors(
                 anchors.add(table.form.number)
                 anchors.update((marked or {}).get(table, ()))
                 prefixes.append(re.escape(table.anchor))
-                for data in table.panels:
-                    for (code, _), _row in data.labelled:
-                        if code:
-                            anchors.add(f"{table.form.number}-{code}")
+                anchors.update(row_ids(table))
             elif isinstance(table, IndicatorTable):
                 anchors.add(f"{table.anchor}-form")
             walk(section.sections)

@@ -91,3 +91,32 @@ def cell_marks(document: Document) -> dict[FormTable, dict[tuple[int, int, str],
             if position is not None:
                 marks.setdefault(table, {})[position] = cell_id(table, ref)
     return marks
+
+
+def row_ids(table: FormTable) -> list[str]:
+    """The id of each row render/tables.py prints, in order, then of the footer if the form has
+    one: the renderer writes them, the check of links in prose knows them (check/prose_links.py).
+    Every row has one, for a search hit opens its table at its row: a 科目 row by its code
+    (公开02表-208, as a citizen would type it), any other by its place (公开02表-r3; r: never a
+    code). A code printed twice (seen in real forms) names its first row; the second is placed."""
+    height = max((len(d.rows) if d.panel.rows is None else len(d.panel.rows) for d in table.panels), default=0)
+    ids: list[str] = []
+    seen: set[str] = set()
+    for index in range(height):
+        code = next((c for c in (_code_of(d, index) for d in table.panels) if c), None)
+        candidate = f"{table.form.number}-{code}" if code else ""
+        if not candidate or candidate in seen:
+            candidate = f"{table.form.number}-r{index}"
+        seen.add(candidate)
+        ids.append(candidate)
+    if table.form.footer:
+        ids.append(f"{table.form.number}-r{height}")
+    return ids
+
+
+def _code_of(data: PanelData, index: int) -> str | None:
+    """The 科目编码 of a free row, in the panel's first code column, if it has one."""
+    if data.panel.rows is not None or index >= len(data.rows) or not data.panel.code_keys:
+        return None
+    value = data.rows[index].cells.get(data.panel.code_keys[0])
+    return value.text if value is not None and value.text else None

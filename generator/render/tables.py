@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ..core.amounts import format_amount
+from ..core.cells import row_ids
 from ..core.headers import header_cells
-from ..core.model import Column, FormTable, FreeTable, PanelData, Unreadable, Value
+from ..core.model import Column, FormTable, FreeTable, Unreadable, Value
 from .escaping import escape
 from .prose import link_terms, terms_in
 
@@ -270,14 +271,6 @@ def _body_row(cells: list[Cell], heads: list[str | None], prefix: str) -> str:
     return "\n".join(out)
 
 
-def _row_code(data: PanelData, plan: _PanelPlan, index: int) -> str | None:
-    """The 科目编码 of a row of a 科目 table (the permalink of the row), if it has one."""
-    if plan.fixed is not None or index >= len(data.rows) or plan.code_key is None:
-        return None
-    value = data.rows[index].cells.get(plan.code_key)
-    return value.text if value is not None and value.text else None
-
-
 def _mark(cells: list[Cell], start: int, plan: _PanelPlan, marks: dict, panel: int, row: int) -> None:
     """Give the amount cells of one panel's part of a row (cells[start:]) the ids *marks* names
     them by: (panel, row, column key) → id. The cells a headline figure links to (render/headline.py)."""
@@ -319,7 +312,7 @@ def render_form_table(
         )
     parts.append(plan.colno)
     parts.append("</thead><tbody>")
-    row_ids: set[str] = set()
+    ids = row_ids(table)
     grouped, heads = plan.grouped, plan.heads
     for index in range(height):
         cells: list[Cell] = []
@@ -332,14 +325,8 @@ def render_form_table(
                 _free_cells(panel, data.rows[index].cells if index < len(data.rows) else None, cells)
             if marks:
                 _mark(cells, start, panel, marks, number, index)
-        code = next((c for c in (_row_code(d, p, index) for d, p in panels) if c), None)
-        row_id = ""
-        if code:
-            # A code printed twice in one table (seen in real forms) links to its first row.
-            candidate = f"{form.number}-{code}"
-            if candidate not in row_ids:
-                row_ids.add(candidate)
-                row_id = f' id="{escape(candidate)}"'
+        # Every row can be linked to (a search hit opens its table at the row, marked by :target).
+        row_id = f' id="{escape(ids[index])}"'
         # Cells are separated by a newline so that the search index sees them as separate words.
         if grouped:
             body = _body_row(cells, heads, f"{anchor}r{index}")
@@ -361,7 +348,7 @@ def render_form_table(
                 footer.append(f'<th scope="row" class="gk-total"{span}>{escape(cell.label or "")}</th>')
         if grouped:
             footer = _with_headers(footer, plan.column_heads, f"{anchor}f")
-        parts.append('<tr class="gk-footer">' + "".join(footer) + "</tr>")
+        parts.append(f'<tr id="{escape(ids[height])}" class="gk-footer">' + "".join(footer) + "</tr>")
     parts.append("</tbody></table></div>")
     parts.append(after_table(table.note or form.note, table.statement))
     return Markup("".join(parts))
