@@ -11,6 +11,9 @@ in the top three (search_judged).
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import json
 import os
 import shutil
@@ -18,14 +21,18 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 from ..build.search import INDEX_DIR
+from ..core import urls
 from . import relevance
 from .corpus import make_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"  # Debian's: Playwright's own download does not work here
 # What a citizen types: the judged set (judged.yaml), whose answers are on the site built from
 # data/; on the synthetic province the same queries measure what a query costs (its bureaus are
 # renamed 东东0区 …: a query naming 望城 finds less there, and costs what a miss costs).
@@ -37,24 +44,31 @@ def tree_bytes(folder: Path) -> int:
 
 
 def document_pages(site: Path) -> list[int]:
-    """Sizes of the HTML pages of documents (index, parts, attachments, 数据核对): bureau/year/doc/…"""
-    return [p.stat().st_size for p in site.glob("bench-*/[12][0-9][0-9][0-9]/*/**/index.html")]
+    """Sizes of the HTML pages of documents (index, parts, attachments, 数据核对): bureau/year/doc/…,
+    but the one-page text, which is the whole document by design (one_page_texts)."""
+    full = Path(urls.FULL_TEXT).stem
+    return [p.stat().st_size for p in site.glob("bench-*/[12][0-9][0-9][0-9]/*/**/index.html") if p.parent.name != full]
 
 
-def query_figures(site: Path, queries=QUERIES, repeats: int = 1) -> dict | None:
-    """What each query on the search page costs a browser with an empty cache: the bytes of index it
-    fetches and the milliseconds from the query to its results shown, as the page measures them,
-    the median of *repeats* tries (one try swings by a hundred ms on this shared machine), and the
-    addresses of the results shown (None: no chromium to run it in)."""
+def one_page_texts(site: Path) -> list[int]:
+    """Sizes of the documents' one-page texts (全文, for reading through and printing)."""
+    return [
+        p.stat().st_size for p in site.glob(f"bench-*/[12][0-9][0-9][0-9]/*/{Path(urls.FULL_TEXT).stem}/index.html")
+    ]
+
+
+@contextlib.contextmanager
+def served_in_chromium(site: Path):
+    """*site* served over HTTP on a free port and a headless chromium: yields (browser, base URL),
+    or None when this machine has no chromium or no Playwright to drive it."""
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import sync_playwright  # optional: bench runs without a browser too
     except ImportError:
-        return None
-    if not Path("/usr/bin/chromium").exists():
-        return None
-    import functools
-    import http.server
-    import threading
+        yield None
+        return
+    if not Path(CHROMIUM).exists():
+        yield None
+        return
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
@@ -62,21 +76,35 @@ def query_figures(site: Path, queries=QUERIES, repeats: int = 1) -> dict | None:
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    figures = {}
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-            for query in queries:
-                tries = [_query_once(browser, server.server_address[1], query) for _ in range(max(1, repeats))]
-                figures[query] = {
-                    "bytes": max(t["bytes"] for t in tries),
-                    "milliseconds": int(statistics.median(t["milliseconds"] for t in tries)),
-                    "results_shown": min(t["results_shown"] for t in tries),
-                    "results": tries[0]["results"],
-                }
-            browser.close()
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            try:
+                yield browser, f"http://127.0.0.1:{server.server_address[1]}/"
+            finally:
+                browser.close()
     finally:
         server.shutdown()
+
+
+def query_figures(site: Path, queries=QUERIES, repeats: int = 1) -> dict | None:
+    """What each query on the search page costs a browser with an empty cache: the bytes of index it
+    fetches and the milliseconds from the query to its results shown, as the page measures them,
+    the median of *repeats* tries (one try swings by a hundred ms on this shared machine), and the
+    addresses of the results shown (None: no chromium to run it in)."""
+    figures = {}
+    with served_in_chromium(site) as served:
+        if served is None:
+            return None
+        browser, base = served
+        for query in queries:
+            tries = [_query_once(browser, base, query) for _ in range(max(1, repeats))]
+            figures[query] = {
+                "bytes": max(t["bytes"] for t in tries),
+                "milliseconds": int(statistics.median(t["milliseconds"] for t in tries)),
+                "results_shown": min(t["results_shown"] for t in tries),
+                "results": tries[0]["results"],
+            }
     return figures
 
 
@@ -118,30 +146,12 @@ def landing_figures(site: Path) -> dict | None:
     landing = landing_page(site)
     if landing is None:
         return None
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        return None
-    if not Path("/usr/bin/chromium").exists():
-        return None
-    import functools
-    import http.server
-    import threading
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     path = landing.parent.relative_to(site).as_posix()
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-            figures = page_weight(browser, f"http://127.0.0.1:{server.server_address[1]}/{path}/")
-            browser.close()
-    finally:
-        server.shutdown()
+    with served_in_chromium(site) as served:
+        if served is None:
+            return None
+        browser, base = served
+        figures = page_weight(browser, f"{base}{path}/")
     return {"page": f"{path}/", **figures}
 
 
@@ -203,9 +213,7 @@ def check_after_one_edit(command: list[str], edited: Path, env: dict) -> float:
         edited.write_bytes(original)
 
 
-def _query_once(browser, port: int, query: str) -> dict:
-    from urllib.parse import quote
-
+def _query_once(browser, base: str, query: str) -> dict:
     context = browser.new_context()  # an empty cache for every try
     page = context.new_page()
     fetched: list[int] = []
@@ -215,7 +223,7 @@ def _query_once(browser, port: int, query: str) -> dict:
             fetched.append(len(response.body()))
 
     page.on("response", count)
-    page.goto(f"http://127.0.0.1:{port}/search/?q={quote(query)}", wait_until="networkidle")
+    page.goto(f"{base}search/?q={quote(query)}", wait_until="networkidle")
     page.wait_for_selector("#gk-search[data-ms]", state="attached", timeout=30000)
     page.wait_for_load_state("networkidle")
     figures = {
@@ -271,6 +279,7 @@ def bench(documents: int, runs: int = 1, keep: Path | None = None) -> dict:
             "site_mib": round(tree_bytes(site) / 2**20, 1),
             "document_page_html_bytes_median": int(median(pages)) if pages else 0,
             "document_page_html_bytes_max": max(pages) if pages else 0,
+            "one_page_text_html_bytes_max": max(one_page_texts(site), default=0),
             "home_page_html_bytes": (site / "index.html").stat().st_size,
             # a 部门决算's landing page in a phone's browser with an empty cache: every file it fetches
             "landing_page": landing.get("page"),
