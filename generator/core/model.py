@@ -159,6 +159,8 @@ class HeadlineSpec:
 SCORE_LEVELS = ("leaf", "level2", "level1")
 # The named checks a 绩效 form may declare (`rules:`); check/indicators.py runs each.
 INDICATOR_RULES = ("得分不超过分值", "分组合计", "权重", "总分", "等级", "执行率")
+# The blocks of a 绩效 table in the order a form prints them unless it declares another.
+DEFAULT_BLOCKS = ("facts", "funds", "money", "goals", "indicators")
 # How a form may compute 执行率 from its funds' A (全年预算数), B (全年执行数) and C (上级移动支付).
 RATE_FORMULAS = ("(B-C)/A", "B/A")
 

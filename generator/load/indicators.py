@@ -14,6 +14,7 @@ import unicodedata
 from decimal import Decimal
 
 from ..core.model import (
+    DEFAULT_BLOCKS,
     DEFAULT_FUNDS_COLUMNS,
     DEFAULT_GRADES,
     FactSpec,
@@ -61,7 +62,6 @@ DEFAULT_SET_LABEL = {"自评": "绩效指标", "申报": "年度绩效指标"}
 
 # The fields the binder converts with, made once rather than for every cell and row.
 _TEXT, _MARKDOWN, _FLAG, _AMOUNT, _PERCENT, _SCORE = Text(), Markdown(), Flag(), Amount(), Percent(), Score()
-DEFAULT_BLOCKS = ("facts", "funds", "money", "goals", "indicators")
 FUNDS_NAMES = {
     "source": "资金来源",
     "initial": "年初预算数",

@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
-from ..core.model import COLUMN_TYPES, FUNDS_FIELDS, INDICATOR_RULES, KINDS, RATE_FORMULAS, SCORE_LEVELS, STAGES
+from ..core.model import (
+    COLUMN_TYPES,
+    FUNDS_FIELDS,
+    INDICATOR_RULES,
+    KINDS,
+    RATE_FORMULAS,
+    SCORE_LEVELS,
+    STAGES,
+)
 from .fields import (
     Amount,
     Choice,
