@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..core.amounts import format_amount
 from ..core.model import Document, Indicator, IndicatorTable, MoneyBlock, grade_of
 from ..core.results import ERROR, NOTICE, OK, UNCHECKED, WARNING, Result
-from ..core.scores import points, sum_of, table_score
+from ..core.scores import funds_score, points, sum_of, table_score
 from ..load.indicators import read_actual
 
 _ZERO = Decimal(0)
@@ -82,20 +82,25 @@ def rule_not_over(document: Document, table: IndicatorTable, rule) -> list[Resul
     results = []
     places = [(f"指标“{_name(leaf)}”", leaf) for leaf in table.leaves()]
     places += [(f"“{_name(group)}”", group) for group in table.groups()]
-    places += [(f"资金情况“{row.source}”", row) for row in table.funds]
     checked = 0
-    for what, node in places:
-        if node.score is None or node.scored is None:
+    figures = [(what, node, node.score) for what, node in places]
+    figures += [(f"资金情况“{row.source}”", row, funds_score(table, row)) for row in table.funds]
+    for what, node, score in figures:
+        if score is None or node.scored is None:
             continue
         checked += 1
-        if node.scored > node.score:
+        if node.scored > score:
             says = rule.says or f"{_title(table)}：{what}的得分不应超过分值"
-            results.append(Result(ERROR, document, table, node.mark, says, node.score, node.scored))
+            results.append(Result(ERROR, document, table, node.mark, says, score, node.scored))
     if table.total_score is not None and table.total_scored is not None:
         checked += 1
         if table.total_scored > table.total_score:
             says = f"{_title(table)}：{table.total_label}的得分不应超过分值"
-            results.append(Result(ERROR, document, table, table.mark, says, table.total_score, table.total_scored))
+            results.append(
+                Result(
+                    ERROR, document, table, table.total_mark or table.mark, says, table.total_score, table.total_scored
+                )
+            )
     if checked and not results:
         says = rule.says or f"{_title(table)}：全部 {checked} 处得分均不超过分值"
         results.append(Result(OK, document, table, table.mark, says))
@@ -133,7 +138,7 @@ def rule_weights(document: Document, table: IndicatorTable, rule) -> list[Result
             results.append(Result(status, document, table, group.mark, says, weight, found))
     if form.funds_weight is not None:
         for row in table.funds:
-            if row.score is not None:
+            if row.score is not None:  # printed: it must be the form's
                 says = rule.says or f"{_title(table)}：资金情况“{row.source}”的分值 = 表样所定的 {form.funds_weight} 分"
                 status = OK if row.score == form.funds_weight else ERROR
                 results.append(Result(status, document, table, row.mark, says, form.funds_weight, row.score))
@@ -144,7 +149,8 @@ def rule_total(document: Document, table: IndicatorTable, rule) -> list[Result]:
     """The total row's 分值 and 得分, and the header's 总分, = the sums of what the table scores."""
     results = []
     form = table.form
-    extra = "（含资金情况）" if any(r.score is not None for r in table.funds) else ""
+    total_at = table.total_mark or table.mark
+    extra = "（含资金情况）" if any(funds_score(table, r) is not None for r in table.funds) else ""
     for key, printed, words in (
         ("score", table.total_score, f"{table.total_label}的分值 = 各项分值之和{extra}"),
         ("scored", table.total_scored, f"{table.total_label} = 各项得分之和{extra}"),
@@ -153,11 +159,11 @@ def rule_total(document: Document, table: IndicatorTable, rule) -> list[Result]:
         if printed is None or expected is None:
             continue
         says = rule.says or f"{_title(table)}：{words}"
-        results.append(_total_result(document, table, says, expected, printed, addends, table.mark, rule.tolerance))
+        results.append(_total_result(document, table, says, expected, printed, addends, total_at, rule.tolerance))
     if form is not None and form.full_marks is not None and table.total_score is not None:
         says = f"{_title(table)}：{table.total_label}的分值 = 表样的满分 {form.full_marks}"
         status = OK if table.total_score == form.full_marks else ERROR
-        results.append(Result(status, document, table, table.mark, says, form.full_marks, table.total_score))
+        results.append(Result(status, document, table, total_at, says, form.full_marks, table.total_score))
     if table.header_total is not None:
         stated, mark = table.header_total
         expected, addends = sum_of(table, "scored")

@@ -486,6 +486,7 @@ class IndicatorTable:
     # or the header), each with where it is written.
     header_total: tuple[Decimal, Mark] | None = None
     grade: tuple[str, Mark] | None = None
+    total_mark: Mark | None = None  # where the total row is written (its checks are reported there)
 
     def leaves(self) -> list[Indicator]:
         return [leaf for s in self.sets for leaf in s.leaves()]

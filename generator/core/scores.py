@@ -26,9 +26,19 @@ def top_items(table: IndicatorTable) -> list:
     return [group for s in table.sets for group in s.groups] + list(table.funds)
 
 
+def funds_score(table: IndicatorTable, row) -> Decimal | None:
+    """A funds row's 分值: as printed, or (a form that prints only its 得分, as 得分（20 分*执行率）
+    does) the 分值 its form states, for the row that is scored."""
+    if row.score is not None or row.scored is None or table.form is None:
+        return row.score
+    return table.form.funds_weight
+
+
 def sum_of(table: IndicatorTable, key: str) -> tuple[Decimal | None, int]:
     """The sum of the table's 分值 or 得分 and how many figures it adds (None, 0: none is given)."""
-    parts = [v for v in (points(item, key) for item in top_items(table)) if v is not None]
+    parts = [points(group, key) for s in table.sets for group in s.groups]
+    parts += [funds_score(table, row) if key == "score" else row.scored for row in table.funds]
+    parts = [v for v in parts if v is not None]
     return (sum(parts, _ZERO) if parts else None), len(parts)
 
 

@@ -112,8 +112,9 @@ class IndicatorBinder:
     def error(self, node: Node, message: str) -> None:
         self.ctx.problems.add(node.mark, message)
 
-    def bind(self, raw, form: IndicatorForm | None = None) -> IndicatorTable:
-        stage = self.stage(raw, form)
+    def bind(self, raw, form: IndicatorForm | None = None, node: Node | None = None) -> IndicatorTable:
+        """*raw* as the record read it; *node*, the table as written, places what is said of its keys."""
+        stage = self.stage(raw, form, node.get("stage") if isinstance(node, Mapping) else None)
         if form is not None and raw.columns is not None:
             self.error(raw.columns, f"表样 {form.name} 已定了指标表的列：按表样的表不写 'columns'，请删掉")
         columns = form.columns if form is not None else self.columns(raw.columns, stage)
@@ -144,7 +145,7 @@ class IndicatorBinder:
             self.known_grade(total.grade, total.mark, form)
         title = raw.title or (form.title if form is not None else None)
         if title is None:
-            self.error(raw.mark, "绩效表缺少 'title'：请照原件写上表的标题")
+            self.error(raw, "绩效表缺少 'title'：请照原件写上表的标题")
             title = ""
         return IndicatorTable(
             raw.id,
@@ -167,16 +168,19 @@ class IndicatorBinder:
             funds_columns=funds_columns,
             header_total=header_total,
             grade=grade,
+            total_mark=total.mark if total is not None else None,
         )
 
-    def stage(self, raw, form: IndicatorForm | None) -> str:
+    def stage(self, raw, form: IndicatorForm | None, written: Node | None) -> str:
         if form is None:
             if raw.stage is None:
-                self.error(raw.mark, "绩效表要写 'stage'（申报 或 自评），或写 'form' 按表样填写")
+                self.error(raw, "绩效表要写 'stage'（申报 或 自评），或写 'form' 按表样填写")
                 return "自评"
             return raw.stage
         if raw.stage is not None and raw.stage != form.stage:
-            self.error(raw.mark, f"表样 {form.name} 是{form.stage}表，这张表却写了 stage: {raw.stage}：请删掉 stage")
+            self.error(
+                written or raw, f"表样 {form.name} 是{form.stage}表，这张表却写了 stage: {raw.stage}：请删掉 stage"
+            )
         return form.stage
 
     def fit_funds(self, rows, form: IndicatorForm) -> None:
@@ -189,7 +193,7 @@ class IndicatorBinder:
                         f"印的列有 {'、'.join(label for _, label in form.funds_columns)}" if printed else "没有资金情况"
                     )
                     self.error(
-                        row.mark,
+                        row,
                         f"表样 {form.name} 的资金情况没有“{FUNDS_NAMES[key]}”（{key}）这一列（{where}）："
                         f"请删掉 {key}，或换用印这一列的表样",
                     )

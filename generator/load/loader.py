@@ -537,7 +537,7 @@ class Loader:
                 form = self.indicator_form(raw.form, node.get("form").mark, document)
                 if form is None:
                     return None
-            return IndicatorBinder(self.ctx).bind(raw, form)
+            return IndicatorBinder(self.ctx).bind(raw, form, node)
         if kind is schema.AMOUNT_TABLE:
             raw = check_record(node, schema.AMOUNT_TABLE, self.ctx)
             if raw is None:
