@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.check.document import check_document
+from generator.check.indicators import check_rates
 from generator.core.model import IndicatorTable
 from generator.core.results import ERROR, NOTICE, OK, WARNING
 from generator.export.tabular import table_data
@@ -23,7 +24,7 @@ from generator.load.loader import load_site
 from generator.render.headline import headline
 from generator.render.indicators import render_indicator_table
 
-from helpers import DATA, DOCUMENT_FILE, ROOT, place, run_generator, write
+from helpers import DATA, DOCUMENT_FILE, ROOT, SELF_EVALUATION, place, run_generator, write
 
 # A 项目支出绩效自评表 on the national form (财预〔2020〕10号): weights 10 / 50 / 30 / 10, rate B/A.
 NATIONAL = """
@@ -313,7 +314,7 @@ MISFITS = [
         "            - name: 效益指标\n",
         "            - name: 效益指标\n              score: 30\n",
         "- name: 效益指标",
-        "分值、得分写在各个指标上（合并印出的一格），不写在一级指标上",
+        "分值、得分写在各个指标上，不写在一级指标上：请移到各个指标",
     ),
 ]
 
@@ -452,3 +453,37 @@ def test_the_documented_variant_reports_its_mistakes(data_dir, old, new, needle,
     hits = [r for r in results_of(site) if words in r.explain() and r.status == ERROR]
     assert hits, [r.explain() for r in results_of(site) if r.status != OK]
     assert hits[0].mark.line == line_of(text, needle)
+
+
+def test_a_form_printing_subtotals_and_leaves_checks_each_group_against_its_rows(data_dir):
+    form_set, table = documented_example()
+    write(
+        data_dir / "forms" / "mousheng-jixiao-2021.yaml",
+        form_set.replace("scores_at: level1", "scores_at: [level1, leaf]"),
+    )
+    scored = table.replace("actual: 2900人次}", "actual: 2900人次, score: 40, scored: 38}")
+    scored = scored.replace("actual: 有效减轻}", "actual: 有效减轻, score: 30, scored: 28}")
+    scored = scored.replace("actual: 92%}", "actual: 92%, score: 10, scored: 8}")
+    site, problems = loaded(data_dir, example_document(scored))
+    assert problems == []
+    results = results_of(site)
+    sums = [r for r in results if "其下各项" in r.says]
+    assert len(sums) == 6 and all(r.status == OK for r in sums), [r.explain() for r in results if r.status != OK]
+    html = str(render_indicator_table(only_table(site)))
+    assert "产出指标（40 分，得分 38）" in html and "gk-merged" not in html  # a subtotal beside its name
+    # a subtotal that its rows do not add up to, at the group's line
+    text = example_document(scored).replace("      scored: 38\n", "      scored: 37\n", 1)
+    site, _ = loaded(data_dir, text)
+    (miss,) = [r for r in results_of(site) if "“产出指标”的得分 = 其下各项得分之和" in r.says]
+    assert (miss.status, miss.expected, miss.found) == (ERROR, 38, 37)
+    assert miss.mark.line == line_of(text, "- name: 产出指标")
+
+
+def test_the_rate_is_recomputed_by_the_formula_the_form_declares(data_dir):
+    # (B − C) ÷ A = (1950 − 50) ÷ 2000 = 95.00%, as printed; B ÷ A would be 97.50%
+    site, _ = loaded(data_dir, SELF_EVALUATION)
+    table = only_table(site)
+    by_c = check_rates(site.documents[0], table, "(B-C)/A")
+    by_a = check_rates(site.documents[0], table, "B/A")
+    assert (by_c[0].status, by_c[0].expected) == (OK, Decimal("95.00"))
+    assert (by_a[0].status, by_a[0].expected) == (WARNING, Decimal("97.50"))

@@ -344,8 +344,11 @@ def _indicator_blocks(table: IndicatorTable) -> list[_Block]:
             indicator_set = next(sets)
             block = _Block(slug, scored, [label for _, label in table.columns])
             getters = [attrgetter(keys[i]) for i in scored]
-            for node in _scored_rows(indicator_set):
-                block.row([None if (v := get(node)) is None else _score_cell(v, node.mark) for get in getters])
+            merged = table.form.merged_level if table.form is not None else None
+            for node, depth in _scored_rows(indicator_set):
+                cells = [None if (v := get(node)) is None else _score_cell(v, node.mark) for get in getters]
+                # a group's subtotal printed beside its name, not in cells of figures: the downloads' only
+                block.row(cells, page=None if depth in (None, merged) else [])
             last = indicator_set is table.sets[-1]
             if last and (table.total_score is not None or table.total_scored is not None) and "score" in keys:
                 totals = {"score": table.total_score, "scored": table.total_scored}
@@ -367,22 +370,23 @@ def _funds_cell(key: str, value, mark: Mark) -> Cell | None:
     return (format_amount(value), str(value), str(value), f"v>{value}", mark)
 
 
-def _scored_rows(indicator_set) -> list:
-    """The rows of an indicator block as the downloads hold them: each leaf, and before its rows a
-    group that prints its own 分值/得分 (the page prints them in a cell merged over its rows)."""
+def _scored_rows(indicator_set) -> list[tuple[object, int | None]]:
+    """The rows of an indicator block as the downloads hold them, with a group's level (None for a
+    leaf): each leaf, and before its rows a group that prints its own 分值/得分 (the page prints
+    them in a cell merged over its rows, or beside its name)."""
     out: list = []
 
-    def walk(node):
+    def walk(node, depth: int):
         if isinstance(node, IndicatorGroup):
             if node.score is not None or node.scored is not None:
-                out.append(node)
+                out.append((node, depth))
             for child in node.children:
-                walk(child)
+                walk(child, depth + 1)
         else:
-            out.append(node)
+            out.append((node, None))
 
     for group in indicator_set.groups:
-        walk(group)
+        walk(group, 1)
     return out
 
 

@@ -220,7 +220,7 @@ class IndicatorForm:
     funds_columns: list[tuple[str, str]]  # (FundsRow field, printed label), left to right
     rate: str | None  # one of RATE_FORMULAS
     columns: list[tuple[str, str]]  # the indicator rows' (field, printed label)
-    scores_at: str  # one of SCORE_LEVELS
+    scores_at: tuple[str, ...]  # of SCORE_LEVELS: where 分值/得分 are printed (a subtotal level and leaves, say)
     weights: dict[str, Decimal]  # 一级指标 → its 分值, as the form states them
     funds_weight: Decimal | None  # the 分值 of the funds' 年度资金总额 (预算执行率)
     total_label: str
@@ -232,6 +232,14 @@ class IndicatorForm:
 
     def fact(self, label: str) -> FactSpec | None:
         return next((f for f in self.facts if f.label == label), None)
+
+    @property
+    def merged_level(self) -> int | None:
+        """The level (1: 一级) of the group whose 分值/得分 cells are merged over its rows: the
+        deepest level that prints them, when its indicators print none; None when they do."""
+        if "leaf" in self.scores_at:
+            return None
+        return max(int(level[-1]) for level in self.scores_at)
 
 
 # ---- tables in documents ----

@@ -72,7 +72,7 @@ FUNDS_NAMES = {
     "rate": "执行率",
     "scored": "得分",
 }
-LEVEL_NAMES = {"leaf": "各个指标", "level2": "二级指标", "level1": "一级指标"}
+LEVEL_NAMES = {"leaf": "各个指标", "level3": "三级指标", "level2": "二级指标", "level1": "一级指标"}
 
 _COMPARATORS = {">=": "≥", "≧": "≥", "<=": "≤", "≦": "≤", "＝": "=", "＞": ">", "＜": "<", "+-": "±"}
 _NUMBER = r"(-?\d+(?:\.\d+)?)"
@@ -284,14 +284,14 @@ class IndicatorBinder:
     def node(self, raw, depth: int, form: IndicatorForm | None, level: int):
         """A group at *level* (1: 一级指标) with *depth* levels below it, or a leaf; its 分值/得分
         only where the form gives them (a merged cell of a 一级 or 二级 指标, or each indicator)."""
-        scores_at = form.scores_at if form is not None else "leaf"
+        scores_at = form.scores_at if form is not None else ("leaf",)
         here = "leaf" if not hasattr(raw, "items") else f"level{level}"
-        if (raw.score is not None or raw.scored is not None) and here != scores_at:
+        if (raw.score is not None or raw.scored is not None) and here not in scores_at:
             whose = f"表样 {form.name}" if form is not None else "不按表样的表"
+            where = "和".join(LEVEL_NAMES[at] for at in scores_at)
             self.error(
                 raw,
-                f"{whose}的分值、得分写在{LEVEL_NAMES[scores_at]}上（合并印出的一格），不写在"
-                f"{LEVEL_NAMES[here] if here != 'leaf' else '各个指标'}上：请移到{LEVEL_NAMES[scores_at]}",
+                f"{whose}的分值、得分写在{where}上，不写在{LEVEL_NAMES[here]}上：请移到{where}",
             )
         if hasattr(raw, "items"):
             if depth == 0:
@@ -416,8 +416,10 @@ def build_indicator_form(raw, form_set: str, ctx: Context) -> IndicatorForm:
             binder.error(raw.funds, f"执行率按 {rate} 算，资金情况却没有 {'、'.join(missing)} 这一列：请补上")
     scores = [key for key, _ in columns if key in ("score", "scored")]
     levels = [key for key, _ in columns if key in LEVELS]
-    if raw.scores_at != "leaf" and raw.scores_at not in levels:
-        binder.error(raw, f"scores_at: {raw.scores_at}，指标表却没有这一级的列（{raw.scores_at}）：请改正")
+    scores_at = tuple(dict.fromkeys(raw.scores_at))
+    for at in scores_at:
+        if at != "leaf" and at not in levels:
+            binder.error(raw, f"scores_at: {at}，指标表却没有这一级的列（{at}）：请改正")
     if raw.stage == "申报" and scores:
         binder.error(raw, "申报表不印分值、得分：请从 columns 中删掉 score、scored，或把 stage 改为 自评")
     weights = {}
@@ -465,7 +467,7 @@ def build_indicator_form(raw, form_set: str, ctx: Context) -> IndicatorForm:
         funds_columns,
         rate,
         columns,
-        raw.scores_at,
+        scores_at,
         weights,
         funds_weight,
         total.label if total is not None else "总分",

@@ -170,12 +170,22 @@ def _merged_score(key: str, group: IndicatorGroup, span: int) -> str:
     return f'<td class="gk-num gk-{escape(key)} gk-merged"{rowspan}>{_score(getattr(group, key))}</td>'
 
 
-def _rows(groups: list[IndicatorGroup], columns: list[tuple[str, str]], scores_at: str = "leaf") -> list[str]:
+def _group_name(group: IndicatorGroup) -> str:
+    """A group's name, with the subtotal it prints beside it (产出指标（50 分）) when its 分值 is
+    not a merged cell of its own."""
+    name = escape(group.name or "")
+    if group.score is None and group.scored is None:
+        return name
+    said = [f"{group.score} 分"] if group.score is not None else []
+    said += [f"得分 {group.scored}"] if group.scored is not None else []
+    return f"{name}（{'，'.join(said)}）"
+
+
+def _rows(groups: list[IndicatorGroup], columns: list[tuple[str, str]], merged_depth: int | None = None) -> list[str]:
     """One <tr> per leaf; each group's name opens the first row under it, spanning all of them, and
-    so do its 分值 and 得分 when the form prints them per group (scores_at level1 or level2)."""
+    so do its 分值 and 得分 when the form prints them once per group (at *merged_depth*, 1: 一级)."""
     levels = [key for key, _ in columns if key.startswith("level")]
     leaf_keys = [key for key, _ in columns if not key.startswith("level")]
-    merged_depth = {"level1": 1, "level2": 2}.get(scores_at)  # the level of the group holding the scores
     rows: list[str] = []
     spans: dict[IndicatorGroup, int] = {}  # a group's leaves, counted once for the set instead of once per row it opens
 
@@ -198,7 +208,9 @@ def _rows(groups: list[IndicatorGroup], columns: list[tuple[str, str]], scores_a
         for group in opened[-len(levels) :] if levels else []:
             span = spans[group]
             rowspan = f' rowspan="{span}"' if span > 1 else ""
-            cells.append(f'<th scope="rowgroup" class="gk-level"{rowspan}>{escape(group.name or "")}</th>')
+            merged = merged_depth is not None and len(path) >= merged_depth and group is path[merged_depth - 1]
+            label = escape(group.name or "") if merged else _group_name(group)
+            cells.append(f'<th scope="rowgroup" class="gk-level"{rowspan}>{label}</th>')
         holder = path[merged_depth - 1] if merged_depth is not None and len(path) >= merged_depth else None
         for key in leaf_keys:
             if holder is None or key not in NUMERIC:
@@ -217,7 +229,7 @@ def _render_set(table: IndicatorTable, indicator_set: IndicatorSet, last: bool) 
     out = [f'<table class="gk-perf gk-indicators"><caption>{escape(caption)}</caption><thead><tr>']
     out += [f'<th scope="col">{escape(label)}</th>' for _, label in table.columns]
     out.append("</tr></thead><tbody>")
-    out += _rows(indicator_set.groups, table.columns, table.form.scores_at if table.form is not None else "leaf")
+    out += _rows(indicator_set.groups, table.columns, table.form.merged_level if table.form is not None else None)
     keys = [key for key, _ in table.columns]
     if last and (table.total_score is not None or table.total_scored is not None) and "score" in keys:
         before = keys.index("score")

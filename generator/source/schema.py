@@ -30,6 +30,7 @@ from .fields import (
     Invalid,
     ListOf,
     Markdown,
+    OneOrMore,
     Percent,
     Raw,
     Record,
@@ -228,11 +229,13 @@ INDICATOR_FORM = record(
     funds=optional(FUNDS_SPEC),
     columns=optional(Raw(doc="指标表印哪些列及列名，如 [{level1: 一级指标}, {name: 三级指标}, score]")),
     scores_at=optional(
-        Choice(
-            SCORE_LEVELS,
-            doc="分值、得分写在哪一级：leaf 每个指标（默认），level2 二级指标，level1 一级指标（合并单元格）",
+        OneOrMore(
+            Choice(SCORE_LEVELS, doc="leaf 每个指标，level2 二级指标，level1 一级指标"),
+            allow_empty=False,
+            doc="分值、得分写在哪一级：leaf 每个指标（默认），level2 二级指标，level1 一级指标（合并印出的一格）；"
+            "分组和指标都印的写成列表，如 [level1, leaf]（一级指标旁印小计，各指标印分值）",
         ),
-        "leaf",
+        ["leaf"],
     ),
     weights=optional(Raw(doc="一级指标的分值，照表样或文件所定，如 {产出指标: 50, 效益指标: 30, 满意度指标: 10}")),
     total=optional(
