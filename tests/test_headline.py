@@ -159,7 +159,9 @@ def test_a_self_evaluation_states_its_score_and_its_rate(data_dir):
 
 
 def test_a_stated_grade_is_shown_as_stated_and_the_bands_are_the_forms(data_dir):
-    stated = SELF_EVALUATION.replace("total: {score: 100, scored: 98.5}", "total: {score: 100, scored: 98.5, grade: 良}")
+    stated = SELF_EVALUATION.replace(
+        "total: {score: 100, scored: 98.5}", "total: {score: 100, scored: 98.5, grade: 良}"
+    )
     write(data_dir / DOCUMENT_FILE, stated)
     site, _ = load_site(data_dir)
     figure = headline(site.documents[0], "x.md").figures[0]
