@@ -487,3 +487,24 @@ def test_the_rate_is_recomputed_by_the_formula_the_form_declares(data_dir):
     by_a = check_rates(site.documents[0], table, "B/A")
     assert (by_c[0].status, by_c[0].expected) == (OK, Decimal("95.00"))
     assert (by_a[0].status, by_a[0].expected) == (WARNING, Decimal("97.50"))
+
+
+def test_a_ticked_box_the_form_does_not_print_is_reported_at_its_line(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    path = data / "wuhan-dongxihu-ybj/2020/yusuan.yaml"
+    text = path.read_text(encoding="utf-8").replace("项目类型: 一次性项目", "项目类型: 临时项目", 1)
+    path.write_text(text, encoding="utf-8")
+    _, problems = load_site(data)
+    (hit,) = [p for p in problems.sorted() if "“项目类型”写勾选的一项" in p.message]
+    assert "一次性项目、常年性项目、延续性项目 之一" in hit.message and "'临时项目'" in hit.message
+    assert hit.mark.line == place(text, "临时项目")[0]
+
+
+def test_a_key_written_wrong_in_a_form_leaves_the_rest_of_the_form_declared(data_dir):
+    path = data_dir / "forms" / "national-jixiao-2020.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    total: {label: 总分, score: 100}\n", "    total: 100\n", 1), encoding="utf-8")
+    site, problems = loaded(data_dir, NATIONAL)
+    assert [p for p in problems if "national-jixiao-2020.yaml" in p] and not [p for p in problems if "juesuan" in p]
+    assert only_table(site).form.name == "项目支出绩效自评表"  # its tables are still on it, not refused

@@ -223,7 +223,7 @@ class IndicatorBinder:
                     grade = (text, value.mark)
             elif spec.role == "choice" and text not in spec.choices:
                 self.error(
-                    value.mark,
+                    value,
                     f"“{spec.label}”写勾选的一项：{'、'.join(spec.choices)} 之一（原件打 ☑ 的那个），却是 '{text}'",
                 )
         ordered = [(spec.label, given.get(spec.label, "")) for spec in form.facts]
@@ -384,9 +384,15 @@ def leaf_values(raw) -> dict:
 # ---- the 绩效 forms a form set declares ----
 
 
-def build_indicator_form(raw, form_set: str, ctx: Context) -> IndicatorForm:
-    """A declared 绩效 form, its mistakes reported where they are written."""
+def build_indicator_form(raw, form_set: str, ctx: Context) -> IndicatorForm | None:
+    """A declared 绩效 form, its mistakes reported where they are written (a key written wrong is
+    left out, reported by the record); None without its name, title or stage."""
     binder = IndicatorBinder(ctx)
+    if raw.name is None or raw.title is None or raw.stage is None:
+        return None
+    for key, empty in (("facts", []), ("grades", []), ("blocks", []), ("rules", []), ("scores_at", ["leaf"])):
+        if getattr(raw, key) is None:
+            setattr(raw, key, empty)
     columns = binder.columns(raw.columns, raw.stage)
     facts = []
     for f in raw.facts:

@@ -156,7 +156,9 @@ class Loader:
                 if f.name in indicator_forms:
                     self.error(f.mark, f"绩效表样 {f.name} 在这个文件中写了两次：删掉一个")
                     continue
-                indicator_forms[f.name] = build_indicator_form(f, path.stem, self.ctx)
+                form = build_indicator_form(f, path.stem, self.ctx)
+                if form is not None:
+                    indicator_forms[form.name] = form
             forms: dict[str, Form] = {}
             slugs: set[str] = set()
             for f in raw.forms:

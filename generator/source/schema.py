@@ -222,6 +222,7 @@ INDICATOR_RULE = record(
 INDICATOR_FORM = record(
     "绩效表样",
     "一张绩效表样（申报表、自评表、评分表）：印的栏目和列名、分值写在哪一级、权重、等级和核对规则",
+    partial=True,  # a key written wrong is reported and left out; the form is still declared for its tables
     name=Text(doc="表样名：文件中绩效表的 form 写它，如 项目支出绩效自评表"),
     title=Text(doc="表的标题（文件中的表不写 title 时用它）"),
     stage=Choice(STAGES, doc="申报：绩效目标申报表；自评：绩效自评表、评分表"),
