@@ -508,3 +508,26 @@ def test_a_key_written_wrong_in_a_form_leaves_the_rest_of_the_form_declared(data
     site, problems = loaded(data_dir, NATIONAL)
     assert [p for p in problems if "national-jixiao-2020.yaml" in p] and not [p for p in problems if "juesuan" in p]
     assert only_table(site).form.name == "项目支出绩效自评表"  # its tables are still on it, not refused
+
+
+def test_a_table_printing_only_its_scores_keeps_its_total_row(data_dir):
+    # a 评分表 of 评分 without a 分值 column: its total row is printed, not silently dropped
+    text = NATIONAL.replace("form: national-jixiao-2020:项目支出绩效自评表", "stage: 自评\n          title: 评分表")
+    text = text.replace(
+        "          facts:\n            项目名称: 城乡医疗救助\n            主管部门: 测试区医疗保障局\n", ""
+    )
+    text = text.replace("          funds:\n", "          columns: [level1, level2, name, scored]\n          funds:\n")
+    text = re.sub(r", score: \d+(?=, scored)", "", text).replace(
+        "total: {score: 100, scored: 97.5, grade: 优}", "total: {scored: 97.5}"
+    )
+    text = text.replace(
+        "{source: 年度资金总额, initial: 2000, budget: 2000, executed: 1900, score: 10, rate: 95.00%, scored: 9.5}",
+        "{source: 年度资金总额, budget: 2000, executed: 1900, rate: 95.00%, scored: 9.5}",
+    )
+    site, problems = loaded(data_dir, text)
+    assert problems == []
+    table = only_table(site)
+    html = str(render_indicator_table(table))
+    assert '<th scope="row" colspan="3" class="gk-total">总分</th><td class="gk-num">97.5</td>' in html
+    rows = table_data(table, "t", site.documents[0]).blocks[-1].rows
+    assert rows[-1] == ["总分", None, None, 97.5]

@@ -75,6 +75,7 @@ from ..core import urls
 from ..core.amounts import format_amount
 from ..core.model import AmountTable, Document, FormTable, FreeTable, IndicatorGroup, IndicatorTable, MoneyBlock, Value
 from ..core.problems import Mark, Problem
+from ..core.scores import total_row_start
 from ..core.urls import page_file, term_anchor
 from ..export.tabular import CODE, LINE, TEXT, block_slugs, place, stems
 from ..export.xlsx import column_letters, style_index
@@ -350,11 +351,12 @@ def _indicator_blocks(table: IndicatorTable) -> list[_Block]:
                 # a group's subtotal printed beside its name, not in cells of figures: the downloads' only
                 block.row(cells, page=None if depth in (None, merged) else [])
             last = indicator_set is table.sets[-1]
-            if last and (table.total_score is not None or table.total_scored is not None) and "score" in keys:
+            start = total_row_start(keys)
+            if last and (table.total_score is not None or table.total_scored is not None) and start is not None:
                 totals = {"score": table.total_score, "scored": table.total_scored}
                 cells = [None if (v := totals[keys[i]]) is None else _score_cell(v, table.mark) for i in scored]
-                # the page prints the total row's figure cells from 分值 on
-                block.row(cells, page=[n for n, i in enumerate(scored) if i >= keys.index("score")])
+                # the page prints the total row's figure cells from 分值 (or 得分) on
+                block.row(cells, page=[n for n, i in enumerate(scored) if i >= start])
         blocks.append(block)
     return blocks
 

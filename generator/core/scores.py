@@ -62,3 +62,9 @@ def table_grade(table: IndicatorTable) -> tuple[str, bool] | None:
         return None
     grade = grade_of(score[0], table.form.grades if table.form is not None else DEFAULT_GRADES)
     return (grade, False) if grade is not None else None
+
+
+def total_row_start(keys: list[str]) -> int | None:
+    """Where a table's total row starts printing figures: at its 分值 column, or its 得分 column
+    when it prints no 分值 (a 评分表 of 评分 only); None when it prints neither (no total row)."""
+    return next((i for i, key in enumerate(keys) if key in ("score", "scored")), None)

@@ -18,6 +18,7 @@ from functools import cached_property
 
 from ..core.headers import header_rows
 from ..core.model import AmountTable, Document, FormTable, FreeTable, IndicatorGroup, IndicatorTable, MoneyBlock
+from ..core.scores import total_row_start
 
 # What a column holds, which decides its type in every format:
 AMOUNT = "amount"  # money, in the table's unit: a number shown #,##0.00
@@ -369,10 +370,11 @@ def _indicator_block(table: IndicatorTable, index: int, last: bool, slug: str) -
     for group in indicator_set.groups:
         walk(group, [])
     totals = set()
-    if last and (table.total_score is not None or table.total_scored is not None) and "score" in keys:
+    if last and (table.total_score is not None or table.total_scored is not None) and total_row_start(keys) is not None:
         row = [None] * len(keys)
         row[0] = table.total_label
-        row[keys.index("score")] = table.total_score
+        if "score" in keys:
+            row[keys.index("score")] = table.total_score
         if "scored" in keys:
             row[keys.index("scored")] = table.total_scored
         totals.add(len(rows))

@@ -25,6 +25,7 @@ from ..core.model import (
     MoneyBlock,
     Value,
 )
+from ..core.scores import total_row_start
 from .escaping import escape
 from .tables import after_table
 
@@ -231,8 +232,8 @@ def _render_set(table: IndicatorTable, indicator_set: IndicatorSet, last: bool) 
     out.append("</tr></thead><tbody>")
     out += _rows(indicator_set.groups, table.columns, table.form.merged_level if table.form is not None else None)
     keys = [key for key, _ in table.columns]
-    if last and (table.total_score is not None or table.total_scored is not None) and "score" in keys:
-        before = keys.index("score")
+    before = total_row_start(keys)
+    if last and (table.total_score is not None or table.total_scored is not None) and before is not None:
         out.append(
             f'<tr class="gk-total-row"><th scope="row" colspan="{before}" class="gk-total">'
             f"{escape(table.total_label)}</th>"
