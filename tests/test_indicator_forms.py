@@ -531,3 +531,38 @@ def test_a_table_printing_only_its_scores_keeps_its_total_row(data_dir):
     assert '<th scope="row" colspan="3" class="gk-total">总分</th><td class="gk-num">97.5</td>' in html
     rows = table_data(table, "t", site.documents[0]).blocks[-1].rows
     assert rows[-1] == ["总分", None, None, 97.5]
+
+
+def test_a_grade_stated_in_the_header_is_checked_against_the_bands(data_dir):
+    path = data_dir / "forms" / "national-jixiao-2020.yaml"
+    forms = path.read_text(encoding="utf-8")
+    path.write_text(
+        forms.replace(
+            "      - {label: 实施单位}\n", "      - {label: 实施单位}\n      - {label: 自评等级, role: grade}\n", 1
+        )
+    )
+    text = TEXT.replace(
+        "            主管部门: 测试区医疗保障局\n", "            主管部门: 测试区医疗保障局\n            自评等级: 良\n"
+    )
+    text = text.replace(", grade: 优}", "}")
+    site, problems = loaded(data_dir, text)
+    assert problems == []
+    (grade,) = [r for r in results_of(site) if "写明的等级" in r.says]
+    assert grade.status == ERROR and "按表样应为“优”" in grade.says
+    assert grade.mark.line == line_of(text, "自评等级: 良")
+
+
+def test_a_merged_score_spans_every_row_of_its_group_and_no_row_repeats_it(data_dir):
+    form_set, table = documented_example()
+    write(data_dir / "forms" / "mousheng-jixiao-2021.yaml", form_set)
+    two = table.replace(
+        "            - {name: 救助人次, target: ≥3000人次, actual: 2900人次}\n",
+        "            - {name: 救助人次, target: ≥3000人次, actual: 2900人次}\n"
+        "            - {name: 救助金发放, target: 按月发放, actual: 按月发放}\n",
+    )
+    site, problems = loaded(data_dir, example_document(two))
+    assert problems == []
+    html = str(render_indicator_table(only_table(site)))
+    assert '<td class="gk-num gk-score gk-merged" rowspan="2">40</td>' in html
+    second = html[html.index("救助金发放") : html.index("</tr>", html.index("救助金发放"))]
+    assert "gk-num" not in second  # its 分值/得分 are the merged cells above, not its own
