@@ -566,3 +566,34 @@ def test_a_merged_score_spans_every_row_of_its_group_and_no_row_repeats_it(data_
     assert '<td class="gk-num gk-score gk-merged" rowspan="2">40</td>' in html
     second = html[html.index("救助金发放") : html.index("</tr>", html.index("救助金发放"))]
     assert "gk-num" not in second  # its 分值/得分 are the merged cells above, not its own
+
+
+def test_scores_merged_per_second_level_group(data_dir):
+    form_set, table = documented_example()
+    write(data_dir / "forms" / "mousheng-jixiao-2021.yaml", form_set.replace("scores_at: level1", "scores_at: level2"))
+    moved = table
+    for name, score, scored in (("产出指标", 40, 38), ("效益指标", 30, 28), ("满意度指标", 10, 8)):
+        moved = moved.replace(
+            f"    - name: {name}\n      score: {score}\n      scored: {scored}\n", f"    - name: {name}\n"
+        )
+    moved = moved.replace(
+        "        - name: 数量指标\n", "        - name: 数量指标\n          score: 40\n          scored: 38\n"
+    )
+    moved = moved.replace(
+        "        - name: 社会效益指标\n", "        - name: 社会效益指标\n          score: 30\n          scored: 28\n"
+    )
+    moved = moved.replace(
+        "        - name: 服务对象满意度指标\n",
+        "        - name: 服务对象满意度指标\n          score: 10\n          scored: 8\n",
+    )
+    site, problems = loaded(data_dir, example_document(moved))
+    assert problems == []
+    results = results_of(site)
+    assert all(r.status == OK for r in results), [r.explain() for r in results if r.status != OK]
+    assert any("“产出指标”的分值 = 表样所定的 40 分" in r.says for r in results)  # the 二级 cells add up to the weight
+    html = str(render_indicator_table(only_table(site)))
+    assert '<td class="gk-num gk-score gk-merged">40</td>' in html
+    # a score left on the 一级 group of a form that prints them per 二级 is refused there
+    wrong = moved.replace("    - name: 效益指标\n", "    - name: 效益指标\n      score: 30\n", 1)
+    _, problems = loaded(data_dir, example_document(wrong))
+    assert [p for p in problems if "写在二级指标上，不写在一级指标上" in p]
