@@ -196,3 +196,48 @@ def run_generator(*args, cwd, env: dict[str, str] | None = None, timeout=None) -
         env=generator_env(**(env or {})),
         timeout=timeout,
     )
+
+
+# A bureau's record (test_record.py, test_unreadable.py): a 预算 of 2020 and a 决算 of any year
+# ({year}, {total} of 行政运行, {prose} of its 情况说明).
+RECORD_BUDGET_2020 = """
+title: 2020年测试区医疗保障局部门预算
+kind: 预算
+year: 2020
+form_set: hubei-yusuan-2020
+parts:
+  - title: 第三部分 预算公开表
+    sections:
+      - title: 一般公共预算支出表（功能分类项级）
+        table:
+          form: 表6
+          rows:
+            - {科目名称: 合计, 合计: 300.00}
+            - {科目编码: "210", 科目名称: 卫生健康支出, 合计: 300.00}
+            - {科目编码: "21015", 科目名称: 医疗保障管理事务, 合计: 300.00}
+            - {科目编码: "2101501", 科目名称: 行政运行, 合计: 200.00}
+            - {科目编码: "2101502", 科目名称: 一般行政管理事务, 合计: 100.00}
+"""
+
+RECORD_ACTUAL = """
+title: {year}年度测试区医疗保障局部门决算
+kind: 决算
+year: {year}
+form_set: hunan-juesuan-2020
+parts:
+  - title: 第二部分 决算表
+    sections:
+      - title: 五、一般公共预算财政拨款支出决算表
+        table:
+          form: 公开05表
+          rows:
+            - {{科目名称: 合计, 合计: {total}}}
+            - {{科目编码: "210", 科目名称: 卫生健康支出, 合计: {total}}}
+            - {{科目编码: "21015", 科目名称: 医疗保障管理事务, 合计: {total}}}
+            - {{科目编码: "2101501", 科目名称: 行政运行, 合计: {total}}}
+  - title: 第三部分 情况说明
+    sections:
+      - title: 五、一般公共预算财政拨款支出决算情况说明
+        body: |
+          {prose}
+"""

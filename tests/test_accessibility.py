@@ -28,6 +28,7 @@ PAGE_TYPES = {
     "hubei-tables": "wuhan-dongxihu-ybj/2020/yusuan/part3/",
     "self-evaluation": f"{WANGCHENG}/part5/zhengti/",
     "scoring": "changsha-yuhua-ybj/2020/jixiao/part1/fujian2/",
+    "unreadable": "changsha-yuhua-ybj/2020/jixiao/part1/fujian1/",  # two cells marked 无法辨认, and a status
     "checks": f"{WANGCHENG}/checks/",
     "glossary": "glossary/",
     "search": "search/?q=三公经费",

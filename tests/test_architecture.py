@@ -172,3 +172,18 @@ def test_the_rules_find_a_wrong_turn_and_a_cycle(tmp_path):
     assert render_to_check(edges) == ["generator.render.pages → generator.check.prose"]
     assert cycles(edges) == [["generator.check.prose", "generator.render.pages", "generator.check.prose"]]
     assert [inside for _, _, inside in imports(fake / "render" / "pages.py", tmp_path)] == [True]
+
+
+def test_test_files_share_code_through_helpers_not_each_other():
+    """What two test files need is in helpers.py or sitetools.py: a test module imported by another
+    runs its module-level fixtures twice and ties the two files' cases together."""
+    tests = ROOT / "tests"
+    crossed = [
+        f"{path.name}:{node.lineno}"
+        for path in sorted(tests.glob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom | ast.Import)
+        for name in ([node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names])
+        if name.split(".")[0].startswith("test_")
+    ]
+    assert crossed == []

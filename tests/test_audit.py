@@ -331,8 +331,8 @@ def test_a_build_whose_audit_fails_exits_1_and_leaves_the_previous_site(data_dir
 
     written = downloads.write_documents
 
-    def write_then_lose_a_row(bureaus, root):  # a writer's bug: the CSV's last row is lost
-        written(bureaus, root)
+    def write_then_lose_a_row(bureaus, root, *rest):  # a writer's bug: the CSV's last row is lost
+        written(bureaus, root, *rest)
         for csv_file in root.glob("*/*/*/xiazai/gk02.csv"):
             text = csv_file.read_bytes().decode("utf-8")
             csv_file.write_bytes(text[: text.rindex("\r\n", 0, len(text) - 2) + 2].encode("utf-8"))

@@ -291,7 +291,7 @@ def test_a_file_the_loader_cannot_read_is_reported_and_left_as_it_is(data_dir):
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         "data/ceshi-ybj/bureau.yaml:3:1: 未整理，请先改正：键 'short_name' 重复了（第 2 行已写过）：删掉一个，或合并成一个",
-        "data/notes.yaml: 未整理：不是 data/ 中认识的文件（glossary.yaml、forms/*.yaml、<部门>/bureau.yaml、<部门>/<年度>/*.yaml）",
+        "data/notes.yaml: 未整理：不是 data/ 中认识的文件（glossary.yaml、site.yaml、forms/*.yaml、<部门>/bureau.yaml、<部门>/<年度>/*.yaml）",
     ]
     assert "Traceback" not in result.stderr
     assert path.read_text(encoding="utf-8") == broken and stray.read_text(encoding="utf-8") == "a: 1\n"

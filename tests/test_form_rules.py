@@ -118,6 +118,27 @@ CASES = [
     ),
     (JUESUAN.forms["公开06表"], "form: 公开06表\nrows: [1]\ntotals: [1]\n"),
     (JUESUAN.forms["公开06表"], "form: 公开06表\ntotals:\n"),
+    # cells marked unreadable: as they should be, and each way of writing one that is refused
+    (
+        JUESUAN.forms["公开02表"],
+        "form: 公开02表\nrows:\n  - {科目名称: 合计, 本年收入合计: {unreadable: 48.5044.05, note: 两个数连在一起}}\n"
+        "  - {科目编码: '208', 科目名称: {unreadable: x}, 本年收入合计: {unreadable: '12.50'}}\n"
+        "  - {科目编码: '209', 本年收入合计: {unreadable: '2,549.18'}, 财政拨款收入: {unreadable: 1.2.3, nota: x}}\n"
+        "  - {科目编码: '210', 本年收入合计: {unreadable: }, 财政拨款收入: {unreadable: [1]}}\n"
+        "  - {科目编码: '211', 本年收入合计: {unreadable: 1.2.3, note: ''}, 财政拨款收入: {note: x, unreadable: {a: 1}}}\n"
+        '  - {科目编码: "212", 本年收入合计: {unreadable: "1.2\u200b3"}}\n'
+        "  - {科目编码: '213', 本年收入合计:\n      {unreadable: 1.2.3,\n       other: 1}}\n",
+    ),
+    (
+        JUESUAN.forms["公开01表"],
+        "form: 公开01表\nvalues:\n  收入:\n    一般公共预算财政拨款收入: {unreadable: 29455.6.7}\n"
+        "    政府性基金预算财政拨款收入:\n      unreadable: 3.3.3\n      bad: 1\n",
+    ),
+    (
+        JUESUAN.forms["公开06表"],
+        "form: 公开06表\ntotals: {人员经费合计: {unreadable: 1.2.3}, 公用经费合计: {unreadable: 4.5.6, x: 1}}\n",
+    ),
+    (JUESUAN.forms["公开06表"], "form: 公开06表\ntotals: {人员经费合计: {unreadable: '1'}}\n"),
     # the other form set
     (
         YUSUAN.forms["表1"],

@@ -56,10 +56,10 @@ AS_MARKUP = [
 DOCUMENT_TEXT = {
     *("title", "body", "caption", "note", "statement", "name", "short_name", "content", "standard", "reason"),
     *("measure", "actual", "target", "definition", "as_is_note", "source", "text", "unit", "head", "label"),
-    *("duties", "organization", "units", "科目名称"),
+    *("duties", "organization", "units", "科目名称", "unreadable"),
 }
 FORM_TEXT = {"title", "note", "label", "says", "name"}
-# Loaded but shown on no page: the form sets' own names, a document's source (its provenance) and the
+# Loaded but shown on no page: the form sets' own names and the
 # standard 目录 a form set gives `python -m generator new` to start a document from.
 NOT_ON_ANY_PAGE = {
     *(
@@ -74,7 +74,6 @@ NOT_ON_ANY_PAGE = {
     "forms/hunan-juesuan-2020.yaml: headline: label",
     # 东西湖's 表8 leaves three of the 三公's rows blank: those headline items are left out
     "forms/hubei-yusuan-2020.yaml: headline: label",
-    "document: source",
 }
 
 MARKDOWN_NAME = "- 1. 望城|区*医*_保_ #1 `局` [链](接) <i>&amp; a\\b {#x}"

@@ -22,6 +22,7 @@ def preview(project):
         docs_dir=str(project / "docs"),
         nav=None,
         plugins=PluginCollection(),
+        extra={},
     )
     hook().on_config(config)
     return config

@@ -177,6 +177,43 @@ export function cellProblem(rules, type, value) {
   return stripped ? null : rules.cell.empty_text;
 }
 
+// load/tables.py: a cell marked unreadable ({unreadable: 原件印的文字, note: 说明}), a mapping with the
+// key rules.cell.unreadable.key.
+export const isUnreadable = (rules, value) => isMapping(value) && entries(value).some(([key]) => key === rules.cell.unreadable.key);
+
+// scalar_text() of the text and the note of a cell marked unreadable: null, or the problem.
+function unreadableText(rules, value, messages) {
+  if (isMapping(value)) return messages.mapping;
+  if (Array.isArray(value)) return messages.list;
+  if (isBlank(value)) return messages.empty;
+  const text = textOf(value);
+  return hiddenCharacter(rules, text) ?? (strip(rules, text) ? null : messages.empty);
+}
+
+// load/tables.py unreadable_value(): the problem of a cell marked unreadable in a column of *type*,
+// as [its path below the cell, message, whether at a key], or null.
+export function unreadableProblem(rules, type, value) {
+  useRules(rules);
+  const messages = rules.cell.unreadable;
+  if (type !== 'amount' && type !== 'percent') return [[], messages.not_here, false];
+  for (const [key, child] of entries(value)) {
+    if (key === messages.key) {
+      const problem = unreadableText(rules, child, messages.text);
+      if (problem) return [[key], problem, false];
+      const text = strip(rules, textOf(child));
+      const why = refused(rules, rules[type], text);
+      if (why === null) return [[key], fill(messages.readable, { text }), false];
+      if (why !== fill(rules[type].fallback, { text })) return [[key], why, false]; // a number, written otherwise
+    } else if (key === messages.note_key) {
+      const problem = unreadableText(rules, child, messages.note);
+      if (problem) return [[key], problem, false];
+    } else {
+      return [[key], fill(messages.unknown, { text: key }), true];
+    }
+  }
+  return null;
+}
+
 // ---- difflib.get_close_matches(word, options, n=1, cutoff) ----
 
 // SequenceMatcher(None, a, b), as Python computes its ratios (autojunk included), on code points.
@@ -317,13 +354,12 @@ export function tableProblems(rules, form, table) {
         continue;
       }
       if (isBlank(child)) continue; // a blank row, written out for clarity
-      if (!isMapping(child) && !Array.isArray(child)) {
+      if ((!isMapping(child) && !Array.isArray(child)) || isUnreadable(rules, child)) {
         if (amounts.length !== 1) {
           report(at, fill(messages.several_amounts, { form: number, row: key, count: amounts.length }));
           continue;
         }
-        const problem = cellProblem(rules, 'amount', child);
-        if (problem) report(at, problem);
+        cell(at, 'amount', child);
         continue;
       }
       bindCells(panel, mapping(child, at, fill(messages.row_values, { row: key })), at, ['amount', 'percent', 'text']);
@@ -346,9 +382,19 @@ export function tableProblems(rules, form, table) {
         continue;
       }
       if (isBlank(child)) continue; // a blank cell
-      const problem = cellProblem(rules, type, child);
-      if (problem) report(at, problem);
+      cell(at, type, child);
     }
+  }
+
+  // one cell (load/tables.py cell_value): a value, or a mapping marked unreadable
+  function cell(at, type, child) {
+    if (isUnreadable(rules, child)) {
+      const found = unreadableProblem(rules, type, child);
+      if (found) report([...at, ...found[0]], found[1], found[2]);
+      return;
+    }
+    const problem = cellProblem(rules, type, child);
+    if (problem) report(at, problem);
   }
 
   function bindRows(panel, value, path) {
@@ -385,6 +431,11 @@ export function tableProblems(rules, form, table) {
           continue;
         }
         if (isBlank(child)) continue; // blank, as a blank cell
+        if (isUnreadable(rules, child)) {
+          const found = unreadableProblem(rules, 'amount', child);
+          if (found) throw new Invalid(['totals', key, ...found[0]], found[1]);
+          continue;
+        }
         const problem = cellProblem(rules, 'amount', child);
         if (problem) throw new Invalid(['totals', key], problem);
       }

@@ -73,18 +73,32 @@ from pathlib import Path
 
 from ..core import urls
 from ..core.amounts import format_amount
-from ..core.model import AmountTable, Document, FormTable, FreeTable, IndicatorGroup, IndicatorTable, MoneyBlock, Value
+from ..core.model import (
+    AmountTable,
+    Document,
+    FormTable,
+    FreeTable,
+    IndicatorGroup,
+    IndicatorTable,
+    MoneyBlock,
+    Unreadable,
+    Value,
+)
 from ..core.problems import Mark, Problem
 from ..core.scores import total_row_start
 from ..core.urls import page_file, term_anchor
-from ..export.tabular import CODE, LINE, TEXT, block_slugs, place, stems
-from ..export.xlsx import column_letters, style_index
+from ..export.tabular import CODE, LINE, TEXT, UNREADABLE_PREFIX, block_slugs, place, stems
+from ..export.xlsx import UNREADABLE, column_letters, style_index
 from ..render.escaping import escape
 
 # A figure's or code's cell as render/tables.py / render/indicators.py write it (its text has no
 # tags), blank ones too: the cells of a row (the page is cut at each "<tr"), each figure compared with
 # its row and column.
-_FIGURE_CELL = re.compile(r'<td class="gk-(?:num|code)[^"]*"[^>]*>([^<]*)</td>')
+# (A cell the original prints unreadably holds its text and the words that say so, in spans of
+# their own: its content is taken whole, and compared with what it should be.)
+_FIGURE_CELL = re.compile(
+    r'<td class="gk-(?:num|code)[^"]*"[^>]*>([^<]*(?:<span class="gk-unreadable-[a-z]+">[^<]*</span>[^<]*)*)</td>'
+)
 _DOWNLOADS_LINE = b'<p class="gk-downloads">'  # written under every table (render/download_links.py)
 _FREE_TABLE = re.compile(rb'<table class="gk-free">.*?</table>', re.S)
 _FREE_CELL = re.compile(r"<t([hd])\b[^>]*>(.*?)</t\1>", re.S)  # a cell of a free table
@@ -100,7 +114,8 @@ _LINES = "|".join(f'{style_index(LINE, total)}"><v>[0-9]+<' for total in (False,
 # differs from the code, digits alike. Titles, the unit, captions, the header and 栏次, text and
 # notes have styles of their own: not matched.
 _SHEET_FIGURES = re.compile(
-    f'<c r="([A-Z]+)([0-9]+)" s="(?:(?:{style_index(CODE, False)}|{style_index(CODE, True)})" t="inlineStr"><is><'
+    f'<c r="([A-Z]+)([0-9]+)" s="(?:(?:{style_index(CODE, False)}|{style_index(CODE, True)}'
+    f'|{style_index(UNREADABLE, False)}|{style_index(UNREADABLE, True)})" t="inlineStr"><is><'
     f'|(?!{_LINES})[0-9]+"><)((?:t[^>]*|v)>[^<]*)<'
 )
 # a free table's text cells, whose numbers are its figures, and any numeric cell, with their place
@@ -123,7 +138,7 @@ class _Block:
     figure is compared with the row and the column it belongs to, not only with the figures before
     it (a figure moved into the neighbouring blank cell keeps its order)."""
 
-    __slots__ = ("slug", "columns", "footer", "free", "headings", "rows", "page", "sheet_extra")
+    __slots__ = ("slug", "columns", "footer", "free", "headings", "rows", "page", "sheet_extra", "unreadable", "texts")
 
     def __init__(self, slug: str, columns: list[int], headings: list[str], footer: list[int] | None = None):
         self.slug = slug
@@ -140,6 +155,17 @@ class _Block:
         self.page: list[tuple[list[Cell | None], list[int] | None, list[int]]] = []
         # Text cells of the sheet among the figures: a footer's labels in a column of codes.
         self.sheet_extra: list[tuple[str, int, int, Mark]] = []
+        # How many of its cells the original prints unreadably (None: count them in the CSV's text).
+        self.unreadable: int | None = 0
+        self.texts: dict[int, str] = {}  # text(), once each
+
+    def unreadable_cells(self) -> int:
+        """How many cells the block's JSON lists as unreadable: of a table of a form, those whose
+        CSV text says so (its columns of figures hold no other text); of a free table, counted
+        from its grid."""
+        if self.unreadable is None:
+            self.unreadable = self.text(1).count(UNREADABLE_PREFIX)
+        return self.unreadable
 
     def row(self, cells: list[Cell | None], columns: list[int] | None = None, page: list[int] | None = None) -> None:
         """A row of *cells* (of `columns`, or of *columns*), printed on the page with the cells at
@@ -149,8 +175,18 @@ class _Block:
         self.page.append((cells, page, columns))
 
     def text(self, which: int) -> str:
-        """The rows as _found_text makes a file's, each cell by its text *which* (1 CSV, 2 JSON)."""
-        return "\n".join(["\t".join([c[which] if c else "" for c in row]) for row in self.rows if any(row)])
+        """The rows as _found_text makes a file's, each cell by its text *which* (1 CSV, 2 JSON);
+        (a cell marked unreadable has none in the JSON: a row of such cells only has nothing there)."""
+        text = self.texts.get(which)
+        if text is None:
+            text = self.texts[which] = "\n".join(
+                [
+                    "\t".join([c[which] if c else "" for c in row])
+                    for row in self.rows
+                    if any(c[which] for c in row if c)
+                ]
+            )
+        return text
 
     def page_text(self) -> str:
         """The page's rows as _found_text makes them."""
@@ -224,8 +260,23 @@ _FIGURE_TYPES = tuple(_CELL_OF)
 _NOTHING: dict = {}
 
 
+def _unreadable_cell(value: Unreadable) -> Cell:
+    """A cell the original prints unreadably: on the page its text and the words that say so
+    (render/tables.py), in the CSV and the sheet (a text cell of its own style) 无法辨认： and the
+    text, in the JSON null (the block lists it apart: _audit_unreadable)."""
+    page = (
+        f'<span class="gk-unreadable-text">{escape(value.text)}</span> <span class="gk-unreadable-tag">无法辨认</span>'
+    )
+    said = UNREADABLE_PREFIX + value.text
+    return (page, said, "", "t>" + html.escape(said, quote=False), value)
+
+
 def _value_cell(column_type: str, value: Value | None) -> Cell | None:
-    if value is None or (value.amount is None and not value.text):
+    if value is None:
+        return None
+    if value.__class__ is Unreadable:
+        return _unreadable_cell(value)
+    if value.amount is None and not value.text:
         return None
     if value.amount is None and column_type != "code":  # text in a column of figures: none of its figures
         return None
@@ -246,6 +297,7 @@ def _form_blocks(table: FormTable) -> list[_Block]:
     if footer is not None and all((table.totals.get(c.key) is None) if c.key else c.label is None for c in form.footer):
         footer = None  # a footer of blank totals only is a blank row, which the downloads leave out
     block = _Block("", figures, [c.label for c in columns], footer)
+    block.unreadable = None  # counted in its CSV's text when asked
     # per panel: its figure columns (key, type, is a 科目编码 printed as a 合计's label when blank)
     plans = []
     for data in table.panels:
@@ -278,7 +330,7 @@ def _form_blocks(table: FormTable) -> list[_Block]:
                 None
                 if (v := get(key)) is None
                 else (f"{v.amount:,.2f}", (d := str(v.amount)), d, "v>" + d, v)
-                if kind == "amount"
+                if kind == "amount" and v.amount is not None
                 else _value_cell(kind, v)
                 for key, kind, _ in plan
             ]
@@ -301,7 +353,15 @@ def _form_blocks(table: FormTable) -> list[_Block]:
             if at < len(columns):
                 if cell.key:
                     value = table.totals.get(cell.key)
-                    cells.append(None if value is None or value.amount is None else _total_cell(columns[at], value))
+                    cells.append(
+                        None
+                        if value is None
+                        else _unreadable_cell(value)
+                        if value.__class__ is Unreadable
+                        else None
+                        if value.amount is None
+                        else _total_cell(columns[at], value)
+                    )
                 elif cell.label is not None and columns[at].type == "code":
                     # a label (人员经费合计) in a column of codes: a text cell of a code's style in the sheet
                     block.sheet_extra.append(("t>" + html.escape(cell.label, quote=False), at, depth, table.mark))
@@ -406,11 +466,14 @@ def _free_block(table: FreeTable) -> _Block:
     placed, width = place([[(c.text, c.colspan, c.rowspan) for c in row] for row in table.grid])
     block = _Block("", list(range(width)), [f"第 {c + 1} 栏" for c in range(width)])
     block.free = True
-    marks = [cell.mark for row in table.grid for cell in row]
+    grid_cells = [cell for row in table.grid for cell in row]
+    block.unreadable = sum(1 for cell in grid_cells[sum(len(row) for row in table.grid[:top]) :] if cell.unreadable)
     rows: list[list[Cell | None]] = [[None] * width for _ in range(len(table.grid) - top)]
     page: list[tuple[list, None, list[int]]] = [([], None, []) for _ in table.grid]
-    for spot, mark in zip(placed, marks, strict=True):
-        cell = _numbers_cell(spot.text, mark)
+    for spot, printed in zip(placed, grid_cells, strict=True):
+        cell = _numbers_cell(spot.text, printed.mark)
+        if cell is not None and printed.unreadable:  # null in the JSON, which lists it apart
+            cell = (cell[0], cell[1], "", cell[3], cell[4])
         page[spot.row][0].append(cell)
         page[spot.row][2].append(spot.column)
         if spot.row >= top:
@@ -589,11 +652,13 @@ def _audit_downloads(document: Document, site: str, audited: list) -> list[Probl
     # every block's rows in one json.loads, by its CSV's name (a call per block cost more)
     wanted = {f"{stems_of[table]}-{b.slug}" if b.slug else stems_of[table] for table, bs in audited for b in bs}
     in_json = json.loads(b"{" + b",".join(_json_rows(text, wanted)) + b"}", parse_float=str, parse_int=str)
+    listing = b'"unreadable": ' in text  # a block lists cells the original prints unreadably
     for table, blocks in audited:
         stem = stems_of[table]
         for block in blocks:
             name = f"{stem}-{block.slug}.csv" if block.slug else f"{stem}.csv"
-            problems += _audit_csv(site, f"{folder}/{name}", table, block)
+            found, csv_rows = _audit_csv(site, f"{folder}/{name}", table, block)
+            problems += found
             rows = in_json.get(name)
             if rows is None:
                 problems.append(
@@ -602,6 +667,10 @@ def _audit_downloads(document: Document, site: str, audited: list) -> list[Probl
                 continue
             if (problem := _compare_rows(f"{json_file} 中 {name}", table, block, rows, 2)) is not None:
                 problems.append(problem)
+            if listing or block.unreadable_cells():
+                listed = _json_unreadable(text, name)
+                if problem := _unreadable_problem(f"{json_file} 中 {name}", table, block, listed, rows, csv_rows):
+                    problems.append(problem)
     problems += _audit_xlsx(document, site, f"{folder}/{urls.document_file(document, 'xlsx')}", audited)
     return problems
 
@@ -618,15 +687,54 @@ def _compare_rows(where: str, table, block: _Block, rows: list, text: int) -> Pr
     return _mismatch(where, table, found, block.wanted(), text)
 
 
-def _audit_csv(site: str, shown: str, table, block: _Block) -> list[Problem]:
+def _audit_csv(site: str, shown: str, table, block: _Block) -> tuple[list[Problem], list[list[str]]]:
+    """What is wrong with the block's CSV, and its rows (without the header row)."""
     try:
         with open(f"{site}/{shown}", "rb") as file:
             text = file.read().decode("utf-8")
     except FileNotFoundError:
-        return [Problem(table.mark, f"{shown} 不存在（生成的文件有误，请报告）")]
+        return [Problem(table.mark, f"{shown} 不存在（生成的文件有误，请报告）")], []
     rows = list(csv.reader(io.StringIO(text, newline="")))[1:]  # the first row is the header
     problem = _compare_rows(shown, table, block, rows, 1)
-    return [] if problem is None else [problem]
+    return ([] if problem is None else [problem]), rows
+
+
+def _json_unreadable(text: bytes, name: str) -> list:
+    """The cells the JSON block of the CSV *name* lists as unreadable in the original (written
+    between its fields and its rows: downloads.py), or [] when it lists none."""
+    at = text.find(b'"csv": ' + json.dumps(name, ensure_ascii=False).encode("utf-8"))
+    rows = text.find(b'"rows": [', at)
+    if at < 0 or rows < 0:
+        return []
+    start = text.find(b'"unreadable": ', at, rows)
+    if start < 0:
+        return []
+    try:
+        listed = json.loads(text[start + len(b'"unreadable": ') : rows].rstrip(b", "))
+    except ValueError:
+        return [None]  # not a list: reported as a list that does not name the cells
+    return listed if isinstance(listed, list) else [None]
+
+
+def _unreadable_problem(where: str, table, block: _Block, listed: list, rows: list, csv_rows: list) -> Problem | None:
+    """The cells a JSON block lists as unreadable in the original against the block's: as many,
+    each once, each where the JSON row holds null and the CSV (audited against data/ already) holds
+    无法辨认： and the text listed."""
+    wanted = block.unreadable_cells()
+    seen = set()
+    for entry in listed:
+        try:
+            r, c, printed = entry["row"], entry["column"], entry["text"]
+            place_ok = rows[int(r)][int(c)] is None and csv_rows[int(r)][int(c)] == UNREADABLE_PREFIX + printed
+        except (TypeError, KeyError, IndexError, ValueError):
+            place_ok = False
+        if not place_ok or (r, c) in seen:
+            said = f"列出的无法辨认的格 {json.dumps(entry, ensure_ascii=False)} 与表中的格对不上"
+            return _report(where, table, said, table.mark)
+        seen.add((r, c))
+    if len(listed) != wanted:
+        return _report(where, table, f"应列出 {wanted} 格原件无法辨认的格，却列出 {len(listed)} 格", table.mark)
+    return None
 
 
 def _column_index(letters: str) -> int:

@@ -25,11 +25,11 @@ from ..check.as_is import accept
 from ..check.document import check_document
 from ..check.prose_links import check_prose_links
 from ..core import urls
-from ..core.model import Bureau, Site
+from ..core.model import Bureau, Site, SiteInfo
 from ..core.problems import Mark, Problem
-from ..core.results import ERROR, NOTICE, WARNING, Result
+from ..core.results import ERROR, NOTICE, UNREADABLE, WARNING, Result
 from ..export import downloads
-from ..load.loader import NO_DATA_DIRECTORY, Loader, shown
+from ..load.loader import NO_DATA_DIRECTORY, SITE_FILE, Loader, shown
 from ..render.pages import bureau_pages, outline
 from ..source import files
 from ..source.yamlsource import cycle_collection_paused
@@ -98,12 +98,13 @@ def count_documents(folder: Path, root: str) -> int:
     )
 
 
-def load_shared(data_dir: Path) -> tuple[dict, dict, list[Problem]]:
-    """The glossary and the form sets, which every batch reads."""
+def load_shared(data_dir: Path) -> tuple[dict, dict, SiteInfo, list[Problem]]:
+    """The glossary, the form sets and whose site it is (site.yaml), which every batch reads."""
     loader = Loader(data_dir)
     glossary = loader.load_glossary(data_dir / "glossary.yaml")
     form_sets = loader.load_form_sets(data_dir / "forms")
-    return glossary, form_sets, loader.problems.items
+    info = loader.load_site_info(data_dir / SITE_FILE)
+    return glossary, form_sets, info, loader.problems.items
 
 
 # ---- in the worker ----
@@ -120,9 +121,9 @@ def _start_worker(
     shells: dict[int, Shell] | None = None,
 ) -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    glossary, form_sets, _ = load_shared(data_dir)  # their problems are reported once, by the parent
+    glossary, form_sets, info, _ = load_shared(data_dir)  # their problems are reported once, by the parent
     _WORKER.clear()  # nothing of an earlier build (a forked worker inherits its parent's) is used again
-    _WORKER.update(data_dir=data_dir, work=work, strict=strict, glossary=glossary, form_sets=form_sets)
+    _WORKER.update(data_dir=data_dir, work=work, strict=strict, glossary=glossary, form_sets=form_sets, info=info)
     _WORKER.update(config_file=config_file, cache=cache)
     # The page shells the parent made and checked, with Material's partial for the menus: a Jinja
     # template, which does not cross processes, so each worker loads its own.
@@ -143,6 +144,8 @@ def findings(results) -> list[Problem]:
     out = []
     for result in results:
         if result.status not in REPORTED:
+            if result.status == UNREADABLE:  # a cell marked unreadable: said, so that it is looked at again
+                out.append(Problem(result.mark, result.explain(), NOTICE))
             continue
         message = result.explain()
         if result.accepted:
@@ -218,7 +221,7 @@ def _run_batch(batch: Batch) -> Outcome:
     outcome.counts = Counter(r.status for r in results)
     outcome.outlines = [outline(b) for b in bureaus]
     if _WORKER["work"] is not None and not outcome.blocking:
-        _build_batch(batch, Site(bureaus, glossary, form_sets), results, outcome)
+        _build_batch(batch, Site(bureaus, glossary, form_sets, _WORKER["info"]), results, outcome)
     return outcome
 
 
@@ -232,7 +235,7 @@ def _build_batch(batch: Batch, site: Site, results, outcome: Outcome) -> None:
     built = {page.src: shells.write(page, work / "site") for page in pages}
     outcome.seconds["pages"] = time.perf_counter() - start
     start = time.perf_counter()
-    downloads.write_documents(site.bureaus, work / "site")
+    downloads.write_documents(site.bureaus, work / "site", site.info)
     outcome.seconds["downloads"] = time.perf_counter() - start
     start = time.perf_counter()
     slugs = {bureau.slug for bureau in site.bureaus}
@@ -315,6 +318,7 @@ class Checked:
     outcomes: list[Outcome]
     glossary: dict
     form_sets: dict
+    info: SiteInfo = field(default_factory=SiteInfo)
 
     @property
     def errors(self) -> int:
@@ -357,7 +361,9 @@ def check_batches(
     others run (the build joins the batch's search index and downloads then).
     """
     batches, problems = plan(data_dir)
-    glossary, form_sets, shared_problems = load_shared(data_dir) if data_dir.is_dir() else ({}, {}, [])
+    glossary, form_sets, info, shared_problems = (
+        load_shared(data_dir) if data_dir.is_dir() else ({}, {}, SiteInfo(), [])
+    )
     problems += shared_problems
     outcomes = []
     for outcome in run_batches(data_dir, batches, work, strict, jobs, config_file, cache, shells):
@@ -369,7 +375,7 @@ def check_batches(
             each(outcome)
     if cache is not None:
         check_cache.prune(cache, {o.cache_key for o in outcomes})
-    return Checked(problems, outcomes, glossary, form_sets)
+    return Checked(problems, outcomes, glossary, form_sets, info)
 
 
 def move_built(outcome: Outcome, site_dir: Path) -> None:

@@ -10,7 +10,7 @@ import logging
 import sys
 from pathlib import Path
 
-from ..core.results import ERROR, NOTICE, WARNING
+from ..core.results import ERROR, NOTICE, UNREADABLE, WARNING
 from . import check_cache, processes
 from .batches import check_batches
 from .report import Stop, Timings, print_problems, print_stop
@@ -50,9 +50,11 @@ def check(
     if form == "text":
         bureaus = checked.bureaus
         counts = checked.counts
+        marked = counts[UNREADABLE]  # cells, not checks: said apart
         print(
             f"通过：{len(bureaus)} 个部门，{sum(len(b.documents) for b in bureaus)} 份公开文件；"
-            f"核对 {sum(counts.values())} 项：{counts['ok']} 项相符，{counts[NOTICE]} 个提示，"
+            f"核对 {sum(counts.values()) - marked} 项：{counts['ok']} 项相符，{counts[NOTICE]} 个提示，"
             f"{counts[WARNING]} 个警告，{counts[ERROR]} 个错误照原件公开"
+            + (f"；{marked} 格标为原件无法辨认，不参与核对" if marked else "")
         )
     return 0

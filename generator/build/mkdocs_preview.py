@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # mkdocs loads this file by path, not as part of the package: make the package importable.
 sys.path.insert(0, str(ROOT))
 
-from generator.build.mkdocs_run import PageFragments, write_pages  # noqa: E402
+from generator.build.mkdocs_run import PageFragments, apply_site_info, write_pages  # noqa: E402
 from generator.check.document import check_document  # noqa: E402
 from generator.core.model import Site  # noqa: E402
 from generator.load.loader import load_site  # noqa: E402
@@ -33,6 +33,7 @@ def on_config(config, **kwargs):
     errors = sorted(set(problems.errors))
     fragments = generate(without_files_in_error(site, errors), Path(config.docs_dir), root / "content", problems=errors)
     fragments.register(config)
+    apply_site_info(config, site.info)  # the footer and the title, as a build's pages have them
     config.nav = navigation()
     return config
 

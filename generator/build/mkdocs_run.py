@@ -25,9 +25,11 @@ from mkdocs.structure.nav import Section
 from mkdocs.structure.toc import get_toc
 
 from ..core import urls
+from ..core.model import SiteInfo
 from ..load.loader import shown
 from ..render.fragments import fill
 from ..render.pages import NavEntry, navigation
+from ..render.site_info import theme_values
 from .report import Stop
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -181,10 +183,28 @@ def load_mkdocs_config(config_file: Path, **options):
         raise Stop.at(shown(config_file), f"mkdocs 不接受这份配置：{exc}") from None
 
 
+# The key of mkdocs' `extra` the footer partial reads (site_overrides/partials/copyright.html).
+SITE_INFO = "gongkai_site"
+
+
+def apply_site_info(config, info: SiteInfo | None) -> None:
+    """Whose site it is (data/site.yaml) into a run's configuration: its name as the site's, and
+    what the footer says (render/site_info.py). mkdocs.yml's name stays when site.yaml gives none."""
+    info = info or SiteInfo()
+    if info.name:
+        config.site_name = info.name
+    config.extra[SITE_INFO] = theme_values(info)
+
+
 def run_mkdocs(
-    docs_dir: Path, site_dir: Path, fragments: PageFragments, config_file: Path = ROOT / "mkdocs.yml"
+    docs_dir: Path,
+    site_dir: Path,
+    fragments: PageFragments,
+    config_file: Path = ROOT / "mkdocs.yml",
+    info: SiteInfo | None = None,
 ) -> None:
-    """Build the pages under *docs_dir* (written by write_pages, which gave *fragments*) into *site_dir*."""
+    """Build the pages under *docs_dir* (written by write_pages, which gave *fragments*) into
+    *site_dir*; *info*: whose site it is, which every page's header and footer say."""
     from jinja2 import TemplateError
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
@@ -195,6 +215,7 @@ def run_mkdocs(
         config_file, docs_dir=str(docs_dir), site_dir=str(site_dir), nav=navigation(), hooks=[], strict=True
     )
     fragments.register(config)
+    apply_site_info(config, info)
     try:
         mkdocs_build(config)
     except TemplateError as exc:  # a template of Material's, or an override of site_overrides/

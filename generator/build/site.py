@@ -37,11 +37,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..core import urls
-from ..core.model import Site
+from ..core.model import Site, SiteInfo
 from ..core.problems import Mark, Problem
 from ..editing.cms import write_admin
 from ..export import downloads
-from ..load.loader import shown
+from ..load.loader import SITE_FILE, Loader, shown
 from ..render.pages import Page, site_pages
 from . import links, processes, publish, sitemap
 from .assets import minify_assets
@@ -176,8 +176,11 @@ def build_site(
     site_url: str | None = None,
 ) -> int:
     """Build the site into work/site (steps 1 to 4 above); return how many documents it publishes."""
+    # Whose site it is goes into every page through mkdocs' configuration (the footer, the title):
+    # the shells are made with it. A site.yaml that does not load is reported with data/'s problems.
+    info = Loader(data_dir).load_site_info(data_dir / SITE_FILE) if data_dir.is_dir() else SiteInfo()
     with timings.timed("shells"):
-        shells = make_shells(work, config_file)  # before any worker: a theme that does not fit stops here
+        shells = make_shells(work, config_file, info)  # before any worker: a theme that does not fit stops here
     index, parts = IndexPart(), []  # the search index, joined batch by batch while the others run
     bulk = downloads.BulkZip(work / "bulk.zip")  # the zip of every download, likewise
 
@@ -200,11 +203,11 @@ def build_site(
         raise Stop(f"{checked.blocking} 个错误", checked.findings)
     print_problems(checked.findings)
     bureaus = checked.bureaus
-    site = Site(bureaus, checked.glossary, checked.form_sets)
+    site = Site(bureaus, checked.glossary, checked.form_sets, checked.info)
     with timings.timed("site pages"):
         pages = site_pages(site, content_dir)
         fragments = write_pages([p for p in pages if p.html is None], work / "docs", content_dir)
-        run_mkdocs(work / "docs", work / "site", fragments, config_file)
+        run_mkdocs(work / "docs", work / "site", fragments, config_file, checked.info)
         minify_assets(work / "site" / "assets")
         write_admin(work / "site" / "admin", checked.form_sets)  # the form editor, a page of its own (cms.py)
         poured = [p for p in pages if p.html is not None]  # the cities' pages, poured like the bureaus'
@@ -218,24 +221,27 @@ def build_site(
     if broken:
         raise Stop(f"{len(broken)} 个链接有误", broken)
     with timings.timed("search index"):
-        write_search_index(pages, index, parts, work)
+        # 关于 is hand-written (content/), as it was before it said whose site it is: not indexed
+        write_search_index([p for p in pages if p.src != urls.ABOUT], index, parts, work)
     if site_url is not None:
         sitemap.write_sitemap(work / "site", site_url, downloads.build_time())
     return sum(len(b.documents) for b in bureaus)
 
 
-def make_shells(work: Path, config_file: Path) -> Shells:
+def make_shells(work: Path, config_file: Path, info: SiteInfo | None = None) -> Shells:
     """The theme's page at every depth cut into shells, with Material's partial for the menus; a
-    ThemeError (theme.py) when the theme's HTML no longer has the places the shells are cut at."""
+    ThemeError (theme.py) when the theme's HTML no longer has the places the shells are cut at.
+    *info*: whose site it is, which the shells' header, drawer and footer say (mkdocs_run.py); the
+    menus drawn into a shell later (partials/nav-item.html) do not name the site."""
     config = theme_config(config_file)
-    return Shells(parse_shells(shell_pages(work, config_file)), config.theme.get_env(), config)
+    return Shells(parse_shells(shell_pages(work, config_file, info)), config.theme.get_env(), config)
 
 
-def shell_pages(work: Path, config_file: Path) -> dict[int, str]:
+def shell_pages(work: Path, config_file: Path, info: SiteInfo | None = None) -> dict[int, str]:
     """The theme's page of SHELL_MARKDOWN at every depth, from one mkdocs run in *work*."""
     docs = work / "shell-docs"
     fragments = write_pages([Page(shell_src(depth), SHELL_MARKDOWN) for depth in DEPTHS], docs, stubs=True)
-    run_mkdocs(docs, work / "shell-site", fragments, config_file)
+    run_mkdocs(docs, work / "shell-site", fragments, config_file, info)
     return read_shells(work / "shell-site")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..core.cells import find_cell, panel_data, tables_by_form
-from ..core.model import Document, FormTable, Value
+from ..core.model import Document, FormTable, Unreadable, Value
 from ..core.problems import Mark
 from ..core.results import ERROR, NOTICE, OK, UNCHECKED, WARNING, Result
 from ..core.rules import CellRef, Rule
@@ -22,14 +22,29 @@ def judge(rule: Rule, expected: Decimal, found: Decimal, addends: int) -> str:
     return NOTICE if miss <= rule.allowed_miss(addends) else ERROR
 
 
-def sum_terms(terms: list[tuple[int, Value | None]]) -> Decimal:
+def sum_terms(terms: list[tuple[int, Value | None]]) -> Decimal | None:
+    """The sum of the terms; None when one is a cell the original prints unreadably (Unreadable),
+    which no sum can take in: the rule cannot be checked."""
     # Blank terms count as 0 and are skipped: adding Decimal(0) to a sum that starts at Decimal(0)
     # changes neither its value nor its exponent. Subtracting is negating and adding, exactly.
     total = Decimal(0)
     for sign, value in terms:
-        if value is not None and value.amount is not None:
-            total = total + value.amount if sign > 0 else total - value.amount
+        if value is not None:
+            amount = value.amount
+            if amount is None:
+                return None
+            total = total + amount if sign > 0 else total - amount
     return total
+
+
+def unreadable_reason(values) -> str:
+    """Why a rule that needs these cells cannot be checked: those of them the original prints unreadably."""
+    printed = "、".join(f"“{value.text}”" for value in values if value.__class__ is Unreadable)
+    return f"原件中所需的数无法辨认：{printed}"
+
+
+def unchecked(document: Document, table, mark: Mark, says: str, values) -> Result:
+    return Result(UNCHECKED, document, table, mark, says, reason=unreadable_reason(values))
 
 
 def sum_result(
@@ -40,10 +55,13 @@ def sum_result(
     parts: list[tuple[int, Value | None]],
     says: str,
 ) -> list[Result]:
-    """Compare a printed total with the sum of its parts; nothing to say when either side is blank."""
-    if total is None or total.amount is None or all(v is None for _, v in parts):
+    """Compare a printed total with the sum of its parts; nothing to say when either side is blank,
+    and that it cannot be checked when a cell it needs is unreadable in the original."""
+    if total is None or all(v is None for _, v in parts):
         return []
     expected = sum_terms(parts)
+    if expected is None or total.amount is None:
+        return [unchecked(document, table, total.mark, says, [total, *(v for _, v in parts)])]
     status = judge(rule, expected, total.amount, len(parts))
     return [Result(status, document, table, total.mark, says, expected, total.amount)]
 
@@ -140,11 +158,13 @@ def check_cells(rule: Rule, document: Document, table: FormTable | None, tables:
     parts = [(sign, locate(ref)) for sign, ref in rule.parts]
     owner = total_table or table
     mark = total.mark if total is not None else (owner.mark if owner is not None else Mark(document.path))
-    if total is None or total.amount is None or any(t is None for _, (t, _, _) in parts):
+    if total is None or any(t is None for _, (t, _, _) in parts):
         return [Result(UNCHECKED, document, owner, mark, says)]
     if all(value is None for _, (_, _, value) in parts):
         return [Result(UNCHECKED, document, owner, mark, says)]
     expected = sum_terms([(sign, value) for sign, (_, _, value) in parts])
+    if expected is None or total.amount is None:
+        return [unchecked(document, owner, mark, says, [total, *(value for _, (_, _, value) in parts)])]
     status = judge(rule, expected, total.amount, len(parts))
     return [Result(status, document, owner, mark, says, expected, total.amount)]
 
@@ -159,8 +179,10 @@ def check_classes(rule: Rule, document: Document, tables: dict[str, FormTable]) 
     for data in right.panels:
         for (code, name), row in data.labelled:
             value = row.cells.get(column)
-            if code is None or len(code) != 3 or value is None or value.amount is None:
+            if code is None or len(code) != 3 or value is None:
                 continue
+            if value.amount is None and value.__class__ is not Unreadable:
+                continue  # no figure
             says = f"{left.form.number} {rule.total.panel}·{name} = {right.form.number} {code} {name} {column}"
             fixed = left_panel.panel.fixed_row(name) if left_panel else None
             if fixed is None:
@@ -169,8 +191,11 @@ def check_classes(rule: Rule, document: Document, tables: dict[str, FormTable]) 
                 )
                 continue
             mine = next(iter(left_panel.fixed.get(name, {}).values()), None)
-            if mine is None or mine.amount is None:
+            if mine is None:
                 results.append(Result(UNCHECKED, document, left, left.mark, says))
+                continue
+            if mine.amount is None or value.amount is None:
+                results.append(unchecked(document, left, mine.mark, says, [mine, value]))
                 continue
             results.append(
                 Result(
@@ -218,6 +243,9 @@ def check_codes(rule: Rule, document: Document, tables: dict[str, FormTable]) ->
                     )
                 )
             continue
+        if mine[code].amount is None or theirs[code].amount is None:
+            results.append(unchecked(document, left, mine[code].mark, says, [mine[code], theirs[code]]))
+            continue
         results.append(
             Result(
                 judge(rule, theirs[code].amount, mine[code].amount, 1),
@@ -235,10 +263,19 @@ def check_codes(rule: Rule, document: Document, tables: dict[str, FormTable]) ->
 def has_figures(table: FormTable) -> bool:
     if table.totals:
         return True
+    # a cell the original prints unreadably is filled in, figure or not
     for data in table.panels:
-        if any(value.amount is not None for cells in data.fixed.values() for value in cells.values()):
+        if any(
+            value.amount is not None or value.__class__ is Unreadable
+            for cells in data.fixed.values()
+            for value in cells.values()
+        ):
             return True
-        if any(value.amount is not None for row in data.rows for value in row.cells.values()):
+        if any(
+            value.amount is not None or value.__class__ is Unreadable
+            for row in data.rows
+            for value in row.cells.values()
+        ):
             return True
     return False
 

@@ -8,13 +8,14 @@ from .arithmetic import check_form_tables
 from .changes import check_changes
 from .indicators import check_indicator_table, check_money_block
 from .prose import check_prose, labelled_figures
+from .unreadable import check_unreadable
 
 
 def check_document(document: Document) -> list[Result]:
     # The document is walked once: every check below reads its sections or tables from here.
     sections = list(document.sections())
     tables = [section.table for section in sections if section.table is not None]
-    results: list[Result] = []
+    results: list[Result] = check_unreadable(document, tables)
     if document.form_set is not None:
         results += check_form_tables(document, tables)
     for table in tables:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from .problems import Mark
@@ -256,6 +257,15 @@ class Value:
     mark: Mark
 
 
+@dataclass(slots=True)
+class Unreadable(Value):
+    """A cell whose original prints something that cannot be read as a figure (two figures run
+    together, a smudge): what it prints is kept as `text`, it has no `amount`, and a rule that needs
+    it cannot be checked. *note*: what the transcriber says of it."""
+
+    note: str | None = None
+
+
 @dataclass
 class DataRow:
     cells: dict[str, Value]
@@ -325,6 +335,10 @@ class GridCell:
     rowspan: int
     header: bool
     mark: Mark
+    # The original prints `text` where a figure should be, and it cannot be read as one (see
+    # Unreadable); *note*: what the transcriber says of it.
+    unreadable: bool = False
+    note: str | None = None
 
 
 @dataclass(eq=False)
@@ -575,7 +589,7 @@ class Document:
     title: str
     unit: str
     form_set: FormSet | None
-    published: object | None
+    published: date | None  # 公开日期, when the original states it
     parts: list[Part]
     path: str
     # The errors the original really prints, each published as printed; any other error stops it.
@@ -584,6 +598,13 @@ class Document:
     # Its top-level headline figures as (label, amount, unit), kept in a bureau's outline
     # (render/pages.outline), which drops the tables the figures are read from; None: read them.
     headline_figures: tuple[tuple[str, Decimal, str], ...] | None = None
+    # Where the original is, as far as data/ names it (the page and the datapackage say so): the
+    # date it was approved (批复日期, never after 公开日期: kept a date, for checks of the delay
+    # between the two), who issued it, its address on the web, and how it was transcribed.
+    approved: date | None = None
+    issuer: str | None = None
+    original_url: str | None = None
+    source_note: str | None = None
 
     @property
     def published_as_is(self) -> bool:
@@ -632,11 +653,27 @@ class Term:
     mark: Mark
 
 
+@dataclass(frozen=True)
+class SiteInfo:
+    """Whose site it is (data/site.yaml), as Chinese government sites must say at the foot of every
+    page and on 关于: each item only as given, so that a site that names none says nothing false."""
+
+    name: str | None = None  # 网站名称, the site's title in every page's header
+    publisher: str | None = None  # 主办单位
+    contact: str | None = None  # 联系方式
+    site_code: str | None = None  # 网站标识码
+    icp: str | None = None  # ICP备案号
+    public_security: str | None = None  # 公安机关备案号 (…公网安备 …号)
+    license_name: str | None = None  # the licence the data is published under, and its text
+    license_url: str | None = None
+
+
 @dataclass
 class Site:
     bureaus: list[Bureau]
     glossary: dict[str, Term]
     form_sets: dict[str, FormSet]
+    info: SiteInfo = field(default_factory=SiteInfo)
 
     @property
     def documents(self) -> list[Document]:

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from .amounts import format_amount
 from .cells import find_cell, tables_by_form
-from .model import Document, FormTable
+from .model import Document, FormTable, Unreadable
 from .rules import RuleError, parse_ref
 
 REFERENCE = re.compile(r"\{\{\s*([^{}\s]+表:[^{}]+?)\s*\}\}")
@@ -30,6 +30,8 @@ def resolve_reference(text: str, document: Document, tables: dict[str, FormTable
     if table is None:
         return None, f"这份文件中没有 {ref.form}"
     exists, value = find_cell(table, ref)
+    if value.__class__ is Unreadable:
+        return None, f"{ref.form} 中 '{text}' 原件印作“{value.text}”，无法辨认：不能引用，请照原件写出正文"
     if not exists or value is None or value.amount is None:
         return None, f"{ref.form} 中 '{text}' 是空白"
     return value.amount, ""

@@ -14,6 +14,9 @@ from .model import Document, FormTable
 from .problems import Mark
 
 OK, NOTICE, WARNING, ERROR, UNCHECKED = "ok", "notice", "warning", "error", "unchecked"
+# A cell the original prints but that cannot be read as a figure (core/unreadable.py): a result of
+# its own, so that the pages and `check` say how many there are and which.
+UNREADABLE = "unreadable"
 
 
 @dataclass(slots=True)  # tens of thousands per build: slots make them smaller and quicker to make
@@ -31,6 +34,9 @@ class Result:
     # An error the original prints, published as printed because the document names it in
     # `published_as_is` (check/as_is.py); any other error stops publication.
     accepted: bool = False
+    # Why a rule could not be checked, when it is not that a figure or a table is missing: the
+    # cells it needs that the original prints unreadably.
+    reason: str = ""
 
     @property
     def difference(self) -> Decimal | None:
@@ -40,7 +46,7 @@ class Result:
 
     def explain(self) -> str:
         if self.status == UNCHECKED:
-            return f"{self.says}：无法核对（所需数字未公开或表缺失）"
+            return f"{self.says}：无法核对（{self.reason or '所需数字未公开或表缺失'}）"
         if self.expected is None or self.found is None:
             return self.says
         if self.status == OK:

@@ -275,7 +275,7 @@ def fmt_command(paths: list[Path], check: bool) -> int:
         kind = kind_of(path)
         if kind is None:
             print(
-                f"{where}: 未整理：不是 data/ 中认识的文件（glossary.yaml、forms/*.yaml、"
+                f"{where}: 未整理：不是 data/ 中认识的文件（glossary.yaml、site.yaml、forms/*.yaml、"
                 "<部门>/bureau.yaml、<部门>/<年度>/*.yaml）",
                 file=sys.stderr,
             )

@@ -193,7 +193,30 @@ def cell_messages() -> dict:
         return invalid(lambda: tables.cell_value(column("c", kind), node(text), ctx))
 
     kinds = ("amount", "percent", "code", "name")
+
+    def marked(text: str, kind: str = "amount") -> str:
+        return invalid(lambda: tables.unreadable_value(kind, node(text)))
+
+    unreadable = {
+        "key": tables.UNREADABLE,
+        "note_key": tables.UNREADABLE_NOTE,
+        "not_here": marked("{unreadable: x}", "code"),
+        "unknown": template(marked(f"{{unreadable: x, {TEXT}: 1}}"), text=TEXT),
+        "readable": template(marked("{unreadable: '12.50'}"), text="12.50"),
+        **{
+            part: {
+                "mapping": marked(f"{{{before}{key}: {{a: 1}}}}"),
+                "list": marked(f"{{{before}{key}: [1]}}"),
+                "empty": marked(f"{{{before}{key}: ''}}"),
+            }
+            for part, key, before in (
+                ("text", tables.UNREADABLE, ""),
+                ("note", tables.UNREADABLE_NOTE, "unreadable: x, "),
+            )
+        },
+    }
     return {
+        "unreadable": unreadable,
         "not_scalar": {
             kind: {found: refused(kind, text) for found, text in (("mapping", "{a: 1}"), ("list", "[1]"))}
             for kind in kinds

@@ -21,6 +21,7 @@ from pathlib import Path
 from ..core.amounts import PLAIN_AMOUNT
 from ..source import schema
 from ..source.fields import (
+    URL_HINT,
     Amount,
     Choice,
     Code,
@@ -37,6 +38,7 @@ from ..source.fields import (
     Record,
     Slug,
     Text,
+    Url,
     Variants,
 )
 
@@ -49,8 +51,9 @@ FILES = {
     "document": ("document.schema.json", schema.DOCUMENT_FILE),
     "form-set": ("form-set.schema.json", schema.FORM_SET_FILE),
     "glossary": ("glossary.schema.json", schema.GLOSSARY_FILE),
+    "site": ("site.schema.json", schema.SITE_FILE),
 }
-DEPTH = {"glossary": 1, "bureau": 2, "form-set": 2, "document": 3}  # folders between the file and the repo
+DEPTH = {"glossary": 1, "site": 1, "bureau": 2, "form-set": 2, "document": 3}  # folders between the file and the repo
 MODELINE = "# yaml-language-server: $schema="
 
 AMOUNT_HINT = "金额写成普通小数，最多两位小数，如 2549.18：不用千分位逗号、全角数字或单位"
@@ -58,7 +61,7 @@ SLUG_HINT = "用小写英文字母、数字和 -（拼音），如 changsha-wang
 
 
 def kind_of(path: Path) -> str | None:
-    """Which kind of data/ file *path* is, by where it sits: glossary.yaml, forms/X.yaml,
+    """Which kind of data/ file *path* is, by where it sits: glossary.yaml, site.yaml, forms/X.yaml,
     <bureau>/bureau.yaml, <bureau>/<year>/X.yaml."""
     if path.suffix not in (".yaml", ".yml"):
         return None
@@ -70,6 +73,8 @@ def kind_of(path: Path) -> str | None:
         return "bureau"
     if path.parent.name.isdigit() and len(path.parent.name) == 4:
         return "document"
+    if path.name == "site.yaml":
+        return "site"
     return None
 
 
@@ -138,7 +143,7 @@ class SchemaWriter:
         if isinstance(spec, Text):
             if spec.pattern is None:
                 return {"type": TEXTUAL, "pattern": r"\S"}
-            hint = SLUG_HINT if isinstance(spec, Slug) else spec.doc
+            hint = SLUG_HINT if isinstance(spec, Slug) else URL_HINT if isinstance(spec, Url) else spec.doc
             return {"type": TEXTUAL, "pattern": f"^(?:{spec.pattern.pattern})$", "patternErrorMessage": hint}
         if isinstance(spec, Markdown):
             return {"type": TEXTUAL}
@@ -222,6 +227,7 @@ def schemas() -> dict[str, dict]:
         "document": "公开文件（预算、决算、绩效）",
         "form-set": "表样文件 data/forms/*.yaml",
         "glossary": "名词解释 data/glossary.yaml",
+        "site": "网站信息 data/site.yaml",
     }
     return {name: SchemaWriter().document(titles[kind], record) for kind, (name, record) in FILES.items()}
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..core import urls
 from ..core.amounts import PLAIN_AMOUNT
-from ..core.model import Bureau, Document
+from ..core.model import Bureau, Document, SiteInfo
 from .tabular import (
     AMOUNT,
     CODE,
@@ -32,7 +32,9 @@ from .tabular import (
     PERCENT,
     SCORE,
     TEXT,
+    UNREADABLE_SAID,
     Block,
+    Marked,
     TableData,
     column_names,
     document_tables,
@@ -91,7 +93,7 @@ def _csv_row(row: list, texts: list[int], percents: list[int]) -> list:
         if isinstance(value, str) and value.startswith(_FORMULA_START):
             row[i] = neutralised(value)
     for i in percents:
-        if row[i] is not None:
+        if row[i] is not None and row[i].__class__ is not Marked:
             row[i] = f"{row[i]}%"
     return row
 
@@ -158,11 +160,25 @@ def _block_json(data: TableData, block: Block) -> str:
             for h in block.header
         ]
     )
-    rows = ",".join([f"\n      {_json_row(row)}" for row in block.data_rows])  # a row a line: readable, diffs well
+    data_rows, unreadable = block.data_rows, ""
+    if block.marked:
+        # A cell the original prints unreadably is null, so that a column of figures holds numbers
+        # only, and is listed with what the original prints: its row (of "rows") and column.
+        listed = [
+            {"row": r, "column": c, "text": cell.printed, **({"note": cell.note} if cell.note else {})}
+            for r, c, cell in block.marked
+        ]
+        unreadable = f'"unreadable": {json.dumps(listed, ensure_ascii=False)}, '
+        data_rows = [[None if v.__class__ is Marked else v for v in row] for row in data_rows]
+    rows = ",".join([f"\n      {_json_row(row)}" for row in data_rows])  # a row a line: readable, diffs well
     return (
         f'{{"title": {_json_string(block.title)}, "csv": {_json_string(file_stem(data, block) + ".csv")}, '
-        f'"header": [{header}], "fields": {json.dumps(fields, ensure_ascii=False)}, "rows": [{rows}\n    ]}}'
+        f'"header": [{header}], "fields": {json.dumps(fields, ensure_ascii=False)}, {unreadable}"rows": [{rows}\n    ]}}'
     )
+
+
+def _date(value) -> str | None:
+    return value.isoformat() if value is not None else None
 
 
 def document_json(document: Document, tables: list[TableData]) -> str:
@@ -177,6 +193,11 @@ def document_json(document: Document, tables: list[TableData]) -> str:
             "year": document.year,
             "kind": document.kind_name,
             "unit": document.unit,
+            # the original, as far as data/ names it (null where it does not)
+            "published": _date(document.published),
+            "approved": _date(document.approved),
+            "issuer": document.issuer,
+            "original_url": document.original_url,
         }
     )
     out = []
@@ -229,7 +250,10 @@ def _schema_field(name: str, kind: str, unit: str | None, number: str | None) ->
     return out
 
 
-def datapackage(document: Document, tables: list[TableData]) -> dict:
+def datapackage(document: Document, tables: list[TableData], info: SiteInfo | None = None) -> dict:
+    """The document's Data Package: a resource per CSV; its original as `sources` when data/ names
+    its address, and the data's licence as `licenses` when data/site.yaml declares one (none is
+    assumed: a package without `licenses` says nothing of one)."""
     bureau = document.bureau
     resources = []
     for data in tables:
@@ -251,14 +275,17 @@ def datapackage(document: Document, tables: list[TableData]) -> dict:
                         _schema_field(name, k, data.unit, f.number)
                         for name, f, k in zip(names, block.fields, kinds, strict=True)
                     ],
-                    "missingValues": [""],
+                    # a cell marked unreadable (无法辨认：…) is no figure: missing, to a reader of the package
+                    "missingValues": ["", *sorted({str(cell) for _, _, cell in block.marked})],
                 },
             }
             said = " ".join(text for text in (data.statement, data.note) if text)
+            if block.marked:
+                said = f"{said} {UNREADABLE_SAID}".strip()
             if said:  # what the page prints under the table (公开05表: its body missing from the source)
                 resource["description"] = said
             resources.append(resource)
-    return {
+    package = {
         "profile": "tabular-data-package",
         "name": f"{bureau.slug}-{document.year}-{document.slug}",
         "title": document.title,
@@ -267,8 +294,16 @@ def datapackage(document: Document, tables: list[TableData]) -> dict:
             "数字照原件录入，原件的尾数误差或计算错误不作改动；空白的格为空。"
             f"金额单位除另有注明外为{document.unit}。"
         ),
-        "resources": resources,
     }
+    if document.original_url:
+        source = {"title": document.title, "path": document.original_url}
+        if document.issuer:
+            source["title"] = f"{document.issuer}：{document.title}"
+        package["sources"] = [source]
+    if info is not None and info.license_url:
+        package["licenses"] = [{"title": info.license_name or info.license_url, "path": info.license_url}]
+    package["resources"] = resources
+    return package
 
 
 def datapackage_json(package: dict) -> str:
@@ -289,9 +324,11 @@ def _zip_level(name: str, data: bytes) -> int | None:
     return None if name.endswith(".xlsx") or len(data) < 1024 else 1
 
 
-def write_document(document: Document, site_dir: Path, archive: ZipArchive | None = None) -> list[str]:
+def write_document(
+    document: Document, site_dir: Path, archive: ZipArchive | None = None, info: SiteInfo | None = None
+) -> list[str]:
     """Write *document*'s downloads under *site_dir*, and add them to *archive* in the order of
-    their names; → the names of the files written."""
+    their names; → the names of the files written. *info*: the site's (its data's licence)."""
     tables = document_tables(document)
     if not tables:  # a report of prose only: nothing to download (a data package needs a resource)
         return []
@@ -303,7 +340,7 @@ def write_document(document: Document, site_dir: Path, archive: ZipArchive | Non
         for block in data.blocks
     }
     files[urls.document_file(document, "json")] = document_json(document, tables).encode("utf-8")
-    files[urls.DATAPACKAGE] = datapackage_json(datapackage(document, tables)).encode("utf-8")
+    files[urls.DATAPACKAGE] = datapackage_json(datapackage(document, tables, info)).encode("utf-8")
     files[urls.document_file(document, "xlsx")] = workbook(document, tables, build_time())
     for name, data in files.items():
         (folder / name).write_bytes(data)
@@ -314,13 +351,13 @@ def write_document(document: Document, site_dir: Path, archive: ZipArchive | Non
     return list(files)
 
 
-def write_documents(bureaus: list[Bureau], site_dir: Path) -> None:
+def write_documents(bureaus: list[Bureau], site_dir: Path, info: SiteInfo | None = None) -> None:
     """Every document's downloads (called per batch of bureaus, in the worker), and beside
     *site_dir* the batch's part of the site's zip, deflated here while the files are in memory."""
     archive = ZipArchive(build_time().timetuple()[:6])
     for bureau in bureaus:
         for document in bureau.documents:
-            write_document(document, site_dir, archive)
+            write_document(document, site_dir, archive, info)
     site_dir.with_name(BATCH_ARCHIVE).write_bytes(archive.finish())
 
 

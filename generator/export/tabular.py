@@ -17,7 +17,16 @@ from decimal import Decimal
 from functools import cached_property
 
 from ..core.headers import header_rows
-from ..core.model import AmountTable, Document, FormTable, FreeTable, IndicatorGroup, IndicatorTable, MoneyBlock
+from ..core.model import (
+    AmountTable,
+    Document,
+    FormTable,
+    FreeTable,
+    IndicatorGroup,
+    IndicatorTable,
+    MoneyBlock,
+    Unreadable,
+)
 from ..core.scores import total_row_start
 
 # What a column holds, which decides its type in every format:
@@ -28,6 +37,34 @@ LINE = "line"  # 行次: a whole number
 CODE = "code"  # 科目编码: text, leading zeros and all
 TEXT = "text"
 NUMERIC = (AMOUNT, PERCENT, SCORE, LINE)
+
+
+UNREADABLE_PREFIX = "无法辨认："
+# What the downloads say of such cells, where a file can say it (the datapackage, the workbook).
+UNREADABLE_SAID = (
+    "以“无法辨认：”开头的格，原件此处印的文字读不成一个数（如两个数字连在一起）：照原样列出，不是数字，未参与核对。"
+)
+
+
+class Marked(str):
+    """A cell the original prints but that cannot be read as a figure (model.Unreadable), as the
+    CSV and the workbook write it: 无法辨认：48.5044.05. The text is kept, and said to be no figure, in
+    a cell a reader of the file alone (a spreadsheet) sees: an empty cell would say the original is
+    blank there. datapackage.json lists these texts among its missing values, so that a column of
+    amounts stays one of numbers; the JSON writes null and lists the cell apart (downloads.py)."""
+
+    printed: str  # what the original prints
+    note: str | None
+
+    def __new__(cls, printed: str, note: str | None = None) -> Marked:
+        cell = super().__new__(cls, UNREADABLE_PREFIX + printed)
+        cell.printed, cell.note = printed, note
+        return cell
+
+
+def _marked(value) -> Marked | None:
+    """A cell of a column of figures that holds none: marked unreadable, or else blank."""
+    return Marked(value.text, value.note) if value.__class__ is Unreadable else None
 
 
 @dataclass
@@ -73,10 +110,25 @@ class Block:
         kinds = [f.kind for f in self.fields]
         columns = list(zip(*self.rows, strict=True)) if any(kind in NUMERIC for kind in kinds) else []
         for i, kind in enumerate(kinds):
-            # the set of a column's types is made in C, rather than a Python test per cell
-            if kind in NUMERIC and columns and any(issubclass(t, str) for t in set(map(type, columns[i]))):
+            # the set of a column's types is made in C, rather than a Python test per cell; a cell
+            # marked unreadable holds no figure, and leaves its column one of figures
+            if (
+                kind in NUMERIC
+                and columns
+                and any(issubclass(t, str) and t is not Marked for t in set(map(type, columns[i])))
+            ):
                 kinds[i] = TEXT
         return kinds
+
+    @cached_property
+    def marked(self) -> list[tuple[int, int, Marked]]:
+        """(row of data_rows, column, cell) of each cell marked unreadable, in order."""
+        types = set()
+        for row in self.data_rows:  # the types made in C: most blocks have none
+            types.update(map(type, row))
+        if Marked not in types:
+            return []
+        return [(r, c, v) for r, row in enumerate(self.data_rows) for c, v in enumerate(row) if v.__class__ is Marked]
 
     @cached_property
     def data_rows(self) -> list[list[object]]:
@@ -213,7 +265,7 @@ def _form_block(table: FormTable) -> Block:
                     if kind == "line"
                     else None
                     if (value := values.get(key)) is None
-                    else value.amount
+                    else (value.amount if value.amount is not None else _marked(value))
                     if amount
                     else value.text
                     for key, amount, kind in plans[data]
@@ -224,7 +276,11 @@ def _form_block(table: FormTable) -> Block:
                 if free and codes and not any(free.get(key) for key in codes):
                     totals.add(index)  # a row without a code is a 合计 (printed bold, as the page does)
                 row += [
-                    None if (value := free.get(key)) is None else value.amount if amount else value.text
+                    None
+                    if (value := free.get(key)) is None
+                    else (value.amount if value.amount is not None else _marked(value))
+                    if amount
+                    else value.text
                     for key, amount, _ in plans[data]
                 ]
         rows.append(row)
@@ -233,7 +289,11 @@ def _form_block(table: FormTable) -> Block:
         for cell in form.footer:
             if c < len(columns):
                 value = table.totals.get(cell.key) if cell.key else None
-                row[c] = value.amount if value is not None else (cell.label if not cell.key else None)
+                row[c] = (
+                    (value.amount if value.amount is not None else _marked(value))
+                    if value is not None
+                    else (cell.label if not cell.key else None)
+                )
             c += cell.colspan
         totals.add(len(rows))
         rows.append(row)
@@ -260,12 +320,14 @@ def _free_block(table: FreeTable) -> Block:
     names = field_names(header, width, height)
     rows: list[list[object]] = [[None] * width for _ in range(len(table.grid) - height)]
     spans = []
-    for cell in cells:
+    grid_cells = [cell for row in table.grid for cell in row]  # in the order place() placed them
+    for cell, printed in zip(cells, grid_cells, strict=True):
         if cell.row < height:
             continue
-        rows[cell.row - height][cell.column] = cell.text if cell.text else None
+        text = Marked(printed.text, printed.note) if printed.unreadable else cell.text
+        rows[cell.row - height][cell.column] = text if text else None
         if cell.colspan > 1 or cell.rowspan > 1:
-            spans.append(HeaderCell(cell.text, cell.row - height, cell.column, cell.colspan, cell.rowspan))
+            spans.append(HeaderCell(text, cell.row - height, cell.column, cell.colspan, cell.rowspan))
     # The grid is printed text: its figures are kept as typed (some originals print two numbers
     # run together, which no type could hold), so every column is text.
     return Block("", table.title, [Field(n, TEXT) for n in names], header, height, rows, spans)

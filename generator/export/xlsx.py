@@ -26,7 +26,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from ..core.model import Document
-from .tabular import AMOUNT, CODE, LINE, PERCENT, SCORE, TEXT, Block, TableData
+from .tabular import AMOUNT, CODE, LINE, NUMERIC, PERCENT, SCORE, TEXT, UNREADABLE_SAID, Block, Marked, TableData
 from .zipwrite import DEFLATED, ZipArchive, deflated
 
 AMOUNT_FORMAT = "#,##0.00"
@@ -80,6 +80,13 @@ for _total in (False, True):
     for _d in range(5):
         _style((SCORE, _total, _d), bold=_total, number="0" + ("." + "0" * _d if _d else ""))
         _style((PERCENT, _total, _d), bold=_total, number="0" + ("." + "0" * _d if _d else "") + "%")
+
+
+# A cell the original prints unreadably, in a column of figures (tabular.Marked): text, of a style
+# of its own, which the audit tells from any other text by (declared last: the others keep theirs).
+UNREADABLE = "unreadable"
+for _total in (False, True):
+    _style((UNREADABLE, _total), bold=_total, wrap=True)
 
 
 def style_index(*name) -> int:
@@ -251,7 +258,8 @@ def table_sheet(name: str, data: TableData, meta: str) -> Sheet:
             width = 60 if c in long and f.kind == TEXT else _WIDTHS[f.kind]
             sheet.widths[c] = max(sheet.widths.get(c, 0), width)
         row += 1
-    for text in (data.statement, data.note):  # as the page prints them under the table
+    unreadable = UNREADABLE_SAID if any(block.marked for block in data.blocks) else None
+    for text in (data.statement, data.note, unreadable):  # as the page prints them under the table
         if text:
             sheet.text(row, 0, text, _STYLE["note",])
             row += 1
@@ -279,6 +287,7 @@ def _write_block(sheet: Sheet, block: Block, top: int) -> int:
     letters = [column_letters(c) for c in range(len(kinds))]
     text_styles = {total: [_STYLE[CODE if k == CODE else TEXT, total] for k in kinds] for total in (False, True)}
     spans = {(s.row, s.column): s for s in block.spans}
+    marked = bool(block.marked)
     # Amounts and 行次 have one style a column: their cells are written here directly, a row at a
     # time, for they are most of a workbook's cells (a call per cell was a third of its time).
     fixed = {total: [_STYLE[k, total] if k in (AMOUNT, LINE) else None for k in kinds] for total in (False, True)}
@@ -287,7 +296,7 @@ def _write_block(sheet: Sheet, block: Block, top: int) -> int:
         styles = text_styles[total]
         r = row + i
         number = str(r + 1)
-        if spans:
+        if spans or marked:  # cells one by one (the rows of most blocks are written at once, below)
             cells = []
             for c, value in enumerate(values):
                 if (i, c) in spans:
@@ -297,6 +306,9 @@ def _write_block(sheet: Sheet, block: Block, top: int) -> int:
                     continue
                 elif value.__class__ is str:
                     cells.append((c, f'<c r="{letters[c]}{number}" s="{styles[c]}" t="inlineStr">{_inline(value)}</c>'))
+                elif value.__class__ is Marked:  # text where a figure should be: a style of its own
+                    style = _STYLE[UNREADABLE, total] if kinds[c] in NUMERIC else styles[c]
+                    cells.append((c, f'<c r="{letters[c]}{number}" s="{style}" t="inlineStr">{_inline(value)}</c>'))
                 else:
                     cells.append((c, _numeric(letters[c] + number, value, kinds[c], total)))
             sheet.put_row(r, cells, len(values))

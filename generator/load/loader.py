@@ -30,6 +30,7 @@ from ..core.model import (
     Part,
     Section,
     Site,
+    SiteInfo,
     Term,
     TermUse,
 )
@@ -40,7 +41,7 @@ from ..source import files, schema
 from ..source.fields import RESERVED_ID, Context, check_record, label_text
 from ..source.yamlsource import Mapping, Node, YamlProblem, cycle_collection_paused, read_yaml
 from .indicators import IndicatorBinder, build_indicator_form
-from .tables import bind_form_table
+from .tables import bind_form_table, grid_cell
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
@@ -86,8 +87,9 @@ class Loader:
             return Site([], {}, {})
         glossary = self.load_glossary(self.data_dir / "glossary.yaml")
         form_sets = self.load_form_sets(self.data_dir / "forms")
+        info = self.load_site_info(self.data_dir / SITE_FILE)
         bureaus = [self.load_bureau(folder, glossary, form_sets) for folder in self.bureau_folders()]
-        return Site([b for b in bureaus if b is not None], glossary, form_sets)
+        return Site([b for b in bureaus if b is not None], glossary, form_sets, info)
 
     def entries(self, folder: Path, skip: Callable[[str], bool] = lambda name: False) -> list[tuple[Path, str]]:
         """The entries of *folder* that may be read or walked, sorted, each with its kind (files.FILE,
@@ -105,9 +107,10 @@ class Loader:
         for entry, kind in self.entries(self.data_dir, skip=lambda name: name.startswith(".") or name == "forms"):
             if kind == files.FOLDER:
                 folders.append(entry)
-            elif entry.suffix in (".yaml", ".yml") and entry.name != "glossary.yaml":
+            elif entry.suffix in (".yaml", ".yml") and entry.name not in ("glossary.yaml", SITE_FILE):
                 self.error(
-                    Mark(shown(entry)), "这里不该有这个文件：data/ 中只放 glossary.yaml、forms/ 和每个部门一个文件夹"
+                    Mark(shown(entry)),
+                    f"这里不该有这个文件：data/ 中只放 glossary.yaml、{SITE_FILE}、forms/ 和每个部门一个文件夹",
                 )
         return folders
 
@@ -124,6 +127,26 @@ class Loader:
             for name in [t.term, *t.aliases]:
                 terms.setdefault(name, term)
         return terms
+
+    def load_site_info(self, path: Path) -> SiteInfo:
+        """Whose site it is (data/site.yaml): nothing is said of what the file does not give, nor
+        of anything when there is no file."""
+        if not os.path.lexists(path):  # a link that leads nowhere is not "no file": read_yaml says what it is
+            return SiteInfo()
+        raw = self.read(path, schema.SITE_FILE)
+        if raw is None:
+            return SiteInfo()
+        licence = raw.license
+        return SiteInfo(
+            raw.name,
+            raw.publisher,
+            raw.contact,
+            raw.site_code,
+            raw.icp,
+            raw.public_security,
+            licence.name if licence is not None else None,
+            licence.url if licence is not None else None,
+        )
 
     # ---- forms ----
 
@@ -462,9 +485,18 @@ class Loader:
             raw.published,
             [],
             doc_path,
-            [AsIs(a.rule, a.difference, a.mark) for a in raw.published_as_is or []],
-            raw.as_is_note,
+            as_is=[AsIs(a.rule, a.difference, a.mark) for a in raw.published_as_is or []],
+            as_is_note=raw.as_is_note,
+            approved=raw.approved,
+            issuer=raw.issuer,
+            original_url=raw.original_url,
+            source_note=raw.source,
         )
+        if raw.approved is not None and raw.published is not None and raw.approved > raw.published:
+            self.error(
+                mark_of("approved"),
+                f"批复日期 {raw.approved} 在公开日期 {raw.published} 之后：先批复、后公开，请对照原件改正 approved 或 published",
+            )
         used_slugs: set[str] = set()
         for number, p in enumerate(raw.parts or [], 1):
             slug = p.id or f"part{number}"
@@ -550,7 +582,7 @@ class Loader:
         raw = check_record(node, schema.FREE_TABLE, self.ctx)
         if raw is None:
             return None
-        grid = [[GridCell(c.text, c.colspan, c.rowspan, c.header, c.mark) for c in row] for row in raw.grid]
+        grid = [[grid_cell(c, self.problems) for c in row] for row in raw.grid]
         check_grid(grid, raw.mark, self.problems)
         return FreeTable(raw.id, raw.title, raw.caption, raw.unit, grid, raw.note, raw.statement, raw.mark)
 
@@ -602,6 +634,7 @@ def whole_form_panel(form_raw, width: int):
 
 
 NO_DATA_DIRECTORY = "没有这个数据文件夹：请检查文件夹名，或在项目根目录运行"
+SITE_FILE = "site.yaml"  # whose site it is: data/site.yaml (schema.SITE_FILE)
 
 
 def suggest(word: str, options) -> str:

@@ -5,15 +5,75 @@ from __future__ import annotations
 import difflib
 import re
 
-from ..core.model import Column, DataRow, Form, FormTable, Panel, PanelData, Value
+from ..core.amounts import AMOUNT_RULES, PERCENT_RULES, refused
+from ..core.model import Column, DataRow, Form, FormTable, GridCell, Panel, PanelData, Unreadable, Value
+from ..core.problems import Problems, excerpt, quoted
 from ..core.text import refused_message
-from ..source.fields import Amount, Code, Context, Integer, Invalid, Percent, Text
+from ..source.fields import Amount, Code, Context, Integer, Invalid, Percent, Text, scalar_text
 from ..source.yamlsource import Mapping, Node, Scalar, Sequence, describe
 
 _AMOUNT, _PERCENT, _CODE, _TEXT, _LINE = Amount(), Percent(), Code(), Text(), Integer(low=1, high=999)
 
+# A cell the original prints but that cannot be read as a figure: {unreadable: 原件印的文字, note: 说明}
+# in place of the figure (EDITING.md). Its messages are the form editor's too (editing/form_rules.py).
+UNREADABLE, UNREADABLE_NOTE = "unreadable", "note"
+UNREADABLE_TEXT, UNREADABLE_NOTE_TEXT = "原件印的文字", "说明"
+UNREADABLE_NOT_HERE = "只有金额和百分比的格可以标为无法辨认（unreadable）：这一栏照原件写文字即可"
+UNREADABLE_UNKNOWN = "无法辨认的格只写 unreadable（原件印的文字）和 note（说明）：没有键 {key}"
+UNREADABLE_READABLE = "{text} 读得出是一个数，不能标为无法辨认：照原件写这个数"
+
+
+def is_unreadable(node: Node) -> bool:
+    """Whether *node* is a cell marked unreadable: a mapping with the key `unreadable`."""
+    return isinstance(node, Mapping) and any(key.text == UNREADABLE for key, _ in node.items)
+
+
+def unreadable_value(column_type: str, node: Mapping) -> Unreadable:
+    """A cell marked unreadable, in a column of *column_type*: only an amount or a percentage can
+    be, and only with a text no rule reads as a number (a figure written with a thousands comma is
+    readable, and is written as the figure it is). Raises Invalid otherwise."""
+    if column_type not in ("amount", "percent"):
+        raise Invalid(node, UNREADABLE_NOT_HERE)
+    text = note = None
+    for key, child in node.items:
+        if key.text == UNREADABLE:
+            text = scalar_text(child, UNREADABLE_TEXT).strip()
+            if not text:
+                raise Invalid(child, f"这里应写{UNREADABLE_TEXT}，却是空的")
+            rules = AMOUNT_RULES if column_type == "amount" else PERCENT_RULES
+            why = refused(rules, text)
+            if why is None:
+                raise Invalid(child, UNREADABLE_READABLE.format(text=quoted(text)))
+            if why != rules.fallback.format(text=excerpt(text)):  # a number, written otherwise: what to write
+                raise Invalid(child, why)
+        elif key.text == UNREADABLE_NOTE:
+            note = scalar_text(child, UNREADABLE_NOTE_TEXT).strip()
+            if not note:
+                raise Invalid(child, f"这里应写{UNREADABLE_NOTE_TEXT}，却是空的")
+        else:
+            raise Invalid(key, UNREADABLE_UNKNOWN.format(key=quoted(key.text)))
+    return Unreadable(None, text, node.mark, note)
+
+
+def grid_cell(raw, problems: Problems) -> GridCell:
+    """A cell of a free table: its text, or the text of an original that cannot be read as a
+    figure (`unreadable`, with its `note`), which a readable number never is."""
+    if raw.unreadable is None:
+        if raw.note is not None:
+            problems.add(raw.mark, "note 是无法辨认的格的说明，只和 unreadable 一起写：格中的文字写在 text 里")
+        return GridCell(raw.text, raw.colspan, raw.rowspan, raw.header, raw.mark)
+    if raw.text:
+        problems.add(
+            raw.mark, "一格只写 text 或 unreadable 中的一个：原件此格读不出一个数时，把原件的文字写在 unreadable 里"
+        )
+    elif refused(AMOUNT_RULES, raw.unreadable) is None or refused(PERCENT_RULES, raw.unreadable) is None:
+        problems.add(raw.mark, UNREADABLE_READABLE.format(text=quoted(raw.unreadable)))
+    return GridCell(raw.unreadable, raw.colspan, raw.rowspan, raw.header, raw.mark, True, raw.note)
+
 
 def cell_value(column: Column, node: Node, ctx: Context) -> Value:
+    if isinstance(node, Mapping) and is_unreadable(node):
+        return unreadable_value(column.type, node)
     if column.type == "amount":
         return Value(_AMOUNT.convert(node, ctx), None, node.mark)
     if column.type == "percent":
@@ -66,7 +126,7 @@ def bind_fixed(panel: Panel, form: Form, node: Node, ctx: Context) -> dict[str, 
             continue
         if isinstance(child, Scalar) and child.is_null:
             continue  # a blank row, written out for clarity
-        if isinstance(child, Scalar):
+        if isinstance(child, Scalar) or is_unreadable(child):  # the row's one figure
             if len(amounts) != 1:
                 ctx.problems.add(
                     child.mark,
@@ -178,7 +238,10 @@ def bind_form_table(form: Form, raw, ctx: Context) -> FormTable | None:
                     continue
                 if isinstance(child, Scalar) and child.is_null:
                     continue  # blank, as a blank cell
-                totals[key.text] = Value(_AMOUNT.convert(child, ctx), None, child.mark)
+                if is_unreadable(child):
+                    totals[key.text] = unreadable_value("amount", child)
+                else:
+                    totals[key.text] = Value(_AMOUNT.convert(child, ctx), None, child.mark)
     except Invalid as exc:
         ctx.report(exc)
         return None

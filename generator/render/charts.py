@@ -14,9 +14,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..core.amounts import format_amount
 from ..core.cells import find_cell, tables_by_form
-from ..core.model import KIND_NAMES, KINDS, Bureau, ChartSpec, Document
+from ..core.model import KIND_NAMES, KINDS, Bureau, ChartSpec, Document, Unreadable
 from .comparison import Comparison
-from .headline import amount_of, declared_amounts, stated_figures, year_before
+from .headline import amount_of, declared_amounts, stated_figures, unreadable_of, year_before
 
 # 一、 （一） 1. 201 … before a row's name: the table shows them, a chart's label does not need them.
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、]|\d{3} ?)\s*")
@@ -89,9 +89,12 @@ def build_chart(spec: ChartSpec, tables: dict, anchor: str) -> Chart | None:
     if any(ref.form not in tables for ref in refs):
         return None  # the document does not have every table the chart draws on
     parts = []
-    for label, ref in spec.parts:
+    for label, ref in spec.parts + ([(None, spec.total)] if spec.total else []):
         _, value = find_cell(tables[ref.form], ref)
-        parts.append(ChartPart(part_label(label), value.amount if value is not None else None))
+        if value.__class__ is Unreadable:
+            return None  # a part or the whole unreadable in the original: the chart would draw a guess
+        if label is not None:
+            parts.append(ChartPart(part_label(label), value.amount if value is not None else None))
     if all(p.amount is None for p in parts):
         return None  # the tables are blank: nothing to draw
     if spec.total is not None:
@@ -221,6 +224,9 @@ def headline_comparisons(document: Document) -> list[CompareChart]:
       against the document's own figures, over the figure's items (or the figure alone);
     * when the bureau's document of the same kind for the year before is on the site: each
       headline figure that both documents hold, that year against this one.
+
+    A chart one of whose cells the original prints unreadably is not drawn (a bar would be a guess,
+    or a blank); a figure unreadable in either year is not among those compared with the year before.
     """
     if document.form_set is None or not document.form_set.headline:
         return []
@@ -231,6 +237,8 @@ def headline_comparisons(document: Document) -> list[CompareChart]:
         paired = [item for item in (spec.items or [spec]) if item.budget is not None]
         if not paired:
             continue
+        if any(unreadable_of(tables, ref) for item in paired for ref in (item.cell, item.budget)):
+            continue  # a bar the original prints unreadably: the chart would draw a guess, or a blank
         budget = [amount_of(tables, item.budget) for item in paired]
         actual = [amount_of(tables, item.cell) for item in paired]
         if all(value is None for value in budget + actual):

@@ -129,9 +129,13 @@ def comparison_summary(comparison: Comparison, rows) -> str:
     return f"{comparison.year}年{comparison.measure}：{said}。"
 
 
-def render_comparison_chart(comparison: Comparison, anchor: str) -> Markup:
-    """预算数 against 决算数 for the 合计 and each 类; the full table by 科目 follows on the page."""
+def render_comparison_chart(comparison: Comparison, anchor: str) -> Markup | None:
+    """预算数 against 决算数 for the 合计 and each 类; the full table by 科目 follows on the page.
+    None when the original prints one of its figures unreadably: a chart would draw a guess or a
+    blank (the table shows it, marked)."""
     rows = class_rows(comparison)
+    if any(r.budget_printed is not None or r.actual_printed is not None for r in rows):
+        return None
     title = f"{comparison.year}年预算数与决算数（按功能分类科目类级）"
     body = "".join(
         f'<tr><th scope="row">{escape(r.name if r.code is None else f"{r.code} {r.name}")}</th>'

@@ -6,11 +6,18 @@ from collections import Counter
 
 from markupsafe import Markup
 
-from ..core.results import ERROR, NOTICE, OK, UNCHECKED, WARNING, Result
+from ..core.results import ERROR, NOTICE, OK, UNCHECKED, UNREADABLE, WARNING, Result
 from .escaping import escape, escape_sentence
 
-STATUS_WORDS = {OK: "相符", NOTICE: "尾数差异", WARNING: "需留意", ERROR: "不符", UNCHECKED: "无法核对"}
-_ORDER = {ERROR: 0, WARNING: 1, NOTICE: 2, UNCHECKED: 3, OK: 4}
+STATUS_WORDS = {
+    OK: "相符",
+    NOTICE: "尾数差异",
+    WARNING: "需留意",
+    ERROR: "不符",
+    UNCHECKED: "无法核对",
+    UNREADABLE: "无法辨认",
+}
+_ORDER = {ERROR: 0, WARNING: 1, NOTICE: 2, UNREADABLE: 3, UNCHECKED: 4, OK: 5}
 # What a result's line says before its explanation depends on its status only: written once.
 _PROBLEM_ITEM = {
     status: f'<li class="gk-check-{escape(status)}"><strong>{escape(word)}</strong>：'
@@ -28,25 +35,40 @@ def counts(results: list[Result]) -> dict[str, int]:
 
 
 def summary(results: list[Result]) -> tuple[str, str]:
-    """(css class, one line) for a set of results."""
+    """(css class, one line) for a set of results. Cells the original prints unreadably are said
+    after what was checked, with the rules they keep from being checked: a table all of whose rules
+    agree is not said to be in order when a figure of it cannot be read."""
     n = counts(results)
-    checked = len(results) - n[UNCHECKED]
+    marked = n[UNREADABLE]
+    checked = len(results) - n[UNCHECKED] - marked
     if not results:
         return "none", "本表没有可核对的规则"
+    unreadable = ""
+    if marked:
+        blocked = sum(1 for r in results if r.status == UNCHECKED and r.reason)
+        unreadable = f"{marked} 格原件无法辨认" + (f"，用到它们的 {blocked} 项无法核对" if blocked else "，不参与核对")
+        if checked == 0:
+            return "unreadable", unreadable
+        unreadable = "；另有 " + unreadable
     if n[ERROR]:
-        return "error", f"核对 {checked} 项：{n[ERROR]} 项不符" + (f"，{n[NOTICE]} 项尾数差异" if n[NOTICE] else "")
+        said = f"核对 {checked} 项：{n[ERROR]} 项不符" + (f"，{n[NOTICE]} 项尾数差异" if n[NOTICE] else "")
+        return "error", said + unreadable
     if n[WARNING]:
-        return "warning", f"核对 {checked} 项：{n[WARNING]} 项需留意"
+        return "warning", f"核对 {checked} 项：{n[WARNING]} 项需留意{unreadable}"
     if n[NOTICE]:
-        return "notice", f"核对 {checked} 项：全部相符，其中 {n[NOTICE]} 项有尾数差异（金额换算的四舍五入所致）"
-    return "ok", f"核对 {checked} 项：全部相符"
+        said = f"核对 {checked} 项：全部相符，其中 {n[NOTICE]} 项有尾数差异（金额换算的四舍五入所致）"
+        return ("unreadable" if marked else "notice"), said + unreadable
+    return ("unreadable" if marked else "ok"), f"核对 {checked} 项：全部相符{unreadable}"
 
 
 def table_status(results: list[Result], checks_href: str, as_is: bool) -> Markup:
     # Plain string building with an explicit escape() of every text that comes from data/ (an
     # explanation quotes labels and titles): Markup.format and Markup += were slow.
     css, line = summary(results)
-    problems = [r for r in results if r.status in (ERROR, WARNING, NOTICE)]
+    # what did not agree, and the cells that cannot be read with the rules they keep from a check
+    problems = [
+        r for r in results if r.status in (ERROR, WARNING, NOTICE, UNREADABLE) or (r.status == UNCHECKED and r.reason)
+    ]
     out = [f'<div class="gk-check gk-check-{escape(css)}">']
     if problems:
         out.append(f"<details><summary>{escape(line)}</summary><ul>")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..core.model import Bureau, Document, FormTable
+from ..core.model import Bureau, Document, FormTable, Unreadable
 
 TOTAL = "合计"
 
@@ -21,6 +21,10 @@ class ComparisonRow:
     name: str
     budget: Decimal | None  # 预算数
     actual: Decimal | None  # 决算数
+    # what the original prints where the 预算数 or the 决算数 cannot be read as a figure (Unreadable):
+    # shown as its table shows it, never as a blank
+    budget_printed: str | None = None
+    actual_printed: str | None = None
 
     @property
     def difference(self) -> Decimal | None:
@@ -46,15 +50,16 @@ class Comparison:
     rows: list[ComparisonRow]
 
 
-def measure_values(document: Document, measure: str) -> dict[str | None, tuple[str, Decimal | None]] | None:
-    """科目编码 (None for 合计) → (科目名称, amount) of the table the document's form set names."""
+def measure_values(document: Document, measure: str) -> dict[str | None, tuple[str, Decimal | None, str | None]] | None:
+    """科目编码 (None for 合计) → (科目名称, amount, what the original prints where the amount cannot
+    be read) of the table the document's form set names."""
     if document.form_set is None or measure not in document.form_set.measures:
         return None
     number, column = document.form_set.measures[measure]
     table = next((t for _, t in document.tables() if isinstance(t, FormTable) and t.number == number), None)
     if table is None:
         return None
-    values: dict[str | None, tuple[str, Decimal | None]] = {}
+    values: dict[str | None, tuple[str, Decimal | None, str | None]] = {}
     for data in table.panels:
         code_key = next((c.key for c in data.panel.columns if c.type == "code"), None)
         name_key = next((c.key for c in data.panel.columns if c.type in ("name", "item")), None)
@@ -64,7 +69,8 @@ def measure_values(document: Document, measure: str) -> dict[str | None, tuple[s
             value = row.cells.get(column)
             if code is None and name != TOTAL and "合计" not in name and "总计" not in name:
                 continue  # a unit's row (单位名称) in a table by unit and 科目: not a 科目
-            values.setdefault(code, (name, value.amount if value is not None else None))
+            printed = value.text if value.__class__ is Unreadable else None
+            values.setdefault(code, (name, value.amount if value is not None else None, printed))
     return values
 
 
@@ -91,8 +97,8 @@ def compare_bureau(bureau: Bureau) -> list[Comparison]:
                 if code not in budget and code not in actual:
                     continue
                 name = (actual.get(code) or budget.get(code))[0]
-                rows.append(
-                    ComparisonRow(code, name, budget.get(code, (None, None))[1], actual.get(code, (None, None))[1])
-                )
+                _, planned, planned_printed = budget.get(code, (None, None, None))
+                _, done, done_printed = actual.get(code, (None, None, None))
+                rows.append(ComparisonRow(code, name, planned, done, planned_printed, done_printed))
             comparisons.append(Comparison(bureau, year, measure, budget_doc, actual_doc, rows))
     return comparisons

@@ -9,10 +9,12 @@ from markupsafe import Markup
 from ..core.amounts import format_amount
 from .comparison import Comparison
 from .escaping import escape
-from .tables import code_level
+from .tables import code_level, unreadable_content
 
 
-def _num(value: Decimal | None, suffix: str = "") -> str:
+def _num(value: Decimal | None, suffix: str = "", printed: str | None = None) -> str:
+    if printed is not None:  # unreadable in the original: as its table shows it
+        return f'<td class="gk-num gk-unreadable">{unreadable_content(printed)}</td>'
     # format_amount writes digits, ',', '.' and '-' only: nothing to escape.
     return f'<td class="gk-num">{"" if value is None else f"{format_amount(value)}{escape(suffix)}"}</td>'
 
@@ -35,7 +37,12 @@ def render_comparison(comparison: Comparison) -> Markup:
                 f'<tr><td class="gk-code">{escape(row.code)}</td>'
                 f'<th scope="row" class="gk-item gk-indent{code_level(row.code)}">{escape(row.name)}</th>'
             )
-        out.append(_num(row.budget) + _num(row.actual) + _num(row.difference) + _num(row.completion, "%"))
+        out.append(
+            _num(row.budget, printed=row.budget_printed)
+            + _num(row.actual, printed=row.actual_printed)
+            + _num(row.difference)
+            + _num(row.completion, "%")
+        )
         out.append("</tr>\n")
     out.append("</tbody></table></div>")
     return Markup("".join(out))

@@ -10,9 +10,12 @@ or else the one the score earns by its form's bands, and the page says which), a
 its funds.
 
 Every figure is the table's Decimal. A cell left blank, a row or a table the document lacks,
-leaves its figure out: nothing is filled in. A change on the year is given only when the bureau's
-document of the same kind for the year before holds a figure of the same name. Each figure links
-to its cell: the cells named here get an id on their table's page (core/cells.cell_marks).
+leaves its figure out: nothing is filled in. A cell the original prints unreadably (Unreadable) is
+shown as the table shows it, its text and the words 无法辨认, never left out as if it were blank:
+a reader sees why the figure is not there; it is set against nothing and compared with no year.
+A change on the year is given only when the bureau's document of the same kind for the year
+before holds a figure of the same name. Each figure links to its cell: the cells named here get
+an id on their table's page (core/cells.cell_marks).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..core import urls
 from ..core.cells import cell_id, cell_position, find_cell, headline_specs, tables_by_form
-from ..core.model import Document, FormTable, HeadlineSpec, IndicatorTable
+from ..core.model import Document, FormTable, HeadlineSpec, IndicatorTable, Unreadable
 from ..core.scores import table_grade, table_score
 
 CENT = Decimal("0.01")
@@ -33,7 +36,7 @@ class Figure:
     """One headline figure: an amount, where it is printed, and what it is set against."""
 
     label: str
-    amount: Decimal
+    amount: Decimal | None  # None only when the original prints the cell unreadably: *printed*
     unit: str
     href: str  # the cell on its table's page, relative to the page the figure is shown on
     budget: Decimal | None = None  # the 预算数 the same table prints beside it
@@ -44,21 +47,23 @@ class Figure:
     grade: str | None = None  # a score's 等级
     grade_stated: bool = False  # the table states it (else it is the one the score earns by the bands)
     items: list[Figure] = field(default_factory=list)  # what the figure is made of
+    printed: str | None = None  # what the original prints where the figure cannot be read
+    budget_printed: str | None = None  # likewise for the 预算数
 
     @property
     def change(self) -> Decimal | None:
-        return None if self.previous is None else self.amount - self.previous
+        return None if self.previous is None or self.amount is None else self.amount - self.previous
 
     @property
     def change_percent(self) -> Decimal | None:
-        if self.previous is None or self.previous == 0:
+        if self.previous is None or self.previous == 0 or self.amount is None:
             return None
         return ((self.amount - self.previous) / abs(self.previous) * 100).quantize(CENT, ROUND_HALF_UP)
 
     @property
     def completion(self) -> Decimal | None:
         """决算数 as a share of 预算数, in per cent."""
-        if self.budget is None or self.budget == 0:
+        if self.budget is None or self.budget == 0 or self.amount is None:
             return None
         return (self.amount / self.budget * 100).quantize(CENT, ROUND_HALF_UP)
 
@@ -105,6 +110,15 @@ def amount_of(tables: dict[str, FormTable], ref) -> Decimal | None:
         return None
     _, value = find_cell(table, ref)
     return value.amount if value is not None else None
+
+
+def unreadable_of(tables: dict[str, FormTable], ref) -> Unreadable | None:
+    """The cell *ref* names when the original prints it unreadably, else None."""
+    table = tables.get(ref.form) if ref is not None else None
+    if table is None:
+        return None
+    _, value = find_cell(table, ref)
+    return value if value.__class__ is Unreadable else None
 
 
 def declared_amounts(document: Document) -> dict[str, Decimal]:
@@ -170,10 +184,12 @@ def _declared(document: Document, from_src: str) -> list[Figure]:
 
     def figure(spec: HeadlineSpec) -> Figure | None:
         amount = amount_of(tables, spec.cell)
+        marked = unreadable_of(tables, spec.cell)
         href = link(spec.cell)
-        if amount is None or href is None:
+        if (amount is None and marked is None) or href is None:
             return None
         budget = amount_of(tables, spec.budget) if spec.budget is not None else None
+        budget_marked = unreadable_of(tables, spec.budget)
         items = [f for f in (figure(item) for item in spec.items) if f is not None]
         return Figure(
             spec.label,
@@ -181,10 +197,12 @@ def _declared(document: Document, from_src: str) -> list[Figure]:
             tables[spec.cell.form].form.unit or unit,
             href,
             budget=budget,
-            budget_href=link(spec.budget) if budget is not None else None,
+            budget_href=link(spec.budget) if budget is not None or budget_marked is not None else None,
             previous=previous.get(spec.label),
             previous_year=before.year if spec.label in previous else None,
             items=items,
+            printed=marked.text if marked is not None else None,
+            budget_printed=budget_marked.text if budget_marked is not None else None,
         )
 
     return [f for f in (figure(spec) for spec in document.form_set.headline) if f is not None]

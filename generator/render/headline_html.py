@@ -14,9 +14,13 @@ from markupsafe import Markup
 from ..core.amounts import format_amount
 from .escaping import escape
 from .headline import Figure, Headline
+from .tables import unreadable_content
 
 
-def _shown(figure: Figure, amount: Decimal) -> str:
+def _shown(figure: Figure, amount: Decimal | None, printed: str | None = None) -> str:
+    """An amount, or what the original prints where it cannot be read (as the table shows it)."""
+    if amount is None:
+        return unreadable_content(printed or "")
     if figure.unit == "%":
         return f"{amount}%"
     if figure.unit == "分":
@@ -44,39 +48,43 @@ def _card(figure: Figure) -> str:
     if figure.grade is not None:
         how = "表中写明" if figure.grade_stated else "表中未写，按表样的等级标准"
         notes.append(f"等级 {escape(figure.grade)}（{how}）")
-    if figure.budget is not None:
+    if figure.budget is not None or figure.budget_printed is not None:
         completion = f"，为预算的 {figure.completion}%" if figure.completion is not None else ""
-        notes.append(f'预算数 <a href="{escape(figure.budget_href)}">{_shown(figure, figure.budget)}</a>{completion}')
+        notes.append(
+            f'预算数 <a href="{escape(figure.budget_href)}">{_shown(figure, figure.budget, figure.budget_printed)}</a>{completion}'
+        )
     if figure.change is not None:
         notes.append(escape(change_words(figure)))
     said = "".join(f'<span class="gk-figure-note">{note}</span>' for note in notes)
     return (
         f'<li class="gk-figure"><span class="gk-figure-label">{escape(figure.label)}</span>'
-        f'<a class="gk-figure-value" href="{escape(figure.href)}">{_shown(figure, figure.amount)}</a>{said}</li>'
+        f'<a class="gk-figure-value" href="{escape(figure.href)}">{_shown(figure, figure.amount, figure.printed)}</a>{said}</li>'
     )
 
 
 def _items(figure: Figure, own: str) -> str:
     """The figures *figure* is made of, in a table: 预算数 beside the document's own when printed."""
-    budgets = any(item.budget is not None for item in figure.items)
+    budgets = any(item.budget is not None or item.budget_printed is not None for item in figure.items)
 
-    def cell(amount, href) -> str:
+    def cell(amount, href, printed=None) -> str:
+        if printed is not None:  # unreadable in the original: said as the table says it
+            return f'<td class="gk-figure-num"><a href="{escape(href)}">{unreadable_content(printed)}</a></td>'
         if amount is None:
             return "<td></td>"
         return f'<td class="gk-figure-num"><a href="{escape(href)}">{format_amount(amount)}</a></td>'
 
     rows = "".join(
         f'<tr><th scope="row">{escape(item.label)}</th>'
-        + (cell(item.budget, item.budget_href) if budgets else "")
-        + cell(item.amount, item.href)
+        + (cell(item.budget, item.budget_href, item.budget_printed) if budgets else "")
+        + cell(item.amount, item.href, item.printed)
         + "</tr>"
         for item in figure.items
     )
     head = ('<th scope="col">预算数</th>' if budgets else "") + f'<th scope="col">{escape(own)}</th>'
     total = (
         '<tr><th scope="row">合计</th>'
-        + (cell(figure.budget, figure.budget_href) if budgets else "")
-        + cell(figure.amount, figure.href)
+        + (cell(figure.budget, figure.budget_href, figure.budget_printed) if budgets else "")
+        + cell(figure.amount, figure.href, figure.printed)
         + "</tr>"
     )
     return (

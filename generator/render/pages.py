@@ -33,6 +33,7 @@ from .headline import headline, stated_figures
 from .headline_html import render_headline
 from .indicators import render_amount_table, render_indicator_table
 from .prose import TermLink, prose
+from .site_info import about_text
 from .tables import render_form_table, render_free_table
 
 DIRECTORY_MARKER = "<!-- gongkai:directory -->"
@@ -218,11 +219,12 @@ class PageContext:
             html = self.rendered.get(table)
             if html is None:
                 html = self.rendered[table] = self.table_html(table)
-        if not isinstance(table, (FormTable, IndicatorTable, AmountTable)):
-            return self.keep(html + ("" if self.bare else self.downloads(table)))
         if self.bare:
             return self.keep(html)
         mine = [r for r in self.results if r.table is table]
+        if not mine and not isinstance(table, (FormTable, IndicatorTable, AmountTable)):
+            # a free table has no rules: its status only says which of its cells cannot be read
+            return self.keep(html + self.downloads(table))
         if self._checks_href is None:  # the same for every table of the page: worked out once
             self._checks_href = urls.html_link(self.src, urls.checks_src(self.document))
         status = table_status(mine, self._checks_href, self.document.published_as_is)
@@ -674,7 +676,11 @@ def comparison_pages(bureau, comparisons: list | None = None) -> list[Page]:
                         {"measure": c.measure, "anchor": f"m{i}", "html": render_comparison(c)}
                         for i, c in enumerate(comparisons, 1)
                     ],
-                    charts=[render_comparison_chart(c, f"tu-m{i}") for i, c in enumerate(comparisons, 1)],
+                    charts=[
+                        chart
+                        for i, c in enumerate(comparisons, 1)
+                        if (chart := render_comparison_chart(c, f"tu-m{i}")) is not None
+                    ],
                     charts_intro="预算数与决算数按功能分类科目的类并列；逐科目的数字见上面的表格。",
                     assets=assets_link(src),
                 ),
@@ -841,7 +847,9 @@ def site_pages(site: Site, content_dir: Path) -> list[Page]:
     """
     intro_file = content_dir / "index.md"
     intro = intro_file.read_text(encoding="utf-8") if intro_file.exists() else "# 公开\n"
-    return [home_page(site, intro), glossary_page(site), *region_pages(site)]
+    about = content_dir / urls.ABOUT  # 关于, with whose site it is (site_info.py)
+    kept = [Page(urls.ABOUT, *about_text(site.info, about.read_text(encoding="utf-8")))] if about.is_file() else []
+    return [home_page(site, intro), glossary_page(site), *region_pages(site), *kept]
 
 
 def bureau_pages(site: Site, bureaus, results=()) -> list[Page]:

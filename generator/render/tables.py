@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from ..core.amounts import format_amount
 from ..core.headers import header_cells
-from ..core.model import Column, FormTable, FreeTable, PanelData, Value
+from ..core.model import Column, FormTable, FreeTable, PanelData, Unreadable, Value
 from .escaping import escape
 from .prose import link_terms, terms_in
 
@@ -54,14 +54,32 @@ _EMPTY: Cell = ("<td", "></td>", 1)
 _NUM = '<td class="gk-num"'
 
 
+# A cell the original prints but that cannot be read as a figure: what it prints, and the words
+# that say so beside it (read out by a screen reader too; the colour of the cell only repeats them).
+UNREADABLE_TAG = '<span class="gk-unreadable-tag">无法辨认</span>'
+
+
+def unreadable_content(text: str) -> str:
+    """The content of a cell marked unreadable: the original's text, escaped, and the words."""
+    return f'<span class="gk-unreadable-text">{escape(text)}</span> {UNREADABLE_TAG}'
+
+
+def _unreadable(value: Unreadable) -> Cell:
+    return ('<td class="gk-num gk-unreadable"', f">{unreadable_content(value.text)}</td>", 1)
+
+
 def _amount(value: Value | None) -> Cell:
-    if value is None or value.amount is None:
+    if value is None:
         return (_NUM, "></td>", 1)
+    if value.amount is None:
+        return _unreadable(value) if value.__class__ is Unreadable else (_NUM, "></td>", 1)
     # format_amount writes digits, ',', '.' and '-' only: nothing to escape.
     return (_NUM, f">{format_amount(value.amount)}</td>", 1)
 
 
 def _percent(value: Value | None) -> Cell:
+    if value.__class__ is Unreadable:
+        return _unreadable(value)
     return (_NUM, f">{escape(value.text) if value is not None else ''}</td>", 1)
 
 
@@ -334,6 +352,9 @@ def render_form_table(
             span = _span("colspan", cell.colspan)
             if cell.key:
                 value = table.totals.get(cell.key)
+                if value.__class__ is Unreadable:
+                    footer.append(f'<td class="gk-num gk-unreadable"{span}>{unreadable_content(value.text)}</td>')
+                    continue
                 total = format_amount(value.amount) if value and value.amount is not None else ""
                 footer.append(f'<td class="gk-num"{span}>{total}</td>')
             else:
@@ -372,7 +393,11 @@ def render_free_table(table: FreeTable) -> Markup:
         heads_columns = all(cell.header for cell in row)
         for cell in row:
             attrs = _span("colspan", cell.colspan) + _span("rowspan", cell.rowspan)
-            text = "<br>".join(escape(line) for line in cell.text.split("\n"))
+            if cell.unreadable:
+                attrs += ' class="gk-unreadable"'
+                text = unreadable_content(cell.text)
+            else:
+                text = "<br>".join(escape(line) for line in cell.text.split("\n"))
             if not cell.header:
                 parts.append(f"<td{attrs}>{text}</td>\n")
                 continue

@@ -151,6 +151,30 @@ class Date(Field):
         raise Invalid(node, f"这里应写日期，格式为 年-月-日（如 2021-06-01），却是 {quoted(text)}")
 
 
+_URL = re.compile(r"https?://[^\s/?#]+(?:[/?#]\S*)?")
+URL_HINT = "网址写完整，以 http:// 或 https:// 开头，如 https://www.example.gov.cn/xxgk/2021/123.html"
+
+
+class Url(Text):
+    """A web address a page links to (the official original): http or https only, so that a link
+    typed into data/ can never be a script (javascript:) or a file of the reader's computer."""
+
+    def __init__(self, **kw):
+        super().__init__(pattern=_URL.pattern, hint=URL_HINT, **kw)
+
+    def convert(self, node, ctx):
+        text = scalar_text(node, "网址").strip()
+        if not text:
+            raise Invalid(node, "这里应写网址，却是空的")
+        if re.search(r"\s", text):
+            raise Invalid(node, f"{quoted(text)} 中有空格或换行：网址中间不能断开，请照浏览器地址栏复制完整的一行")
+        if _URL.fullmatch(text):
+            return text
+        if re.match(r"https?[:：]?[/／]*[：／]", text):
+            raise Invalid(node, f"{quoted(text)} 的冒号或斜杠是全角的：网址开头写半角的 ://，{URL_HINT}")
+        raise Invalid(node, f"{quoted(text)} 不是 http 或 https 网址：{URL_HINT}")
+
+
 class Choice(Field):
     def __init__(self, options: tuple[str, ...], **kw):
         super().__init__(**kw)

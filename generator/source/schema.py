@@ -37,6 +37,7 @@ from .fields import (
     Score,
     Slug,
     Text,
+    Url,
     Variants,
     scalar_text,
 )
@@ -314,13 +315,61 @@ BUREAU_FILE = record(
     units=optional(Markdown(doc="决算单位构成（Markdown）")),
 )
 
+# ---- data/site.yaml ----
+
+LICENSE = record(
+    "数据许可",
+    "本站数据的许可协议：名称和全文的网址（写进每份文件的 datapackage.json）",
+    name=Text(doc="许可协议的名称，如 知识共享署名 4.0 国际许可协议（CC BY 4.0）"),
+    url=Url(doc="许可协议全文的网址，以 http:// 或 https:// 开头"),
+)
+SITE_FILE = record(
+    "网站信息",
+    "网站信息（data/site.yaml）：主办单位、联系方式、网站标识码和备案号，显示在每页页脚和“关于”页；只写有的，没有的不写",
+    name=optional(
+        Text(
+            doc="网站名称，显示在每页页头和浏览器标签上，如 长沙市医疗保障局预决算公开；不写则为 公开 · 部门预决算公开"
+        )
+    ),
+    publisher=optional(Text(doc="主办单位：本网站的主办单位全称，如 长沙市医疗保障局")),
+    contact=optional(Text(doc="联系方式：电话、电子邮箱或地址，如 0731-88888888")),
+    site_code=optional(
+        Text(
+            pattern=r"[0-9A-Za-z]{10}",
+            hint="不是网站标识码：网站标识码是 10 位字母和数字，照政府网站标识码证书抄写，如 4301000001",
+            doc="网站标识码：10 位字母和数字，照政府网站标识码证书抄写",
+        )
+    ),
+    icp=optional(
+        Text(
+            pattern=r"\S{1,10}ICP备[0-9]{4,12}号(-[0-9]{1,3})?",
+            hint="不是 ICP 备案号：照工业和信息化部的备案信息抄写，如 湘ICP备12345678号 或 湘ICP备12345678号-1",
+            doc="ICP 备案号，如 湘ICP备12345678号：页脚链接到工业和信息化部的备案查询网站",
+        )
+    ),
+    public_security=optional(
+        Text(
+            pattern=r"\S{1,10}公网安备 ?[0-9]{8,16}号",
+            hint="不是公安机关备案号：照备案信息抄写，如 湘公网安备 43010202000123号",
+            doc="公安机关备案号，如 湘公网安备 43010202000123号：页脚链接到公安机关的备案查询网站",
+        )
+    ),
+    license=optional(LICENSE),
+)
+
 # ---- data/<bureau>/<year>/<document>.yaml ----
 
 
+UNREADABLE_DOC = (
+    "原件此格印的文字读不成一个数（如两个数字连在一起：48.5044.05）时，照抄原件的文字写在这里（不写 text）："
+    "网站照原样列出并标明“无法辨认”，这一格不参与核对。读得出的数不要标"
+)
 GRID_CELL = record(
     "表格单元格",
     "一格：文字及合并的行列数",
     text=optional(Markdown(doc="格中的文字"), ""),
+    unreadable=optional(Text(doc=UNREADABLE_DOC)),
+    note=optional(Text(doc="无法辨认的格的说明，如 似为 48.50 与 44.05 两个数连在一起（只和 unreadable 一起写）")),
     header=optional(Flag(doc="true：表头格"), False),
     colspan=optional(Integer(low=1, high=60, doc="向右合并几列"), 1),
     rowspan=optional(Integer(low=1, high=500, doc="向下合并几行"), 1),
@@ -338,7 +387,9 @@ class GridCellField(Field):
         if not isinstance(node, Scalar):
             raise Invalid(node, f"这里应写表格单元格（值，或含 text 的“键: 值”），却是{describe(node)}")
         text = "" if node.is_null else node.text
-        return SimpleNamespace(text=text, colspan=1, rowspan=1, header=False, mark=node.mark)
+        return SimpleNamespace(
+            text=text, colspan=1, rowspan=1, header=False, mark=node.mark, unreadable=None, note=None
+        )
 
 
 FORM_TABLE = record(
@@ -348,11 +399,17 @@ FORM_TABLE = record(
     id=optional(Slug(doc="网页锚点（默认用表样的 slug）")),
     values=optional(
         Raw(
-            doc="表样有固定行时：行键: 数值；有几栏时按栏分组（收入: {…}, 支出: {…}）；一行有几个金额列时写 {列键: 数值}"
+            doc="表样有固定行时：行键: 数值；有几栏时按栏分组（收入: {…}, 支出: {…}）；一行有几个金额列时写 {列键: 数值}；"
+            "原件印的数读不出时写 {unreadable: 原件印的文字}"
         )
     ),
-    rows=optional(Raw(doc="表样没有固定行时：逐行照抄，每行 {列键: 值}，按原件顺序；不带科目编码的是合计行")),
-    totals=optional(Raw(doc="表末合计格的数值：键: 数值")),
+    rows=optional(
+        Raw(
+            doc="表样没有固定行时：逐行照抄，每行 {列键: 值}，按原件顺序；不带科目编码的是合计行；"
+            "原件印的数读不出时写 列键: {unreadable: 原件印的文字}"
+        )
+    ),
+    totals=optional(Raw(doc="表末合计格的数值：键: 数值（读不出时写 {unreadable: 原件印的文字}）")),
     note=optional(Markdown(doc="原件所印的注与表样不同时，写原件的注")),
     statement=optional(Markdown(doc="表下的说明，如 此表数据为空")),
 )
@@ -585,7 +642,14 @@ DOCUMENT_FILE = record(
     unit=optional(Text(doc="金额单位（默认 万元）"), "万元"),
     form_set=optional(Slug(doc="表样：data/forms/ 下的文件名（不带 .yaml），如 hunan-juesuan-2020")),
     published=optional(Date(doc="公开日期，写成 YYYY-MM-DD；原件未载明时不写")),
-    source=optional(Markdown(doc="来源说明")),
+    approved=optional(
+        Date(doc="批复日期：本预算、决算经批复的日期，写成 YYYY-MM-DD，在公开日期之前；原件未载明时不写")
+    ),
+    issuer=optional(Text(doc="发布单位：公开原件的单位，如 长沙市望城区医疗保障局；原件未载明时不写")),
+    original_url=optional(
+        Url(doc="原件的网址：发布单位公开原件的网页，以 http:// 或 https:// 开头；网站上链接到它，数据包中列为来源")
+    ),
+    source=optional(Markdown(doc="来源说明：据什么录入，如 据……公开的《……》原件录入；显示在文件首页")),
     published_as_is=optional(
         AsIsList(
             AS_IS,
