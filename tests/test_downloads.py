@@ -189,7 +189,12 @@ def test_form_table_csv_header_names_the_printed_header_path_and_the_unit(real_s
     assert gk06[0][:3] == ["人员经费/科目编码", "人员经费/科目名称", "人员经费/决算数（万元）"]  # codes, names: no unit
     assert gk06[-1][:3] == ["人员经费合计", "", "875.12"]  # the printed footer, last
     funds = read_csv(real_site / "changsha-wangcheng-ybj/2020/juesuan/xiazai/zpb-zhengti-zijin.csv")[0]
-    assert funds[:2] == ["资金来源", "全年预算数（A）（万元）"] and funds[4:6] == ["分值", "执行率（(B−C)/A）"]
+    # the funds' columns as the table's form (湖南 部门整体自评表) prints them
+    assert funds[:2] == ["资金来源", "全年预算数 (A)（万元）"] and funds[3:6] == [
+        "上级财政移动支付 (C)（万元）",
+        "分值",
+        "执行率 ((B-C)/A)",
+    ]
 
 
 def test_amount_and_performance_table_csvs_hold_the_yaml_figures(real_site, model):

@@ -18,6 +18,7 @@ from generator.core.cells import find_cell, tables_by_form
 from generator.load.loader import load_site
 from generator.render.charts import headline_comparisons, region_comparisons
 from generator.render.headline import headline
+from generator.render.headline_html import render_headline
 from generator.render.pages import document_pages, outline, region_pages
 
 from helpers import DATA, DOCUMENT_FILE, SELF_EVALUATION, write
@@ -48,6 +49,9 @@ def article(html: str) -> str:
 
 def test_each_form_set_declares_its_headline_as_cells_of_its_forms(model):
     for form_set in model.form_sets.values():
+        if not form_set.forms:  # a set of 绩效 forms: its documents open with their scores and grades
+            assert form_set.headline == [], form_set.id
+            continue
         labels = [spec.label for spec in form_set.headline]
         assert labels == ["本年收入合计", "本年支出合计", "基本支出", "项目支出", "“三公”经费"], form_set.id
         for spec in form_set.headline:
@@ -145,10 +149,24 @@ def test_a_self_evaluation_states_its_score_and_its_rate(data_dir):
     assert not problems.errors
     figures = headline(site.documents[0], "ceshi-ybj/2020/juesuan/index.md").figures
     assert [(f.label, f.amount, f.unit) for f in figures] == [
-        ("公共专项绩效自评表", Decimal("98.5"), "分"),
+        ("公共专项绩效自评表：自评得分", Decimal("98.5"), "分"),
         ("公共专项绩效自评表：年度资金总额执行率", Decimal("95.00"), "%"),
     ]
     assert figures[0].href == "part1/#zpb-test"  # the table's section
+    # no grade is written in the table: the one 98.5 earns by the national bands, and said so
+    assert (figures[0].grade, figures[0].grade_stated) == ("优", False)
+    assert "等级 优（表中未写，按表样的等级标准）" in render_headline(headline(site.documents[0], "x.md"))
+
+
+def test_a_stated_grade_is_shown_as_stated_and_the_bands_are_the_forms(data_dir):
+    stated = SELF_EVALUATION.replace(
+        "total: {score: 100, scored: 98.5}", "total: {score: 100, scored: 98.5, grade: 良}"
+    )
+    write(data_dir / DOCUMENT_FILE, stated)
+    site, _ = load_site(data_dir)
+    figure = headline(site.documents[0], "x.md").figures[0]
+    assert (figure.grade, figure.grade_stated) == ("良", True)
+    assert "等级 良（表中写明）" in render_headline(headline(site.documents[0], "x.md"))
 
 
 # ---- the year before ----

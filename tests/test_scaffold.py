@@ -170,11 +170,12 @@ def test_a_budget_follows_its_own_form_set_and_outline(repo):
     assert unfilled_tables == [f"表{n}" for n in range(1, 10)]
 
 
-def test_a_performance_document_has_no_form_set_and_loads_clean(repo):
+def test_a_performance_document_names_its_provinces_forms_and_loads_clean(repo):
+    # Hunan's 绩效 forms (data/forms/hunan-jixiao-2020.yaml): its tables then write `form: 表样名`
     result = run("new", "shaoyang-beita-ybj", "2021", "绩效", cwd=repo)
     assert result.returncode == 0, result.stderr
     document, problems = loaded(repo, "shaoyang-beita-ybj", 2021)
-    assert problems == [] and document.form_set is None and document.kind == "绩效"
+    assert problems == [] and document.form_set.id == "hunan-jixiao-2020" and document.kind == "绩效"
     assert [p.title for p in document.parts] == [f"第一部分 {document.bureau.name}概况"]
     assert document.title == f"2021年度{document.bureau.name}绩效评价"
     assert findings(document) == []
@@ -213,11 +214,11 @@ def test_new_never_writes_over_a_file(repo):
         ),
         (
             ("new", "changsha-wangcheng-ybj", "2021", "预算"),
-            "没有湖南省的预算表样：用 --form-set 指定一套（现有 hubei-yusuan-2020、hunan-juesuan-2020），或先在 data/forms/ 声明表样",
+            "没有湖南省的预算表样：用 --form-set 指定一套（现有 hubei-yusuan-2020），或先在 data/forms/ 声明表样",
         ),
         (
             ("new", "changsha-wangcheng-ybj", "2021", "决算", "--form-set", "hunan-juesuan-2021"),
-            "没有表样 'hunan-juesuan-2021'：现有 hubei-yusuan-2020、hunan-juesuan-2020",
+            "没有表样 'hunan-juesuan-2021'：现有 hunan-juesuan-2020",
         ),
         (
             ("new-bureau", "Changsha Kaifu", "--name", "开福区医保局", "--region", "湖南省/长沙市/开福区"),

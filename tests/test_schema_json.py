@@ -151,7 +151,7 @@ MISTAKES = [
         "'结算' 不是可写的值：请写 预算、决算、绩效 之一",
     ),
     (
-        "changsha-yuhua-ybj/2020/jixiao.yaml",
+        "forms/hunan-jixiao-2020.yaml",
         "stage: 自评",
         "stage: 自平",
         "enum",

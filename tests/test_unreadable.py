@@ -447,7 +447,9 @@ def test_yuhua_s_figures_run_together_are_marked_as_the_original_prints_them(rea
     source = (DATA / YUHUA / "../jixiao.yaml").resolve().read_text(encoding="utf-8")
     assert "粘连" not in source and "提取为" not in source  # the notes are data now, not comments
     index = (real_site / YUHUA / "index.html").read_text(encoding="utf-8")
-    assert "核对 3 项：全部相符；另有 2 格原件无法辨认，不参与核对。" in index
+    # the 考核评分表's four rules of its form (hunan-jixiao-2020): 得分 ≤ 分值, the 合计 row's 分值 and
+    # 评分, and its 分值 = the form's full marks
+    assert "核对 4 项：全部相符；另有 2 格原件无法辨认，不参与核对。" in index
     checks = (real_site / YUHUA / "checks" / "index.html").read_text(encoding="utf-8")
     assert checks.count('<tr class="gk-check-unreadable"><td>无法辨认</td>') == 2
 

@@ -73,10 +73,21 @@ from pathlib import Path
 
 from ..core import urls
 from ..core.amounts import format_amount
-from ..core.model import AmountTable, Document, FormTable, FreeTable, IndicatorTable, MoneyBlock, Unreadable, Value
+from ..core.model import (
+    AmountTable,
+    Document,
+    FormTable,
+    FreeTable,
+    IndicatorGroup,
+    IndicatorTable,
+    MoneyBlock,
+    Unreadable,
+    Value,
+)
 from ..core.problems import Mark, Problem
+from ..core.scores import total_row_start
 from ..core.urls import page_file, term_anchor
-from ..export.tabular import CODE, FUNDS_HEADER, LINE, TEXT, UNREADABLE_PREFIX, block_slugs, place, stems
+from ..export.tabular import CODE, LINE, TEXT, UNREADABLE_PREFIX, block_slugs, place, stems
 from ..export.xlsx import UNREADABLE, column_letters, style_index
 from ..render.escaping import escape
 
@@ -383,21 +394,10 @@ def _indicator_blocks(table: IndicatorTable) -> list[_Block]:
         if slug == "jiben":
             continue  # label and text only
         if slug == "zijin":
-            block = _Block(slug, [1, 2, 3, 4, 5, 6], list(FUNDS_HEADER))
+            figures = [(i, key) for i, (key, _) in enumerate(table.funds_columns) if key != "source"]
+            block = _Block(slug, [i for i, _ in figures], [label for _, label in table.funds_columns])
             for row in table.funds:
-                amounts = [
-                    None if v is None else (format_amount(v), str(v), str(v), f"v>{v}", row.mark)
-                    for v in (row.budget, row.executed, row.transfer)
-                ]
-                rate = row.rate
-                block.row(
-                    [
-                        *amounts,
-                        None if row.score is None else _score_cell(row.score, row.mark),
-                        None if rate is None else (f"{rate}%", f"{rate}%", str(rate), f"v>{rate / 100:f}", row.mark),
-                        None if row.scored is None else _score_cell(row.scored, row.mark),
-                    ]
-                )
+                block.row([_funds_cell(key, getattr(row, key), row.mark) for _, key in figures])
         elif slug.startswith("jine"):
             block_money = next(money)
             block = _money_block(block_money, slug, [block_money.head] + [c.label for c in block_money.columns])
@@ -405,16 +405,51 @@ def _indicator_blocks(table: IndicatorTable) -> list[_Block]:
             indicator_set = next(sets)
             block = _Block(slug, scored, [label for _, label in table.columns])
             getters = [attrgetter(keys[i]) for i in scored]
-            for leaf in indicator_set.leaves():
-                block.row([None if (v := get(leaf)) is None else _score_cell(v, leaf.mark) for get in getters])
+            merged = table.form.merged_level if table.form is not None else None
+            for node, depth in _scored_rows(indicator_set):
+                cells = [None if (v := get(node)) is None else _score_cell(v, node.mark) for get in getters]
+                # a group's subtotal printed beside its name, not in cells of figures: the downloads' only
+                block.row(cells, page=None if depth in (None, merged) else [])
             last = indicator_set is table.sets[-1]
-            if last and (table.total_score is not None or table.total_scored is not None) and "score" in keys:
+            start = total_row_start(keys)
+            if last and (table.total_score is not None or table.total_scored is not None) and start is not None:
                 totals = {"score": table.total_score, "scored": table.total_scored}
                 cells = [None if (v := totals[keys[i]]) is None else _score_cell(v, table.mark) for i in scored]
-                # the page prints the total row's figure cells from 分值 on
-                block.row(cells, page=[n for n, i in enumerate(scored) if i >= keys.index("score")])
+                # the page prints the total row's figure cells from 分值 (or 得分) on
+                block.row(cells, page=[n for n, i in enumerate(scored) if i >= start])
         blocks.append(block)
     return blocks
+
+
+def _funds_cell(key: str, value, mark: Mark) -> Cell | None:
+    """A funds figure as each file writes it: an amount, a score, or a rate in per cent."""
+    if value is None:
+        return None
+    if key == "rate":
+        return (f"{value}%", f"{value}%", str(value), f"v>{value / 100:f}", mark)
+    if key in ("score", "scored"):
+        return _score_cell(value, mark)
+    return (format_amount(value), str(value), str(value), f"v>{value}", mark)
+
+
+def _scored_rows(indicator_set) -> list[tuple[object, int | None]]:
+    """The rows of an indicator block as the downloads hold them, with a group's level (None for a
+    leaf): each leaf, and before its rows a group that prints its own 分值/得分 (the page prints
+    them in a cell merged over its rows, or beside its name)."""
+    out: list = []
+
+    def walk(node, depth: int):
+        if isinstance(node, IndicatorGroup):
+            if node.score is not None or node.scored is not None:
+                out.append((node, depth))
+            for child in node.children:
+                walk(child, depth + 1)
+        else:
+            out.append((node, None))
+
+    for group in indicator_set.groups:
+        walk(group, 1)
+    return out
 
 
 def _numbers_cell(text: str, mark: Mark) -> Cell | None:

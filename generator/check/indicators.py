@@ -1,8 +1,13 @@
-"""Check stage, performance tables: scores, the 总分, the stated 执行率 and the 合计 of money blocks.
+"""Check stage, performance tables: scores, the 总分, the grade, the stated 执行率 and the 合计 of
+money blocks.
 
-What a reader of a 自评表 takes on trust: that no indicator scored more than its 分值, that the
-总分 is the sum of the 得分 (and the 分值 add up to the printed full marks), that the 执行率 is
-(B−C)/A of the printed A, B and C, and that a target reported as missed did not get full marks.
+What a reader of a 自评表 takes on trust: that nothing scored more than its 分值, that each group's
+and the whole table's 总分 is the sum of the 得分 (and the 分值 add up to the full marks and the
+weights the form states), that the stated 等级 is the one the 总分 earns, that the 执行率 is what
+the printed A, B and C give, and that a target reported as missed did not get full marks.
+
+A table on a declared form is checked by the rules its form declares (`rules:` of an
+`indicator_forms:` entry), each a mechanism here; a table on no form by the checks it always had.
 """
 
 from __future__ import annotations
@@ -10,8 +15,9 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..core.amounts import format_amount
-from ..core.model import Document, IndicatorTable, MoneyBlock
-from ..core.results import ERROR, NOTICE, OK, WARNING, Result
+from ..core.model import Document, Indicator, IndicatorTable, MoneyBlock, grade_of
+from ..core.results import ERROR, NOTICE, OK, UNCHECKED, WARNING, Result
+from ..core.scores import funds_score, points, sum_of, table_score
 from ..load.indicators import read_actual
 
 _ZERO = Decimal(0)
@@ -21,9 +27,12 @@ def _sum(values) -> Decimal:
     return sum((v for v in values if v is not None), _ZERO)
 
 
-def _total_result(document, table, says, expected, found, addends, mark) -> Result:
+def _total_result(document, table, says, expected, found, addends, mark, tolerance=None) -> Result:
+    """A printed sum against the sum of its parts: a miss within a cent per part (or the rule's
+    tolerance) is a rounding notice, as for amounts; more is an error."""
     miss = abs(found - expected)
-    status = OK if miss == 0 else NOTICE if miss <= Decimal("0.01") * max(1, addends) else ERROR
+    allowed = tolerance if tolerance is not None else Decimal("0.01") * max(1, addends)
+    status = OK if miss == 0 else NOTICE if miss <= allowed else ERROR
     return Result(status, document, table, mark, says, expected, found)
 
 
@@ -58,21 +67,158 @@ def check_scores(document: Document, table: IndicatorTable) -> list[Result]:
     return results
 
 
+def _name(node) -> str:
+    if isinstance(node, Indicator):
+        return node.name or node.content or "（未命名）"
+    return node.name or "（未命名）"
+
+
+def _title(table: IndicatorTable) -> str:
+    return table.title
+
+
+def rule_not_over(document: Document, table: IndicatorTable, rule) -> list[Result]:
+    """得分 ≤ 分值 wherever both are printed: an indicator, a merged group cell, a funds row, 总分."""
+    results = []
+    places = [(f"指标“{_name(leaf)}”", leaf) for leaf in table.leaves()]
+    places += [(f"“{_name(group)}”", group) for group in table.groups()]
+    checked = 0
+    figures = [(what, node, node.score) for what, node in places]
+    figures += [(f"资金情况“{row.source}”", row, funds_score(table, row)) for row in table.funds]
+    for what, node, score in figures:
+        if score is None or node.scored is None:
+            continue
+        checked += 1
+        if node.scored > score:
+            says = rule.says or f"{_title(table)}：{what}的得分不应超过分值"
+            results.append(Result(ERROR, document, table, node.mark, says, score, node.scored))
+    if table.total_score is not None and table.total_scored is not None:
+        checked += 1
+        if table.total_scored > table.total_score:
+            says = f"{_title(table)}：{table.total_label}的得分不应超过分值"
+            results.append(
+                Result(
+                    ERROR, document, table, table.total_mark or table.mark, says, table.total_score, table.total_scored
+                )
+            )
+    if checked and not results:
+        says = rule.says or f"{_title(table)}：全部 {checked} 处得分均不超过分值"
+        results.append(Result(OK, document, table, table.mark, says))
+    return results
+
+
+def rule_group_sums(document: Document, table: IndicatorTable, rule) -> list[Result]:
+    """A group's printed 分值/得分 (a merged cell) = the sum of what its rows give."""
+    results = []
+    for group in table.groups():
+        for key, word in (("score", "分值"), ("scored", "得分")):
+            printed = getattr(group, key)
+            parts = [v for v in (points(child, key) for child in group.children) if v is not None]
+            if printed is None or not parts:
+                continue
+            says = rule.says or f"{_title(table)}：“{_name(group)}”的{word} = 其下各项{word}之和"
+            results.append(
+                _total_result(document, table, says, sum(parts, _ZERO), printed, len(parts), group.mark, rule.tolerance)
+            )
+    return results
+
+
+def rule_weights(document: Document, table: IndicatorTable, rule) -> list[Result]:
+    """Each 一级指标's 分值 (and the funds' 预算执行 分值) is the weight its form states."""
+    form = table.form
+    results = []
+    for s in table.sets:
+        for group in s.groups:
+            weight = form.weights.get(group.name or "")
+            found = points(group, "score")
+            if weight is None or found is None:
+                continue
+            says = rule.says or f"{_title(table)}：“{_name(group)}”的分值 = 表样所定的 {weight} 分"
+            status = OK if found == weight else ERROR
+            results.append(Result(status, document, table, group.mark, says, weight, found))
+    if form.funds_weight is not None:
+        for row in table.funds:
+            if row.score is not None:  # printed: it must be the form's
+                says = rule.says or f"{_title(table)}：资金情况“{row.source}”的分值 = 表样所定的 {form.funds_weight} 分"
+                status = OK if row.score == form.funds_weight else ERROR
+                results.append(Result(status, document, table, row.mark, says, form.funds_weight, row.score))
+    return results
+
+
+def rule_total(document: Document, table: IndicatorTable, rule) -> list[Result]:
+    """The total row's 分值 and 得分, and the header's 总分, = the sums of what the table scores."""
+    results = []
+    form = table.form
+    total_at = table.total_mark or table.mark
+    extra = "（含资金情况）" if any(funds_score(table, r) is not None for r in table.funds) else ""
+    for key, printed, words in (
+        ("score", table.total_score, f"{table.total_label}的分值 = 各项分值之和{extra}"),
+        ("scored", table.total_scored, f"{table.total_label} = 各项得分之和{extra}"),
+    ):
+        expected, addends = sum_of(table, key)
+        if printed is None or expected is None:
+            continue
+        says = rule.says or f"{_title(table)}：{words}"
+        results.append(_total_result(document, table, says, expected, printed, addends, total_at, rule.tolerance))
+    if form is not None and form.full_marks is not None and table.total_score is not None:
+        says = f"{_title(table)}：{table.total_label}的分值 = 表样的满分 {form.full_marks}"
+        status = OK if table.total_score == form.full_marks else ERROR
+        results.append(Result(status, document, table, total_at, says, form.full_marks, table.total_score))
+    if table.header_total is not None:
+        stated, mark = table.header_total
+        expected, addends = sum_of(table, "scored")
+        if table.total_scored is not None:
+            says = f"{_title(table)}：表头的总分 = {table.total_label}行的得分"
+            results.append(_total_result(document, table, says, table.total_scored, stated, 1, mark, rule.tolerance))
+        elif expected is not None:
+            says = f"{_title(table)}：表头的总分 = 各项得分之和{extra}"
+            results.append(_total_result(document, table, says, expected, stated, addends, mark, rule.tolerance))
+    return results
+
+
+def rule_grade(document: Document, table: IndicatorTable, rule) -> list[Result]:
+    """The 等级 the table states is the one its 总分 earns by the form's bands."""
+    if table.grade is None:
+        return []
+    stated, mark = table.grade
+    score = table_score(table)
+    bands = table.form.grades
+    if score is None:
+        return [Result(UNCHECKED, document, table, mark, f"{_title(table)}：写明的等级 {stated} 与总分所在档次相符")]
+    total, source = score
+    earned = grade_of(total, bands)
+    says = rule.says or (
+        f"{_title(table)}：写明的等级“{stated}”与总分（{source}）{total} 分按表样所在的档次“{earned}”相符"
+        if earned == stated
+        else f"{_title(table)}：写明的等级“{stated}”与总分（{source}）{total} 分不符：按表样应为“{earned}”"
+    )
+    return [Result(OK if earned == stated else ERROR, document, table, mark, says)]
+
+
 def rounded_like(value: Decimal, printed: Decimal) -> Decimal:
     """value rounded to as many decimals as the printed figure shows."""
     return value.quantize(Decimal(1).scaleb(printed.as_tuple().exponent), rounding=ROUND_HALF_UP)
 
 
-def check_rates(document: Document, table: IndicatorTable) -> list[Result]:
+_RATE_WORDS = {
+    "(B-C)/A": "(全年执行数 B − 上级移动支付 C) ÷ 全年预算数 A",
+    "B/A": "全年执行数 B ÷ 全年预算数 A",
+}
+
+
+def check_rates(document: Document, table: IndicatorTable, formula: str = "(B-C)/A", rule=None) -> list[Result]:
     results = []
     for row in table.funds:
         if row.rate is None:
             continue
-        says = f"{table.title}：资金情况“{row.source}”的执行率（%）= (全年执行数 B − 上级移动支付 C) ÷ 全年预算数 A"
+        says = (rule.says if rule is not None and rule.says else None) or (
+            f"{table.title}：资金情况“{row.source}”的执行率（%）= {_RATE_WORDS[formula]}"
+        )
         if row.budget is None or row.executed is None or row.budget == 0:
-            results.append(Result("unchecked", document, table, row.mark, says))
+            results.append(Result(UNCHECKED, document, table, row.mark, says))
             continue
-        exact = (row.executed - (row.transfer or _ZERO)) / row.budget * 100
+        transfer = (row.transfer or _ZERO) if formula == "(B-C)/A" else _ZERO
+        exact = (row.executed - transfer) / row.budget * 100
         expected = rounded_like(exact, row.rate)
         status = OK if expected == row.rate else WARNING
         results.append(Result(status, document, table, row.mark, says, expected, row.rate))
@@ -143,8 +289,22 @@ def check_shares(document, table, block: MoneyBlock, total) -> list[Result]:
     return results
 
 
+RULES = {
+    "得分不超过分值": rule_not_over,
+    "分组合计": rule_group_sums,
+    "权重": rule_weights,
+    "总分": rule_total,
+    "等级": rule_grade,
+    "执行率": lambda document, table, rule: check_rates(document, table, table.form.rate or "(B-C)/A", rule),
+}
+
+
 def check_indicator_table(document: Document, table: IndicatorTable) -> list[Result]:
-    results = check_scores(document, table) + check_rates(document, table) + check_targets(document, table)
+    if table.form is None:
+        results = check_scores(document, table) + check_rates(document, table)
+    else:
+        results = [result for rule in table.form.rules for result in RULES[rule.check](document, table, rule)]
+    results += check_targets(document, table)
     for block in table.money:
         results += check_money_block(document, table, block)
     return results

@@ -121,6 +121,8 @@ class FormSet:
     kinds: tuple[str, ...] = KINDS
     # The figures a document's overview opens with (`headline:` in data/forms/*.yaml, see render/headline.py).
     headline: list[HeadlineSpec] = field(default_factory=list)
+    # The 绩效 forms (申报表, 自评表, 评分表) by the name a table's `form:` writes (`indicator_forms:`).
+    indicator_forms: dict[str, IndicatorForm] = field(default_factory=dict)
 
 
 @dataclass
@@ -149,6 +151,96 @@ class HeadlineSpec:
     budget: object | None  # rules.CellRef, or None
     items: list[HeadlineSpec]
     mark: object
+
+
+# ---- 绩效 forms (申报表, 自评表, 评分表), as a form set declares them ----
+
+# Where a form prints its 分值 and 得分: on each indicator, or once per 二级 or 一级 指标 (a cell
+# merged over the group's rows, as 产出指标（50 分）prints it).
+SCORE_LEVELS = ("leaf", "level2", "level1")
+# The named checks a 绩效 form may declare (`rules:`); check/indicators.py runs each.
+INDICATOR_RULES = ("得分不超过分值", "分组合计", "权重", "总分", "等级", "执行率")
+# The blocks of a 绩效 table in the order a form prints them unless it declares another.
+DEFAULT_BLOCKS = ("facts", "funds", "money", "goals", "indicators")
+# How a form may compute 执行率 from its funds' A (全年预算数), B (全年执行数) and C (上级移动支付).
+RATE_FORMULAS = ("(B-C)/A", "B/A")
+
+
+@dataclass(frozen=True)
+class GradeBand:
+    """A grade and the lowest 总分 that earns it (含): 优 ≥ 90, 良 ≥ 80 …"""
+
+    grade: str
+    low: Decimal
+
+
+# 财预〔2020〕10号: 90（含）–100 优, 80（含）–90 良, 60（含）–80 中, below 60 差; a form may declare others.
+DEFAULT_GRADES = (
+    GradeBand("优", Decimal(90)),
+    GradeBand("良", Decimal(80)),
+    GradeBand("中", Decimal(60)),
+    GradeBand("差", Decimal(0)),
+)
+
+
+def grade_of(score: Decimal, bands) -> str | None:
+    """The grade *score* earns by *bands* (highest first), or None below the lowest."""
+    return next((band.grade for band in bands if score >= band.low), None)
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    """A line of a 绩效 form's header (基本情况) as printed: its label and what it holds. `role`
+    says what the checks read it as: text, date (填报日期), total (the header's 总分), grade (等级)
+    or choice (项目类别 □/☑: one of `choices` is ticked)."""
+
+    label: str
+    role: str
+    choices: tuple[str, ...]
+    mark: Mark
+
+
+@dataclass(frozen=True)
+class IndicatorRule:
+    check: str  # one of INDICATOR_RULES
+    says: str | None
+    tolerance: Decimal | None
+    mark: Mark
+
+
+@dataclass(eq=False)  # one object per declared form, shared by its tables
+class IndicatorForm:
+    """A 绩效 form (申报表 / 自评表 / 评分表) as a form set declares it: what it prints, under which
+    labels and in which order, where its scores are given, its weights, grades and checks."""
+
+    name: str  # what a table's `form:` writes
+    form_set: str  # the form set's id (its file name)
+    title: str
+    stage: str  # 申报 | 自评
+    facts: list[FactSpec]
+    funds_columns: list[tuple[str, str]]  # (FundsRow field, printed label), left to right
+    rate: str | None  # one of RATE_FORMULAS
+    columns: list[tuple[str, str]]  # the indicator rows' (field, printed label)
+    scores_at: tuple[str, ...]  # of SCORE_LEVELS: where 分值/得分 are printed (a subtotal level and leaves, say)
+    weights: dict[str, Decimal]  # 一级指标 → its 分值, as the form states them
+    funds_weight: Decimal | None  # the 分值 of the funds' 年度资金总额 (预算执行率)
+    total_label: str
+    full_marks: Decimal | None
+    grades: tuple[GradeBand, ...]
+    blocks: tuple[str, ...]  # the order of the printed blocks
+    rules: list[IndicatorRule]
+    mark: Mark
+
+    def fact(self, label: str) -> FactSpec | None:
+        return next((f for f in self.facts if f.label == label), None)
+
+    @property
+    def merged_level(self) -> int | None:
+        """The level (1: 一级) of the group whose 分值/得分 cells are merged over its rows: the
+        deepest level that prints them, when its indicators print none; None when they do."""
+        if "leaf" in self.scores_at:
+            return None
+        return max(int(level[-1]) for level in self.scores_at)
 
 
 # ---- tables in documents ----
@@ -301,6 +393,9 @@ class IndicatorGroup:
     name: str | None
     children: list  # of IndicatorGroup | Indicator
     mark: Mark
+    # 分值 and 得分 printed once for the whole group (a merged cell), when its form gives them so
+    score: Decimal | None = None
+    scored: Decimal | None = None
 
     def leaves(self) -> list[Indicator]:
         out = []
@@ -332,6 +427,20 @@ class FundsRow:
     rate: Decimal | None  # in per cent, as printed
     scored: Decimal | None
     mark: Mark
+    initial: Decimal | None = None  # 年初预算数, printed by the national 项目支出绩效自评表
+
+
+# The 资金情况 columns of a table on no form: (FundsRow field, printed label).
+DEFAULT_FUNDS_COLUMNS = (
+    ("source", "资金来源"),
+    ("budget", "全年预算数（A）"),
+    ("executed", "全年执行数（B）"),
+    ("transfer", "上级移动支付（C）"),
+    ("score", "分值"),
+    ("rate", "执行率（(B−C)/A）"),
+    ("scored", "得分"),
+)
+FUNDS_FIELDS = ("source", "initial", "budget", "executed", "transfer", "score", "rate", "scored")
 
 
 @dataclass
@@ -393,9 +502,31 @@ class IndicatorTable:
     mark: Mark
     number: str | None = None
     total_label: str = "总分"
+    form: IndicatorForm | None = None  # the declared form it is printed on, if it names one
+    funds_columns: tuple[tuple[str, str], ...] = DEFAULT_FUNDS_COLUMNS
+    # What the table states besides its total row: the header's 总分 and the 等级 (in the total row
+    # or the header), each with where it is written.
+    header_total: tuple[Decimal, Mark] | None = None
+    grade: tuple[str, Mark] | None = None
+    total_mark: Mark | None = None  # where the total row is written (its checks are reported there)
 
     def leaves(self) -> list[Indicator]:
         return [leaf for s in self.sets for leaf in s.leaves()]
+
+    def groups(self) -> list[IndicatorGroup]:
+        """Every group of every set, outer ones first."""
+        out: list[IndicatorGroup] = []
+
+        def walk(group):
+            out.append(group)
+            for child in group.children:
+                if isinstance(child, IndicatorGroup):
+                    walk(child)
+
+        for s in self.sets:
+            for group in s.groups:
+                walk(group)
+        return out
 
 
 # ---- documents ----

@@ -143,7 +143,9 @@ def choose_form_set(
 ) -> tuple[FormSet | None, str]:
     """(the form set, why it was chosen), or (None, a message) when none fits; (None, '') for a
     kind that has no form set (绩效)."""
-    available = "、".join(sorted(form_sets)) or "（data/forms/ 中没有表样）"
+    # the sets of this kind of document, never one of another kind (a 绩效 set for a 决算)
+    serving = [name for name, f in form_sets.items() if kind in f.kinds]
+    available = "、".join(sorted(serving or form_sets)) or "（data/forms/ 中没有表样）"
     if wanted:
         if wanted not in form_sets:
             return None, f"没有表样 '{wanted}'：现有 {available}"
@@ -197,12 +199,16 @@ def scaffold(bureau: Bureau, kind: str, year: int, form_set: FormSet | None, ear
     if form_set is not None:
         document["form_set"] = form_set.id
     document["parts"] = CommentedSeq()
-    tables = (
-        "表的行和列已按表样列出，金额空着。\n"
-        "金额写普通小数（如 2549.18），空白的格不写；原件此表为空时写 statement（如 此表数据为空）。\n"
-        if form_set is not None
-        else "本类文件没有表样：表格照 EDITING.md 的写法录入。\n"
-    )
+    if form_set is not None and form_set.forms:
+        tables = (
+            "表的行和列已按表样列出，金额空着。\n"
+            "金额写普通小数（如 2549.18），空白的格不写；原件此表为空时写 statement（如 此表数据为空）。\n"
+        )
+    elif form_set is not None:  # 绩效 forms only: each table names its form
+        listed = "、".join(form_set.indicator_forms)
+        tables = f"绩效表写 form: 表样名（{listed}），写法见 EDITING.md 的绩效表。\n"
+    else:
+        tables = "本类文件没有表样：表格照 EDITING.md 的写法录入。\n"
     document.yaml_set_start_comment(
         f"新建的文件：照原件填写标题、目录和正文。{tables}填好后运行 python -m generator check。写法见 EDITING.md。"
     )
@@ -242,7 +248,7 @@ def default_outline(form_set: FormSet | None) -> list:
     """Without a declared 目录: one part of the form set's tables, or a single part to fill in."""
     from types import SimpleNamespace as Entry
 
-    if form_set is None:
+    if form_set is None or not form_set.forms:  # no form set, or one of 绩效 forms only (laid out by hand)
         return [Entry(title="第一部分 {部门}概况", sections=[], glossary=False, attachments=False)]
     tables = [
         Entry(title=f"{numbered(i)}、{form.title}", form=number, sections=[])

@@ -32,6 +32,7 @@ from ..source.fields import (
     Integer,
     ListOf,
     Markdown,
+    OneOrMore,
     Percent,
     Raw,
     Record,
@@ -127,6 +128,9 @@ class SchemaWriter:
             return self.variants(spec)
         if isinstance(spec, Raw):
             return {}
+        if isinstance(spec, OneOrMore):  # a value alone, or a list of them
+            item = described(self.field(spec.item), spec.item)
+            return {"anyOf": [item, {"type": "array", "items": item, "minItems": 1}]}
         if isinstance(spec, ListOf):
             out = {"type": "array", "items": described(self.field(spec.item), spec.item)}
             if not spec.allow_empty:

@@ -27,6 +27,7 @@ from ..core.model import (
     MoneyBlock,
     Unreadable,
 )
+from ..core.scores import total_row_start
 
 # What a column holds, which decides its type in every format:
 AMOUNT = "amount"  # money, in the table's unit: a number shown #,##0.00
@@ -362,24 +363,25 @@ def _pairs_block(pairs: list[tuple[str, str]], title: str, slug: str) -> Block:
     return Block(slug, title, [Field("项目", TEXT), Field("内容", TEXT)], header, height, rows)
 
 
-FUNDS_HEADER = [
-    "资金来源",
-    "全年预算数（A）",
-    "全年执行数（B）",
-    "上级移动支付（C）",
-    "分值",
-    "执行率（(B−C)/A）",
-    "得分",
-]
+# The kind of each funds column (FundsRow field → kind): the labels are the table's form's.
+FUNDS_KINDS = {
+    "source": TEXT,
+    "initial": AMOUNT,
+    "budget": AMOUNT,
+    "executed": AMOUNT,
+    "transfer": AMOUNT,
+    "score": SCORE,
+    "rate": PERCENT,
+    "scored": SCORE,
+}
 
 
 def _funds_block(table: IndicatorTable) -> Block:
-    header, height = _single_row_header(FUNDS_HEADER)
-    kinds = [TEXT, AMOUNT, AMOUNT, AMOUNT, SCORE, PERCENT, SCORE]
-    fields = [Field(n, k) for n, k in zip(FUNDS_HEADER, kinds, strict=True)]
-    rows: list[list[object]] = [
-        [f.source, f.budget, f.executed, f.transfer, f.score, f.rate, f.scored] for f in table.funds
-    ]
+    """资金情况 under its form's columns and labels (the default seven for a table on no form)."""
+    labels = [label for _, label in table.funds_columns]
+    header, height = _single_row_header(labels)
+    fields = [Field(n, FUNDS_KINDS[key]) for n, (key, _) in zip(labels, table.funds_columns, strict=True)]
+    rows: list[list[object]] = [[getattr(f, key) for key, _ in table.funds_columns] for f in table.funds]
     return Block("zijin", "资金情况", fields, header, height, rows)
 
 
@@ -398,6 +400,17 @@ def _indicator_block(table: IndicatorTable, index: int, last: bool, slug: str) -
 
     def walk(node, path: list[str | None]):
         if isinstance(node, IndicatorGroup):
+            if node.score is not None or node.scored is not None:
+                # the group's own 分值/得分 (a merged cell on the form): a row of the group, so that
+                # no indicator is credited with the group's points
+                groups = (path + [node.name])[-len(levels) :] if levels else []
+                row: list[object] = []
+                for key in keys:
+                    if key.startswith("level"):
+                        row.append(groups[levels.index(key)] if levels.index(key) < len(groups) else None)
+                    else:
+                        row.append(getattr(node, key) if key in _LEAF_KINDS else None)
+                rows.append(row)
             for child in node.children:
                 walk(child, path + [node.name])
             return
@@ -419,10 +432,11 @@ def _indicator_block(table: IndicatorTable, index: int, last: bool, slug: str) -
     for group in indicator_set.groups:
         walk(group, [])
     totals = set()
-    if last and (table.total_score is not None or table.total_scored is not None) and "score" in keys:
+    if last and (table.total_score is not None or table.total_scored is not None) and total_row_start(keys) is not None:
         row = [None] * len(keys)
         row[0] = table.total_label
-        row[keys.index("score")] = table.total_score
+        if "score" in keys:
+            row[keys.index("score")] = table.total_score
         if "scored" in keys:
             row[keys.index("scored")] = table.total_scored
         totals.add(len(rows))

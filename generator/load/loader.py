@@ -25,6 +25,7 @@ from ..core.model import (
     FreeTable,
     GridCell,
     HeadlineSpec,
+    IndicatorForm,
     Panel,
     Part,
     Section,
@@ -39,7 +40,7 @@ from ..core.urls import WINDOWS_DEVICE_NAMES
 from ..source import files, schema
 from ..source.fields import RESERVED_ID, Context, check_record, label_text
 from ..source.yamlsource import Mapping, Node, YamlProblem, cycle_collection_paused, read_yaml
-from .indicators import IndicatorBinder
+from .indicators import IndicatorBinder, build_indicator_form
 from .tables import bind_form_table, grid_cell
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
@@ -60,6 +61,8 @@ class Loader:
         self.root = files.real_root(data_dir)  # nothing is read or walked outside it (files.py)
         self.problems = Problems()
         self.ctx = Context(self.problems)
+        # The form sets of the document being loaded, whose 绩效 tables may name a form of any of them.
+        self.form_sets: dict[str, FormSet] = {}
 
     def error(self, mark: Mark, message: str) -> None:
         self.problems.add(mark, message)
@@ -169,6 +172,16 @@ class Loader:
             raw = self.read(path, schema.FORM_SET_FILE)
             if raw is None:
                 continue
+            if not raw.forms and not raw.indicator_forms:
+                self.error(raw.mark, "表样文件中没有表样：请写 forms（公开表）或 indicator_forms（绩效表）")
+            indicator_forms: dict[str, IndicatorForm] = {}
+            for f in raw.indicator_forms:
+                if f.name in indicator_forms:
+                    self.error(f.mark, f"绩效表样 {f.name} 在这个文件中写了两次：删掉一个")
+                    continue
+                form = build_indicator_form(f, path.stem, self.ctx)
+                if form is not None:
+                    indicator_forms[form.name] = form
             forms: dict[str, Form] = {}
             slugs: set[str] = set()
             for f in raw.forms:
@@ -195,6 +208,7 @@ class Loader:
                 self.build_charts(raw.charts, forms),
                 tuple(dict.fromkeys(raw.kinds)),
                 self.build_headline(raw.headline, forms),
+                indicator_forms,
             )
         return sets
 
@@ -428,6 +442,7 @@ class Loader:
         return bureau
 
     def load_document(self, path: Path, bureau: Bureau, year: int, glossary, form_sets) -> Document | None:
+        self.form_sets = form_sets
         node = self.read_node(path)  # kept: a problem found below points at its key's value
         raw = None if node is None else check_record(node, schema.DOCUMENT_FILE, self.ctx)
         if raw is None:
@@ -549,7 +564,14 @@ class Loader:
             return bind_form_table(form, raw, self.ctx)
         if kind is schema.INDICATOR_TABLE:
             raw = check_record(node, schema.INDICATOR_TABLE, self.ctx)
-            return IndicatorBinder(self.ctx).bind(raw) if raw is not None else None
+            if raw is None:
+                return None
+            form = None
+            if raw.form is not None:
+                form = self.indicator_form(raw.form, node.get("form").mark, document)
+                if form is None:
+                    return None
+            return IndicatorBinder(self.ctx).bind(raw, form, node)
         if kind is schema.AMOUNT_TABLE:
             raw = check_record(node, schema.AMOUNT_TABLE, self.ctx)
             if raw is None:
@@ -563,6 +585,47 @@ class Loader:
         grid = [[grid_cell(c, self.problems) for c in row] for row in raw.grid]
         check_grid(grid, raw.mark, self.problems)
         return FreeTable(raw.id, raw.title, raw.caption, raw.unit, grid, raw.note, raw.statement, raw.mark)
+
+    def indicator_form(self, name: str, mark: Mark, document: Document) -> IndicatorForm | None:
+        """The 绩效 form a table names: 表样文件:表样名, or the name alone in the document's form set."""
+        set_id, _, form_name = name.rpartition(":")
+        sets = self.form_sets
+        if set_id:
+            form_set = sets.get(set_id)
+            if form_set is None:
+                jixiao = [s for s in sets.values() if s.indicator_forms]
+                self.error(
+                    mark,
+                    f"没有表样文件 '{set_id}'{suggest(set_id, {s.id: s for s in jixiao})}：form 写 表样文件名:表样名，"
+                    f"如 {example_form(jixiao)}",
+                )
+                return None
+        else:
+            form_set = document.form_set
+            if form_set is None or form_name not in form_set.indicator_forms:
+                self.error(
+                    mark,
+                    f"这份文件的表样中没有绩效表样 '{form_name}'：请写 表样文件名:表样名，如 "
+                    f"{example_form([s for s in sets.values() if s.indicator_forms])}",
+                )
+                return None
+        form = form_set.indicator_forms.get(form_name)
+        if form is None:
+            choices = "、".join(form_set.indicator_forms) or "（没有绩效表样）"
+            self.error(
+                mark,
+                f"表样文件 '{form_set.id}' 中没有绩效表样 '{form_name}'"
+                f"{suggest(form_name, form_set.indicator_forms)}：它的绩效表样有 {choices}",
+            )
+        return form
+
+
+def example_form(form_sets) -> str:
+    """A `form:` a clerk could write, from the 绩效 forms the site has (never a 决算 form set)."""
+    for form_set in form_sets:
+        for name in form_set.indicator_forms:
+            return f"{form_set.id}:{name}"
+    return "hunan-jixiao-2020:公共专项绩效自评表"
 
 
 def whole_form_panel(form_raw, width: int):

@@ -4,8 +4,10 @@ A citizen's first questions (how much came in, how much was spent, on running th
 projects, how much on the 三公, how a 绩效 self-evaluation scored) are answered from the tables,
 never from prose. The form set declares which cells answer them (`headline:` in
 data/forms/*.yaml), named as a check rule names a cell, so no code here knows a province's forms.
-A document without a form set (a 绩效 report) opens with what its performance tables state: each
-自评表's 得分 against its full marks and the 执行率 of its funds.
+A document without declared headline figures (a 绩效 report) opens with what its performance
+tables state: each 自评表's 自评得分 against its full marks with its 等级 (the one the table states,
+or else the one the score earns by its form's bands, and the page says which), and the 执行率 of
+its funds.
 
 Every figure is the table's Decimal. A cell left blank, a row or a table the document lacks,
 leaves its figure out: nothing is filled in. A cell the original prints unreadably (Unreadable) is
@@ -24,6 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..core import urls
 from ..core.cells import cell_id, cell_position, find_cell, headline_specs, tables_by_form
 from ..core.model import Document, FormTable, HeadlineSpec, IndicatorTable, Unreadable
+from ..core.scores import table_grade, table_score
 
 CENT = Decimal("0.01")
 
@@ -41,6 +44,8 @@ class Figure:
     previous: Decimal | None = None  # the same figure in the bureau's document of the year before
     previous_year: int | None = None
     out_of: Decimal | None = None  # a score's full marks
+    grade: str | None = None  # a score's 等级
+    grade_stated: bool = False  # the table states it (else it is the one the score earns by the bands)
     items: list[Figure] = field(default_factory=list)  # what the figure is made of
     printed: str | None = None  # what the original prints where the figure cannot be read
     budget_printed: str | None = None  # likewise for the 预算数
@@ -211,10 +216,26 @@ def _performance(document: Document, from_src: str) -> list[Figure]:
             continue
         href = urls.html_link(from_src, src, anchor)
         name = " ".join(table.title.split())
-        if table.total_scored is not None:
-            figures.append(Figure(name, table.total_scored, "分", href, out_of=table.total_score))
+        score = table_score(table)
+        if score is not None:
+            graded = table_grade(table)
+            figures.append(
+                Figure(
+                    f"{name}：自评得分",
+                    score[0],
+                    "分",
+                    href,
+                    out_of=table.total_score if table.total_score is not None else _full_marks(table),
+                    grade=graded[0] if graded else None,
+                    grade_stated=graded[1] if graded else False,
+                )
+            )
         # The 执行率 of all the funds: the row of 年度资金总额, which is the last one printed.
         rated = [row for row in table.funds if row.rate is not None]
         if rated:
             figures.append(Figure(f"{name}：{rated[-1].source}执行率", rated[-1].rate, "%", href))
     return figures
+
+
+def _full_marks(table: IndicatorTable) -> Decimal | None:
+    return table.form.full_marks if table.form is not None else None

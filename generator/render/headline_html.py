@@ -45,6 +45,9 @@ def _card(figure: Figure) -> str:
     notes = []
     if figure.out_of is not None:
         notes.append(f"满分 {figure.out_of}")
+    if figure.grade is not None:
+        how = "表中写明" if figure.grade_stated else "表中未写，按表样的等级标准"
+        notes.append(f"等级 {escape(figure.grade)}（{how}）")
     if figure.budget is not None or figure.budget_printed is not None:
         completion = f"，为预算的 {figure.completion}%" if figure.completion is not None else ""
         notes.append(

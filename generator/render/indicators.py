@@ -1,7 +1,11 @@
 """Render stage, performance tables: the printed 申报表 / 自评表 as a few small tables, one per block.
 
 The indicator rows read as the printed form: 一级 and 二级 指标 are merged cells over the rows
-they head. Scores are shown as typed (10, 89.00), amounts with two decimals.
+they head, and so are the 分值 and 得分 of a form that prints them once per 一级 or 二级 指标 (never
+credited to the group's first indicator). A table on a declared form is printed as the form
+declares it: its blocks in the form's order, its funds' columns under the form's labels, a ticked
+box (项目类别 □/☑) as the form prints its choices. Scores are shown as typed (10, 89.00), amounts
+with two decimals.
 """
 
 from __future__ import annotations
@@ -11,7 +15,17 @@ from decimal import Decimal
 from markupsafe import Markup
 
 from ..core.amounts import format_amount
-from ..core.model import AmountTable, Indicator, IndicatorGroup, IndicatorSet, IndicatorTable, MoneyBlock, Value
+from ..core.model import (
+    DEFAULT_BLOCKS,
+    AmountTable,
+    Indicator,
+    IndicatorGroup,
+    IndicatorSet,
+    IndicatorTable,
+    MoneyBlock,
+    Value,
+)
+from ..core.scores import total_row_start
 from .escaping import escape
 from .tables import after_table
 
@@ -51,8 +65,22 @@ def _meta(caption: str | None, unit: str | None) -> str:
     return f'<div class="gk-table-meta"><span>{escape(caption or "")}</span><span>{escape(unit_line)}</span></div>'
 
 
+def _ticks(choices: tuple[str, ...], chosen: str) -> str:
+    """The printed boxes of a choice, the chosen one ticked (☑) and the others not (□)."""
+    return "　".join(f"{'☑' if choice == chosen else '□'}{escape(choice)}" for choice in choices)
+
+
+def _fact_cell(table: IndicatorTable, label: str, text: str) -> str:
+    spec = table.form.fact(label) if table.form is not None else None
+    if spec is not None and spec.role == "choice" and text in spec.choices:
+        return f'<td class="gk-ticks">{_ticks(spec.choices, text)}</td>'
+    return f"<td>{_lines(text)}</td>"
+
+
 def _render_pairs(table: IndicatorTable, pairs: list[tuple[str, str]], what: str, css: str) -> str:
-    rows = "".join(f'<tr><th scope="row">{escape(label)}</th><td>{_lines(text)}</td></tr>' for label, text in pairs)
+    rows = "".join(
+        f'<tr><th scope="row">{escape(label)}</th>{_fact_cell(table, label, text)}</tr>' for label, text in pairs
+    )
     caption = f"{table.title}：{what}"
     return _scroll(
         caption,
@@ -60,19 +88,25 @@ def _render_pairs(table: IndicatorTable, pairs: list[tuple[str, str]], what: str
     )
 
 
+def _funds_cell(key: str, row) -> str:
+    value = getattr(row, key)
+    if key == "source":
+        return f'<th scope="row">{escape(row.source)}</th>'
+    if key == "rate":
+        return f'<td class="gk-num">{"" if value is None else f"{value}%"}</td>'
+    if key in NUMERIC:
+        return f'<td class="gk-num">{_score(value)}</td>'
+    return f'<td class="gk-num">{_amount(value)}</td>'
+
+
 def _render_funds(table: IndicatorTable) -> str:
-    head = ["资金来源", "全年预算数（A）", "全年执行数（B）", "上级移动支付（C）", "分值", "执行率（(B−C)/A）", "得分"]
+    """The funds' columns as the table's form prints them (their labels exactly: 执行率（B/A） or
+    执行率 ((B-C)/A)), in its order."""
     out = [f'<table class="gk-perf gk-funds"><caption>{escape(table.title)}：资金情况</caption><thead><tr>']
-    out += [f'<th scope="col">{h}</th>' for h in head]
+    out += [f'<th scope="col">{escape(label)}</th>' for _, label in table.funds_columns]
     out.append("</tr></thead><tbody>")
     for row in table.funds:
-        rate = f"{row.rate}%" if row.rate is not None else ""
-        out.append(
-            f'<tr><th scope="row">{escape(row.source)}</th><td class="gk-num">{_amount(row.budget)}</td>'
-            f'<td class="gk-num">{_amount(row.executed)}</td><td class="gk-num">{_amount(row.transfer)}</td>'
-            f'<td class="gk-num">{_score(row.score)}</td><td class="gk-num">{rate}</td>'
-            f'<td class="gk-num">{_score(row.scored)}</td></tr>'
-        )
+        out.append("<tr>" + "".join(_funds_cell(key, row) for key, _ in table.funds_columns) + "</tr>")
     out.append("</tbody></table>")
     return _scroll(f"{table.title}：资金情况", "".join(out))
 
@@ -132,8 +166,25 @@ def _leaf_cell(key: str, leaf: Indicator) -> str:
     return f"<td>{_lines(text)}</td>"
 
 
-def _rows(groups: list[IndicatorGroup], columns: list[tuple[str, str]]) -> list[str]:
-    """One <tr> per leaf; each group's name opens the first row under it, spanning all of them."""
+def _merged_score(key: str, group: IndicatorGroup, span: int) -> str:
+    rowspan = f' rowspan="{span}"' if span > 1 else ""
+    return f'<td class="gk-num gk-{escape(key)} gk-merged"{rowspan}>{_score(getattr(group, key))}</td>'
+
+
+def _group_name(group: IndicatorGroup) -> str:
+    """A group's name, with the subtotal it prints beside it (产出指标（50 分）) when its 分值 is
+    not a merged cell of its own."""
+    name = escape(group.name or "")
+    if group.score is None and group.scored is None:
+        return name
+    said = [f"{group.score} 分"] if group.score is not None else []
+    said += [f"得分 {group.scored}"] if group.scored is not None else []
+    return f"{name}（{'，'.join(said)}）"
+
+
+def _rows(groups: list[IndicatorGroup], columns: list[tuple[str, str]], merged_depth: int | None = None) -> list[str]:
+    """One <tr> per leaf; each group's name opens the first row under it, spanning all of them, and
+    so do its 分值 and 得分 when the form prints them once per group (at *merged_depth*, 1: 一级)."""
     levels = [key for key, _ in columns if key.startswith("level")]
     leaf_keys = [key for key, _ in columns if not key.startswith("level")]
     rows: list[str] = []
@@ -148,22 +199,29 @@ def _rows(groups: list[IndicatorGroup], columns: list[tuple[str, str]]) -> list[
     for group in groups:
         count(group)
 
-    def walk(node, opened: list[IndicatorGroup]):
+    def walk(node, opened: list[IndicatorGroup], path: list[IndicatorGroup]):
         if isinstance(node, IndicatorGroup):
             children = node.children or []
             for i, child in enumerate(children):
-                walk(child, opened + [node] if i == 0 else [])
+                walk(child, opened + [node] if i == 0 else [], path + [node])
             return
         cells = []
         for group in opened[-len(levels) :] if levels else []:
             span = spans[group]
             rowspan = f' rowspan="{span}"' if span > 1 else ""
-            cells.append(f'<th scope="rowgroup" class="gk-level"{rowspan}>{escape(group.name or "")}</th>')
-        cells += [_leaf_cell(key, node) for key in leaf_keys]
+            merged = merged_depth is not None and len(path) >= merged_depth and group is path[merged_depth - 1]
+            label = escape(group.name or "") if merged else _group_name(group)
+            cells.append(f'<th scope="rowgroup" class="gk-level"{rowspan}>{label}</th>')
+        holder = path[merged_depth - 1] if merged_depth is not None and len(path) >= merged_depth else None
+        for key in leaf_keys:
+            if holder is None or key not in NUMERIC:
+                cells.append(_leaf_cell(key, node))
+            elif holder in opened:  # the first row under the group: its merged cell
+                cells.append(_merged_score(key, holder, spans[holder]))
         rows.append(f"<tr>{''.join(cells)}</tr>")
 
     for group in groups:
-        walk(group, [])
+        walk(group, [], [])
     return rows
 
 
@@ -172,10 +230,10 @@ def _render_set(table: IndicatorTable, indicator_set: IndicatorSet, last: bool) 
     out = [f'<table class="gk-perf gk-indicators"><caption>{escape(caption)}</caption><thead><tr>']
     out += [f'<th scope="col">{escape(label)}</th>' for _, label in table.columns]
     out.append("</tr></thead><tbody>")
-    out += _rows(indicator_set.groups, table.columns)
+    out += _rows(indicator_set.groups, table.columns, table.form.merged_level if table.form is not None else None)
     keys = [key for key, _ in table.columns]
-    if last and (table.total_score is not None or table.total_scored is not None) and "score" in keys:
-        before = keys.index("score")
+    before = total_row_start(keys)
+    if last and (table.total_score is not None or table.total_scored is not None) and before is not None:
         out.append(
             f'<tr class="gk-total-row"><th scope="row" colspan="{before}" class="gk-total">'
             f"{escape(table.total_label)}</th>"
@@ -186,7 +244,10 @@ def _render_set(table: IndicatorTable, indicator_set: IndicatorSet, last: bool) 
         out.append("</tr>")
     out.append("</tbody></table>")
     goal = f'<p class="gk-perf-goal">{escape(indicator_set.goal)}</p>' if indicator_set.goal else ""
-    return goal + _scroll(caption, "".join(out))
+    grade = ""
+    if last and table.grade is not None:  # the 等级 the table prints, as printed
+        grade = f'<p class="gk-perf-grade">等级：{escape(table.grade[0])}</p>'
+    return goal + _scroll(caption, "".join(out)) + grade
 
 
 def render_indicator_table(table: IndicatorTable) -> Markup:
@@ -195,14 +256,16 @@ def render_indicator_table(table: IndicatorTable) -> Markup:
     parts = [f'<div class="gk-perf-form" id="{escape(table.anchor)}-form">']
     if table.caption or table.unit:
         parts.append(_meta(table.caption, table.unit))
-    if table.facts:
-        parts.append(_render_pairs(table, table.facts, "基本情况", "gk-facts"))
-    if table.funds:
-        parts.append(_render_funds(table))
-    parts += [_render_money(block) for block in table.money]
-    if table.goals:
-        parts.append(_render_pairs(table, table.goals, "说明与目标", "gk-goals"))
-    parts += [_render_set(table, s, i == len(table.sets) - 1) for i, s in enumerate(table.sets)]
+    blocks = {
+        "facts": lambda: [_render_pairs(table, table.facts, "基本情况", "gk-facts")] if table.facts else [],
+        "funds": lambda: [_render_funds(table)] if table.funds else [],
+        "money": lambda: [_render_money(block) for block in table.money],
+        "goals": lambda: [_render_pairs(table, table.goals, "说明与目标", "gk-goals")] if table.goals else [],
+        "indicators": lambda: [_render_set(table, s, i == len(table.sets) - 1) for i, s in enumerate(table.sets)],
+    }
+    order = table.form.blocks if table.form is not None else DEFAULT_BLOCKS
+    for name in (*order, *(name for name in DEFAULT_BLOCKS if name not in order)):  # none left out
+        parts += blocks[name]()
     parts.append(after_table(table.note, None))
     parts.append("</div>")
     return Markup("".join(parts))

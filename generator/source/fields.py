@@ -276,6 +276,15 @@ class ListOf(Field):
         return out
 
 
+class OneOrMore(ListOf):
+    """One value, or a list of them (`scores_at: level1` or `[level1, leaf]`): a list either way."""
+
+    def convert(self, node, ctx):
+        if isinstance(node, Scalar) and not node.is_null:
+            return [self.item.convert(node, ctx)]
+        return super().convert(node, ctx)
+
+
 class Either(Field):
     """A scalar shorthand or a full mapping, e.g. a glossary term by name or with a definition."""
 

@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
-from ..core.model import COLUMN_TYPES, KINDS, STAGES
+from ..core.model import (
+    COLUMN_TYPES,
+    FUNDS_FIELDS,
+    INDICATOR_RULES,
+    KINDS,
+    RATE_FORMULAS,
+    SCORE_LEVELS,
+    STAGES,
+)
 from .fields import (
     Amount,
     Choice,
@@ -22,6 +30,7 @@ from .fields import (
     Invalid,
     ListOf,
     Markdown,
+    OneOrMore,
     Percent,
     Raw,
     Record,
@@ -161,6 +170,94 @@ HEADLINE_ITEM = record(
 HEADLINE_ITEM.fields["items"] = optional(
     ListOf(HEADLINE_ITEM, doc="其下的明细，如“三公”经费的各项：在概览页列成一张小表"), []
 )
+# A 绩效 form (申报表, 自评表, 评分表): what it prints, where its scores go, its weights and grades.
+
+FACT_ROLES = ("text", "date", "total", "grade", "choice")
+FACT_SPEC = record(
+    "表头项目",
+    "绩效表表头（基本情况）的一项：印的名称，及它是什么",
+    label=Text(doc="印的名称，如 项目名称、填报日期、总分"),
+    role=optional(
+        Choice(
+            FACT_ROLES,
+            doc="text 文字（默认），date 日期（如 填报日期），total 表头的总分，grade 等级，choice 勾选项（如 项目类别 □/☑）",
+        ),
+        "text",
+    ),
+    choices=optional(ListOf(Text(doc="一个可勾选的项"), doc="choice：印出的各个勾选项，按原件顺序"), []),
+)
+FUNDS_COLUMN = record(
+    "资金情况的列",
+    "资金情况印的一列：字段及印出的列名",
+    key=Choice(
+        FUNDS_FIELDS,
+        doc="source 资金来源，initial 年初预算数，budget 全年预算数 A，executed 全年执行数 B，transfer 上级移动支付 C，"
+        "score 分值，rate 执行率，scored 得分",
+    ),
+    label=Text(doc="照原件印出的列名，如 执行率（B/A）、得分（20 分*执行率）"),
+)
+FUNDS_SPEC = record(
+    "资金情况",
+    "表样的资金情况：印哪些列、执行率怎样算、预算执行的分值",
+    columns=ListOf(FUNDS_COLUMN, allow_empty=False, doc="各列，从左到右"),
+    rate=optional(Choice(RATE_FORMULAS, doc="执行率的算法：(B-C)/A 或 B/A")),
+    score=optional(Score(doc="预算执行（年度资金总额一行）的分值，如 10")),
+)
+GRADE_BAND = record(
+    "等级",
+    "一个等级及其最低分（含）",
+    grade=Text(doc="等级，如 优"),
+    low=Score(doc="最低分（含），如 90"),
+)
+INDICATOR_RULE = record(
+    "绩效核对规则",
+    "一条绩效表的核对规则",
+    check=Choice(
+        INDICATOR_RULES,
+        doc="得分不超过分值（各级）；分组合计（分组印的分值、得分等于其下各项之和）；权重（一级指标的分值等于表样所定）；"
+        "总分（总分行、表头总分等于各项之和）；等级（写明的等级与总分所在档次相符）；执行率（按表样的算法）",
+    ),
+    tolerance=optional(Score(doc="允许的差额（默认每个加数 0.01）")),
+    says=optional(Text(doc="数据核对页上显示的规则说明")),
+)
+INDICATOR_FORM = record(
+    "绩效表样",
+    "一张绩效表样（申报表、自评表、评分表）：印的栏目和列名、分值写在哪一级、权重、等级和核对规则",
+    partial=True,  # a key written wrong is reported and left out; the form is still declared for its tables
+    name=Text(doc="表样名：文件中绩效表的 form 写它，如 项目支出绩效自评表"),
+    title=Text(doc="表的标题（文件中的表不写 title 时用它）"),
+    stage=Choice(STAGES, doc="申报：绩效目标申报表；自评：绩效自评表、评分表"),
+    facts=optional(ListOf(FACT_SPEC, doc="表头（基本情况）的各项，按原件顺序"), []),
+    funds=optional(FUNDS_SPEC),
+    columns=optional(Raw(doc="指标表印哪些列及列名，如 [{level1: 一级指标}, {name: 三级指标}, score]")),
+    scores_at=optional(
+        OneOrMore(
+            Choice(SCORE_LEVELS, doc="leaf 每个指标，level2 二级指标，level1 一级指标"),
+            allow_empty=False,
+            doc="分值、得分写在哪一级：leaf 每个指标（默认），level2 二级指标，level1 一级指标（合并印出的一格）；"
+            "分组和指标都印的写成列表，如 [level1, leaf]（一级指标旁印小计，各指标印分值）",
+        ),
+        ["leaf"],
+    ),
+    weights=optional(Raw(doc="一级指标的分值，照表样或文件所定，如 {产出指标: 50, 效益指标: 30, 满意度指标: 10}")),
+    total=optional(
+        record(
+            "总分行",
+            "表样的总分行",
+            label=optional(Text(doc="印的名称（默认 总分）"), "总分"),
+            score=optional(Score(doc="满分，如 100")),
+        )
+    ),
+    grades=optional(ListOf(GRADE_BAND, doc="等级，从高到低；不写则为 优 ≥ 90、良 ≥ 80、中 ≥ 60、差 < 60"), []),
+    blocks=optional(
+        ListOf(
+            Choice(("facts", "funds", "money", "goals", "indicators"), doc="一块"),
+            doc="各块的顺序（默认 facts, funds, money, goals, indicators）",
+        ),
+        [],
+    ),
+    rules=optional(ListOf(INDICATOR_RULE, doc="本表样的核对规则"), []),
+)
 FORM_SET_FILE = record(
     "表样文件",
     "一套表样（data/forms/*.yaml）：每张公开表只声明一次",
@@ -177,7 +274,8 @@ FORM_SET_FILE = record(
     charts=optional(ListOf(CHART, doc="文件概览页“图表”一节的各张图"), []),
     headline=optional(ListOf(HEADLINE_ITEM, doc="文件概览页开头的主要数字，按显示顺序"), []),
     outline=optional(ListOf(OUTLINE_PART, doc="标准目录：python -m generator new 按此生成新文件的骨架"), []),
-    forms=ListOf(FORM, allow_empty=False, doc="各张表样，按原件顺序"),
+    forms=optional(ListOf(FORM, doc="各张表样，按原件顺序"), []),
+    indicator_forms=optional(ListOf(INDICATOR_FORM, doc="绩效表样（申报表、自评表、评分表），按原件顺序"), []),
     rules=optional(ListOf(RULE, doc="跨表核对规则（表号:格子）"), []),
 )
 
@@ -351,6 +449,8 @@ INDICATOR_GROUP = record(
     "指标分组",
     "指标组（一级或二级指标）：name 和下级的 items",
     name=optional(Text(doc="一级/二级指标的名称")),
+    score=optional(Score(doc="本组的分值（表样按一级或二级指标合并印分值时）")),
+    scored=optional(Score(doc="本组的得分（表样按一级或二级指标合并印得分时）")),
     items=ListOf(Raw(), allow_empty=False),
 )
 
@@ -376,11 +476,12 @@ FUNDS_ROW = record(
     "资金情况的行",
     "资金情况的一行",
     source=Text(doc="资金来源，如 年度资金总额"),
+    initial=optional(Amount(doc="年初预算数")),
     budget=optional(Amount(doc="全年预算数（A）")),
     executed=optional(Amount(doc="全年执行数（B）")),
     transfer=optional(Amount(doc="上级移动支付（C）")),
     score=optional(Score(doc="分值")),
-    rate=optional(Percent(doc="执行率，照印，带 %：应为 (B − C) ÷ A")),
+    rate=optional(Percent(doc="执行率，照印，带 %：按表样的算法，如 (B − C) ÷ A")),
     scored=optional(Score(doc="得分")),
 )
 MONEY_COLUMN = record(
@@ -403,15 +504,21 @@ SCORE_TOTAL = record(
     label=optional(Text(doc="印的名称（默认 总分）"), "总分"),
     score=optional(Score(doc="分值合计")),
     scored=optional(Score(doc="得分合计")),
+    grade=optional(Text(doc="表中写明的等级（自评等级），如 优")),
 )
 INDICATOR_TABLE = record(
     "绩效表",
     "绩效表（绩效目标申报表、绩效自评表、考核评分表）",
     id=Slug(doc="网页锚点（必填）：小写英文字母、数字和 -"),
-    title=Text(doc="表的标题"),
+    form=optional(
+        Text(
+            doc="绩效表样：表样文件名:表样名，如 hunan-jixiao-2020:公共专项绩效自评表（文件的 form_set 就是这套表样时只写表样名）"
+        )
+    ),
+    title=optional(Text(doc="表的标题（按表样时默认用表样的标题）")),
     caption=optional(Text(doc="标题下的一行，如 (2020年)")),
     unit=optional(Text(doc="金额单位")),
-    stage=Choice(STAGES, doc="申报：绩效目标申报表；自评：绩效自评表"),
+    stage=optional(Choice(STAGES, doc="申报：绩效目标申报表；自评：绩效自评表（按表样时不写）")),
     facts=optional(Raw(doc="表头信息：印的名称: 文字，按原件顺序（如 项目名称: …）；空白的写名称不写值")),
     funds=optional(ListOf(FUNDS_ROW, doc="资金情况：A、B、C、执行率、分值、得分"), []),
     money=optional(ListOf(MONEY_BLOCK, doc="申报表的金额块（项目资金来源、支出明细）"), []),
@@ -437,15 +544,16 @@ AMOUNT_TABLE = record(
     note=optional(Markdown(doc="表下的注")),
     statement=optional(Markdown(doc="表下的说明")),
 )
-# Which record a section's table is: the loader binds it by the first variant whose key it has.
+# Which record a section's table is: the loader binds it by the first variant whose key it has. A
+# 绩效 table names its form with `form:` too, so it is told apart first, by its indicators.
 TABLE = Variants(
     [
-        (("form",), FORM_TABLE),
         (INDICATOR_TABLE_KEYS, INDICATOR_TABLE),
+        (("form",), FORM_TABLE),
         (("columns",), AMOUNT_TABLE),
         ((), FREE_TABLE),
     ],
-    doc="本节的表：有 form 的按表样填写；有 stage 或 indicators 的是绩效表；有 columns 的是金额表；否则是自由表（grid）",
+    doc="本节的表：有 stage 或 indicators 的是绩效表；有 form 的按表样填写；有 columns 的是金额表；否则是自由表（grid）",
 )
 
 SECTION = record(
