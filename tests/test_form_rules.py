@@ -168,9 +168,11 @@ def test_every_table_of_every_document_in_data_passes_the_editor_as_it_passes_th
         for match in re.finditer(r"^( +)table:\n((?:\1  .*\n|\s*\n)+)", text, re.M):
             body = "".join(line[len(match.group(1)) + 2 :] + "\n" for line in match.group(2).splitlines())
             found = re.search(r"^form: (\S+)", body, re.M)
-            if found:
-                form_set = re.search(r"^form_set: (\S+)", text, re.M).group(1)
-                cases.append((FORM_SETS[form_set].forms[found.group(1)], body))
+            named = re.search(r"^form_set: (\S+)", text, re.M)
+            forms = FORM_SETS[named.group(1)].forms if named else {}
+            # a 绩效 table's form (indicator_forms) is not one the editor's table rules cover
+            if found and found.group(1) in forms:
+                cases.append((forms[found.group(1)], body))
     assert len(cases) >= 15
     assert editor_problems(tmp_path, cases) == [[] for _ in cases]
 

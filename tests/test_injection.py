@@ -67,6 +67,17 @@ NOT_ON_ANY_PAGE = {
         for name in ("hubei-yusuan-2020", "hunan-juesuan-2020")
         for field in ("name", "outline: title")
     ),
+    *(f"forms/{name}.yaml: name" for name in ("hubei-jixiao-2020", "hunan-jixiao-2020", "national-jixiao-2020")),
+    # no document of data/ is on the national 绩效 forms (财预〔2020〕10号): they are for new documents
+    *(
+        f"forms/national-jixiao-2020.yaml: indicator_forms: {form}: {field}"
+        for form in ("项目支出绩效自评表", "部门整体支出绩效自评表")
+        for field in ("title", "label")
+    ),
+    # the tables on these forms write their own title (and 雨花's 评分表 its own total's label)
+    "forms/hubei-jixiao-2020.yaml: indicator_forms: 项目绩效目标申报表: title",
+    "forms/hunan-jixiao-2020.yaml: indicator_forms: 部门整体支出绩效自评工作考核评分表: title",
+    "forms/hunan-jixiao-2020.yaml: indicator_forms: 部门整体支出绩效自评工作考核评分表: label",
     # the chart of 基本支出 and 项目支出 reads 公开03表's 合计 row, whose label the hostile copy
     # changes: the chart finds no figures and is left out, with its title; so are the headline
     # figures of 基本支出 and 项目支出, with their labels
@@ -91,6 +102,9 @@ class Injector:
         self.yaml.width = 4096
         self.fields: dict[int, str] = {}
         self.numbers = itertools.count(1)
+        # Header items whose value is one of a form's choices (项目类型: 常年性项目): a value, not
+        # text, so left as it is (a payload there is refused when loaded, as it should be).
+        self.choices: set[str] = set()
 
     def tag(self, value: str, where: str) -> str:
         n = next(self.numbers)
@@ -108,7 +122,7 @@ class Injector:
                 node[key] = self.tag(value, f"{where}: {key}")
             elif key in ("facts", "goals") and isinstance(value, CommentedMap):
                 for label, text in value.items():
-                    if isinstance(text, str):
+                    if isinstance(text, str) and label not in self.choices:
                         value[label] = self.tag(text, f"{where}: {key}")
             elif key == "grid":
                 for row in value:
@@ -182,6 +196,9 @@ def hostile_copy(target: Path) -> dict[int, str]:
     edit("changsha-yuhua-ybj/2020/jixiao.yaml", first_cell)
     edit("shaoyang-beita-ybj/2020/jixiao.yaml", lambda d: d.update(title=LONG_TITLE))
 
+    for path in sorted((target / "forms").glob("*.yaml")):
+        for form in injector.load(path).get("indicator_forms") or []:
+            injector.choices.update(f["label"] for f in form.get("facts") or [] if f.get("role") == "choice")
     for path in sorted(target.rglob("*.yaml")):
         where = path.relative_to(target).as_posix()
         document = where.count("/") == 2
@@ -190,7 +207,17 @@ def hostile_copy(target: Path) -> dict[int, str]:
             if where.startswith("forms/"):
                 outline, charts = root.pop("outline", None), root.pop("charts", None)
                 headline = root.pop("headline", None)
+                indicator_forms = root.pop("indicator_forms", None)
                 injector.walk(root, FORM_TEXT, where)
+                # A 绩效 form's name is what its tables write in `form:`, and its header items
+                # (facts) are what their facts must be called: words every table matches, not text.
+                for form in indicator_forms or []:
+                    facts = form.pop("facts", None)
+                    injector.walk(form, {"title", "label"}, f"{where}: indicator_forms: {form['name']}")
+                    if facts is not None:
+                        form["facts"] = facts
+                if indicator_forms is not None:
+                    root["indicator_forms"] = indicator_forms
                 if outline is not None:
                     injector.walk(outline, FORM_TEXT, f"{where}: outline")
                     root["outline"] = outline

@@ -21,7 +21,8 @@ DOCS_PER_BUREAU = 3
 # An amount in a YAML value position (`key: 12.34` in block or flow style), not a code, year or rate.
 AMOUNT_VALUE = re.compile(r"(?m)([^\s{},:]+): (-?\d+(?:\.\d+)?)(?=\s*(?:[,}]|$))")
 AMOUNT_IN_PROSE = re.compile(r"(\d+(?:\.\d+)?)(\s?万元)")
-NOT_SCALED = {"year", "line", "indent", "colspan", "rowspan"}
+# Scores are points out of a form's full marks (分值, 得分), not amounts: scaled, they would exceed them.
+NOT_SCALED = {"year", "line", "indent", "colspan", "rowspan", "score", "scored"}
 BODY_KEY = re.compile(r" *(?:- )?body: [|>]")
 
 
