@@ -208,3 +208,19 @@ def test_malformed_form_is_reported_in_the_form_file(data_dir):
         and "'amout' 不是可写的值：请写 item、line、code、name、amount、percent、text 之一" in m
         for m in found
     ), found
+
+
+@pytest.mark.parametrize("slug", ["checks", "quanwen", "xiazai"])
+def test_a_part_may_not_take_the_name_of_a_document_s_own_page(data_dir, slug):
+    """A part called checks would be written over the 数据核对 page (quanwen: the one-page text,
+    xiazai: the downloads' folder): refused at the part."""
+    text = MINIMAL_DOCUMENT.replace("  - title: 第二部分 决算表", f"  - id: {slug}\n    title: 第二部分 决算表")
+    write_document(data_dir, text)
+    _, problems = load_site(data_dir)
+    line = text.lstrip("\n").splitlines().index(f"  - id: {slug}") + 1
+    assert [(p.mark.line, p.message) for p in problems.errors] == [
+        (
+            line,
+            f"部分的 id '{slug}' 是每份文件自己的页面（数据核对 checks、全文 quanwen、下载 xiazai）用的名字：请换一个",
+        )
+    ]

@@ -87,8 +87,11 @@ def attachment_src(document: Document, part: Part, attachment: Attachment) -> st
     return f"{document_dir(document)}/{part.slug}/{attachment.slug}.md"
 
 
+CHECKS = "checks"  # 数据核对
+
+
 def checks_src(document: Document) -> str:
-    return f"{document_dir(document)}/checks.md"
+    return f"{document_dir(document)}/{CHECKS}.md"
 
 
 FULL_TEXT = "quanwen.md"  # 全文: a document on one page
@@ -105,6 +108,9 @@ def comparison_src(bureau: Bureau, year: int) -> str:
 
 # Downloads (files, not pages): a document's in a folder of its own, the whole site's in one zip.
 DOWNLOADS = "xiazai"  # 下载
+# The names a document's own pages take beside its parts: a part with one of them as its id would
+# be written over them (or they over it).
+DOCUMENT_OWN = (CHECKS, FULL_TEXT.removesuffix(".md"), DOWNLOADS)
 DATAPACKAGE = "datapackage.json"
 BULK = f"{DOWNLOADS}/gongkai-quanbu.zip"
 

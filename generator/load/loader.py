@@ -36,7 +36,7 @@ from ..core.model import (
 )
 from ..core.problems import Mark, Problems
 from ..core.rules import RULE_KINDS, Rule, RuleError, parse_ref, parse_rule
-from ..core.urls import WINDOWS_DEVICE_NAMES
+from ..core.urls import DOCUMENT_OWN, WINDOWS_DEVICE_NAMES
 from ..source import files, schema
 from ..source.fields import RESERVED_ID, Context, check_record, label_text
 from ..source.yamlsource import Mapping, Node, YamlProblem, cycle_collection_paused, read_yaml
@@ -500,6 +500,11 @@ class Loader:
         used_slugs: set[str] = set()
         for number, p in enumerate(raw.parts or [], 1):
             slug = p.id or f"part{number}"
+            if slug in DOCUMENT_OWN:
+                self.error(
+                    p.mark,
+                    f"部分的 id '{slug}' 是每份文件自己的页面（数据核对 checks、全文 quanwen、下载 xiazai）用的名字：请换一个",
+                )
             if slug in used_slugs:
                 self.error(p.mark, f"两个部分用了同一个 id '{slug}'：请换一个")
             used_slugs.add(slug)
