@@ -241,3 +241,26 @@ parts:
         body: |
           {prose}
 """
+
+
+# A 决算 holding only its 公开07表 (the 三公), for the headline's year-on-year and comparison tests.
+SAN_GONG = """
+title: {year}年度测试区医疗保障局部门决算
+kind: 决算
+year: {year}
+form_set: hunan-juesuan-2020
+parts:
+  - title: 第二部分 决算表
+    sections:
+      - title: 七、“三公”经费支出决算表
+        table:
+          form: 公开07表
+          rows:
+            - {{预算合计: {budget}, 预算因公出国境费: 0, 预算公务用车小计: 0, 预算公务用车购置费: 0, 预算公务用车运行费: 0, 预算公务接待费: {budget}, 决算合计: {actual}, 决算因公出国境费: 0, 决算公务用车小计: 0, 决算公务用车购置费: 0, 决算公务用车运行费: 0{reception}}}
+"""
+
+
+def san_gong(year: int, budget: str, actual: str, reception: bool = True) -> str:
+    return SAN_GONG.format(
+        year=year, budget=budget, actual=actual, reception=f", 决算公务接待费: {actual}" if reception else ""
+    )

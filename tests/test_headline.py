@@ -21,7 +21,7 @@ from generator.render.headline import headline
 from generator.render.headline_html import render_headline
 from generator.render.pages import document_pages, outline, region_pages
 
-from helpers import DATA, DOCUMENT_FILE, SELF_EVALUATION, write
+from helpers import DATA, DOCUMENT_FILE, SELF_EVALUATION, san_gong, write
 from sitetools import WANGCHENG, Page, page_file, page_html, read_page, resolve
 
 DONGXIHU = "wuhan-dongxihu-ybj/2020/yusuan"
@@ -170,27 +170,6 @@ def test_a_stated_grade_is_shown_as_stated_and_the_bands_are_the_forms(data_dir)
 
 
 # ---- the year before ----
-
-SAN_GONG = """
-title: {year}年度测试区医疗保障局部门决算
-kind: 决算
-year: {year}
-form_set: hunan-juesuan-2020
-parts:
-  - title: 第二部分 决算表
-    sections:
-      - title: 七、“三公”经费支出决算表
-        table:
-          form: 公开07表
-          rows:
-            - {{预算合计: {budget}, 预算因公出国境费: 0, 预算公务用车小计: 0, 预算公务用车购置费: 0, 预算公务用车运行费: 0, 预算公务接待费: {budget}, 决算合计: {actual}, 决算因公出国境费: 0, 决算公务用车小计: 0, 决算公务用车购置费: 0, 决算公务用车运行费: 0{reception}}}
-"""
-
-
-def san_gong(year: int, budget: str, actual: str, reception: bool = True) -> str:
-    return SAN_GONG.format(
-        year=year, budget=budget, actual=actual, reception=f", 决算公务接待费: {actual}" if reception else ""
-    )
 
 
 def test_a_change_on_the_year_only_against_the_same_kind_of_the_year_before(data_dir):

@@ -43,6 +43,7 @@ from helpers import (
     build_site,
     load_document,
     run_generator,
+    san_gong,
     write,
     write_document,
 )
@@ -469,21 +470,6 @@ def test_no_source_figure_was_changed_but_marked(real_site):
 
 # ---- the headline figures and the charts ----
 
-SAN_GONG = """
-title: {year}年度测试区医疗保障局部门决算
-kind: 决算
-year: {year}
-form_set: hunan-juesuan-2020
-parts:
-  - title: 第二部分 决算表
-    sections:
-      - title: 七、“三公”经费支出决算表
-        table:
-          form: 公开07表
-          rows:
-            - {{预算合计: 3.00, 预算因公出国境费: 0, 预算公务用车小计: 0, 预算公务用车购置费: 0, 预算公务用车运行费: 0, 预算公务接待费: 3.00, 决算合计: {actual}, 决算因公出国境费: 0, 决算公务用车小计: 0, 决算公务用车购置费: 0, 决算公务用车运行费: 0, 决算公务接待费: {actual}}}
-"""
-
 
 def test_a_headline_figure_unreadable_in_the_original_is_shown_so_and_set_against_nothing(data_dir):
     """公开07表's 决算合计 and 公务接待费 marked in 2020, readable in 2019: the figure is not left out
@@ -491,8 +477,8 @@ def test_a_headline_figure_unreadable_in_the_original_is_shown_so_and_set_agains
     budget, no bar in a chart (which would draw a guess or a blank)."""
     (data_dir / DOCUMENT_FILE).unlink()
     folder = data_dir / "ceshi-ybj"
-    write(folder / "2020" / "juesuan.yaml", SAN_GONG.format(year=2020, actual="{unreadable: 2.502.50}"))
-    write(folder / "2019" / "juesuan.yaml", SAN_GONG.format(year=2019, actual="2.00"))
+    write(folder / "2020" / "juesuan.yaml", san_gong(2020, "3.00", "{unreadable: 2.502.50}"))
+    write(folder / "2019" / "juesuan.yaml", san_gong(2019, "3.00", "2.00"))
     site, problems = load_site(data_dir)
     assert not problems.errors, [str(p) for p in problems.items]
     by_year = {d.year: d for d in site.documents}
@@ -514,7 +500,7 @@ def test_a_headline_figure_unreadable_in_the_original_is_shown_so_and_set_agains
     assert headline_comparisons(by_year[2020]) == []
     assert [c.title for c in document_charts(by_year[2020])] == []
     # the same documents with the figure readable: each of these is there
-    write(folder / "2020" / "juesuan.yaml", SAN_GONG.format(year=2020, actual="2.50"))
+    write(folder / "2020" / "juesuan.yaml", san_gong(2020, "3.00", "2.50"))
     site, _ = load_site(data_dir)
     readable = next(d for d in site.documents if d.year == 2020)
     assert len(headline_comparisons(readable)) == 2 and len(document_charts(readable)) == 1
