@@ -95,7 +95,9 @@ def test_a_site_folder_that_is_holds_or_is_inside_the_data_folder_is_refused_and
 )
 def test_the_project_s_checkout_and_the_root_are_refused_before_anything_is_read(tmp_path, site_dir, refused_as):
     # A data folder that does not exist: were the refusal missed, the build would stop there, before any swap.
-    result = run("build", "no-such-data", "--site-dir", site_dir, cwd=tmp_path)
+    # Outside every folder tried here (a checkout cloned into /tmp/x has /tmp as its parent, which
+    # would hold a data folder under tmp_path and be refused for that first).
+    result = run("build", "/no-such-gongkai-data", "--site-dir", site_dir, cwd=tmp_path)
     assert result.returncode == 1
     assert one_line(result.stderr).startswith(f"{site_dir}:1:1: 错误：{refused_as}")
 
