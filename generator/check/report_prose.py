@@ -25,7 +25,6 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..core.amounts import format_amount
 from ..core.model import DEFAULT_GRADES, DEFAULT_PROSE, Document, IndicatorTable, ProseFigure
 from ..core.reports import Report, reports
 from ..core.results import ERROR, NOTICE, OK, UNCHECKED, WARNING, Result
@@ -189,7 +188,7 @@ def _grade(document, title, word, token: str, mark, tables) -> Result | None:
         source = "表中写明的等级"
     else:
         score = table_score(table)
-        source = f"总分 {format_amount(score[0]) if score else ''} 分按表样所在的档次"
+        source = f"总分 {score[0] if score else ''} 分按表样所在的档次"  # as printed
     agrees = grade == stated
     says = f"“{title}”中写明的{word}“{token}”与{table.title}{source}“{grade}”" + ("相符" if agrees else "不符")
     return Result(OK if agrees else ERROR, document, None, mark, says)
