@@ -22,7 +22,7 @@ import re
 import unicodedata
 
 from ..core.model import Document, IndicatorTable
-from ..core.reports import reports
+from ..core.reports import Report, reports
 from ..core.results import OK, UNCHECKED, WARNING, Result
 
 _DATE = re.compile(r"(\d{4})\s*(?:年|[-./])\s*(\d{1,2})(?:\s*(?:月|[-./])\s*(\d{1,2})\s*日?)?")
@@ -46,10 +46,11 @@ def signature(bodies) -> tuple[str, int, object] | None:
     return found
 
 
-def check_dates(document: Document) -> list[Result]:
+def check_dates(document: Document, all_reports: list[Report] | None = None) -> list[Result]:
+    """*all_reports* (core/reports.reports of the document) saves a walk of the document."""
     results: list[Result] = []
     year = document.year
-    for report in reports(document):
+    for report in reports(document) if all_reports is None else all_reports:
         evaluations = [t for t in report.tables if t.stage == "自评"]
         signed = signature(report.prose)
         for table in report.tables:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..core.model import AmountTable, Document, IndicatorTable
+from ..core.reports import reports
 from ..core.results import Result
 from .arithmetic import check_form_tables
 from .changes import check_changes
@@ -27,4 +28,7 @@ def check_document(document: Document) -> list[Result]:
             results += check_money_block(document, table, table.block)
     figures = labelled_figures(document, tables)  # the tables' figures by label, for both prose checks
     results += check_prose(document, figures, sections) + check_changes(document, figures, sections)
-    return results + check_report_prose(document) + check_dates(document)
+    if document.kind == "绩效" or any(isinstance(table, IndicatorTable) for table in tables):
+        its_reports = reports(document)  # what the 绩效 prose and dates are read in
+        results += check_report_prose(document, its_reports) + check_dates(document, its_reports)
+    return results

@@ -89,8 +89,10 @@ def _grade_of_word(token: str, bands) -> str | None:
     return None
 
 
-def check_report_prose(document: Document) -> list[Result]:
-    all_reports = reports(document)
+def check_report_prose(document: Document, all_reports: list[Report] | None = None) -> list[Result]:
+    """*all_reports* (core/reports.reports of the document) saves a walk of the document."""
+    if all_reports is None:
+        all_reports = reports(document)
     whole = tuple(t for r in all_reports for t in r.tables if t.stage == "自评" and t.form is not None and t.form.whole)
     results: list[Result] = []
     for report in all_reports:
@@ -99,13 +101,13 @@ def check_report_prose(document: Document) -> list[Result]:
             if document.kind != "绩效":
                 continue
             tables = whole
+        pattern, by_word = _words_pattern(_vocabulary(tables))
         for title, body, mark in report.prose:
-            results += _check_body(document, report, title, body, mark, tables)
+            results += _check_body(document, pattern, by_word, title, body, mark, tables)
     return results
 
 
-def _check_body(document: Document, report: Report, title: str, body: str, mark, tables) -> list[Result]:
-    pattern, by_word = _words_pattern(_vocabulary(tables))
+def _check_body(document: Document, pattern, by_word, title: str, body: str, mark, tables) -> list[Result]:
     results = []
     for sentence in SENTENCE_END.split(unicodedata.normalize("NFKC", body)):
         for found in pattern.finditer(sentence):
