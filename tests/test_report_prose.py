@@ -136,6 +136,24 @@ def test_a_report_with_no_table_to_read_against_is_unchecked(data_dir):
     assert [r.status for r in stated] == [UNCHECKED]
 
 
+@pytest.mark.parametrize(
+    "whole, stated, status",
+    [(True, "93", OK), (True, "90", ERROR), (False, "93", UNCHECKED)],
+)
+def test_prose_outside_every_report_is_read_against_the_table_of_the_whole(data_dir, whole, stated, status):
+    form_set = FORM_SET.replace(
+        "    stage: 自评\n", "    stage: 自评\n    whole: true\n" if whole else "    stage: 自评\n"
+    )
+    write(data_dir / "forms" / "ceshi-jixiao-2020.yaml", form_set)
+    general = f"  - title: 总述\n    body: 本局整体支出自评得分为{stated}分。\n"
+    text = TEXT.replace("parts:\n", "parts:\n" + general, 1)
+    write(data_dir / DOCUMENT_FILE, text)
+    site, problems = load_site(data_dir)
+    assert not problems.items, [str(p) for p in problems.items]
+    hits = [r for r in check_report_prose(site.documents[0]) if f"自评得分{stated}分" in r.says]
+    assert [(r.status, r.mark.line) for r in hits] == [(status, place(text, "title: 总述")[0])]
+
+
 def test_a_prose_word_declared_wrong_is_reported_at_its_line(data_dir):
     form_set = FORM_SET.replace(
         "{words: [考评得分], figure: total}", "{words: [考评得分], figure: total, columns: [budget]}"
