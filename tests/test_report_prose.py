@@ -14,10 +14,11 @@ import pytest
 
 from generator.check.dates import check_dates
 from generator.check.report_prose import check_report_prose
+from generator.core.model import DEFAULT_PROSE
 from generator.core.results import ERROR, NOTICE, OK, UNCHECKED, WARNING
 from generator.load.loader import load_site
 
-from helpers import DATA, DOCUMENT_FILE, place, write
+from helpers import DATA, DOCUMENT_FILE, ROOT, place, write
 
 # A province's 项目支出绩效自评表 whose reports call the 总分 考评得分: declared, not known.
 FORM_SET = """
@@ -166,6 +167,16 @@ def test_a_prose_word_declared_wrong_is_reported_at_its_line(data_dir):
     assert any(f"ceshi-jixiao-2020.yaml:{line}:" in m and "columns 只用于 figure: funds" in m for m in messages), (
         messages
     )
+
+
+def test_the_form_set_guide_lists_every_default_word():
+    text = (ROOT / "docs" / "form-sets.md").read_text(encoding="utf-8")
+    section = text[text.index("### 报告正文中的数字和日期") :]
+    listed = section[section.index("程序默认的词是") : section.index("`prose` 写的词")]
+    missing = [
+        w for figure in DEFAULT_PROSE for w in figure.words if not any(f"{w}{after}" in listed for after in "、；（")
+    ]
+    assert not missing
 
 
 # ---- the reference data: mutated, reported at the line; unchanged, only what the sources print ----
