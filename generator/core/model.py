@@ -188,6 +188,38 @@ def grade_of(score: Decimal, bands) -> str | None:
     return next((band.grade for band in bands if score >= band.low), None)
 
 
+# What a figure stated in a 绩效 report's prose is compared with (`prose:` of an indicator form):
+# total the table's 总分 (N 分), grade its 等级, rate the funds' 执行率 (N%), indicator the 完成值 of
+# the indicators whose name holds `indicator` (N%), funds the funds' amounts in `columns` (N 万元).
+PROSE_FIGURES = ("total", "grade", "rate", "indicator", "funds")
+
+
+@dataclass(frozen=True)
+class ProseFigure:
+    """Words a report's prose names a figure of its table by, and which figure: 自评得分 → total."""
+
+    words: tuple[str, ...]
+    figure: str  # one of PROSE_FIGURES
+    indicator: str | None = None  # figure indicator: what the indicator's name holds (default: the word)
+    columns: tuple[str, ...] = ()  # figure funds: the FundsRow amounts it may be (budget, executed …)
+    mark: Mark | None = None
+
+
+# The words every 绩效 report is read with (a form's `prose:` adds to them, and may give a word
+# another meaning): the ones 财预〔2020〕10号's reports and the provinces' use.
+DEFAULT_PROSE = (
+    ProseFigure(("自评得分", "自评分", "综合评分", "评价得分", "总得分", "自评总分"), "total"),
+    ProseFigure(("等级", "自评等级", "评价等级", "自评结论", "评价结论", "综合评定"), "grade"),
+    ProseFigure(("预算执行率", "资金执行率"), "rate"),
+    ProseFigure(("到位率",), "indicator", "到位率"),
+    ProseFigure(("满意度", "满意率"), "indicator", "满意"),
+    ProseFigure(("年初预算数",), "funds", columns=("initial",)),
+    ProseFigure(("预算数", "全年预算数"), "funds", columns=("initial", "budget")),
+    ProseFigure(("执行数", "全年执行数"), "funds", columns=("executed",)),
+    ProseFigure(("到位资金", "财政补助资金"), "funds", columns=("budget", "executed")),
+)
+
+
 @dataclass(frozen=True)
 class FactSpec:
     """A line of a 绩效 form's header (基本情况) as printed: its label and what it holds. `role`
@@ -230,6 +262,11 @@ class IndicatorForm:
     blocks: tuple[str, ...]  # the order of the printed blocks
     rules: list[IndicatorRule]
     mark: Mark
+    # The words of its reports' prose that name its figures: DEFAULT_PROSE and what the form adds.
+    prose: tuple[ProseFigure, ...] = DEFAULT_PROSE
+    # It scores a department's whole spending (部门整体): prose outside every report of the
+    # document that holds it (its general parts) is read against it.
+    whole: bool = False
 
     def fact(self, label: str) -> FactSpec | None:
         return next((f for f in self.facts if f.label == label), None)
@@ -509,6 +546,7 @@ class IndicatorTable:
     header_total: tuple[Decimal, Mark] | None = None
     grade: tuple[str, Mark] | None = None
     total_mark: Mark | None = None  # where the total row is written (its checks are reported there)
+    filled: tuple[str, Mark] | None = None  # the header's date (a fact of role date, 填报日期) as written
 
     def leaves(self) -> list[Indicator]:
         return [leaf for s in self.sets for leaf in s.leaves()]
