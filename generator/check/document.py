@@ -6,6 +6,7 @@ from ..core.model import AmountTable, Document, IndicatorTable
 from ..core.results import Result
 from .arithmetic import check_form_tables
 from .changes import check_changes
+from .completeness import check_completeness
 from .indicators import check_indicator_table, check_money_block
 from .prose import check_prose, labelled_figures
 from .unreadable import check_unreadable
@@ -17,7 +18,7 @@ def check_document(document: Document) -> list[Result]:
     tables = [section.table for section in sections if section.table is not None]
     results: list[Result] = check_unreadable(document, tables)
     if document.form_set is not None:
-        results += check_form_tables(document, tables)
+        results += check_form_tables(document, tables) + check_completeness(document, tables)
     for table in tables:
         if isinstance(table, IndicatorTable):
             results += check_indicator_table(document, table)
