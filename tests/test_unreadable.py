@@ -41,6 +41,7 @@ from helpers import (
     MINIMAL_DOCUMENT,
     SEEDS,
     build_site,
+    copy_fragment_forms,
     load_document,
     run_generator,
     san_gong,
@@ -388,7 +389,7 @@ def marked_site(tmp_path_factory) -> tuple[Path, Path]:
     marked cell: the build's audit passes it."""
     root = tmp_path_factory.mktemp("marked")
     data = root / "data"
-    shutil.copytree(DATA / "forms", data / "forms")
+    copy_fragment_forms(data / "forms")
     (data / "ceshi-ybj" / "2020").mkdir(parents=True)
     (data / "ceshi-ybj" / "bureau.yaml").write_text(MINIMAL_BUREAU, encoding="utf-8")
     (data / DOCUMENT_FILE).write_text(MARKED_TOTAL, encoding="utf-8")

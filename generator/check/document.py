@@ -7,6 +7,7 @@ from ..core.reports import reports
 from ..core.results import Result
 from .arithmetic import check_form_tables
 from .changes import check_changes
+from .completeness import check_completeness
 from .dates import check_dates
 from .indicators import check_indicator_table, check_money_block
 from .prose import check_prose, labelled_figures
@@ -20,7 +21,7 @@ def check_document(document: Document) -> list[Result]:
     tables = [section.table for section in sections if section.table is not None]
     results: list[Result] = check_unreadable(document, tables)
     if document.form_set is not None:
-        results += check_form_tables(document, tables)
+        results += check_form_tables(document, tables) + check_completeness(document, tables)
     for table in tables:
         if isinstance(table, IndicatorTable):
             results += check_indicator_table(document, table)

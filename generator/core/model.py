@@ -618,6 +618,16 @@ class AsIs:
     mark: Mark
 
 
+@dataclass(frozen=True)
+class Omission:
+    """A table the form set's 目录 requires that the original did not publish (`omitted:`), with
+    the reason the original gives: the completeness check names it instead of reporting it missing."""
+
+    form: str
+    why: str
+    mark: Mark
+
+
 @dataclass(eq=False)
 class Document:
     slug: str
@@ -643,6 +653,10 @@ class Document:
     issuer: str | None = None
     original_url: str | None = None
     source_note: str | None = None
+    omitted: tuple[Omission, ...] = ()
+    # Where the document names its form set: a table its 目录 requires and the document lacks is
+    # reported there (the form set is what requires it).
+    form_set_mark: Mark | None = None
 
     @property
     def published_as_is(self) -> bool:

@@ -138,6 +138,9 @@ OUTLINE_SECTION = record(
     "标准目录中的一节",
     title=Text(doc="标题；{部门}、{简称}、{年度} 换成部门全称、简称和年度"),
     form=optional(Text(doc="本节的表：本套表样的表号，如 公开01表；new 命令按表样列出行和列")),
+    required=optional(
+        Flag(doc="本节的表是否必须公开（默认 true）：文件缺了必须公开的表而未在 omitted 中说明原因，check 报错"), True
+    ),
     sections=optional(ListOf(Raw()), []),
 )
 OUTLINE_SECTION.fields["sections"] = optional(ListOf(OUTLINE_SECTION, doc="下一级小节"), [])
@@ -646,6 +649,13 @@ AS_IS = record(
     difference=Amount(doc="相差：照报告中“相差”后的数，如 -64.00（不写千分位逗号）"),
 )
 
+OMITTED = record(
+    "未公开的表",
+    "原件没有公开的一张必须公开的表，及原件所说的原因",
+    form=Text(doc="表号，如 公开09表"),
+    why=Text(doc="原件所说的原因，照原件写；原件没有说明时写 原件未说明"),
+)
+
 
 class AsIsList(ListOf):
     """published_as_is: the errors the original prints, one by one. `true` alone once let every
@@ -690,5 +700,9 @@ DOCUMENT_FILE = record(
         [],
     ),
     as_is_note=optional(Markdown(doc="照原件公开的说明")),
+    omitted=optional(
+        ListOf(OMITTED, doc="原件没有公开的必须公开的表（表样目录中的表），逐张写表号和原因"),
+        [],
+    ),
     parts=ListOf(PART, allow_empty=False, doc="原件目录的各部分，按原件顺序；这就是网站上的目录"),
 )
