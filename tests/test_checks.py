@@ -221,7 +221,7 @@ def test_a_malformed_rule_is_reported_at_its_line_in_the_form_file(data_dir):
     second = lines.index("  - cells: 公开01表:收入.本年收入合计 = 公开02表:合计.本年收入合计 = 1") + 1
     found = {(p.mark.line, p.mark.column): p.message for p in problems.items}
     assert found[(first, 9)] == "columns 规则：'项目支岀' 不是 公开05表 的金额列"
-    assert found[(second, 5)].startswith("cells 规则：规则要写成“合计 = 项 + 项 …”，只能有一个 '='")
+    assert found[(second, 5)].startswith("cells 规则：规则要写成“合计 = 项 + 项 …”（或 <=、>=），只能有一个 '='")
 
 
 PROSE_DOC = (
