@@ -82,6 +82,7 @@ class ReportImporter:
         self.problems = Problems()
         self.result = ImportedReport(form)
         self.width = max((len(row.cells) for row in source.rows), default=0)
+        self.reported: set[tuple[int, int]] = set()  # header cells already said not to be the form's
 
     def report(self, line: int, column: int, message: str) -> None:
         self.problems.add(self.source.mark(line, column), message + self.source.cell_name(line, column))
@@ -227,8 +228,20 @@ class ReportImporter:
         folded = unicodedata.normalize("NFKC", cell.text).strip()
         return folded not in NIL_MARKS and not re.search(r"\d", folded)
 
-    def figure(self, cell: Cell | None, key: str, what: str) -> Typed | None:
-        if cell is None or cell.merged or not cell.text:
+    def figure(self, cell: Cell | None, key: str, what: str, merges: bool = False) -> Typed | None:
+        """The figure of a cell, None when blank or reported; a merged cell holds none of its own,
+        which is the layout where the form merges it (*merges*: 分值 over a group), else a figure lost."""
+        if cell is None or not cell.text:
+            return None
+        if cell.merged:
+            if not merges:
+                origin = cell.merge.split(":")[0]
+                self.report_cell(
+                    cell,
+                    f"此格与 {origin} 合并（合并单元格 {cell.merge}），内容只保存在 {origin} 中，"
+                    f"{what}的“{self.label(key, what)}”栏导入后会是空白：请在 Excel 中取消合并，照原件在每一格填上数字"
+                    "（原件空白的格留空）后再导入",
+                )
             return None
         if cell.problem:
             self.report_cell(cell, cell.problem)
@@ -298,7 +311,7 @@ class ReportImporter:
                     continue
                 cell = row.cell(column)
                 if key in SCORE_FIELDS:
-                    value = self.figure(cell, key, "指标")
+                    value = self.figure(cell, key, "指标", merges=merged is not None)
                     if value is None:
                         continue
                     if merged is not None:
@@ -319,13 +332,26 @@ class ReportImporter:
         return used
 
     def content_without_header(self, row: SourceRow, block: Block) -> None:
+        """Content in a column the block's header does not place: under a header the form does not
+        print (said once, at the header), or under none."""
         for cell in row.cells:
             # left of the first column the block labels: the block's own name merged down (绩效指标)
-            if cell.column not in block.columns and cell.text and not cell.merged and cell.column > min(block.columns):
+            if cell.column in block.columns or not cell.text or cell.merged or cell.column < min(block.columns):
+                continue
+            heading = next(
+                (r.cell(cell.column) for r in block.rows if r.cell(cell.column) and r.cell(cell.column).text), None
+            )
+            if heading is None:
                 self.report_cell(
                     cell,
                     f"这一栏有内容（“{cell.text}”）却没有表头，无法对应到{self.form.name}的栏目："
                     "请在表头补上栏目名称（照表样），若是多出的空栏请删去",
+                )
+            elif (heading.line, heading.column) not in self.reported:
+                self.reported.add((heading.line, heading.column))
+                self.report_cell(
+                    heading,
+                    f"这一栏的表头“{heading.text}”对应不上{self.form.name}的任何一栏，其中的内容无法导入：请照表样改正表头",
                 )
 
     # ---- 表头 ----
