@@ -417,3 +417,20 @@ def test_check_refuses_a_form_set_of_another_kind_at_its_line(data_dir):
             "（现有 hubei-jixiao-2020、hunan-jixiao-2020、national-jixiao-2020），或改正 kind",
         )
     ]
+
+
+def test_a_label_split_over_two_header_lines_is_read_whole(tmp_path, data_dir, capsys):
+    document = document_on(data_dir)
+    source = NATIONAL_TSV.replace(
+        "分值\t得分\t偏差原因分析及改进措施\n", "分值\t得分\t偏差原因分析\n\t\t\t\t\t\t\t\t及改进措施\n"
+    )
+    assert source != NATIONAL_TSV
+    status, _, err = run(write(tmp_path / "zpb.tsv", source), document, capsys)
+    assert status == 0, err
+    site, problems = load_site(data_dir)
+    assert not problems.items, problems.sorted()
+    leaves = site.documents[0].parts[0].sections[0].table.leaves()
+    assert [(leaf.name, leaf.reason) for leaf in leaves][:2] == [
+        ("救助人次", "部分对象转入其他救助"),
+        ("救助对象覆盖率", None),
+    ]

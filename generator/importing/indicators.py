@@ -328,7 +328,7 @@ class ReportImporter:
                     leaf[key] = value
                 elif cell is not None and cell.text and not cell.merged:
                     leaf[key] = Typed("text", read_text(cell.text))
-            path[-1]["items"].append(leaf)
+            (path[-1]["items"] if path else self.result.indicators).append(leaf)
         return used
 
     def content_without_header(self, row: SourceRow, block: Block) -> None:
@@ -336,7 +336,8 @@ class ReportImporter:
         print (said once, at the header), or under none."""
         for cell in row.cells:
             # left of the first column the block labels: the block's own name merged down (绩效指标)
-            if cell.column in block.columns or not cell.text or cell.merged or cell.column < min(block.columns):
+            first = min(block.columns, default=0)
+            if cell.column in block.columns or not cell.text or cell.merged or cell.column < first:
                 continue
             heading = next(
                 (r.cell(cell.column) for r in block.rows if r.cell(cell.column) and r.cell(cell.column).text), None
