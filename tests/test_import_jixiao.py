@@ -69,7 +69,7 @@ def test_new_then_import_then_check_as_a_clerk_does_it(clerk):
     assert made.returncode == 0, made.stderr
     assert made.stdout.splitlines()[1] == (
         "表样 national-jixiao-2020（全国绩效自评表（财预〔2020〕10号），按 --form-set 指定）："
-        "列出了 2 张项目支出绩效自评表（id zpb-1、zpb-2）的表头、资金情况、指标和总分，内容空着"
+        "列出了 2 张项目支出绩效自评表（id zpb-1、zpb-2）的表头、资金情况、指标、总分，内容空着"
     )
     document = clerk / DOCUMENT
     # the blank reports load, and check lists each as not filled in, at its line

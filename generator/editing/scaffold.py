@@ -30,6 +30,8 @@ REGION = schema.BUREAU_FILE.fields["region"].pattern
 LABEL_TYPES = ("code", "name", "item", "text")  # what a row of 科目 keeps from an earlier year
 FIGURE_TYPES = ("amount", "percent")
 MAX_PROJECTS = 99  # a department's 项目支出绩效自评 run to a dozen or two; more is a slip of the keyboard
+BLOCK_WORDS = {"facts": "表头", "funds": "资金情况", "indicators": "指标", "total": "总分"}  # what new says it laid out
+ANCHORS = {"自评": "zpb", "申报": "sbb"}  # a table's id: 自评表, 申报表
 PROJECT_NAME = "项目名称"  # the header line of a form for one project's report
 # the funds row every 自评表 prints (财预〔2020〕10号), whose 分值 is the form's funds.score
 FUNDS_TOTAL = "年度资金总额"
@@ -162,9 +164,10 @@ def new_document(
     if indicator_form is not None:
         tables = list(form_tables(document))
         ids = "、".join(str(t["id"]) for t in tables)
+        laid = "、".join(word for key, word in BLOCK_WORDS.items() if key in tables[0])
         print(
             f"表样 {form_set.id}（{form_set.name}，{how}）：列出了 {len(tables)} 张{indicator_form.name}"
-            f"（id {ids}）的表头、资金情况、指标和总分，内容空着"
+            f"（id {ids}）的{laid}，内容空着"
         )
         print(
             f"可把原件的表复制成 .tsv 后导入：python -m generator import 表.tsv {shown(path)} --table {tables[0]['id']}"
@@ -420,7 +423,8 @@ def scaffold_reports(
             part["id"] = f"xiangmu-{index}"
         section = CommentedMap()
         section["title"] = form.title
-        section["table"] = indicator_table(form, f"zpb-{index}" if projects else "zpb")
+        anchor = ANCHORS[form.stage]
+        section["table"] = indicator_table(form, f"{anchor}-{index}" if projects else anchor)
         part["sections"] = CommentedSeq([section])
         parts.append(part)
     document["parts"] = parts
