@@ -240,6 +240,99 @@ def test_the_reference_tables_mutated_are_reported_at_the_line(tmp_path, old, ne
     assert errors[0].mark.line == place(text, old)[0] or "total" in old
 
 
+DONGXIHU = "wuhan-dongxihu-ybj/2020/yusuan.yaml"
+CHENGJU_PART = '{source: "其中: 财政拨款", budget: 5800, executed: 5800, transfer: 0, rate: 100.00%}'
+CHENGJU_TOTAL = (
+    '{source: "年度资金总额", budget: 5800, executed: 5800, transfer: 0, score: 10, rate: 100.00%, scored: 10.00}'
+)
+ENROLLED = '"资助参加城乡居民基本医疗保险人数", target: ">=3 万人", actual: "42.37 万人"'
+
+
+def reference_results(data: Path, slug: str) -> list:
+    site, problems = load_site(data)
+    assert not problems.errors, problems.sorted()
+    return check_document(next(d for d in site.documents if d.bureau.slug == slug))
+
+
+def mutated_reference(tmp_path: Path, path: str, old: str, new: str) -> tuple[list, str]:
+    """The reference data with one line of *path* changed: the results of that document, and its text."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    text = (data / path).read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    changed = text.replace(old, new)
+    (data / path).write_text(changed, encoding="utf-8")
+    return reference_results(data, path.split("/")[0]), changed
+
+
+@pytest.mark.parametrize(
+    "path, old, new, needle, status, words",
+    [
+        # a 执行率 changed: worked out again from A, B and C; one in its last digit is a near miss
+        (WANGCHENG, CHENGJU_PART, CHENGJU_PART.replace("100.00%", "98.00%"), "5800, transfer: 0, rate: 98.00%}", WARNING,
+         "资金情况“其中: 财政拨款”的执行率（%）= (全年执行数 B − 上级移动支付 C) ÷ 全年预算数 A：应为 100.00，表中为 98.00"),
+        (WANGCHENG, CHENGJU_PART, CHENGJU_PART.replace("100.00%", "99.99%"), "5800, transfer: 0, rate: 99.99%}", NOTICE,
+         "执行率（%）= (全年执行数 B − 上级移动支付 C) ÷ 全年预算数 A：应为 100.00，表中为 99.99，相差 -0.01，在尾数误差范围内"),
+        # a 得分 above its 分值
+        (WANGCHENG, '"参保对象满意度(%)", target: "100%", actual: "100%", score: 5, scored: 5}',
+         '"参保对象满意度(%)", target: "100%", actual: "100%", score: 5, scored: 6}', '"参保对象满意度(%)"', ERROR,
+         "指标“参保对象满意度(%)”的得分不应超过分值"),
+        # a missed target with full marks, in the target's unit or one that converts into it
+        (WANGCHENG, ENROLLED, ENROLLED.replace("42.37 万人", "2.37 万人"), ENROLLED[:20], WARNING,
+         "指标“资助参加城乡居民基本医疗保险人数”的完成值 2.37 万人 未达到目标值 >=3 万人，却得满分 10"),
+        (WANGCHENG, ENROLLED, ENROLLED.replace("42.37 万人", "29000 人"), ENROLLED[:20], WARNING,
+         "的完成值 29000 人 未达到目标值 >=3 万人，却得满分 10"),
+        # a deduction whose reason is left blank
+        (WANGCHENG, ', reason: "上级加强了医保监管，迎检次数较上年增加"', "", '"在职人员控制率"', WARNING,
+         "指标“在职人员控制率”扣了分（1 / 2），偏差原因却未填写"),
+        # a 预算执行 得分 that is not 分值 × 执行率 (90 % of 10 is 9.00), or misses it by a cent
+        (WANGCHENG, CHENGJU_TOTAL, CHENGJU_TOTAL.replace("rate: 100.00%", "rate: 90.00%"), "rate: 90.00%, scored: 10.00}", ERROR,
+         "资金情况“年度资金总额”的得分 = 分值 10 × 执行率：应为 9.00，表中为 10.00"),
+        (WANGCHENG, CHENGJU_TOTAL, CHENGJU_TOTAL.replace("rate: 100.00%, scored: 10.00", "rate: 90.00%, scored: 8.99"),
+         "rate: 90.00%, scored: 8.99}", NOTICE, "得分 = 分值 10 × 执行率：应为 9.00，表中为 8.99，相差 -0.01，在尾数误差范围内"),
+        # a part of the funds changed: the 年度资金总额 no longer their sum
+        (WANGCHENG, CHENGJU_PART, CHENGJU_PART.replace("executed: 5800", "executed: 5700"), CHENGJU_TOTAL, ERROR,
+         "资金情况“年度资金总额”的全年执行数 = 其中: 财政拨款：应为 5,700.00，表中为 5,800.00"),
+        # 基本支出 printed equal to the whole, while 项目支出 is not zero
+        (DONGXIHU, "{label: 基本支出, 当年金额: 658.97}", "{label: 基本支出, 当年金额: 2489.75}", "{label: 基本支出", ERROR,
+         "支出构成当年金额“基本支出”等于“合计”，“项目支出”却不为零：部分不能等于整体"),
+    ],
+)  # fmt: skip
+def test_the_reference_targets_and_funds_mutated_are_reported_at_the_line(
+    tmp_path, path, old, new, needle, status, words
+):
+    results, text = mutated_reference(tmp_path, path, old, new)
+    hits = [r for r in results if words in r.explain() and r.status == status]
+    assert len(hits) == 1, [r.explain() for r in results if r.status != OK and isinstance(r.table, IndicatorTable)]
+    assert hits[0].mark.line == line_of(text, needle)
+
+
+@pytest.mark.parametrize(
+    "scoring, status, words",
+    [
+        ("", WARNING, "表样未规定此时怎样计分，按满分核对）：应为 10.00，表中为 0.00"),
+        ("      scoring: {above_full: cap}\n", ERROR, "（执行率超过 100%，按表样得满分）：应为 10.00，表中为 0.00"),
+        ("      scoring: {above_full: zero}\n", OK, "（执行率超过 100%，按表样得 0 分）：0.00，相符"),
+    ],
+)
+def test_a_rate_above_100_percent_scores_as_the_form_declares(tmp_path, scoring, status, words):
+    """望城's 部门整体自评表 scores its 287 % 0.00 of 10: what the form says of such a rate decides."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    forms = data / "forms" / "hunan-jixiao-2020.yaml"
+    old = "      parts: [[财政拨款, 其他资金]]\n"
+    forms.write_text(forms.read_text(encoding="utf-8").replace(old, old + scoring, 1), encoding="utf-8")
+    results = reference_results(data, "changsha-wangcheng-ybj")
+    scored = [
+        r for r in results if r.says.startswith("部门整体自评表：资金情况“年度资金总额”的得分 = 分值 10 × 执行率")
+    ]
+    text = (DATA / WANGCHENG).read_text(encoding="utf-8")
+    assert [(r.status, r.mark.line) for r in scored] == [
+        (status, line_of(text, '{source: "年度资金总额", budget: 10276'))
+    ]
+    assert words in scored[0].explain()
+
+
 def test_the_unchanged_reference_tables_report_only_what_their_sources_print():
     site, _ = load_site(DATA)
     bad = [
