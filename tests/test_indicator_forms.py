@@ -441,6 +441,12 @@ MISFITS = [
         "- name: 效益指标",
         "分值、得分写在各个指标上，不写在一级指标上：请移到各个指标",
     ),
+    (
+        "actual: 99%,",
+        "actual: 99%, completion: 104.21%,",
+        "{name: 准确率",
+        "表样 项目支出绩效自评表 的指标表没有“完成率”（completion）这一列",
+    ),
 ]
 
 
@@ -491,6 +497,25 @@ FORM_MISTAKES = [
         "    weights: {产出指标: 50, 效益指标: 30, 满意度指标: 10}\n    scores_at: level3\n",
         "scores_at: level3",
         "'level3' 不是可写的值",
+    ),
+    ("      - check: 执行率\n", "      - check: 完成率\n", "check: 完成率", "完成率规则要有完成率一列"),
+    (
+        "      parts: [[当年财政拨款, 上年结转资金, 其他资金]]\n",
+        "",
+        "check: 资金合计",
+        "资金合计规则要知道哪几行加起来等于合计",
+    ),
+    (
+        "      total: 年度资金总额\n",
+        "",
+        "      columns:\n        - {key: source, label: 项目资金（万元）}",
+        "写了 parts（加起来等于合计的几行），却没有写 total",
+    ),
+    (
+        "      score: 10\n",
+        "      score: 10\n      scoring: {above_full: half}\n",
+        "half",
+        "'half' 不是可写的值",
     ),
 ]
 
@@ -578,6 +603,58 @@ def test_the_documented_variant_reports_its_mistakes(data_dir, old, new, needle,
     hits = [r for r in results_of(site) if words in r.explain() and r.status == ERROR]
     assert hits, [r.explain() for r in results_of(site) if r.status != OK]
     assert hits[0].mark.line == line_of(text, needle)
+
+
+def with_completion(data_dir: Path) -> None:
+    """The national 项目支出绩效自评表 as a province prints it with a 完成率 column, checked."""
+    path = data_dir / "forms" / "national-jixiao-2020.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(
+        "      - {actual: 实际完成值}\n", "      - {actual: 实际完成值}\n      - {completion: 完成率}\n", 1
+    )
+    path.write_text(text.replace("      - check: 目标完成\n", "      - check: 目标完成\n      - check: 完成率\n", 1))
+
+
+COMPLETED = (
+    TEXT.replace("actual: 3100人次,", "actual: 3100人次, completion: 103.33%,")
+    .replace("actual: 99%,", "actual: 99%, completion: 104.21%,")
+    .replace("actual: 95%,", "actual: 95%, completion: 105.56%,")
+)
+
+
+@pytest.mark.parametrize(
+    "old, new, needle, status, words",
+    [
+        (None, None, "{name: 救助人次", OK, "的完成率（%）= 完成值 3100人次 ÷ 目标值 ≥3000人次：103.33，相符"),
+        # 完成率 printed for 完成值 ÷ 目标值 that gives another figure
+        ("completion: 103.33%", "completion: 120.00%", "{name: 救助人次", ERROR, "应为 103.33，表中为 120.00"),
+        # rounded as printed: 104.2% is right to one decimal, 104.3% a near miss
+        ("completion: 104.21%", "completion: 104.2%", "{name: 准确率", OK, "：104.20，相符"),
+        ("completion: 104.21%", "completion: 104.3%", "{name: 准确率", NOTICE, "应为 104.20，表中为 104.30"),
+        ("completion: 104.21%", "completion: 104.22%", "{name: 准确率", NOTICE, "应为 104.21，表中为 104.22，相差 0.01"),
+        # the 完成值 in 人次 and the target in 万人次: converted
+        ("target: ≥3000人次, actual: 3100人次", "target: ≥0.3万人次, actual: 3100人次", "{name: 救助人次", OK,
+         "：103.33，相符"),
+        ("target: 有效减轻, actual: 有效减轻,", "target: 有效减轻, actual: 有效减轻, completion: 100%,",
+         "{name: 困难群众负担减轻", UNCHECKED, "无法核对（目标值不是一个数）"),
+        ("actual: 3100人次, completion", "actual: 3100次, completion", "{name: 救助人次", UNCHECKED,
+         "无法核对（完成值的单位“次”与目标值的单位“人次”不能换算）"),
+    ],
+)  # fmt: skip
+def test_a_printed_completion_rate_is_worked_out_again(data_dir, old, new, needle, status, words):
+    with_completion(data_dir)
+    text = COMPLETED if old is None else COMPLETED.replace(old, new, 1)
+    assert old is None or COMPLETED.count(old) == 1
+    site, problems = loaded(data_dir, text)
+    assert problems == []
+    rates = [r for r in results_of(site) if "的完成率（%）" in r.says]
+    hits = [r for r in rates if r.status == status and words in r.explain()]
+    assert len(hits) == 1, [r.explain() for r in rates]
+    assert hits[0].mark.line == line_of(text, needle)
+    if old is None:
+        assert [r.status for r in rates] == [OK, OK, OK]
+        html = str(render_indicator_table(only_table(site)))
+        assert '<th scope="col">完成率</th>' in html and "<td>103.33%</td>" in html
 
 
 def test_a_form_printing_subtotals_and_leaves_checks_each_group_against_its_rows(data_dir):

@@ -380,6 +380,15 @@ class IndicatorBinder:
             if depth > 1 and any(isinstance(c, Indicator) for c in children):
                 self.error(raw, f"这个分组的各项还要再分 {depth - 1} 层（每层写 name 和 items）")
             return IndicatorGroup(raw.name, [c for c in children if c is not None], raw.mark, raw.score, raw.scored)
+        if form is not None:
+            printed = {key for key, _ in form.columns}
+            for key in LEAF_FIELDS:
+                if getattr(raw, key) is not None and key not in printed:
+                    self.error(
+                        raw,
+                        f"表样 {form.name} 的指标表没有“{DEFAULT_LABELS[key]}”（{key}）这一列：请删掉 {key}，"
+                        "或换用印这一列的表样",
+                    )
         return Indicator(**leaf_values(raw))
 
     def pairs(self, node: Node | None, what: str, field) -> list[tuple[str, str]]:
