@@ -657,6 +657,27 @@ def test_a_printed_completion_rate_is_worked_out_again(data_dir, old, new, needl
         assert '<th scope="col">完成率</th>' in html and "<td>103.33%</td>" in html
 
 
+@pytest.mark.parametrize(
+    "scored, status, words",
+    [
+        ("38", OK, "指标“救助人次”的完成值 2900人次 未达到目标值 ≥3000人次，所在的“产出指标”已扣分"),
+        ("40", WARNING, "指标“救助人次”的完成值 2900人次 未达到目标值 ≥3000人次，所在的“产出指标”却得满分 40"),
+    ],
+)
+def test_a_missed_target_under_a_merged_score_is_judged_by_its_group(data_dir, scored, status, words):
+    form_set, table = documented_example()
+    rules = "    rules:\n"
+    write(
+        data_dir / "forms" / "mousheng-jixiao-2021.yaml", form_set.replace(rules, rules + "      - check: 目标完成\n")
+    )
+    text = example_document(table).replace("      scored: 38\n", f"      scored: {scored}\n", 1)
+    site, problems = loaded(data_dir, text)
+    assert problems == []
+    hits = [r for r in results_of(site) if "救助人次" in r.says]
+    assert [(r.status, r.says.split("：", 1)[1]) for r in hits] == [(status, words)]
+    assert hits[0].mark.line == line_of(text, "{name: 救助人次")
+
+
 def test_a_form_printing_subtotals_and_leaves_checks_each_group_against_its_rows(data_dir):
     form_set, table = documented_example()
     write(

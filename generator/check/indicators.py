@@ -265,22 +265,30 @@ def rule_targets(document: Document, table: IndicatorTable, rule=None) -> list[R
     arithmetic that fails."""
     results = []
     has_reason = "reason" in [key for key, _ in table.columns]
+    # an indicator with no 分值 of its own is scored in the merged cell of its group
+    scored_in = {}
+    for group in table.groups():  # outer groups first: an inner group that prints scores wins
+        if group.score is not None and group.scored is not None:
+            scored_in.update((id(leaf), group) for leaf in group.leaves())
     for leaf in table.leaves():
         what = f"{table.title}：指标“{_indicator(leaf)}”"
         met, why = target_met(leaf)
+        node = leaf if leaf.score is not None else scored_in.get(id(leaf))
         if why is not None:
             says = f"{what}的完成值 {leaf.actual} 达到目标值 {leaf.target.text}"
             results.append(Result(UNCHECKED, document, table, leaf.mark, says, reason=why))
-        elif met is not None:
-            full = leaf.score is not None and leaf.score > 0 and leaf.scored == leaf.score
-            if not met and full:
+        elif met:
+            says = f"{what}的完成值 {leaf.actual} 达到目标值 {leaf.target.text}"
+            results.append(Result(OK, document, table, leaf.mark, says))
+        elif met is False and node is not None and node.scored is not None:
+            whose = "，" if node is leaf else f"，所在的“{_name(node)}”"
+            if node.score > 0 and node.scored == node.score:
                 says = (rule.says if rule is not None and rule.says else None) or (
-                    f"{what}的完成值 {leaf.actual} 未达到目标值 {leaf.target.text}，却得满分 {leaf.scored}"
+                    f"{what}的完成值 {leaf.actual} 未达到目标值 {leaf.target.text}{whose}却得满分 {node.scored}"
                 )
                 results.append(Result(WARNING, document, table, leaf.mark, says))
-            elif met or not full:
-                done = "达到" if met else "未达到"
-                says = f"{what}的完成值 {leaf.actual} {done}目标值 {leaf.target.text}{'' if met else '，已扣分'}"
+            else:
+                says = f"{what}的完成值 {leaf.actual} 未达到目标值 {leaf.target.text}{whose}已扣分"
                 results.append(Result(OK, document, table, leaf.mark, says))
         if has_reason and _deducted(leaf) and not (leaf.reason or "").strip():
             says = f"{what}扣了分（{leaf.scored} / {leaf.score}），偏差原因却未填写"
