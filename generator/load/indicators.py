@@ -17,6 +17,7 @@ from ..core.model import (
     DEFAULT_BLOCKS,
     DEFAULT_FUNDS_COLUMNS,
     DEFAULT_GRADES,
+    DEFAULT_PROSE,
     FactSpec,
     FundsRow,
     FundsScoring,
@@ -30,6 +31,7 @@ from ..core.model import (
     MoneyBlock,
     MoneyColumn,
     MoneyRow,
+    ProseFigure,
     Target,
     Value,
 )
@@ -215,9 +217,9 @@ class IndicatorBinder:
             funds_columns = tuple(form.funds_columns)
             self.fit_funds(raw.funds, form)
         facts = self.pairs(raw.facts, "facts", _TEXT)
-        header_total = grade = None
+        header_total = grade = filled = None
         if form is not None:
-            facts, header_total, grade = self.fit_facts(raw.facts, facts, form)
+            facts, header_total, grade, filled = self.fit_facts(raw.facts, facts, form)
         total = raw.total
         if total is not None and total.grade is not None:
             grade = (total.grade, total.mark)
@@ -248,6 +250,7 @@ class IndicatorBinder:
             header_total=header_total,
             grade=grade,
             total_mark=total.mark if total is not None else None,
+            filled=filled,
         )
 
     def stage(self, raw, form: IndicatorForm | None, written: Node | None) -> str:
@@ -280,7 +283,7 @@ class IndicatorBinder:
     def fit_facts(self, node: Node | None, facts: list[tuple[str, str]], form: IndicatorForm):
         """The header in the form's order (a line it prints and the table leaves out is blank), each
         line one the form prints, its 总分, 等级 and ticked box read as what they are."""
-        header_total = grade = None
+        header_total = grade = filled = None
         given = dict(facts)
         keys = {key.text: (key, value) for key, value in node.items} if isinstance(node, Mapping) else {}
         for label, (key, _) in keys.items():
@@ -297,6 +300,8 @@ class IndicatorBinder:
                     header_total = (_SCORE.convert(value, self.ctx), value.mark)
                 except Invalid as exc:
                     self.ctx.report(exc)
+            elif spec.role == "date":
+                filled = (text, value.mark)
             elif spec.role == "grade":
                 if self.known_grade(text, value.mark, form):
                     grade = (text, value.mark)
@@ -306,7 +311,8 @@ class IndicatorBinder:
                     f"“{spec.label}”写勾选的一项：{'、'.join(spec.choices)} 之一（原件打 ☑ 的那个），却是 '{text}'",
                 )
         ordered = [(spec.label, given.get(spec.label, "")) for spec in form.facts]
-        return ordered + [(label, text) for label, text in facts if form.fact(label) is None], header_total, grade
+        extra = [(label, text) for label, text in facts if form.fact(label) is None]
+        return ordered + extra, header_total, grade, filled
 
     def known_grade(self, grade: str, mark, form: IndicatorForm | None) -> bool:
         bands = form.grades if form is not None else DEFAULT_GRADES
@@ -585,9 +591,11 @@ def build_indicator_form(raw, form_set: str, ctx: Context) -> IndicatorForm | No
         blocks,
         rules,
         raw.mark,
-        source_name(funds_total) if funds_total else None,
-        funds_parts,
-        scoring,
+        prose_figures(raw.prose or [], binder),
+        bool(raw.whole),
+        funds_total=source_name(funds_total) if funds_total else None,
+        funds_parts=funds_parts,
+        funds_scoring=scoring,
     )
 
 
@@ -596,3 +604,32 @@ def source_name(text: str) -> str:
     spaces and full-width forms aside."""
     folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
     return re.sub(r"^其中[:：,，、]?", "", folded)
+
+
+def prose_figures(entries, binder: IndicatorBinder) -> tuple[ProseFigure, ...]:
+    """DEFAULT_PROSE and the form's own words: a word it declares means what it says there."""
+    own: list[ProseFigure] = []
+    for entry in entries:
+        if entry.indicator is not None and entry.figure != "indicator":
+            binder.error(entry, "indicator 只用于 figure: indicator（指标的完成值）：请删掉 indicator")
+        if entry.columns and entry.figure != "funds":
+            binder.error(entry, "columns 只用于 figure: funds（资金情况的金额）：请删掉 columns")
+        if entry.figure == "funds" and not entry.columns:
+            binder.error(entry, "figure: funds 要写 columns：正文中的金额可能是资金情况的哪几列，如 [budget, executed]")
+            continue
+        repeated = [w for w in entry.words if any(w in f.words for f in own)]
+        if repeated:
+            binder.error(entry, f"正文中的词“{'、'.join(repeated)}”写了两次：每个词只写一次")
+            continue
+        own.append(ProseFigure(tuple(entry.words), entry.figure, entry.indicator, tuple(entry.columns), entry.mark))
+    if not own:
+        return DEFAULT_PROSE
+    mine = {word for figure in own for word in figure.words}
+    kept = []
+    for figure in DEFAULT_PROSE:
+        words = tuple(w for w in figure.words if w not in mine)
+        if words:
+            kept.append(
+                figure if words == figure.words else ProseFigure(words, figure.figure, figure.indicator, figure.columns)
+            )
+    return tuple(own) + tuple(kept)

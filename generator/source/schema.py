@@ -16,6 +16,7 @@ from ..core.model import (
     FUNDS_FIELDS,
     INDICATOR_RULES,
     KINDS,
+    PROSE_FIGURES,
     RATE_FORMULAS,
     SCORE_LEVELS,
     STAGES,
@@ -138,6 +139,9 @@ OUTLINE_SECTION = record(
     "标准目录中的一节",
     title=Text(doc="标题；{部门}、{简称}、{年度} 换成部门全称、简称和年度"),
     form=optional(Text(doc="本节的表：本套表样的表号，如 公开01表；new 命令按表样列出行和列")),
+    required=optional(
+        Flag(doc="本节的表是否必须公开（默认 true）：文件缺了必须公开的表而未在 omitted 中说明原因，check 报错"), True
+    ),
     sections=optional(ListOf(Raw()), []),
 )
 OUTLINE_SECTION.fields["sections"] = optional(ListOf(OUTLINE_SECTION, doc="下一级小节"), [])
@@ -239,6 +243,25 @@ INDICATOR_RULE = record(
     tolerance=optional(Score(doc="允许的差额（默认每个加数 0.01）")),
     says=optional(Text(doc="数据核对页上显示的规则说明")),
 )
+PROSE_FIGURE = record(
+    "正文中的数字",
+    "报告正文中说到本表数字的词，及它说的是哪个数字",
+    words=ListOf(Text(doc="正文中的词，如 自评得分"), allow_empty=False, doc="正文中说到这个数字的词"),
+    figure=Choice(
+        PROSE_FIGURES,
+        doc="total 总分（N 分），grade 等级，rate 资金情况的执行率（N%），indicator 指标的完成值（N%），"
+        "funds 资金情况的金额（N 万元）",
+    ),
+    indicator=optional(Text(doc="indicator：指标名称中含有的字，如 满意（默认即这个词）")),
+    columns=optional(
+        ListOf(
+            Choice(("initial", "budget", "executed", "transfer"), doc="资金情况的一列"),
+            allow_empty=False,
+            doc="funds：可能是资金情况的哪几列：initial 年初预算数，budget 全年预算数，executed 全年执行数，transfer 上级移动支付",
+        ),
+        [],
+    ),
+)
 INDICATOR_FORM = record(
     "绩效表样",
     "一张绩效表样（申报表、自评表、评分表）：印的栏目和列名、分值写在哪一级、权重、等级和核对规则",
@@ -276,6 +299,17 @@ INDICATOR_FORM = record(
         [],
     ),
     rules=optional(ListOf(INDICATOR_RULE, doc="本表样的核对规则"), []),
+    prose=optional(
+        ListOf(
+            PROSE_FIGURE,
+            doc="报告正文说到本表数字所用的词，补充默认的词（自评得分、等级、执行率、到位率、满意度、预算数、执行数 等）",
+        ),
+        [],
+    ),
+    whole=optional(
+        Flag(doc="true：本表评价部门整体，文件中不属于任何一份报告的正文按它核对"),
+        False,
+    ),
 )
 FORM_SET_FILE = record(
     "表样文件",
@@ -635,6 +669,13 @@ AS_IS = record(
     difference=Amount(doc="相差：照报告中“相差”后的数，如 -64.00（不写千分位逗号）"),
 )
 
+OMITTED = record(
+    "未公开的表",
+    "原件没有公开的一张必须公开的表，及原件所说的原因",
+    form=Text(doc="表号，如 公开09表"),
+    why=Text(doc="原件所说的原因，照原件写；原件没有说明时写 原件未说明"),
+)
+
 
 class AsIsList(ListOf):
     """published_as_is: the errors the original prints, one by one. `true` alone once let every
@@ -679,5 +720,9 @@ DOCUMENT_FILE = record(
         [],
     ),
     as_is_note=optional(Markdown(doc="照原件公开的说明")),
+    omitted=optional(
+        ListOf(OMITTED, doc="原件没有公开的必须公开的表（表样目录中的表），逐张写表号和原因"),
+        [],
+    ),
     parts=ListOf(PART, allow_empty=False, doc="原件目录的各部分，按原件顺序；这就是网站上的目录"),
 )
