@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..core.cells import find_cell, panel_data, tables_by_form
-from ..core.model import Document, FormTable, Unreadable, Value
+from ..core.model import Document, FormTable, IndicatorTable, Unreadable, Value
 from ..core.problems import Mark
 from ..core.results import ERROR, NOTICE, OK, UNCHECKED, WARNING, Result
 from ..core.rules import CellRef, Rule
@@ -289,10 +289,26 @@ def has_figures(table: FormTable) -> bool:
     return False
 
 
+INDICATOR_TEXTS = ("name", "content", "target", "actual", "standard")  # what a 申报表's rows say instead of scores
+
+
+def has_indicators(table: IndicatorTable) -> bool:
+    """Whether a 绩效 table states anything beyond what its form lays out (group names, the funds'
+    row names, blank header lines): a figure anywhere, or an indicator's words."""
+    figures = [table.total_score, table.total_scored, table.header_total]
+    figures += [getattr(row, key) for row in table.funds for key in ("initial", "budget", "executed", "transfer")]
+    figures += [getattr(row, key) for row in table.funds for key in ("score", "rate", "scored")]
+    figures += [node.score for node in [*table.groups(), *table.leaves()]]
+    figures += [node.scored for node in [*table.groups(), *table.leaves()]]
+    words = [getattr(leaf, key) for leaf in table.leaves() for key in INDICATOR_TEXTS]
+    return any(value is not None for value in figures) or any(words) or any(block.rows for block in table.money)
+
+
 def check_filled(document: Document, tables: list) -> list[Result]:
-    """A form table without a single figure and without a statement saying why: a table not yet
-    filled in (a scaffold from `python -m generator new`), which must not be published as it is."""
-    return [
+    """A form table without a single figure and without a statement saying why, or a 绩效 table
+    with nothing in it: a table not yet filled in (a scaffold from `python -m generator new`),
+    which must not be published as it is."""
+    results = [
         Result(
             ERROR,
             document,
@@ -304,6 +320,19 @@ def check_filled(document: Document, tables: list) -> list[Result]:
         for table in tables
         if isinstance(table, FormTable) and not table.statement and not has_figures(table)
     ]
+    results += [
+        Result(
+            ERROR,
+            document,
+            table,
+            table.mark,
+            f"{table.title}（id {table.anchor}）还没有填写：照原件填写指标、资金情况和得分，"
+            "或用 python -m generator import 导入原件的表",
+        )
+        for table in tables
+        if isinstance(table, IndicatorTable) and not has_indicators(table)
+    ]
+    return results
 
 
 def check_form_tables(document: Document, document_tables: list | None = None) -> list[Result]:

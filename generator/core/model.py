@@ -159,11 +159,25 @@ class HeadlineSpec:
 # merged over the group's rows, as 产出指标（50 分）prints it).
 SCORE_LEVELS = ("leaf", "level2", "level1")
 # The named checks a 绩效 form may declare (`rules:`); check/indicators.py runs each.
-INDICATOR_RULES = ("得分不超过分值", "分组合计", "权重", "总分", "等级", "执行率")
+INDICATOR_RULES = (
+    "得分不超过分值",
+    "分组合计",
+    "权重",
+    "总分",
+    "等级",
+    "执行率",
+    "目标完成",
+    "完成率",
+    "预算执行得分",
+    "资金合计",
+)
 # The blocks of a 绩效 table in the order a form prints them unless it declares another.
 DEFAULT_BLOCKS = ("facts", "funds", "money", "goals", "indicators")
 # How a form may compute 执行率 from its funds' A (全年预算数), B (全年执行数) and C (上级移动支付).
 RATE_FORMULAS = ("(B-C)/A", "B/A")
+# What a 预算执行 得分 (分值 × 执行率) is when the 执行率 is above 100 %: the full 分值 (cap), or 0
+# (zero: some forms give nothing for spending more than the budget).
+ABOVE_FULL = ("cap", "zero")
 
 
 @dataclass(frozen=True)
@@ -240,6 +254,17 @@ class IndicatorRule:
     mark: Mark
 
 
+@dataclass(frozen=True)
+class FundsScoring:
+    """How a form scores 预算执行: 得分 = 分值 × 执行率, at most the 分值; *rounding* the precision
+    the form prints it to (None: as printed); *above_full* what an 执行率 above 100 % earns, and
+    whether the form says so (*declared*: an undeclared default is only assumed)."""
+
+    rounding: Decimal | None = None
+    above_full: str = "cap"  # one of ABOVE_FULL
+    declared: bool = False
+
+
 @dataclass(eq=False)  # one object per declared form, shared by its tables
 class IndicatorForm:
     """A 绩效 form (申报表 / 自评表 / 评分表) as a form set declares it: what it prints, under which
@@ -267,6 +292,11 @@ class IndicatorForm:
     # It scores a department's whole spending (部门整体): prose outside every report of the
     # document that holds it (its general parts) is read against it.
     whole: bool = False
+    # The funds row that is the whole (年度资金总额) and the lists of rows that each add up to it
+    # (其中 当年财政拨款 + 上年结转资金 + 其他资金; 基本支出 + 项目支出), by their printed 资金来源.
+    funds_total: str | None = None
+    funds_parts: tuple[tuple[str, ...], ...] = ()
+    funds_scoring: FundsScoring = field(default_factory=FundsScoring)
 
     def fact(self, label: str) -> FactSpec | None:
         return next((f for f in self.facts if f.label == label), None)
@@ -421,6 +451,7 @@ class Indicator:
     reason: str | None
     measure: str | None
     mark: Mark
+    completion: str | None = None  # 完成率, as printed (a column some forms print)
 
 
 @dataclass(eq=False)

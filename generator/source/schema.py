@@ -11,6 +11,7 @@ import re
 from types import SimpleNamespace
 
 from ..core.model import (
+    ABOVE_FULL,
     COLUMN_TYPES,
     FUNDS_FIELDS,
     INDICATOR_RULES,
@@ -215,6 +216,24 @@ FUNDS_SPEC = record(
     columns=ListOf(FUNDS_COLUMN, allow_empty=False, doc="各列，从左到右"),
     rate=optional(Choice(RATE_FORMULAS, doc="执行率的算法：(B-C)/A 或 B/A")),
     score=optional(Score(doc="预算执行（年度资金总额一行）的分值，如 10")),
+    total=optional(Text(doc="合计的那一行的资金来源，如 年度资金总额（资金合计规则核对它等于各部分之和）")),
+    parts=optional(
+        ListOf(
+            ListOf(Text(doc="一行的资金来源，如 当年财政拨款（印作“其中：当年财政拨款”的也算）"), allow_empty=False),
+            doc="加起来等于合计的几行，每组一个列表，如 [[当年财政拨款, 上年结转资金, 其他资金], [基本支出, 项目支出]]",
+        ),
+        [],
+    ),
+    scoring=optional(
+        record(
+            "预算执行的计分",
+            "预算执行得分 = 分值 × 执行率，不超过分值",
+            rounding=optional(Score(doc="得分印到的精度，如 0.01（不写则照印的位数）")),
+            above_full=optional(
+                Choice(ABOVE_FULL, doc="执行率超过 100% 时：cap 得满分（默认），zero 得 0 分"),
+            ),
+        )
+    ),
 )
 GRADE_BAND = record(
     "等级",
@@ -485,6 +504,7 @@ INDICATOR = record(
     content=optional(Markdown(doc="目标内容")),
     target=optional(Text(doc="目标值 / 指标值，照印，如 ≥95%、80%-90%、按时拨付到位")),
     actual=optional(Text(doc="完成值")),
+    completion=optional(Text(doc="完成率，照印，如 98.50%（表样印完成率一列时）")),
     standard=optional(Markdown(doc="绩效标准 / 计分标准")),
     score=optional(Score(doc="分值")),
     scored=optional(Score(doc="得分")),
