@@ -18,8 +18,9 @@ _ZERO = Decimal(0)
 
 
 def judge(rule: Rule, expected: Decimal, found: Decimal, addends: int) -> str:
-    """A printed total (*found*) against the sum of its parts: a miss within rounding is a notice,
-    beyond it the rule's failure (an error for an identity, a warning for an inequality)."""
+    """A printed total (*found*) against the sum of its *addends* printed parts (blank cells are no
+    figure and carry no rounding): a miss within rounding is a notice, beyond it the rule's failure
+    (an error for an identity, a warning for an inequality)."""
     if rule.relation == "≤":
         miss = max(found - expected, _ZERO)
     elif rule.relation == "≥":
@@ -71,7 +72,7 @@ def sum_result(
     expected = sum_terms(parts)
     if expected is None or total.amount is None:
         return [unchecked(document, table, total.mark, says, [total, *(v for _, v in parts)])]
-    status = judge(rule, expected, total.amount, len(parts))
+    status = judge(rule, expected, total.amount, sum(1 for _, v in parts if v is not None))
     return [Result(status, document, table, total.mark, says, expected, total.amount, relation=rule.relation)]
 
 
@@ -174,7 +175,7 @@ def check_cells(rule: Rule, document: Document, table: FormTable | None, tables:
     expected = sum_terms([(sign, value) for sign, (_, _, value) in parts])
     if expected is None or total.amount is None:
         return [unchecked(document, owner, mark, says, [total, *(value for _, (_, _, value) in parts)])]
-    status = judge(rule, expected, total.amount, len(parts))
+    status = judge(rule, expected, total.amount, sum(1 for _, (_, _, v) in parts if v is not None))
     return [Result(status, document, owner, mark, says, expected, total.amount, relation=rule.relation)]
 
 
