@@ -14,12 +14,22 @@ from ..core.problems import Mark
 from ..core.results import ERROR, NOTICE, OK, UNCHECKED, WARNING, Result
 from ..core.rules import CellRef, Rule
 
+_ZERO = Decimal(0)
+
 
 def judge(rule: Rule, expected: Decimal, found: Decimal, addends: int) -> str:
-    miss = abs(found - expected)
+    """A printed total (*found*) against the sum of its *addends* printed parts (blank cells are no
+    figure and carry no rounding): a miss within rounding is a notice, beyond it the rule's failure
+    (an error for an identity, a warning for an inequality)."""
+    if rule.relation == "≤":
+        miss = max(found - expected, _ZERO)
+    elif rule.relation == "≥":
+        miss = max(expected - found, _ZERO)
+    else:
+        miss = abs(found - expected)
     if miss == 0:
         return OK
-    return NOTICE if miss <= rule.allowed_miss(addends) else ERROR
+    return NOTICE if miss <= rule.allowed_miss(addends) else rule.failure
 
 
 def sum_terms(terms: list[tuple[int, Value | None]]) -> Decimal | None:
@@ -62,8 +72,8 @@ def sum_result(
     expected = sum_terms(parts)
     if expected is None or total.amount is None:
         return [unchecked(document, table, total.mark, says, [total, *(v for _, v in parts)])]
-    status = judge(rule, expected, total.amount, len(parts))
-    return [Result(status, document, table, total.mark, says, expected, total.amount)]
+    status = judge(rule, expected, total.amount, sum(1 for _, v in parts if v is not None))
+    return [Result(status, document, table, total.mark, says, expected, total.amount, relation=rule.relation)]
 
 
 def check_columns(rule: Rule, document: Document, table: FormTable) -> list[Result]:
@@ -165,8 +175,8 @@ def check_cells(rule: Rule, document: Document, table: FormTable | None, tables:
     expected = sum_terms([(sign, value) for sign, (_, _, value) in parts])
     if expected is None or total.amount is None:
         return [unchecked(document, owner, mark, says, [total, *(value for _, (_, _, value) in parts)])]
-    status = judge(rule, expected, total.amount, len(parts))
-    return [Result(status, document, owner, mark, says, expected, total.amount)]
+    status = judge(rule, expected, total.amount, sum(1 for _, (_, _, v) in parts if v is not None))
+    return [Result(status, document, owner, mark, says, expected, total.amount, relation=rule.relation)]
 
 
 def check_classes(rule: Rule, document: Document, tables: dict[str, FormTable]) -> list[Result]:

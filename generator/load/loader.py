@@ -36,7 +36,7 @@ from ..core.model import (
     TermUse,
 )
 from ..core.problems import Mark, Problems
-from ..core.rules import RULE_KINDS, Rule, RuleError, parse_ref, parse_rule
+from ..core.rules import RULE_KINDS, SEVERITIES, Rule, RuleError, parse_ref, parse_rule
 from ..core.urls import DOCUMENT_OWN, WINDOWS_DEVICE_NAMES
 from ..source import files, schema
 from ..source.fields import RESERVED_ID, Context, check_record, label_text
@@ -275,7 +275,18 @@ class Loader:
                 continue
             kind = given[0]
             try:
-                rules.append(parse_rule(kind, getattr(r, kind), r.mark, form, forms, r.tolerance, r.says))
+                rules.append(
+                    parse_rule(
+                        kind,
+                        getattr(r, kind),
+                        r.mark,
+                        form,
+                        forms,
+                        r.tolerance,
+                        r.says,
+                        SEVERITIES.get(r.severity) if r.severity else None,
+                    )
+                )
             except RuleError as exc:
                 self.error(r.mark, f"{kind} 规则：{exc}")
         return rules

@@ -21,6 +21,7 @@ from ..core.model import (
     SCORE_LEVELS,
     STAGES,
 )
+from ..core.rules import SEVERITIES
 from .fields import (
     Amount,
     Choice,
@@ -115,11 +116,19 @@ RULE = record(
     "一条核对规则：columns、tree、cells、classes、codes 五者写一个",
     columns=optional(Text(doc="每行都成立的列关系，如 本年收入合计 = 财政拨款收入 + 其他收入")),
     tree=optional(Text(doc="按科目编码逐级相加：合计 = Σ类，类 = Σ款，款 = Σ项；写科目编码列的键")),
-    cells=optional(Text(doc="指定格子之间的关系，如 收入.总计 = 收入.本年收入合计 + 收入.年初结转和结余")),
+    cells=optional(
+        Text(
+            doc="指定格子之间的关系，如 收入.总计 = 收入.本年收入合计 + 收入.年初结转和结余；"
+            "也可以写不等式，如 决算合计 <= 预算合计"
+        )
+    ),
     classes=optional(Text(doc="两表按类名逐类相等，如 公开01表:支出 = 公开03表:本年支出合计")),
     codes=optional(Text(doc="两表按科目编码逐项相等，如 公开02表:本年收入合计 = 公开03表:本年支出合计")),
-    tolerance=optional(Score(doc="允许的差额（默认每个加数 0.01）")),
+    tolerance=optional(Score(doc="允许的差额（默认 0.005 ×（加数个数 + 1），即每个印出的数半分的尾数误差）")),
     says=optional(Text(doc="数据核对页上显示的规则说明")),
+    severity=optional(
+        Choice(tuple(SEVERITIES), doc="不相符时报什么：错误、警告或提示（默认：等式为错误，不等式 <=、>= 为警告）")
+    ),
 )
 FORM = record(
     "表样",
@@ -240,8 +249,11 @@ INDICATOR_RULE = record(
         doc="得分不超过分值（各级）；分组合计（分组印的分值、得分等于其下各项之和）；权重（一级指标的分值等于表样所定）；"
         "总分（总分行、表头总分等于各项之和）；等级（写明的等级与总分所在档次相符）；执行率（按表样的算法）",
     ),
-    tolerance=optional(Score(doc="允许的差额（默认每个加数 0.01）")),
+    tolerance=optional(Score(doc="允许的差额（默认 0.005 ×（加数个数 + 1），即每个印出的数半分的尾数误差）")),
     says=optional(Text(doc="数据核对页上显示的规则说明")),
+    severity=optional(
+        Choice(tuple(SEVERITIES), doc="不相符时报什么：错误、警告或提示（默认：等式为错误，不等式 <=、>= 为警告）")
+    ),
 )
 PROSE_FIGURE = record(
     "正文中的数字",
