@@ -12,6 +12,7 @@ from .dates import check_dates
 from .indicators import check_indicator_table, check_money_block
 from .prose import check_prose, labelled_figures
 from .report_prose import check_report_prose
+from .text_quality import check_text_quality
 from .unreadable import check_unreadable
 
 
@@ -32,4 +33,5 @@ def check_document(document: Document) -> list[Result]:
     if document.kind == "绩效" or any(isinstance(table, IndicatorTable) for table in tables):
         its_reports = reports(document)  # what the 绩效 prose and dates are read in
         results += check_report_prose(document, its_reports) + check_dates(document, its_reports)
+    results += check_text_quality(document)
     return results
