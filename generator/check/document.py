@@ -6,6 +6,7 @@ from ..core.model import AmountTable, Document, IndicatorTable
 from ..core.reports import reports
 from ..core.results import Result
 from .arithmetic import check_form_tables
+from .budget_actual import check_budget_actual
 from .changes import check_changes
 from .completeness import check_completeness
 from .dates import check_dates
@@ -33,5 +34,5 @@ def check_document(document: Document) -> list[Result]:
     if document.kind == "绩效" or any(isinstance(table, IndicatorTable) for table in tables):
         its_reports = reports(document)  # what the 绩效 prose and dates are read in
         results += check_report_prose(document, its_reports) + check_dates(document, its_reports)
-    results += check_text_quality(document)
+    results += check_budget_actual(document, sections) + check_text_quality(document)
     return results
