@@ -4,7 +4,9 @@ A clerk may write `{{公开01表:收入.本年收入合计}}` in a body instead 
 page shows the table's figure, so the two can never drift. Figures that are retyped anyway
 (本年收入合计29527.51万元，…占99.95%) are found by the label before them and compared with
 every table cell of that label; a share (占…%) is compared with the figure over the sentence's
-first figure.
+first figure. A share that names its base (占本年支出合计的99.78%) when the sentence does not
+give it is of that figure in the paragraph's earlier sentences, else of the tables' figure of that
+label.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ CLAIM = re.compile(
     r"([\u4e00-\u9fff（）“”\"]{2,40}+) ?(-?\d+(?:\.\d+)?) ?万元(?:，占([\u4e00-\u9fff]{0,12}?) ?(\d+(?:\.\d+)?) ?%)?"
 )
 CLAIM_UNIT = "万元"  # in every claim: a sentence without it has none
-SENTENCE_END = re.compile(r"[。\n]")
 ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")
 FILLER = re.compile(r"(?:支出决算|支出预算|决算数|预算数|决算|预算|合计数)?(?:为|是|共计|达)?$")
 CHANGE_WORDS = ("增加", "减少", "增长", "下降", "节约", "超支")
@@ -145,7 +146,11 @@ def check_body(section: Section, document: Document, tables, figures) -> list[Re
             results.append(
                 Result(ERROR, document, None, section.mark, f"“{section.title}”中的引用 {match.group(0)}：{why}")
             )
-    for sentence in SENTENCE_END.split(section.body):
+    paragraph: list[tuple[str, Decimal]] = []  # the figures of the paragraph's earlier sentences
+    for sentence in sentences(section.body):
+        if sentence is None:
+            paragraph = []
+            continue
         if CLAIM_UNIT not in sentence:
             continue
         base = None
@@ -157,16 +162,16 @@ def check_body(section: Section, document: Document, tables, figures) -> list[Re
                 continue
             label = known_label(run, figures)
             seen.append((run, amount))
-            if base is None:
+            first = base is None
+            if first:
                 base = amount
-            elif share_text is not None and base:
+            # the first figure's share is of a base it names (占本年支出合计的…), the others' may be of the first
+            if share_text is not None and base and (not first or base_words):
                 stated = Decimal(share_text)
                 # compared at the precision printed: 48.8% is right for 48.79…%
                 places = Decimal(1).scaleb(stated.as_tuple().exponent)
-                shares = [
-                    ((amount / of * 100).quantize(places, ROUND_HALF_UP), of)
-                    for of in share_bases(base_words, seen[:-1])
-                ]
+                bases = share_bases(base_words, seen[:-1]) or named_base(base_words, paragraph, figures)
+                shares = [((amount / of * 100).quantize(places, ROUND_HALF_UP), of) for of in bases]
                 if not shares:
                     continue  # 占总支出的…: a base the sentence does not give
                 share, of = next(((x, of) for x, of in shares if x == stated), shares[0])
@@ -183,4 +188,26 @@ def check_body(section: Section, document: Document, tables, figures) -> list[Re
             else:
                 closest = min(candidates, key=lambda c: abs(c[1] - amount))
                 results.append(Result(WARNING, document, closest[0], section.mark, says, closest[1], amount, "文中为"))
+        paragraph += seen
     return results
+
+
+def sentences(body: str):
+    """The sentences of *body*, with None before each paragraph."""
+    for paragraph in body.split("\n"):
+        yield None
+        yield from paragraph.split("。")
+
+
+def named_base(words: str | None, paragraph: list[tuple[str, Decimal]], figures) -> list[Decimal]:
+    """What a share names as its base (占本年支出合计的…) when its sentence does not give it: a
+    figure of the paragraph's earlier sentences of that name, else the tables' figures of that
+    label, each once."""
+    named = (words or "").removesuffix("的")
+    if not named:
+        return []
+    earlier = [amount for run, amount in reversed(paragraph) if run.endswith(named) and amount][:1]
+    if earlier:
+        return earlier
+    label = known_label(named, figures)
+    return list(dict.fromkeys(amount for _, amount in figures[label] if amount)) if label else []
