@@ -13,7 +13,7 @@ import shutil
 import pytest
 
 from generator.check.document import check_document
-from generator.core.results import OK, UNCHECKED, WARNING
+from generator.core.results import NOTICE, OK, UNCHECKED, WARNING
 from generator.load.loader import load_site
 
 from helpers import AMOUNT_TABLE_DOCUMENT, DATA, load_document, place
@@ -138,3 +138,26 @@ def test_running_costs_stated_are_compared_with_the_table_that_prints_them(data_
     text = RUNNING_TABLE.replace("其中办公费20.00万元。", f"机关运行经费支出{stated}万元。")
     results = check_document(load_document(data_dir, text))
     assert [r.status for r in results if "与表中“机关运行经费”" in r.says] == [status]
+
+
+# ---- figures stated in 元 against tables in 万元 (check/prose.py) ----
+
+INCOME = '- title: "二、收入决算情况说明"'
+
+
+@pytest.mark.parametrize(
+    "new, status, words",
+    [
+        ("本年收入合计295275100.00元", OK, "本年收入合计295275100.00元 与表中“本年收入合计”：295,275,100.00，相符"),
+        ("本年收入合计295275123元", OK, "本年收入合计295275123元 与表中“本年收入合计”：295,275,123.00，相符"),
+        ("本年收入合计295285100元", WARNING, "本年收入合计295285100元 与表中“本年收入合计”：应为 295,275,100.00，文中为 295,285,100.00"),
+        ("本年收入合计29527.5万元", NOTICE, "本年收入合计29527.5万元 与表中“本年收入合计”：应为 29,527.51，文中为 29,527.50，相差 -0.01，在尾数误差范围内"),
+    ],
+)  # fmt: skip
+def test_a_figure_in_yuan_is_compared_after_conversion_at_the_precision_printed(tmp_path, new, status, words):
+    text, results = mutated(tmp_path, WANGCHENG, "本年收入合计29527.51万元，其中", new + "，其中")
+    hits = [r for r in results if words in r.explain()]
+    assert [r.status for r in hits] == [status], [r.explain() for r in results if "本年收入合计" in r.says]
+    assert hits[0].mark.line == place(text, INCOME)[0]
+    # the shares of the sentence are of the figure converted: 财政拨款收入 29513.15 万元 is 99.95 % of it
+    assert [r.status for r in results if "财政拨款收入占 99.95%" in r.says] == [OK]
