@@ -12,10 +12,11 @@ import shutil
 import pytest
 
 from generator.check.text_quality import check_text_quality, core
+from generator.core.model import DEFAULT_WORDING, WORDING_LISTS
 from generator.core.results import OK, WARNING
 from generator.load.loader import load_site
 
-from helpers import DATA, place
+from helpers import DATA, ROOT, place
 
 WANGCHENG = "changsha-wangcheng-ybj/2020/juesuan.yaml"
 DONGXIHU = "wuhan-dongxihu-ybj/2020/yusuan.yaml"
@@ -117,3 +118,13 @@ def test_the_unchanged_reference_text_finds_only_what_the_originals_print():
             "部门整体自评表“目标完成情况”中“。。”重复（“抓基金监管，保障基金安全。。全年 33 家定点医药机”）：请照原件核对，删去多余的字或标点",
         ),
     ]
+
+
+def test_the_form_set_guide_lists_every_default_word():
+    text = (ROOT / "docs" / "form-sets.md").read_text(encoding="utf-8")
+    section = text[text.index("## 正文的用词（wording）") : text.index("## 图表（charts）")]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    for name in WORDING_LISTS:
+        row = next((r for r in rows if f"`{name}`" in r), "")
+        assert row, name
+        assert [w for w in getattr(DEFAULT_WORDING, name) if w not in row] == [], name

@@ -123,7 +123,7 @@ class Wording:
     share_of_budget: tuple[str, ...] = ("完成", "为", "占", "达到")
     excess_of_budget: tuple[str, ...] = ("超出", "超过", "超支")
     # One character twice is most often a slip of the keyboard: only these (常常, 人人 are words).
-    doubled_characters: tuple[str, ...] = ("的的", "和和", "是是", "在在", "了了", "及及", "与与", "对对", "将将")
+    doubled_characters: tuple[str, ...] = ("的的", "和和", "是是", "在在", "及及", "与与", "对对", "将将")
     doubled_punctuation: tuple[str, ...] = (
         "。。",
         "，，",
