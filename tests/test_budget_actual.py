@@ -19,6 +19,7 @@ from helpers import DATA, place
 
 WANGCHENG = "changsha-wangcheng-ybj/2020/juesuan.yaml"
 DETAIL = '- title: "（三）财政拨款支出决算具体情况"'
+RUNNING = '- title: "九、关于机关运行经费支出说明"'
 SAN_GONG = '- title: "（一）“三公”经费财政拨款支出决算总体情况说明"'
 ITEM = "年初预算为1500.00万元，支出决算为315.94万元，完成年初预算的21.06%，决算数小于年初预算数的主要原因是：预算实际下达的科目与预算批复的科目不一致。"
 RECEPTION = "公务接待费支出预算为2.29万元，支出决算为2.29万元，完成预算的100.00%，决算数与预算数一致"
@@ -56,6 +57,10 @@ def mutated(tmp_path, old, new, forms_tail=""):
         (ITEM, ITEM.split("的主要原因")[0] + "。", DETAIL, WARNING, "决算与预算不同（预算 1,500.00 万元、决算 315.94 万元），却没有写明原因"),
         (RECEPTION, RECEPTION.replace("支出决算为2.29", "支出决算为2.39"), SAN_GONG, WARNING, "决算数与预算数一致（预算 2.29 万元、决算 2.39 万元）：按这两个数，决算数大于预算数"),
         (RECEPTION, RECEPTION.replace("支出决算为2.29", "支出决算为2.39"), SAN_GONG, WARNING, "完成预算的 100.00%（预算 2.29 万元、决算 2.39 万元）：应为 104.37"),
+        (RECEPTION, RECEPTION.replace("支出预算为2.29", "支出预算为2.19"), SAN_GONG, WARNING, "公务接待费预算 2.19 万元 与公开07表“公务接待费”的预算数：应为 2.29，文中为 2.19"),
+        (RECEPTION, RECEPTION.replace("支出决算为2.29", "支出决算为2.39"), SAN_GONG, WARNING, "公务接待费决算 2.39 万元 与公开07表“公务接待费”的决算数：应为 2.29，文中为 2.39"),
+        ("增加69.43万元，增长128.57%", "增加69.43万元，增长128.75%", RUNNING, WARNING, "比预算增加 69.43 万元，增长 128.75%（预算 54.00 万元）：应为 128.57"),
+        ("增加69.43万元，增长128.57%", "增加69.43万元，增长128.6%", RUNNING, OK, "比预算增加 69.43 万元，增长 128.6%"),
         (ITEM, ITEM.replace("1500.00", "0"), DETAIL, UNCHECKED, "完成预算的 21.06%（预算 0.00 万元、决算 315.94 万元）：无法核对（预算为 0"),
     ],
 )  # fmt: skip
@@ -87,3 +92,11 @@ def test_the_unchanged_reference_finds_only_what_the_original_prints():
         (501, WARNING, f"“二、部门整体预算支出情况”：决算与预算不同（预算 {budget} 万元、决算 {actual} 万元），却没有写明原因：请照原件核对，说明差异的原因")
         for budget, actual in (("10,275.78", "29,525.64"), ("5,800.00", "23,097.62"), ("2,000.00", "3,678.10"))
     ]  # fmt: skip
+
+
+def test_a_clause_naming_no_declared_figure_right_before_its_budget_is_not_read_against_a_cell(tmp_path):
+    # 公务用车购置费及运行维护费 holds 公务用车购置费, a declared figure, but names both of its parts
+    car = "公务用车购置费及运行维护费支出预算为0.00万元"
+    _, results = mutated(tmp_path, car, car.replace("0.00", "1.00"))
+    assert not any("与公开07表“公务用车购置费”" in r.says for r in results)
+    assert any("决算数与预算数一致（预算 1.00 万元" in r.says and r.status == WARNING for r in results)

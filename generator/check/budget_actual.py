@@ -9,23 +9,30 @@ extended by a form set's `wording:`):
   超出 (`excess_of_budget`) 预算的 N%: N is (决算 − 预算) ÷ 预算. Against a 预算 of 0 a percentage
   means nothing: the result is 无法核对, saying so.
 * 决算数大于/小于 (`above`, `below`) 预算数, 决算数与预算数一致 (`equal`): the two figures must be so.
+* 比年初预算数增加 X 万元，增长 Y%: Y is X over the 预算, the clause's figure before it less X.
 * A 决算 that differs from its 预算 needs the reason (`reasons`: 主要原因是…) in the clause or
   after it in the paragraph (or, when the paragraph ends in 其中：, in the items after it);
   without one it is a warning, as the 财政部's inspections ask.
 
 A stated relation the figures contradict is a warning, like every figure of prose that differs
-from the tables; a share off by the last printed digit is a rounding notice. The figures the
-sentence names are those of the 科目 or item its section is about; which table row that is the
-sentence does not say, and the figures themselves are checked against the tables by check/prose.py.
+from the tables; a share off by the last printed digit is a rounding notice.
+
+The two figures against the table: where the form set declares a figure with the cell that prints
+its 预算数 beside it (`headline:` items with `budget:`, such as 公务接待费 → 公开07表's 决算公务接待费
+and 预算公务接待费), a clause naming that figure right before its 预算 (公务接待费支出预算为…)
+states those two cells; each that differs is a warning. Other clauses name a 科目 the section
+is about, which no declared cell pairs: their figures are read by check/prose.py.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..core.amounts import format_amount
+from ..core.cells import find_cell, headline_specs, tables_by_form
 from ..core.model import DEFAULT_WORDING, Document, Section, Wording
 from ..core.results import NOTICE, OK, UNCHECKED, WARNING, Result
 
@@ -33,6 +40,15 @@ _NUMBER = r"(-?\d+(?:\.\d+)?)"
 CLAUSE_END = re.compile(r"[。；;]")
 BUDGET = re.compile(r"预算(?:数|支出)?\s*(?:为|是|共计)?\s*" + _NUMBER + r"\s*万元")
 ACTUAL = re.compile(r"(?:决算(?:数|支出)?|实际支出|执行数)\s*(?:为|是|共计)?\s*" + _NUMBER + r"\s*万元")
+# 机关运行经费支出123.43万元，比年初预算数增加69.43万元，增长128.57%: the rate is of the 预算 (123.43 − 69.43)
+FROM_BUDGET = re.compile(
+    r"比(?:年初)?预算(?:数)?\s*(增加|减少)\s*"
+    + _NUMBER
+    + r"\s*万元\s*[，,]?\s*(增长|下降|减少)\s*"
+    + _NUMBER
+    + r"\s*[%％]"
+)
+FIGURE = re.compile(_NUMBER + r"\s*万元")
 BREAKDOWN = re.compile(r"其中\s*[:：]\s*$")
 _BUDGET_WORD = r"(?:年初)?预算(?:数)?"
 _ACTUAL_WORD = r"(?:支出)?决算(?:数)?"
@@ -55,11 +71,45 @@ def patterns(wording: Wording) -> dict[str, re.Pattern]:
     }
 
 
+# Between a figure's name and its 预算: what a sentence may put there (公务接待费支出预算为…).
+_NAME_FILLER = re.compile(r"(?:财政拨款)?(?:支出)?(?:的)?$")
+
+
+def plain(text: str) -> str:
+    """A name as compared: full-width forms folded, quotes dropped (“三公”经费 is "三公"经费)."""
+    return re.sub(r"[“”\"'‘’\s]", "", unicodedata.normalize("NFKC", text))
+
+
+def declared_pairs(document: Document, tables) -> dict[str, tuple]:
+    """The figures the form set declares with the cell printing their 预算数 (`headline:`), by name:
+    name → (table, 决算 amount, 预算 amount), for the tables the document has."""
+    if document.form_set is None:
+        return {}
+    by_form = tables_by_form(document, tables)
+    pairs = {}
+    for spec in headline_specs(document.form_set.headline):
+        if spec.budget is None or spec.cell.form not in by_form:
+            continue
+        table = by_form[spec.cell.form]
+        _, actual = find_cell(table, spec.cell)
+        _, budget = find_cell(table, spec.budget)
+        pairs[plain(spec.label)] = (
+            spec.label,
+            table,
+            getattr(actual, "amount", None),
+            getattr(budget, "amount", None),
+        )
+    return pairs
+
+
 def check_budget_actual(document: Document, sections: list[Section] | None = None) -> list[Result]:
     wording = document.form_set.wording if document.form_set is not None else DEFAULT_WORDING
     found = patterns(wording)
+    if sections is None:
+        sections = list(document.sections())
+    found["pairs"] = declared_pairs(document, [s.table for s in sections if s.table is not None])
     results: list[Result] = []
-    for section in document.sections() if sections is None else sections:
+    for section in sections:
         if not section.body or "预算" not in section.body:
             continue
         paragraphs = section.body.split("\n")
@@ -72,6 +122,7 @@ def check_budget_actual(document: Document, sections: list[Section] | None = Non
                 at += len(clause) + 1
                 rest = paragraph[at - 1 :] + after
                 results += check_clause(document, section, wording, found, clause, rest)
+                results += change_from_budget(document, section, clause)
     return results
 
 
@@ -85,7 +136,7 @@ def check_clause(document, section, wording: Wording, found, clause: str, rest: 
     budget, actual = Decimal(budget_match.group(1)), Decimal(actual_match.group(1))
     where = f"“{section.title}”"
     figures = f"预算 {format_amount(budget)} 万元、决算 {format_amount(actual)} 万元"
-    results = []
+    results = against_table(document, section, found["pairs"], clause[: budget_match.start()], budget, actual)
     tail = clause[actual_match.end() :]
     for kind in ("share", "excess"):
         for match in found[kind].finditer(tail):
@@ -125,3 +176,41 @@ def relation_holds(wording: Wording, word: str, actual: Decimal, budget: Decimal
     if word in wording.below:
         return actual < budget, should
     return actual == budget, should
+
+
+def against_table(document, section, pairs: dict, before: str, budget: Decimal, actual: Decimal) -> list[Result]:
+    """The clause's 预算 and 决算 against the cells of the declared figure it names right before them."""
+    name = _NAME_FILLER.sub("", plain(before))
+    key = next((k for k in sorted(pairs, key=len, reverse=True) if name.endswith(k)), None)
+    if key is None:
+        return []
+    label, table, table_actual, table_budget = pairs[key]
+    results = []
+    for what, stated, printed in (("预算", budget, table_budget), ("决算", actual, table_actual)):
+        if printed is None:
+            continue
+        says = f"“{section.title}”中的 {label}{what} {format_amount(stated)} 万元 与{table.number}“{label}”的{what}数"
+        status = OK if stated == printed else WARNING
+        results.append(Result(status, document, table, section.mark, says, printed, stated, "文中为"))
+    return results
+
+
+def change_from_budget(document, section, clause: str) -> list[Result]:
+    results = []
+    for match in FROM_BUDGET.finditer(clause):
+        figures = FIGURE.findall(clause[: match.start()])
+        if not figures:
+            continue
+        direction, delta_text, rate_word, rate_text = match.groups()
+        actual, delta = Decimal(figures[-1]), Decimal(delta_text) * (1 if direction == "增加" else -1)
+        budget = actual - delta
+        says = f"“{section.title}”：比预算{direction} {delta_text} 万元，{rate_word} {rate_text}%（预算 {format_amount(budget)} 万元）"
+        if budget <= 0:
+            results.append(Result(UNCHECKED, document, None, section.mark, says, reason="预算不大于 0，百分比无从计算"))
+            continue
+        stated = Decimal(rate_text)
+        places = Decimal(1).scaleb(stated.as_tuple().exponent)
+        rate = (abs(delta) / budget * 100).quantize(places, ROUND_HALF_UP)
+        status = OK if rate == stated else NOTICE if abs(rate - stated) <= Decimal("0.01") else WARNING
+        results.append(Result(status, document, None, section.mark, says, rate, stated, "文中为"))
+    return results
