@@ -189,6 +189,9 @@ def test_new_report_chooses_the_form_and_projects_prefer_a_form_for_one_project(
     ]  # fmt: skip
     text = (clerk / "data" / BUREAU / "2021" / "jixiao.yaml").read_text(encoding="utf-8")
     assert "- {source: 年度资金总额, budget: , executed: , transfer: , score: , rate: , scored: }" in text
+    # the funds rows the form declares, each blank: the parts that add up to the total under 其中：
+    funds = [line.split(",")[0].strip() for line in text.splitlines() if "{source: " in line]
+    assert funds == [f"- {{source: {name}" for name in ("年度资金总额", "其中：财政拨款", "其他资金")]
     assert "- {name: , target: , actual: , score: , scored: , reason: , measure: }" in text
 
 
