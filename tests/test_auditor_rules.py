@@ -10,7 +10,9 @@ reports an error at that figure's line.
 
 from __future__ import annotations
 
+import re
 import shutil
+from collections import Counter
 
 import pytest
 
@@ -18,7 +20,7 @@ from generator.check.document import check_document
 from generator.core.results import ERROR, NOTICE, OK
 from generator.load.loader import load_site
 
-from helpers import DATA, place
+from helpers import DATA, ROOT, place
 
 WANGCHENG = "changsha-wangcheng-ybj/2020/juesuan.yaml"
 DONGXIHU = "wuhan-dongxihu-ybj/2020/yusuan.yaml"
@@ -170,3 +172,15 @@ def test_one_figure_changed_is_an_error_of_the_rule_at_its_line(tmp_path, relati
     path.write_text("\n".join(lines), encoding="utf-8")
     found = of_rule(document_results(data, relative), says)
     assert [(r.status, r.mark.line) for r in found] == [(ERROR, line)]
+
+
+def test_the_mapping_page_counts_its_rows_as_its_summary_says():
+    """docs/auditor-rules.md: the summary's counts are those of its rows, numbered 1 to N, so that a
+    row whose status changes (a check added) cannot leave the summary behind."""
+    text = (ROOT / "docs" / "auditor-rules.md").read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if re.match(r"\| \d+ \|", line)]
+    assert [int(row.split("|")[1]) for row in rows] == list(range(1, len(rows) + 1))
+    statuses = Counter(row.rstrip(" |").rsplit("|", 1)[1].strip().split("：")[0] for row in rows)
+    summary = dict(re.findall(r"^\| (全部|部分|未覆盖|不适用)[^|]* \| (\d+) \|$", text, re.M))
+    assert {status: int(n) for status, n in summary.items()} == dict(statuses)
+    assert f"归并为下表 {len(rows)} 项" in text
