@@ -8,6 +8,7 @@ from .arithmetic import check_form_tables
 from .changes import check_changes
 from .indicators import check_indicator_table, check_money_block
 from .prose import check_prose, labelled_figures
+from .summary import check_summaries
 from .unreadable import check_unreadable
 
 
@@ -23,5 +24,6 @@ def check_document(document: Document) -> list[Result]:
             results += check_indicator_table(document, table)
         elif isinstance(table, AmountTable):
             results += check_money_block(document, table, table.block)
+    results += check_summaries(document, tables)
     figures = labelled_figures(document, tables)  # the tables' figures by label, for both prose checks
     return results + check_prose(document, figures, sections) + check_changes(document, figures, sections)
