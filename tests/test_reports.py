@@ -211,3 +211,10 @@ def test_in_a_browser_the_summary_tables_title_is_seen_once(reports_site, browse
             assert not errors
         finally:
             page.context.close()
+
+
+def test_fmt_leaves_the_document_of_reports_as_written(data_dir):
+    path = reports_tree(data_dir)
+    write(path, "# yaml-language-server: $schema=../../../schemas/document.schema.json\n" + reports_document())
+    run = run_generator("fmt", "--check", str(path), cwd=data_dir.parent)
+    assert run.returncode == 0, run.stdout + run.stderr

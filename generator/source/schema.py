@@ -541,9 +541,6 @@ AMOUNT_TABLE = record(
     unit=optional(Text(doc="金额单位")),
     head=optional(Text(doc="项目列的列名（默认 项目）"), "项目"),
     columns=ListOf(Either(Text(), MONEY_COLUMN, doc=MONEY_COLUMN_DOC), allow_empty=False, doc="金额列"),
-    rows=ListOf(Raw(doc="一行：{label: 项目, 列名: 数值}；合计行加 total: true"), allow_empty=False, doc="各行，照印"),
-    note=optional(Markdown(doc="表下的注")),
-    statement=optional(Markdown(doc="表下的说明")),
     summary_of=optional(
         Raw(
             doc="本表是本文件各份自评报告的汇总表时写：汇总的各项印在哪一列，如 {预算数: 全年预算数, 执行数: 全年执行数, "
@@ -551,6 +548,9 @@ AMOUNT_TABLE = record(
             "每行的 label 是项目名称。check 逐行与各报告自评表的数字核对"
         )
     ),
+    rows=ListOf(Raw(doc="一行：{label: 项目, 列名: 数值}；合计行加 total: true"), allow_empty=False, doc="各行，照印"),
+    note=optional(Markdown(doc="表下的注")),
+    statement=optional(Markdown(doc="表下的说明")),
 )
 # Which record a section's table is: the loader binds it by the first variant whose key it has. A
 # 绩效 table names its form with `form:` too, so it is told apart first, by its indicators.
