@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import textwrap
 from decimal import Decimal
 
 import pytest
@@ -20,8 +21,20 @@ from generator.core.model import AmountTable, IndicatorTable
 from generator.core.reports import report_rows
 from generator.core.results import ERROR, OK
 from generator.load.loader import load_site
+from generator.render.pages import document_pages
 
-from helpers import DATA, DOCUMENT_FILE, MINIMAL_BUREAU, place, reports_document, run_generator, write
+from helpers import (
+    DATA,
+    DOCUMENT_FILE,
+    MINIMAL_BUREAU,
+    PROJECT_REPORT,
+    PROJECTS,
+    REPORTS_HEAD,
+    place,
+    reports_document,
+    run_generator,
+    write,
+)
 from sitetools import open_page, page_file, read_page, resolve, serving
 
 DOCUMENT = "ceshi-ybj/2020/jixiao.yaml"
@@ -218,3 +231,26 @@ def test_fmt_leaves_the_document_of_reports_as_written(data_dir):
     write(path, "# yaml-language-server: $schema=../../../schemas/document.schema.json\n" + reports_document())
     run = run_generator("fmt", "--check", str(path), cwd=data_dir.parent)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_an_attachment_holds_its_table_directly_and_the_summary_links_to_it(data_dir):
+    """Reports printed as 附件 of one part: each attachment its 自评表 alone, no sections needed."""
+    reports = "".join(
+        textwrap.indent(PROJECT_REPORT.lstrip("\n").format(**project).split("    sections:")[0], "    ")
+        for project in PROJECTS[:2]
+    )
+    text = REPORTS_HEAD.lstrip("\n").format(as_is="") + "  - title: 附件\n    attachments:\n" + reports
+    site, problems = loaded(data_dir, text)
+    assert not problems.items, [str(p) for p in problems.items]
+    [doc] = site.documents
+    rows = report_rows(doc)
+    assert [(r.name, r.src.rsplit("/", 2)[-2:], r.anchor) for r in rows] == [
+        ("城乡医疗救助", ["part1", "jiuzhu.md"], "zpb-jiuzhu"),
+        ("医保信息化建设", ["part1", "xinxihua.md"], "zpb-xinxihua"),
+    ]
+    pages = {page.src: page for page in document_pages(site, doc, check_document(doc))}
+    overview = pages[f"{OVERVIEW}index.md"].html
+    assert '<a href="part1/jiuzhu/#zpb-jiuzhu">城乡医疗救助</a>' in overview
+    attachment = pages[rows[0].src].html
+    assert '<div class="gk-part-table" id="zpb-jiuzhu">' in attachment
+    assert '<h1 id="gk-title">一、城乡医疗救助项目支出绩效自评报告<a' in attachment

@@ -512,7 +512,7 @@ class Loader:
             anchors: set[str] = set()
             sections = self.build_sections(p.sections or [], document, "s", anchors)
             if p.table is not None:
-                own = self.part_table(p, document, anchors)
+                own = self.own_table(p, document, anchors)
                 if own is not None:
                     sections.insert(0, own)
             attachments = []
@@ -520,11 +520,13 @@ class Loader:
                 if a.id in used_slugs:
                     self.error(a.mark, f"id '{a.id}' 在这份文件中用了两次：请换一个")
                 used_slugs.add(a.id)
-                attachments.append(
-                    Attachment(
-                        a.id, a.title, self.build_sections(a.sections or [], document, "s", set()), a.mark, a.body
-                    )
-                )
+                attachment_anchors: set[str] = set()
+                attachment_sections = self.build_sections(a.sections or [], document, "s", attachment_anchors)
+                if a.table is not None:
+                    own = self.own_table(a, document, attachment_anchors)
+                    if own is not None:
+                        attachment_sections.insert(0, own)
+                attachments.append(Attachment(a.id, a.title, attachment_sections, a.mark, a.body))
             terms = [self.term_use(entry, glossary) for entry in p.glossary or []]
             document.parts.append(Part(slug, p.title, p.body, sections, [t for t in terms if t], attachments, p.mark))
         return document
@@ -554,9 +556,9 @@ class Loader:
             sections.append(Section(s.title, anchor, s.body, table, children, s.mark))
         return sections
 
-    def part_table(self, p, document: Document, anchors: set[str]) -> Section | None:
-        """The table a part holds directly, as a section of the part with no heading of its own:
-        whatever walks a part's sections (checks, downloads, search, the audit) finds it there."""
+    def own_table(self, p, document: Document, anchors: set[str]) -> Section | None:
+        """The table a part (or an attachment) holds directly, as a section of it with no heading of
+        its own: whatever walks its sections (checks, downloads, search, the audit) finds it there."""
         table = self.build_table(p.table, document)
         if table is None:
             return None

@@ -525,7 +525,9 @@ def document_pages(
                         ctx=a_ctx,
                         body=attachment.body,
                         section_list=attachment.sections,
-                        contents=attachment.sections if len(attachment.sections) >= CONTENTS_FROM else [],
+                        contents=headed(attachment.sections)
+                        if len(headed(attachment.sections)) >= CONTENTS_FROM
+                        else [],
                         trail=document_trail(a["src"], doc, attachment.title),
                         glossary=[],
                         attachments=[],

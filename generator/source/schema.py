@@ -582,7 +582,14 @@ ATTACHMENT = record(
     id=Slug(doc="附件的网址名（必填）：小写英文字母、数字和 -"),
     title=Text(doc="附件标题"),
     body=optional(Markdown(doc="正文（Markdown）")),
-    sections=ListOf(SECTION, doc="附件的各节"),
+    table=optional(
+        Variants(
+            TABLE.variants,
+            doc="本附件直接印的一张表（如 一个项目的自评表），写法同小节的表：印在附件标题下，不另起一节，"
+            "表名已在附件标题中的不再重复显示",
+        )
+    ),
+    sections=optional(ListOf(SECTION, doc="附件的各节"), []),
 )
 
 
