@@ -254,3 +254,14 @@ def test_an_attachment_holds_its_table_directly_and_the_summary_links_to_it(data
     attachment = pages[rows[0].src].html
     assert '<div class="gk-part-table" id="zpb-jiuzhu">' in attachment
     assert '<h1 id="gk-title">一、城乡医疗救助项目支出绩效自评报告<a' in attachment
+
+
+def test_the_bureau_page_opens_with_the_latest_documents_summary(reports_site):
+    bureau = "ceshi-ybj/"
+    html = (reports_site / bureau / "index.html").read_text(encoding="utf-8")
+    table = re.search(r'<table class="gk-perf gk-summary">(.*?)</table>', html, re.S).group(1)
+    links = re.findall(r'<th scope="row"><a href="([^"]+)">([^<]+)</a></th>', table)
+    assert [name for _, name in links] == ["城乡医疗救助", "医保信息化建设", "医保基金监管"]
+    target, anchor = resolve(reports_site, page_file(reports_site, bureau), links[0][0])
+    assert target == page_file(reports_site, f"{OVERVIEW}jiuzhu/") and anchor == "zpb-jiuzhu"
+    assert 'class="gk-figures"' not in html  # not six cards

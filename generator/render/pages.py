@@ -558,14 +558,12 @@ def document_pages(
     drawn = [chart for chart in shares if len(chart.largest(2)) > 1]
     reports = report_rows(doc)
     summary_html = render_summary(reports, index_src, doc.unit) if len(reports) >= SUMMARY_FROM else Markup("")
-    # A report's score and 执行率 are a row of the 汇总: cards of them too would say it all twice.
-    declared = doc.form_set is not None and bool(doc.form_set.headline)
     index_page = render(
         "document.html.j2",
         doc=doc,
         parts=parts,
         trail=document_trail(index_src, doc),
-        headline=render_headline(headline(doc, index_src)) if declared or not summary_html else Markup(""),
+        headline=render_headline(headline(doc, index_src)) if declared_headline(doc) or not summary_html else "",
         summary=summary_html,
         reports=len(reports),
         bureau_href=urls.html_link(index_src, urls.bureau_src(doc.bureau)),
@@ -617,6 +615,20 @@ def document_pages(
     ]
 
 
+def declared_headline(doc: Document) -> bool:
+    return doc.form_set is not None and bool(doc.form_set.headline)
+
+
+def opening(doc: Document, src: str, items: bool = True) -> Markup:
+    """What a page about *doc* opens with: its headline figures, or, for a document of many 自评表
+    and no declared figures, their 汇总 (a card per table's score and 执行率 would say it twice)."""
+    if not declared_headline(doc):
+        reports = report_rows(doc)
+        if len(reports) >= SUMMARY_FROM:
+            return render_summary(reports, src, doc.unit)
+    return render_headline(headline(doc, src), items=items)
+
+
 def neighbours(doc: Document) -> tuple[Document | None, Document | None]:
     """The same bureau's document of the same kind in the nearest year before and after."""
     same = sorted((d for d in doc.bureau.documents if d.kind == doc.kind and d is not doc), key=lambda d: d.year)
@@ -646,7 +658,7 @@ def bureau_page(
     for kind in KINDS:
         docs = sorted((d for d in bureau.documents if d.kind == kind), key=lambda d: d.year)
         if docs:
-            shown = render_headline(headline(docs[-1], src), items=False)
+            shown = opening(docs[-1], src, items=False)
             if shown:
                 latest.append((docs[-1], urls.html_link(src, urls.document_src(docs[-1])), shown))
     return html_page(
