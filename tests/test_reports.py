@@ -18,8 +18,8 @@ import pytest
 from generator.build.site import build
 from generator.check.document import check_document
 from generator.core.model import AmountTable, IndicatorTable
-from generator.core.reports import report_rows
 from generator.core.results import ERROR, OK
+from generator.core.summary import report_rows
 from generator.load.loader import load_site
 from generator.render.pages import document_pages
 

@@ -2,7 +2,7 @@
 
 A table that says it is the 汇总 (`summary_of:` on an amount table, naming the column that prints
 each of 预算数, 执行数, 执行率, 自评得分, 等级) is read row by row: each row's label names a project,
-found among the document's 自评表 (core/reports.report_rows) by its 项目名称 (else the title of its
+found among the document's 自评表 (core/summary.report_rows) by its 项目名称 (else the title of its
 page); each figure it prints is compared with that report's. An amount or a score that misses by up
 to 0.01 is a rounding notice, more is an error; a 执行率 is compared at the precision printed; a
 grade must be the same words. A row naming no report cannot be checked; a report the 汇总表 leaves
@@ -14,8 +14,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from ..core.model import AmountTable, Document, MoneyRow
-from ..core.reports import ReportRow, report_rows
 from ..core.results import ERROR, NOTICE, OK, UNCHECKED, Result
+from ..core.summary import ReportRow, report_rows
 
 TOLERANCE = Decimal("0.01")
 # What each 汇总 column is in the report it is read from, for the rule in words.

@@ -35,8 +35,8 @@ from ..core.model import (
     TermUse,
 )
 from ..core.problems import Mark, Problems
-from ..core.reports import SUMMARY_COLUMNS
 from ..core.rules import RULE_KINDS, Rule, RuleError, parse_ref, parse_rule
+from ..core.summary import SUMMARY_COLUMNS
 from ..core.urls import DOCUMENT_OWN, WINDOWS_DEVICE_NAMES
 from ..source import files, schema
 from ..source.fields import RESERVED_ID, Context, check_record, label_text

@@ -21,7 +21,7 @@ from ..core import urls
 from ..core.cells import cell_marks
 from ..core.model import KIND_NAMES, KINDS, AmountTable, Bureau, Document, FormTable, IndicatorTable, Site
 from ..core.references import substitute_references
-from ..core.reports import report_rows
+from ..core.summary import report_rows
 from ..export.tabular import stems
 from .charts import bureau_trends, document_charts, headline_comparisons, region_comparisons
 from .charts_html import render_chart, render_compare, render_comparison_chart, render_trend

@@ -1,4 +1,4 @@
-"""Render stage, the generated 汇总 of a document's reports as HTML: a row per 自评表 (core/reports.py),
+"""Render stage, the generated 汇总 of a document's reports as HTML: a row per 自评表 (core/summary.py),
 its project linked to the report, its amounts as the tables show them (29,527.51), its 执行率, score
 and grade as the tables state them.
 
@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from ..core import urls
 from ..core.amounts import format_amount
-from ..core.reports import ReportRow
+from ..core.summary import ReportRow
 from .escaping import escape
 
 

@@ -19,7 +19,7 @@ from ..core.model import (
     SCORE_LEVELS,
     STAGES,
 )
-from ..core.reports import SUMMARY_COLUMNS
+from ..core.summary import SUMMARY_COLUMNS
 from .fields import (
     Amount,
     Choice,
