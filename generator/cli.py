@@ -102,7 +102,9 @@ def cmd_fmt(args) -> int:
 def cmd_new(args) -> int:
     from .editing.scaffold import new_document
 
-    return new_document(Path(args.data_dir), args.bureau, args.year, args.kind, args.form_set)
+    return new_document(
+        Path(args.data_dir), args.bureau, args.year, args.kind, args.form_set, args.report, args.projects
+    )
 
 
 def cmd_new_bureau(args) -> int:
@@ -124,7 +126,14 @@ def add_editor_commands(sub) -> None:
     new.add_argument("bureau", help="部门文件夹名，如 changsha-wangcheng-ybj")
     new.add_argument("year", help="年度，如 2021")
     new.add_argument("kind", help="预算、决算或绩效（也可写 yusuan、juesuan、jixiao）")
-    new.add_argument("--form-set", help="用哪套表样（data/forms/ 下的文件名，不带 .yaml）；默认按部门所在省份和类别选")
+    new.add_argument(
+        "--form-set",
+        "--form",
+        dest="form_set",
+        help="用哪套表样（data/forms/ 下的文件名，不带 .yaml）；默认按部门所在省份和类别选",
+    )
+    new.add_argument("--report", help="绩效文件：用表样中的哪张绩效表样，如 项目支出绩效自评表（默认第一张自评表）")
+    new.add_argument("--projects", type=int, help="绩效文件：有几个项目的自评表，每个项目一部分（一页）")
     new.add_argument("--data-dir", default="data", help="数据文件夹（默认 data）")
     new.set_defaults(run=cmd_new)
     bureau = sub.add_parser("new-bureau", help="新建部门：data/<部门>/bureau.yaml")

@@ -6,7 +6,6 @@ Plain functions and constants are in helpers.py and sitetools.py, which test fil
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,15 @@ import pytest
 # does a test's only if it rewrites them, which it must be told before they are first imported.
 pytest.register_assert_rewrite("helpers", "sitetools")
 
-from helpers import DATA, DOCUMENT_FILE, MINIMAL_BUREAU, MINIMAL_DOCUMENT, build_site, write  # noqa: E402
+from helpers import (  # noqa: E402
+    DATA,
+    DOCUMENT_FILE,
+    MINIMAL_BUREAU,
+    MINIMAL_DOCUMENT,
+    build_site,
+    copy_fragment_forms,
+    write,
+)
 from sitetools import CHROMIUM_ARGS, serving  # noqa: E402
 
 
@@ -45,7 +52,7 @@ def real_site(tmp_path_factory) -> Path:
 def data_dir(tmp_path: Path) -> Path:
     """A small valid data tree using the real forms; tests overwrite files in it to break it."""
     root = tmp_path / "data"
-    shutil.copytree(DATA / "forms", root / "forms")
+    copy_fragment_forms(root / "forms")
     write(
         root / "glossary.yaml",
         """

@@ -8,6 +8,7 @@ import from here, never from one another or from conftest.py (which pytest loads
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -19,6 +20,28 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 # The seeds: the original documents as text, the oracle of the tests that compare pages with them.
 SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def copy_fragment_forms(destination: Path) -> Path:
+    """The real form sets copied to *destination*, their 目录 requiring no table: for the small
+    documents of tests about other things, which print one or two tables of a set (the tables a
+    目录 requires are test_completeness.py's, on the real forms). Only the `outline:` lines change,
+    so that tests finding lines of the forms' own declarations find them where they are."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for path in sorted((DATA / "forms").glob("*.yaml")):
+        lines, in_outline = [], False
+        for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
+            if line[:1].strip() and not line.startswith("#"):
+                in_outline = line.startswith("outline:")
+            flow = re.match(r"(\s*- \{.*form: [^,}]+)\}\s*$", line) if in_outline else None
+            block = re.match(r"(\s*)form: \S+\s*$", line) if in_outline else None
+            if flow:
+                line = flow.group(1) + ", required: false}\n"
+            elif block:
+                line += f"{block.group(1)}required: false\n"
+            lines.append(line)
+        (destination / path.name).write_text("".join(lines), encoding="utf-8")
+    return destination
 
 
 def write(path: Path, text: str) -> Path:

@@ -18,7 +18,7 @@ import pytest
 from generator.check.document import check_document
 from generator.check.indicators import check_rates
 from generator.core.model import IndicatorTable
-from generator.core.results import ERROR, NOTICE, OK, WARNING
+from generator.core.results import ERROR, NOTICE, OK, UNCHECKED, WARNING
 from generator.export.tabular import table_data
 from generator.load.loader import load_site
 from generator.render.headline import headline
@@ -56,7 +56,7 @@ parts:
               items:
                 - name: 社会效益指标
                   items:
-                    - {name: 困难群众负担减轻, target: 有效减轻, actual: 有效减轻, score: 30, scored: 28}
+                    - {name: 困难群众负担减轻, target: 有效减轻, actual: 有效减轻, score: 30, scored: 28, reason: 部分救助未及时到位}
             - name: 满意度指标
               items:
                 - name: 服务对象满意度指标
@@ -240,27 +240,152 @@ def test_the_reference_tables_mutated_are_reported_at_the_line(tmp_path, old, ne
     assert errors[0].mark.line == place(text, old)[0] or "total" in old
 
 
+DONGXIHU = "wuhan-dongxihu-ybj/2020/yusuan.yaml"
+CHENGJU_PART = '{source: "其中: 财政拨款", budget: 5800, executed: 5800, transfer: 0, rate: 100.00%}'
+CHENGJU_TOTAL = (
+    '{source: "年度资金总额", budget: 5800, executed: 5800, transfer: 0, score: 10, rate: 100.00%, scored: 10.00}'
+)
+ENROLLED = '"资助参加城乡居民基本医疗保险人数", target: ">=3 万人", actual: "42.37 万人"'
+
+
+def reference_results(data: Path, slug: str) -> list:
+    site, problems = load_site(data)
+    assert not problems.errors, problems.sorted()
+    return check_document(next(d for d in site.documents if d.bureau.slug == slug))
+
+
+def mutated_reference(tmp_path: Path, path: str, old: str, new: str) -> tuple[list, str]:
+    """The reference data with one line of *path* changed: the results of that document, and its text."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    text = (data / path).read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    changed = text.replace(old, new)
+    (data / path).write_text(changed, encoding="utf-8")
+    return reference_results(data, path.split("/")[0]), changed
+
+
+@pytest.mark.parametrize(
+    "path, old, new, needle, status, words",
+    [
+        # a 执行率 changed: worked out again from A, B and C; one in its last digit is a near miss
+        (WANGCHENG, CHENGJU_PART, CHENGJU_PART.replace("100.00%", "98.00%"), "5800, transfer: 0, rate: 98.00%}", WARNING,
+         "资金情况“其中: 财政拨款”的执行率（%）= (全年执行数 B − 上级移动支付 C) ÷ 全年预算数 A：应为 100.00，表中为 98.00"),
+        (WANGCHENG, CHENGJU_PART, CHENGJU_PART.replace("100.00%", "99.99%"), "5800, transfer: 0, rate: 99.99%}", NOTICE,
+         "执行率（%）= (全年执行数 B − 上级移动支付 C) ÷ 全年预算数 A：应为 100.00，表中为 99.99，相差 -0.01，在尾数误差范围内"),
+        # a 得分 above its 分值
+        (WANGCHENG, '"参保对象满意度(%)", target: "100%", actual: "100%", score: 5, scored: 5}',
+         '"参保对象满意度(%)", target: "100%", actual: "100%", score: 5, scored: 6}', '"参保对象满意度(%)"', ERROR,
+         "指标“参保对象满意度(%)”的得分不应超过分值"),
+        # a missed target with full marks, in the target's unit or one that converts into it
+        (WANGCHENG, ENROLLED, ENROLLED.replace("42.37 万人", "2.37 万人"), ENROLLED[:20], WARNING,
+         "指标“资助参加城乡居民基本医疗保险人数”的完成值 2.37 万人 未达到目标值 >=3 万人，却得满分 10"),
+        (WANGCHENG, ENROLLED, ENROLLED.replace("42.37 万人", "29000 人"), ENROLLED[:20], WARNING,
+         "的完成值 29000 人 未达到目标值 >=3 万人，却得满分 10"),
+        # a deduction whose reason is left blank
+        (WANGCHENG, ', reason: "上级加强了医保监管，迎检次数较上年增加"', "", '"在职人员控制率"', WARNING,
+         "指标“在职人员控制率”扣了分（1 / 2），偏差原因却未填写"),
+        # a 预算执行 得分 that is not 分值 × 执行率 (90 % of 10 is 9.00), or misses it by a cent
+        (WANGCHENG, CHENGJU_TOTAL, CHENGJU_TOTAL.replace("rate: 100.00%", "rate: 90.00%"), "rate: 90.00%, scored: 10.00}", ERROR,
+         "资金情况“年度资金总额”的得分 = 分值 10 × 执行率：应为 9.00，表中为 10.00"),
+        (WANGCHENG, CHENGJU_TOTAL, CHENGJU_TOTAL.replace("rate: 100.00%, scored: 10.00", "rate: 90.00%, scored: 8.99"),
+         "rate: 90.00%, scored: 8.99}", NOTICE, "得分 = 分值 10 × 执行率：应为 9.00，表中为 8.99，相差 -0.01，在尾数误差范围内"),
+        # a part of the funds changed: the 年度资金总额 no longer their sum
+        (WANGCHENG, CHENGJU_PART, CHENGJU_PART.replace("executed: 5800", "executed: 5700"), CHENGJU_TOTAL, ERROR,
+         "资金情况“年度资金总额”的全年执行数 = 其中: 财政拨款：应为 5,700.00，表中为 5,800.00"),
+        # 基本支出 printed equal to the whole, while 项目支出 is not zero
+        (DONGXIHU, "{label: 基本支出, 当年金额: 658.97}", "{label: 基本支出, 当年金额: 2489.75}", "{label: 基本支出", ERROR,
+         "支出构成当年金额“基本支出”等于“合计”，“项目支出”却不为零：部分不能等于整体"),
+    ],
+)  # fmt: skip
+def test_the_reference_targets_and_funds_mutated_are_reported_at_the_line(
+    tmp_path, path, old, new, needle, status, words
+):
+    results, text = mutated_reference(tmp_path, path, old, new)
+    hits = [r for r in results if words in r.explain() and r.status == status]
+    assert len(hits) == 1, [r.explain() for r in results if r.status != OK and isinstance(r.table, IndicatorTable)]
+    assert hits[0].mark.line == line_of(text, needle)
+
+
+@pytest.mark.parametrize(
+    "scoring, status, words",
+    [
+        ("", WARNING, "表样未规定此时怎样计分，按满分核对）：应为 10.00，表中为 0.00"),
+        ("      scoring: {above_full: cap}\n", ERROR, "（执行率超过 100%，按表样得满分）：应为 10.00，表中为 0.00"),
+        ("      scoring: {above_full: zero}\n", OK, "（执行率超过 100%，按表样得 0 分）：0.00，相符"),
+    ],
+)
+def test_a_rate_above_100_percent_scores_as_the_form_declares(tmp_path, scoring, status, words):
+    """望城's 部门整体自评表 scores its 287 % 0.00 of 10: what the form says of such a rate decides."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    forms = data / "forms" / "hunan-jixiao-2020.yaml"
+    old = "      parts: [[财政拨款, 其他资金]]\n"
+    forms.write_text(forms.read_text(encoding="utf-8").replace(old, old + scoring, 1), encoding="utf-8")
+    results = reference_results(data, "changsha-wangcheng-ybj")
+    scored = [
+        r for r in results if r.says.startswith("部门整体自评表：资金情况“年度资金总额”的得分 = 分值 10 × 执行率")
+    ]
+    text = (DATA / WANGCHENG).read_text(encoding="utf-8")
+    assert [(r.status, r.mark.line) for r in scored] == [
+        (status, line_of(text, '{source: "年度资金总额", budget: 10276'))
+    ]
+    assert words in scored[0].explain()
+
+
 def test_the_unchanged_reference_tables_report_only_what_their_sources_print():
     site, _ = load_site(DATA)
     bad = [
-        (r.mark.path.split("/")[1], r.says)
+        (r.mark.path.split("/")[1], r.mark.line, r.status, r.says)
         for d in site.documents
         for r in check_document(d)
         if isinstance(r.table, IndicatorTable) and r.status not in (OK,)
     ]
-    # 望城's 部门整体自评表 prints 287.00% where 29525.64 ÷ 10276 gives 287.33%; 东西湖's 申报表
-    # prints a 支出构成 合计 of 2489.75 for 658.97 + 1839.78 = 2498.75 (published as printed)
+    wangcheng = (DATA / WANGCHENG).read_text(encoding="utf-8")
+    total_row = line_of(wangcheng, '{source: "年度资金总额", budget: 10276')
+    rate = "的执行率（%）= (全年执行数 B − 上级移动支付 C) ÷ 全年预算数 A"
     assert sorted(bad) == sorted(
         [
+            # 望城's 部门整体自评表 prints 287.00% where 29525.64 ÷ 10276 gives 287.33% ...
+            ("changsha-wangcheng-ybj", total_row - 1, WARNING, f"部门整体自评表：资金情况“财政拨款”{rate}"),
+            ("changsha-wangcheng-ybj", total_row, WARNING, f"部门整体自评表：资金情况“年度资金总额”{rate}"),
+            # ... and scores it 0.00 of 10: the Hunan form does not say what a rate above 100 % earns
             (
                 "changsha-wangcheng-ybj",
-                "部门整体自评表：资金情况“财政拨款”的执行率（%）= (全年执行数 B − 上级移动支付 C) ÷ 全年预算数 A",
+                total_row,
+                WARNING,
+                "部门整体自评表：资金情况“年度资金总额”的得分 = 分值 10 × 执行率"
+                "（执行率 287.00% 超过 100%，表样未规定此时怎样计分，按满分核对）",
+            ),
+            # two figures whose units do not convert: not compared
+            (
+                "changsha-wangcheng-ybj",
+                line_of(wangcheng, '"医疗监督检查频次"'),
+                UNCHECKED,
+                "部门整体自评表：指标“医疗监督检查频次”的完成值 390次 达到目标值 ≥2次/周",
             ),
             (
                 "changsha-wangcheng-ybj",
-                "部门整体自评表：资金情况“年度资金总额”的执行率（%）= (全年执行数 B − 上级移动支付 C) ÷ 全年预算数 A",
+                line_of(wangcheng, '"城乡居民医疗保险财政配套"'),
+                UNCHECKED,
+                "部门整体自评表：指标“城乡居民医疗保险财政配套”的完成值 580元/人 达到目标值 550元/人/年",
             ),
-            ("wuhan-dongxihu-ybj", "部门整体支出绩效目标申报表：部门总体资金情况：支出构成“合计”当年金额 = 各项之和"),
+            # 城居 参保人数: 424047 against a target of 426000 (read as 达到), yet its full 10 points
+            (
+                "changsha-wangcheng-ybj",
+                line_of(wangcheng, '{name: "参保人数", target: "426000"'),
+                WARNING,
+                "公共专项绩效自评表：指标“参保人数”的完成值 424047 未达到目标值 426000，却得满分 10",
+            ),
+            # 东西湖's 申报表 prints a 支出构成 合计 of 2489.75 for 658.97 + 1839.78 = 2498.75 (published as printed)
+            (
+                "wuhan-dongxihu-ybj",
+                line_of(
+                    (DATA / "wuhan-dongxihu-ybj/2020/yusuan.yaml").read_text(encoding="utf-8"), "当年金额: 2489.75"
+                ),
+                ERROR,
+                "部门整体支出绩效目标申报表：部门总体资金情况：支出构成“合计”当年金额 = 各项之和",
+            ),
         ]
     )
 
@@ -316,6 +441,12 @@ MISFITS = [
         "- name: 效益指标",
         "分值、得分写在各个指标上，不写在一级指标上：请移到各个指标",
     ),
+    (
+        "actual: 99%,",
+        "actual: 99%, completion: 104.21%,",
+        "{name: 准确率",
+        "表样 项目支出绩效自评表 的指标表没有“完成率”（completion）这一列",
+    ),
 ]
 
 
@@ -366,6 +497,25 @@ FORM_MISTAKES = [
         "    weights: {产出指标: 50, 效益指标: 30, 满意度指标: 10}\n    scores_at: level3\n",
         "scores_at: level3",
         "'level3' 不是可写的值",
+    ),
+    ("      - check: 执行率\n", "      - check: 完成率\n", "check: 完成率", "完成率规则要有完成率一列"),
+    (
+        "      parts: [[当年财政拨款, 上年结转资金, 其他资金]]\n",
+        "",
+        "check: 资金合计",
+        "资金合计规则要知道哪几行加起来等于合计",
+    ),
+    (
+        "      total: 年度资金总额\n",
+        "",
+        "      columns:\n        - {key: source, label: 项目资金（万元）}",
+        "写了 parts（加起来等于合计的几行），却没有写 total",
+    ),
+    (
+        "      score: 10\n",
+        "      score: 10\n      scoring: {above_full: half}\n",
+        "half",
+        "'half' 不是可写的值",
     ),
 ]
 
@@ -453,6 +603,79 @@ def test_the_documented_variant_reports_its_mistakes(data_dir, old, new, needle,
     hits = [r for r in results_of(site) if words in r.explain() and r.status == ERROR]
     assert hits, [r.explain() for r in results_of(site) if r.status != OK]
     assert hits[0].mark.line == line_of(text, needle)
+
+
+def with_completion(data_dir: Path) -> None:
+    """The national 项目支出绩效自评表 as a province prints it with a 完成率 column, checked."""
+    path = data_dir / "forms" / "national-jixiao-2020.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(
+        "      - {actual: 实际完成值}\n", "      - {actual: 实际完成值}\n      - {completion: 完成率}\n", 1
+    )
+    path.write_text(text.replace("      - check: 目标完成\n", "      - check: 目标完成\n      - check: 完成率\n", 1))
+
+
+COMPLETED = (
+    TEXT.replace("actual: 3100人次,", "actual: 3100人次, completion: 103.33%,")
+    .replace("actual: 99%,", "actual: 99%, completion: 104.21%,")
+    .replace("actual: 95%,", "actual: 95%, completion: 105.56%,")
+)
+
+
+@pytest.mark.parametrize(
+    "old, new, needle, status, words",
+    [
+        (None, None, "{name: 救助人次", OK, "的完成率（%）= 完成值 3100人次 ÷ 目标值 ≥3000人次：103.33，相符"),
+        # 完成率 printed for 完成值 ÷ 目标值 that gives another figure
+        ("completion: 103.33%", "completion: 120.00%", "{name: 救助人次", ERROR, "应为 103.33，表中为 120.00"),
+        # rounded as printed: 104.2% is right to one decimal, 104.3% a near miss
+        ("completion: 104.21%", "completion: 104.2%", "{name: 准确率", OK, "：104.20，相符"),
+        ("completion: 104.21%", "completion: 104.3%", "{name: 准确率", NOTICE, "应为 104.20，表中为 104.30"),
+        ("completion: 104.21%", "completion: 104.22%", "{name: 准确率", NOTICE, "应为 104.21，表中为 104.22，相差 0.01"),
+        # the 完成值 in 人次 and the target in 万人次: converted
+        ("target: ≥3000人次, actual: 3100人次", "target: ≥0.3万人次, actual: 3100人次", "{name: 救助人次", OK,
+         "：103.33，相符"),
+        ("target: 有效减轻, actual: 有效减轻,", "target: 有效减轻, actual: 有效减轻, completion: 100%,",
+         "{name: 困难群众负担减轻", UNCHECKED, "无法核对（目标值不是一个数）"),
+        ("actual: 3100人次, completion", "actual: 3100次, completion", "{name: 救助人次", UNCHECKED,
+         "无法核对（完成值的单位“次”与目标值的单位“人次”不能换算）"),
+    ],
+)  # fmt: skip
+def test_a_printed_completion_rate_is_worked_out_again(data_dir, old, new, needle, status, words):
+    with_completion(data_dir)
+    text = COMPLETED if old is None else COMPLETED.replace(old, new, 1)
+    assert old is None or COMPLETED.count(old) == 1
+    site, problems = loaded(data_dir, text)
+    assert problems == []
+    rates = [r for r in results_of(site) if "的完成率（%）" in r.says]
+    hits = [r for r in rates if r.status == status and words in r.explain()]
+    assert len(hits) == 1, [r.explain() for r in rates]
+    assert hits[0].mark.line == line_of(text, needle)
+    if old is None:
+        assert [r.status for r in rates] == [OK, OK, OK]
+        html = str(render_indicator_table(only_table(site)))
+        assert '<th scope="col">完成率</th>' in html and "<td>103.33%</td>" in html
+
+
+@pytest.mark.parametrize(
+    "scored, status, words",
+    [
+        ("38", OK, "指标“救助人次”的完成值 2900人次 未达到目标值 ≥3000人次，所在的“产出指标”已扣分"),
+        ("40", WARNING, "指标“救助人次”的完成值 2900人次 未达到目标值 ≥3000人次，所在的“产出指标”却得满分 40"),
+    ],
+)
+def test_a_missed_target_under_a_merged_score_is_judged_by_its_group(data_dir, scored, status, words):
+    form_set, table = documented_example()
+    rules = "    rules:\n"
+    write(
+        data_dir / "forms" / "mousheng-jixiao-2021.yaml", form_set.replace(rules, rules + "      - check: 目标完成\n")
+    )
+    text = example_document(table).replace("      scored: 38\n", f"      scored: {scored}\n", 1)
+    site, problems = loaded(data_dir, text)
+    assert problems == []
+    hits = [r for r in results_of(site) if "救助人次" in r.says]
+    assert [(r.status, r.says.split("：", 1)[1]) for r in hits] == [(status, words)]
+    assert hits[0].mark.line == line_of(text, "{name: 救助人次")
 
 
 def test_a_form_printing_subtotals_and_leaves_checks_each_group_against_its_rows(data_dir):

@@ -11,11 +11,11 @@ import pytest
 from generator.check.document import check_document
 from generator.core.model import IndicatorTable
 from generator.core.results import ERROR, OK, UNCHECKED, WARNING
-from generator.load.indicators import parse_target
+from generator.load.indicators import convert, parse_target, read_actual
 from generator.load.loader import load_site
 from generator.render.indicators import render_indicator_table
 
-from helpers import SELF_EVALUATION, write_document
+from helpers import SELF_EVALUATION, place, write_document
 
 
 def loaded(data_dir: Path, text: str = SELF_EVALUATION):
@@ -35,11 +35,28 @@ def the_table(site) -> IndicatorTable:
         ("≥95%", "≥", "95", None, "%"),
         (">=3 万人", "≥", "3", None, "万人"),
         ("≤120%", "≤", "120", None, "%"),
-        ("±20%以内", "±", "20", None, "%以内"),
-        ("550元/人/年", "=", "550", None, "元/人/年"),
+        ("±20%以内", "±", "20", None, "%"),  # the 以内 says the ± again
+        # a number with no comparator is what the year was to reach: 达到 (≥)
+        ("550元/人/年", "≥", "550", None, "元/人/年"),
+        ("426000人", "≥", "426000", None, "人"),
+        ("100%", "≥", "100", None, "%"),
+        ("100%发放到位", "≥", "100", None, "%"),  # a per cent, the words after it say of what
         ("80%-90%", "区间", "80", "90", "%"),
         ("3～5 个工作日", "区间", "3", "5", "个工作日"),
         ("＞２次", ">", "2", None, "次"),
+        ("＜ 3 天", "<", "3", None, "天"),
+        ("=100%", "=", "100", None, "%"),
+        ("不低于95%", "≥", "95", None, "%"),
+        ("不少于 20 家", "≥", "20", None, "家"),
+        ("达到 98%", "≥", "98", None, "%"),
+        ("不高于 5 万元", "≤", "5", None, "万元"),
+        ("不超过10次", "≤", "10", None, "次"),  # not 超过 (>)
+        ("超过3家", ">", "3", None, "家"),
+        ("低于 2%", "<", "2", None, "%"),
+        ("95%以上", "≥", "95", None, "%"),
+        ("≥95%以上", "≥", "95", None, "%"),
+        ("15 个工作日以内", "≤", "15", None, "个工作日"),
+        ("5%以下", "≤", "5", None, "%"),
     ],
 )
 def test_targets_with_a_comparator_are_read(text, comparator, low, high, unit):
@@ -53,9 +70,57 @@ def test_targets_with_a_comparator_are_read(text, comparator, low, high, unit):
     assert target.text == text  # shown as printed
 
 
-@pytest.mark.parametrize("text", ["》 98%", "实现困难群众参保100%", "按时拨付到位", "2018年预算安排1200万元"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "》 98%",
+        "实现困难群众参保100%",
+        "按时拨付到位",
+        "2018年预算安排1200万元",
+        "稳定在95%以上",
+        "≥95%以内",  # two comparators that disagree: not read
+        "支付 1-12 月精神病人住院救助",
+    ],
+)
 def test_targets_in_words_are_never_guessed_at(text):
     assert parse_target(text).comparator is None
+
+
+@pytest.mark.parametrize(
+    "text, read",
+    [
+        ("42.37 万人", ("=", "42.37", "万人")),
+        ("424047", ("=", "424047", "")),
+        ("100%到位", ("=", "100", "%")),
+        (">95%", (">", "95", "%")),
+        ("≥100%", ("≥", "100", "%")),
+        ("6 个月", ("=", "6", "个月")),
+        ("去年0.8，今年2.2", None),
+        ("年末结余6万", None),
+        ("发放及时", None),
+        ("", None),
+    ],
+)
+def test_actuals_are_read_as_a_number_with_a_unit_or_not_at_all(text, read):
+    expected = (read[0], Decimal(read[1]), read[2]) if read else None
+    assert read_actual(text) == expected
+
+
+@pytest.mark.parametrize(
+    "value, unit, to, expected",
+    [
+        ("42.37", "万人", "人", "423700"),
+        ("426000", "人", "万人", "42.6"),
+        ("3", "亿元", "万元", "30000"),
+        ("5", "次", "次", "5"),
+        ("390", "次", "次/周", None),  # a count and a rate: no conversion
+        ("580", "元/人", "元/人/年", None),
+        ("3", "万人", "人次", None),
+    ],
+)
+def test_units_convert_only_by_a_scale_word(value, unit, to, expected):
+    converted = convert(Decimal(value), unit, to)
+    assert converted == (Decimal(expected) if expected else None)
 
 
 def test_the_tree_loads_with_groups_and_leaves(data_dir):
@@ -72,8 +137,11 @@ def test_the_tree_loads_with_groups_and_leaves(data_dir):
 def test_a_clean_table_checks_out(data_dir):
     site, _ = loaded(data_dir)
     results = check_document(site.documents[0])
+    # what the table gives a reader to ask about: a target missed with full marks, and the
+    # 满意度 point deducted with its 未完成原因 left blank
+    asked = ("救助人次", "满意度”扣了分")
     statuses = {r.says: r.status for r in results}
-    assert all(status == OK for says, status in statuses.items() if "救助人次" not in says), statuses
+    assert all(status == OK for says, status in statuses.items() if not any(a in says for a in asked)), statuses
     # (1950 − 50) ÷ 2000 = 95.00%
     rate = next(r for r in results if "执行率" in r.says)
     assert (rate.status, rate.expected) == (OK, Decimal("95.00"))
@@ -81,9 +149,31 @@ def test_a_clean_table_checks_out(data_dir):
 
 def test_missed_target_with_full_marks_is_pointed_out(data_dir):
     site, _ = loaded(data_dir)
-    results = [r for r in check_document(site.documents[0]) if r.status == WARNING]
+    results = [r for r in check_document(site.documents[0]) if r.status == WARNING and "未达到" in r.says]
     assert len(results) == 1
     assert "救助人次" in results[0].says and "2800人次" in results[0].says
+    assert results[0].mark.line == place(SELF_EVALUATION.lstrip("\n"), "{name: 救助人次")[0]
+
+
+@pytest.mark.parametrize(
+    "old, new, warned",
+    [
+        ("score: 20, scored: 19}", "score: 20, scored: 19}", True),
+        ("score: 20, scored: 19}", "score: 20, scored: 19, reason: 个别投诉未及时回复}", False),
+        ("score: 20, scored: 19}", "score: 20, scored: 19, reason: ' '}", True),
+        # a table that prints no reason column is not asked for one
+        ("          indicators:\n", "          columns: [level1, level2, name, target, actual, score, scored]\n"
+         "          indicators:\n", False),
+    ],
+)  # fmt: skip
+def test_a_deduction_with_no_reason_written_is_pointed_out(data_dir, old, new, warned):
+    text = SELF_EVALUATION.replace(old, new, 1)
+    site, problems = loaded(data_dir, text)
+    assert problems == []
+    found = [r for r in check_document(site.documents[0]) if "扣了分" in r.says]
+    assert [r.status for r in found] == ([WARNING] if warned else [])
+    if warned:
+        assert "满意度" in found[0].says and found[0].mark.line == place(text.lstrip("\n"), "{name: 满意度")[0]
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,7 @@ from generator.render.prose import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, markdown_sa
 from generator.render.tables import render_form_table, render_free_table
 from generator.source.yamlsource import YamlProblem, decode, parse_text, read_yaml
 
-from helpers import DATA, MINIMAL_BUREAU, write
+from helpers import DATA, MINIMAL_BUREAU, copy_fragment_forms, write
 from yamlplain import scalar_values
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -61,7 +61,7 @@ class Workspace:
 
     def __init__(self):
         self.root = Path(tempfile.mkdtemp()) / "data"
-        shutil.copytree(DATA / "forms", self.root / "forms")
+        copy_fragment_forms(self.root / "forms")
         write(self.root / "ce" / "bureau.yaml", MINIMAL_BUREAU)
 
     def load(self, document: str | bytes, bureau: str | None = None):

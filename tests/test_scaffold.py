@@ -170,15 +170,22 @@ def test_a_budget_follows_its_own_form_set_and_outline(repo):
     assert unfilled_tables == [f"表{n}" for n in range(1, 10)]
 
 
-def test_a_performance_document_names_its_provinces_forms_and_loads_clean(repo):
-    # Hunan's 绩效 forms (data/forms/hunan-jixiao-2020.yaml): its tables then write `form: 表样名`
+def test_a_performance_document_lays_out_its_provinces_first_self_evaluation_blank(repo):
+    # Hunan's 绩效 forms (data/forms/hunan-jixiao-2020.yaml): the first 自评表 it declares, every block blank
     result = run("new", "shaoyang-beita-ybj", "2021", "绩效", cwd=repo)
     assert result.returncode == 0, result.stderr
     document, problems = loaded(repo, "shaoyang-beita-ybj", 2021)
     assert problems == [] and document.form_set.id == "hunan-jixiao-2020" and document.kind == "绩效"
-    assert [p.title for p in document.parts] == [f"第一部分 {document.bureau.name}概况"]
+    assert [p.title for p in document.parts] == ["部门整体自评表"]
     assert document.title == f"2021年度{document.bureau.name}绩效评价"
-    assert findings(document) == []
+    table = document.parts[0].sections[0].table
+    assert table.form.name == "部门整体自评表" and table.facts == [("部门(单位)名称", ""), ("所属独立核算单位个数", "")]
+    assert findings(document) == [
+        (
+            ERROR,
+            "部门整体自评表（id zpb）还没有填写：照原件填写指标、资金情况和得分，或用 python -m generator import 导入原件的表",
+        )
+    ]
 
 
 def test_new_never_writes_over_a_file(repo):
@@ -268,3 +275,30 @@ def test_an_outline_naming_a_form_the_form_set_lacks_is_reported_at_its_line(rep
     result = run("new", "changsha-wangcheng-ybj", "2021", "决算", cwd=repo)
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1] == "表样 hunan-juesuan-2020 有错误，先改正后再新建文件"
+
+
+def performance_forms() -> list[tuple[str, str]]:
+    site, _ = load_site(DATA)
+    return [
+        (set_id, name)
+        for set_id, form_set in sorted(site.form_sets.items())
+        if "绩效" in form_set.kinds
+        for name in form_set.indicator_forms
+    ]
+
+
+@pytest.mark.parametrize("set_id, name", performance_forms())
+def test_every_declared_performance_form_lays_out_loads_and_is_reported_unfilled(repo, set_id, name):
+    result = run("new", "shaoyang-beita-ybj", "2021", "绩效", "--form", set_id, "--report", name, cwd=repo)
+    assert result.returncode == 0, result.stderr
+    document, problems = loaded(repo, "shaoyang-beita-ybj", 2021)
+    assert problems == []
+    (table,) = [s.table for p in document.parts for s in p.sections]
+    assert table.form.name == name and [label for label, _ in table.facts] == [f.label for f in table.form.facts]
+    assert table.anchor == {"自评": "zpb", "申报": "sbb"}[table.form.stage]
+    assert findings(document) == [
+        (
+            ERROR,
+            f"{table.title}（id {table.anchor}）还没有填写：照原件填写指标、资金情况和得分，或用 python -m generator import 导入原件的表",
+        )
+    ]

@@ -41,6 +41,7 @@ from helpers import (
     MINIMAL_DOCUMENT,
     SEEDS,
     build_site,
+    copy_fragment_forms,
     load_document,
     run_generator,
     san_gong,
@@ -388,7 +389,7 @@ def marked_site(tmp_path_factory) -> tuple[Path, Path]:
     marked cell: the build's audit passes it."""
     root = tmp_path_factory.mktemp("marked")
     data = root / "data"
-    shutil.copytree(DATA / "forms", data / "forms")
+    copy_fragment_forms(data / "forms")
     (data / "ceshi-ybj" / "2020").mkdir(parents=True)
     (data / "ceshi-ybj" / "bureau.yaml").write_text(MINIMAL_BUREAU, encoding="utf-8")
     (data / DOCUMENT_FILE).write_text(MARKED_TOTAL, encoding="utf-8")
@@ -449,8 +450,9 @@ def test_yuhua_s_figures_run_together_are_marked_as_the_original_prints_them(rea
     assert "粘连" not in source and "提取为" not in source  # the notes are data now, not comments
     index = (real_site / YUHUA / "index.html").read_text(encoding="utf-8")
     # the 考核评分表's four rules of its form (hunan-jixiao-2020): 得分 ≤ 分值, the 合计 row's 分值 and
-    # 评分, and its 分值 = the form's full marks
-    assert "核对 4 项：全部相符；另有 2 格原件无法辨认，不参与核对。" in index
+    # 评分, and its 分值 = the form's full marks; and the year its title names (2021: the 考核 of the
+    # 2020 自评 work, done in the year after, check/dates.py)
+    assert "核对 5 项：全部相符；另有 2 格原件无法辨认，不参与核对。" in index
     checks = (real_site / YUHUA / "checks" / "index.html").read_text(encoding="utf-8")
     assert checks.count('<tr class="gk-check-unreadable"><td>无法辨认</td>') == 2
 

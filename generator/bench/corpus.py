@@ -26,6 +26,18 @@ NOT_SCALED = {"year", "line", "indent", "colspan", "rowspan", "score", "scored"}
 BODY_KEY = re.compile(r" *(?:- )?body: [|>]")
 
 
+def shift_years(text: str, was: int, now: int) -> str:
+    """Years written before 年 moved with the document's year, the years around it too (a 2020
+    自评 filled in 2021, a 2020 申报表 in 2019), so that a corpus document's dates say what the
+    reference document's do and the date checks find in it what they find there."""
+
+    def moved(match: re.Match) -> str:
+        written = int(match.group(0))
+        return str(written + now - was) if abs(written - was) <= 1 else match.group(0)
+
+    return re.sub(r"(?<!\d)(?:19|20)\d\d(?=\s?年)", moved, text)
+
+
 def _indentation(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
@@ -95,7 +107,7 @@ def make_corpus(source: Path, target: Path, documents: int) -> int:
             (folder / "bureau.yaml").write_text(renamed, encoding="utf-8")
         body = scale(text, 1 + n % 3).replace(doc.bureau.name, name).replace(doc.bureau.short_name, short)
         body = re.sub(r"(?m)^year: .*$", f"year: {year}", body)
-        body = re.sub(rf"{doc.year}(?=\s?年)", str(year), body)
+        body = shift_years(body, doc.year, year)
         body = own_prose(body, f"以上由{name}填写。")
         (folder / str(year)).mkdir(exist_ok=True)
         (folder / str(year) / f"{doc.slug}.yaml").write_text(body, encoding="utf-8")

@@ -574,33 +574,46 @@ class IndexPart:
         self.seal()
         other.seal()
         offset = self.count
-        gaps, flags, last = self.body_gaps, self.body_flags, self.body_last
-        for token, theirs in other.body_gaps.items():
-            mine = gaps.get(token)
-            if mine is None:
-                theirs[0] += offset
-                gaps[token], flags[token] = theirs, other.body_flags[token]
+        flags, their_flags = self.body_flags, other.body_flags
+
+        def join_flags(token: str, new: bool) -> None:
+            if new:
+                flags[token] = their_flags[token]
             else:
-                theirs[0] += offset - last[token]
-                mine.extend(theirs)
-                flags[token] += other.body_flags[token]
-        last.update(zip(other.body_last, map(offset.__add__, other.body_last.values()), strict=True))
-        gaps, details, last = self.title_gaps, self.title_details, self.title_last
-        for token, theirs in other.title_gaps.items():
-            mine = gaps.get(token)
-            if mine is None:
-                theirs[0] += offset
-                gaps[token], details[token] = theirs, other.title_details[token]
+                flags[token] += their_flags[token]
+
+        details, their_details = self.title_details, other.title_details
+
+        def join_details(token: str, new: bool) -> None:
+            if new:
+                details[token] = their_details[token]
             else:
-                theirs[0] += offset - last[token]
-                mine.extend(theirs)
-                for column, more in zip(details[token], other.title_details[token], strict=True):
+                for column, more in zip(details[token], their_details[token], strict=True):
                     column += more
-        last.update(zip(other.title_last, map(offset.__add__, other.title_last.values()), strict=True))
+
+        _append_postings(self.body_gaps, self.body_last, other.body_gaps, other.body_last, offset, join_flags)
+        _append_postings(self.title_gaps, self.title_last, other.title_gaps, other.title_last, offset, join_details)
         for token, theirs in other.ranges.items():
             self.ranges.setdefault(token, array("I")).extend(map(offset.__add__, theirs))
         self.count += other.count
         self.facets.extend(other.facets)
+
+
+def _append_postings(gaps, last, their_gaps, their_last, offset: int, join) -> None:
+    """Append another part's gap-coded postings after ours: a token new to us keeps its gaps with
+    the first moved by *offset*; a token we have continues from our last record for it. *join*
+    merges whatever the index keeps beside the postings (told whether the token was new)."""
+    for token, theirs in their_gaps.items():
+        mine = gaps.get(token)
+        if mine is None:
+            theirs[0] += offset
+            gaps[token] = theirs
+            join(token, True)
+        else:
+            theirs[0] += offset - last[token]
+            mine.extend(theirs)
+            join(token, False)
+    last.update(zip(their_last, map(offset.__add__, their_last.values()), strict=True))
 
 
 def shard_of(token: str, shards: int) -> int:

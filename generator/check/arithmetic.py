@@ -9,17 +9,27 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..core.cells import find_cell, panel_data, tables_by_form
-from ..core.model import Document, FormTable, Unreadable, Value
+from ..core.model import Document, FormTable, IndicatorTable, Unreadable, Value
 from ..core.problems import Mark
 from ..core.results import ERROR, NOTICE, OK, UNCHECKED, WARNING, Result
 from ..core.rules import CellRef, Rule
 
+_ZERO = Decimal(0)
+
 
 def judge(rule: Rule, expected: Decimal, found: Decimal, addends: int) -> str:
-    miss = abs(found - expected)
+    """A printed total (*found*) against the sum of its *addends* printed parts (blank cells are no
+    figure and carry no rounding): a miss within rounding is a notice, beyond it the rule's failure
+    (an error for an identity, a warning for an inequality)."""
+    if rule.relation == "≤":
+        miss = max(found - expected, _ZERO)
+    elif rule.relation == "≥":
+        miss = max(expected - found, _ZERO)
+    else:
+        miss = abs(found - expected)
     if miss == 0:
         return OK
-    return NOTICE if miss <= rule.allowed_miss(addends) else ERROR
+    return NOTICE if miss <= rule.allowed_miss(addends) else rule.failure
 
 
 def sum_terms(terms: list[tuple[int, Value | None]]) -> Decimal | None:
@@ -62,8 +72,8 @@ def sum_result(
     expected = sum_terms(parts)
     if expected is None or total.amount is None:
         return [unchecked(document, table, total.mark, says, [total, *(v for _, v in parts)])]
-    status = judge(rule, expected, total.amount, len(parts))
-    return [Result(status, document, table, total.mark, says, expected, total.amount)]
+    status = judge(rule, expected, total.amount, sum(1 for _, v in parts if v is not None))
+    return [Result(status, document, table, total.mark, says, expected, total.amount, relation=rule.relation)]
 
 
 def check_columns(rule: Rule, document: Document, table: FormTable) -> list[Result]:
@@ -165,8 +175,8 @@ def check_cells(rule: Rule, document: Document, table: FormTable | None, tables:
     expected = sum_terms([(sign, value) for sign, (_, _, value) in parts])
     if expected is None or total.amount is None:
         return [unchecked(document, owner, mark, says, [total, *(value for _, (_, _, value) in parts)])]
-    status = judge(rule, expected, total.amount, len(parts))
-    return [Result(status, document, owner, mark, says, expected, total.amount)]
+    status = judge(rule, expected, total.amount, sum(1 for _, (_, _, v) in parts if v is not None))
+    return [Result(status, document, owner, mark, says, expected, total.amount, relation=rule.relation)]
 
 
 def check_classes(rule: Rule, document: Document, tables: dict[str, FormTable]) -> list[Result]:
@@ -280,10 +290,26 @@ def has_figures(table: FormTable) -> bool:
     return False
 
 
+INDICATOR_TEXTS = ("name", "content", "target", "actual", "standard")  # what a 申报表's rows say instead of scores
+
+
+def has_indicators(table: IndicatorTable) -> bool:
+    """Whether a 绩效 table states anything beyond what its form lays out (group names, the funds'
+    row names, blank header lines): a figure anywhere, or an indicator's words."""
+    figures = [table.total_score, table.total_scored, table.header_total]
+    figures += [getattr(row, key) for row in table.funds for key in ("initial", "budget", "executed", "transfer")]
+    figures += [getattr(row, key) for row in table.funds for key in ("score", "rate", "scored")]
+    figures += [node.score for node in [*table.groups(), *table.leaves()]]
+    figures += [node.scored for node in [*table.groups(), *table.leaves()]]
+    words = [getattr(leaf, key) for leaf in table.leaves() for key in INDICATOR_TEXTS]
+    return any(value is not None for value in figures) or any(words) or any(block.rows for block in table.money)
+
+
 def check_filled(document: Document, tables: list) -> list[Result]:
-    """A form table without a single figure and without a statement saying why: a table not yet
-    filled in (a scaffold from `python -m generator new`), which must not be published as it is."""
-    return [
+    """A form table without a single figure and without a statement saying why, or a 绩效 table
+    with nothing in it: a table not yet filled in (a scaffold from `python -m generator new`),
+    which must not be published as it is."""
+    results = [
         Result(
             ERROR,
             document,
@@ -295,6 +321,19 @@ def check_filled(document: Document, tables: list) -> list[Result]:
         for table in tables
         if isinstance(table, FormTable) and not table.statement and not has_figures(table)
     ]
+    results += [
+        Result(
+            ERROR,
+            document,
+            table,
+            table.mark,
+            f"{table.title}（id {table.anchor}）还没有填写：照原件填写指标、资金情况和得分，"
+            "或用 python -m generator import 导入原件的表",
+        )
+        for table in tables
+        if isinstance(table, IndicatorTable) and not has_indicators(table)
+    ]
+    return results
 
 
 def check_form_tables(document: Document, document_tables: list | None = None) -> list[Result]:

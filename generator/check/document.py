@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from ..core.model import AmountTable, Document, IndicatorTable
+from ..core.reports import reports
 from ..core.results import Result
 from .arithmetic import check_form_tables
 from .changes import check_changes
+from .completeness import check_completeness
+from .dates import check_dates
 from .indicators import check_indicator_table, check_money_block
 from .prose import check_prose, labelled_figures
+from .report_prose import check_report_prose
 from .summary import check_summaries
 from .unreadable import check_unreadable
 
@@ -18,7 +22,7 @@ def check_document(document: Document) -> list[Result]:
     tables = [section.table for section in sections if section.table is not None]
     results: list[Result] = check_unreadable(document, tables)
     if document.form_set is not None:
-        results += check_form_tables(document, tables)
+        results += check_form_tables(document, tables) + check_completeness(document, tables)
     for table in tables:
         if isinstance(table, IndicatorTable):
             results += check_indicator_table(document, table)
@@ -26,4 +30,8 @@ def check_document(document: Document) -> list[Result]:
             results += check_money_block(document, table, table.block)
     results += check_summaries(document, tables)
     figures = labelled_figures(document, tables)  # the tables' figures by label, for both prose checks
-    return results + check_prose(document, figures, sections) + check_changes(document, figures, sections)
+    results += check_prose(document, figures, sections) + check_changes(document, figures, sections)
+    if document.kind == "绩效" or any(isinstance(table, IndicatorTable) for table in tables):
+        its_reports = reports(document)  # what the 绩效 prose and dates are read in
+        results += check_report_prose(document, its_reports) + check_dates(document, its_reports)
+    return results

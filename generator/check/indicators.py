@@ -18,7 +18,7 @@ from ..core.amounts import format_amount
 from ..core.model import Document, Indicator, IndicatorTable, MoneyBlock, grade_of
 from ..core.results import ERROR, NOTICE, OK, UNCHECKED, WARNING, Result
 from ..core.scores import funds_score, points, sum_of, table_score
-from ..load.indicators import read_actual
+from ..load.indicators import convert, read_actual, source_name
 
 _ZERO = Decimal(0)
 
@@ -219,34 +219,235 @@ def check_rates(document: Document, table: IndicatorTable, formula: str = "(B-C)
             continue
         transfer = (row.transfer or _ZERO) if formula == "(B-C)/A" else _ZERO
         exact = (row.executed - transfer) / row.budget * 100
-        expected = rounded_like(exact, row.rate)
-        status = OK if expected == row.rate else WARNING
-        results.append(Result(status, document, table, row.mark, says, expected, row.rate))
+        tolerance = rule.tolerance if rule is not None else None
+        results.append(_rounding_result(document, table, row.mark, says, exact, row.rate, tolerance, WARNING))
     return results
 
 
+def _indicator(leaf: Indicator) -> str:
+    return leaf.name if leaf.name and leaf.content is None else leaf.content or leaf.name or "（未命名）"
+
+
+_MET = {
+    "≥": lambda value, target: value >= target.low,
+    ">": lambda value, target: value > target.low,
+    "≤": lambda value, target: value <= target.low,
+    "<": lambda value, target: value < target.low,
+    "=": lambda value, target: value == target.low,
+    "区间": lambda value, target: target.low <= value <= target.high,
+}
+# What a 完成值 that states only a bound (>95%, ≥100%) tells of a target: met when the bound lies
+# on the target's side; when it does not, the value is not known and nothing is said.
+_BOUND_SIDE = {"≥": ("≥", ">"), ">": ("≥", ">"), "≤": ("≤", "<"), "<": ("≤", "<")}
+
+
+def target_met(leaf: Indicator) -> tuple[bool | None, str | None]:
+    """(met, why not known): whether the printed 完成值 satisfies the 年度指标值's comparator.
+    met is None when it cannot be told: the why is a reason to report (two numbers whose units do
+    not convert), or None (words, a ± target, a bound that says nothing of the target)."""
+    target, actual = leaf.target, read_actual(leaf.actual)
+    if target is None or actual is None or target.comparator not in _MET:
+        return None, None
+    sign, value, unit = actual
+    value = convert(value, unit, target.unit)
+    if value is None:
+        return None, f"完成值的单位“{unit or '无'}”与目标值的单位“{target.unit or '无'}”不能换算"
+    met = _MET[target.comparator](value, target)
+    if sign != "=":
+        if not met or target.comparator not in _BOUND_SIDE or sign not in _BOUND_SIDE[target.comparator]:
+            return None, None
+    return met, None
+
+
+def rule_targets(document: Document, table: IndicatorTable, rule=None) -> list[Result]:
+    """A numeric target the printed 完成值 misses, yet scored in full; a deduction with no 偏差原因
+    written, on a form that prints the column for it. Both are warnings: a reader's question, not
+    arithmetic that fails."""
+    results = []
+    has_reason = "reason" in [key for key, _ in table.columns]
+    # an indicator with no 分值 of its own is scored in the merged cell of its group
+    scored_in = {}
+    for group in table.groups():  # outer groups first: an inner group that prints scores wins
+        if group.score is not None and group.scored is not None:
+            scored_in.update((id(leaf), group) for leaf in group.leaves())
+    for leaf in table.leaves():
+        what = f"{table.title}：指标“{_indicator(leaf)}”"
+        met, why = target_met(leaf)
+        node = leaf if leaf.score is not None else scored_in.get(id(leaf))
+        if why is not None:
+            says = f"{what}的完成值 {leaf.actual} 达到目标值 {leaf.target.text}"
+            results.append(Result(UNCHECKED, document, table, leaf.mark, says, reason=why))
+        elif met:
+            says = f"{what}的完成值 {leaf.actual} 达到目标值 {leaf.target.text}"
+            results.append(Result(OK, document, table, leaf.mark, says))
+        elif met is False and node is not None and node.scored is not None:
+            whose = "，" if node is leaf else f"，所在的“{_name(node)}”"
+            if node.score > 0 and node.scored == node.score:
+                says = (rule.says if rule is not None and rule.says else None) or (
+                    f"{what}的完成值 {leaf.actual} 未达到目标值 {leaf.target.text}{whose}却得满分 {node.scored}"
+                )
+                results.append(Result(WARNING, document, table, leaf.mark, says))
+            else:
+                says = f"{what}的完成值 {leaf.actual} 未达到目标值 {leaf.target.text}{whose}已扣分"
+                results.append(Result(OK, document, table, leaf.mark, says))
+        if has_reason and _deducted(leaf) and not (leaf.reason or "").strip():
+            says = f"{what}扣了分（{leaf.scored} / {leaf.score}），偏差原因却未填写"
+            results.append(Result(WARNING, document, table, leaf.mark, says))
+    if has_reason:
+        for group in table.groups():
+            if _deducted(group) and not any((leaf.reason or "").strip() for leaf in group.leaves()):
+                says = f"{table.title}：“{_name(group)}”扣了分（{group.scored} / {group.score}），其下各项的偏差原因却都未填写"
+                results.append(Result(WARNING, document, table, group.mark, says))
+    return results
+
+
+def _deducted(node) -> bool:
+    return node.score is not None and node.scored is not None and node.scored < node.score
+
+
 def check_targets(document: Document, table: IndicatorTable) -> list[Result]:
-    """A numeric target that the printed 完成值 misses, yet scored in full: worth a reader's attention."""
+    """The target checks of a table on no form (a form declares them as the rule 目标完成)."""
+    return rule_targets(document, table)
+
+
+def _rounding_result(document, table, mark, says, expected_exact, printed, tolerance, miss=ERROR) -> Result:
+    """A figure worked out and rounded as printed: equal is OK; within *tolerance* (default: one in
+    the last printed digit) a near miss of rounding, a notice; more, *miss*."""
+    expected = rounded_like(expected_exact, printed)
+    allowed = tolerance if tolerance is not None else Decimal(1).scaleb(printed.as_tuple().exponent)
+    gap = abs(expected - printed)
+    status = OK if gap == 0 else NOTICE if gap <= allowed else miss
+    return Result(status, document, table, mark, says, expected, printed)
+
+
+def rule_completion(document: Document, table: IndicatorTable, rule) -> list[Result]:
+    """A printed 完成率 = 完成值 ÷ 目标值 (in the target's unit), rounded as printed."""
     results = []
     for leaf in table.leaves():
+        if not leaf.completion:
+            continue
+        what = f"{table.title}：指标“{_indicator(leaf)}”"
+        says = (
+            rule.says
+            or f"{what}的完成率（%）= 完成值 {leaf.actual or '（空）'} ÷ 目标值 {leaf.target.text if leaf.target else '（空）'}"
+        )
+        printed = read_actual(leaf.completion)
         target, actual = leaf.target, read_actual(leaf.actual)
-        if target is None or actual is None or target.comparator not in ("≥", ">", "≤", "<"):
+        why = None
+        if printed is None or printed[0] != "=" or printed[2] != "%":
+            why = f"完成率“{leaf.completion}”不是一个百分数"
+        elif target is None or target.low is None or target.comparator in ("区间", "±") or not target.low:
+            why = "目标值不是一个数"
+        elif actual is None or actual[0] != "=":
+            why = "完成值不是一个数"
+        elif (value := convert(actual[1], actual[2], target.unit)) is None:
+            why = f"完成值的单位“{actual[2] or '无'}”与目标值的单位“{target.unit or '无'}”不能换算"
+        if why is not None:
+            results.append(Result(UNCHECKED, document, table, leaf.mark, says, reason=why))
             continue
-        value, unit = actual
-        if unit != target.unit:
+        exact = value / target.low * 100
+        results.append(_rounding_result(document, table, leaf.mark, says, exact, printed[1], rule.tolerance))
+    return results
+
+
+def rule_funds_scored(document: Document, table: IndicatorTable, rule) -> list[Result]:
+    """预算执行 得分 = 分值 × 执行率, at most the 分值 (above 100 %: as the form declares; assumed
+    capped when it does not say, so a miss there is a warning), rounded as the form declares or
+    as printed. The 执行率 is the printed one (what the form's 得分 is worked from), else the one A,
+    B and C give."""
+    results = []
+    form = table.form
+    scoring = form.funds_scoring
+    for row in table.funds:
+        score = funds_score(table, row)
+        if row.scored is None or score is None:
             continue
-        met = {
-            "≥": value >= target.low,
-            ">": value > target.low,
-            "≤": value <= target.low,
-            "<": value < target.low,
-        }[target.comparator]
-        if not met and leaf.score and leaf.scored == leaf.score:
-            says = (
-                f"{table.title}：指标“{leaf.name or leaf.content}”的完成值 {leaf.actual} 未达到目标值 "
-                f"{target.text}，却得满分 {leaf.scored}"
+        says = rule.says or f"{table.title}：资金情况“{row.source}”的得分 = 分值 {score} × 执行率"
+        rate = row.rate
+        if rate is None and row.budget and row.executed is not None:
+            transfer = (row.transfer or _ZERO) if form.rate == "(B-C)/A" else _ZERO
+            rate = (row.executed - transfer) / row.budget * 100
+        if rate is None:
+            results.append(
+                Result(UNCHECKED, document, table, row.mark, says, reason="没有执行率，也没有全年预算数和执行数")
             )
-            results.append(Result(WARNING, document, table, leaf.mark, says))
+            continue
+        miss = ERROR
+        if rate > 100:
+            if scoring.above_full == "zero":
+                exact = _ZERO
+                says = rule.says or f"{says}（执行率超过 100%，按表样得 0 分）"
+            else:
+                exact = score
+                if scoring.declared:
+                    says = rule.says or f"{says}（执行率超过 100%，按表样得满分）"
+                else:
+                    says = (
+                        rule.says
+                        or f"{says}（执行率 {format_amount(rate)}% 超过 100%，表样未规定此时怎样计分，按满分核对）"
+                    )
+                    miss = WARNING
+        else:
+            exact = score * rate / 100
+        shown = Decimal(1).scaleb(row.scored.as_tuple().exponent)
+        step = scoring.rounding if scoring.rounding is not None else shown
+        expected = exact.quantize(step, rounding=ROUND_HALF_UP)
+        allowed = rule.tolerance if rule.tolerance is not None else max(step, shown)
+        gap = abs(expected - row.scored)
+        status = OK if gap == 0 else NOTICE if gap <= allowed else miss
+        results.append(Result(status, document, table, row.mark, says, expected, row.scored))
+    return results
+
+
+_FUNDS_AMOUNTS = (
+    ("initial", "年初预算数"),
+    ("budget", "全年预算数"),
+    ("executed", "全年执行数"),
+    ("transfer", "上级移动支付"),
+)
+
+
+def rule_funds_parts(document: Document, table: IndicatorTable, rule) -> list[Result]:
+    """The funds' 合计 row (年度资金总额) = each declared list of its parts (其中 …), column by
+    column; a part that alone equals the whole while another is not zero is pointed out."""
+    form = table.form
+    by_name = {source_name(row.source): row for row in table.funds}
+    whole = by_name.get(form.funds_total or "")
+    if whole is None:
+        return []
+    results = []
+    for group in form.funds_parts:
+        rows = [by_name[name] for name in group if name in by_name]
+        if not rows:
+            continue
+        names = " + ".join(row.source for row in rows)
+        for key, word in _FUNDS_AMOUNTS:
+            found = getattr(whole, key)
+            parts = [(row, getattr(row, key)) for row in rows if getattr(row, key) is not None]
+            if found is None or not parts:
+                continue
+            says = rule.says or f"{table.title}：资金情况“{whole.source}”的{word} = {names}"
+            total = _sum(value for _, value in parts)
+            results.append(_total_result(document, table, says, total, found, len(parts), whole.mark, rule.tolerance))
+            named = [(row.source, row.mark, value) for row, value in parts]
+            results += _parts_equal_to_whole(document, table, f"资金情况的{word}", whole.source, found, named)
+    return results
+
+
+def _parts_equal_to_whole(document, table, what, whole, found, parts) -> list[Result]:
+    """基本支出 and 项目支出 each printed equal to the whole: the sum says that they do not add up;
+    this says which parts, each at its line. *parts*: (printed name, mark, amount) of each."""
+    if not found or _sum(value for _, _, value in parts) == found:
+        return []
+    results = []
+    for index, (name, mark, value) in enumerate(parts):
+        if value != found:
+            continue
+        others = [part for other, part in enumerate(parts) if other != index]
+        names = "、".join(f"“{other}”" for other, _, _ in others)
+        says = f"{table.title}：{what}“{name}”等于“{whole}”，{names}却不为零：部分不能等于整体"
+        expected = found - _sum(v for _, _, v in others)
+        results.append(Result(ERROR, document, table, mark, says, expected, value))
     return results
 
 
@@ -258,11 +459,15 @@ def check_money_block(document: Document, table: IndicatorTable, block: MoneyBlo
             if column.type != "amount":
                 continue
             found = total.cells.get(column.label)
-            parts = [row.cells[column.label].amount for row in items if column.label in row.cells]
+            cells = [(row, row.cells[column.label]) for row in items if column.label in row.cells]
+            parts = [cell.amount for _, cell in cells]
             if found is None or found.amount is None or not parts:
                 continue
             says = f"{table.title}：{block.title}“{total.label}”{column.label} = 各项之和"
             results.append(_total_result(document, table, says, _sum(parts), found.amount, len(parts), found.mark))
+            named = [(row.label, cell.mark, cell.amount) for row, cell in cells if cell.amount is not None]
+            what = f"{block.title}{column.label}"
+            results += _parts_equal_to_whole(document, table, what, total.label, found.amount, named)
         results += check_shares(document, table, block, total)
     return results
 
@@ -290,6 +495,10 @@ def check_shares(document, table, block: MoneyBlock, total) -> list[Result]:
 
 
 RULES = {
+    "目标完成": rule_targets,
+    "完成率": rule_completion,
+    "预算执行得分": rule_funds_scored,
+    "资金合计": rule_funds_parts,
     "得分不超过分值": rule_not_over,
     "分组合计": rule_group_sums,
     "权重": rule_weights,
@@ -301,10 +510,9 @@ RULES = {
 
 def check_indicator_table(document: Document, table: IndicatorTable) -> list[Result]:
     if table.form is None:
-        results = check_scores(document, table) + check_rates(document, table)
+        results = check_scores(document, table) + check_rates(document, table) + check_targets(document, table)
     else:
         results = [result for rule in table.form.rules for result in RULES[rule.check](document, table, rule)]
-    results += check_targets(document, table)
     for block in table.money:
         results += check_money_block(document, table, block)
     return results

@@ -159,11 +159,25 @@ class HeadlineSpec:
 # merged over the group's rows, as 产出指标（50 分）prints it).
 SCORE_LEVELS = ("leaf", "level2", "level1")
 # The named checks a 绩效 form may declare (`rules:`); check/indicators.py runs each.
-INDICATOR_RULES = ("得分不超过分值", "分组合计", "权重", "总分", "等级", "执行率")
+INDICATOR_RULES = (
+    "得分不超过分值",
+    "分组合计",
+    "权重",
+    "总分",
+    "等级",
+    "执行率",
+    "目标完成",
+    "完成率",
+    "预算执行得分",
+    "资金合计",
+)
 # The blocks of a 绩效 table in the order a form prints them unless it declares another.
 DEFAULT_BLOCKS = ("facts", "funds", "money", "goals", "indicators")
 # How a form may compute 执行率 from its funds' A (全年预算数), B (全年执行数) and C (上级移动支付).
 RATE_FORMULAS = ("(B-C)/A", "B/A")
+# What a 预算执行 得分 (分值 × 执行率) is when the 执行率 is above 100 %: the full 分值 (cap), or 0
+# (zero: some forms give nothing for spending more than the budget).
+ABOVE_FULL = ("cap", "zero")
 
 
 @dataclass(frozen=True)
@@ -188,6 +202,38 @@ def grade_of(score: Decimal, bands) -> str | None:
     return next((band.grade for band in bands if score >= band.low), None)
 
 
+# What a figure stated in a 绩效 report's prose is compared with (`prose:` of an indicator form):
+# total the table's 总分 (N 分), grade its 等级, rate the funds' 执行率 (N%), indicator the 完成值 of
+# the indicators whose name holds `indicator` (N%), funds the funds' amounts in `columns` (N 万元).
+PROSE_FIGURES = ("total", "grade", "rate", "indicator", "funds")
+
+
+@dataclass(frozen=True)
+class ProseFigure:
+    """Words a report's prose names a figure of its table by, and which figure: 自评得分 → total."""
+
+    words: tuple[str, ...]
+    figure: str  # one of PROSE_FIGURES
+    indicator: str | None = None  # figure indicator: what the indicator's name holds (default: the word)
+    columns: tuple[str, ...] = ()  # figure funds: the FundsRow amounts it may be (budget, executed …)
+    mark: Mark | None = None
+
+
+# The words every 绩效 report is read with (a form's `prose:` adds to them, and may give a word
+# another meaning): the ones 财预〔2020〕10号's reports and the provinces' use.
+DEFAULT_PROSE = (
+    ProseFigure(("自评得分", "自评分", "综合评分", "评价得分", "总得分", "自评总分"), "total"),
+    ProseFigure(("等级", "自评等级", "评价等级", "自评结论", "评价结论", "综合评定"), "grade"),
+    ProseFigure(("预算执行率", "资金执行率"), "rate"),
+    ProseFigure(("到位率",), "indicator", "到位率"),
+    ProseFigure(("满意度", "满意率"), "indicator", "满意"),
+    ProseFigure(("年初预算数",), "funds", columns=("initial",)),
+    ProseFigure(("预算数", "全年预算数"), "funds", columns=("initial", "budget")),
+    ProseFigure(("执行数", "全年执行数"), "funds", columns=("executed",)),
+    ProseFigure(("到位资金", "财政补助资金"), "funds", columns=("budget", "executed")),
+)
+
+
 @dataclass(frozen=True)
 class FactSpec:
     """A line of a 绩效 form's header (基本情况) as printed: its label and what it holds. `role`
@@ -206,6 +252,17 @@ class IndicatorRule:
     says: str | None
     tolerance: Decimal | None
     mark: Mark
+
+
+@dataclass(frozen=True)
+class FundsScoring:
+    """How a form scores 预算执行: 得分 = 分值 × 执行率, at most the 分值; *rounding* the precision
+    the form prints it to (None: as printed); *above_full* what an 执行率 above 100 % earns, and
+    whether the form says so (*declared*: an undeclared default is only assumed)."""
+
+    rounding: Decimal | None = None
+    above_full: str = "cap"  # one of ABOVE_FULL
+    declared: bool = False
 
 
 @dataclass(eq=False)  # one object per declared form, shared by its tables
@@ -230,6 +287,16 @@ class IndicatorForm:
     blocks: tuple[str, ...]  # the order of the printed blocks
     rules: list[IndicatorRule]
     mark: Mark
+    # The words of its reports' prose that name its figures: DEFAULT_PROSE and what the form adds.
+    prose: tuple[ProseFigure, ...] = DEFAULT_PROSE
+    # It scores a department's whole spending (部门整体): prose outside every report of the
+    # document that holds it (its general parts) is read against it.
+    whole: bool = False
+    # The funds row that is the whole (年度资金总额) and the lists of rows that each add up to it
+    # (其中 当年财政拨款 + 上年结转资金 + 其他资金; 基本支出 + 项目支出), by their printed 资金来源.
+    funds_total: str | None = None
+    funds_parts: tuple[tuple[str, ...], ...] = ()
+    funds_scoring: FundsScoring = field(default_factory=FundsScoring)
 
     def fact(self, label: str) -> FactSpec | None:
         return next((f for f in self.facts if f.label == label), None)
@@ -384,6 +451,7 @@ class Indicator:
     reason: str | None
     measure: str | None
     mark: Mark
+    completion: str | None = None  # 完成率, as printed (a column some forms print)
 
 
 @dataclass(eq=False)
@@ -513,6 +581,7 @@ class IndicatorTable:
     header_total: tuple[Decimal, Mark] | None = None
     grade: tuple[str, Mark] | None = None
     total_mark: Mark | None = None  # where the total row is written (its checks are reported there)
+    filled: tuple[str, Mark] | None = None  # the header's date (a fact of role date, 填报日期) as written
 
     def leaves(self) -> list[Indicator]:
         return [leaf for s in self.sets for leaf in s.leaves()]
@@ -589,6 +658,16 @@ class AsIs:
     mark: Mark
 
 
+@dataclass(frozen=True)
+class Omission:
+    """A table the form set's 目录 requires that the original did not publish (`omitted:`), with
+    the reason the original gives: the completeness check names it instead of reporting it missing."""
+
+    form: str
+    why: str
+    mark: Mark
+
+
 @dataclass(eq=False)
 class Document:
     slug: str
@@ -614,6 +693,10 @@ class Document:
     issuer: str | None = None
     original_url: str | None = None
     source_note: str | None = None
+    omitted: tuple[Omission, ...] = ()
+    # Where the document names its form set: a table its 目录 requires and the document lacks is
+    # reported there (the form set is what requires it).
+    form_set_mark: Mark | None = None
 
     @property
     def published_as_is(self) -> bool:

@@ -37,6 +37,8 @@ class Result:
     # Why a rule could not be checked, when it is not that a figure or a table is missing: the
     # cells it needs that the original prints unreadably.
     reason: str = ""
+    # How the found figure must relate to the expected one: "=", or "≤"/"≥" for an inequality rule.
+    relation: str = "="
 
     @property
     def difference(self) -> Decimal | None:
@@ -49,9 +51,17 @@ class Result:
             return f"{self.says}：无法核对（{self.reason or '所需数字未公开或表缺失'}）"
         if self.expected is None or self.found is None:
             return self.says
+        tail = "，在尾数误差范围内" if self.status == NOTICE else ""
+        if self.relation != "=":
+            bound = "不超过" if self.relation == "≤" else "不少于"
+            if self.status == OK:
+                return f"{self.says}：{format_amount(self.found)}，{bound} {format_amount(self.expected)}，相符"
+            return (
+                f"{self.says}：应{bound} {format_amount(self.expected)}，{self.found_where} {format_amount(self.found)}，"
+                f"{'超出' if self.relation == '≤' else '少'} {format_amount(abs(self.difference))}{tail}"
+            )
         if self.status == OK:
             return f"{self.says}：{format_amount(self.found)}，相符"
-        tail = "，在尾数误差范围内" if self.status == NOTICE else ""
         return (
             f"{self.says}：应为 {format_amount(self.expected)}，{self.found_where} {format_amount(self.found)}，"
             f"相差 {format_amount(self.difference)}{tail}"

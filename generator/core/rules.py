@@ -6,12 +6,17 @@ A rule is written the way a person would say it:
     tree: 科目编码                                                  (合计 = Σ类, 类 = Σ款, 款 = Σ项)
     cells: 收入.总计 = 收入.本年收入合计 + 收入.年初结转和结余          (named cells)
     cells: 公开01表:收入.本年收入合计 = 公开02表:合计.本年收入合计      (across forms, in the form set)
+    cells: 公开07表:决算合计 <= 公开07表:预算合计                        (an inequality: ≤ or ≥)
     classes: 公开01表:支出 = 公开03表:本年支出合计                    (each 类 by name)
     codes: 公开02表:本年收入合计 = 公开03表:本年支出合计                 (each 科目编码 present in both)
 
 A cell is `panel.row.column`: the panel is left out when the form has one, the column when the
 panel has one amount column; a row is a fixed row's key, a 科目编码, or the summary row's name
 (合计); `totals.KEY` is a footer total.
+
+A broken identity is an error; a broken inequality (a plausibility rule: 决算 above 预算) a warning;
+a rule may declare its own `severity:`. A miss within rounding is a notice: n printed addends and
+their printed total each carry up to half a cent, so they may differ by 0.005·(n+1).
 """
 
 from __future__ import annotations
@@ -22,8 +27,14 @@ from decimal import Decimal
 
 from .model import Form
 from .problems import Mark
+from .results import ERROR, NOTICE, WARNING
 
 RULE_KINDS = ("columns", "tree", "cells", "classes", "codes")
+# How a rule relates its two sides, as written (ASCII or the printed sign) → as printed in words.
+RELATIONS = {"<=": "≤", "≤": "≤", ">=": "≥", "≥": "≥", "=": "="}
+_RELATION = re.compile(r"<=|>=|≤|≥|=")
+# `severity:` of a rule, in the words a form set author writes → the status of a miss.
+SEVERITIES = {"错误": ERROR, "警告": WARNING, "提示": NOTICE}
 
 
 class RuleError(ValueError):
@@ -48,12 +59,22 @@ class Rule:
     parts: list[tuple[int, CellRef]] = field(default_factory=list)  # (+1 | -1, cell)
     tolerance: Decimal | None = None
     says: str | None = None  # the rule in the form set author's words, when given
+    relation: str = "="  # "=", "≤" or "≥": the total's relation to the sum of the parts
+    severity: str | None = None  # the status of a miss beyond rounding, when the rule declares one
     # The rule in words as the checks print it (columns: 'A = B + C'; cells: '公开01表 收入·总计 = …'),
     # made when the rule is parsed: forms and their rules are shared by every document of a form set.
     words: str = ""
 
     def allowed_miss(self, addends: int) -> Decimal:
-        return self.tolerance if self.tolerance is not None else Decimal("0.01") * max(1, addends)
+        return self.tolerance if self.tolerance is not None else Decimal("0.005") * (addends + 1)
+
+    @property
+    def failure(self) -> str:
+        """The status of a miss beyond rounding: as declared, else an error for an identity and a
+        warning for an inequality (which says what is plausible, not what must hold)."""
+        if self.severity is not None:
+            return self.severity
+        return ERROR if self.relation == "=" else WARNING
 
 
 def describe_ref(ref: CellRef, home: str | None) -> str:
@@ -75,18 +96,20 @@ def terms_text(parts: list[tuple[int, str]]) -> str:
     return text
 
 
-def split_sum(text: str) -> tuple[str, list[tuple[int, str]]]:
-    if text.count("=") != 1:
-        raise RuleError("规则要写成“合计 = 项 + 项 …”，只能有一个 '='")
-    left, right = (side.strip() for side in text.split("="))
+def split_sum(text: str) -> tuple[str, str, list[tuple[int, str]]]:
+    """`合计 = a + b − c` (or ≤, ≥) → ('合计', '=', [(1, 'a'), (1, 'b'), (-1, 'c')])."""
+    signs = _RELATION.findall(text)
+    if len(signs) != 1:
+        raise RuleError("规则要写成“合计 = 项 + 项 …”（或 <=、>=），只能有一个 '='、'<=' 或 '>='")
+    left, right = (side.strip() for side in _RELATION.split(text))
     if not left or not right:
-        raise RuleError("'=' 两边都要写单元格")
+        raise RuleError(f"'{signs[0]}' 两边都要写单元格")
     tokens = re.split(r"\s*([+\-])\s*", right)
-    signs, names = tokens[1::2], tokens[2::2]
-    parts = [(1, tokens[0])] + [(1 if sign == "+" else -1, name) for sign, name in zip(signs, names, strict=True)]
+    pluses, names = tokens[1::2], tokens[2::2]
+    parts = [(1, tokens[0])] + [(1 if sign == "+" else -1, name) for sign, name in zip(pluses, names, strict=True)]
     if any(not name for _, name in parts):
         raise RuleError("'+' 或 '-' 旁边少了一项")
-    return left, parts
+    return left, RELATIONS[signs[0]], parts
 
 
 def parse_ref(text: str, form: Form | None, forms: dict[str, Form], default_form: Form | None) -> CellRef:
@@ -144,14 +167,18 @@ def parse_rule(
     forms: dict[str, Form],
     tolerance: Decimal | None,
     says: str | None,
+    severity: str | None = None,
 ) -> Rule:
-    rule = Rule(kind, text, mark, tolerance=tolerance, says=says)
+    rule = Rule(kind, text, mark, tolerance=tolerance, says=says, severity=severity)
     if kind == "tree":
         target = form
         if target is None or not any(c.type == "code" for p in target.panels for c in p.columns):
             raise RuleError("tree 规则只能写在有科目编码列的表样中")
         return rule
-    left, parts = split_sum(text)
+    left, relation, parts = split_sum(text)
+    if relation != "=" and kind not in ("cells", "columns"):
+        raise RuleError(f"{kind} 规则只能写 '='（不等式只用于 cells 和 columns 规则）")
+    rule.relation = relation
     if kind == "columns":
         if form is None:
             raise RuleError("columns 规则只能写在一张表样中，不能写在表样文件的规则中")
@@ -161,7 +188,7 @@ def parse_rule(
                 raise RuleError(f"'{name}' 不是 {form.number} 的金额列")
         rule.total = CellRef(None, None, None, left, left)
         rule.parts = [(sign, CellRef(None, None, None, n, n)) for sign, n in parts]
-        rule.words = f"{left} = {terms_text(parts)}"
+        rule.words = f"{left} {relation} {terms_text(parts)}"
         return rule
     if kind in ("classes", "codes"):
         if form is not None:
@@ -177,7 +204,8 @@ def parse_rule(
         rule.parts += [(sign, parse_ref(n, form, forms, form)) for n in names]
     home = rule.total.form or (form.number if form is not None else None)  # whose cells need no form number
     rule.words = (
-        f"{home} {describe_ref(rule.total, home)} = {terms_text([(s, describe_ref(r, home)) for s, r in rule.parts])}"
+        f"{home} {describe_ref(rule.total, home)} {relation} "
+        f"{terms_text([(s, describe_ref(r, home)) for s, r in rule.parts])}"
     )
     return rule
 

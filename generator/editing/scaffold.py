@@ -17,8 +17,9 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from ..core.model import KIND_NAMES, KINDS, Bureau, Document, Form, FormSet, FormTable, Panel
+from ..core.model import KIND_NAMES, KINDS, Bureau, Document, Form, FormSet, FormTable, IndicatorForm, Panel
 from ..core.problems import Problems
+from ..load.indicators import LEVELS
 from ..load.loader import SLUG, Loader, shown
 from ..source import schema
 from .fmt import dump_text
@@ -28,6 +29,12 @@ YEAR_FIELD = schema.DOCUMENT_FILE.fields["year"]
 REGION = schema.BUREAU_FILE.fields["region"].pattern
 LABEL_TYPES = ("code", "name", "item", "text")  # what a row of 科目 keeps from an earlier year
 FIGURE_TYPES = ("amount", "percent")
+MAX_PROJECTS = 99  # a department's 项目支出绩效自评 run to a dozen or two; more is a slip of the keyboard
+BLOCK_WORDS = {"facts": "表头", "funds": "资金情况", "indicators": "指标", "total": "总分"}  # what new says it laid out
+ANCHORS = {"自评": "zpb", "申报": "sbb"}  # a table's id: 自评表, 申报表
+PROJECT_NAME = "项目名称"  # the header line of a form for one project's report
+# the funds row every 自评表 prints (财预〔2020〕10号), whose 分值 is the form's funds.score
+FUNDS_TOTAL = "年度资金总额"
 CHINESE_NUMBERS = "一二三四五六七八九十"
 
 
@@ -86,10 +93,22 @@ def new_bureau(data_dir: Path, slug: str, name: str, short_name: str | None, reg
 # ---- new ----
 
 
-def new_document(data_dir: Path, slug: str, year_text: str, kind_text: str, form_set_id: str | None) -> int:
+def new_document(
+    data_dir: Path,
+    slug: str,
+    year_text: str,
+    kind_text: str,
+    form_set_id: str | None,
+    report: str | None = None,
+    projects: int | None = None,
+) -> int:
     kind = next((k for k, file in FILE_NAMES.items() if kind_text in (k, file)), None)
     if kind is None:
         return fail(f"类别 '{kind_text}' 不认识：写 {'、'.join(KINDS)}（或 {'、'.join(FILE_NAMES.values())}）")
+    if kind != "绩效" and (report is not None or projects is not None):
+        return fail(f"--report 和 --projects 只用于绩效文件：{kind}文件的表由表样的目录定，请删掉这两项")
+    if projects is not None and not 1 <= projects <= MAX_PROJECTS:
+        return fail(f"--projects 写项目自评表的张数，1 到 {MAX_PROJECTS}，却是 {projects}")
     if not (re.fullmatch(r"[0-9]{4}", year_text) and YEAR_FIELD.low <= int(year_text) <= YEAR_FIELD.high):
         return fail(f"年度 '{year_text}' 写法不对：写四位数字，如 2021")
     year = int(year_text)
@@ -124,12 +143,36 @@ def new_document(data_dir: Path, slug: str, year_text: str, kind_text: str, form
                 print(f"{problem.mark}: {problem.message}", file=sys.stderr)
             return fail(f"表样 {form_set.id} 有错误，先改正后再新建文件")
 
+    indicator_form = None
+    if form_set is not None and kind == "绩效" and form_set.indicator_forms:
+        indicator_form, why = choose_indicator_form(form_set, report, projects is not None)
+        if indicator_form is None:
+            return fail(why)
+    elif report is not None or projects is not None:
+        which = f"表样 {form_set.id} 没有绩效表样（indicator_forms）" if form_set else "没有选定绩效表样"
+        having = "、".join(sorted(n for n, f in form_sets.items() if kind in f.kinds and f.indicator_forms))
+        return fail(f"{which}：--report、--projects 无从列出，请用 --form 指定一套（现有 {having or '无'}）")
+
     earlier = nearest_document(bureau, form_set, year) if form_set is not None else None
-    document = scaffold(bureau, kind, year, form_set, earlier)
+    if indicator_form is not None:
+        document = scaffold_reports(bureau, year, form_set, indicator_form, projects)
+    else:
+        document = scaffold(bureau, kind, year, form_set, earlier)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(dump_text(document, "document"), encoding="utf-8")
     print(f"已新建 {shown(path)}")
-    if form_set is not None:
+    if indicator_form is not None:
+        tables = list(form_tables(document))
+        ids = "、".join(str(t["id"]) for t in tables)
+        laid = "、".join(word for key, word in BLOCK_WORDS.items() if key in tables[0])
+        print(
+            f"表样 {form_set.id}（{form_set.name}，{how}）：列出了 {len(tables)} 张{indicator_form.name}"
+            f"（id {ids}）的{laid}，内容空着"
+        )
+        print(
+            f"可把原件的表复制成 .tsv 后导入：python -m generator import 表.tsv {shown(path)} --table {tables[0]['id']}"
+        )
+    elif form_set is not None:
         tables = sum(1 for _ in form_tables(document))
         print(f"表样 {form_set.id}（{form_set.name}，{how}）：列出了 {tables} 张表的行和列，金额空着")
         if earlier is not None:
@@ -332,3 +375,119 @@ def form_tables(document: CommentedMap):
 
     for part in document["parts"]:
         yield from walk(part.get("sections"))
+
+
+# ---- 绩效: reports on a declared 绩效 form ----
+
+
+def choose_indicator_form(form_set: FormSet, wanted: str | None, projects: bool) -> tuple[IndicatorForm | None, str]:
+    """The 绩效 form to lay out: the one asked for, else the first 自评表 the set declares (with
+    --projects, the first whose header has a 项目名称: a form for one project's report)."""
+    forms = form_set.indicator_forms
+    if wanted is not None:
+        if wanted in forms:
+            return forms[wanted], ""
+        return None, f"表样 {form_set.id} 中没有绩效表样“{wanted}”：--report 可写 {'、'.join(forms)}"
+    self_evaluations = [f for f in forms.values() if f.stage == "自评"] or list(forms.values())
+    if projects:
+        for_projects = [f for f in self_evaluations if f.fact(PROJECT_NAME) is not None]
+        self_evaluations = for_projects or self_evaluations
+    return self_evaluations[0], ""
+
+
+def scaffold_reports(
+    bureau: Bureau, year: int, form_set: FormSet, form: IndicatorForm, projects: int | None
+) -> CommentedMap:
+    """A 绩效 document of one report on *form*, or of *projects* reports, each its own part (page)."""
+    document = CommentedMap()
+    document["title"] = f"{year}年度{bureau.name}{KIND_NAMES['绩效']}"
+    document["kind"] = "绩效"
+    document["year"] = str(year)
+    document["unit"] = "万元"
+    document["form_set"] = form_set.id
+    document.yaml_set_start_comment(
+        f"新建的绩效文件：{form.name}的表头、资金情况、指标和总分已按表样 {form_set.id} 列出，内容空着。\n"
+        "照原件填写，或把原件的表复制成 .tsv（或 .xlsx）后用 python -m generator import 导入；"
+        "填好后运行 python -m generator check。写法见 EDITING.md 的“按绩效表样填写”。"
+    )
+    document.yaml_set_comment_before_after_key(
+        "parts",
+        before="原件载明公开日期时，在此行上面加一行 published: YYYY-MM-DD"
+        + ("\n每个项目一部分（一页）：把“项目一”等改成原件的项目名称，再填表" if projects else ""),
+    )
+    parts = CommentedSeq()
+    for index in range(1, (projects or 1) + 1):
+        part = CommentedMap()
+        part["title"] = f"项目{numbered(index)}" if projects else form.title
+        if projects:
+            part["id"] = f"xiangmu-{index}"
+        section = CommentedMap()
+        section["title"] = form.title
+        anchor = ANCHORS[form.stage]
+        section["table"] = indicator_table(form, f"{anchor}-{index}" if projects else anchor)
+        part["sections"] = CommentedSeq([section])
+        parts.append(part)
+    document["parts"] = parts
+    return document
+
+
+def indicator_table(form: IndicatorForm, anchor: str) -> CommentedMap:
+    """Every block *form* prints, in its order, blank: its header lines, the funds' rows the form
+    declares (年度资金总额 and its parts) under each printed column, a 一级指标 group for each weight the form states (or one unnamed)
+    with one blank row at each level below, and the 总分 row where the form scores."""
+    out = CommentedMap()
+    out["id"] = anchor
+    out["form"] = form.name
+    levels = [key for key, _ in form.columns if key in LEVELS]
+    scored = any(key in ("score", "scored") for key, _ in form.columns)
+    for block in form.blocks:
+        if block == "facts" and form.facts:
+            out["facts"] = CommentedMap((fact.label, None) for fact in form.facts)
+        elif block == "funds" and form.funds_columns:
+            out["funds"] = CommentedSeq(
+                flow({key: source if key == "source" else None for key, _ in form.funds_columns})
+                for source in funds_rows(form)
+            )
+            out.yaml_set_comment_before_after_key(
+                "funds", before="资金情况照原件逐行写（如 其中：当年财政拨款），空白的格不写", indent=10
+            )
+        elif block == "indicators":
+            names = list(form.weights) or [None]
+            out["indicators"] = CommentedSeq(indicator_group(form, name, 1, len(levels)) for name in names)
+            weights = "、".join(f"{name} {weight} 分" for name, weight in form.weights.items())
+            out.yaml_set_comment_before_after_key(
+                "indicators",
+                before=(f"一级指标照表样（{weights}）；" if weights else "一级指标照原件写名称；")
+                + "每组下照原件逐行添加二级指标和指标",
+                indent=10,
+            )
+            if scored:
+                out["total"] = flow({"score": None, "scored": None})
+    return out
+
+
+def funds_rows(form: IndicatorForm) -> list[str]:
+    """The funds rows the form declares, as printed: its total, then each group of parts that adds
+    up to it, the first of a group under 其中： (年度资金总额; 其中：当年财政拨款, 上年结转资金, 其他资金)."""
+    rows = [form.funds_total or FUNDS_TOTAL]
+    for group in form.funds_parts:
+        rows += [f"其中：{name}" if i == 0 else name for i, name in enumerate(group) if name not in rows]
+    return rows
+
+
+def indicator_group(form: IndicatorForm, name: str | None, level: int, depth: int) -> CommentedMap:
+    group = CommentedMap()
+    group["name"] = name
+    if f"level{level}" in form.scores_at:
+        group["score"] = None
+        group["scored"] = None
+    if level < depth:
+        group["items"] = CommentedSeq([indicator_group(form, None, level + 1, depth)])
+    else:
+        leaf = {
+            key: None
+            for key, _ in form.columns
+            if key not in LEVELS and (key not in ("score", "scored") or "leaf" in form.scores_at)
+        }
+        group["items"] = CommentedSeq([flow(leaf)])
+    return group

@@ -25,15 +25,17 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from ..core.model import Form, FormSet, FormTable
+from ..core.model import Form, FormSet, FormTable, IndicatorForm
 from ..core.problems import Mark, Problems
+from ..load.indicators import IndicatorBinder
 from ..load.loader import Loader, shown
 from ..load.tables import bind_form_table
 from ..source import schema
 from ..source.fields import Context, check_record
 from ..source.yamlsource import Mapping, Sequence, YamlProblem, parse_text
-from .mapping import Imported, Typed, choose_form, import_table
-from .source import SourceError, read_source
+from .indicators import ImportedReport, import_report
+from .mapping import Imported, Typed, choose_form, import_table, norm, read_preamble, title_of
+from .source import SourceError, SourceTable, read_source
 
 
 class ImportFailure(Exception):
@@ -149,18 +151,32 @@ def data_folder(document: Path) -> Path | None:
     return None
 
 
-def load_form_set(document: Path, form_set_id: str | None) -> FormSet:
+def load_form_set(document: Path, form_set_id: str | None, kind: object = None) -> FormSet:
+    """The form set a document's tables are on; only ever one of the document's kind suggested."""
     where = shown(document)
-    if not form_set_id:
-        raise ImportFailure(Mark(where), "文件没有 form_set:，不知道表样：请先写上 form_set:（如 hunan-juesuan-2020）")
     folder = data_folder(document)
     if folder is None:
         raise ImportFailure(Mark(where), "在文件所在的目录之上找不到 forms/（表样）：请对 data/ 下的文件运行导入")
     loader = Loader(folder)
     form_sets = loader.load_form_sets(folder / "forms")
+    kind = str(kind) if kind is not None else None
+    fitting = sorted(name for name, f in form_sets.items() if kind is None or kind in f.kinds)
+    if kind is None:
+        suggestion = f"现有 {'、'.join(fitting)}" if fitting else "data/forms/ 中没有表样"
+    else:
+        suggestion = f"{kind}文件可用 {'、'.join(fitting)}" if fitting else f"data/forms/ 中没有用于{kind}文件的表样"
+    if not form_set_id:
+        raise ImportFailure(Mark(where), f"文件没有 form_set:，不知道表样：请先写上 form_set:（{suggestion}）")
     if form_set_id not in form_sets:
         raise ImportFailure(
-            Mark(where), f"找不到表样集 {form_set_id}（{shown(folder / 'forms')}）：请核对 form_set:，或先运行 check"
+            Mark(where),
+            f"找不到表样集 {form_set_id}（{shown(folder / 'forms')}）：请核对 form_set:（{suggestion}），或先运行 check",
+        )
+    if kind is not None and kind not in form_sets[form_set_id].kinds:
+        raise ImportFailure(
+            Mark(where),
+            f"表样集 {form_set_id} 用于{'、'.join(form_sets[form_set_id].kinds)}文件，这份文件是{kind}："
+            f"请先改正 form_set:（{suggestion}）",
         )
     errors = [p for p in loader.problems.errors if p.mark.path.endswith(f"{form_set_id}.yaml")]
     if errors:
@@ -372,6 +388,142 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
+# ---- a 绩效 table ----
+
+
+def indicator_form(form_set: FormSet, spot: TableSpot, where: str) -> IndicatorForm | None:
+    """The 绩效 form the table names, or None for a table on one of the set's 决算/预算 forms."""
+    name = spot.form.split(":", 1)[-1]
+    if name in form_set.indicator_forms:
+        return form_set.indicator_forms[name]
+    if ":" in spot.form or (not form_set.forms and form_set.indicator_forms):
+        choices = "、".join(form_set.indicator_forms) or "（无）"
+        raise ImportFailure(
+            Mark(where, spot.line),
+            f"表样集 {form_set.id} 中没有绩效表样“{name}”（有 {choices}）：请先运行 python -m generator check 改正",
+        )
+    return None
+
+
+def choose_report(
+    source: SourceTable, form_set: FormSet, spots: list[TableSpot], where: str
+) -> tuple[TableSpot, IndicatorForm]:
+    """The 绩效 table to import into: the one of the form the title above the source names, or the
+    document's only 绩效 table; else the clerk says which with --table."""
+    reports = [
+        (s, form_set.indicator_forms[s.form.split(":", 1)[-1]])
+        for s in spots
+        if s.form.split(":", 1)[-1] in form_set.indicator_forms
+    ]
+    if not reports:
+        raise ImportFailure(
+            Mark(where),
+            f"文件中没有绩效表：请先在小节下写好 table: 和 form: 表样名（{'、'.join(form_set.indicator_forms)}），"
+            "或用 python -m generator new … 绩效 --form 生成",
+        )
+    preamble, _ = read_preamble(source.rows)
+    titles = {title_of(cell) for cell in preamble.titles}
+    named = [(s, f) for s, f in reports if norm(f.title) in titles]
+    if len(reports) == 1:
+        return reports[0]
+    if len({f.name for _, f in named}) == 1 and len(named) == 1:
+        return named[0]
+    ids = "、".join(s.id or s.form for s, _ in (named or reports))
+    raise ImportFailure(Mark(where), f"文件中有几张绩效表（{ids}），看不出导入到哪一张：请用 --table 指明表的 id")
+
+
+def report_keys(imported: ImportedReport, spot: TableSpot) -> dict[str, object | None]:
+    """The table's keys to write: the header lines the source prints (the others kept), the funds,
+    the indicator tree and the 总分 row (its label and grade kept)."""
+    form, table = imported.form, spot.node
+    changes: dict[str, object | None] = {}
+    if imported.facts:
+        old = table.get("facts") if isinstance(table.get("facts"), CommentedMap) else {}
+        facts = CommentedMap()
+        for spec in form.facts:
+            value = imported.facts.get(spec.label) or old.get(spec.label)
+            facts[spec.label] = str(value) if value else None
+        changes["facts"] = facts
+    if form.funds_columns:
+        changes["funds"] = row_list(imported.funds)
+
+    def node(item: dict):
+        if "items" not in item:
+            return flow(item)
+        group = CommentedMap()
+        for key in ("name", "score", "scored"):
+            if key in item:
+                group[key] = scalar(item[key])
+        group["items"] = CommentedSeq(node(child) for child in item["items"])
+        return group
+
+    changes["indicators"] = CommentedSeq(node(group) for group in imported.indicators)
+    if imported.total:
+        old_total = table.get("total") if isinstance(table.get("total"), CommentedMap) else {}
+        kept = {
+            k: Typed("text", str(v)) for k, v in old_total.items() if k not in ("score", "scored") and v is not None
+        }
+        changes["total"] = flow({**kept, **imported.total})
+    return changes
+
+
+def verify_report(text: str, spot: TableSpot, form: IndicatorForm, imported: ImportedReport, where: str) -> list[str]:
+    """Read the new file's table through the site's loader and compare what it holds with the import."""
+    try:
+        node = parse_text(text.replace("\r\n", "\n"), where)
+    except YamlProblem as exc:
+        return [str(exc.problem)]
+    for step in spot.path:
+        node = node.get(step) if isinstance(node, Mapping) else node.items[step] if isinstance(node, Sequence) else None
+        if node is None:
+            return ["写入后找不到这张表"]
+    problems = Problems()
+    ctx = Context(problems)
+    raw = check_record(node, schema.INDICATOR_TABLE, ctx)
+    table = IndicatorBinder(ctx).bind(raw, form, node) if raw is not None else None
+    if problems or table is None:
+        return [str(p) for p in problems.items] or ["写入的表读不出来"]
+    differences = []
+    if len(table.funds) != len(imported.funds):
+        differences.append(f"资金情况：读回 {len(table.funds)} 行，源表 {len(imported.funds)} 行")
+    if len(table.funds) + len(table.leaves()) != imported.count:
+        differences.append(f"指标：读回 {len(table.leaves())} 行")
+    if "scored" in imported.total and table.total_scored != Decimal(imported.total["scored"].text):
+        differences.append("总分不一致")
+    return differences
+
+
+def import_report_into(
+    source: SourceTable, document: Path, text: str, spot: TableSpot, form: IndicatorForm, dry_run: bool
+) -> int:
+    where = shown(document)
+    if spot.node.get("indicator_sets") is not None:
+        raise ImportFailure(
+            Mark(where, spot.line),
+            "这张表的指标写成了 indicator_sets（几组指标）：导入只写 indicators，请照原件手工填写",
+        )
+    imported, problems = import_report(source, form)
+    if problems:
+        return print_problems(problems)
+    new_text, written = splice(text, spot, report_keys(imported, spot), where)
+    differences = verify_report(new_text, spot, form, imported, where)
+    if differences:  # a bug of the importer, never the clerk's: say so and write nothing
+        raise ImportFailure(
+            Mark(where, spot.line), "内部错误，未写入：写出的表格读回后与源表不一致：" + "; ".join(differences)
+        )
+    if dry_run:
+        print("".join(written), end="")
+        print(f"（--dry-run：未写入 {where}；以上是将写入“{spot.title}”的内容）")
+        return 0
+    write_atomically(document, new_text)
+    leaves = imported.count - len(imported.funds)
+    print(
+        f"已把{form.name}（资金情况 {len(imported.funds)} 行、指标 {leaves} 行）写入 {where}“{spot.title}”"
+        f"（id {spot.id}）。请运行 python -m generator check 核对。"
+    )
+    return 0
+
+
 # ---- the command ----
 
 
@@ -382,9 +534,18 @@ def run_import(source: Path, document: Path, table: str | None, sheet: str | Non
     try:
         table_source = read_source(source, shown(source), sheet)
         text, loaded = read_document(document)
-        form_set = load_form_set(document, loaded.get("form_set"))
+        kind = loaded.get("kind")
         spots = document_tables(loaded)
         spot = choose_table(spots, table, where) if table is not None else None
+        if spot is not None and ":" in spot.form:  # a 绩效 table may name another set's form: 表样文件名:表样名
+            form_set = load_form_set(document, spot.form.split(":", 1)[0])
+        else:
+            form_set = load_form_set(document, loaded.get("form_set"), kind)
+        report_form = indicator_form(form_set, spot, where) if spot is not None else None
+        if spot is None and kind == "绩效" and form_set.indicator_forms:
+            spot, report_form = choose_report(table_source, form_set, spots, where)
+        if report_form is not None:
+            return import_report_into(table_source, document, text, spot, report_form, dry_run)
         form, preamble, start, why = choose_form(table_source, form_set, spot.form if spot else None)
         if spot is None:
             if form is None:

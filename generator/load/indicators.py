@@ -17,8 +17,10 @@ from ..core.model import (
     DEFAULT_BLOCKS,
     DEFAULT_FUNDS_COLUMNS,
     DEFAULT_GRADES,
+    DEFAULT_PROSE,
     FactSpec,
     FundsRow,
+    FundsScoring,
     GradeBand,
     Indicator,
     IndicatorForm,
@@ -29,6 +31,7 @@ from ..core.model import (
     MoneyBlock,
     MoneyColumn,
     MoneyRow,
+    ProseFigure,
     Target,
     Value,
 )
@@ -36,7 +39,18 @@ from ..source.fields import Amount, Context, Flag, Invalid, Markdown, Percent, S
 from ..source.yamlsource import Mapping, Node, Scalar, Sequence, describe
 
 LEVELS = ("level1", "level2", "level3")
-LEAF_FIELDS = ("name", "content", "target", "actual", "standard", "score", "scored", "reason", "measure")
+LEAF_FIELDS = (
+    "name",
+    "content",
+    "target",
+    "actual",
+    "completion",
+    "standard",
+    "score",
+    "scored",
+    "reason",
+    "measure",
+)
 DEFAULT_LABELS = {
     "level1": "一级指标",
     "level2": "二级指标",
@@ -45,6 +59,7 @@ DEFAULT_LABELS = {
     "content": "目标内容",
     "target": "目标值",
     "actual": "完成值",
+    "completion": "完成率",
     "standard": "绩效标准",
     "score": "分值",
     "scored": "得分",
@@ -75,34 +90,100 @@ FUNDS_NAMES = {
 LEVEL_NAMES = {"leaf": "各个指标", "level3": "三级指标", "level2": "二级指标", "level1": "一级指标"}
 
 _COMPARATORS = {">=": "≥", "≧": "≥", "<=": "≤", "≦": "≤", "＝": "=", "＞": ">", "＜": "<", "+-": "±"}
+# Comparators printed as words before the number (longest first, so that 不超过 is not read as 超过)
+# and after it (80%以上, 5天以内): 以上 and 以内 include the number, as they do in Chinese usage.
+_WORDS_BEFORE = {
+    "不低于": "≥", "不少于": "≥", "不小于": "≥", "至少": "≥", "达到": "≥", "大于等于": "≥",
+    "不高于": "≤", "不超过": "≤", "不多于": "≤", "不大于": "≤", "至多": "≤", "小于等于": "≤",
+    "高于": ">", "大于": ">", "超过": ">", "多于": ">", "低于": "<", "小于": "<", "少于": "<", "等于": "=",
+}  # fmt: skip
+_WORDS_AFTER = {"及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤"}
+_SIGNS = "≥≤><=±"
 _NUMBER = r"(-?\d+(?:\.\d+)?)"
-_SINGLE = re.compile(r"(≥|≤|>|<|=|±)?\s*" + _NUMBER + r"\s*(.*)")
-_ACTUAL = re.compile(_NUMBER + r"\s*([^\d≥≤><=±]*)")
+_BEFORE = "|".join(sorted(_WORDS_BEFORE, key=len, reverse=True))
+_AFTER = "|".join(sorted(_WORDS_AFTER, key=len, reverse=True))
+_SINGLE = re.compile(rf"(≥|≤|>|<|=|±|{_BEFORE})?\s*{_NUMBER}\s*(.*?)\s*({_AFTER})?")
 _RANGE = re.compile(_NUMBER + r"\s*([^\d\s~～至-]*)\s*(?:-|~|～|至)\s*" + _NUMBER + r"\s*(.*)")
+# A unit that is a scale word over another (万人 over 人, 亿元 over 元): the two convert.
+_SCALES = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000)}
 
 
-def parse_target(text: str) -> Target:
-    """'≥95%' → (≥, 95, '%'); '80%-90%' → a 区间; anything else stays words, never guessed at."""
+def _folded(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text).strip()
     for written, sign in _COMPARATORS.items():
         folded = folded.replace(written, sign)
+    return folded
+
+
+def _figure(folded: str) -> tuple[str | None, Decimal, str] | None:
+    """(comparator or None, number, unit) of a number with a unit and a comparator in signs or
+    words on either side; None when anything else is written (words before it, two figures)."""
+    match = _SINGLE.fullmatch(folded)
+    if not match:
+        return None
+    before, number, unit, after = match.groups()
+    if re.search(r"\d", unit) or any(sign in unit for sign in _SIGNS):
+        return None  # '2019年预算安排1200' is words, not a number with a unit
+    sign = _WORDS_BEFORE.get(before, before)
+    if after is not None:
+        trailing = _WORDS_AFTER[after]
+        if sign == "±" and trailing == "≤":  # ±20%以内: the 以内 is the ± said again
+            trailing = "±"
+        if sign is not None and sign != trailing:
+            return None  # ≥ … 以内: not read, never guessed at
+        sign = trailing
+    unit = unit.strip()
+    if unit.startswith("%"):  # '100%到位', '100%发放到位': a per cent, what follows it says of what
+        unit = "%"
+    return sign, Decimal(number), unit
+
+
+def parse_target(text: str) -> Target:
+    """'≥95%' → (≥, 95, '%'); '不低于95%', '95%以上' → the same; '5天以内' → (≤, 5, '天');
+    '80%-90%' → a 区间; anything else stays words, never guessed at.
+
+    A number with no comparator ('426000人', '100%') is read as 达到 (≥): a 年度指标值 is what the
+    year was to reach, and a reader takes a plain figure so; a target to stay below writes its ≤.
+    """
+    folded = _folded(text)
     if match := _RANGE.fullmatch(folded):
         low, first_unit, high, unit = match.groups()
         if not first_unit or first_unit == unit:
             return Target(text, "区间", Decimal(low), Decimal(high), unit.strip())
-    if match := _SINGLE.fullmatch(folded):
-        sign, number, unit = match.groups()
-        if not re.search(r"\d", unit):  # '2019年预算安排1200' is words, not a number with a unit
-            return Target(text, sign or "=", Decimal(number), None, unit.strip())
+    if figure := _figure(folded):
+        sign, number, unit = figure
+        return Target(text, sign or "≥", number, None, unit)
     return Target(text, None, None, None, "")
 
 
-def read_actual(text: str | None) -> tuple[Decimal, str] | None:
-    """A 完成值 that is a plain number with a unit ('42.37 万人', '100%'), else None."""
+def read_actual(text: str | None) -> tuple[str, Decimal, str] | None:
+    """A 完成值 that is a number with a unit: ('=', 42.37, '万人') for '42.37 万人'; a comparator
+    when it states only a bound ('>95%' → ('>', 95, '%')); '100%到位' is a per cent. None for anything else ('去年0.8，今年2.2', '发放及时')."""
     if not text:
         return None
-    match = _ACTUAL.fullmatch(unicodedata.normalize("NFKC", text).strip())
-    return (Decimal(match.group(1)), match.group(2).strip()) if match else None
+    figure = _figure(_folded(text))
+    if figure is None:
+        return None
+    sign, number, unit = figure
+    return sign or "=", number, unit
+
+
+def _scaled(unit: str) -> tuple[Decimal, str]:
+    if len(unit) > 0 and unit[0] in _SCALES:
+        return _SCALES[unit[0]], unit[1:]
+    return Decimal(1), unit
+
+
+def convert(value: Decimal, unit: str, to: str) -> Decimal | None:
+    """*value* in *unit* expressed in *to* (42.37 万人 → 423700 人), or None when the two units
+    are not the same measure with a scale word over it (次/周 and 次, 元/人/年 and 元/人)."""
+    if unit == to:
+        return value
+    scale, base = _scaled(unit)
+    to_scale, to_base = _scaled(to)
+    if base != to_base:
+        return None
+    return value * scale / to_scale
 
 
 class IndicatorBinder:
@@ -136,9 +217,9 @@ class IndicatorBinder:
             funds_columns = tuple(form.funds_columns)
             self.fit_funds(raw.funds, form)
         facts = self.pairs(raw.facts, "facts", _TEXT)
-        header_total = grade = None
+        header_total = grade = filled = None
         if form is not None:
-            facts, header_total, grade = self.fit_facts(raw.facts, facts, form)
+            facts, header_total, grade, filled = self.fit_facts(raw.facts, facts, form)
         total = raw.total
         if total is not None and total.grade is not None:
             grade = (total.grade, total.mark)
@@ -169,6 +250,7 @@ class IndicatorBinder:
             header_total=header_total,
             grade=grade,
             total_mark=total.mark if total is not None else None,
+            filled=filled,
         )
 
     def stage(self, raw, form: IndicatorForm | None, written: Node | None) -> str:
@@ -201,7 +283,7 @@ class IndicatorBinder:
     def fit_facts(self, node: Node | None, facts: list[tuple[str, str]], form: IndicatorForm):
         """The header in the form's order (a line it prints and the table leaves out is blank), each
         line one the form prints, its 总分, 等级 and ticked box read as what they are."""
-        header_total = grade = None
+        header_total = grade = filled = None
         given = dict(facts)
         keys = {key.text: (key, value) for key, value in node.items} if isinstance(node, Mapping) else {}
         for label, (key, _) in keys.items():
@@ -218,6 +300,8 @@ class IndicatorBinder:
                     header_total = (_SCORE.convert(value, self.ctx), value.mark)
                 except Invalid as exc:
                     self.ctx.report(exc)
+            elif spec.role == "date":
+                filled = (text, value.mark)
             elif spec.role == "grade":
                 if self.known_grade(text, value.mark, form):
                     grade = (text, value.mark)
@@ -227,7 +311,8 @@ class IndicatorBinder:
                     f"“{spec.label}”写勾选的一项：{'、'.join(spec.choices)} 之一（原件打 ☑ 的那个），却是 '{text}'",
                 )
         ordered = [(spec.label, given.get(spec.label, "")) for spec in form.facts]
-        return ordered + [(label, text) for label, text in facts if form.fact(label) is None], header_total, grade
+        extra = [(label, text) for label, text in facts if form.fact(label) is None]
+        return ordered + extra, header_total, grade, filled
 
     def known_grade(self, grade: str, mark, form: IndicatorForm | None) -> bool:
         bands = form.grades if form is not None else DEFAULT_GRADES
@@ -301,6 +386,15 @@ class IndicatorBinder:
             if depth > 1 and any(isinstance(c, Indicator) for c in children):
                 self.error(raw, f"这个分组的各项还要再分 {depth - 1} 层（每层写 name 和 items）")
             return IndicatorGroup(raw.name, [c for c in children if c is not None], raw.mark, raw.score, raw.scored)
+        if form is not None:
+            printed = {key for key, _ in form.columns}
+            for key in LEAF_FIELDS:
+                if getattr(raw, key) is not None and key not in printed:
+                    self.error(
+                        raw,
+                        f"表样 {form.name} 的指标表没有“{DEFAULT_LABELS[key]}”（{key}）这一列：请删掉 {key}，"
+                        "或换用印这一列的表样",
+                    )
         return Indicator(**leaf_values(raw))
 
     def pairs(self, node: Node | None, what: str, field) -> list[tuple[str, str]]:
@@ -405,7 +499,9 @@ def build_indicator_form(raw, form_set: str, ctx: Context) -> IndicatorForm | No
             continue
         facts.append(FactSpec(f.label, f.role, tuple(f.choices), f.mark))
     funds_columns: list[tuple[str, str]] = []
-    rate = funds_weight = None
+    rate = funds_weight = funds_total = None
+    funds_parts: tuple[tuple[str, ...], ...] = ()
+    scoring = FundsScoring()
     if raw.funds is not None:
         for c in raw.funds.columns:
             if c.key in [key for key, _ in funds_columns]:
@@ -420,6 +516,13 @@ def build_indicator_form(raw, form_set: str, ctx: Context) -> IndicatorForm | No
         missing = [FUNDS_NAMES[k] for k in needed if k not in keys]
         if missing:
             binder.error(raw.funds, f"执行率按 {rate} 算，资金情况却没有 {'、'.join(missing)} 这一列：请补上")
+        funds_total = raw.funds.total
+        funds_parts = tuple(tuple(source_name(p) for p in group) for group in raw.funds.parts or [])
+        if funds_parts and funds_total is None:
+            binder.error(raw.funds, "写了 parts（加起来等于合计的几行），却没有写 total（合计的那一行）：请补上")
+        if raw.funds.scoring is not None:
+            declared = raw.funds.scoring.above_full
+            scoring = FundsScoring(raw.funds.scoring.rounding, declared or "cap", declared is not None)
     scores = [key for key, _ in columns if key in ("score", "scored")]
     levels = [key for key, _ in columns if key in LEVELS]
     scores_at = tuple(dict.fromkeys(raw.scores_at))
@@ -462,6 +565,12 @@ def build_indicator_form(raw, form_set: str, ctx: Context) -> IndicatorForm | No
             binder.error(rule, "执行率规则要知道执行率怎样算：请在 funds 中写 rate: (B-C)/A 或 rate: B/A")
         if rule.check in ("得分不超过分值", "分组合计", "总分", "权重") and not scores:
             binder.error(rule, f"{rule.check}规则要有分值、得分：这张表样的指标表没有 score、scored 列")
+        if rule.check == "资金合计" and not funds_parts:
+            binder.error(rule, "资金合计规则要知道哪几行加起来等于合计：请在 funds 中写 total 和 parts")
+        if rule.check == "预算执行得分" and "scored" not in [key for key, _ in funds_columns]:
+            binder.error(rule, "预算执行得分规则要有资金情况的得分：这张表样的资金情况没有 scored 列")
+        if rule.check == "完成率" and "completion" not in [key for key, _ in columns]:
+            binder.error(rule, "完成率规则要有完成率一列：这张表样的指标表没有 completion 列")
         if rule.check == "权重" and not weights:
             binder.error(rule, "权重规则要写明各一级指标的分值：请写 weights，如 {产出指标: 50, 效益指标: 30}")
     return IndicatorForm(
@@ -482,4 +591,45 @@ def build_indicator_form(raw, form_set: str, ctx: Context) -> IndicatorForm | No
         blocks,
         rules,
         raw.mark,
+        prose_figures(raw.prose or [], binder),
+        bool(raw.whole),
+        funds_total=source_name(funds_total) if funds_total else None,
+        funds_parts=funds_parts,
+        funds_scoring=scoring,
     )
+
+
+def source_name(text: str) -> str:
+    """A 资金来源 as the funds rules match it: '其中: 财政拨款' and '财政拨款' are one row name,
+    spaces and full-width forms aside."""
+    folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return re.sub(r"^其中[:：,，、]?", "", folded)
+
+
+def prose_figures(entries, binder: IndicatorBinder) -> tuple[ProseFigure, ...]:
+    """DEFAULT_PROSE and the form's own words: a word it declares means what it says there."""
+    own: list[ProseFigure] = []
+    for entry in entries:
+        if entry.indicator is not None and entry.figure != "indicator":
+            binder.error(entry, "indicator 只用于 figure: indicator（指标的完成值）：请删掉 indicator")
+        if entry.columns and entry.figure != "funds":
+            binder.error(entry, "columns 只用于 figure: funds（资金情况的金额）：请删掉 columns")
+        if entry.figure == "funds" and not entry.columns:
+            binder.error(entry, "figure: funds 要写 columns：正文中的金额可能是资金情况的哪几列，如 [budget, executed]")
+            continue
+        repeated = [w for w in entry.words if any(w in f.words for f in own)]
+        if repeated:
+            binder.error(entry, f"正文中的词“{'、'.join(repeated)}”写了两次：每个词只写一次")
+            continue
+        own.append(ProseFigure(tuple(entry.words), entry.figure, entry.indicator, tuple(entry.columns), entry.mark))
+    if not own:
+        return DEFAULT_PROSE
+    mine = {word for figure in own for word in figure.words}
+    kept = []
+    for figure in DEFAULT_PROSE:
+        words = tuple(w for w in figure.words if w not in mine)
+        if words:
+            kept.append(
+                figure if words == figure.words else ProseFigure(words, figure.figure, figure.indicator, figure.columns)
+            )
+    return tuple(own) + tuple(kept)

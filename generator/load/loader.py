@@ -26,6 +26,7 @@ from ..core.model import (
     GridCell,
     HeadlineSpec,
     IndicatorForm,
+    Omission,
     Panel,
     Part,
     Section,
@@ -35,7 +36,7 @@ from ..core.model import (
     TermUse,
 )
 from ..core.problems import Mark, Problems
-from ..core.rules import RULE_KINDS, Rule, RuleError, parse_ref, parse_rule
+from ..core.rules import RULE_KINDS, SEVERITIES, Rule, RuleError, parse_ref, parse_rule
 from ..core.summary import SUMMARY_COLUMNS
 from ..core.urls import DOCUMENT_OWN, WINDOWS_DEVICE_NAMES
 from ..source import files, schema
@@ -275,10 +276,38 @@ class Loader:
                 continue
             kind = given[0]
             try:
-                rules.append(parse_rule(kind, getattr(r, kind), r.mark, form, forms, r.tolerance, r.says))
+                rules.append(
+                    parse_rule(
+                        kind,
+                        getattr(r, kind),
+                        r.mark,
+                        form,
+                        forms,
+                        r.tolerance,
+                        r.says,
+                        SEVERITIES.get(r.severity) if r.severity else None,
+                    )
+                )
             except RuleError as exc:
                 self.error(r.mark, f"{kind} 规则：{exc}")
         return rules
+
+    def omissions(self, raw_list, form_set: FormSet | None) -> tuple[Omission, ...]:
+        """`omitted:` tables, each a form of the document's form set, named once."""
+        kept: dict[str, Omission] = {}
+        for raw in raw_list:
+            if form_set is None:
+                self.error(raw.mark, "omitted：文件没有 form_set，无从知道必须公开哪些表；请先写 form_set")
+                break
+            if raw.form not in form_set.forms:
+                self.error(
+                    raw.mark, f"omitted：表样 {form_set.id} 中没有 '{raw.form}'{suggest(raw.form, form_set.forms)}"
+                )
+            elif raw.form in kept:
+                self.error(raw.mark, f"omitted：{raw.form} 写了两次")
+            else:
+                kept[raw.form] = Omission(raw.form, raw.why, raw.mark)
+        return tuple(kept.values())
 
     def checked_outline(self, parts, forms: dict[str, Form]) -> list:
         """The standard 目录, each section's form known to the form set."""
@@ -492,6 +521,8 @@ class Loader:
             issuer=raw.issuer,
             original_url=raw.original_url,
             source_note=raw.source,
+            omitted=self.omissions(raw.omitted or [], form_set),
+            form_set_mark=mark_of("form_set"),
         )
         if raw.approved is not None and raw.published is not None and raw.approved > raw.published:
             self.error(

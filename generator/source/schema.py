@@ -11,14 +11,17 @@ import re
 from types import SimpleNamespace
 
 from ..core.model import (
+    ABOVE_FULL,
     COLUMN_TYPES,
     FUNDS_FIELDS,
     INDICATOR_RULES,
     KINDS,
+    PROSE_FIGURES,
     RATE_FORMULAS,
     SCORE_LEVELS,
     STAGES,
 )
+from ..core.rules import SEVERITIES
 from ..core.summary import SUMMARY_COLUMNS
 from .fields import (
     Amount,
@@ -114,11 +117,19 @@ RULE = record(
     "一条核对规则：columns、tree、cells、classes、codes 五者写一个",
     columns=optional(Text(doc="每行都成立的列关系，如 本年收入合计 = 财政拨款收入 + 其他收入")),
     tree=optional(Text(doc="按科目编码逐级相加：合计 = Σ类，类 = Σ款，款 = Σ项；写科目编码列的键")),
-    cells=optional(Text(doc="指定格子之间的关系，如 收入.总计 = 收入.本年收入合计 + 收入.年初结转和结余")),
+    cells=optional(
+        Text(
+            doc="指定格子之间的关系，如 收入.总计 = 收入.本年收入合计 + 收入.年初结转和结余；"
+            "也可以写不等式，如 决算合计 <= 预算合计"
+        )
+    ),
     classes=optional(Text(doc="两表按类名逐类相等，如 公开01表:支出 = 公开03表:本年支出合计")),
     codes=optional(Text(doc="两表按科目编码逐项相等，如 公开02表:本年收入合计 = 公开03表:本年支出合计")),
-    tolerance=optional(Score(doc="允许的差额（默认每个加数 0.01）")),
+    tolerance=optional(Score(doc="允许的差额（默认 0.005 ×（加数个数 + 1），即每个印出的数半分的尾数误差）")),
     says=optional(Text(doc="数据核对页上显示的规则说明")),
+    severity=optional(
+        Choice(tuple(SEVERITIES), doc="不相符时报什么：错误、警告或提示（默认：等式为错误，不等式 <=、>= 为警告）")
+    ),
 )
 FORM = record(
     "表样",
@@ -138,6 +149,9 @@ OUTLINE_SECTION = record(
     "标准目录中的一节",
     title=Text(doc="标题；{部门}、{简称}、{年度} 换成部门全称、简称和年度"),
     form=optional(Text(doc="本节的表：本套表样的表号，如 公开01表；new 命令按表样列出行和列")),
+    required=optional(
+        Flag(doc="本节的表是否必须公开（默认 true）：文件缺了必须公开的表而未在 omitted 中说明原因，check 报错"), True
+    ),
     sections=optional(ListOf(Raw()), []),
 )
 OUTLINE_SECTION.fields["sections"] = optional(ListOf(OUTLINE_SECTION, doc="下一级小节"), [])
@@ -203,6 +217,24 @@ FUNDS_SPEC = record(
     columns=ListOf(FUNDS_COLUMN, allow_empty=False, doc="各列，从左到右"),
     rate=optional(Choice(RATE_FORMULAS, doc="执行率的算法：(B-C)/A 或 B/A")),
     score=optional(Score(doc="预算执行（年度资金总额一行）的分值，如 10")),
+    total=optional(Text(doc="合计的那一行的资金来源，如 年度资金总额（资金合计规则核对它等于各部分之和）")),
+    parts=optional(
+        ListOf(
+            ListOf(Text(doc="一行的资金来源，如 当年财政拨款（印作“其中：当年财政拨款”的也算）"), allow_empty=False),
+            doc="加起来等于合计的几行，每组一个列表，如 [[当年财政拨款, 上年结转资金, 其他资金], [基本支出, 项目支出]]",
+        ),
+        [],
+    ),
+    scoring=optional(
+        record(
+            "预算执行的计分",
+            "预算执行得分 = 分值 × 执行率，不超过分值",
+            rounding=optional(Score(doc="得分印到的精度，如 0.01（不写则照印的位数）")),
+            above_full=optional(
+                Choice(ABOVE_FULL, doc="执行率超过 100% 时：cap 得满分（默认），zero 得 0 分"),
+            ),
+        )
+    ),
 )
 GRADE_BAND = record(
     "等级",
@@ -218,8 +250,30 @@ INDICATOR_RULE = record(
         doc="得分不超过分值（各级）；分组合计（分组印的分值、得分等于其下各项之和）；权重（一级指标的分值等于表样所定）；"
         "总分（总分行、表头总分等于各项之和）；等级（写明的等级与总分所在档次相符）；执行率（按表样的算法）",
     ),
-    tolerance=optional(Score(doc="允许的差额（默认每个加数 0.01）")),
+    tolerance=optional(Score(doc="允许的差额（默认 0.005 ×（加数个数 + 1），即每个印出的数半分的尾数误差）")),
     says=optional(Text(doc="数据核对页上显示的规则说明")),
+    severity=optional(
+        Choice(tuple(SEVERITIES), doc="不相符时报什么：错误、警告或提示（默认：等式为错误，不等式 <=、>= 为警告）")
+    ),
+)
+PROSE_FIGURE = record(
+    "正文中的数字",
+    "报告正文中说到本表数字的词，及它说的是哪个数字",
+    words=ListOf(Text(doc="正文中的词，如 自评得分"), allow_empty=False, doc="正文中说到这个数字的词"),
+    figure=Choice(
+        PROSE_FIGURES,
+        doc="total 总分（N 分），grade 等级，rate 资金情况的执行率（N%），indicator 指标的完成值（N%），"
+        "funds 资金情况的金额（N 万元）",
+    ),
+    indicator=optional(Text(doc="indicator：指标名称中含有的字，如 满意（默认即这个词）")),
+    columns=optional(
+        ListOf(
+            Choice(("initial", "budget", "executed", "transfer"), doc="资金情况的一列"),
+            allow_empty=False,
+            doc="funds：可能是资金情况的哪几列：initial 年初预算数，budget 全年预算数，executed 全年执行数，transfer 上级移动支付",
+        ),
+        [],
+    ),
 )
 INDICATOR_FORM = record(
     "绩效表样",
@@ -258,6 +312,17 @@ INDICATOR_FORM = record(
         [],
     ),
     rules=optional(ListOf(INDICATOR_RULE, doc="本表样的核对规则"), []),
+    prose=optional(
+        ListOf(
+            PROSE_FIGURE,
+            doc="报告正文说到本表数字所用的词，补充默认的词（自评得分、等级、执行率、到位率、满意度、预算数、执行数 等）",
+        ),
+        [],
+    ),
+    whole=optional(
+        Flag(doc="true：本表评价部门整体，文件中不属于任何一份报告的正文按它核对"),
+        False,
+    ),
 )
 FORM_SET_FILE = record(
     "表样文件",
@@ -440,6 +505,7 @@ INDICATOR = record(
     content=optional(Markdown(doc="目标内容")),
     target=optional(Text(doc="目标值 / 指标值，照印，如 ≥95%、80%-90%、按时拨付到位")),
     actual=optional(Text(doc="完成值")),
+    completion=optional(Text(doc="完成率，照印，如 98.50%（表样印完成率一列时）")),
     standard=optional(Markdown(doc="绩效标准 / 计分标准")),
     score=optional(Score(doc="分值")),
     scored=optional(Score(doc="得分")),
@@ -637,6 +703,13 @@ AS_IS = record(
     difference=Amount(doc="相差：照报告中“相差”后的数，如 -64.00（不写千分位逗号）"),
 )
 
+OMITTED = record(
+    "未公开的表",
+    "原件没有公开的一张必须公开的表，及原件所说的原因",
+    form=Text(doc="表号，如 公开09表"),
+    why=Text(doc="原件所说的原因，照原件写；原件没有说明时写 原件未说明"),
+)
+
 
 class AsIsList(ListOf):
     """published_as_is: the errors the original prints, one by one. `true` alone once let every
@@ -681,5 +754,9 @@ DOCUMENT_FILE = record(
         [],
     ),
     as_is_note=optional(Markdown(doc="照原件公开的说明")),
+    omitted=optional(
+        ListOf(OMITTED, doc="原件没有公开的必须公开的表（表样目录中的表），逐张写表号和原因"),
+        [],
+    ),
     parts=ListOf(PART, allow_empty=False, doc="原件目录的各部分，按原件顺序；这就是网站上的目录"),
 )

@@ -1,0 +1,128 @@
+"""Check stage, completeness: every table the form set's 目录 requires is there, and a table that
+prints no figure says, in words, that it is empty.
+
+The rules of 预决算公开 (财预〔2016〕143号) require every table of the set to be published, an empty
+one with a statement that it is empty: an auditor's first question is whether a table is missing.
+The required tables are the form set's `outline:` sections that name a form (`required: false`
+exempts one), so a province declares its own list. A document may name a table its original did
+not publish in `omitted:`, with the reason the original gives: the omission is then a warning a
+reviewer still sees, not an error that stops publication.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..core.model import Document, FormSet, FormTable, Unreadable
+from ..core.problems import Mark
+from ..core.results import ERROR, OK, WARNING, Result
+
+_ZERO = Decimal(0)
+
+# A statement that a table is empty says so: 此表数据为空, 本表无数据, 本部门没有政府性基金预算财政拨款
+# 安排的支出, 不涉及…. The words are those of Chinese finance statements in general, not of a province.
+_EMPTY = re.compile(
+    r"为空|空表|无数|没有数据|不涉及|无此|(?:没有|无|未)[^。；;]{0,40}?(?:收入|支出|安排|发生|经费|资金|项目|数据|业务)"
+)
+# A statement names its table when it points at it (本表, 此表, 该表), gives its number, or shares
+# four characters running with its title (政府性基金预算 in 政府性基金预算支出表).
+_POINTS = re.compile(r"本表|此表|该表|上表")
+_NOT_NAMING = re.compile(r"[\d\s年度（）()〔〕“”\"]+")
+
+
+def required_forms(form_set: FormSet) -> list[tuple[str, Mark | None]]:
+    """The form numbers the set's 目录 requires, in its order, with where the 目录 names each."""
+    found: list[tuple[str, Mark | None]] = []
+
+    def walk(sections):
+        for section in sections:
+            if section.form is not None and section.required and section.form not in [f for f, _ in found]:
+                found.append((section.form, getattr(section, "mark", None)))
+            walk(section.sections)
+
+    for part in form_set.outline:
+        walk(part.sections)
+    return found
+
+
+def check_required(document: Document, tables: list) -> list[Result]:
+    form_set = document.form_set
+    if form_set is None:
+        return []
+    present = {table.form.number for table in tables if isinstance(table, FormTable)}
+    omitted = {o.form: o for o in document.omitted}
+    where = document.form_set_mark or Mark(document.path, 1, 1)
+    results = []
+    required = required_forms(form_set)
+    for number, _ in required:
+        form = form_set.forms[number]
+        if number in present:
+            if number in omitted:
+                says = f"omitted 写了 {number}，文件中却有此表：请删去 omitted 中这一条"
+                results.append(Result(WARNING, document, None, omitted[number].mark, says))
+            continue
+        if number in omitted:
+            says = f"原件没有公开 {number} {form.title}（原件所说的原因：{omitted[number].why}）"
+            results.append(Result(WARNING, document, None, omitted[number].mark, says))
+        else:
+            says = (
+                f"缺少 {number} {form.title}：表样 {form_set.id} 的目录要求公开此表；照原件补上此表"
+                "（原件此表为空时照录并写 statement），原件确实没有公开时在 omitted 中写明表号和原因"
+            )
+            results.append(Result(ERROR, document, None, where, says))
+    if required and all(number in present for number, _ in required):
+        says = f"表样 {form_set.id} 的目录要求公开的 {len(required)} 张表都已公开"
+        results.append(Result(OK, document, None, where, says))
+    return results
+
+
+def _amounts(table: FormTable):
+    yield from table.totals.values()
+    for data in table.panels:
+        for cells in data.fixed.values():
+            yield from cells.values()
+        for row in data.rows:
+            yield from row.cells.values()
+
+
+def names_table(statement: str, table: FormTable) -> bool:
+    if _POINTS.search(statement) or table.form.number in statement:
+        return True
+    title = _NOT_NAMING.sub("", table.form.title)
+    return any(title[i : i + 4] in statement for i in range(len(title) - 3))
+
+
+def check_empty(document: Document, tables: list) -> list[Result]:
+    """A table that prints no figure, or only zeros, carries a statement that it is empty and which
+    table that is; a table not filled in at all is arithmetic's `check_filled` error."""
+    results = []
+    for table in tables:
+        if not isinstance(table, FormTable):
+            continue
+        values = list(_amounts(table))
+        if any(v.__class__ is Unreadable for v in values):
+            continue
+        figures = [v.amount for v in values if v.amount is not None]
+        if any(amount != _ZERO for amount in figures):
+            continue
+        label = f"{table.form.number} {table.form.title}"
+        statement = table.statement
+        if not statement:
+            if figures:
+                says = f"{label} 的数字全为 0：空表要附说明，写 statement（照原件，如 本表无数据）"
+                results.append(Result(WARNING, document, table, table.mark, says))
+            continue
+        if not _EMPTY.search(statement):
+            says = f"{label} 没有数字，其说明却没有说此表为空（“{statement.strip()[:40]}”）：照原件核对说明"
+            results.append(Result(WARNING, document, table, table.mark, says))
+        elif not names_table(statement, table):
+            says = f"{label} 的空表说明没有说是哪张表（“{statement.strip()[:40]}”）：说明要写明 本表 或表名"
+            results.append(Result(WARNING, document, table, table.mark, says))
+        else:
+            results.append(Result(OK, document, table, table.mark, f"{label} 为空表，附有说明"))
+    return results
+
+
+def check_completeness(document: Document, tables: list) -> list[Result]:
+    return check_required(document, tables) + check_empty(document, tables)
