@@ -4,8 +4,8 @@ The indicator rows read as the printed form: 一级 and 二级 指标 are merged
 they head, and so are the 分值 and 得分 of a form that prints them once per 一级 or 二级 指标 (never
 credited to the group's first indicator). A table on a declared form is printed as the form
 declares it: its blocks in the form's order, its funds' columns under the form's labels, a ticked
-box (项目类别 □/☑) as the form prints its choices. Scores are shown as typed (10, 89.00), amounts
-with two decimals.
+box (项目类别 □/☑) as the form prints its choices. Scores are shown as typed (10, 89.00), and so
+are amounts, with thousands separators (10,276 and 29,525.64, as seed 000 prints them).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from markupsafe import Markup
 
-from ..core.amounts import format_amount
+from ..core.amounts import format_as_typed
 from ..core.model import (
     DEFAULT_BLOCKS,
     AmountTable,
@@ -48,7 +48,7 @@ def _scroll(label: str, inner: str) -> str:
     return f'<div class="gk-scroll" role="region" tabindex="0" aria-label="{escape(label)}（可左右滑动）">{inner}</div>'
 
 
-# Numbers formatted here (str of a Decimal, format_amount) are digits, '.', ',', '-', 'E' and '+':
+# Numbers formatted here (str of a Decimal, format_as_typed) are digits, '.', ',', '-', 'E' and '+':
 # nothing to escape. Every text from data/ goes through escape().
 
 
@@ -57,7 +57,7 @@ def _score(value: Decimal | None) -> str:
 
 
 def _amount(value: Decimal | None) -> str:
-    return "" if value is None else format_amount(value)
+    return "" if value is None else format_as_typed(value)
 
 
 def _meta(caption: str | None, unit: str | None) -> str:
@@ -115,7 +115,7 @@ def _money_cell(value: Value | None, kind: str) -> str:
     if value is None:
         return '<td class="gk-num"></td>' if kind != "text" else "<td></td>"
     if kind == "amount":
-        return f'<td class="gk-num">{format_amount(value.amount)}</td>'
+        return f'<td class="gk-num">{format_as_typed(value.amount)}</td>'
     if kind == "percent":
         return f'<td class="gk-num">{escape(value.text)}</td>'
     return f"<td>{escape(value.text)}</td>"
