@@ -528,7 +528,7 @@ def test_a_table_printing_only_its_scores_keeps_its_total_row(data_dir):
     assert problems == []
     table = only_table(site)
     html = str(render_indicator_table(table))
-    assert '<th scope="row" colspan="3" class="gk-total">总分</th><td class="gk-num">97.5</td>' in html
+    assert '<th scope="row" colspan="3" class="gk-total">总分</th><td class="gk-num gk-scored">97.5</td>' in html
     rows = table_data(table, "t", site.documents[0]).blocks[-1].rows
     assert rows[-1] == ["总分", None, None, 97.5]
 

@@ -152,10 +152,11 @@ def _leaf_cell(key: str, leaf: Indicator) -> str:
         target = leaf.target
         if target is None:
             return "<td></td>"
+        css = "gk-target gk-words" if len(target.text) > WORDS else "gk-target"  # a target in sentences
         if target.comparator is None:
-            return f'<td class="gk-target">{escape(target.text)}</td>'
+            return f'<td class="{css}">{escape(target.text)}</td>'
         return (
-            f'<td class="gk-target" data-comparator="{escape(target.comparator)}" data-value="{escape(target.low)}"'
+            f'<td class="{css}" data-comparator="{escape(target.comparator)}" data-value="{escape(target.low)}"'
             f' data-unit="{escape(target.unit)}">{escape(target.text)}</td>'
         )
     if key == "name":
@@ -225,13 +226,26 @@ def _rows(groups: list[IndicatorGroup], columns: list[tuple[str, str]], merged_d
     return rows
 
 
+def _pins(keys: list[str]) -> str:
+    """The table's class that says which score columns are pinned at the right edge of a table
+    wider than the screen (gongkai.css): 分值 and 得分, or the one it prints. With both, 分值 is
+    pinned a column's width from the edge when 得分 comes after it."""
+    scores = [key for key in keys if key in NUMERIC]
+    return " gk-pins2" if scores == ["score", "scored"] else " gk-pins1" if len(scores) == 1 else ""
+
+
 def _render_set(table: IndicatorTable, indicator_set: IndicatorSet, last: bool) -> str:
     caption = f"{table.title}：{indicator_set.label}"
-    out = [f'<table class="gk-perf gk-indicators"><caption>{escape(caption)}</caption><thead><tr>']
-    out += [f'<th scope="col">{escape(label)}</th>' for _, label in table.columns]
+    keys = [key for key, _ in table.columns]
+    out = [f'<table class="gk-perf gk-indicators{_pins(keys)}"><caption>{escape(caption)}</caption><thead><tr>']
+    out += [
+        f'<th scope="col" class="gk-{key}">{escape(label)}</th>'
+        if key in NUMERIC
+        else f'<th scope="col">{escape(label)}</th>'
+        for key, label in table.columns
+    ]
     out.append("</tr></thead><tbody>")
     out += _rows(indicator_set.groups, table.columns, table.form.merged_level if table.form is not None else None)
-    keys = [key for key, _ in table.columns]
     before = total_row_start(keys)
     if last and (table.total_score is not None or table.total_scored is not None) and before is not None:
         out.append(
@@ -240,7 +254,7 @@ def _render_set(table: IndicatorTable, indicator_set: IndicatorSet, last: bool) 
         )
         for key in keys[before:]:
             value = {"score": table.total_score, "scored": table.total_scored}.get(key)
-            out.append(f'<td class="gk-num">{_score(value)}</td>' if key in NUMERIC else "<td></td>")
+            out.append(f"{_NUMERIC_CELL[key]}{_score(value)}</td>" if key in NUMERIC else "<td></td>")
         out.append("</tr>")
     out.append("</tbody></table>")
     goal = f'<p class="gk-perf-goal">{escape(indicator_set.goal)}</p>' if indicator_set.goal else ""
