@@ -152,8 +152,8 @@ def test_rendering_merges_the_group_cells_over_their_rows(data_dir):
     assert '<th scope="rowgroup" class="gk-level">质量指标</th>' in html
     assert html.count('<tr><th scope="rowgroup"') == 3  # rows that open a group: 救助人次, 准确率, 满意度
     for leaf in the_table(site).leaves():
-        assert f'<td class="gk-num gk-score">{leaf.score}</td>' in html
-        assert f'<td class="gk-num gk-scored">{leaf.scored}</td>' in html
+        assert f'<td class="gk-num gk-score" data-label="分值">{leaf.score}</td>' in html
+        assert f'<td class="gk-num gk-scored" data-label="得分">{leaf.scored}</td>' in html
     assert 'data-comparator="≥" data-value="3000" data-unit="人次"' in html
     assert ">总分</th>" in html and ">98.5</td>" in html
 

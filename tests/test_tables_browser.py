@@ -317,43 +317,50 @@ CELLS_OFF_SCREEN = """(scores) => {
 }"""
 
 
+@pytest.mark.parametrize("script", [True, False])
 @pytest.mark.parametrize("name", INDICATOR_PAGES)
-def test_on_a_phone_no_cell_of_an_indicator_table_is_off_the_screen(browser, server, name):
+def test_on_a_phone_no_cell_of_an_indicator_table_is_off_the_screen(browser, server, name, script):
     """At 375 px each indicator of a 自评表, 申报表 or 评分表 is a block as wide as the screen, its
-    分值 and 得分 among its lines: no cell lies beyond the screen's edge or its box's."""
-    page, _, errors = open_page(browser, server + INDICATOR_PAGES[name], 375, touch=True)
-    page.wait_for_function(LAID_OUT, timeout=15000)
+    分值 and 得分 among its lines, whether the script stacks the table or the style sheet does (without
+    the script): no cell lies beyond the screen's edge or its box's."""
+    context = browser.new_context(
+        viewport={"width": 375, "height": 800}, has_touch=True, is_mobile=True, java_script_enabled=script
+    )
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server + INDICATOR_PAGES[name])
+    if script:
+        page.wait_for_function(LAID_OUT, timeout=15000)
     result = page.evaluate(CELLS_OFF_SCREEN, False)
     assert result["count"] > 20 and result["failed"] == [], result
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     ARTIFACTS.mkdir(exist_ok=True)
-    page.locator(".gk-scroll:has(table.gk-indicators)").first.screenshot(
-        path=str(ARTIFACTS / f"indicators-{name}-375.png")
-    )
+    shot = ARTIFACTS / f"indicators-{name}-375{'' if script else '-noscript'}.png"
+    page.locator(".gk-scroll:has(table.gk-indicators)").first.screenshot(path=str(shot))
     assert not errors
-    page.context.close()
+    context.close()
 
 
-@pytest.mark.parametrize("width, script", [(1280, True), (375, False)])
-def test_the_scores_of_an_indicator_table_wider_than_its_box_stay_in_sight(browser, server, width, script):
-    """望城's 部门整体自评表 is wider than its box on a wide screen (10 columns in 688 px), and on a
-    phone without the script (which would stack it): as it opens, its 分值 and 得分, head and total
-    included, are within the box, pinned at its right edge; on the wide screen, scrolled to its end
-    too (a phone's box is narrower than the columns after them and the row's pinned label: there the
-    scores stay pinned until the reader has scrolled past them)."""
-    context = browser.new_context(viewport={"width": width, "height": 800}, java_script_enabled=script)
+@pytest.mark.parametrize("script", [True, False])
+def test_the_scores_of_an_indicator_table_wider_than_its_box_stay_in_sight(browser, server, script):
+    """望城's 部门整体自评表 is wider than its box on a wide screen (10 columns in 688 px): as it
+    opens and scrolled to its end, its 分值 and 得分, head and total included, are within the box,
+    pinned at its right edge until the reader has scrolled to them."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, java_script_enabled=script)
     page = context.new_page()
     page.goto(server + INDICATOR_PAGES["wangcheng-overall"])
     if script:
         page.wait_for_function(LAID_OUT, timeout=15000)
     box = page.locator(".gk-scroll:has(table.gk-indicators)").last
     assert box.evaluate("b => b.scrollWidth > b.clientWidth + 100")  # it does scroll sideways
-    for end in (False, True) if script else (False,):
+    for end in (False, True):
         box.evaluate("(b, end) => { b.scrollLeft = end ? b.scrollWidth : 0; }", end)
         result = page.evaluate(CELLS_OFF_SCREEN, True)
         assert result["count"] >= 2 * 17 and result["failed"] == [], (end, result)
-    ARTIFACTS.mkdir(exist_ok=True)
-    box.screenshot(path=str(ARTIFACTS / f"indicators-pinned-scores-{width}.png"))
+        if not end:
+            ARTIFACTS.mkdir(exist_ok=True)
+            box.screenshot(path=str(ARTIFACTS / f"indicators-pinned-scores-1280{'' if script else '-noscript'}.png"))
     context.close()
 
 

@@ -183,11 +183,21 @@ def _group_name(group: IndicatorGroup) -> str:
     return f"{name}（{'，'.join(said)}）"
 
 
+def _labelled(cell: str, label: str) -> str:
+    """A <td> with its column's name (data-label), which a phone's layout without the script shows
+    before it (gongkai.css; the script writes the same into every table it stacks)."""
+    if not cell.startswith("<td"):
+        return cell
+    end = cell.index(">")
+    return f'{cell[:end]} data-label="{escape(label)}"{cell[end:]}'
+
+
 def _rows(groups: list[IndicatorGroup], columns: list[tuple[str, str]], merged_depth: int | None = None) -> list[str]:
     """One <tr> per leaf; each group's name opens the first row under it, spanning all of them, and
     so do its 分值 and 得分 when the form prints them once per group (at *merged_depth*, 1: 一级)."""
     levels = [key for key, _ in columns if key.startswith("level")]
     leaf_keys = [key for key, _ in columns if not key.startswith("level")]
+    labels = dict(columns)
     rows: list[str] = []
     spans: dict[IndicatorGroup, int] = {}  # a group's leaves, counted once for the set instead of once per row it opens
 
@@ -216,9 +226,9 @@ def _rows(groups: list[IndicatorGroup], columns: list[tuple[str, str]], merged_d
         holder = path[merged_depth - 1] if merged_depth is not None and len(path) >= merged_depth else None
         for key in leaf_keys:
             if holder is None or key not in NUMERIC:
-                cells.append(_leaf_cell(key, node))
+                cells.append(_labelled(_leaf_cell(key, node), labels[key]))
             elif holder in opened:  # the first row under the group: its merged cell
-                cells.append(_merged_score(key, holder, spans[holder]))
+                cells.append(_labelled(_merged_score(key, holder, spans[holder]), labels[key]))
         rows.append(f"<tr>{''.join(cells)}</tr>")
 
     for group in groups:
@@ -252,9 +262,11 @@ def _render_set(table: IndicatorTable, indicator_set: IndicatorSet, last: bool) 
             f'<tr class="gk-total-row"><th scope="row" colspan="{before}" class="gk-total">'
             f"{escape(table.total_label)}</th>"
         )
+        labels = dict(table.columns)
         for key in keys[before:]:
             value = {"score": table.total_score, "scored": table.total_scored}.get(key)
-            out.append(f"{_NUMERIC_CELL[key]}{_score(value)}</td>" if key in NUMERIC else "<td></td>")
+            cell = f"{_NUMERIC_CELL[key]}{_score(value)}</td>" if key in NUMERIC else "<td></td>"
+            out.append(_labelled(cell, labels[key]))
         out.append("</tr>")
     out.append("</tbody></table>")
     goal = f'<p class="gk-perf-goal">{escape(indicator_set.goal)}</p>' if indicator_set.goal else ""
