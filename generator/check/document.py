@@ -14,6 +14,7 @@ from .indicators import check_indicator_table, check_money_block
 from .prose import check_prose, labelled_figures
 from .report_prose import check_report_prose
 from .statements import check_statements
+from .summary import check_summaries
 from .text_quality import check_text_quality
 from .unreadable import check_unreadable
 
@@ -30,6 +31,7 @@ def check_document(document: Document) -> list[Result]:
             results += check_indicator_table(document, table)
         elif isinstance(table, AmountTable):
             results += check_money_block(document, table, table.block)
+    results += check_summaries(document, tables)
     figures = labelled_figures(document, tables)  # the tables' figures by label, for both prose checks
     results += check_prose(document, figures, sections) + check_changes(document, figures, sections)
     results += check_statements(document, figures, sections)

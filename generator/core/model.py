@@ -605,6 +605,10 @@ class AmountTable:
     statement: str | None
     mark: Mark
     number: str | None = None
+    # The generated 汇总 of the document's reports that this printed table is checked against
+    # (`summary_of:`): each 汇总 column (SUMMARY_COLUMNS) → the label of the column printing it.
+    summary_of: dict[str, str] | None = None
+    summary_mark: Mark | None = None
 
 
 @dataclass(eq=False)
@@ -665,6 +669,11 @@ class Section:
     table: FormTable | FreeTable | AmountTable | IndicatorTable | None
     sections: list[Section]
     mark: Mark
+    # The table a part holds directly (`table:` on the part, as a printed 汇总表 is a part of its own):
+    # it is printed under the part's heading with none of its own, so that its title is said once.
+    # Every stage that walks a part's sections finds it among them, its downloads, checks and search
+    # included.
+    bare: bool = False
 
 
 @dataclass

@@ -22,6 +22,7 @@ from ..core.model import (
     STAGES,
 )
 from ..core.rules import SEVERITIES
+from ..core.summary import SUMMARY_COLUMNS
 from .fields import (
     Amount,
     Choice,
@@ -632,6 +633,13 @@ AMOUNT_TABLE = record(
     unit=optional(Text(doc="金额单位")),
     head=optional(Text(doc="项目列的列名（默认 项目）"), "项目"),
     columns=ListOf(Either(Text(), MONEY_COLUMN, doc=MONEY_COLUMN_DOC), allow_empty=False, doc="金额列"),
+    summary_of=optional(
+        Raw(
+            doc="本表是本文件各份自评报告的汇总表时写：汇总的各项印在哪一列，如 {预算数: 全年预算数, 执行数: 全年执行数, "
+            "执行率: 执行率, 自评得分: 自评得分, 等级: 自评等级}（可写 " + "、".join(SUMMARY_COLUMNS) + "）；"
+            "每行的 label 是项目名称。check 逐行与各报告自评表的数字核对"
+        )
+    ),
     rows=ListOf(Raw(doc="一行：{label: 项目, 列名: 数值}；合计行加 total: true"), allow_empty=False, doc="各行，照印"),
     note=optional(Markdown(doc="表下的注")),
     statement=optional(Markdown(doc="表下的说明")),
@@ -666,7 +674,14 @@ ATTACHMENT = record(
     id=Slug(doc="附件的网址名（必填）：小写英文字母、数字和 -"),
     title=Text(doc="附件标题"),
     body=optional(Markdown(doc="正文（Markdown）")),
-    sections=ListOf(SECTION, doc="附件的各节"),
+    table=optional(
+        Variants(
+            TABLE.variants,
+            doc="本附件直接印的一张表（如 一个项目的自评表），写法同小节的表：印在附件标题下，不另起一节，"
+            "表名已在附件标题中的不再重复显示",
+        )
+    ),
+    sections=optional(ListOf(SECTION, doc="附件的各节"), []),
 )
 
 
@@ -687,6 +702,13 @@ PART = record(
     title=Text(doc="标题，照原件目录"),
     id=optional(Slug(doc="网页锚点（默认 part1、part2……）")),
     body=optional(Markdown(doc="本部分开头的正文（Markdown）")),
+    table=optional(
+        Variants(
+            TABLE.variants,
+            doc="本部分直接印的一张表（如 项目支出绩效自评汇总表），写法同小节的表：印在本部分的标题下，不另起一节，"
+            "表名已在本部分标题中的不再重复显示",
+        )
+    ),
     sections=optional(ListOf(SECTION, doc="本部分的各节"), []),
     glossary=optional(
         ListOf(
