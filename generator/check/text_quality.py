@@ -15,6 +15,9 @@ text is not finished or not this document's):
   than the bureau's (长沙市医疗保障局, 市医保局) it names another body, which a text may rightly
   mention. What is reported is a core after a *different* place of the bureau's own level (雨花区
   医保局 in 望城区's text): another bureau of the same kind, most often a neighbour's text copied.
+  Text has no spaces between words, so that place is read as the three or two characters before
+  the level character (区), none of them one that is no part of a place's name
+  (`wording.not_in_place_names`: 资金由区医保局, 年度区医保局 and 完成区医保局 name the bureau itself).
 * **Repeated words and doubled punctuation**: a character the list `wording.doubled_characters`
   names twice (的的; 常常 is a word), the same word of two to eight characters twice in a row
   (部门部门), and doubled punctuation (。。, ；。: `wording.doubled_punctuation`).
