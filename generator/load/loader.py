@@ -6,10 +6,13 @@ import difflib
 import os
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
 from ..core.model import (
+    DEFAULT_WORDING,
+    WORDING_LISTS,
     AmountTable,
     AsIs,
     Attachment,
@@ -34,6 +37,7 @@ from ..core.model import (
     SiteInfo,
     Term,
     TermUse,
+    Wording,
 )
 from ..core.problems import Mark, Problems
 from ..core.rules import RULE_KINDS, SEVERITIES, Rule, RuleError, parse_ref, parse_rule
@@ -211,6 +215,7 @@ class Loader:
                 tuple(dict.fromkeys(raw.kinds)),
                 self.build_headline(raw.headline, forms),
                 indicator_forms,
+                wording(raw.wording),
             )
         return sets
 
@@ -523,6 +528,7 @@ class Loader:
             source_note=raw.source,
             omitted=self.omissions(raw.omitted or [], form_set),
             form_set_mark=mark_of("form_set"),
+            title_mark=mark_of("title"),
         )
         if raw.approved is not None and raw.published is not None and raw.approved > raw.published:
             self.error(
@@ -750,3 +756,16 @@ def load_site(data_dir: Path) -> tuple[Site, Problems]:
     loader = Loader(data_dir)
     site = loader.load()
     return site, loader.problems
+
+
+def wording(raw) -> Wording:
+    """DEFAULT_WORDING with the form set's own words added to each list (a word once)."""
+    if raw is None:
+        return DEFAULT_WORDING
+    return replace(
+        DEFAULT_WORDING,
+        **{
+            name: tuple(dict.fromkeys(getattr(DEFAULT_WORDING, name) + tuple(getattr(raw, name) or ())))
+            for name in WORDING_LISTS
+        },
+    )

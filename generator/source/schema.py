@@ -324,6 +324,31 @@ INDICATOR_FORM = record(
         False,
     ),
 )
+WORDING = record(
+    "正文用词",
+    "核对正文所读的词：每一项补充默认的词（见 docs/form-sets.md）",
+    **{
+        name: optional(ListOf(Text(doc="一个词"), doc=doc), [])
+        for name, doc in (
+            ("placeholders", "未填完的占位词，如 XX、待填写"),
+            ("reasons", "说明原因的词，如 主要原因是"),
+            ("above", "决算大于预算的词，如 大于、超过"),
+            ("below", "决算小于预算的词，如 小于、低于"),
+            ("equal", "决算与预算相同的词，如 一致、持平"),
+            ("share_of_budget", "决算为预算的百分之几：完成年初预算的 N% 中的 完成"),
+            ("excess_of_budget", "决算超出预算的百分之几：超出年初预算的 N% 中的 超出"),
+            ("doubled_characters", "重复的单字，如 的的"),
+            ("doubled_punctuation", "重复的标点，如 。。"),
+            ("not_in_place_names", "不会是地名一部分的字，如 由、的（“资金由区医保局”不是别的区）"),
+            ("running_costs", "机关运行经费的名称"),
+            ("procurement", "政府采购段落的词"),
+            ("procurement_total", "政府采购总额的词，如 总额、合计"),
+            ("procurement_parts", "政府采购的各类，如 货物、工程、服务"),
+            ("procurement_sme", "授予中小企业的词"),
+            ("procurement_small", "授予小微企业的词"),
+        )
+    },
+)
 FORM_SET_FILE = record(
     "表样文件",
     "一套表样（data/forms/*.yaml）：每张公开表只声明一次",
@@ -343,6 +368,7 @@ FORM_SET_FILE = record(
     forms=optional(ListOf(FORM, doc="各张表样，按原件顺序"), []),
     indicator_forms=optional(ListOf(INDICATOR_FORM, doc="绩效表样（申报表、自评表、评分表），按原件顺序"), []),
     rules=optional(ListOf(RULE, doc="跨表核对规则（表号:格子）"), []),
+    wording=optional(WORDING),
 )
 
 # ---- data/<bureau>/bureau.yaml ----
