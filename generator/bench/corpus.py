@@ -26,6 +26,26 @@ NOT_SCALED = {"year", "line", "indent", "colspan", "rowspan", "score", "scored"}
 BODY_KEY = re.compile(r" *(?:- )?body: [|>]")
 
 
+# The most a document scaled by SCALES[-1] may miss by rounding: each printed figure of the original
+# carries half a cent, and scaling multiplies that too (a 0.01 miss of three addends, 0.02 allowed,
+# is 0.03 at three times the figures).
+SCALES = (1, 2, 3)
+SCALED_TOLERANCE = "0.15"
+_RULE_LINE = re.compile(r"(?m)^(\s*)- (columns|tree|cells|classes|codes): .*$")
+
+
+def copy_forms_for_scaled(source: Path, target: Path) -> None:
+    """The form sets, each arithmetic rule allowing the rounding of a scaled document: a corpus
+    document is its original with every amount multiplied, so its printed rounding is multiplied
+    too, and the rules' half a cent per figure would turn it into errors the original does not
+    have. Only the corpus's copy changes; its rules and messages are otherwise the real ones."""
+    target.mkdir(parents=True)
+    for path in sorted(source.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        text = _RULE_LINE.sub(lambda m: f"{m.group(0)}\n{m.group(1)}  tolerance: {SCALED_TOLERANCE}", text)
+        (target / path.name).write_text(text, encoding="utf-8")
+
+
 def shift_years(text: str, was: int, now: int) -> str:
     """Years written before 年 moved with the document's year, the years around it too (a 2020
     自评 filled in 2021, a 2020 申报表 in 2019), so that a corpus document's dates say what the
@@ -90,7 +110,7 @@ def make_corpus(source: Path, target: Path, documents: int) -> int:
         shutil.rmtree(target)
     target.mkdir(parents=True)
     shutil.copy(source / "glossary.yaml", target / "glossary.yaml")
-    shutil.copytree(source / "forms", target / "forms")
+    copy_forms_for_scaled(source / "forms", target / "forms")
     for n in range(documents):
         doc, text, bureau_text = templates[n % len(templates)]
         number = n // DOCS_PER_BUREAU
@@ -105,7 +125,7 @@ def make_corpus(source: Path, target: Path, documents: int) -> int:
             renamed = re.sub(r"(?m)^short_name: .*$", f"short_name: {short}", renamed)
             renamed = re.sub(r"(?m)^region: .*$", f"region: {province}/{city}/{district}", renamed)
             (folder / "bureau.yaml").write_text(renamed, encoding="utf-8")
-        body = scale(text, 1 + n % 3).replace(doc.bureau.name, name).replace(doc.bureau.short_name, short)
+        body = scale(text, SCALES[n % len(SCALES)]).replace(doc.bureau.name, name).replace(doc.bureau.short_name, short)
         body = re.sub(r"(?m)^year: .*$", f"year: {year}", body)
         body = shift_years(body, doc.year, year)
         body = own_prose(body, f"以上由{name}填写。")
