@@ -199,7 +199,7 @@ def test_a_section_matches_the_outline_through_a_placeholder_and_other_numbering
     assert [r.mark.line for r in filled(results)] == [place(text, "（十三）关于 2020 年度")[0]]
 
 
-def test_a_section_with_only_empty_subsections_is_reported_once(tmp_path):
+def test_a_section_with_empty_subsections_is_reported_at_each_of_them_not_at_itself(tmp_path):
     def change(text):
         return re.sub(
             r'(          - title: "（[一二]）[^"]*"\n)            body: \|\n(?:              .*\n|\n)+',
@@ -209,7 +209,11 @@ def test_a_section_with_only_empty_subsections_is_reported_once(tmp_path):
         )
 
     text, results = mutated(tmp_path, WANGCHENG, change)
-    assert [r.says.split(" ")[0] for r in filled(results)] == ["二、机构设置及决算单位构成"]
+    assert [r.says.split(" ")[0] for r in filled(results)] == ["（一）内设机构设置", "（二）决算单位构成"]
+    assert [r.mark.line for r in filled(results)] == [
+        place(text, "（一）内设机构设置")[0],
+        place(text, "（二）决算单位构成")[0],
+    ]
 
 
 def test_a_section_the_outline_does_not_list_may_be_empty(tmp_path):

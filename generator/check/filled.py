@@ -3,9 +3,10 @@ but left empty, its 名词解释 without a term and its 附件 without an attach
 
 `python -m generator new` lays out every section of the 目录 with nothing in it; the tables left
 empty are arithmetic's errors, but an empty 部门职责 or 情况说明 would be published as a bare heading.
-A section is empty when it has no text, no table and no subsection with either; an empty section is
-reported once, at its own line, not again for each of its empty subsections. Only what the 目录
-lists is looked at (a section the document adds is its own affair), so a province's 目录 decides.
+A section is empty when it has no text, no table and no subsection with either. It is reported where
+the text goes: a section with subsections at each empty subsection, not again at itself, so that a
+new document's 情况说明 lists each of its 13 sections. Only what the 目录 lists is looked at (a
+section the document adds is its own affair), so a province's 目录 decides.
 
 A document's section is the 目录's when their titles are the same once the numbering (第一部分,
 一、, （一）, 1.) and the spacing and quotation marks are set aside, a {部门}, {简称} or {年度} of the
@@ -87,10 +88,10 @@ def check_filled(document: Document) -> list[Result]:
             section = _matching(sections, wanted.title)
             if section is None:
                 continue  # a section the document names otherwise, or leaves out: not this check's
-            if not section_filled(section):
-                results.append(_empty(document, section, "填写正文（body）或其下各节"))
-            else:
+            if section.sections:
                 walk(wanted.sections, section.sections)
+            elif not section_filled(section):
+                results.append(_empty(document, section, "填写正文（body）或其下各节"))
 
     for wanted in form_set.outline:
         part = _matching(document.parts, wanted.title)
@@ -102,7 +103,7 @@ def check_filled(document: Document) -> list[Result]:
         elif wanted.attachments and not part.attachments and not _has_text(part.body):
             says = f"{part.title} 没有附件：照原件在 attachments 中写每个附件的标题和内容；原件没有附件时删去这一部分"
             results.append(Result(WARNING, document, None, part.mark, says))
-        elif not part_filled(part):
+        elif not part.sections and not part_filled(part):
             results.append(_empty(document, part, "填写这一部分"))
         else:
             walk(wanted.sections, part.sections)
