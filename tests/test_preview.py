@@ -6,8 +6,6 @@ from types import SimpleNamespace
 
 from mkdocs.plugins import PluginCollection
 
-from generator.render.escaping import escape
-
 from helpers import MINIMAL_BUREAU, MINIMAL_DOCUMENT, ROOT, write, write_document
 
 
@@ -49,12 +47,12 @@ def test_the_page_being_edited_stays_with_its_error_and_is_marked_unpublishable(
     preview(project, serving)
     after = docs_pages(project)
     assert set(before) <= set(after)  # every page of the document is still there: no 404
-    place = f"{document}:2:5: 第 2 行第 5 列的全角冒号“：”应为半角“:”后加空格"
+    place = f"<code>{document}:2:5:</code> 第 2 行第 5 列的全角冒号“：”应为半角“:”后加空格"
     for src in before:
         assert "不能发布：这份文件有 1 处错误，下面是它上次没有错误时的内容" in after[src], src
-        assert escape(place) in after[src], src
+        assert place in after[src], src
         assert after[src].startswith("---\n") == before[src].startswith("---\n")
-    assert escape(place) in after["index.md"] and "不能发布" not in after["index.md"]
+    assert f"{document}:2:5: 第 2 行第 5 列的全角冒号" in after["index.md"] and "不能发布" not in after["index.md"]
     write(document, MINIMAL_DOCUMENT)  # corrected: the pages are as before
     preview(project, serving)
     assert {src: text for src, text in docs_pages(project).items() if src in before} == before
@@ -66,7 +64,7 @@ def test_a_file_that_never_loaded_has_a_page_of_its_problems_at_its_address(data
     preview(project)
     page = docs_pages(project)["ceshi-ybj/2020/juesuan/index.md"]
     assert "不能发布：这份文件有 1 处错误，改正之前，这里没有它的内容" in page
-    assert escape(f"{document}:2:5: 第 2 行第 5 列的全角冒号") in page
+    assert f"<code>{document}:2:5:</code> 第 2 行第 5 列的全角冒号" in page
 
 
 def test_a_broken_file_is_listed_on_every_page_and_the_rest_still_previews(data_dir):
@@ -88,7 +86,8 @@ def test_a_broken_file_is_listed_on_every_page_and_the_rest_still_previews(data_
     assert document.startswith("---\n")  # after the page's front matter, which still parses
     # the broken document's address shows its problem, marked 不能发布, and nothing else of it
     assert [src for src in pages if src.startswith("qita-ybj/2020/")] == ["qita-ybj/2020/juesuan/index.md"]
-    assert "不能发布" in pages["qita-ybj/2020/juesuan/index.md"] and problem in pages["qita-ybj/2020/juesuan/index.md"]
+    stub = pages["qita-ybj/2020/juesuan/index.md"]
+    assert "不能发布" in stub and "qita-ybj/2020/juesuan.yaml:2:7:</code> &#39;结算&#39;" in stub
     assert "<script" not in pages["qita-ybj/2019/juesuan/index.md"]
 
 

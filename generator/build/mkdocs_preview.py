@@ -97,8 +97,9 @@ def _document_folder(path: str) -> str | None:
 
 
 def unpublishable_notice(problems, last_shown: bool) -> str:
-    """Material's red admonition over a document that did not load: 不能发布, and why."""
-    items = "".join(f"<li><code>{escape(str(problem))}</code></li>" for problem in problems)
+    """Material's red admonition over a document that did not load: 不能发布, and why. The message is
+    in the text's font: in a monospace one a full-width ： looks like the : it should be."""
+    items = "".join(f"<li><code>{escape(str(p.mark))}:</code> {escape(p.message)}</li>" for p in problems)
     shows = "下面是它上次没有错误时的内容" if last_shown else "改正之前，这里没有它的内容"
     return (
         f'<div class="admonition danger gk-unpublishable"><p class="admonition-title">不能发布：这份文件有 '
