@@ -152,6 +152,14 @@ TABLE = (
             SECTION.replace("      - title: 一、部门职责", "      - title：一、部门职责"),
             "f.yaml:4:14: 第 4 行第 14 列的全角冒号“：”应为半角“:”后加空格",
         ),
+        (  # in a table's figures, where the next row makes it a syntax error
+            "values:\n  收入:\n    一般公共预算财政拨款收入：29455.67\n    其他: 1\n",
+            "f.yaml:3:17: 第 3 行第 17 列的全角冒号“：”应为半角“:”后加空格",
+        ),
+        (  # a sentence's full-width colon is no slip: the brace left open is
+            "glossary:\n  - 术语：解释\n  - {term: x, definition: y\nb: 1\n",
+            "f.yaml:3:5: 花括号没有配对：第 3 行第 5 列的 { 没有对应的 }",
+        ),
         (  # a full-width comma between the entries of a row
             TABLE.replace("科目编码: '201',", "科目编码: '201'，"),
             "f.yaml:7:27: 第 7 行第 27 列的全角逗号“，”应为半角逗号“,”",

@@ -17,8 +17,13 @@ from dataclasses import dataclass
 # How far back a slip is looked for: the parser notices one within a few lines.
 WINDOW = 8
 
-# A key followed by a full-width colon, on a line with no real `: ` before it: `title： 一、…`.
-_FULL_WIDTH_COLON = re.compile(r"^(\s*(?:-\s+)?)[^\s\"'{\[#:：][^:#]*?(：)")
+# A key followed by a full-width colon, on a line with no real `: ` before it: `title： 一、…`. A
+# Chinese sentence has full-width colons too (a 名词解释 item `- 术语：解释` is a good value): the
+# key must be one of the format's (latin letters), or the colon followed by a space, the end of
+# the line or an amount, as a row's `收入：29455.67`.
+_FULL_WIDTH_COLON = re.compile(
+    r"^(\s*(?:-\s+)?)(?:[A-Za-z_][A-Za-z0-9_]*\s*(：)|[^\s\"'{\[#:：][^:#]*?(：)(?=\s|$|[-+]?\d))"
+)
 # A full-width comma between two entries of a flow mapping: `{科目编码: 201， 科目名称: …}`.
 _FULL_WIDTH_COMMA = re.compile(r"(，)\s*[^\s,，{}\[\]:\"']+:\s")
 # A value opened with a full-width quote that holds what only a real quote protects (`: `, `, `, `#`).
@@ -69,8 +74,9 @@ def _quote_closed(text: str, start: int) -> bool:
 def _character_slip(text: str, number: int, flow_problem: bool) -> Hint | None:
     code = _COMMENT.sub("", text)
     found = _FULL_WIDTH_COLON.match(code)
-    if found and ": " not in code[: found.start(2)]:
-        column = found.start(2)
+    colon = found and (found.start(2) if found.group(2) else found.start(3))
+    if found and ": " not in code[:colon]:
+        column = colon
         return Hint(number, column, f"{_at(number, column)}的全角冒号“：”应为半角“:”后加空格")
     found = _FULL_WIDTH_QUOTE.search(code)
     if found:
