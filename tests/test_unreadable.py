@@ -276,7 +276,7 @@ def test_a_reference_to_a_marked_cell_is_an_error(data_dir):
 
 
 def test_a_rule_by_code_across_tables_cannot_check_a_marked_cell_either(tmp_path):
-    """东西湖's 表3 with one 总计 marked: the form set's codes rule (表3 = 表5, 科目 by 科目) and the
+    """东西湖's 表3 with one 总计 marked: the form set's codes rule (表3 ≥ 表5, 科目 by 科目) and the
     row's own rule are 无法核对, where they were 相符."""
     data = tmp_path / "data"
     shutil.copytree(DATA / "forms", data / "forms")
@@ -291,7 +291,7 @@ def test_a_rule_by_code_across_tables_cannot_check_a_marked_cell_either(tmp_path
     results = check_document(site.documents[0])
     blocked = sorted(r.says for r in results if r.status == UNCHECKED and "“8.7.1”" in r.reason)
     assert blocked == [
-        "表3 2101101 总计 = 表5 2101101 总计",
+        "表3 2101101 总计 ≥ 表5 2101101 总计",
         "表3 2101101 行政单位医疗：总计 = 基本支出小计 + 部门项目小计 + 公共项目小计",
     ]
 
