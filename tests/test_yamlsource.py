@@ -197,10 +197,11 @@ def test_a_value_with_only_a_closing_quote_is_refused_at_the_quote(quote):
 
 
 def test_quotes_inside_a_value_and_whole_quoted_values_are_kept():
-    text = SECTION.replace("body: 职责", 'body: 他说"好"的') + '      - title: "二、机构"\n'
+    text = SECTION.replace("body: 职责", 'body: 简称"三公"') + '      - title: "二、机构"\n'
     root = parse_text(text, "f.yaml")
     sections = root.get("parts").items[0].get("sections").items
     assert [s.get("title").text for s in sections] == ["一、部门职责", "二、机构"]
+    assert sections[0].get("body").text == '简称"三公"'
 
 
 # ---- table rows ----

@@ -204,7 +204,8 @@ def _refuse_anchor_or_tag(event: Event, path: str) -> None:
 
 def _refuse_half_quoted(event: Event, path: str, value: str) -> None:
     """`title: 一、…说明"`: a closing quote with no opening one, which YAML keeps as text and the site
-    would publish; refused where the quote is."""
+    would publish; refused where the quote is. A value ending with a quoted word (简称"三公") has
+    its quotes in pairs and is kept."""
     end = event.end_mark
     where = Mark(path, end.line + 1, end.column) if end is not None else _mark(path, event)
     quote = value[-1]
@@ -260,7 +261,7 @@ def parse_text(text: str, path: str) -> Node:
                     _refuse_anchor_or_tag(event, path)
                 value = event.value
                 plain = not event.style  # a plain scalar's style is '' from libyaml, None from pure Python
-                if plain and value and value[-1] in "\"'" and value[0] not in "\"'":
+                if plain and value and value[-1] in "\"'" and value[0] not in "\"'" and value.count(value[-1]) % 2:
                     _refuse_half_quoted(event, path, value)
                 node = Scalar(path, event.start_mark, value, plain, plain and value in NULL_WORDS)
                 if keys_seen is None:  # a list item, or the whole document
