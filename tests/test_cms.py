@@ -130,6 +130,21 @@ def test_every_label_and_hint_is_chinese_from_the_declarations():
     assert region["label"] == "地区" and region["hint"] == schema.BUREAU_FILE.fields["region"].doc
 
 
+def test_a_tables_figure_boxes_say_how_the_printed_form_is_filled_in():
+    # a clerk knows the printed form, not the data model: the labels say what to copy and how
+    labels = {path.rsplit(".", 1)[-1]: field["label"] for path, field, _ in every_field() if "<按表样填写的表>" in path}
+    assert (labels["values"], labels["rows"]) == ("按表样固定行逐行填写", "按原件逐行抄写科目")
+
+
+def test_the_chinese_guide_sends_a_clerk_only_to_chinese_pages():
+    text = (ROOT / "EDITING.md").read_text(encoding="utf-8")
+    for target in re.findall(r"\]\(([^)#:]+\.md)(?:#[^)]*)?\)", text):
+        heading = (ROOT / target).read_text(encoding="utf-8").splitlines()[0]
+        assert CJK.search(heading), (target, heading)
+    for anchor in re.findall(r"\]\(#([^)]+)\)", text):
+        assert CJK.search(anchor), anchor
+
+
 def test_the_config_names_each_kind_of_file_by_what_the_format_says_it_is():
     assert COLLECTIONS["bureaus"]["filter"] == {"field": cms.KIND_KEY, "value": "bureau"}
     assert COLLECTIONS["documents"]["filter"] == {"field": cms.KIND_KEY, "value": "document"}

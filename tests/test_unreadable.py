@@ -305,7 +305,7 @@ def test_check_says_each_marked_cell_and_how_many(data_dir):
         "无法辨认为一个数（似为两个数连在一起），不参与核对"
     ) in done.stderr.splitlines()
     assert done.stdout.splitlines()[-1] == (
-        "通过：1 个部门，1 份公开文件；核对 4 项：2 项相符，0 个提示，0 个警告，0 个错误照原件公开；"
+        "通过：1 个部门，1 份公开文件；核对 4 项：2 项相符，0 个提示，0 个警告，2 项无法核对，0 个错误照原件公开；"
         "1 格标为原件无法辨认，不参与核对"
     )
 
