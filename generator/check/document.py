@@ -7,13 +7,21 @@ from ..core.reports import reports
 from ..core.results import Result
 from .arithmetic import check_form_tables
 from .changes import check_changes
-from .completeness import check_completeness
+from .completeness import check_empty, check_required
 from .dates import check_dates
 from .indicators import check_indicator_table, check_money_block
 from .prose import check_prose, labelled_figures
 from .report_prose import check_report_prose
 from .summary import check_summaries
+from .timeliness import check_timeliness
 from .unreadable import check_unreadable
+
+
+def named(check: str, results: list[Result]) -> list[Result]:
+    """*results*, each marked as *check*'s: the quality review scores them by that name."""
+    for result in results:
+        result.check = check
+    return results
 
 
 def check_document(document: Document) -> list[Result]:
@@ -22,7 +30,10 @@ def check_document(document: Document) -> list[Result]:
     tables = [section.table for section in sections if section.table is not None]
     results: list[Result] = check_unreadable(document, tables)
     if document.form_set is not None:
-        results += check_form_tables(document, tables) + check_completeness(document, tables)
+        results += check_form_tables(document, tables)
+        results += named("required_tables", check_required(document, tables))
+        results += named("empty_tables", check_empty(document, tables))
+    results += check_timeliness(document)
     for table in tables:
         if isinstance(table, IndicatorTable):
             results += check_indicator_table(document, table)

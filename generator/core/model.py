@@ -123,6 +123,9 @@ class FormSet:
     headline: list[HeadlineSpec] = field(default_factory=list)
     # The 绩效 forms (申报表, 自评表, 评分表) by the name a table's `form:` writes (`indicator_forms:`).
     indicator_forms: dict[str, IndicatorForm] = field(default_factory=dict)
+    # Days a document may be published after its 批复 (预算法 and 财预〔2016〕143号 say 20); None:
+    # the rule's own default (check/timeliness.py), so that a province with another term says so here.
+    publish_within: int | None = None
 
 
 @dataclass
@@ -697,6 +700,8 @@ class Document:
     # Where the document names its form set: a table its 目录 requires and the document lacks is
     # reported there (the form set is what requires it).
     form_set_mark: Mark | None = None
+    # Where `published:` is written: a late publication is reported there.
+    published_mark: Mark | None = None
 
     @property
     def published_as_is(self) -> bool:
