@@ -61,7 +61,7 @@ def cmd_check(args) -> int:
 def cmd_quality(args) -> int:
     from .build.quality import quality
 
-    return quality(Path(args.data_dir), args.year, args.format)
+    return quality(Path(args.data_dir), args.year, args.format, Path(args.out) if args.out else None)
 
 
 def cmd_build(args) -> int:
@@ -202,7 +202,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     review.add_argument("data_dir", nargs="?", default="data", help="数据文件夹（默认 data）")
     review.add_argument("--year", type=int, help="只评这一年度")
-    review.add_argument("--format", choices=("text", "csv", "json"), default="text", help="输出格式（默认 text）")
+    review.add_argument(
+        "--format", choices=("text", "csv", "json", "xlsx"), default="text", help="输出格式（默认 text）"
+    )
+    review.add_argument("--out", help="写到这个文件（默认显示在屏幕上；xlsx 必须写）")
     review.set_defaults(run=cmd_quality)
     add_editor_commands(sub)
     imp = sub.add_parser(

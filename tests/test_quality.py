@@ -11,6 +11,7 @@ import re
 import shutil
 from decimal import Decimal
 
+import openpyxl
 import pytest
 
 from generator.check.document import check_document
@@ -168,3 +169,16 @@ def test_the_command_reports_every_row_and_exits_0():
     csv = run_generator("quality", "--format", "csv", "--year", "2021", cwd=ROOT)
     assert csv.returncode == 0 and csv.stdout.splitlines()[0].startswith("地区,部门,年度,类别,文件,按规定公开,")
     assert len(csv.stdout.splitlines()) == 1  # no document of 2021
+
+
+def test_the_review_as_a_workbook_holds_the_rows_with_numbers_as_numbers(tmp_path):
+    out = tmp_path / "quality.xlsx"
+    run = run_generator("quality", "--format", "xlsx", "--out", str(out), cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    sheet = openpyxl.load_workbook(out).active
+    lines = [[cell.value for cell in line] for line in sheet.iter_rows()]
+    assert lines[0][:5] == ["地区", "部门", "年度", "类别", "文件"] and lines[0][-3:] == ["得分", "满分", "得分率（%）"]
+    gap = next(line for line in lines if line[1] == "长沙市望城区医疗保障局" and line[3] == "预算")
+    assert gap[4] is None and gap[5] == "不符合" and gap[-3:] == [0, 20, 0]
+    refused = run_generator("quality", "--format", "xlsx", cwd=ROOT)
+    assert refused.returncode == 2 and "加 --out" in refused.stderr

@@ -10,33 +10,48 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from decimal import Decimal
 from pathlib import Path
 
 from ..check.document import check_document
 from ..check.quality import region_totals, review
 from ..core.quality import NOT_APPLICABLE, VERDICT_NAMES, Criteria, Row
+from ..export.downloads import build_time
+from ..export.xlsx import list_workbook
 from ..load.loader import QUALITY_FILE, load_site, shown
 from ..load.quality import load_criteria
 from .report import print_problems
 
-FORMATS = ("text", "csv", "json")
+FORMATS = ("text", "csv", "json", "xlsx")
 
 
-def quality(data_dir: Path, year: int | None = None, form: str = "text") -> int:
+def quality(data_dir: Path, year: int | None = None, form: str = "text", out: Path | None = None) -> int:
+    """Print the review of *data_dir* (only *year*'s documents, if given) as *form*, or write it to *out*."""
+    if form == "xlsx" and out is None:
+        print("错误：xlsx 要写到文件：加 --out 文件名.xlsx", file=sys.stderr)
+        return 2
     criteria, problems = load_criteria(data_dir)
     if criteria is None and not problems:
-        print(f"{shown(data_dir / QUALITY_FILE)}:1:1: 错误：没有公开质量标准文件：照 docs/quality.md 写 {QUALITY_FILE}")
+        print(
+            f"{shown(data_dir / QUALITY_FILE)}:1:1: 错误：没有公开质量标准文件：照 docs/quality.md 写 {QUALITY_FILE}",
+            file=sys.stderr,
+        )
         return 1
     site, loaded = load_site(data_dir)
     trouble = problems.errors + loaded.errors
     if trouble or criteria is None:
         print_problems(sorted(set(trouble)))
-        print("数据或标准有错误，不能评分：先改正上面的错误")
+        print("数据或标准有错误，不能评分：先改正上面的错误", file=sys.stderr)
         return 1
     results = {document: check_document(document) for document in site.documents}
     rows = review(site, results, criteria, year)
-    print(render(rows, criteria, form), end="")
+    if form == "xlsx":
+        out.write_bytes(as_xlsx(rows, criteria))
+    elif out is not None:
+        out.write_text(render(rows, criteria, form), encoding="utf-8")
+    else:
+        print(render(rows, criteria, form), end="")
     return 0
 
 
@@ -77,13 +92,12 @@ def as_text(rows: list[Row], criteria: Criteria) -> str:
     return out.getvalue()
 
 
-def as_csv(rows: list[Row], criteria: Criteria) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+def as_table(rows: list[Row], criteria: Criteria) -> tuple[list[str], list[list]]:
+    """The review as one table, a row per bureau × year × kind: CSV and XLSX."""
     header = ["地区", "部门", "年度", "类别", "文件"]
     for c in criteria.criteria:
         header += [c.name, f"{c.name}：说明"]
-    writer.writerow([*header, "得分", "满分", "得分率"])
+    lines = []
     for row in rows:
         line = [
             "/".join(row.bureau.region),
@@ -97,8 +111,23 @@ def as_csv(rows: list[Row], criteria: Criteria) -> str:
                 VERDICT_NAMES[v.status],
                 f"{v.why}（{v.where}）" if v.where and v.where.path not in v.why else v.why,
             ]
-        writer.writerow([*line, _number(row.score), _number(row.full), _percent(row.score, row.full)])
+        lines.append([*line, row.score, row.full, row.percent])
+    return [*header, "得分", "满分", "得分率（%）"], lines
+
+
+def as_csv(rows: list[Row], criteria: Criteria) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    header, lines = as_table(rows, criteria)
+    writer.writerow(header)
+    for line in lines:
+        writer.writerow([_number(v) if isinstance(v, Decimal) else "" if v is None else v for v in line])
     return out.getvalue()
+
+
+def as_xlsx(rows: list[Row], criteria: Criteria) -> bytes:
+    header, lines = as_table(rows, criteria)
+    return list_workbook("公开质量", "公开质量评查", header, lines, build_time())
 
 
 def as_json(rows: list[Row], criteria: Criteria) -> dict:
