@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .model import Bureau, Document
 from .problems import Mark
 
 # What a criterion may score. Each name is a mechanism of check/quality.py:
@@ -73,10 +74,10 @@ class Verdict:
 class Row:
     """One bureau × year × kind: its document (None when a mandated one is missing) and verdicts."""
 
-    bureau: object  # model.Bureau
+    bureau: Bureau
     year: int
     kind: str
-    document: object | None  # model.Document
+    document: Document | None
     verdicts: list[Verdict]
     weights: dict[str, Decimal]
 
