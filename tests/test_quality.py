@@ -182,3 +182,11 @@ def test_the_review_as_a_workbook_holds_the_rows_with_numbers_as_numbers(tmp_pat
     assert gap[4] is None and gap[5] == "不符合" and gap[-3:] == [0, 20, 0]
     refused = run_generator("quality", "--format", "xlsx", cwd=ROOT)
     assert refused.returncode == 2 and "加 --out" in refused.stderr
+
+
+def test_check_reports_a_mistake_in_the_criteria_with_the_rest_of_data(data):
+    text = change(data / "quality.yaml", "measure: glossary", "measure: glosary")
+    run = run_generator("check", str(data), "--no-cache", cwd=ROOT)
+    line = place(text, "measure: glosary")[0]
+    assert run.returncode == 1
+    assert f"quality.yaml:{line}:14: 错误：'glosary' 不是可写的值" in run.stderr

@@ -30,6 +30,7 @@ from ..core.problems import Mark, Problem
 from ..core.results import ERROR, NOTICE, UNREADABLE, WARNING, Result
 from ..export import downloads
 from ..load.loader import NO_DATA_DIRECTORY, SITE_FILE, Loader, shown
+from ..load.quality import load_criteria
 from ..render.pages import bureau_pages, outline
 from ..source import files
 from ..source.yamlsource import cycle_collection_paused
@@ -365,6 +366,8 @@ def check_batches(
         load_shared(data_dir) if data_dir.is_dir() else ({}, {}, SiteInfo(), [])
     )
     problems += shared_problems
+    if data_dir.is_dir():  # the quality review's criteria are data/'s too: a mistake is reported with the rest
+        problems += load_criteria(data_dir)[1].items
     outcomes = []
     for outcome in run_batches(data_dir, batches, work, strict, jobs, config_file, cache, shells):
         outcomes.append(outcome)
