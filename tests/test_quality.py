@@ -22,6 +22,7 @@ from generator.load.loader import load_site
 from generator.load.quality import load_criteria
 
 from helpers import DATA, ROOT, place, run_generator
+from sitetools import page_html
 
 WANGCHENG = "changsha-wangcheng-ybj/2020/juesuan.yaml"
 SAN_GONG_SECTION = re.compile(
@@ -190,3 +191,17 @@ def test_check_reports_a_mistake_in_the_criteria_with_the_rest_of_data(data):
     line = place(text, "measure: glosary")[0]
     assert run.returncode == 1
     assert f"quality.yaml:{line}:14: 错误：'glosary' 不是可写的值" in run.stderr
+
+
+def test_a_city_page_shows_its_review_and_offers_it_as_csv(real_site):
+    html = page_html(real_site, "diqu/湖南省/长沙市/")
+    section = html[html.index('id="zhiliang"') : html.index("</table>", html.index('id="zhiliang"'))]
+    rows = re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</th><td>(\d+)</td><td>(.*?)</td>\s*<td>(.*?)</td>", section)
+    assert ("长沙市望城区医疗保障局", "2020", "预算", "<strong>未公开</strong>") in rows
+    published = next(r for r in rows if r[0] == "长沙市望城区医疗保障局" and r[2] == "决算")
+    assert published[3] == '<a href="../../../changsha-wangcheng-ybj/2020/juesuan/">已公开</a>'
+    assert not any(r[0].startswith("武汉市") for r in rows)  # another city's bureaus are on its own page
+    assert 'href="./zhiliang.csv" download' in section
+    lines = (real_site / "diqu/湖南省/长沙市/zhiliang.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("地区,部门,年度,类别,公开,按时公开,得分,满分")
+    assert "湖南省/长沙市/望城区,长沙市望城区医疗保障局,2020,预算,未公开,,0,20,0.0,,按规定公开" in lines

@@ -94,3 +94,47 @@ class Row:
         if not self.full:
             return None
         return (self.score * 100 / self.full).quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True)
+class Line:
+    """A row of the review as the site shows it: plain data, sent back from a build's worker."""
+
+    region: tuple[str, ...]
+    bureau: str  # its slug
+    name: str
+    year: int
+    kind: str
+    document: str | None  # its slug; None: a mandated document not published
+    score: Decimal
+    full: Decimal
+    timely: str  # the timeliness verdict (MET, NOT_MET, NOT_APPLICABLE: no dates), "" where it does not apply
+    problems: int  # the errors and warnings its checks left
+    unmet: tuple[str, ...]  # the names of the criteria it does not meet
+
+    @property
+    def percent(self) -> Decimal | None:
+        return (self.score * 100 / self.full).quantize(Decimal("0.1")) if self.full else None
+
+
+def line_of(row: Row, problems: int) -> Line:
+    verdict = next((v for v in row.verdicts if v.criterion.measure == "timeliness"), None)
+    # Not applicable because the kind is exempt, or the document is missing, is nothing to show;
+    # because its dates are not written, it is (the page says 未载明日期).
+    exempt = (
+        verdict is None or row.document is None or (verdict.criterion.kinds and row.kind not in verdict.criterion.kinds)
+    )
+    timely = "" if exempt else verdict.status
+    return Line(
+        tuple(row.bureau.region),
+        row.bureau.slug,
+        row.bureau.name,
+        row.year,
+        row.kind,
+        row.document.slug if row.document is not None else None,
+        row.score,
+        row.full,
+        timely,
+        problems,
+        tuple(v.criterion.name for v in row.verdicts if v.status == NOT_MET),
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from markupsafe import Markup, escape
 from ..core import urls
 from ..core.cells import cell_marks
 from ..core.model import KIND_NAMES, KINDS, AmountTable, Bureau, Document, FormTable, IndicatorTable, Site
+from ..core.quality import Line
 from ..core.references import substitute_references
 from ..core.summary import report_rows
 from ..export.tabular import stems
@@ -66,6 +68,7 @@ _env = jinja2.Environment(
     comment_end_string="##}",
 )
 _env.filters["md"] = md_escape
+_env.filters["number"] = lambda value: format(value.normalize(), "f")  # a Decimal as written: 55, 7.5
 _env.filters["oneline"] = lambda text: " ".join(str(text).split())
 _env.filters["yamlstr"] = lambda text: Markup(json.dumps(" ".join(str(text).split()), ensure_ascii=False))
 
@@ -800,9 +803,13 @@ def home_page(site: Site, intro: str) -> Page:
     return Page(src, text, ctx.fragments)
 
 
-def region_pages(site: Site) -> list[Page]:
-    """A page per city: its bureaus and their documents, filtered by district, year and kind."""
+def region_pages(site: Site, quality: Sequence[Line] = ()) -> list[Page]:
+    """A page per city: its bureaus and their documents, filtered by district, year and kind, and
+    the 公开质量 review of them (*quality*) when there is one."""
     pages = []
+    lines_of = defaultdict(list)
+    for line in quality:
+        lines_of[urls.city_of(line.region)].append(line)
     for province, cities in regions(site):
         for city, bureaus in cities:
             src = urls.region_src(province, city)
@@ -839,7 +846,25 @@ def region_pages(site: Site) -> list[Page]:
             trail = home_trail(src) + [(province, urls.html_link(src, urls.HOME, region_anchor(province))), (city, "")]
             title = f"{province} · {city}"
             charts = [render_compare(chart) for chart in region_comparisons(bureaus)]
-            html = render("region.html.j2", title=title, trail=trail, directory=Markup(directory), charts=charts)
+            documents = {(b.slug, d.slug): d for b in bureaus for d in b.documents}
+            reviewed = [
+                (
+                    line,
+                    urls.html_link(src, urls.document_src(documents[line.bureau, line.document]))
+                    if line.document
+                    else None,
+                )
+                for line in lines_of.get((province, city), [])
+            ]
+            html = render(
+                "region.html.j2",
+                title=title,
+                trail=trail,
+                directory=Markup(directory),
+                charts=charts,
+                quality=reviewed,
+                quality_csv=urls.html_link(src, urls.region_src(province, city)) + "zhiliang.csv",
+            )
             pages.append(
                 html_page(
                     src,
@@ -883,7 +908,7 @@ def glossary_page(site: Site) -> Page:
     )
 
 
-def site_pages(site: Site, content_dir: Path) -> list[Page]:
+def site_pages(site: Site, content_dir: Path, quality: Sequence[Line] = ()) -> list[Page]:
     """The pages about the whole site: the home page's directory and the glossary.
 
     They need only an outline of each bureau (see outline()), so that a build in batches can make
@@ -893,7 +918,7 @@ def site_pages(site: Site, content_dir: Path) -> list[Page]:
     intro = intro_file.read_text(encoding="utf-8") if intro_file.exists() else "# 公开\n"
     about = content_dir / urls.ABOUT  # 关于, with whose site it is (site_info.py)
     kept = [Page(urls.ABOUT, *about_text(site.info, about.read_text(encoding="utf-8")))] if about.is_file() else []
-    return [home_page(site, intro), glossary_page(site), *region_pages(site), *kept]
+    return [home_page(site, intro), glossary_page(site), *region_pages(site, quality), *kept]
 
 
 def bureau_pages(site: Site, bureaus, results=()) -> list[Page]:
