@@ -205,3 +205,12 @@ def test_a_city_page_shows_its_review_and_offers_it_as_csv(real_site):
     lines = (real_site / "diqu/湖南省/长沙市/zhiliang.csv").read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("地区,部门,年度,类别,公开,按时公开,得分,满分")
     assert "湖南省/长沙市/望城区,长沙市望城区医疗保障局,2020,预算,未公开,,0,20,0.0,,按规定公开" in lines
+
+
+def test_a_bureau_page_shows_its_own_review(real_site):
+    html = page_html(real_site, "changsha-wangcheng-ybj/")
+    section = html[html.index('id="zhiliang"') : html.index("</table>", html.index('id="zhiliang"'))]
+    assert section.count("<tr>") == 3  # the head, its 决算 and the 预算 it lacks
+    assert '<a href="2020/juesuan/">已公开</a>' in section and "<strong>未公开</strong>" in section
+    assert "长沙市雨花区" not in section
+    assert 'href="../diqu/湖南省/长沙市/zhiliang.csv" download' in section

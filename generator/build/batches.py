@@ -245,7 +245,7 @@ def quality_lines(bureaus: list[Bureau], results: list[Result], criteria: Criter
 def _build_batch(batch: Batch, site: Site, results, outcome: Outcome) -> None:
     work: Path = _WORKER["work"] / batch.name
     start = time.perf_counter()
-    pages = bureau_pages(site, site.bureaus, results)
+    pages = bureau_pages(site, site.bureaus, results, outcome.quality)
     outcome.seconds["generate"] = time.perf_counter() - start
     start = time.perf_counter()
     shells: Shells = _WORKER["shells"]

@@ -646,6 +646,7 @@ def bureau_page(
     results_of: dict | None = None,
     terms: TermLinks | None = None,
     comparisons: list | None = None,
+    quality: Sequence[Line] = (),
 ) -> Page:
     src = urls.bureau_src(bureau)
     years: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
@@ -682,6 +683,8 @@ def bureau_page(
             charts_anchor="lishi",
             charts_intro="各年的数字取自该年公开文件的表格，每张图下的表格列出同样的数字。",
             assets=assets_link(src),
+            quality=[(line, _quality_link(src, bureau, line)) for line in quality if line.bureau == bureau.slug],
+            quality_csv=urls.html_link(src, urls.region_src(*urls.city_of(bureau.region))) + "zhiliang.csv",
         ),
         description(
             f"{bureau.name}公开的",
@@ -846,15 +849,9 @@ def region_pages(site: Site, quality: Sequence[Line] = ()) -> list[Page]:
             trail = home_trail(src) + [(province, urls.html_link(src, urls.HOME, region_anchor(province))), (city, "")]
             title = f"{province} · {city}"
             charts = [render_compare(chart) for chart in region_comparisons(bureaus)]
-            documents = {(b.slug, d.slug): d for b in bureaus for d in b.documents}
+            by_slug = {b.slug: b for b in bureaus}
             reviewed = [
-                (
-                    line,
-                    urls.html_link(src, urls.document_src(documents[line.bureau, line.document]))
-                    if line.document
-                    else None,
-                )
-                for line in lines_of.get((province, city), [])
+                (line, _quality_link(src, by_slug[line.bureau], line)) for line in lines_of.get((province, city), [])
             ]
             html = render(
                 "region.html.j2",
@@ -921,7 +918,13 @@ def site_pages(site: Site, content_dir: Path, quality: Sequence[Line] = ()) -> l
     return [home_page(site, intro), glossary_page(site), *region_pages(site, quality), *kept]
 
 
-def bureau_pages(site: Site, bureaus, results=()) -> list[Page]:
+def _quality_link(src: str, bureau: Bureau, line: Line) -> str | None:
+    """The link to a reviewed document from page *src*; None for one not published."""
+    document = next((d for d in bureau.documents if d.slug == line.document and d.year == line.year), None)
+    return urls.html_link(src, urls.document_src(document)) if document is not None else None
+
+
+def bureau_pages(site: Site, bureaus, results=(), quality: Sequence[Line] = ()) -> list[Page]:
     """Every page of these bureaus: bureau page, 预算/决算 comparisons, and each document's pages."""
     pages = []
     results_of: dict[Document, list] = defaultdict(list)  # by document, grouped once: a site has 10⁵ results
@@ -930,7 +933,7 @@ def bureau_pages(site: Site, bureaus, results=()) -> list[Page]:
     terms = TermLinks(site.glossary)
     for bureau in bureaus:
         comparisons = compare_bureau(bureau)  # its 预算 and 决算 side by side: once per bureau
-        pages.append(bureau_page(site, bureau, results_of, terms, comparisons))
+        pages.append(bureau_page(site, bureau, results_of, terms, comparisons, quality))
         pages.extend(comparison_pages(bureau, comparisons))
         for doc in bureau.documents:
             pages.extend(document_pages(site, doc, results_of.get(doc, []), terms, comparisons))
