@@ -4,6 +4,7 @@
 - build [DATA_DIR] --site-dir DIR: check, then build the site and swap it in (build/site.py)
 - bench --docs N: build a synthetic province and print what it cost, as JSON (bench/)
 - the editors' commands: schema, fmt [PATHS], new BUREAU_ID YEAR KIND, new-bureau BUREAU_ID (editing/)
+- quality [DATA_DIR]: the 公开质量 review, scored on data/quality.yaml's criteria (build/quality.py)
 - import SOURCE DOCUMENT: a table copied from Excel, or an .xlsx sheet, into a document (importing/)
 - cms-config, cms: the form editor's configuration, and the editor run locally (editing/cms.py)
 
@@ -57,6 +58,12 @@ def cmd_check(args) -> int:
     return check(
         Path("data"), args.strict, args.format, args.jobs, use_cache=not args.no_cache, target=Path(args.data_dir)
     )
+
+
+def cmd_quality(args) -> int:
+    from .build.quality import quality
+
+    return quality(Path(args.data_dir), args.year, args.format, Path(args.out) if args.out else None)
 
 
 def cmd_build(args) -> int:
@@ -193,6 +200,17 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--runs", type=int, default=1, help="构建几次；数据取中位数")
     bench.add_argument("--keep", help="把模拟数据和网站保留在这个文件夹")
     bench.set_defaults(run=cmd_bench)
+    review = sub.add_parser(
+        "quality",
+        help="公开质量评查：按 data/quality.yaml 的标准，给每个部门每年每类文件评分（只报告，退出码为 0）",
+    )
+    review.add_argument("data_dir", nargs="?", default="data", help="数据文件夹（默认 data）")
+    review.add_argument("--year", type=int, help="只评这一年度")
+    review.add_argument(
+        "--format", choices=("text", "csv", "json", "xlsx"), default="text", help="输出格式（默认 text）"
+    )
+    review.add_argument("--out", help="写到这个文件（默认显示在屏幕上；xlsx 必须写）")
+    review.set_defaults(run=cmd_quality)
     add_editor_commands(sub)
     imp = sub.add_parser(
         "import",

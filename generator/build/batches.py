@@ -15,7 +15,7 @@ import gc
 import os
 import shutil
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -24,12 +24,15 @@ from pathlib import Path
 from ..check.as_is import accept
 from ..check.document import check_document
 from ..check.prose_links import check_prose_links
+from ..check.quality import review_bureau
 from ..core import urls
-from ..core.model import Bureau, Site, SiteInfo
+from ..core.model import Bureau, Document, Site, SiteInfo
 from ..core.problems import Mark, Problem
+from ..core.quality import Criteria, Line, line_of
 from ..core.results import ERROR, NOTICE, UNREADABLE, WARNING, Result
 from ..export import downloads
 from ..load.loader import NO_DATA_DIRECTORY, SITE_FILE, Loader, shown
+from ..load.quality import load_criteria
 from ..render.pages import bureau_pages, outline
 from ..source import files
 from ..source.yamlsource import cycle_collection_paused
@@ -69,6 +72,7 @@ class Outcome:
     seconds: Counter = field(default_factory=Counter)  # per stage, in the worker
     cache_key: str | None = None  # under which check_cache keeps it (check only)
     links_elsewhere: links.Targets = field(default_factory=dict)  # links out of the batch, checked at the end
+    quality: list[Line] = field(default_factory=list)  # the 公开质量 review of its bureaus, for the cities' pages
 
 
 def plan(data_dir: Path, only: Path | None = None) -> tuple[list[Batch], list[Problem]]:
@@ -130,7 +134,7 @@ def _start_worker(
     glossary, form_sets, info, _ = load_shared(data_dir)  # their problems are reported once, by the parent
     _WORKER.clear()  # nothing of an earlier build (a forked worker inherits its parent's) is used again
     _WORKER.update(data_dir=data_dir, work=work, strict=strict, glossary=glossary, form_sets=form_sets, info=info)
-    _WORKER.update(config_file=config_file, cache=cache)
+    _WORKER.update(config_file=config_file, cache=cache, criteria=load_criteria(data_dir)[0])
     # The page shells the parent made and checked, with Material's partial for the menus: a Jinja
     # template, which does not cross processes, so each worker loads its own.
     if shells is None:
@@ -240,15 +244,28 @@ def _run_batch(batch: Batch) -> Outcome:
     outcome.counts = Counter(r.status for r in results)
     outcome.files = by_file(results, _WORKER["strict"], found)
     outcome.outlines = [outline(b) for b in bureaus]
+    if _WORKER["criteria"] is not None:
+        outcome.quality = quality_lines(bureaus, results, _WORKER["criteria"])
     if _WORKER["work"] is not None and not outcome.blocking:
         _build_batch(batch, Site(bureaus, glossary, form_sets, _WORKER["info"]), results, outcome)
     return outcome
 
 
+def quality_lines(bureaus: list[Bureau], results: list[Result], criteria: Criteria) -> list[Line]:
+    of: dict[Document, list[Result]] = defaultdict(list)
+    for result in results:
+        of[result.document].append(result)
+    return [
+        line_of(row, sum(1 for r in of.get(row.document, []) if r.status in (ERROR, WARNING)))
+        for bureau in bureaus
+        for row in review_bureau(bureau, of, criteria, None)
+    ]
+
+
 def _build_batch(batch: Batch, site: Site, results, outcome: Outcome) -> None:
     work: Path = _WORKER["work"] / batch.name
     start = time.perf_counter()
-    pages = bureau_pages(site, site.bureaus, results)
+    pages = bureau_pages(site, site.bureaus, results, outcome.quality)
     outcome.seconds["generate"] = time.perf_counter() - start
     start = time.perf_counter()
     shells: Shells = _WORKER["shells"]
@@ -395,6 +412,8 @@ def check_batches(
         load_shared(data_dir) if data_dir.is_dir() else ({}, {}, SiteInfo(), [])
     )
     problems += shared_problems
+    if data_dir.is_dir():  # the quality review's criteria are data/'s too: a mistake is reported with the rest
+        problems += load_criteria(data_dir)[1].items
     outcomes = []
     for outcome in run_batches(data_dir, batches, work, strict, jobs, config_file, cache, shells):
         outcomes.append(outcome)

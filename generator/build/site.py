@@ -32,6 +32,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections import defaultdict
 from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -40,8 +41,10 @@ from pathlib import Path
 from ..core import urls
 from ..core.model import Site, SiteInfo
 from ..core.problems import Mark, Problem
+from ..core.quality import Line
 from ..editing.cms import write_admin
 from ..export import downloads
+from ..export.quality import lines_csv
 from ..load.loader import SITE_FILE, Loader, shown
 from ..render.pages import Page, site_pages
 from . import links, processes, publish, sitemap
@@ -54,6 +57,15 @@ from .search import CHUNK, INDEX_DIR, Facets, IndexPart, page_records, searchabl
 from .theme import DEPTHS, SHELL_MARKDOWN, Shells, parse_shells, read_shells, shell_src, theme_config
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def write_quality(lines: list[Line], site: Path) -> None:
+    """Each city's 公开质量 rows as CSV, beside its page (which links to it)."""
+    by_city = defaultdict(list)
+    for line in lines:
+        by_city[urls.city_of(line.region)].append(line)
+    for (province, city), mine in by_city.items():
+        (site / urls.region_quality_csv(province, city)).write_text(lines_csv(mine), encoding="utf-8")
 
 
 def build(
@@ -207,7 +219,8 @@ def build_site(
     bureaus = checked.bureaus
     site = Site(bureaus, checked.glossary, checked.form_sets, checked.info)
     with timings.timed("site pages"):
-        pages = site_pages(site, content_dir)
+        quality = [line for outcome in checked.outcomes for line in outcome.quality]
+        pages = site_pages(site, content_dir, quality)
         fragments = write_pages([p for p in pages if p.html is None], work / "docs", content_dir)
         run_mkdocs(work / "docs", work / "site", fragments, config_file, checked.info)
         minify_assets(work / "site" / "assets")
@@ -215,6 +228,7 @@ def build_site(
         poured = [p for p in pages if p.html is not None]  # the cities' pages, poured like the bureaus'
         for page in poured:
             shells.write(page, work / "site")
+        write_quality(quality, work / "site")
         for outcome in checked.outcomes:
             move_built(outcome, work / "site")
         compared = link_compared(site, work / "site")  # now that every city's comparison is known

@@ -17,7 +17,6 @@ from decimal import Decimal
 from ..core.model import Document, FormSet, FormTable, Unreadable
 from ..core.problems import Mark
 from ..core.results import ERROR, OK, WARNING, Result
-from .filled import check_filled
 
 _ZERO = Decimal(0)
 
@@ -123,7 +122,3 @@ def check_empty(document: Document, tables: list) -> list[Result]:
         else:
             results.append(Result(OK, document, table, table.mark, f"{label} 为空表，附有说明"))
     return results
-
-
-def check_completeness(document: Document, tables: list) -> list[Result]:
-    return check_required(document, tables) + check_empty(document, tables) + check_filled(document)

@@ -8,15 +8,24 @@ from ..core.results import Result
 from .arithmetic import check_form_tables
 from .budget_actual import check_budget_actual
 from .changes import check_changes
-from .completeness import check_completeness
+from .completeness import check_empty, check_required
 from .dates import check_dates
+from .filled import check_filled
 from .indicators import check_indicator_table, check_money_block
 from .prose import check_prose, labelled_figures
 from .report_prose import check_report_prose
 from .statements import check_statements
 from .summary import check_summaries
 from .text_quality import check_text_quality
+from .timeliness import check_timeliness
 from .unreadable import check_unreadable
+
+
+def named(check: str, results: list[Result]) -> list[Result]:
+    """*results*, each marked as *check*'s: the quality review scores them by that name."""
+    for result in results:
+        result.check = check
+    return results
 
 
 def check_document(document: Document) -> list[Result]:
@@ -25,7 +34,11 @@ def check_document(document: Document) -> list[Result]:
     tables = [section.table for section in sections if section.table is not None]
     results: list[Result] = check_unreadable(document, tables)
     if document.form_set is not None:
-        results += check_form_tables(document, tables) + check_completeness(document, tables)
+        results += check_form_tables(document, tables)
+        results += named("required_tables", check_required(document, tables))
+        results += named("empty_tables", check_empty(document, tables))
+        results += named("filled_sections", check_filled(document))
+    results += check_timeliness(document)
     for table in tables:
         if isinstance(table, IndicatorTable):
             results += check_indicator_table(document, table)

@@ -179,6 +179,9 @@ class FormSet:
     indicator_forms: dict[str, IndicatorForm] = field(default_factory=dict)
     # The words its documents' prose is read with (`wording:`): DEFAULT_WORDING and what it adds.
     wording: Wording = DEFAULT_WORDING
+    # Days a document may be published after its 批复 (预算法 and 财预〔2016〕143号 say 20); None:
+    # the rule's own default (check/timeliness.py), so that a province with another term says so here.
+    publish_within: int | None = None
 
 
 @dataclass
@@ -754,6 +757,8 @@ class Document:
     # reported there (the form set is what requires it).
     form_set_mark: Mark | None = None
     title_mark: Mark | None = None  # where its title is: a year in it is checked there
+    # Where `published:` is written: a late publication is reported there.
+    published_mark: Mark | None = None
 
     @property
     def published_as_is(self) -> bool:

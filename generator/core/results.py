@@ -39,6 +39,9 @@ class Result:
     reason: str = ""
     # How the found figure must relate to the expected one: "=", or "≤"/"≥" for an inequality rule.
     relation: str = "="
+    # Which check made it (check/document.py names some: required_tables, empty_tables, timeliness),
+    # so that the quality review (check/quality.py) scores a check's results without reading its words.
+    check: str = ""
 
     @property
     def difference(self) -> Decimal | None:

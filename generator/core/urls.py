@@ -65,6 +65,16 @@ def region_src(province: str, city: str) -> str:
     return f"diqu/{path_part(province)}/{path_part(city)}/index.md"
 
 
+def region_quality_csv(province: str, city: str) -> str:
+    """The city's 公开质量 review as CSV, beside its page."""
+    return f"diqu/{path_part(province)}/{path_part(city)}/zhiliang.csv"
+
+
+def city_of(region) -> tuple[str, str]:
+    """(province, city) of a region path: a region of one place is its own city."""
+    return region[0], region[1] if len(region) > 1 else region[0]
+
+
 def bureau_src(bureau: Bureau) -> str:
     return f"{bureau.slug}/index.md"
 

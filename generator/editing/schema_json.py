@@ -52,8 +52,10 @@ FILES = {
     "form-set": ("form-set.schema.json", schema.FORM_SET_FILE),
     "glossary": ("glossary.schema.json", schema.GLOSSARY_FILE),
     "site": ("site.schema.json", schema.SITE_FILE),
+    "quality": ("quality.schema.json", schema.QUALITY_FILE),
 }
-DEPTH = {"glossary": 1, "site": 1, "bureau": 2, "form-set": 2, "document": 3}  # folders between the file and the repo
+# The folders between each kind of file and the repo.
+DEPTH = {"glossary": 1, "site": 1, "quality": 1, "bureau": 2, "form-set": 2, "document": 3}
 MODELINE = "# yaml-language-server: $schema="
 
 AMOUNT_HINT = "金额写成普通小数，最多两位小数，如 2549.18：不用千分位逗号、全角数字或单位"
@@ -75,6 +77,8 @@ def kind_of(path: Path) -> str | None:
         return "document"
     if path.name == "site.yaml":
         return "site"
+    if path.name == "quality.yaml":
+        return "quality"
     return None
 
 
@@ -228,6 +232,7 @@ def schemas() -> dict[str, dict]:
         "form-set": "表样文件 data/forms/*.yaml",
         "glossary": "名词解释 data/glossary.yaml",
         "site": "网站信息 data/site.yaml",
+        "quality": "公开质量标准 data/quality.yaml",
     }
     return {name: SchemaWriter().document(titles[kind], record) for kind, (name, record) in FILES.items()}
 

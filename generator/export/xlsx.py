@@ -418,6 +418,31 @@ def _fixed_part(kind: str, sheets: int = 0) -> tuple[bytes, int, int]:
 def workbook(document: Document, tables: list[TableData], created: datetime) -> bytes:
     meta = f"{document.bureau.name}　{document.year}年{document.kind_name}"
     sheets = [table_sheet(name, data, meta) for name, data in zip(sheet_names(tables), tables, strict=True)]
+    return _package(document.title, document.bureau.name, sheets, created)
+
+
+def list_workbook(name: str, title: str, header: list[str], rows: list[list], created: datetime) -> bytes:
+    """One sheet of *rows* under a *header* row kept in view: text as text, a Decimal or an int as a
+    number with its own decimals (a report such as the 公开质量 review, not a printed table)."""
+    sheet = Sheet(_SHEET_FORBIDDEN.sub("-", name)[:31])
+    for c, label in enumerate(header):
+        sheet.text(0, c, label, _STYLE["header",])
+        sheet.widths[c] = 12
+    for r, values in enumerate(rows, 1):
+        for c, value in enumerate(values):
+            if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+                value = Decimal(value)
+                places = min(max(-value.as_tuple().exponent, 0), 4)
+                sheet.put(r, c, _number(f"{column_letters(c)}{r + 1}", value, _STYLE[SCORE, False, places]))
+            elif value:
+                sheet.text(r, c, str(value), _STYLE[TEXT, False])
+                if len(str(value)) > 40:
+                    sheet.widths[c] = 60
+    sheet.frozen = 1
+    return _package(title, "", [sheet], created)
+
+
+def _package(title: str, creator: str, sheets: list[Sheet], created: datetime) -> bytes:
     when = created.strftime("%Y-%m-%dT%H:%M:%SZ")
     package = ZipArchive((1980, 1, 1, 0, 0, 0))
     package.add_raw("[Content_Types].xml", *_fixed_deflated("types", len(sheets)))
@@ -426,7 +451,7 @@ def workbook(document: Document, tables: list[TableData], created: datetime) -> 
         f'{_HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
         'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{_xml_text(document.title)}</dc:title><dc:creator>{_xml_text(document.bureau.name)}</dc:creator>"
+        f"<dc:title>{_xml_text(title)}</dc:title><dc:creator>{_xml_text(creator)}</dc:creator>"
         f'<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified></cp:coreProperties>'
     )

@@ -113,10 +113,10 @@ class Loader:
         for entry, kind in self.entries(self.data_dir, skip=lambda name: name.startswith(".") or name == "forms"):
             if kind == files.FOLDER:
                 folders.append(entry)
-            elif entry.suffix in (".yaml", ".yml") and entry.name not in ("glossary.yaml", SITE_FILE):
+            elif entry.suffix in (".yaml", ".yml") and entry.name not in ("glossary.yaml", SITE_FILE, QUALITY_FILE):
                 self.error(
                     Mark(shown(entry)),
-                    f"这里不该有这个文件：data/ 中只放 glossary.yaml、{SITE_FILE}、forms/ 和每个部门一个文件夹",
+                    f"这里不该有这个文件：data/ 中只放 glossary.yaml、{SITE_FILE}、{QUALITY_FILE}、forms/ 和每个部门一个文件夹",
                 )
         return folders
 
@@ -216,6 +216,7 @@ class Loader:
                 self.build_headline(raw.headline, forms),
                 indicator_forms,
                 wording(raw.wording),
+                raw.publish_within,
             )
         return sets
 
@@ -529,6 +530,7 @@ class Loader:
             omitted=self.omissions(raw.omitted or [], form_set),
             form_set_mark=mark_of("form_set"),
             title_mark=mark_of("title"),
+            published_mark=mark_of("published") if raw.published is not None else None,
         )
         if raw.approved is not None and raw.published is not None and raw.approved > raw.published:
             self.error(
@@ -725,6 +727,7 @@ def whole_form_panel(form_raw, width: int):
 
 NO_DATA_DIRECTORY = "没有这个数据文件夹：请检查文件夹名，或在项目根目录运行"
 SITE_FILE = "site.yaml"  # whose site it is: data/site.yaml (schema.SITE_FILE)
+QUALITY_FILE = "quality.yaml"  # the 公开质量 review's criteria (schema.QUALITY_FILE, load/quality.py)
 
 
 def suggest(word: str, options) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from markupsafe import Markup, escape
 from ..core import urls
 from ..core.cells import cell_marks
 from ..core.model import KIND_NAMES, KINDS, AmountTable, Bureau, Document, FormTable, IndicatorTable, Site
+from ..core.quality import Line
 from ..core.references import substitute_references
 from ..core.summary import report_rows
 from ..export.tabular import stems
@@ -66,6 +68,7 @@ _env = jinja2.Environment(
     comment_end_string="##}",
 )
 _env.filters["md"] = md_escape
+_env.filters["number"] = lambda value: format(value.normalize(), "f")  # a Decimal as written: 55, 7.5
 _env.filters["oneline"] = lambda text: " ".join(str(text).split())
 _env.filters["yamlstr"] = lambda text: Markup(json.dumps(" ".join(str(text).split()), ensure_ascii=False))
 
@@ -643,6 +646,7 @@ def bureau_page(
     results_of: dict | None = None,
     terms: TermLinks | None = None,
     comparisons: list | None = None,
+    quality: Sequence[Line] = (),
 ) -> Page:
     src = urls.bureau_src(bureau)
     years: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
@@ -679,6 +683,8 @@ def bureau_page(
             charts_anchor="lishi",
             charts_intro="各年的数字取自该年公开文件的表格，每张图下的表格列出同样的数字。",
             assets=assets_link(src),
+            quality=[(line, _quality_link(src, bureau, line)) for line in quality if line.bureau == bureau.slug],
+            quality_csv=urls.html_link(src, urls.region_src(*urls.city_of(bureau.region))) + "zhiliang.csv",
         ),
         description(
             f"{bureau.name}公开的",
@@ -800,9 +806,13 @@ def home_page(site: Site, intro: str) -> Page:
     return Page(src, text, ctx.fragments)
 
 
-def region_pages(site: Site) -> list[Page]:
-    """A page per city: its bureaus and their documents, filtered by district, year and kind."""
+def region_pages(site: Site, quality: Sequence[Line] = ()) -> list[Page]:
+    """A page per city: its bureaus and their documents, filtered by district, year and kind, and
+    the 公开质量 review of them (*quality*) when there is one."""
     pages = []
+    lines_of = defaultdict(list)
+    for line in quality:
+        lines_of[urls.city_of(line.region)].append(line)
     for province, cities in regions(site):
         for city, bureaus in cities:
             src = urls.region_src(province, city)
@@ -839,7 +849,19 @@ def region_pages(site: Site) -> list[Page]:
             trail = home_trail(src) + [(province, urls.html_link(src, urls.HOME, region_anchor(province))), (city, "")]
             title = f"{province} · {city}"
             charts = [render_compare(chart) for chart in region_comparisons(bureaus)]
-            html = render("region.html.j2", title=title, trail=trail, directory=Markup(directory), charts=charts)
+            by_slug = {b.slug: b for b in bureaus}
+            reviewed = [
+                (line, _quality_link(src, by_slug[line.bureau], line)) for line in lines_of.get((province, city), [])
+            ]
+            html = render(
+                "region.html.j2",
+                title=title,
+                trail=trail,
+                directory=Markup(directory),
+                charts=charts,
+                quality=reviewed,
+                quality_csv=urls.html_link(src, urls.region_src(province, city)) + "zhiliang.csv",
+            )
             pages.append(
                 html_page(
                     src,
@@ -883,7 +905,7 @@ def glossary_page(site: Site) -> Page:
     )
 
 
-def site_pages(site: Site, content_dir: Path) -> list[Page]:
+def site_pages(site: Site, content_dir: Path, quality: Sequence[Line] = ()) -> list[Page]:
     """The pages about the whole site: the home page's directory and the glossary.
 
     They need only an outline of each bureau (see outline()), so that a build in batches can make
@@ -893,10 +915,16 @@ def site_pages(site: Site, content_dir: Path) -> list[Page]:
     intro = intro_file.read_text(encoding="utf-8") if intro_file.exists() else "# 公开\n"
     about = content_dir / urls.ABOUT  # 关于, with whose site it is (site_info.py)
     kept = [Page(urls.ABOUT, *about_text(site.info, about.read_text(encoding="utf-8")))] if about.is_file() else []
-    return [home_page(site, intro), glossary_page(site), *region_pages(site), *kept]
+    return [home_page(site, intro), glossary_page(site), *region_pages(site, quality), *kept]
 
 
-def bureau_pages(site: Site, bureaus, results=()) -> list[Page]:
+def _quality_link(src: str, bureau: Bureau, line: Line) -> str | None:
+    """The link to a reviewed document from page *src*; None for one not published."""
+    document = next((d for d in bureau.documents if d.slug == line.document and d.year == line.year), None)
+    return urls.html_link(src, urls.document_src(document)) if document is not None else None
+
+
+def bureau_pages(site: Site, bureaus, results=(), quality: Sequence[Line] = ()) -> list[Page]:
     """Every page of these bureaus: bureau page, 预算/决算 comparisons, and each document's pages."""
     pages = []
     results_of: dict[Document, list] = defaultdict(list)  # by document, grouped once: a site has 10⁵ results
@@ -905,7 +933,7 @@ def bureau_pages(site: Site, bureaus, results=()) -> list[Page]:
     terms = TermLinks(site.glossary)
     for bureau in bureaus:
         comparisons = compare_bureau(bureau)  # its 预算 and 决算 side by side: once per bureau
-        pages.append(bureau_page(site, bureau, results_of, terms, comparisons))
+        pages.append(bureau_page(site, bureau, results_of, terms, comparisons, quality))
         pages.extend(comparison_pages(bureau, comparisons))
         for doc in bureau.documents:
             pages.extend(document_pages(site, doc, results_of.get(doc, []), terms, comparisons))

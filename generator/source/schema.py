@@ -21,6 +21,7 @@ from ..core.model import (
     SCORE_LEVELS,
     STAGES,
 )
+from ..core.quality import MEASURES
 from ..core.rules import SEVERITIES
 from ..core.summary import SUMMARY_COLUMNS
 from .fields import (
@@ -369,6 +370,57 @@ FORM_SET_FILE = record(
     indicator_forms=optional(ListOf(INDICATOR_FORM, doc="绩效表样（申报表、自评表、评分表），按原件顺序"), []),
     rules=optional(ListOf(RULE, doc="跨表核对规则（表号:格子）"), []),
     wording=optional(WORDING),
+    publish_within=optional(
+        Integer(
+            low=1,
+            high=366,
+            doc="批复后几日内公开（默认 20，预算法、财预〔2016〕143号）：公开日期晚于批复日期这么多天以上，check 警告",
+        )
+    ),
+)
+
+# ---- data/quality.yaml ----
+
+QUALITY_CRITERION = record(
+    "公开质量标准",
+    "公开质量评查的一项标准：评什么（measure）和分值（weight）",
+    id=Slug(doc="标准的 id：小写英文字母、数字和 -，如 timeliness；地区改权重时用它"),
+    name=Text(doc="标准的名称，如 按时公开"),
+    weight=Score(doc="分值（权重），如 10"),
+    measure=Choice(
+        MEASURES,
+        doc="评什么：document 文件已公开；required_tables 目录要求的表齐全；empty_tables 空表有说明；"
+        "table_detail 某表列出了某些项目（如三公经费的购置费、运行费）；outline_sections 目录中的说明各节齐全；"
+        "code_depth 科目编码细到几位（功能分类到项 7 位，经济分类到款 5 位）；glossary 有名词解释；"
+        "findings 核对没有留下错误和警告；performance 公开了绩效；timeliness 批复后按时公开",
+    ),
+    kinds=optional(ListOf(Choice(KINDS), doc="适用于哪类文件，如 [预算, 决算]；不写则适用于各类"), []),
+    table=optional(Text(doc="table_detail、code_depth：表名中的文字，如 三公、功能分类")),
+    labels=optional(ListOf(Text(), doc="table_detail：表中要列出的项目，如 [购置费, 运行费]"), []),
+    digits=optional(Integer(low=1, high=12, doc="code_depth：科目编码要细到几位，如 7（项）")),
+    codes=optional(
+        Text(
+            pattern=r"[0-9]{1,6}",
+            hint="只写数字",
+            doc="code_depth：只看以这些数字开头的科目编码，如 2（支出功能分类）、3（经济分类）",
+        )
+    ),
+)
+QUALITY_REGION = record(
+    "地区的权重",
+    "一个地区自己的权重",
+    weights=Raw(doc="标准的 id: 分值，如 timeliness: 20；没写的标准用通用分值"),
+)
+QUALITY_FILE = record(
+    "公开质量标准文件",
+    "公开质量评查的标准和权重（data/quality.yaml）：python -m generator quality 按此评分",
+    mandated=ListOf(
+        Choice(KINDS), doc="每个部门每年必须公开的文件类别，如 [预算, 决算]：一年有其中一份而缺另一份时报告"
+    ),
+    criteria=ListOf(QUALITY_CRITERION, allow_empty=False, doc="各项标准"),
+    regions=optional(
+        Raw(doc="地区自己的权重：地区（如 湖北省 或 湖南省/长沙市）: {weights: {标准的 id: 分值}}；细的地区优先")
+    ),
 )
 
 # ---- data/<bureau>/bureau.yaml ----
