@@ -253,3 +253,24 @@ def test_an_empty_glossary_and_empty_attachments_are_warnings_at_their_part(tmp_
 )
 def test_titles_match_the_outline_without_numbering_and_with_placeholders(title, outline, same):
     assert bool(title_pattern(outline).fullmatch(plain_title(title))) is same
+
+
+def test_a_subject_the_form_set_requires_explained_is_found_under_any_title_or_warned(tmp_path):
+    text, results = mutated(tmp_path, WANGCHENG, lambda t: t.replace("政府采购", "采购"))
+    warned = [r for r in results if r.status == WARNING and r.says.startswith("没有说明政府采购")]
+    assert len(warned) == 1 and warned[0].mark.line == place(text, "form_set:")[0]
+    site, _ = load_site(DATA)
+    document = next(d for d in site.documents if d.path.endswith(WANGCHENG))
+    said = sorted(r.says.split("（")[0] for r in check_document(document) if r.says.startswith("说明了"))
+    assert said == ["说明了“三公”经费", "说明了国有资产占用", "说明了政府采购", "说明了机关运行经费", "说明了预算绩效"]
+
+
+def test_a_table_with_figures_whose_statement_says_it_is_empty_is_a_warning(tmp_path):
+    def emptied(text):
+        return text.replace(
+            "          form: 公开07表\n", "          form: 公开07表\n          statement: 本表无数据\n", 1
+        )
+
+    text, results = mutated(tmp_path, WANGCHENG, emptied)
+    warned = [r for r in results if r.status == WARNING and "有数字，说明却说此表为空" in r.says]
+    assert [r.mark.line for r in warned] == [place(text, "form: 公开07表")[0]]

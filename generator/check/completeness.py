@@ -25,6 +25,9 @@ _ZERO = Decimal(0)
 _EMPTY = re.compile(
     r"为空|空表|无数|没有数据|不涉及|无此|(?:没有|无|未)[^。；;]{0,40}?(?:收入|支出|安排|发生|经费|资金|项目|数据|业务)"
 )
+# What only a statement of an empty table says (本表无数据, 此表为空): not 没有…支出, which a note
+# under a table with figures may say of one of its rows.
+_SAYS_EMPTY = re.compile(r"(?:本表|此表|该表)[^。；;]{0,10}?(?:为空|无数|没有数据|空表)|空表")
 # A statement names its table when it points at it (本表, 此表, 该表), gives its number, or shares
 # four characters running with its title (政府性基金预算 in 政府性基金预算支出表).
 _POINTS = re.compile(r"本表|此表|该表|上表")
@@ -105,6 +108,12 @@ def check_empty(document: Document, tables: list) -> list[Result]:
             continue
         figures = [v.amount for v in values if v.amount is not None]
         if any(amount != _ZERO for amount in figures):
+            if table.statement and _SAYS_EMPTY.search(table.statement):
+                says = (
+                    f"{table.form.number} {table.form.title} 有数字，说明却说此表为空"
+                    f"（“{table.statement.strip()[:40]}”）：说明是别的表的，或数字填错了表"
+                )
+                results.append(Result(WARNING, document, table, table.mark, says))
             continue
         label = f"{table.form.number} {table.form.title}"
         statement = table.statement
@@ -122,3 +131,38 @@ def check_empty(document: Document, tables: list) -> list[Result]:
         else:
             results.append(Result(OK, document, table, table.mark, f"{label} 为空表，附有说明"))
     return results
+
+
+def _mentions(document: Document, words: tuple[str, ...]):
+    """The first section whose title or text says one of *words* (a part's own text counts too)."""
+    for part in document.parts:
+        if any(w in (part.title or "") + (part.body or "") for w in words):
+            return part
+    for section in document.sections():
+        if any(w in (section.title or "") + (section.body or "") for w in words):
+            return section
+    return None
+
+
+def check_topics(document: Document) -> list[Result]:
+    """Each subject the form set requires explained (`topics:`: 机关运行经费, 政府采购, 国有资产占用)
+    is said somewhere, under any title: a 预决算 that never mentions its 政府采购 leaves out a section
+    the rules require, which no arithmetic can find."""
+    form_set = document.form_set
+    if form_set is None:
+        return []
+    where = document.form_set_mark or Mark(document.path, 1, 1)
+    results = []
+    for topic in form_set.topics:
+        found = _mentions(document, topic.words)
+        if found is None:
+            words = "、".join(topic.words)
+            says = (
+                f"没有说明{topic.name}：表样 {form_set.id} 要求每份文件说明（正文中没有“{words}”）；"
+                "照原件补上这一节，原件没有时照录"
+            )
+            results.append(Result(WARNING, document, None, where, says))
+        else:
+            results.append(Result(OK, document, None, found.mark, f"说明了{topic.name}（{found.title}）"))
+    return results
+

@@ -8,7 +8,7 @@ from ..core.results import Result
 from .arithmetic import check_form_tables
 from .budget_actual import check_budget_actual
 from .changes import check_changes
-from .completeness import check_empty, check_required
+from .completeness import check_empty, check_required, check_topics
 from .dates import check_dates
 from .filled import check_filled
 from .indicators import check_indicator_table, check_money_block
@@ -38,6 +38,7 @@ def check_document(document: Document) -> list[Result]:
         results += named("required_tables", check_required(document, tables))
         results += named("empty_tables", check_empty(document, tables))
         results += named("filled_sections", check_filled(document))
+        results += named("topics", check_topics(document))
     results += check_timeliness(document)
     for table in tables:
         if isinstance(table, IndicatorTable):

@@ -156,6 +156,15 @@ DEFAULT_WORDING = Wording()
 WORDING_LISTS = tuple(Wording.__dataclass_fields__)
 
 
+@dataclass(frozen=True)
+class Topic:
+    """A subject a form set requires its documents to explain (`topics:`), found by its words."""
+
+    name: str
+    words: tuple[str, ...]
+    mark: Mark
+
+
 @dataclass
 class FormSet:
     id: str
@@ -182,6 +191,10 @@ class FormSet:
     # Days a document may be published after its 批复 (预算法 and 财预〔2016〕143号 say 20); None:
     # the rule's own default (check/timeliness.py), so that a province with another term says so here.
     publish_within: int | None = None
+    # What every document of the set must explain somewhere (`topics:`): a name and the words that
+    # say a section or paragraph is about it (机关运行经费, 政府采购, 国有资产占用), however the
+    # document titles or numbers it.
+    topics: tuple[Topic, ...] = ()
 
 
 @dataclass

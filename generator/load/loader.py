@@ -37,6 +37,7 @@ from ..core.model import (
     SiteInfo,
     Term,
     TermUse,
+    Topic,
     Wording,
 )
 from ..core.problems import Mark, Problems
@@ -217,6 +218,7 @@ class Loader:
                 indicator_forms,
                 wording(raw.wording),
                 raw.publish_within,
+                tuple(Topic(t.name, tuple(t.words or [t.name]), t.mark) for t in raw.topics or []),
             )
         return sets
 

@@ -370,6 +370,18 @@ FORM_SET_FILE = record(
     indicator_forms=optional(ListOf(INDICATOR_FORM, doc="绩效表样（申报表、自评表、评分表），按原件顺序"), []),
     rules=optional(ListOf(RULE, doc="跨表核对规则（表号:格子）"), []),
     wording=optional(WORDING),
+    topics=optional(
+        ListOf(
+            record(
+                "必须说明的事项",
+                "每份文件都要说明的一件事，如 机关运行经费：文件中哪一节或哪一段说到它，由 words 找",
+                name=Text(doc="事项的名称，如 机关运行经费"),
+                words=optional(ListOf(Text(), doc="说到它的词，任一个出现在节的标题或正文中即可；不写则用名称"), []),
+            ),
+            doc="每份文件都要说明的事项（如 机关运行经费、政府采购、国有资产占用）：文件没有一处说到时 check 警告",
+        ),
+        [],
+    ),
     publish_within=optional(
         Integer(
             low=1,
