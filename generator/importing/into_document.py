@@ -322,16 +322,25 @@ def splice(text: str, spot: TableSpot, changes: dict[str, object | None], where:
 # ---- reading the result back ----
 
 
-def verify(text: str, spot: TableSpot, form: Form, imported: Imported, where: str) -> list[str]:
-    """Read the new file through the site's loader and compare its figures with the import's."""
+def written_table(text: str, spot: TableSpot, where: str):
+    """The table's node in the text as it will be written, or None and why not: what the import
+    wrote is read back through the loader's own YAML reader before the file is replaced."""
     try:
         node = parse_text(text.replace("\r\n", "\n"), where)
     except YamlProblem as exc:
-        return [str(exc.problem)]
+        return None, str(exc.problem)
     for step in spot.path:
         node = node.get(step) if isinstance(node, Mapping) else node.items[step] if isinstance(node, Sequence) else None
         if node is None:
-            return ["写入后找不到这张表"]
+            return None, "写入后找不到这张表"
+    return node, ""
+
+
+def verify(text: str, spot: TableSpot, form: Form, imported: Imported, where: str) -> list[str]:
+    """Read the new file through the site's loader and compare its figures with the import's."""
+    node, problem = written_table(text, spot, where)
+    if node is None:
+        return [problem]
     problems = Problems()
     ctx = Context(problems)
     raw = check_record(node, schema.FORM_TABLE, ctx)
@@ -469,14 +478,9 @@ def report_keys(imported: ImportedReport, spot: TableSpot) -> dict[str, object |
 
 def verify_report(text: str, spot: TableSpot, form: IndicatorForm, imported: ImportedReport, where: str) -> list[str]:
     """Read the new file's table through the site's loader and compare what it holds with the import."""
-    try:
-        node = parse_text(text.replace("\r\n", "\n"), where)
-    except YamlProblem as exc:
-        return [str(exc.problem)]
-    for step in spot.path:
-        node = node.get(step) if isinstance(node, Mapping) else node.items[step] if isinstance(node, Sequence) else None
-        if node is None:
-            return ["写入后找不到这张表"]
+    node, problem = written_table(text, spot, where)
+    if node is None:
+        return [problem]
     problems = Problems()
     ctx = Context(problems)
     raw = check_record(node, schema.INDICATOR_TABLE, ctx)
