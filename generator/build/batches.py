@@ -33,7 +33,7 @@ from ..load.loader import NO_DATA_DIRECTORY, SITE_FILE, Loader, shown
 from ..render.pages import bureau_pages, outline
 from ..source import files
 from ..source.yamlsource import cycle_collection_paused
-from . import audit, check_cache, links, processes
+from . import audit, build_cache, check_cache, links, processes
 from .report import Timings
 from .search import CHUNK, Facets, IndexPart, page_records, searchable, write_chunks
 from .theme import Shell, Shells, theme_config
@@ -65,7 +65,8 @@ class Outcome:
     built: Path | None = None  # the batch's pages, a folder per bureau
     index: IndexPart | None = None
     seconds: Counter = field(default_factory=Counter)  # per stage, in the worker
-    cache_key: str | None = None  # under which check_cache keeps it (check only)
+    cache_key: str | None = None  # under which check_cache keeps it (check), or build_cache (build)
+    recalled: str | None = None  # a build's: "kept" when build_cache's entry was used, DAMAGED when refused
     links_elsewhere: links.Targets = field(default_factory=dict)  # links out of the batch, checked at the end
 
 
@@ -119,12 +120,13 @@ def _start_worker(
     config_file: Path | None,
     cache: Path | None = None,
     shells: dict[int, Shell] | None = None,
+    store: build_cache.Store | None = None,
 ) -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     glossary, form_sets, info, _ = load_shared(data_dir)  # their problems are reported once, by the parent
     _WORKER.clear()  # nothing of an earlier build (a forked worker inherits its parent's) is used again
     _WORKER.update(data_dir=data_dir, work=work, strict=strict, glossary=glossary, form_sets=form_sets, info=info)
-    _WORKER.update(config_file=config_file, cache=cache)
+    _WORKER.update(config_file=config_file, cache=cache, store=store)
     # The page shells the parent made and checked, with Material's partial for the menus: a Jinja
     # template, which does not cross processes, so each worker loads its own.
     if shells is None:
@@ -177,6 +179,8 @@ def check_bureaus(bureaus: list[Bureau], glossary: dict) -> tuple[list[Result], 
 
 
 def run_batch(batch: Batch) -> Outcome:
+    if _WORKER["store"] is not None:
+        return _build_batch_or_recall(batch)
     cache = _WORKER["cache"]
     if cache is None:
         return _run_batch_collected(batch)
@@ -189,6 +193,26 @@ def run_batch(batch: Batch) -> Outcome:
         outcome = _run_batch_collected(batch)
         check_cache.remember(cache, key, outcome)
     outcome.cache_key = key
+    return outcome
+
+
+def _build_batch_or_recall(batch: Batch) -> Outcome:
+    """A build's batch: its outputs as the last build kept them when nothing they depend on changed
+    (build_cache.py), else built and kept."""
+    start = time.perf_counter()
+    store: build_cache.Store = _WORKER["store"]
+    key = build_cache.batch_key(store.environment, _WORKER["data_dir"], batch.folders, _WORKER["strict"])
+    batch_dir, records = _WORKER["work"] / batch.name, _WORKER["work"] / "search-records"
+    kept = build_cache.recall(store, key, batch_dir, records, batch.name)
+    if isinstance(kept, dict):
+        outcome = Outcome(**{**kept, "batch": batch, "seconds": Counter(recalled=time.perf_counter() - start)})
+        if kept["index"] is not None:
+            outcome.built = batch_dir / "site"
+        outcome.cache_key, outcome.recalled = key, "kept"
+        return outcome
+    outcome = _run_batch_collected(batch)
+    build_cache.remember(store, key, outcome, batch_dir, records, batch.name)
+    outcome.cache_key, outcome.recalled = key, kept
     return outcome
 
 
@@ -286,15 +310,17 @@ def run_batches(
     config_file: Path | None = None,
     cache: Path | None = None,
     shells: dict[int, Shell] | None = None,
+    store: build_cache.Store | None = None,
 ):
     """Run every batch, in worker processes when there is more than one batch and more than one core.
 
     *work*: where a build's batches write their pages, poured into *shells* (theme.Shell by depth);
     None to check only.
     *cache*: the folder of check_cache's results, when checking only.
+    *store*: build_cache's entries, when building.
     """
     jobs = jobs or min(len(batches), os.cpu_count() or 1)
-    initargs = (data_dir, work, strict, config_file, cache, shells)
+    initargs = (data_dir, work, strict, config_file, cache, shells, store)
     if jobs <= 1:
         _start_worker(*initargs)
         yield from map(run_batch, batches)
@@ -353,6 +379,7 @@ def check_batches(
     shells: dict[int, Shell] | None = None,
     config_file: Path | None = None,
     cache: Path | None = None,
+    store: build_cache.Store | None = None,
     each: Callable[[Outcome], None] | None = None,
 ) -> Checked:
     """Plan the batches of *data_dir*, run them (run_batches) and gather what they found.
@@ -366,7 +393,7 @@ def check_batches(
     )
     problems += shared_problems
     outcomes = []
-    for outcome in run_batches(data_dir, batches, work, strict, jobs, config_file, cache, shells):
+    for outcome in run_batches(data_dir, batches, work, strict, jobs, config_file, cache, shells, store):
         outcomes.append(outcome)
         problems += outcome.problems
         for stage, seconds in outcome.seconds.items():
