@@ -196,3 +196,22 @@ def test_the_cache_is_outside_the_site_and_no_build_leaves_a_part(corpus, tmp_pa
     assert cache.is_dir() and not cache.resolve().is_relative_to(site.resolve())
     assert [p.name for p in cache.iterdir() if p.name.endswith(".part")] == []
     assert len([p for p in cache.iterdir() if p.is_dir()]) == BUREAUS
+
+
+def test_the_environment_follows_the_theme_and_the_configuration_beyond_the_shells(tmp_path):
+    """An override no shell shows (a menu's partial, a stylesheet) or a line of mkdocs.yml, with
+    the same shells: every batch's key changes all the same."""
+    overrides = shutil.copytree(ROOT / "site_overrides", tmp_path / "overrides")
+    config = shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    first = build_cache.environment(config, overrides, {})
+    (overrides / "assets" / "gongkai.css").write_text("/* 改过 */", encoding="utf-8")
+    second = build_cache.environment(config, overrides, {})
+    edit(config, "plugins: []", "plugins: []  # 改过")
+    assert len({first, second, build_cache.environment(config, overrides, {})}) == 3
+
+
+def test_site_yaml_is_in_every_batch_s_key(corpus):
+    folders = [corpus / "bench-00000"]
+    first = build_cache.batch_key("environment", corpus, folders, False)
+    (corpus / "site.yaml").write_text("name: 某省部门预决算公开\n", encoding="utf-8")
+    assert build_cache.batch_key("environment", corpus, folders, False) != first
