@@ -17,6 +17,7 @@ from generator.build.site import build
 from tests.helpers import DATA, ROOT
 
 BUREAUS = 4  # of three documents each, one batch each (BATCH_DOCUMENTS below)
+SITE_URL = "https://czj.example.gov.cn/gongkai/"
 
 
 @pytest.fixture
@@ -61,12 +62,12 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def test_unchanged_bureaus_are_recalled_and_the_site_is_the_cold_builds(corpus, tmp_path, capsys):
     site = built(corpus, tmp_path / "site")
-    assert "构建缓存：没有上次构建的缓存，全部重新生成" in capsys.readouterr().err
+    assert "构建缓存：没有上次构建的缓存，全部重新生成" in capsys.readouterr().out
     before = {b: inodes(site, b) for b in ("bench-00000", "bench-00001")}
     # a figure of the prose (a change on the year before, which no other document states) corrected
     edit(corpus / "bench-00001" / "2019" / "juesuan.yaml", "增加1571.97万元", "增加1571.98万元")
     built(corpus, site)
-    assert "构建缓存" not in capsys.readouterr().err  # a cache in order is used without a word
+    assert "构建缓存" not in capsys.readouterr().out  # a cache in order is used without a word
     assert inodes(site, "bench-00000") == before["bench-00000"]  # recalled: the very files kept
     assert not set(inodes(site, "bench-00001").items()) & set(before["bench-00001"].items())
     assert_same_as_cold(corpus, site, tmp_path)
@@ -77,7 +78,7 @@ def test_unchanged_bureaus_are_recalled_and_the_site_is_the_cold_builds(corpus, 
     ["glossary", "form set", "site.yaml", "bureau added", "bureau renamed", "bureau removed", "document withdrawn"],
 )
 def test_an_incremental_build_is_a_cold_build(corpus, tmp_path, change):
-    site = built(corpus, tmp_path / "site")
+    site = built(corpus, tmp_path / "site", site_url=SITE_URL)  # with a sitemap of every page
     withdrawn = corpus / "bench-00002" / "2019" / "yusuan.yaml"
     if change == "glossary":
         edit(corpus / "glossary.yaml", "指财政当年拨付的资金。", "指财政当年拨付给本部门的资金。")
@@ -94,13 +95,13 @@ def test_an_incremental_build_is_a_cold_build(corpus, tmp_path, change):
         shutil.rmtree(corpus / "bench-00001")
     elif change == "document withdrawn":
         withdrawn.unlink()
-    built(corpus, site)
+    built(corpus, site, site_url=SITE_URL)
     if change == "document withdrawn":  # its pages and downloads are gone
         assert not (site / "bench-00002" / "2019").exists()
         assert "bench-00002/2019" not in (site / "search" / "data" / "meta.json").read_text(encoding="utf-8")
     if change in ("bureau renamed", "bureau removed"):
         assert not (site / "bench-00001").exists()
-    assert_same_as_cold(corpus, site, tmp_path)
+    assert_same_as_cold(corpus, site, tmp_path, site_url=SITE_URL)
 
 
 def test_a_changed_theme_or_configuration_rebuilds_every_bureau(corpus, tmp_path):
@@ -183,11 +184,11 @@ def test_a_cache_not_to_be_trusted_is_not_used(corpus, tmp_path, capsys, how, li
     capsys.readouterr()
     damage(build_cache.folder_for(site), how)
     built(corpus, site)
-    said = [text for text in capsys.readouterr().err.splitlines() if text.startswith("构建缓存")]
+    said = [text for text in capsys.readouterr().out.splitlines() if text.startswith("构建缓存")]
     assert said == [line]
     assert_same_as_cold(corpus, site, tmp_path)
     built(corpus, site)  # and the cache is whole again
-    assert [text for text in capsys.readouterr().err.splitlines() if text.startswith("构建缓存")] == []
+    assert [text for text in capsys.readouterr().out.splitlines() if text.startswith("构建缓存")] == []
 
 
 def test_the_cache_is_outside_the_site_and_no_build_leaves_a_part(corpus, tmp_path):

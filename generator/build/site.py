@@ -86,6 +86,7 @@ def build(
         ROOT, [("内容文件夹", content_dir), ("mkdocs.yml 所在的文件夹", config_file.parent)]
     )
     unchanged = "没有发布"
+    notes: list[str] = []  # said once the site is published: a failed build's problems come alone
     with processes.sigterm_as_interrupt():  # SIGTERM ends the build as Ctrl-C does
         try:
             site_url = sitemap.check_site_url(site_url) if site_url else None
@@ -105,6 +106,7 @@ def build(
                         timings,
                         site_url,
                         site_dir if reuse else None,
+                        notes,
                     )
                 shrunk = publish.shrinking(previous, documents)
                 if shrunk is not None and not allow_shrink:
@@ -138,6 +140,8 @@ def build(
                 )
             ]
         )
+    for note in notes:
+        print(note)
     print(f"已生成 {site_dir}：{documents} 份公开文件")
     return 0
 
@@ -187,9 +191,12 @@ def build_site(
     timings: Timings,
     site_url: str | None = None,
     cached_for: Path | None = None,
+    notes: list[str] | None = None,
 ) -> int:
     """Build the site into work/site (steps 1 to 4 above); return how many documents it publishes.
-    *cached_for*: the site folder whose build_cache entries are used and kept, None for none."""
+    *cached_for*: the site folder whose build_cache entries are used and kept, None for none;
+    what was not used of them is said in *notes*."""
+    notes = [] if notes is None else notes
     # Whose site it is goes into every page through mkdocs' configuration (the footer, the title):
     # the shells are made with it. A site.yaml that does not load is reported with data/'s problems.
     info = Loader(data_dir).load_site_info(data_dir / SITE_FILE) if data_dir.is_dir() else SiteInfo()
@@ -202,7 +209,7 @@ def build_site(
             environment = build_cache.environment(config_file, custom_dir and Path(custom_dir), shells.by_depth)
             store, note = build_cache.open_store(cached_for, environment)
         if note is not None:
-            print(note, file=sys.stderr)
+            notes.append(note)
     index, parts = IndexPart(), []  # the search index, joined batch by batch while the others run
     bulk = downloads.BulkZip(work / "bulk.zip")  # the zip of every download, likewise
 
@@ -229,7 +236,7 @@ def build_site(
         )
     damaged = sum(o.recalled == build_cache.DAMAGED for o in checked.outcomes)
     if damaged:
-        print(f"构建缓存：{damaged} 批的缓存已损坏，不用，已重新生成", file=sys.stderr)
+        notes.append(f"构建缓存：{damaged} 批的缓存已损坏，不用，已重新生成")
     if checked.errors:
         raise Stop(f"{checked.errors} 个错误", sorted(set(checked.problems)))
     if checked.blocking:
