@@ -14,7 +14,7 @@ import pytest
 from generator.bench.corpus import make_corpus
 from generator.build import batches, build_cache
 from generator.build.site import build
-from tests.helpers import DATA, ROOT
+from tests.helpers import DATA, ROOT, write
 
 BUREAUS = 4  # of three documents each, one batch each (BATCH_DOCUMENTS below)
 SITE_URL = "https://czj.example.gov.cn/gongkai/"
@@ -216,3 +216,25 @@ def test_site_yaml_is_in_every_batch_s_key(corpus):
     first = build_cache.batch_key("environment", corpus, folders, False)
     (corpus / "site.yaml").write_text("name: 某省部门预决算公开\n", encoding="utf-8")
     assert build_cache.batch_key("environment", corpus, folders, False) != first
+
+
+def test_a_bureau_added_moves_no_cut_after_the_next_one(tmp_path):
+    """Batches are cut by the bureaus' own names, not only by size: a bureau added in front leaves
+    every batch after the first cut as it was, and so does one removed."""
+    data = tmp_path / "data"
+    for n in range(60):
+        write(data / f"b{n:03d}" / "bureau.yaml", "name: x\n")
+        write(data / f"b{n:03d}" / "2020" / "yusuan.yaml", "year: 2020\n")
+
+    def planned() -> list[tuple[str, ...]]:
+        return [tuple(folder.name for folder in batch.folders) for batch in batches.plan(data)[0]]
+
+    before = planned()
+    assert 3 < len(before) < 30  # batches of a few bureaus each
+    write(data / "a000" / "bureau.yaml", "name: x\n")
+    write(data / "a000" / "2020" / "yusuan.yaml", "year: 2020\n")
+    assert planned()[-(len(before) - 1) :] == before[1:]
+    shutil.rmtree(data / "a000")
+    shutil.rmtree(data / before[2][0])  # the first bureau of the third batch
+    after = planned()
+    assert after[:2] == before[:2] and after[-(len(before) - 3) :] == before[3:]

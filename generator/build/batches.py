@@ -5,13 +5,15 @@ processes; check_batches gathers what they found, in the order of the batches.
 A bureau's documents refer only to each other (prior-year checks, 预算 against 决算), so batches
 need nothing from each other. This bounds memory by a batch instead of the province (the one
 process that built 2,000 documents was seen at 1.8 GB) and puts every core to work. Batches are
-planned from the sorted folder list alone, so the site is the same whatever the number of workers.
+planned from the sorted folder list alone (and their documents' count), so the site is the same
+whatever the number of workers.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import gc
+import hashlib
 import os
 import shutil
 import time
@@ -39,6 +41,7 @@ from .search import CHUNK, Facets, IndexPart, page_records, searchable, write_ch
 from .theme import Shell, Shells, theme_config
 
 BATCH_DOCUMENTS = 20  # documents a batch holds at most (one bureau with more makes a batch alone)
+BOUNDARY = 4  # a batch ends after about one bureau in BOUNDARY (ends_batch), or when it is full
 REPORTED = (ERROR, WARNING, NOTICE)
 
 
@@ -71,20 +74,32 @@ class Outcome:
 
 
 def plan(data_dir: Path) -> tuple[list[Batch], list[Problem]]:
-    """Bureau folders in order, grouped into batches of about BATCH_DOCUMENTS documents."""
+    """Bureau folders in order, grouped into batches of at most BATCH_DOCUMENTS documents (or one
+    bureau), a batch also ending after a bureau with documents whose folder's name ends_batch().
+
+    Cut by size alone, a bureau added or removed would move every cut after it, and an incremental
+    build (build_cache.py) would build every batch after it anew: a cut chosen by a bureau's own
+    name stays where it is whatever comes before, so the batches meet the old ones at the next one.
+    """
     loader = Loader(data_dir)
     if not data_dir.is_dir():
         return [], [Problem(Mark(shown(data_dir)), NO_DATA_DIRECTORY)]
     batches: list[Batch] = []
-    size = 0
+    size, ended = 0, False
     for folder in loader.bureau_folders():
         documents = count_documents(folder, loader.root)
-        if not batches or size + documents > BATCH_DOCUMENTS:
+        if not batches or ended or size + documents > BATCH_DOCUMENTS:
             batches.append(Batch(len(batches), []))
             size = 0
         batches[-1].folders.append(folder)
         size += documents
+        ended = documents > 0 and ends_batch(folder.name)
     return batches, loader.problems.items
+
+
+def ends_batch(name: str) -> bool:
+    """One bureau in BOUNDARY, by a hash of its folder's name: the same on every machine and run."""
+    return hashlib.blake2b(name.encode("utf-8"), digest_size=4).digest()[0] % BOUNDARY == 0
 
 
 def count_documents(folder: Path, root: str) -> int:

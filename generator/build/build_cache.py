@@ -15,8 +15,8 @@ batch's entry is kept under a key made of everything its output depends on:
   mkdocs made of them for this build, and SOURCE_DATE_EPOCH (written into workbooks and zips).
 
 The batch's number is not in the key: a batch's records are renamed to its place when recalled, so
-an entry serves whatever batch holds the same bureaus. Batches are cut by document count in folder
-order, so a bureau added or removed shifts the batches after it until their cuts meet again.
+an entry serves whatever batch holds the same bureaus, and a bureau added or removed changes only
+the batches up to the next cut chosen by a bureau's name (batches.plan).
 
 An entry is written under a name of its own (.part) and renamed when complete; its files are hard
 links to the built files (a copy where links are refused), listed with their digests, and checked
