@@ -54,7 +54,9 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 def cmd_check(args) -> int:
     from .build.check import check
 
-    return check(Path(args.data_dir), args.strict, args.format, args.jobs, use_cache=not args.no_cache)
+    return check(
+        Path("data"), args.strict, args.format, args.jobs, use_cache=not args.no_cache, target=Path(args.data_dir)
+    )
 
 
 def cmd_build(args) -> int:
@@ -158,7 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub = parser.add_subparsers(dest="command", required=True, title="命令", metavar="命令")
     check = sub.add_parser("check", help="读取 data/，核对每个数字；不发布")
-    check.add_argument("data_dir", nargs="?", default="data", help="数据文件夹（默认 data）")
+    check.add_argument(
+        "data_dir", nargs="?", default="data", help="数据文件夹、一个部门（文件夹名）或一个文件（默认 data：全部）"
+    )
     check.add_argument("--strict", action="store_true", help="有警告也算失败（退出码为 1）")
     check.add_argument("--format", choices=("text", "json"), default="text", help="json：输出给 CI 标注用")
     check.add_argument("--jobs", type=int, help="并行进程数（默认每个 CPU 核一个）")

@@ -287,3 +287,108 @@ def san_gong(year: int, budget: str, actual: str, reception: bool = True) -> str
     return SAN_GONG.format(
         year=year, budget=budget, actual=actual, reception=f", 决算公务接待费: {actual}" if reception else ""
     )
+
+
+# ---- a 项目支出绩效自评 of three project reports and a printed 汇总表 (test_reports.py) ----
+
+# A project's report: a part holding its 自评表 on the national form directly, then its prose.
+# {scores}: the 得分 of 产出 (two indicators), 效益 and 满意度, as the report prints them.
+PROJECT_REPORT = """
+  - title: {number}、{name}项目支出绩效自评报告
+    id: {slug}
+    table:
+      id: zpb-{slug}
+      form: 项目支出绩效自评表
+      caption: （2020年度）
+      unit: 万元
+      facts:
+        项目名称: {name}
+        主管部门: 测试区医疗保障局
+        实施单位: 测试区医疗保障局
+      funds:
+        - {{source: 年度资金总额, initial: {budget}, budget: {budget}, executed: {executed}, score: 10, rate: {rate}, scored: {funds_scored}}}
+        - {{source: 其中：当年财政拨款, initial: 100, budget: 100, executed: 100, rate: 100.00%}}
+        - {{source: 其他资金, initial: {others}, budget: {others}, executed: {others_executed}}}
+      goals:
+        年度总体目标: 按时足额完成{name}任务。
+      indicators:
+        - name: 产出指标
+          items:
+            - name: 数量指标
+              items:
+                - {{name: 完成任务数, target: ≥100件, actual: 100件, score: 30, scored: {output1}}}
+            - name: 时效指标
+              items:
+                - {{name: 按时完成率, target: "100%", actual: "100%", score: 20, scored: {output2}}}
+        - name: 效益指标
+          items:
+            - name: 社会效益指标
+              items:
+                - {{name: 群众负担减轻, target: 有效减轻, actual: 有效减轻, score: 30, scored: {benefit}}}
+        - name: 满意度指标
+          items:
+            - name: 服务对象满意度指标
+              items:
+                - {{name: 服务对象满意度, target: ≥90%, actual: 92%, score: 10, scored: {satisfaction}}}
+      total: {{score: 100, scored: {total}}}
+    sections:
+      - title: 一、项目概况
+        body: |
+          {name}项目由测试区医疗保障局组织实施。
+      - title: 二、绩效目标实现情况
+        body: |
+          项目全年按计划推进，自评结果见上表。
+"""
+
+PROJECTS = [
+    dict(number="一", name="城乡医疗救助", slug="jiuzhu", budget="200", executed="190", rate="95.00%",
+         others="100", others_executed="90", funds_scored="9.5",
+         output1="28", output2="20", benefit="28", satisfaction="9", total="94.5"),
+    dict(number="二", name="医保信息化建设", slug="xinxihua", budget="300", executed="240", rate="80.00%",
+         others="200", others_executed="140", funds_scored="8",
+         output1="22", output2="18", benefit="25", satisfaction="8", total="81"),
+    dict(number="三", name="医保基金监管", slug="jianguan", budget="150", executed="150", rate="100.00%",
+         others="50", others_executed="50", funds_scored="10",
+         output1="20", output2="15", benefit="20", satisfaction="5", total="70"),
+]  # fmt: skip
+
+# The 汇总表 as the original prints it, a part of its own: its 医保信息化建设 row prints 执行数
+# 250 where the report's table has 240 (and its 合计 adds up what it prints).
+SUMMARY_TABLE = """
+  - title: 附件 2020年度项目支出绩效自评汇总表
+    id: huizong
+    table:
+      id: huizongbiao
+      title: 2020年度项目支出绩效自评汇总表
+      unit: 万元
+      head: 项目名称
+      columns: [预算数, 执行数, {label: 执行率, type: percent}, {label: 自评得分, type: text}, {label: 自评等级, type: text}]
+      summary_of: {预算数: 预算数, 执行数: 执行数, 执行率: 执行率, 自评得分: 自评得分, 等级: 自评等级}
+      rows:
+        - {label: 城乡医疗救助, 预算数: 200, 执行数: 190, 执行率: 95.00%, 自评得分: "94.5", 自评等级: 优}
+        - {label: 医保信息化建设, 预算数: 300, 执行数: 250, 执行率: 80.00%, 自评得分: "81", 自评等级: 良}
+        - {label: 医保基金监管, 预算数: 150, 执行数: 150, 执行率: 100.00%, 自评得分: "70", 自评等级: 中}
+        - {label: 合计, total: true, 预算数: 650, 执行数: 590}
+"""
+
+REPORTS_HEAD = """
+title: 2020年度测试区医疗保障局项目支出绩效自评
+kind: 绩效
+year: 2020
+form_set: national-jixiao-2020
+{as_is}parts:
+"""
+
+# The wrong row as `check` states it: the original prints it so, and the site publishes it as printed.
+SUMMARY_AS_IS = """published_as_is:
+  - rule: 2020年度项目支出绩效自评汇总表“医保信息化建设”的执行数 = 其自评表资金情况的全年执行数
+    difference: 10.00
+"""
+
+
+def reports_document(as_is: bool = False) -> str:
+    """The 项目支出绩效自评 of PROJECTS and SUMMARY_TABLE; *as_is*: it names the 汇总表's wrong row
+    in `published_as_is`, so that it builds."""
+    head = REPORTS_HEAD.lstrip("\n").format(as_is=SUMMARY_AS_IS if as_is else "")
+    reports = "".join(PROJECT_REPORT.lstrip("\n").format(**project) for project in PROJECTS)
+    return head + reports + SUMMARY_TABLE.lstrip("\n")

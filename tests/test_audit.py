@@ -160,7 +160,11 @@ def test_a_changed_score_in_an_indicator_table_on_a_page_is_reported(model, site
     # the part's page, which the audit reads (the one-page text prints the table again: not audited)
     pages = [p for p in (site / YUHUA).rglob("index.html") if p.parent.name != "quanwen"]
     page = next(p for p in pages if 'id="kaohe-pingfen-form"' in p.read_text(encoding="utf-8"))
-    replace_once(page, f'<td class="gk-num gk-scored">{leaf.scored}</td>', '<td class="gk-num gk-scored">99.5</td>')
+    replace_once(
+        page,
+        f'<td class="gk-num gk-scored" data-label="评分">{leaf.scored}</td>',
+        '<td class="gk-num gk-scored" data-label="评分">99.5</td>',
+    )
     (line,) = audited(model, site, YUHUA)
     path_, row, column, message = CLERK_LINE.match(line).groups()
     assert (path_, int(row), int(column)) == tuple(leaf.mark)

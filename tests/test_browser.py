@@ -167,10 +167,42 @@ def test_a_search_hit_on_a_code_opens_its_table_at_the_row_highlighted(browser, 
         page.context.close()
 
 
+# Each figure of each table row found: [its top, bottom, right; its name's top, bottom; the
+# paragraph's right; its font's numeric variant], per row found.
+ROW_FIGURES = """() => [...document.querySelectorAll('.gk-result-row')].map(p => [...p.querySelectorAll('.gk-result-figure')]
+  .map(f => { const r = f.getBoundingClientRect(), l = f.previousElementSibling.getBoundingClientRect();
+              return [r.top, r.bottom, r.right, l.top, l.bottom, p.getBoundingClientRect().right,
+                      getComputedStyle(f).fontVariantNumeric]; }))"""
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_table_row_found_is_laid_out_for_the_screen(browser, server, width):
+    """A row's figures in a search result: on a phone each on a line of its own with its column's name,
+    at the right edge as in a stacked table; on a wide screen run on as text, several to a line, a
+    name never parted from its figure. Figures in tabular digits either way."""
+    page, _, errors = open_page(browser, server + "search/?q=2101301", width, touch=width < 500)
+    page.wait_for_selector("#gk-search[data-ms]", state="attached", timeout=10000)
+    rows = page.evaluate(ROW_FIGURES)
+    assert len(rows) >= 2 and all(len(row) >= 2 for row in rows), rows
+    for row in rows:
+        assert all(figure[6] == "tabular-nums" for figure in row)
+        assert all(abs(figure[1] - figure[4]) <= 2 for figure in row)  # on its name's (last) line
+        tops = [figure[0] for figure in row]
+        if width < 500:
+            assert all(abs(figure[2] - figure[5]) <= 1 for figure in row), row  # at the right edge
+            assert all(b > a for a, b in zip(tops, tops[1:], strict=False)), tops  # a line each
+        else:
+            assert len(set(round(top) for top in tops)) < len(tops), tops  # several to a line
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator(".gk-results").screenshot(path=str(ARTIFACTS / f"search-results-{width}.png"))
+    assert not errors
+    page.context.close()
+
+
 def test_a_table_row_s_excerpt_names_the_column_of_each_figure(browser, server):
     page, _, errors = open_page(browser, server + "search/?q=2101301", 375)
     page.wait_for_selector("#gk-search[data-ms]", state="attached", timeout=10000)
-    excerpts = page.locator(".gk-result-excerpt").all_inner_texts()
+    excerpts = page.locator(".gk-result-excerpt").all_text_contents()  # the text, whatever its layout
     assert any(e.startswith("2101301 城乡医疗救助：本年支出合计 2,930.72，基本支出 0.00") for e in excerpts), excerpts
     assert page.locator(".gk-result-excerpt mark", has_text="2101301").count() == len(excerpts)
     page.screenshot(path=str(ARTIFACTS / "search-rows-375.png"), full_page=True)

@@ -1,5 +1,7 @@
 """`check` run again recalls what it found in files that have not changed, and only those."""
 
+import re
+
 import pytest
 
 from generator.build import check_cache
@@ -91,3 +93,31 @@ def test_no_cache_checks_everything_and_keeps_nothing(second_bureau, capsys):
     status, said = check(second_bureau, capsys, use_cache=False)
     assert status == 0 and "相差 0.01" in said
     assert not check_cache.folder_for(second_bureau).exists()
+
+
+def test_checking_one_bureau_says_its_problems_only_and_keeps_the_others_remembered(second_bureau, capsys):
+    write(second_bureau / "ceshi-ybj" / "2020" / "juesuan.yaml", OFF_BY_ONE_CENT)
+    everything = check(second_bureau, capsys)[1]
+    assert "ceshi-ybj/2020/juesuan.yaml" in everything and "qita-ybj/2020/juesuan.yaml" in everything
+    status, said = check(second_bureau, capsys, target=second_bureau / "qita-ybj")
+    assert status == 0
+    summary, *lines = said.splitlines()  # the summary is on stdout, said first here
+    assert summary.startswith("通过：1 个部门，1 份公开文件；")
+    assert [line for line in lines if "qita-ybj/2020/juesuan.yaml" not in line] == []
+    assert any("相差 0.01" in line for line in lines)
+    check(second_bureau, capsys)  # the whole of data/ again: recalled, not pruned by the bureau's check
+    assert "recalled (workers)" in TIMINGS and "load (workers)" not in TIMINGS
+
+
+def test_checking_one_file_says_its_problems_only_and_counts_its_checks(second_bureau, capsys):
+    write(second_bureau / "qita-ybj" / "2021" / "juesuan.yaml", OFF_BY_ONE_CENT.replace("year: 2020", "year: 2021"))
+    both = check(second_bureau, capsys, target=second_bureau / "qita-ybj")[1]
+    assert "qita-ybj/2021/juesuan.yaml" in both and "qita-ybj/2020/juesuan.yaml" in both
+    assert "1 个部门，2 份公开文件；" in both and "2 个提示" in both  # the cent off in each file
+    bureau_checks = int(re.search(r"核对 (\d+) 项", both).group(1))
+    status, said = check(second_bureau, capsys, target=second_bureau / "qita-ybj" / "2021" / "juesuan.yaml")
+    summary, *lines = said.splitlines()
+    assert status == 0
+    assert lines and [line for line in lines if "qita-ybj/2021/juesuan.yaml" not in line] == []
+    assert summary.startswith("通过：1 个部门，1 份公开文件；") and "1 个提示" in summary
+    assert 0 < int(re.search(r"核对 (\d+) 项", summary).group(1)) < bureau_checks

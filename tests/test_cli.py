@@ -28,6 +28,15 @@ def test_check_passes_a_valid_tree(data_dir):
     assert result.stdout.startswith("通过：1 个部门，1 份公开文件；")
 
 
+def test_check_takes_a_bureau_by_its_folder_name_or_a_file(data_dir):
+    write_document(data_dir, MINIMAL_DOCUMENT.replace("本年收入合计: 55.11}", "本年收入合计: 55.10}", 1))
+    for target in ("ceshi-ybj", "data/ceshi-ybj", "data/ceshi-ybj/2020/juesuan.yaml"):
+        result = run("check", target, cwd=data_dir.parent)
+        assert result.returncode == 0, (target, result.stderr)
+        assert result.stdout.startswith("通过：1 个部门，1 份公开文件；"), target
+        assert result.stderr.startswith("data/ceshi-ybj/2020/juesuan.yaml:"), target
+
+
 def test_missing_data_directory_is_a_clean_error(tmp_path):
     result = run("check", "nowhere", cwd=tmp_path)
     assert result.returncode == 1 and result.stderr.startswith("nowhere:1:1: 错误：没有这个数据文件夹")

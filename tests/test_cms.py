@@ -79,7 +79,11 @@ def test_the_forms_ask_for_the_keys_the_loader_declares_with_its_required_flags(
             assert field["required"] == (spec.required and not may_be_empty), path
             assert set(field) >= {"name", "label", "widget"}, path
     assert seen > 150  # sections, every kind of table and the indicator tree are forms, not text
-    table = next(f for f in COLLECTIONS["documents"]["fields"][-1]["fields"][3]["fields"] if f["name"] == "table")
+    part = COLLECTIONS["documents"]["fields"][-1]["fields"]
+    sections = next(f for f in part if f["name"] == "sections")
+    table = next(f for f in sections["fields"] if f["name"] == "table")
+    # a part's own table is the same choice of tables as a section's
+    assert next(f for f in part if f["name"] == "table")["variants"] == table["variants"]
     # a 绩效 table names its form with `form:` too: it is told apart first, by its indicators
     assert [v["label"] for v in table["variants"]] == ["绩效表", "按表样填写的表", "金额表", "自由表"]
     assert [v.get("keys") for v in table["variants"]] == [
@@ -124,6 +128,21 @@ def test_every_label_and_hint_is_chinese_from_the_declarations():
             assert field.get("hint", field["label"]) == spec.doc or field["label"] in spec.doc, path
     region = next(f for f in COLLECTIONS["bureaus"]["fields"] if f["name"] == "region")
     assert region["label"] == "地区" and region["hint"] == schema.BUREAU_FILE.fields["region"].doc
+
+
+def test_a_tables_figure_boxes_say_how_the_printed_form_is_filled_in():
+    # a clerk knows the printed form, not the data model: the labels say what to copy and how
+    labels = {path.rsplit(".", 1)[-1]: field["label"] for path, field, _ in every_field() if "<按表样填写的表>" in path}
+    assert (labels["values"], labels["rows"]) == ("按表样固定行逐行填写", "按原件逐行抄写科目")
+
+
+def test_the_chinese_guide_sends_a_clerk_only_to_chinese_pages():
+    text = (ROOT / "EDITING.md").read_text(encoding="utf-8")
+    for target in re.findall(r"\]\(([^)#:]+\.md)(?:#[^)]*)?\)", text):
+        heading = (ROOT / target).read_text(encoding="utf-8").splitlines()[0]
+        assert CJK.search(heading), (target, heading)
+    for anchor in re.findall(r"\]\(#([^)]+)\)", text):
+        assert CJK.search(anchor), anchor
 
 
 def test_the_config_names_each_kind_of_file_by_what_the_format_says_it_is():

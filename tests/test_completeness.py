@@ -13,6 +13,7 @@ import pytest
 
 from generator.check.completeness import names_table, required_forms
 from generator.check.document import check_document
+from generator.check.filled import plain_title, title_pattern
 from generator.core.results import ERROR, OK, WARNING
 from generator.load.loader import load_site
 
@@ -167,3 +168,88 @@ def test_the_unchanged_reference_data_report_only_the_missing_body_of_wangcheng_
             "（“参考文本（原件的文字提取）中本表表体缺失，数字待据原件补录。”）：照原件核对说明",
         )
     ]
+
+
+def filled(results):
+    words = ("没有内容", "没有名词", "没有附件")
+    return [r for r in results if r.status == WARNING and any(w in r.says for w in words)]
+
+
+# 望城's 部门职责: its title and body, up to the next section
+DUTIES = re.compile(r'(      - title: "一、部门职责"\n)        body: \|\n(?:          .*\n|\n)+')
+# 望城's 十三、关于2020年度预算绩效情况的说明: a section with {年度} in the 目录
+PERFORMANCE = re.compile(
+    r'(      - title: "十三、关于2020年度预算绩效情况的说明"\n)        body: \|\n(?:          .*\n|\n)+'
+)
+
+
+def test_an_empty_required_section_is_a_warning_at_its_line(tmp_path):
+    text, results = mutated(tmp_path, WANGCHENG, lambda t: DUTIES.sub(r"\1", t, count=1))
+    warned = filled(results)
+    assert [r.says.split(" ")[0] for r in warned] == ["一、部门职责"]
+    assert warned[0].mark.line == place(text, '- title: "一、部门职责"')[0]
+
+
+def test_a_section_matches_the_outline_through_a_placeholder_and_other_numbering(tmp_path):
+    def change(text):
+        text = PERFORMANCE.sub('      - title: "（十三）关于 2020 年度预算绩效情况的说明"\n', text, count=1)
+        return text.replace('title: "七、一般公共预算财政拨款三公经费', 'title: "7. 一般公共预算财政拨款“三公”经费', 1)
+
+    text, results = mutated(tmp_path, WANGCHENG, change)
+    assert [r.mark.line for r in filled(results)] == [place(text, "（十三）关于 2020 年度")[0]]
+
+
+def test_a_section_with_empty_subsections_is_reported_at_each_of_them_not_at_itself(tmp_path):
+    def change(text):
+        return re.sub(
+            r'(          - title: "（[一二]）[^"]*"\n)            body: \|\n(?:              .*\n|\n)+',
+            r"\1",
+            text,
+            count=2,
+        )
+
+    text, results = mutated(tmp_path, WANGCHENG, change)
+    assert [r.says.split(" ")[0] for r in filled(results)] == ["（一）内设机构设置", "（二）决算单位构成"]
+    assert [r.mark.line for r in filled(results)] == [
+        place(text, "（一）内设机构设置")[0],
+        place(text, "（二）决算单位构成")[0],
+    ]
+
+
+def test_a_section_the_outline_does_not_list_may_be_empty(tmp_path):
+    def change(text):
+        return text.replace(
+            '      - title: "一、部门职责"', '      - title: "零、补充说明"\n      - title: "一、部门职责"', 1
+        )
+
+    _, results = mutated(tmp_path, WANGCHENG, change)
+    assert filled(results) == []
+
+
+def test_an_empty_glossary_and_empty_attachments_are_warnings_at_their_part(tmp_path):
+    def change(text):
+        text = re.sub(r"    glossary:\n(?:      - .*\n)+", "    glossary: []\n", text, count=1)
+        return re.sub(r"    attachments:\n(?:      .*\n|\n)+", "    attachments: []\n", text, count=1)
+
+    text, results = mutated(tmp_path, WANGCHENG, change)
+    warned = filled(results)
+    assert [(r.says.split("：")[0], r.mark.line) for r in warned] == [
+        ("第四部分 名词解释 没有名词", place(text, "第四部分 名词解释")[0]),
+        ("第五部分 附件 没有附件", place(text, "第五部分 附件")[0]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "outline", "same"),
+    [
+        ("一、部门职责", "一、部门职责", True),
+        ("（一）内设机构设置", "（一）内设机构设置", True),
+        ("1.部门职责", "一、部门职责", True),
+        ("第一部分 长沙市望城区医疗保障局概况", "第一部分 {部门}概况", True),
+        ("第二部分 2020年度部门决算表", "第二部分 {年度}年度部门决算表", True),
+        ("一、部门职责和机构", "一、部门职责", False),
+        ("第一部分 概况", "第一部分 {部门}概况", False),
+    ],
+)
+def test_titles_match_the_outline_without_numbering_and_with_placeholders(title, outline, same):
+    assert bool(title_pattern(outline).fullmatch(plain_title(title))) is same

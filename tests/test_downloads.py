@@ -338,6 +338,81 @@ def test_xlsx_performance_sheets_hold_scores_and_amounts_as_numbers(real_site, m
                 assert numbers[value] >= 1
 
 
+def typed_format(value: Decimal, kind: str) -> str:
+    """The number format that shows *value* with the digits typed: #,##0 for 10276, #,##0.0 for 43.2,
+    0.00 for a score of 0.00, 0.00% for 287.00%."""
+    decimals = max(0, -value.as_tuple().exponent)
+    digits = "." + "0" * decimals if decimals else ""
+    return {"amount": "#,##0", "score": "0", "percent": "0"}[kind] + digits + ("%" if kind == "percent" else "")
+
+
+def sheet_of(book, table):
+    """The sheet whose title (A1) is the table's label, or the label with the project a table printed
+    more than once is about."""
+    label = f"{table.number} {table.title}" if getattr(table, "number", None) else table.title
+    project = dict(getattr(table, "facts", None) or []).get("项目名称")
+    titles = {label, f"{label}（{project}）"}
+    found = [sheet for sheet in book if sheet["A1"].value in titles]
+    assert len(found) == 1, (label, [s["A1"].value for s in book])
+    return found[0]
+
+
+def block_rows(sheet, caption: str | None) -> list:
+    """The rows of a block of a sheet: under its caption (a table's only block has none: under the
+    title, the unit and a blank row) and its one-row header, up to the blank row after them."""
+    rows = list(sheet.iter_rows(max_col=12))
+    start = 4 if caption is None else next(i for i, row in enumerate(rows) if row[0].value == caption) + 2
+    out = []
+    for row in rows[start:]:
+        if all(c.value is None for c in row):
+            break
+        out.append(row)
+    return out
+
+
+def assert_figure(got, want: Decimal | None, kind: str, where) -> str | None:
+    if want is None:
+        assert got.value is None, where
+        return None
+    assert got.data_type == "n" and not isinstance(got.value, str), where
+    assert Decimal(repr(got.value)) == (want / 100 if kind == "percent" else want), where
+    assert got.number_format == typed_format(want, kind), (where, got.number_format)
+    return got.number_format
+
+
+def test_xlsx_performance_amounts_scores_and_rates_are_numbers_shown_as_printed(real_site, model):
+    """A 绩效 table's funds, its blocks of amounts and a table of amounts: numeric cells a spreadsheet
+    sums, each shown with the digits the original prints (seed 000: 10276 beside 29525.64, 287.00%,
+    a score of 0.00; seed 003: 43.2), at the row and column the printed table gives it."""
+    formats = Counter()
+    for document, table in tables_of(model):
+        if not isinstance(table, (IndicatorTable, AmountTable)):
+            continue
+        sheet = sheet_of(openpyxl.load_workbook(folder(real_site, document) / doc_file(document, "xlsx")), table)
+        blocks = [(None, table.block)] if isinstance(table, AmountTable) else [(b.title, b) for b in table.money]
+        for caption, block in blocks:
+            rows = block_rows(sheet, caption)
+            assert [row[0].value for row in rows] == [row.label for row in block.rows], (table.title, caption)
+            for got, row in zip(rows, block.rows, strict=True):
+                for c, column in enumerate(block.columns, 1):
+                    if column.type in ("amount", "percent"):
+                        value = row.cells.get(column.label)
+                        want = value.amount if value is not None else None
+                        formats[assert_figure(got[c], want, column.type, (table.title, row.label, column.label))] += 1
+        if isinstance(table, IndicatorTable) and table.funds:
+            rows = block_rows(sheet, "资金情况")
+            assert len(rows) == len(table.funds)
+            kinds = {"rate": "percent", "score": "score", "scored": "score"}
+            for got, fund in zip(rows, table.funds, strict=True):
+                assert got[0].value == fund.source
+                for c, (key, label) in enumerate(table.funds_columns):
+                    if key != "source":
+                        kind = kinds.get(key, "amount")
+                        formats[assert_figure(got[c], getattr(fund, key), kind, (table.title, fund.source, label))] += 1
+    # the digits printed, not two decimals everywhere
+    assert {"#,##0", "#,##0.0", "#,##0.00", "0", "0.00", "0.00%"} <= set(formats), formats
+
+
 # ---- JSON ----
 
 

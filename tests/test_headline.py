@@ -21,7 +21,7 @@ from generator.render.headline import headline
 from generator.render.headline_html import render_headline
 from generator.render.pages import document_pages, outline, region_pages
 
-from helpers import DATA, DOCUMENT_FILE, SELF_EVALUATION, san_gong, write
+from helpers import DATA, DOCUMENT_FILE, SELF_EVALUATION, build_site, san_gong, write
 from sitetools import WANGCHENG, Page, page_file, page_html, read_page, resolve
 
 DONGXIHU = "wuhan-dongxihu-ybj/2020/yusuan"
@@ -97,7 +97,8 @@ def test_each_figure_links_to_its_cell_which_shows_the_same_amount(real_site):
     index = page_file(real_site, f"{WANGCHENG}/")
     links = Page(index.read_text(encoding="utf-8"))
     html = index.read_text(encoding="utf-8")
-    top = html[html.index('id="zhuyao"') : html.index('id="mulu"')]  # the headline, before the 目录
+    # the headline, before the 汇总 of its 附件's 自评表 (whose rows link to their tables) and the 目录
+    top = html[html.index('id="zhuyao"') : html.index('id="huizong"')]
     figures = re.findall(r'<a (?:class="gk-figure-value" )?href="([^"]+#[^"]+)">([^<]+)</a>', top)
     assert len(figures) >= 5 + 4 * 2  # five figures, and the 三公's four items with their 预算数
     for href, text in figures:
@@ -247,6 +248,36 @@ def test_a_city_page_sets_its_bureaus_latest_figures_side_by_side(data_dir):
     assert 'id="duibi"' in page.html and "外地" not in figure
     other = next(p for p in region_pages(outlined) if "外地市" in p.src)
     assert 'id="duibi"' not in other.html  # one bureau: nothing to set it beside
+
+
+def test_a_document_its_city_compares_links_to_the_comparison_and_no_other_does(data_dir, tmp_path):
+    """Two bureaus of 测试市 have a 2020 决算: each one's page leads to the chart of the city's page
+    that sets their figures side by side. The 2021 决算, which no other bureau of the city has, and
+    the bureau of a city of its own, are compared with nothing: no link."""
+    (data_dir / DOCUMENT_FILE).unlink()
+    write(data_dir / "ceshi-ybj" / "2020" / "juesuan.yaml", san_gong(2020, "3.00", "2.50"))
+    write(data_dir / "ceshi-ybj" / "2021" / "juesuan.yaml", san_gong(2021, "9.00", "9.00"))
+    write(
+        data_dir / "dier-ybj" / "bureau.yaml",
+        "name: 测试市第二区医疗保障局\nshort_name: 第二区医保局\nregion: 测试省/测试市/第二区\n",
+    )
+    write(data_dir / "dier-ybj" / "2020" / "juesuan.yaml", san_gong(2020, "5.00", "4.10"))
+    write(
+        data_dir / "waidi-ybj" / "bureau.yaml", "name: 外地医疗保障局\nshort_name: 外地医保局\nregion: 测试省/外地市\n"
+    )
+    write(data_dir / "waidi-ybj" / "2020" / "juesuan.yaml", san_gong(2020, "5.00", "99.00"))
+    site = build_site(data_dir, tmp_path / "site")
+    for url in ("ceshi-ybj/2020/juesuan/", "dier-ybj/2020/juesuan/"):
+        html = page_html(site, url)
+        [(href, text)] = re.findall(r'<p class="gk-region-link"><a href="([^"]+)">([^<]+)</a>', html)
+        assert text == "测试市各部门主要数字对比" and "本部门与测试市其他部门2020年部门决算的主要数字并列" in html
+        where, anchor = resolve(site, page_file(site, url), href)
+        assert where == page_file(site, "diqu/测试省/测试市/") and anchor == "duibi"
+        assert f'id="{anchor}"' in where.read_text("utf-8")
+        assert "<!--gk-region-link-->" not in html
+    for url in ("ceshi-ybj/2021/juesuan/", "waidi-ybj/2020/juesuan/"):
+        html = page_html(site, url)
+        assert "gk-region-link" not in html.replace("<!--gk-region-link-->", "") and "diqu/" in html  # crumbs only
 
 
 def test_the_overview_draws_budget_against_actual_and_says_a_single_bar_in_words(real_site):

@@ -189,6 +189,9 @@ def test_new_report_chooses_the_form_and_projects_prefer_a_form_for_one_project(
     ]  # fmt: skip
     text = (clerk / "data" / BUREAU / "2021" / "jixiao.yaml").read_text(encoding="utf-8")
     assert "- {source: 年度资金总额, budget: , executed: , transfer: , score: , rate: , scored: }" in text
+    # the funds rows the form declares, each blank: the parts that add up to the total under 其中：
+    funds = [line.split(",")[0].strip() for line in text.splitlines() if "{source: " in line]
+    assert funds == [f"- {{source: {name}" for name in ("年度资金总额", "其中：财政拨款", "其他资金")]
     assert "- {name: , target: , actual: , score: , scored: , reason: , measure: }" in text
 
 
@@ -259,6 +262,22 @@ def test_the_only_report_of_a_document_is_found_without_table_and_its_total_labe
     status, out, err = run(write(tmp_path / "zpb.tsv", NATIONAL_TSV), document, capsys)
     assert status == 0, err
     assert "total: {label: 合计, score: 100, scored: 96}" in document.read_text(encoding="utf-8")
+
+
+def test_a_table_a_part_holds_directly_is_found_and_filled(tmp_path, data_dir, capsys):
+    document = document_on(data_dir)
+    text = document.read_text(encoding="utf-8")
+    held = text.replace("    sections:\n      - title: 项目支出绩效自评表\n        table:\n", "    table:\n").replace(
+        "\n          ", "\n      "
+    )
+    assert held != text and "sections:" not in held
+    document.write_text(held, encoding="utf-8")
+    status, _, err = run(write(tmp_path / "zpb.tsv", NATIONAL_TSV), document, capsys, table="zpb")
+    assert status == 0, err
+    filled = document.read_text(encoding="utf-8")
+    assert "total: {score: 100, scored: 96}" in filled
+    site, problems = load_site(data_dir)
+    assert not problems.errors, problems.sorted()
 
 
 def test_cells_that_are_not_figures_a_missing_column_and_a_first_row_without_its_group_are_reported(

@@ -238,3 +238,21 @@ def test_a_bureau_added_moves_no_cut_after_the_next_one(tmp_path):
     shutil.rmtree(data / before[2][0])  # the first bureau of the third batch
     after = planned()
     assert after[:2] == before[:2] and after[-(len(before) - 3) :] == before[3:]
+
+
+def test_pages_written_after_the_batches_leave_what_was_kept_as_it_was(tmp_path, monkeypatch, capsys):
+    """A document's link to its city's comparison is written once every batch is in: into a file of
+    its own, never into the recalled page, which is the cache's file (and the published site's)."""
+    monkeypatch.setenv("GONGKAI_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(batches, "BATCH_DOCUMENTS", 1)  # a batch a bureau
+    data = shutil.copytree(DATA, tmp_path / "data")
+    site = built(data, tmp_path / "site")
+    compared = [p for p in site.rglob("index.html") if "#duibi" in p.read_text(encoding="utf-8")]
+    assert compared  # the two bureaus of 长沙 are set side by side
+    first = site_files(site)
+    capsys.readouterr()
+    built(data, site)
+    built(data, site)
+    assert [line for line in capsys.readouterr().out.splitlines() if line.startswith("构建缓存")] == []
+    assert site_files(site) == first
+    assert_same_as_cold(data, site, tmp_path)

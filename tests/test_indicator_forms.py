@@ -574,7 +574,7 @@ def test_the_documented_variant_loads_checks_and_prints_its_merged_scores(data_d
     table_model = only_table(site)
     html = str(render_indicator_table(table_model))
     # the 一级指标's 分值 and 得分: one cell merged over the group's rows, as printed
-    assert '<td class="gk-num gk-score gk-merged">40</td>' in html
+    assert '<td class="gk-num gk-score gk-merged" data-label="分值">40</td>' in html
     assert "执行率（B/A）" in html and "得分（20 分*执行率）" in html and "☑常年性项目" in html
     assert html.index("gk-indicators") < html.index("gk-goals")  # its goals after the indicators
     # the downloads: the group's points on a row of the group, not on its first indicator
@@ -654,7 +654,7 @@ def test_a_printed_completion_rate_is_worked_out_again(data_dir, old, new, needl
     if old is None:
         assert [r.status for r in rates] == [OK, OK, OK]
         html = str(render_indicator_table(only_table(site)))
-        assert '<th scope="col">完成率</th>' in html and "<td>103.33%</td>" in html
+        assert '<th scope="col">完成率</th>' in html and '<td data-label="完成率">103.33%</td>' in html
 
 
 @pytest.mark.parametrize(
@@ -751,7 +751,10 @@ def test_a_table_printing_only_its_scores_keeps_its_total_row(data_dir):
     assert problems == []
     table = only_table(site)
     html = str(render_indicator_table(table))
-    assert '<th scope="row" colspan="3" class="gk-total">总分</th><td class="gk-num">97.5</td>' in html
+    assert (
+        '<th scope="row" colspan="3" class="gk-total">总分</th><td class="gk-num gk-scored" data-label="得分">97.5</td>'
+        in html
+    )
     rows = table_data(table, "t", site.documents[0]).blocks[-1].rows
     assert rows[-1] == ["总分", None, None, 97.5]
 
@@ -786,7 +789,7 @@ def test_a_merged_score_spans_every_row_of_its_group_and_no_row_repeats_it(data_
     site, problems = loaded(data_dir, example_document(two))
     assert problems == []
     html = str(render_indicator_table(only_table(site)))
-    assert '<td class="gk-num gk-score gk-merged" rowspan="2">40</td>' in html
+    assert '<td class="gk-num gk-score gk-merged" rowspan="2" data-label="分值">40</td>' in html
     second = html[html.index("救助金发放") : html.index("</tr>", html.index("救助金发放"))]
     assert "gk-num" not in second  # its 分值/得分 are the merged cells above, not its own
 
@@ -815,7 +818,7 @@ def test_scores_merged_per_second_level_group(data_dir):
     assert all(r.status == OK for r in results), [r.explain() for r in results if r.status != OK]
     assert any("“产出指标”的分值 = 表样所定的 40 分" in r.says for r in results)  # the 二级 cells add up to the weight
     html = str(render_indicator_table(only_table(site)))
-    assert '<td class="gk-num gk-score gk-merged">40</td>' in html
+    assert '<td class="gk-num gk-score gk-merged" data-label="分值">40</td>' in html
     # a score left on the 一级 group of a form that prints them per 二级 is refused there
     wrong = moved.replace("    - name: 效益指标\n", "    - name: 效益指标\n      score: 30\n", 1)
     _, problems = loaded(data_dir, example_document(wrong))

@@ -15,7 +15,7 @@ from generator.load.indicators import convert, parse_target, read_actual
 from generator.load.loader import load_site
 from generator.render.indicators import render_indicator_table
 
-from helpers import SELF_EVALUATION, place, write_document
+from helpers import DATA, SELF_EVALUATION, place, write_document
 
 
 def loaded(data_dir: Path, text: str = SELF_EVALUATION):
@@ -242,10 +242,37 @@ def test_rendering_merges_the_group_cells_over_their_rows(data_dir):
     assert '<th scope="rowgroup" class="gk-level">质量指标</th>' in html
     assert html.count('<tr><th scope="rowgroup"') == 3  # rows that open a group: 救助人次, 准确率, 满意度
     for leaf in the_table(site).leaves():
-        assert f'<td class="gk-num gk-score">{leaf.score}</td>' in html
-        assert f'<td class="gk-num gk-scored">{leaf.scored}</td>' in html
+        assert f'<td class="gk-num gk-score" data-label="分值">{leaf.score}</td>' in html
+        assert f'<td class="gk-num gk-scored" data-label="得分">{leaf.scored}</td>' in html
     assert 'data-comparator="≥" data-value="3000" data-unit="人次"' in html
     assert ">总分</th>" in html and ">98.5</td>" in html
+
+
+def test_amounts_are_shown_with_the_digits_printed_and_thousands_separators():
+    """Seed 000 prints 10276 beside 29525.64, seed 003 43.2 and 1200: so the page shows them
+    (10,276, not 10,276.00), right-aligned as every figure (gk-num); scores as typed (0.00)."""
+    site, problems = load_site(DATA)
+    assert not problems.items
+    tables = {
+        (document.bureau.slug, table.anchor): table
+        for document in site.documents
+        for _, table in document.tables()
+        if isinstance(table, IndicatorTable)
+    }
+    overall = str(render_indicator_table(tables["changsha-wangcheng-ybj", "zpb-zhengti"]))
+    funds = re.findall(r'<td class="gk-num">([^<]*)</td>', overall.split("资金情况", 1)[1].split("</table>", 1)[0])
+    # 资金来源, A, B, C, 分值, 执行率, 得分: the first row prints no 分值 or 得分
+    assert funds == ["10,276", "29,525.64", "0", "", "287.00%", ""] + [
+        "10,276",
+        "29,525.64",
+        "0",
+        "10",
+        "287.00%",
+        "0.00",
+    ]
+    declaration = str(render_indicator_table(tables["wuhan-dongxihu-ybj", "sbb-xingzheng-kaiban"]))
+    assert '<td class="gk-num">43.2</td>' in declaration and '<td class="gk-num">9.42</td>' in declaration
+    assert "43.20" not in declaration
 
 
 DECLARATION = """

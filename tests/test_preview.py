@@ -16,7 +16,8 @@ def hook():
     return module
 
 
-def preview(project):
+def preview(project, module=None):
+    """One build of the preview; *module*: the hook of the `mkdocs serve` that builds again."""
     config = SimpleNamespace(
         config_file_path=str(project / "mkdocs.yml"),
         docs_dir=str(project / "docs"),
@@ -24,8 +25,46 @@ def preview(project):
         plugins=PluginCollection(),
         extra={},
     )
-    hook().on_config(config)
+    (module or hook()).on_config(config)
     return config
+
+
+def docs_pages(project) -> dict[str, str]:
+    return {
+        p.relative_to(project / "docs").as_posix(): p.read_text(encoding="utf-8")
+        for p in (project / "docs").rglob("*.md")
+    }
+
+
+def test_the_page_being_edited_stays_with_its_error_and_is_marked_unpublishable(data_dir):
+    project, serving = data_dir.parent, hook()
+    document = write_document(data_dir, MINIMAL_DOCUMENT)
+    preview(project, serving)
+    before = {src: text for src, text in docs_pages(project).items() if src.startswith("ceshi-ybj/2020/juesuan/")}
+    assert before and all("不能发布" not in text for text in before.values())
+    # the clerk types a full-width colon after a key and saves
+    write(document, MINIMAL_DOCUMENT.replace("kind: 决算", "kind： 决算", 1))
+    preview(project, serving)
+    after = docs_pages(project)
+    assert set(before) <= set(after)  # every page of the document is still there: no 404
+    place = f"<code>{document}:2:5:</code> 第 2 行第 5 列的全角冒号“：”应为半角“:”后加空格"
+    for src in before:
+        assert "不能发布：这份文件有 1 处错误，下面是它上次没有错误时的内容" in after[src], src
+        assert place in after[src], src
+        assert after[src].startswith("---\n") == before[src].startswith("---\n")
+    assert f"{document}:2:5: 第 2 行第 5 列的全角冒号" in after["index.md"] and "不能发布" not in after["index.md"]
+    write(document, MINIMAL_DOCUMENT)  # corrected: the pages are as before
+    preview(project, serving)
+    assert {src: text for src, text in docs_pages(project).items() if src in before} == before
+
+
+def test_a_file_that_never_loaded_has_a_page_of_its_problems_at_its_address(data_dir):
+    project = data_dir.parent
+    document = write_document(data_dir, MINIMAL_DOCUMENT.replace("kind: 决算", "kind： 决算", 1))
+    preview(project)
+    page = docs_pages(project)["ceshi-ybj/2020/juesuan/index.md"]
+    assert "不能发布：这份文件有 1 处错误，改正之前，这里没有它的内容" in page
+    assert f"<code>{document}:2:5:</code> 第 2 行第 5 列的全角冒号" in page
 
 
 def test_a_broken_file_is_listed_on_every_page_and_the_rest_still_previews(data_dir):
@@ -45,7 +84,11 @@ def test_a_broken_file_is_listed_on_every_page_and_the_rest_still_previews(data_
     document = next(text for src, text in pages.items() if src.startswith("ceshi-ybj/2020/"))
     assert problem in document  # the page the clerk is looking at says it too
     assert document.startswith("---\n")  # after the page's front matter, which still parses
-    assert not any(src.startswith("qita-ybj/2020/") for src in pages)
+    # the broken document's address shows its problem, marked 不能发布, and nothing else of it
+    assert [src for src in pages if src.startswith("qita-ybj/2020/")] == ["qita-ybj/2020/juesuan/index.md"]
+    stub = pages["qita-ybj/2020/juesuan/index.md"]
+    assert "不能发布" in stub and "qita-ybj/2020/juesuan.yaml:2:7:</code> &#39;结算&#39;" in stub
+    assert "<script" not in pages["qita-ybj/2019/juesuan/index.md"]
 
 
 def test_once_fixed_the_notice_goes(data_dir):

@@ -127,3 +127,12 @@ def test_an_inequality_is_refused_where_only_equality_means_something(data_dir):
     path.write_text(declared.replace(old, old.replace(" = ", " <= ")), encoding="utf-8")
     _, problems = load_site(data_dir)
     assert any("classes 规则只能写 '='" in p.message for p in problems.errors)
+
+
+def test_by_code_at_least_a_code_only_in_the_larger_table_is_no_finding():
+    # 东西湖: 表3 (all funds) ≥ 表5 (一般公共预算) 科目 by 科目; 表3 prints 21015xx where 表5 prints
+    # 21016xx: those only in 表5 are warned, those only in 表3 are what the other funds may pay
+    site, _ = load_site(DATA)
+    document = next(d for d in site.documents if d.path.endswith("wuhan-dongxihu-ybj/2020/yusuan.yaml"))
+    only = [r.says.split("（")[1] for r in check_document(document) if "只出现在" in r.says and "表3 " in r.says]
+    assert only and all(says.endswith("只出现在表5，表3中没有）") for says in only)

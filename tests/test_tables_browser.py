@@ -285,6 +285,85 @@ def test_rules_in_words_are_not_squeezed(browser, server, script):
         context.close()
 
 
+# The pages of 绩效 tables: 望城's 部门整体 and 公共专项 自评表 (10 and 9 columns), 雨花's 考核评分表
+# (its 计分标准 in words) and 东西湖's 申报表.
+INDICATOR_PAGES = {
+    "wangcheng-overall": f"{WANGCHENG}/part5/zhengti/",
+    "wangcheng-project": f"{WANGCHENG}/part5/chengxiang-jumin/",
+    "yuhua-scoring": FIGURE_PAGES["scoring"],
+    "dongxihu-declarations": FIGURE_PAGES["declaration"],
+}
+
+# Each cell of each indicator table that has a box (a stacked table's head has none), placed in the
+# screen's width and in its box's: [where, left, right] of those that are not, the first ten, and how
+# many were seen. With *scores*, only the 分值 and 得分 cells (head, rows, merged cells, total).
+CELLS_OFF_SCREEN = """(scores) => {
+  const failed = [];
+  let count = 0;
+  for (const table of document.querySelectorAll('table.gk-indicators')) {
+    const box = table.closest('.gk-scroll').getBoundingClientRect();
+    const left = Math.max(0, box.left), right = Math.min(innerWidth, box.right);
+    for (const cell of table.querySelectorAll(scores ? '.gk-score, .gk-scored' : 'th, td')) {
+      if (!cell.getClientRects().length) continue;
+      const r = cell.getBoundingClientRect();
+      if (!r.width) continue;
+      count += 1;
+      if (r.left < left - 0.5 || r.right > right + 0.5)
+        failed.push([`${table.caption.textContent} ${cell.textContent.trim().slice(0, 12)}`, r.left, r.right]);
+      if (failed.length >= 10) return {failed, count};
+    }
+  }
+  return {failed, count};
+}"""
+
+
+@pytest.mark.parametrize("script", [True, False])
+@pytest.mark.parametrize("name", INDICATOR_PAGES)
+def test_on_a_phone_no_cell_of_an_indicator_table_is_off_the_screen(browser, server, name, script):
+    """At 375 px each indicator of a 自评表, 申报表 or 评分表 is a block as wide as the screen, its
+    分值 and 得分 among its lines, whether the script stacks the table or the style sheet does (without
+    the script): no cell lies beyond the screen's edge or its box's."""
+    context = browser.new_context(
+        viewport={"width": 375, "height": 800}, has_touch=True, is_mobile=True, java_script_enabled=script
+    )
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server + INDICATOR_PAGES[name])
+    if script:
+        page.wait_for_function(LAID_OUT, timeout=15000)
+    result = page.evaluate(CELLS_OFF_SCREEN, False)
+    assert result["count"] > 20 and result["failed"] == [], result
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / f"indicators-{name}-375{'' if script else '-noscript'}.png"
+    page.locator(".gk-scroll:has(table.gk-indicators)").first.screenshot(path=str(shot))
+    assert not errors
+    context.close()
+
+
+@pytest.mark.parametrize("script", [True, False])
+def test_the_scores_of_an_indicator_table_wider_than_its_box_stay_in_sight(browser, server, script):
+    """望城's 部门整体自评表 is wider than its box on a wide screen (10 columns in 688 px): as it
+    opens and scrolled to its end, its 分值 and 得分, head and total included, are within the box,
+    pinned at its right edge until the reader has scrolled to them."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, java_script_enabled=script)
+    page = context.new_page()
+    page.goto(server + INDICATOR_PAGES["wangcheng-overall"])
+    if script:
+        page.wait_for_function(LAID_OUT, timeout=15000)
+    box = page.locator(".gk-scroll:has(table.gk-indicators)").last
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth + 100")  # it does scroll sideways
+    for end in (False, True):
+        box.evaluate("(b, end) => { b.scrollLeft = end ? b.scrollWidth : 0; }", end)
+        result = page.evaluate(CELLS_OFF_SCREEN, True)
+        assert result["count"] >= 2 * 17 and result["failed"] == [], (end, result)
+        if not end:
+            ARTIFACTS.mkdir(exist_ok=True)
+            box.screenshot(path=str(ARTIFACTS / f"indicators-pinned-scores-1280{'' if script else '-noscript'}.png"))
+    context.close()
+
+
 def test_every_table_and_every_科目_row_has_a_permalink(browser, server):
     page, _, errors = open_page(browser, server + HUBEI_TABLES + "#表3-2101501", 1280)
     link = page.locator("#表3 caption a.gk-permalink")

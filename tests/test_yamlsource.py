@@ -46,7 +46,7 @@ def test_marks_count_from_one():
         ("# only a comment\n", "f.yaml:1:1: 文件是空的"),
         ("a:\n\t- b\n", "f.yaml:2:1: 不能用 Tab 缩进：请把行首的 Tab 换成空格"),
         ("? [a, b]\n: 1\n", "f.yaml:1:3: 键只能是文字，不能是列表或“键: 值”"),
-        ("a: [1, 2\n", "f.yaml:2:1: 方括号没有配对"),
+        ("a: [1, 2\n", "f.yaml:1:4: 方括号没有配对：第 1 行第 4 列的 [ 没有对应的 ]"),
     ],
 )
 def test_bad_structure_is_one_clear_problem(text, expected):
@@ -102,12 +102,15 @@ def test_a_very_long_line_is_read():
     [
         ("a:1\nb: 2\n", "f.yaml:2:2: 这里不能有冒号：键后面写“: ”（冒号后要有空格）"),
         ("title: 部门决算: 说明\n", "f.yaml:1:12: 这里不能有冒号"),
-        ("a:\n  b: 1\n c: 2\n", "f.yaml:3:2: 缩进不一致：同一层的键要用同样多的空格对齐"),
-        ("a:\n  - x: 1\n   y: 2\n", "f.yaml:3:4: 缩进不一致：同一列表的各项（- ）要对齐"),
-        ('a: "没有结尾的引号\nb: 2\n', "f.yaml:3:1: 引号没有配对：请在值的末尾补上引号"),
-        ("a: '没有结尾的引号\nb: 2\n", "f.yaml:3:1: 引号没有配对"),
+        ("a:\n  b: 1\n c: 2\n", "f.yaml:3:2: 缩进不一致：第 3 行第 2 列的缩进少了 1 个空格，同一层的键要对齐"),
+        ("a:\n  - x: 1\n   y: 2\n", "f.yaml:3:4: 缩进不一致：第 3 行第 4 列的缩进少了 1 个空格"),
+        (
+            'a: "没有结尾的引号\nb: 2\n',
+            'f.yaml:1:4: 引号没有配对：第 1 行第 4 列的引号“"”没有结尾的引号，请在值的末尾补上 "',
+        ),
+        ("a: '没有结尾的引号\nb: 2\n", "f.yaml:1:4: 引号没有配对：第 1 行第 4 列的引号“'”"),
         ("a: 1\nb\nc: 2\n", "f.yaml:3:1: 缺少冒号：键后面要写“: ”"),
-        ("a: {x: 1\nb: 3\n", "f.yaml:2:2: 花括号没有配对：{ 要有对应的 }"),
+        ("a: {x: 1\nb: 3\n", "f.yaml:1:4: 花括号没有配对：第 1 行第 4 列的 { 没有对应的 }"),
         ("a: [1,,2]\n", "f.yaml:1:7: 这里缺少值：请检查 [ ] 或 { } 是否配对，两个逗号之间是否漏了值"),
         ("a: @x\n", "f.yaml:1:4: 值不能以这个字符开头（如 @、`、%）：请给整个值加引号"),
         ('a: "C:\\q"\n', "f.yaml:1:7: 双引号里的 \\ 后面的字符不认识"),
@@ -122,6 +125,83 @@ def test_a_very_long_line_is_read():
 )
 def test_yaml_syntax_errors_are_explained_in_chinese(text, expected):
     assert problem(text).startswith(expected)
+
+
+# The slips of someone typing Chinese, as a clerk made them in a real document: libyaml notices each
+# a line or more later, and the message names the line and the character at fault.
+SECTION = "parts:\n  - title: 第一部分 概况\n    sections:\n      - title: 一、部门职责\n        body: 职责\n"
+TABLE = (
+    "      - title: 七、“三公”经费支出决算表\n"
+    "        table:\n"
+    "          form: 公开07表\n"
+    "          values:\n"
+    "            合计: {预算数: 2.39}\n"
+    "          rows:\n"
+    "            - {科目编码: '201', 科目名称: 一般公共服务支出, 合计: 1.00}\n"
+)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (  # a full-width colon after a key: the parser stops at the next line's key
+            SECTION.replace("  - title: 第一部分", "  - title： 第一部分"),
+            "f.yaml:2:10: 第 2 行第 10 列的全角冒号“：”应为半角“:”后加空格",
+        ),
+        (
+            SECTION.replace("      - title: 一、部门职责", "      - title：一、部门职责"),
+            "f.yaml:4:14: 第 4 行第 14 列的全角冒号“：”应为半角“:”后加空格",
+        ),
+        (  # in a table's figures, where the next row makes it a syntax error
+            "values:\n  收入:\n    一般公共预算财政拨款收入：29455.67\n    其他: 1\n",
+            "f.yaml:3:17: 第 3 行第 17 列的全角冒号“：”应为半角“:”后加空格",
+        ),
+        (  # a sentence's full-width colon is no slip: the brace left open is
+            "glossary:\n  - 术语：解释\n  - {term: x, definition: y\nb: 1\n",
+            "f.yaml:3:5: 花括号没有配对：第 3 行第 5 列的 { 没有对应的 }",
+        ),
+        (  # a full-width comma between the entries of a row
+            TABLE.replace("科目编码: '201',", "科目编码: '201'，"),
+            "f.yaml:7:27: 第 7 行第 27 列的全角逗号“，”应为半角逗号“,”",
+        ),
+        (  # a full-width quote that was meant to protect a colon
+            SECTION.replace("body: 职责", "body: “职责: 医疗保障”"),
+            "f.yaml:5:15: 第 5 行第 15 列的全角引号 “ 不起引号的作用：值里有冒号、逗号或 # 时，请用半角引号",
+        ),
+        (  # form: two spaces short: read as table's sibling, the parser stops at values:
+            TABLE.replace("          form: 公开07表", "        form: 公开07表"),
+            "f.yaml:3:9: 缩进不一致：第 3 行第 9 列的缩进少了 2 个空格，上一行的键下面的内容要比它多缩进",
+        ),
+        (  # values: two spaces too many
+            TABLE.replace("          values:", "            values:"),
+            "f.yaml:4:13: 缩进不一致：第 4 行第 13 列的缩进多了 2 个空格，同一层的键要对齐",
+        ),
+        (  # a title with no closing quote: the parser stops at the end of the file
+            SECTION.replace("  - title: 第一部分 概况", '  - title: "第一部分 概况'),
+            'f.yaml:2:12: 引号没有配对：第 2 行第 12 列的引号“"”没有结尾的引号，请在值的末尾补上 "',
+        ),
+        (  # an opening quote paired by the next quote in the file, lines later
+            SECTION.replace("  - title: 第一部分 概况", '  - title: "第一部分 概况') + '      - title: "二、机构"\n',
+            'f.yaml:2:12: 引号没有配对：第 2 行第 12 列的引号“"”在这一行没有结尾的引号',
+        ),
+    ],
+)
+def test_a_slip_is_named_where_it_is_not_where_the_parser_stops(text, expected):
+    assert problem(text).startswith(expected)
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_a_value_with_only_a_closing_quote_is_refused_at_the_quote(quote):
+    text = SECTION.replace("      - title: 一、部门职责", f"      - title: 一、部门职责说明{quote}")
+    assert problem(text).startswith(f"f.yaml:4:24: 值 '一、部门职责说明{quote}' 以引号 {quote} 结尾却不以它开头")
+
+
+def test_quotes_inside_a_value_and_whole_quoted_values_are_kept():
+    text = SECTION.replace("body: 职责", 'body: 简称"三公"') + '      - title: "二、机构"\n'
+    root = parse_text(text, "f.yaml")
+    sections = root.get("parts").items[0].get("sections").items
+    assert [s.get("title").text for s in sections] == ["一、部门职责", "二、机构"]
+    assert sections[0].get("body").text == '简称"三公"'
 
 
 # ---- table rows ----
@@ -177,7 +257,7 @@ def test_a_row_inside_a_block_of_text_stays_text():
         ("rows:\n  - {a: 1}\n\t- {b: 2}\n", "f.yaml:3:1: 不能用 Tab 缩进：请把行首的 Tab 换成空格"),
         (
             "rows:\n  - {a: 1}\n  - {b: 2}\n  - {c: 3\n",
-            "f.yaml:5:1: 花括号没有配对：{ 要有对应的 }，各项之间用逗号分隔",
+            "f.yaml:4:5: 花括号没有配对：第 4 行第 5 列的 { 没有对应的 }，请在这一项的末尾补上 }",
         ),
     ],
 )

@@ -72,7 +72,7 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from ..core import urls
-from ..core.amounts import format_amount
+from ..core.amounts import format_as_typed
 from ..core.model import (
     AmountTable,
     Document,
@@ -381,8 +381,17 @@ def _money_block(money: MoneyBlock, slug: str, headings: list[str]) -> _Block:
     kinds = [(c.label, c.type) for c in money.columns if c.type in ("amount", "percent")]
     block = _Block(slug, [i for i, c in enumerate(money.columns, 1) if c.type in ("amount", "percent")], headings)
     for row in money.rows:
-        block.row([_value_cell(kind, row.cells.get(label)) for label, kind in kinds])
+        cells = [_value_cell(kind, row.cells.get(label)) for label, kind in kinds]
+        block.row([_as_typed(cell) if kind == "amount" else cell for cell, (_, kind) in zip(cells, kinds, strict=True)])
     return block
+
+
+def _as_typed(cell: Cell | None) -> Cell | None:
+    """An amount of a table of amounts or a 绩效 table: the page shows it with the decimals typed
+    (render/indicators.py); every file holds it as it holds any amount."""
+    if cell is None or cell[4].__class__ is Unreadable:
+        return cell
+    return (format_as_typed(cell[4].amount), *cell[1:])
 
 
 def _indicator_blocks(table: IndicatorTable) -> list[_Block]:
@@ -429,7 +438,7 @@ def _funds_cell(key: str, value, mark: Mark) -> Cell | None:
         return (f"{value}%", f"{value}%", str(value), f"v>{value / 100:f}", mark)
     if key in ("score", "scored"):
         return _score_cell(value, mark)
-    return (format_amount(value), str(value), str(value), f"v>{value}", mark)
+    return (format_as_typed(value), str(value), str(value), f"v>{value}", mark)
 
 
 def _scored_rows(indicator_set) -> list[tuple[object, int | None]]:

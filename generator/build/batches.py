@@ -64,6 +64,8 @@ class Outcome:
     findings: list[Problem] = field(default_factory=list)
     blocking: int = 0
     counts: Counter = field(default_factory=Counter)  # check results by status
+    # The same, and what stops publication, for each file: `check FILE` says one file's
+    files: dict[str, tuple[Counter, int]] = field(default_factory=dict)
     outlines: list[Bureau] = field(default_factory=list)
     built: Path | None = None  # the batch's pages, a folder per bureau
     index: IndexPart | None = None
@@ -73,9 +75,10 @@ class Outcome:
     links_elsewhere: links.Targets = field(default_factory=dict)  # links out of the batch, checked at the end
 
 
-def plan(data_dir: Path) -> tuple[list[Batch], list[Problem]]:
+def plan(data_dir: Path, only: Path | None = None) -> tuple[list[Batch], list[Problem]]:
     """Bureau folders in order, grouped into batches of at most BATCH_DOCUMENTS documents (or one
-    bureau), a batch also ending after a bureau with documents whose folder's name ends_batch().
+    bureau), a batch also ending after a bureau with documents whose folder's name ends_batch();
+    *only*: that bureau's folder alone.
 
     Cut by size alone, a bureau added or removed would move every cut after it, and an incremental
     build (build_cache.py) would build every batch after it anew: a cut chosen by a bureau's own
@@ -86,7 +89,10 @@ def plan(data_dir: Path) -> tuple[list[Batch], list[Problem]]:
         return [], [Problem(Mark(shown(data_dir)), NO_DATA_DIRECTORY)]
     batches: list[Batch] = []
     size, ended = 0, False
-    for folder in loader.bureau_folders():
+    folders = loader.bureau_folders()
+    if only is not None:
+        folders = [folder for folder in folders if folder.resolve() == only.resolve()]
+    for folder in folders:
         documents = count_documents(folder, loader.root)
         if not batches or ended or size + documents > BATCH_DOCUMENTS:
             batches.append(Batch(len(batches), []))
@@ -178,6 +184,19 @@ def blocking(results, strict: bool, problems: list[Problem] = ()) -> int:
     return errors + sum(1 for p in problems if p.severity == ERROR or (strict and p.severity == WARNING))
 
 
+def by_file(results, strict: bool, problems: list[Problem]) -> dict[str, tuple[Counter, int]]:
+    """For each file: its results by status, and how many of them and of *problems* block it."""
+    grouped: dict[str, tuple[list, list]] = {}
+    for result in results:
+        grouped.setdefault(result.document.path, ([], []))[0].append(result)
+    for problem in problems:
+        grouped.setdefault(problem.mark.path, ([], []))[1].append(problem)
+    return {
+        path: (Counter(r.status for r in mine), blocking(mine, strict, found))
+        for path, (mine, found) in grouped.items()
+    }
+
+
 def check_bureaus(bureaus: list[Bureau], glossary: dict) -> tuple[list[Result], list[Problem]]:
     """Every check of every document of *bureaus*, with the errors each accepts marked; and what
     the checks find in data/ that is no figure's result: a warning for each acceptance that matches
@@ -258,6 +277,7 @@ def _run_batch(batch: Batch) -> Outcome:
     outcome.findings = findings(results) + found
     outcome.blocking = blocking(results, _WORKER["strict"], found)
     outcome.counts = Counter(r.status for r in results)
+    outcome.files = by_file(results, _WORKER["strict"], found)
     outcome.outlines = [outline(b) for b in bureaus]
     if _WORKER["work"] is not None and not outcome.blocking:
         _build_batch(batch, Site(bureaus, glossary, form_sets, _WORKER["info"]), results, outcome)
@@ -383,6 +403,14 @@ class Checked:
     def counts(self) -> Counter:
         return sum((o.counts for o in self.outcomes), Counter())
 
+    def file_counts(self, path: Path) -> tuple[Counter, int]:
+        """The check results of one file by status, and how many stop its publication."""
+        for outcome in self.outcomes:
+            for shown_path, (counts, blocked) in outcome.files.items():
+                if Path(shown_path).resolve() == path:
+                    return counts, blocked
+        return Counter(), 0
+
 
 def check_batches(
     data_dir: Path,
@@ -396,13 +424,15 @@ def check_batches(
     cache: Path | None = None,
     store: build_cache.Store | None = None,
     each: Callable[[Outcome], None] | None = None,
+    only: Path | None = None,
 ) -> Checked:
     """Plan the batches of *data_dir*, run them (run_batches) and gather what they found.
 
     *each*(outcome) runs in this process as each batch comes back, in the batches' order, while the
-    others run (the build joins the batch's search index and downloads then).
+    others run (the build joins the batch's search index and downloads then). *only*: one bureau's
+    folder, checked alone (the results kept for the whole of *data_dir* are left as they are).
     """
-    batches, problems = plan(data_dir)
+    batches, problems = plan(data_dir, only)
     glossary, form_sets, info, shared_problems = (
         load_shared(data_dir) if data_dir.is_dir() else ({}, {}, SiteInfo(), [])
     )
@@ -415,7 +445,7 @@ def check_batches(
             timings.add(f"{stage} (workers)", seconds)
         if each is not None:
             each(outcome)
-    if cache is not None:
+    if cache is not None and only is None:
         check_cache.prune(cache, {o.cache_key for o in outcomes})
     return Checked(problems, outcomes, glossary, form_sets, info)
 

@@ -4,14 +4,20 @@ of the preview regenerates the pages from data/, so that the preview follows edi
 Each build loads the configuration anew, and on_config writes every page through mkdocs (no page
 shells: the preview must follow edits to the theme too) and registers the PageFragments hook of
 that build on its configuration (mkdocs_run.py). `python -m generator build` does not use this file.
+
+A clerk who saves a file with a mistake is looking at that file's page: it stays, as last shown
+without the mistake, with the mistake at its top (file:line:col and the message) and the document
+marked 不能发布, rather than becoming a 404 while the home page alone lists the problem. A file
+that has never loaded since `make serve` started gets a page of its problems at its address.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 ROOT = Path(__file__).resolve().parents[2]
 # mkdocs loads this file by path, not as part of the package: make the package importable.
@@ -20,9 +26,14 @@ sys.path.insert(0, str(ROOT))
 from generator.build.mkdocs_run import PageFragments, apply_site_info, write_pages  # noqa: E402
 from generator.check.document import check_document  # noqa: E402
 from generator.core.model import Site  # noqa: E402
+from generator.core.urls import document_dir  # noqa: E402
 from generator.load.loader import load_site  # noqa: E402
 from generator.render.escaping import escape  # noqa: E402
-from generator.render.pages import all_pages, navigation  # noqa: E402
+from generator.render.pages import Page, all_pages, navigation  # noqa: E402
+
+# The pages of each document as last shown without an error, by its file. A module global: mkdocs
+# loads this module once for all the builds of one `mkdocs serve`.
+_last_shown: dict[str, list[Page]] = {}
 
 
 def on_config(config, **kwargs):
@@ -50,10 +61,50 @@ def generate(
     if results is None:
         results = [r for d in site.documents for r in check_document(d)]
     pages = all_pages(site, content_dir, results)
+    for document in site.documents:
+        folder = document_dir(document) + "/"
+        _last_shown[document.path] = [page for page in pages if page.src.startswith(folder)]
     if problems:
         notice = problems_notice(problems)
         pages = [replace(page, text=with_notice(page.text, notice)) for page in pages]
+        pages += unpublishable_pages(site, problems, {page.src for page in pages})
     return write_pages(pages, docs_dir, content_dir)
+
+
+def unpublishable_pages(site: Site, problems, taken: set[str]) -> list[Page]:
+    """The pages of each document file that did not load: as last shown, or a page of its problems
+    at its address, each with the file's problems at its top, marked 不能发布."""
+    shown = {document.path for document in site.documents}
+    broken = {problem.mark.path for problem in problems}
+    out = []
+    for path in sorted(broken | set(_last_shown)):
+        if path in shown or not os.path.isfile(path) or _document_folder(path) is None:
+            continue  # loaded, deleted, or not a document's file (a bureau's, a form set)
+        bureau_file = str(PurePosixPath(path).parent.parent / "bureau.yaml")
+        own = [p for p in problems if p.mark.path in (path, bureau_file)] or list(problems)
+        notice = unpublishable_notice(own, path in _last_shown)
+        kept = _last_shown.get(path) or [Page(f"{_document_folder(path)}/index.md", f"# {path}\n", title=path)]
+        out += [replace(page, text=with_notice(page.text, notice)) for page in kept if page.src not in taken]
+    return out
+
+
+def _document_folder(path: str) -> str | None:
+    """bureau/year/name of a document's file data/<bureau>/<year>/<name>.yaml, as its pages are."""
+    parts = PurePosixPath(path).parts
+    if len(parts) < 3 or not parts[-2].isdigit() or PurePosixPath(path).suffix not in (".yaml", ".yml"):
+        return None
+    return f"{parts[-3]}/{parts[-2]}/{PurePosixPath(path).stem}"
+
+
+def unpublishable_notice(problems, last_shown: bool) -> str:
+    """Material's red admonition over a document that did not load: 不能发布, and why. The message is
+    in the text's font: in a monospace one a full-width ： looks like the : it should be."""
+    items = "".join(f"<li><code>{escape(str(p.mark))}:</code> {escape(p.message)}</li>" for p in problems)
+    shows = "下面是它上次没有错误时的内容" if last_shown else "改正之前，这里没有它的内容"
+    return (
+        f'<div class="admonition danger gk-unpublishable"><p class="admonition-title">不能发布：这份文件有 '
+        f"{len(problems)} 处错误，{shows}；改正并保存后，本页自动更新</p><ul>{items}</ul></div>\n\n"
+    )
 
 
 def problems_notice(problems) -> str:

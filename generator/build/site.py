@@ -9,7 +9,8 @@ The steps, in order:
    between its pages checked and its pages indexed for search. Each batch's index and downloads
    are joined here as it comes back, while the others run.
 3. The site-wide pages (home, glossary, cities, 关于) through mkdocs (mkdocs_run.py), the form
-   editor, and the batches' folders moved in.
+   editor, and the batches' folders moved in; the documents a city's page compares get their link
+   to it (region_links.py).
 4. The links that leave a batch checked against the finished site; the search index written.
 5. The new site swapped in for the previous one, in one step (publish.py).
 
@@ -47,6 +48,7 @@ from . import build_cache, links, processes, publish, sitemap
 from .assets import minify_assets
 from .batches import check_batches, move_built
 from .mkdocs_run import run_mkdocs, write_pages
+from .region_links import link_compared
 from .report import Stop, Timings, print_problems, print_stop
 from .search import CHUNK, INDEX_DIR, Facets, IndexPart, page_records, searchable, write_chunks, write_index
 from .theme import DEPTHS, SHELL_MARKDOWN, Shells, parse_shells, read_shells, shell_src, theme_config
@@ -255,9 +257,10 @@ def build_site(
             shells.write(page, work / "site")
         for outcome in checked.outcomes:
             move_built(outcome, work / "site")
+        compared = link_compared(site, work / "site")  # now that every city's comparison is known
         bulk.finish(work / "site")
     with timings.timed("links"):
-        broken = check_links(poured, checked.outcomes, work / "site")
+        broken = check_links(poured, checked.outcomes, work / "site") + links.links_into(work / "site", compared)
     if broken:
         raise Stop(f"{len(broken)} 个链接有误", broken)
     with timings.timed("search index"):

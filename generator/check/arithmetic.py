@@ -238,7 +238,11 @@ def check_codes(rule: Rule, document: Document, tables: dict[str, FormTable]) ->
     mine, theirs = by_code(left, left_ref.column), by_code(right, right_ref.column)
     results = []
     for code in sorted(set(mine) | set(theirs)):
-        says = f"{left.form.number} {code} {left_ref.column} = {right.form.number} {code} {right_ref.column}"
+        says = (
+            f"{left.form.number} {code} {left_ref.column} {rule.relation} {right.form.number} {code} {right_ref.column}"
+        )
+        if (code not in theirs and rule.relation == "≥") or (code not in mine and rule.relation == "≤"):
+            continue  # the smaller table need not print every 科目 of the larger (财政拨款 of all funds)
         if code not in theirs or code not in mine:
             present, table, value = (left, left, mine[code]) if code in mine else (right, right, theirs[code])
             missing = right if code in mine else left
@@ -265,6 +269,7 @@ def check_codes(rule: Rule, document: Document, tables: dict[str, FormTable]) ->
                 says,
                 theirs[code].amount,
                 mine[code].amount,
+                relation=rule.relation,
             )
         )
     return results

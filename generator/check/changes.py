@@ -3,7 +3,8 @@
 Two things can be checked. Within the sentence: the growth rate Y is X over last year's figure,
 which is this year's figure minus X. Across documents: when the bureau's document of the same
 kind for the year before is on the site, last year's figure under the same label is there to
-compare X with.
+compare X with. And a change needs its reason: a sentence that states one and no word of why
+(`wording.reasons`, core/model.py) is a warning.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..core.amounts import format_amount
-from ..core.model import Document, Section
+from ..core.model import DEFAULT_WORDING, Document, Section
 from ..core.results import OK, WARNING, Result
 from .prose import CLAIM, FILLER, known_label, labelled_figures
 
@@ -29,7 +30,7 @@ def prior_document(document: Document) -> Document | None:
     )
 
 
-CHANGE_OPENING = "与上年"  # every CHANGE starts with it: a section without it has nothing to check
+CHANGE_OPENING = "与上年"  # every CHANGE starts with it: a sentence without it has no CHANGE
 SENTENCE_END = re.compile(r"[。\n；;]")
 
 
@@ -62,11 +63,50 @@ def check_changes(
     prior = prior_document(document)
     prior_figures = PriorFigures(prior)
     results: list[Result] = []
+    reasons = reason_words(document)
     for section in document.sections() if sections is None else sections:
-        if not section.body or CHANGE_OPENING not in section.body:
+        if not section.body:
             continue
-        for sentence in SENTENCE_END.split(section.body):
-            results.extend(check_sentence(sentence, section, document, figures, prior, prior_figures))
+        for paragraph in section.body.split("\n"):
+            at = 0
+            for sentence in SENTENCE_END.split(paragraph):
+                at += len(sentence) + 1
+                if CHANGE_OPENING in sentence:
+                    results.extend(check_sentence(sentence, section, document, figures, prior, prior_figures))
+                results.extend(check_reason(sentence, paragraph[at - 1 :], section, document, reasons))
+    return results
+
+
+def reason_words(document: Document) -> re.Pattern:
+    wording = document.form_set.wording if document.form_set is not None else DEFAULT_WORDING
+    return re.compile("|".join(re.escape(w) for w in wording.reasons))
+
+
+# A change from last year (or from the 预算) as a sentence states it, whatever it compares with.
+STATED_CHANGE = re.compile(
+    r"(?:与|比|较)(?:上年|上一年|\d{4}\s*年|年初预算|预算)(?:度|数)?(?:相比|比较|同期相比|同期)?[，,]?\s?"
+    r"[\u4e00-\u9fff（）“”]{0,12}?\s?(?:增加|减少|下降|增长)\s?(\d+(?:\.\d+)?)\s?万元"
+)
+
+
+def check_reason(sentence: str, rest: str, section, document, reasons: re.Pattern) -> list[Result]:
+    """A change from last year or from the 预算 needs its reason (主要原因是…, the words of
+    `wording.reasons`) in its sentence or after it in the paragraph: the 财政部's inspections ask
+    for it. A warning; a change of 0 needs none."""
+    results = []
+    for change in STATED_CHANGE.finditer(sentence):
+        if not Decimal(change.group(1)):
+            continue
+        # from the clause that names the figure, most often the one before the change
+        before = sentence[: change.start()].rstrip("，, ")
+        start = max(before.rfind("，"), before.rfind(","), change.start() - 30) + 1
+        stated = sentence[start : change.end()].strip()
+        says = f"“{section.title}”：“{stated}”"
+        if reasons.search(sentence[change.start() :] + rest):
+            results.append(Result(OK, document, None, section.mark, says + "，写明了原因"))
+        else:
+            says += "，却没有写明原因：请照原件核对，说明增减变化的原因"
+            results.append(Result(WARNING, document, None, section.mark, says))
     return results
 
 

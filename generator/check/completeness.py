@@ -17,6 +17,7 @@ from decimal import Decimal
 from ..core.model import Document, FormSet, FormTable, Unreadable
 from ..core.problems import Mark
 from ..core.results import ERROR, OK, WARNING, Result
+from .filled import check_filled
 
 _ZERO = Decimal(0)
 
@@ -125,4 +126,4 @@ def check_empty(document: Document, tables: list) -> list[Result]:
 
 
 def check_completeness(document: Document, tables: list) -> list[Result]:
-    return check_required(document, tables) + check_empty(document, tables)
+    return check_required(document, tables) + check_empty(document, tables) + check_filled(document)

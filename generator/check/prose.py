@@ -4,7 +4,9 @@ A clerk may write `{{公开01表:收入.本年收入合计}}` in a body instead 
 page shows the table's figure, so the two can never drift. Figures that are retyped anyway
 (本年收入合计29527.51万元，…占99.95%) are found by the label before them and compared with
 every table cell of that label; a share (占…%) is compared with the figure over the sentence's
-first figure.
+first figure. A share that names its base (占本年支出合计的99.78%) when the sentence does not
+give it is of that figure in the paragraph's earlier sentences, else of the tables' figure of that
+label.
 """
 
 from __future__ import annotations
@@ -23,10 +25,12 @@ from ..core.results import ERROR, NOTICE, OK, WARNING, Result
 # '-' or digit must follow, none of which it may contain), so giving characters back never makes a
 # match; possessive finds the same matches without trying every shorter run first.
 CLAIM = re.compile(
-    r"([\u4e00-\u9fff（）“”\"]{2,40}+) ?(-?\d+(?:\.\d+)?) ?万元(?:，占([\u4e00-\u9fff]{0,12}?) ?(\d+(?:\.\d+)?) ?%)?"
+    r"([\u4e00-\u9fff（）“”\"]{2,40}+) ?(-?\d+(?:\.\d+)?) ?(万元|元)(?:，占([\u4e00-\u9fff]{0,12}?) ?(\d+(?:\.\d+)?) ?%)?"
 )
-CLAIM_UNIT = "万元"  # in every claim: a sentence without it has none
-SENTENCE_END = re.compile(r"[。\n]")
+CLAIM_UNIT = "元"  # in every claim: a sentence without it has none
+# The units a figure may be stated in, as powers of ten of 元: a figure is compared with a table's
+# in the table's unit, at the precision the coarser of the two prints.
+SCALE = {"元": 0, "万元": 4}
 ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")
 FILLER = re.compile(r"(?:支出决算|支出预算|决算数|预算数|决算|预算|合计数)?(?:为|是|共计|达)?$")
 CHANGE_WORDS = ("增加", "减少", "增长", "下降", "节约", "超支")
@@ -145,28 +149,33 @@ def check_body(section: Section, document: Document, tables, figures) -> list[Re
             results.append(
                 Result(ERROR, document, None, section.mark, f"“{section.title}”中的引用 {match.group(0)}：{why}")
             )
-    for sentence in SENTENCE_END.split(section.body):
+    paragraph: list[tuple[str, Decimal]] = []  # the figures of the paragraph's earlier sentences
+    for sentence in sentences(section.body):
+        if sentence is None:
+            paragraph = []
+            continue
         if CLAIM_UNIT not in sentence:
             continue
         base = None
         seen: list[tuple[str, Decimal]] = []
         for match in CLAIM.finditer(sentence):
-            run, amount_text, base_words, share_text = match.groups()
-            amount = Decimal(amount_text)
+            run, amount_text, unit, base_words, share_text = match.groups()
+            stated_amount = Decimal(amount_text)
+            amount = stated_amount.scaleb(SCALE[unit] - SCALE["万元"])  # shares are worked out in 万元
             if CHANGE_WORD.search(run):
                 continue
             label = known_label(run, figures)
             seen.append((run, amount))
-            if base is None:
+            first = base is None
+            if first:
                 base = amount
-            elif share_text is not None and base:
+            # the first figure's share is of a base it names (占本年支出合计的…), the others' may be of the first
+            if share_text is not None and base and (not first or base_words):
                 stated = Decimal(share_text)
                 # compared at the precision printed: 48.8% is right for 48.79…%
                 places = Decimal(1).scaleb(stated.as_tuple().exponent)
-                shares = [
-                    ((amount / of * 100).quantize(places, ROUND_HALF_UP), of)
-                    for of in share_bases(base_words, seen[:-1])
-                ]
+                bases = share_bases(base_words, seen[:-1]) or named_base(base_words, paragraph, figures, document)
+                shares = [((amount / of * 100).quantize(places, ROUND_HALF_UP), of) for of in bases]
                 if not shares:
                     continue  # 占总支出的…: a base the sentence does not give
                 share, of = next(((x, of) for x, of in shares if x == stated), shares[0])
@@ -175,12 +184,68 @@ def check_body(section: Section, document: Document, tables, figures) -> list[Re
                 results.append(Result(status, document, None, section.mark, says, share, stated, "文中为"))
             if label is None:
                 continue
-            candidates = figures[label]
-            says = f"“{section.title}”中的 {label}{amount_text}万元 与表中“{label}”"
-            table = next((t for t, value in candidates if value == amount), None)
-            if table is not None:
-                results.append(Result(OK, document, table, section.mark, says, amount, amount, "文中为"))
-            else:
-                closest = min(candidates, key=lambda c: abs(c[1] - amount))
-                results.append(Result(WARNING, document, closest[0], section.mark, says, closest[1], amount, "文中为"))
+            # the tables' figures in the unit of the sentence
+            candidates = [
+                (table, value.scaleb(SCALE[table_unit(table, document)] - SCALE[unit]))
+                for table, value in figures[label]
+                if table_unit(table, document) in SCALE
+            ]
+            if not candidates:
+                continue
+            says = f"“{section.title}”中的 {label}{amount_text}{unit} 与表中“{label}”"
+            graded = [(agrees(stated_amount, value), table, value) for table, value in candidates]
+            # an agreeing cell first, then one agreeing at the coarser precision, else the closest
+            status, table, value = min(
+                graded, key=lambda g: ({OK: 0, NOTICE: 1}.get(g[0], 2), abs(g[2] - stated_amount))
+            )
+            if status == NOTICE and table_unit(table, document) != unit:
+                status = OK  # the table cannot print the figure more precisely than its unit
+            results.append(
+                Result(status or WARNING, document, table, section.mark, says, value, stated_amount, "文中为")
+            )
+        paragraph += seen
     return results
+
+
+def sentences(body: str):
+    """The sentences of *body*, with None before each paragraph."""
+    for paragraph in body.split("\n"):
+        yield None
+        yield from paragraph.split("。")
+
+
+def table_unit(table, document: Document) -> str:
+    """The unit a table's amounts are printed in: its form's, its own, else the document's."""
+    form = getattr(table, "form", None)
+    return ((form.unit if form is not None else getattr(table, "unit", None)) or document.unit or "万元").strip()
+
+
+def agrees(stated: Decimal, value: Decimal) -> str:
+    """OK when equal; NOTICE when equal at the coarser of the two precisions printed; else ''."""
+    if stated == value:
+        return OK
+    quantum = Decimal(1).scaleb(max(stated.as_tuple().exponent, value.as_tuple().exponent))
+    if stated.quantize(quantum, ROUND_HALF_UP) == value.quantize(quantum, ROUND_HALF_UP):
+        return NOTICE
+    return ""
+
+
+def named_base(words: str | None, paragraph: list[tuple[str, Decimal]], figures, document: Document) -> list[Decimal]:
+    """What a share names as its base (占本年支出合计的…) when its sentence does not give it: a
+    figure of the paragraph's earlier sentences of that name, else the tables' figures of that
+    label, each once."""
+    named = (words or "").removesuffix("的")
+    if not named:
+        return []
+    earlier = [amount for run, amount in reversed(paragraph) if run.endswith(named) and amount][:1]
+    if earlier:
+        return earlier
+    label = known_label(named, figures)
+    if label is None:
+        return []
+    in_wan = [
+        amount.scaleb(SCALE[table_unit(table, document)] - SCALE["万元"])
+        for table, amount in figures[label]
+        if amount and table_unit(table, document) in SCALE
+    ]
+    return list(dict.fromkeys(in_wan))

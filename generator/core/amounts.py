@@ -163,3 +163,10 @@ def format_percent(value: Decimal) -> str:
 def format_amount(value: Decimal) -> str:
     """29455.67 → '29,455.67' (thousands separators, two decimals), exactly."""
     return f"{value:,.2f}"
+
+
+def format_as_typed(value: Decimal) -> str:
+    """10276 → '10,276', 43.2 → '43.2', 29525.64 → '29,525.64': thousands separators and the
+    decimals as typed. A 绩效 table's amounts are printed so (seed 000 prints 10276 beside
+    29525.64): two decimals would show digits its original does not print."""
+    return f"{value:,f}"

@@ -102,6 +102,60 @@ class Form:
         return len(self.panels) == 1
 
 
+# ---- the words the checks of a document's text read (`wording:` of a form set adds to them) ----
+
+
+@dataclass(frozen=True)
+class Wording:
+    """Words of a 预算/决算's prose and what they mean to the checks (check/text_quality.py,
+    check/budget_actual.py, check/statements.py, the reasons of check/changes.py). A form set's
+    `wording:` adds a province's words to each list; none is known by a check's code."""
+
+    # Left by a template or a clerk: the text is not finished where one stands.
+    placeholders: tuple[str, ...] = ("XX", "xxx", "××", "待填写", "待补充", "{单位}", "（略）")
+    # What says why a figure changed or differs from its budget (主要原因是…).
+    reasons: tuple[str, ...] = ("原因", "由于", "因为", "主要是", "因素")
+    # 决算 against 预算: words saying it is above, below or equal to it.
+    above: tuple[str, ...] = ("大于", "高于", "超过", "超出", "多于")
+    below: tuple[str, ...] = ("小于", "低于", "少于")
+    equal: tuple[str, ...] = ("一致", "持平", "相等", "相同")
+    # The 决算 as a share of its 预算: 完成年初预算的 N%; 超出 is the part above it (决算 − 预算).
+    share_of_budget: tuple[str, ...] = ("完成", "为", "占", "达到")
+    excess_of_budget: tuple[str, ...] = ("超出", "超过", "超支")
+    # One character twice is most often a slip of the keyboard: only these (常常, 人人 are words).
+    doubled_characters: tuple[str, ...] = ("的的", "和和", "是是", "在在", "及及", "与与", "对对", "将将")
+    doubled_punctuation: tuple[str, ...] = (
+        "。。",
+        "，，",
+        "；；",
+        "、、",
+        "：：",
+        "；。",
+        "，。",
+        "。，",
+        "、。",
+        "，；",
+    )
+    # Characters that are no part of a place's name (完成区医保局 is 完成 + 区医保局), for the rule
+    # of the bureau's name written after another place (check/text_quality.py).
+    not_in_place_names: tuple[str, ...] = tuple(
+        "的由为成过称度在对向和与及是年月日了将经以从至等各全本我该交请完通都于被"
+    )
+    # 机关运行经费: a figure prose states and a table may print, under one of these labels.
+    running_costs: tuple[str, ...] = ("机关运行经费",)
+    # 政府采购: the total and its parts (货物 + 工程 + 服务), what of it went to 中小企业 (≤ the total)
+    # and to 小微企业 (≤ 中小企业). A paragraph is read when it holds a procurement word.
+    procurement: tuple[str, ...] = ("政府采购",)
+    procurement_total: tuple[str, ...] = ("总额", "合计", "总计")
+    procurement_parts: tuple[str, ...] = ("货物", "工程", "服务")
+    procurement_sme: tuple[str, ...] = ("中小企业",)
+    procurement_small: tuple[str, ...] = ("小微企业",)
+
+
+DEFAULT_WORDING = Wording()
+WORDING_LISTS = tuple(Wording.__dataclass_fields__)
+
+
 @dataclass
 class FormSet:
     id: str
@@ -123,6 +177,8 @@ class FormSet:
     headline: list[HeadlineSpec] = field(default_factory=list)
     # The 绩效 forms (申报表, 自评表, 评分表) by the name a table's `form:` writes (`indicator_forms:`).
     indicator_forms: dict[str, IndicatorForm] = field(default_factory=dict)
+    # The words its documents' prose is read with (`wording:`): DEFAULT_WORDING and what it adds.
+    wording: Wording = DEFAULT_WORDING
 
 
 @dataclass
@@ -549,6 +605,10 @@ class AmountTable:
     statement: str | None
     mark: Mark
     number: str | None = None
+    # The generated 汇总 of the document's reports that this printed table is checked against
+    # (`summary_of:`): each 汇总 column (SUMMARY_COLUMNS) → the label of the column printing it.
+    summary_of: dict[str, str] | None = None
+    summary_mark: Mark | None = None
 
 
 @dataclass(eq=False)
@@ -609,6 +669,11 @@ class Section:
     table: FormTable | FreeTable | AmountTable | IndicatorTable | None
     sections: list[Section]
     mark: Mark
+    # The table a part holds directly (`table:` on the part, as a printed 汇总表 is a part of its own):
+    # it is printed under the part's heading with none of its own, so that its title is said once.
+    # Every stage that walks a part's sections finds it among them, its downloads, checks and search
+    # included.
+    bare: bool = False
 
 
 @dataclass
@@ -688,6 +753,7 @@ class Document:
     # Where the document names its form set: a table its 目录 requires and the document lacks is
     # reported there (the form set is what requires it).
     form_set_mark: Mark | None = None
+    title_mark: Mark | None = None  # where its title is: a year in it is checked there
 
     @property
     def published_as_is(self) -> bool:

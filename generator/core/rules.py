@@ -9,6 +9,7 @@ A rule is written the way a person would say it:
     cells: 公开07表:决算合计 <= 公开07表:预算合计                        (an inequality: ≤ or ≥)
     classes: 公开01表:支出 = 公开03表:本年支出合计                    (each 类 by name)
     codes: 公开02表:本年收入合计 = 公开03表:本年支出合计                 (each 科目编码 present in both)
+    codes: 表3:总计 >= 表5:总计     (each 科目 of the smaller table: all funds ≥ 财政拨款)
 
 A cell is `panel.row.column`: the panel is left out when the form has one, the column when the
 panel has one amount column; a row is a fixed row's key, a 科目编码, or the summary row's name
@@ -176,8 +177,8 @@ def parse_rule(
             raise RuleError("tree 规则只能写在有科目编码列的表样中")
         return rule
     left, relation, parts = split_sum(text)
-    if relation != "=" and kind not in ("cells", "columns"):
-        raise RuleError(f"{kind} 规则只能写 '='（不等式只用于 cells 和 columns 规则）")
+    if relation != "=" and kind not in ("cells", "columns", "codes"):
+        raise RuleError(f"{kind} 规则只能写 '='（不等式只用于 cells、columns 和 codes 规则）")
     rule.relation = relation
     if kind == "columns":
         if form is None:

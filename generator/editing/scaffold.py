@@ -432,8 +432,8 @@ def scaffold_reports(
 
 
 def indicator_table(form: IndicatorForm, anchor: str) -> CommentedMap:
-    """Every block *form* prints, in its order, blank: its header lines, the funds' 年度资金总额 row
-    under each printed column, a 一级指标 group for each weight the form states (or one unnamed)
+    """Every block *form* prints, in its order, blank: its header lines, the funds' rows the form
+    declares (年度资金总额 and its parts) under each printed column, a 一级指标 group for each weight the form states (or one unnamed)
     with one blank row at each level below, and the 总分 row where the form scores."""
     out = CommentedMap()
     out["id"] = anchor
@@ -444,8 +444,10 @@ def indicator_table(form: IndicatorForm, anchor: str) -> CommentedMap:
         if block == "facts" and form.facts:
             out["facts"] = CommentedMap((fact.label, None) for fact in form.facts)
         elif block == "funds" and form.funds_columns:
-            row = {key: FUNDS_TOTAL if key == "source" else None for key, _ in form.funds_columns}
-            out["funds"] = CommentedSeq([flow(row)])
+            out["funds"] = CommentedSeq(
+                flow({key: source if key == "source" else None for key, _ in form.funds_columns})
+                for source in funds_rows(form)
+            )
             out.yaml_set_comment_before_after_key(
                 "funds", before="资金情况照原件逐行写（如 其中：当年财政拨款），空白的格不写", indent=10
             )
@@ -462,6 +464,15 @@ def indicator_table(form: IndicatorForm, anchor: str) -> CommentedMap:
             if scored:
                 out["total"] = flow({"score": None, "scored": None})
     return out
+
+
+def funds_rows(form: IndicatorForm) -> list[str]:
+    """The funds rows the form declares, as printed: its total, then each group of parts that adds
+    up to it, the first of a group under 其中： (年度资金总额; 其中：当年财政拨款, 上年结转资金, 其他资金)."""
+    rows = [form.funds_total or FUNDS_TOTAL]
+    for group in form.funds_parts:
+        rows += [f"其中：{name}" if i == 0 else name for i, name in enumerate(group) if name not in rows]
+    return rows
 
 
 def indicator_group(form: IndicatorForm, name: str | None, level: int, depth: int) -> CommentedMap:

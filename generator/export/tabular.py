@@ -72,6 +72,8 @@ class Field:
     name: str  # unique in its block: the printed header path, e.g. 本年支出/基本支出
     kind: str  # AMOUNT, PERCENT, SCORE, LINE, CODE or TEXT
     number: str | None = None  # 栏次 as printed
+    # an amount shown with the decimals typed (10276, 43.2), not two: a 绩效 table's, as printed
+    as_typed: bool = False
 
 
 @dataclass
@@ -345,7 +347,7 @@ def _money_block(block: MoneyBlock, slug: str) -> Block:
     header, height = _single_row_header(labels)
     names = field_names(header, len(labels), height)
     kinds = [TEXT] + [c.type if c.type in (AMOUNT, PERCENT) else TEXT for c in block.columns]
-    fields = [Field(n, k) for n, k in zip(names, kinds, strict=True)]
+    fields = [Field(n, k, as_typed=k == AMOUNT) for n, k in zip(names, kinds, strict=True)]
     rows, totals = [], set()
     for i, row in enumerate(block.rows):
         cells: list[object] = [row.label]
@@ -380,7 +382,10 @@ def _funds_block(table: IndicatorTable) -> Block:
     """资金情况 under its form's columns and labels (the default seven for a table on no form)."""
     labels = [label for _, label in table.funds_columns]
     header, height = _single_row_header(labels)
-    fields = [Field(n, FUNDS_KINDS[key]) for n, (key, _) in zip(labels, table.funds_columns, strict=True)]
+    fields = [
+        Field(n, FUNDS_KINDS[key], as_typed=FUNDS_KINDS[key] == AMOUNT)
+        for n, (key, _) in zip(labels, table.funds_columns, strict=True)
+    ]
     rows: list[list[object]] = [[getattr(f, key) for key, _ in table.funds_columns] for f in table.funds]
     return Block("zijin", "资金情况", fields, header, height, rows)
 

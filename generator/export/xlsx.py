@@ -2,7 +2,8 @@
 
 Each sheet has the table's number, title and unit, the printed header (groups merged over their
 columns as the form prints them), 栏次, the rows (totals bold) and the note. Amounts are numeric
-cells shown #,##0.00, shares numeric per-cent cells, scores numbers with the decimals typed,
+cells shown #,##0.00 (those of a 绩效 table or a table of amounts with the decimals typed, #,##0 for
+10276, as their originals print them), shares numeric per-cent cells, scores numbers with the decimals typed,
 科目编码 text cells (leading zeros kept); text is written as text, so nothing a clerk typed can
 become a formula.
 
@@ -42,6 +43,8 @@ _NUMBER_FORMATS = {  # custom number formats (ids from 164), spelt out so no loc
     "@": 165,
     **{("0" + ("." + "0" * d if d else "")): 166 + d for d in range(5)},
     **{("0" + ("." + "0" * d if d else "") + "%"): 171 + d for d in range(5)},
+    "#,##0": 176,
+    "#,##0.0": 177,
 }
 _FONTS = ['<font><sz val="11"/><name val="Calibri"/><family val="2"/></font>']
 _XFS = ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>']
@@ -87,6 +90,11 @@ for _total in (False, True):
 UNREADABLE = "unreadable"
 for _total in (False, True):
     _style((UNREADABLE, _total), bold=_total, wrap=True)
+# An amount with the decimals typed (tabular.Field.as_typed), 0 to 2: declared after the others,
+# which keep their indices.
+for _total in (False, True):
+    for _d in range(3):
+        _style((AMOUNT, _total, _d), bold=_total, number="#,##0" + ("." + "0" * _d if _d else ""))
 
 
 def style_index(*name) -> int:
@@ -290,7 +298,11 @@ def _write_block(sheet: Sheet, block: Block, top: int) -> int:
     marked = bool(block.marked)
     # Amounts and 行次 have one style a column: their cells are written here directly, a row at a
     # time, for they are most of a workbook's cells (a call per cell was a third of its time).
-    fixed = {total: [_STYLE[k, total] if k in (AMOUNT, LINE) else None for k in kinds] for total in (False, True)}
+    typed = [f.as_typed for f in block.fields]
+    fixed = {
+        total: [_STYLE[k, total] if k in (AMOUNT, LINE) and not typed[c] else None for c, k in enumerate(kinds)]
+        for total in (False, True)
+    }
     for i, values in enumerate(block.rows):
         total = i in block.totals
         styles = text_styles[total]
@@ -310,7 +322,7 @@ def _write_block(sheet: Sheet, block: Block, top: int) -> int:
                     style = _STYLE[UNREADABLE, total] if kinds[c] in NUMERIC else styles[c]
                     cells.append((c, f'<c r="{letters[c]}{number}" s="{style}" t="inlineStr">{_inline(value)}</c>'))
                 else:
-                    cells.append((c, _numeric(letters[c] + number, value, kinds[c], total)))
+                    cells.append((c, _numeric(letters[c] + number, value, kinds[c], total, typed[c])))
             sheet.put_row(r, cells, len(values))
             continue
         numbers = fixed[total]
@@ -322,7 +334,7 @@ def _write_block(sheet: Sheet, block: Block, top: int) -> int:
                 if value.__class__ is str
                 else f'<c r="{letters[c]}{number}" s="{numbers[c]}"><v>{value:f}</v></c>'
                 if numbers[c] is not None
-                else _numeric(letters[c] + number, value, kinds[c], total)
+                else _numeric(letters[c] + number, value, kinds[c], total, typed[c])
                 for c, value in enumerate(values)
             ]
         )
@@ -331,12 +343,14 @@ def _write_block(sheet: Sheet, block: Block, top: int) -> int:
     return row + len(block.rows)
 
 
-def _numeric(ref: str, value: Decimal, kind: str, total: bool) -> str:
-    if kind == AMOUNT:
+def _numeric(ref: str, value: Decimal, kind: str, total: bool, as_typed: bool = False) -> str:
+    if kind == AMOUNT and not as_typed:
         return _number(ref, value, _STYLE[AMOUNT, total])
     if kind == LINE:
         return _number(ref, value, _STYLE[LINE, total])
     decimals = min(4, max(0, -value.as_tuple().exponent))
+    if kind == AMOUNT:  # an amount has two decimals at most (core/amounts.py)
+        return _number(ref, value, _STYLE[AMOUNT, total, min(decimals, 2)])
     if kind == PERCENT:
         return _number(ref, value / 100, _STYLE[PERCENT, total, decimals])
     return _number(ref, value, _STYLE[SCORE, total, decimals])

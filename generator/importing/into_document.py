@@ -94,35 +94,35 @@ BOM = b"\xef\xbb\xbf"
 
 
 def document_tables(document: CommentedMap) -> list[TableSpot]:
+    """Every table on a form, wherever the document holds one: in a section, or directly in a part
+    or an attachment (a part that is one table, such as a 汇总表)."""
     spots: list[TableSpot] = []
 
-    def sections(items, path):
-        if not isinstance(items, CommentedSeq):
+    def holder(node, path: list) -> None:
+        if not isinstance(node, CommentedMap):
             return
-        for index, section in enumerate(items):
-            if not isinstance(section, CommentedMap):
-                continue
-            table = section.get("table")
-            if isinstance(table, CommentedMap) and table.get("form") is not None:
-                spots.append(
-                    TableSpot(
-                        table,
-                        [*path, index, "table"],
-                        str(table.get("form")),
-                        str(table["id"]) if table.get("id") is not None else None,
-                        str(section.get("title", "")),
-                        table.lc.line + 1,
-                    )
+        table = node.get("table")
+        if isinstance(table, CommentedMap) and table.get("form") is not None:
+            spots.append(
+                TableSpot(
+                    table,
+                    [*path, "table"],
+                    str(table.get("form")),
+                    str(table["id"]) if table.get("id") is not None else None,
+                    str(node.get("title", "")),
+                    table.lc.line + 1,
                 )
-            sections(section.get("sections"), [*path, index, "sections"])
+            )
+        items = node.get("sections")
+        if isinstance(items, CommentedSeq):
+            for index, section in enumerate(items):
+                holder(section, [*path, "sections", index])
 
     for p, part in enumerate(document.get("parts") or []):
-        if not isinstance(part, CommentedMap):
-            continue
-        sections(part.get("sections"), ["parts", p, "sections"])
-        for a, attachment in enumerate(part.get("attachments") or []):
-            if isinstance(attachment, CommentedMap):
-                sections(attachment.get("sections"), ["parts", p, "attachments", a, "sections"])
+        holder(part, ["parts", p])
+        if isinstance(part, CommentedMap):
+            for a, attachment in enumerate(part.get("attachments") or []):
+                holder(attachment, ["parts", p, "attachments", a])
     return spots
 
 

@@ -6,10 +6,13 @@ import difflib
 import os
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
 from ..core.model import (
+    DEFAULT_WORDING,
+    WORDING_LISTS,
     AmountTable,
     AsIs,
     Attachment,
@@ -34,13 +37,15 @@ from ..core.model import (
     SiteInfo,
     Term,
     TermUse,
+    Wording,
 )
 from ..core.problems import Mark, Problems
 from ..core.rules import RULE_KINDS, SEVERITIES, Rule, RuleError, parse_ref, parse_rule
+from ..core.summary import SUMMARY_COLUMNS
 from ..core.urls import DOCUMENT_OWN, WINDOWS_DEVICE_NAMES
 from ..source import files, schema
 from ..source.fields import RESERVED_ID, Context, check_record, label_text
-from ..source.yamlsource import Mapping, Node, YamlProblem, cycle_collection_paused, read_yaml
+from ..source.yamlsource import Mapping, Node, Scalar, YamlProblem, cycle_collection_paused, read_yaml
 from .indicators import IndicatorBinder, build_indicator_form
 from .tables import bind_form_table, grid_cell
 
@@ -210,6 +215,7 @@ class Loader:
                 tuple(dict.fromkeys(raw.kinds)),
                 self.build_headline(raw.headline, forms),
                 indicator_forms,
+                wording(raw.wording),
             )
         return sets
 
@@ -522,6 +528,7 @@ class Loader:
             source_note=raw.source,
             omitted=self.omissions(raw.omitted or [], form_set),
             form_set_mark=mark_of("form_set"),
+            title_mark=mark_of("title"),
         )
         if raw.approved is not None and raw.published is not None and raw.approved > raw.published:
             self.error(
@@ -541,16 +548,22 @@ class Loader:
             used_slugs.add(slug)
             anchors: set[str] = set()
             sections = self.build_sections(p.sections or [], document, "s", anchors)
+            if p.table is not None:
+                own = self.own_table(p, document, anchors)
+                if own is not None:
+                    sections.insert(0, own)
             attachments = []
             for a in p.attachments or []:
                 if a.id in used_slugs:
                     self.error(a.mark, f"id '{a.id}' 在这份文件中用了两次：请换一个")
                 used_slugs.add(a.id)
-                attachments.append(
-                    Attachment(
-                        a.id, a.title, self.build_sections(a.sections or [], document, "s", set()), a.mark, a.body
-                    )
-                )
+                attachment_anchors: set[str] = set()
+                attachment_sections = self.build_sections(a.sections or [], document, "s", attachment_anchors)
+                if a.table is not None:
+                    own = self.own_table(a, document, attachment_anchors)
+                    if own is not None:
+                        attachment_sections.insert(0, own)
+                attachments.append(Attachment(a.id, a.title, attachment_sections, a.mark, a.body))
             terms = [self.term_use(entry, glossary) for entry in p.glossary or []]
             document.parts.append(Part(slug, p.title, p.body, sections, [t for t in terms if t], attachments, p.mark))
         return document
@@ -579,6 +592,17 @@ class Loader:
             children = self.build_sections(s.sections or [], document, f"{anchor}-", anchors)
             sections.append(Section(s.title, anchor, s.body, table, children, s.mark))
         return sections
+
+    def own_table(self, p, document: Document, anchors: set[str]) -> Section | None:
+        """The table a part (or an attachment) holds directly, as a section of it with no heading of
+        its own: whatever walks its sections (checks, downloads, search, the audit) finds it there."""
+        table = self.build_table(p.table, document)
+        if table is None:
+            return None
+        if table.anchor in anchors:
+            self.error(table.mark, f"锚点 '{table.anchor}' 在同一页中用了两次：请给这张表换一个 'id'")
+        anchors.add(table.anchor)
+        return Section(p.title, table.anchor, None, table, [], table.mark, bare=True)
 
     def build_table(self, node, document: Document):
         kind = schema.TABLE.choose(node)
@@ -614,13 +638,43 @@ class Loader:
                 return None
             block = IndicatorBinder(self.ctx).money_block(raw)
             block.head = raw.head
-            return AmountTable(raw.id, raw.title, raw.caption, raw.unit, block, raw.note, raw.statement, raw.mark)
+            table = AmountTable(raw.id, raw.title, raw.caption, raw.unit, block, raw.note, raw.statement, raw.mark)
+            if raw.summary_of is not None:
+                table.summary_of = self.summary_columns(raw.summary_of, block)
+                table.summary_mark = raw.summary_of.mark
+            return table
         raw = check_record(node, schema.FREE_TABLE, self.ctx)
         if raw is None:
             return None
         grid = [[grid_cell(c, self.problems) for c in row] for row in raw.grid]
         check_grid(grid, raw.mark, self.problems)
         return FreeTable(raw.id, raw.title, raw.caption, raw.unit, grid, raw.note, raw.statement, raw.mark)
+
+    def summary_columns(self, node, block) -> dict[str, str]:
+        """`summary_of:` of a printed 汇总表: each column of the generated 汇总 → the label of the
+        table's column that prints it. What names no column of either is reported at its key."""
+        if not isinstance(node, Mapping) or not node.items:
+            example = "、".join(f"{c}: 列名" for c in SUMMARY_COLUMNS)
+            self.error(node.mark, f"summary_of 写汇总的各项印在本表哪一列：{{{example}}}，至少写一项")
+            return {}
+        labels = [c.label for c in block.columns]
+        found: dict[str, str] = {}
+        for key, value in node.items:
+            if key.text not in SUMMARY_COLUMNS:
+                self.error(
+                    key.mark,
+                    f"汇总中没有 '{key.text}'{suggest(key.text, SUMMARY_COLUMNS)}：可写 {'、'.join(SUMMARY_COLUMNS)}",
+                )
+                continue
+            label = value.text.strip() if isinstance(value, Scalar) and not value.is_null else ""
+            if label not in labels:
+                self.error(
+                    value.mark,
+                    f"本表没有列 '{label}'{suggest(label, labels)}：{key.text} 写本表 columns 中的列名（{'、'.join(labels)}）",
+                )
+                continue
+            found[key.text] = label
+        return found
 
     def indicator_form(self, name: str, mark: Mark, document: Document) -> IndicatorForm | None:
         """The 绩效 form a table names: 表样文件:表样名, or the name alone in the document's form set."""
@@ -702,3 +756,16 @@ def load_site(data_dir: Path) -> tuple[Site, Problems]:
     loader = Loader(data_dir)
     site = loader.load()
     return site, loader.problems
+
+
+def wording(raw) -> Wording:
+    """DEFAULT_WORDING with the form set's own words added to each list (a word once)."""
+    if raw is None:
+        return DEFAULT_WORDING
+    return replace(
+        DEFAULT_WORDING,
+        **{
+            name: tuple(dict.fromkeys(getattr(DEFAULT_WORDING, name) + tuple(getattr(raw, name) or ())))
+            for name in WORDING_LISTS
+        },
+    )

@@ -286,7 +286,18 @@ def region_comparisons(bureaus: list[Bureau]) -> list[CompareChart]:
 
     Figures are set side by side only in one unit: a bureau whose form prints the figure in another
     unit (元 against 万元) is left out of that chart rather than converted."""
-    charts = []
+    return [chart for chart, _, _, _ in _region_charts(bureaus)]
+
+
+def region_compared(bureaus: list[Bureau]) -> set[tuple[str, int, str]]:
+    """(bureau slug, year, kind) of each document whose figures the city's page sets beside other
+    bureaus' (region_comparisons): the documents whose page links to that comparison."""
+    return {(bureau.slug, year, kind) for _, year, kind, shown in _region_charts(bureaus) for bureau in shown}
+
+
+def _region_charts(bureaus: list[Bureau]) -> list[tuple[CompareChart, int, str, list[Bureau]]]:
+    """region_comparisons' charts, each with its year, its kind and the bureaus it shows."""
+    charts: list[tuple[CompareChart, int, str, list[Bureau]]] = []
     for kind in KINDS:
         by_year: dict[int, list] = defaultdict(list)
         for bureau in bureaus:
@@ -306,15 +317,14 @@ def region_comparisons(bureaus: list[Bureau]) -> list[CompareChart]:
             shown = sorted(((b, a) for b, a, u in found if u == unit), key=lambda pair: (-pair[1], pair[0].slug))
             if len(shown) < REGION_LEAST:
                 continue
-            charts.append(
-                CompareChart(
-                    f"tu-bumen-{len(charts) + 1}",
-                    f"{label}：各部门{year}年{KIND_NAMES[kind]}",
-                    unit,
-                    [bureau.short_name or bureau.name for bureau, _ in shown],
-                    [CompareSeries(f"{kind}数", [amount for _, amount in shown])],
-                    f"各部门{year}年{KIND_NAMES[kind]}",
-                    label_head="部门",
-                )
+            chart = CompareChart(
+                f"tu-bumen-{len(charts) + 1}",
+                f"{label}：各部门{year}年{KIND_NAMES[kind]}",
+                unit,
+                [bureau.short_name or bureau.name for bureau, _ in shown],
+                [CompareSeries(f"{kind}数", [amount for _, amount in shown])],
+                f"各部门{year}年{KIND_NAMES[kind]}",
+                label_head="部门",
             )
+            charts.append((chart, year, kind, [bureau for bureau, _ in shown]))
     return charts

@@ -4,8 +4,8 @@ The indicator rows read as the printed form: 一级 and 二级 指标 are merged
 they head, and so are the 分值 and 得分 of a form that prints them once per 一级 or 二级 指标 (never
 credited to the group's first indicator). A table on a declared form is printed as the form
 declares it: its blocks in the form's order, its funds' columns under the form's labels, a ticked
-box (项目类别 □/☑) as the form prints its choices. Scores are shown as typed (10, 89.00), amounts
-with two decimals.
+box (项目类别 □/☑) as the form prints its choices. Scores are shown as typed (10, 89.00), and so
+are amounts, with thousands separators (10,276 and 29,525.64, as seed 000 prints them).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from markupsafe import Markup
 
-from ..core.amounts import format_amount
+from ..core.amounts import format_as_typed
 from ..core.model import (
     DEFAULT_BLOCKS,
     AmountTable,
@@ -48,7 +48,7 @@ def _scroll(label: str, inner: str) -> str:
     return f'<div class="gk-scroll" role="region" tabindex="0" aria-label="{escape(label)}（可左右滑动）">{inner}</div>'
 
 
-# Numbers formatted here (str of a Decimal, format_amount) are digits, '.', ',', '-', 'E' and '+':
+# Numbers formatted here (str of a Decimal, format_as_typed) are digits, '.', ',', '-', 'E' and '+':
 # nothing to escape. Every text from data/ goes through escape().
 
 
@@ -57,7 +57,7 @@ def _score(value: Decimal | None) -> str:
 
 
 def _amount(value: Decimal | None) -> str:
-    return "" if value is None else format_amount(value)
+    return "" if value is None else format_as_typed(value)
 
 
 def _meta(caption: str | None, unit: str | None) -> str:
@@ -115,7 +115,7 @@ def _money_cell(value: Value | None, kind: str) -> str:
     if value is None:
         return '<td class="gk-num"></td>' if kind != "text" else "<td></td>"
     if kind == "amount":
-        return f'<td class="gk-num">{format_amount(value.amount)}</td>'
+        return f'<td class="gk-num">{format_as_typed(value.amount)}</td>'
     if kind == "percent":
         return f'<td class="gk-num">{escape(value.text)}</td>'
     return f"<td>{escape(value.text)}</td>"
@@ -152,10 +152,11 @@ def _leaf_cell(key: str, leaf: Indicator) -> str:
         target = leaf.target
         if target is None:
             return "<td></td>"
+        css = "gk-target gk-words" if len(target.text) > WORDS else "gk-target"  # a target in sentences
         if target.comparator is None:
-            return f'<td class="gk-target">{escape(target.text)}</td>'
+            return f'<td class="{css}">{escape(target.text)}</td>'
         return (
-            f'<td class="gk-target" data-comparator="{escape(target.comparator)}" data-value="{escape(target.low)}"'
+            f'<td class="{css}" data-comparator="{escape(target.comparator)}" data-value="{escape(target.low)}"'
             f' data-unit="{escape(target.unit)}">{escape(target.text)}</td>'
         )
     if key == "name":
@@ -182,11 +183,21 @@ def _group_name(group: IndicatorGroup) -> str:
     return f"{name}（{'，'.join(said)}）"
 
 
+def _labelled(cell: str, label: str) -> str:
+    """A <td> with its column's name (data-label), which a phone's layout without the script shows
+    before it (gongkai.css; the script writes the same into every table it stacks)."""
+    if not cell.startswith("<td"):
+        return cell
+    end = cell.index(">")
+    return f'{cell[:end]} data-label="{escape(label)}"{cell[end:]}'
+
+
 def _rows(groups: list[IndicatorGroup], columns: list[tuple[str, str]], merged_depth: int | None = None) -> list[str]:
     """One <tr> per leaf; each group's name opens the first row under it, spanning all of them, and
     so do its 分值 and 得分 when the form prints them once per group (at *merged_depth*, 1: 一级)."""
     levels = [key for key, _ in columns if key.startswith("level")]
     leaf_keys = [key for key, _ in columns if not key.startswith("level")]
+    labels = dict(columns)
     rows: list[str] = []
     spans: dict[IndicatorGroup, int] = {}  # a group's leaves, counted once for the set instead of once per row it opens
 
@@ -215,9 +226,9 @@ def _rows(groups: list[IndicatorGroup], columns: list[tuple[str, str]], merged_d
         holder = path[merged_depth - 1] if merged_depth is not None and len(path) >= merged_depth else None
         for key in leaf_keys:
             if holder is None or key not in NUMERIC:
-                cells.append(_leaf_cell(key, node))
+                cells.append(_labelled(_leaf_cell(key, node), labels[key]))
             elif holder in opened:  # the first row under the group: its merged cell
-                cells.append(_merged_score(key, holder, spans[holder]))
+                cells.append(_labelled(_merged_score(key, holder, spans[holder]), labels[key]))
         rows.append(f"<tr>{''.join(cells)}</tr>")
 
     for group in groups:
@@ -225,22 +236,37 @@ def _rows(groups: list[IndicatorGroup], columns: list[tuple[str, str]], merged_d
     return rows
 
 
+def _pins(keys: list[str]) -> str:
+    """The table's class that says which score columns are pinned at the right edge of a table
+    wider than the screen (gongkai.css): 分值 and 得分, or the one it prints. With both, 分值 is
+    pinned a column's width from the edge when 得分 comes after it."""
+    scores = [key for key in keys if key in NUMERIC]
+    return " gk-pins2" if scores == ["score", "scored"] else " gk-pins1" if len(scores) == 1 else ""
+
+
 def _render_set(table: IndicatorTable, indicator_set: IndicatorSet, last: bool) -> str:
     caption = f"{table.title}：{indicator_set.label}"
-    out = [f'<table class="gk-perf gk-indicators"><caption>{escape(caption)}</caption><thead><tr>']
-    out += [f'<th scope="col">{escape(label)}</th>' for _, label in table.columns]
+    keys = [key for key, _ in table.columns]
+    out = [f'<table class="gk-perf gk-indicators{_pins(keys)}"><caption>{escape(caption)}</caption><thead><tr>']
+    out += [
+        f'<th scope="col" class="gk-{key}">{escape(label)}</th>'
+        if key in NUMERIC
+        else f'<th scope="col">{escape(label)}</th>'
+        for key, label in table.columns
+    ]
     out.append("</tr></thead><tbody>")
     out += _rows(indicator_set.groups, table.columns, table.form.merged_level if table.form is not None else None)
-    keys = [key for key, _ in table.columns]
     before = total_row_start(keys)
     if last and (table.total_score is not None or table.total_scored is not None) and before is not None:
         out.append(
             f'<tr class="gk-total-row"><th scope="row" colspan="{before}" class="gk-total">'
             f"{escape(table.total_label)}</th>"
         )
+        labels = dict(table.columns)
         for key in keys[before:]:
             value = {"score": table.total_score, "scored": table.total_scored}.get(key)
-            out.append(f'<td class="gk-num">{_score(value)}</td>' if key in NUMERIC else "<td></td>")
+            cell = f"{_NUMERIC_CELL[key]}{_score(value)}</td>" if key in NUMERIC else "<td></td>"
+            out.append(_labelled(cell, labels[key]))
         out.append("</tr>")
     out.append("</tbody></table>")
     goal = f'<p class="gk-perf-goal">{escape(indicator_set.goal)}</p>' if indicator_set.goal else ""

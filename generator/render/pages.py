@@ -21,6 +21,7 @@ from ..core import urls
 from ..core.cells import cell_marks
 from ..core.model import KIND_NAMES, KINDS, AmountTable, Bureau, Document, FormTable, IndicatorTable, Site
 from ..core.references import substitute_references
+from ..core.summary import report_rows
 from ..export.tabular import stems
 from .charts import bureau_trends, document_charts, headline_comparisons, region_comparisons
 from .charts_html import render_chart, render_compare, render_comparison_chart, render_trend
@@ -33,6 +34,7 @@ from .headline import headline, stated_figures
 from .headline_html import render_headline
 from .indicators import render_amount_table, render_indicator_table
 from .prose import TermLink, prose
+from .reports_html import render_summary
 from .site_info import about_text
 from .tables import render_form_table, render_free_table
 
@@ -98,6 +100,8 @@ def toc_list(sections, href: str) -> Markup:
         return Markup("")
     items = []
     for section in sections:
+        if section.bare:  # the part's own table: the part's link leads to it
+            continue
         table = section.table
         number = f' <span class="gk-formno">{escape(table.number)}</span>' if table and table.number else ""
         items.append(
@@ -189,6 +193,9 @@ class PageContext:
         before each anchor (the one-page text holds every part, whose sections are numbered alike)."""
         out = []
         for section in sections:
+            if section.bare:
+                out.append(self.part_table(section, prefix))
+                continue
             out.append(heading(min(level, 6), section.title, prefix + section.anchor, not self.bare))
             out.append(self.prose(section.body))
             if section.table is not None:
@@ -196,6 +203,15 @@ class PageContext:
             if section.sections:
                 out.append(self.sections(section.sections, level + 1, prefix))
         return Markup("\n".join(part for part in out if part))
+
+    def part_table(self, section, prefix: str = "") -> Markup:
+        """The table a part holds directly, under the part's heading: its anchor on a box around
+        it, and its caption kept for screen readers only when the heading says it already."""
+        said = " ".join(section.table.title.split()) in " ".join(str(section.title).split())
+        css = "gk-part-table gk-part-titled" if said else "gk-part-table"
+        return Markup(
+            f'<div class="{css}" id="{escape(prefix + section.anchor)}">\n{self.table(section.table)}\n</div>'
+        )
 
     def prose(self, text, link=True) -> Markup:
         if text and self.document is not None:
@@ -279,7 +295,13 @@ def page_title(here: str, doc: Document) -> str:
 
 
 def titles(sections) -> str:
-    return "、".join(" ".join(str(s.title).split()) for s in sections)
+    """The titles of *sections* (or parts) that have a heading: a part's own table has its part's."""
+    return "、".join(" ".join(str(s.title).split()) for s in sections if not getattr(s, "bare", False))
+
+
+def headed(sections) -> list:
+    """The sections that have a heading: all but a part's own table, which its part's title names."""
+    return [s for s in sections if not s.bare]
 
 
 def assets_link(src: str) -> str:
@@ -353,6 +375,8 @@ class TermLinks:
         return links
 
 
+# A document of this many 自评表 or more opens with their 汇总 (one alone is its own headline).
+SUMMARY_FROM = 2
 # A part of this many sections or more lists them at its top: on a phone, whose screen has no room
 # for the theme's menu of the page's headings beside the text, such a part is several screens long.
 CONTENTS_FROM = 4
@@ -457,7 +481,7 @@ def document_pages(
                     ctx=ctx,
                     body=part.body,
                     section_list=part.sections,
-                    contents=part.sections if len(part.sections) >= CONTENTS_FROM else [],
+                    contents=headed(part.sections) if len(headed(part.sections)) >= CONTENTS_FROM else [],
                     glossary=glossary,
                     attachments=[dict(a, link=urls.html_link(src, a["src"])) for a in attachments],
                     pager=pager(src, order, full_src),
@@ -501,7 +525,9 @@ def document_pages(
                         ctx=a_ctx,
                         body=attachment.body,
                         section_list=attachment.sections,
-                        contents=attachment.sections if len(attachment.sections) >= CONTENTS_FROM else [],
+                        contents=headed(attachment.sections)
+                        if len(headed(attachment.sections)) >= CONTENTS_FROM
+                        else [],
                         trail=document_trail(a["src"], doc, attachment.title),
                         glossary=[],
                         attachments=[],
@@ -530,12 +556,16 @@ def document_pages(
     shares = document_charts(doc)
     # A share chart of one part is a single bar at 100 %: its sentence says as much.
     drawn = [chart for chart in shares if len(chart.largest(2)) > 1]
+    reports = report_rows(doc)
+    summary_html = render_summary(reports, index_src, doc.unit) if len(reports) >= SUMMARY_FROM else Markup("")
     index_page = render(
         "document.html.j2",
         doc=doc,
         parts=parts,
         trail=document_trail(index_src, doc),
-        headline=render_headline(headline(doc, index_src)),
+        headline=render_headline(headline(doc, index_src)) if declared_headline(doc) or not summary_html else "",
+        summary=summary_html,
+        reports=len(reports),
         bureau_href=urls.html_link(index_src, urls.bureau_src(doc.bureau)),
         checks_link=urls.html_link(index_src, checks_src),
         check_summary=summary(results)[1],
@@ -585,6 +615,20 @@ def document_pages(
     ]
 
 
+def declared_headline(doc: Document) -> bool:
+    return doc.form_set is not None and bool(doc.form_set.headline)
+
+
+def opening(doc: Document, src: str, items: bool = True) -> Markup:
+    """What a page about *doc* opens with: its headline figures, or, for a document of many 自评表
+    and no declared figures, their 汇总 (a card per table's score and 执行率 would say it twice)."""
+    if not declared_headline(doc):
+        reports = report_rows(doc)
+        if len(reports) >= SUMMARY_FROM:
+            return render_summary(reports, src, doc.unit)
+    return render_headline(headline(doc, src), items=items)
+
+
 def neighbours(doc: Document) -> tuple[Document | None, Document | None]:
     """The same bureau's document of the same kind in the nearest year before and after."""
     same = sorted((d for d in doc.bureau.documents if d.kind == doc.kind and d is not doc), key=lambda d: d.year)
@@ -614,7 +658,7 @@ def bureau_page(
     for kind in KINDS:
         docs = sorted((d for d in bureau.documents if d.kind == kind), key=lambda d: d.year)
         if docs:
-            shown = render_headline(headline(docs[-1], src), items=False)
+            shown = opening(docs[-1], src, items=False)
             if shown:
                 latest.append((docs[-1], urls.html_link(src, urls.document_src(docs[-1])), shown))
     return html_page(

@@ -22,6 +22,7 @@ from ..core.model import (
     STAGES,
 )
 from ..core.rules import SEVERITIES
+from ..core.summary import SUMMARY_COLUMNS
 from .fields import (
     Amount,
     Choice,
@@ -323,6 +324,31 @@ INDICATOR_FORM = record(
         False,
     ),
 )
+WORDING = record(
+    "正文用词",
+    "核对正文所读的词：每一项补充默认的词（见 docs/form-sets.md）",
+    **{
+        name: optional(ListOf(Text(doc="一个词"), doc=doc), [])
+        for name, doc in (
+            ("placeholders", "未填完的占位词，如 XX、待填写"),
+            ("reasons", "说明原因的词，如 主要原因是"),
+            ("above", "决算大于预算的词，如 大于、超过"),
+            ("below", "决算小于预算的词，如 小于、低于"),
+            ("equal", "决算与预算相同的词，如 一致、持平"),
+            ("share_of_budget", "决算为预算的百分之几：完成年初预算的 N% 中的 完成"),
+            ("excess_of_budget", "决算超出预算的百分之几：超出年初预算的 N% 中的 超出"),
+            ("doubled_characters", "重复的单字，如 的的"),
+            ("doubled_punctuation", "重复的标点，如 。。"),
+            ("not_in_place_names", "不会是地名一部分的字，如 由、的（“资金由区医保局”不是别的区）"),
+            ("running_costs", "机关运行经费的名称"),
+            ("procurement", "政府采购段落的词"),
+            ("procurement_total", "政府采购总额的词，如 总额、合计"),
+            ("procurement_parts", "政府采购的各类，如 货物、工程、服务"),
+            ("procurement_sme", "授予中小企业的词"),
+            ("procurement_small", "授予小微企业的词"),
+        )
+    },
+)
 FORM_SET_FILE = record(
     "表样文件",
     "一套表样（data/forms/*.yaml）：每张公开表只声明一次",
@@ -342,6 +368,7 @@ FORM_SET_FILE = record(
     forms=optional(ListOf(FORM, doc="各张表样，按原件顺序"), []),
     indicator_forms=optional(ListOf(INDICATOR_FORM, doc="绩效表样（申报表、自评表、评分表），按原件顺序"), []),
     rules=optional(ListOf(RULE, doc="跨表核对规则（表号:格子）"), []),
+    wording=optional(WORDING),
 )
 
 # ---- data/<bureau>/bureau.yaml ----
@@ -464,13 +491,13 @@ FORM_TABLE = record(
     id=optional(Slug(doc="网页锚点（默认用表样的 slug）")),
     values=optional(
         Raw(
-            doc="表样有固定行时：行键: 数值；有几栏时按栏分组（收入: {…}, 支出: {…}）；一行有几个金额列时写 {列键: 数值}；"
+            doc="按表样固定行逐行填写：表样列出了各行时用，写 行键: 数值；有几栏时按栏分组（收入: {…}, 支出: {…}）；一行有几个金额列时写 {列键: 数值}；"
             "原件印的数读不出时写 {unreadable: 原件印的文字}"
         )
     ),
     rows=optional(
         Raw(
-            doc="表样没有固定行时：逐行照抄，每行 {列键: 值}，按原件顺序；不带科目编码的是合计行；"
+            doc="按原件逐行抄写科目：表样没有列出各行时用，逐行照抄，每行 {列键: 值}，按原件顺序；不带科目编码的是合计行；"
             "原件印的数读不出时写 列键: {unreadable: 原件印的文字}"
         )
     ),
@@ -606,6 +633,13 @@ AMOUNT_TABLE = record(
     unit=optional(Text(doc="金额单位")),
     head=optional(Text(doc="项目列的列名（默认 项目）"), "项目"),
     columns=ListOf(Either(Text(), MONEY_COLUMN, doc=MONEY_COLUMN_DOC), allow_empty=False, doc="金额列"),
+    summary_of=optional(
+        Raw(
+            doc="本表是本文件各份自评报告的汇总表时写：汇总的各项印在哪一列，如 {预算数: 全年预算数, 执行数: 全年执行数, "
+            "执行率: 执行率, 自评得分: 自评得分, 等级: 自评等级}（可写 " + "、".join(SUMMARY_COLUMNS) + "）；"
+            "每行的 label 是项目名称。check 逐行与各报告自评表的数字核对"
+        )
+    ),
     rows=ListOf(Raw(doc="一行：{label: 项目, 列名: 数值}；合计行加 total: true"), allow_empty=False, doc="各行，照印"),
     note=optional(Markdown(doc="表下的注")),
     statement=optional(Markdown(doc="表下的说明")),
@@ -640,7 +674,14 @@ ATTACHMENT = record(
     id=Slug(doc="附件的网址名（必填）：小写英文字母、数字和 -"),
     title=Text(doc="附件标题"),
     body=optional(Markdown(doc="正文（Markdown）")),
-    sections=ListOf(SECTION, doc="附件的各节"),
+    table=optional(
+        Variants(
+            TABLE.variants,
+            doc="本附件直接印的一张表（如 一个项目的自评表），写法同小节的表：印在附件标题下，不另起一节，"
+            "表名已在附件标题中的不再重复显示",
+        )
+    ),
+    sections=optional(ListOf(SECTION, doc="附件的各节"), []),
 )
 
 
@@ -661,6 +702,13 @@ PART = record(
     title=Text(doc="标题，照原件目录"),
     id=optional(Slug(doc="网页锚点（默认 part1、part2……）")),
     body=optional(Markdown(doc="本部分开头的正文（Markdown）")),
+    table=optional(
+        Variants(
+            TABLE.variants,
+            doc="本部分直接印的一张表（如 项目支出绩效自评汇总表），写法同小节的表：印在本部分的标题下，不另起一节，"
+            "表名已在本部分标题中的不再重复显示",
+        )
+    ),
     sections=optional(ListOf(SECTION, doc="本部分的各节"), []),
     glossary=optional(
         ListOf(

@@ -40,6 +40,7 @@ except ImportError:  # ruamel.yaml without its C extension reads with its pure-P
 from ..core.problems import Mark, Problem, quoted
 from ..core.text import describe_character
 from .files import Refused, read_limited
+from .yamlhints import look_back
 
 MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 40
@@ -201,6 +202,22 @@ def _refuse_anchor_or_tag(event: Event, path: str) -> None:
     raise YamlProblem(Problem(_mark(path, event), f"不支持 YAML 标签（{event.tag}）：请删掉它，直接写值"))
 
 
+def _refuse_half_quoted(event: Event, path: str, value: str) -> None:
+    """`title: 一、…说明"`: a closing quote with no opening one, which YAML keeps as text and the site
+    would publish; refused where the quote is. A value ending with a quoted word (简称"三公") has
+    its quotes in pairs and is kept."""
+    end = event.end_mark
+    where = Mark(path, end.line + 1, end.column) if end is not None else _mark(path, event)
+    quote = value[-1]
+    raise YamlProblem(
+        Problem(
+            where,
+            f"值 {quoted(value[-20:])} 以引号 {quote} 结尾却不以它开头：要加引号就把整个值括起来（开头也写 {quote}），"
+            "否则删掉末尾的引号",
+        )
+    )
+
+
 # Line breaks to YAML that an editor does not show as such: a lone carriage return (CRLF is made LF
 # when the file is read), NEL, and the Unicode line and paragraph separators. Left in, every line
 # number after one would be one off from what the editor shows; they are refused before parsing,
@@ -244,6 +261,8 @@ def parse_text(text: str, path: str) -> Node:
                     _refuse_anchor_or_tag(event, path)
                 value = event.value
                 plain = not event.style  # a plain scalar's style is '' from libyaml, None from pure Python
+                if plain and value and value[-1] in "\"'" and value[0] not in "\"'" and value.count(value[-1]) % 2:
+                    _refuse_half_quoted(event, path, value)
                 node = Scalar(path, event.start_mark, value, plain, plain and value in NULL_WORDS)
                 if keys_seen is None:  # a list item, or the whole document
                     if items is None:
@@ -296,6 +315,17 @@ def parse_text(text: str, path: str) -> Node:
         where = Mark(path, mark.line + 1, mark.column + 1) if mark else Mark(path, 1, 1)
         message = " ".join(" ".join(str(part).split()) for part in (exc.context, exc.problem) if part)
         tab = "'\\t'" in message or bool(mark and _indented_with_tab(text, mark.line))
+        # libyaml notices a slip where the text stops making sense, often lines after it: the slip
+        # itself is looked for (yamlhints.py) and named where it is
+        started = exc.context_mark
+        hint = None
+        if mark and not tab:
+            context_line, context_column = (started.line, started.column) if started else (None, None)
+            hint = look_back(
+                text, mark.line, str(exc.context or ""), str(exc.problem or ""), context_line, context_column
+            )
+        if hint is not None:
+            raise YamlProblem(Problem(Mark(path, hint.line + 1, hint.column + 1), hint.says)) from None
         raise YamlProblem(Problem(where, explain_syntax_error(message, tab))) from None
     except ReaderError as exc:
         # The reader stops at the first character it refuses. Its position counts bytes of UTF-8 with

@@ -579,8 +579,17 @@
     return paragraph;
   }
 
+  function span(className, text) {
+    var element = document.createElement("span");
+    element.className = className;
+    if (text) { element.textContent = text; }
+    return element;
+  }
+
   // A table row's excerpt: each panel's names, then its figures each with its column's name;
-  // the query's words marked (a code, a figure, a name).
+  // the query's words marked (a code, a figure, a name). Every piece in an element of its own
+  // (gongkai.css lays them out: a line on a wide screen, a name and its figure a line on a phone),
+  // the punctuation too, so that the text reads the same whatever the layout.
   function rowExcerpt(panels, query) {
     var paragraph = document.createElement("p");
     paragraph.className = "gk-result-excerpt gk-result-row";
@@ -588,21 +597,24 @@
     var any = function (text) { return words.some(function (w) { return w.test(text); }); };
     var chosen = panels.filter(function (p) { return any(p[0]) || p[1].some(function (c) { return any(c[1]); }); });
     (chosen.length ? chosen : panels).forEach(function (panel, n) {
-      if (n) { paragraph.appendChild(document.createTextNode("；")); }
       if (panel[0]) {
+        var head = span("gk-result-panel");
         var name = document.createElement("strong");
         mark(name, panel[0], words);
-        paragraph.appendChild(name);
-        paragraph.appendChild(document.createTextNode(panel[1].length ? "：" : ""));
+        head.appendChild(name);
+        if (panel[1].length) { head.appendChild(span("gk-result-sep", "：")); }
+        paragraph.appendChild(head);
       }
       panel[1].forEach(function (cell, i) {
-        if (i) { paragraph.appendChild(document.createTextNode("，")); }
-        paragraph.appendChild(document.createTextNode(cell[0] ? cell[0] + " " : ""));
-        var value = document.createElement("span");
-        value.className = "gk-result-figure";
+        var pair = span("gk-result-cell");
+        pair.appendChild(span("gk-result-label", cell[0] ? cell[0] + " " : ""));
+        var value = span("gk-result-figure");
         mark(value, cell[1], words);
-        paragraph.appendChild(value);
+        pair.appendChild(value);
+        if (i < panel[1].length - 1) { pair.appendChild(span("gk-result-sep", "，")); }
+        paragraph.appendChild(pair);
       });
+      if (n < (chosen.length ? chosen : panels).length - 1) { paragraph.appendChild(span("gk-result-sep gk-result-panel-end", "；")); }
     });
     return paragraph;
   }
