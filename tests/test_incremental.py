@@ -65,7 +65,7 @@ def test_unchanged_bureaus_are_recalled_and_the_site_is_the_cold_builds(corpus, 
     assert "构建缓存：没有上次构建的缓存，全部重新生成" in capsys.readouterr().out
     before = {b: inodes(site, b) for b in ("bench-00000", "bench-00001")}
     # a figure of the prose (a change on the year before, which no other document states) corrected
-    edit(corpus / "bench-00001" / "2019" / "juesuan.yaml", "增加1571.97万元", "增加1571.98万元")
+    edit(corpus / "bench-00001" / "2019" / "juesuan.yaml", "增加3143.94万元", "增加3143.95万元")
     built(corpus, site)
     assert "构建缓存" not in capsys.readouterr().out  # a cache in order is used without a word
     assert inodes(site, "bench-00000") == before["bench-00000"]  # recalled: the very files kept
@@ -242,13 +242,17 @@ def test_a_bureau_added_moves_no_cut_after_the_next_one(tmp_path):
 
 def test_pages_written_after_the_batches_leave_what_was_kept_as_it_was(tmp_path, monkeypatch, capsys):
     """A document's link to its city's comparison is written once every batch is in: into a file of
-    its own, never into the recalled page, which is the cache's file (and the published site's)."""
+    its own, never into the recalled page, which is the cache's file (and the published site's).
+    Two bureaus' 决算 of one city are compared: 望城's and a twin's."""
     monkeypatch.setenv("GONGKAI_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(batches, "BATCH_DOCUMENTS", 1)  # a batch a bureau
     data = shutil.copytree(DATA, tmp_path / "data")
+    twin = shutil.copytree(data / "changsha-wangcheng-ybj", data / "changsha-wangchengb-ybj")
+    edit(twin / "bureau.yaml", "name: 长沙市望城区医疗保障局", "name: 长沙市望城区医疗保障局二")
+    edit(twin / "bureau.yaml", "short_name: 望城区医保局", "short_name: 望城区医保局二")
     site = built(data, tmp_path / "site")
-    compared = [p for p in site.rglob("index.html") if "#duibi" in p.read_text(encoding="utf-8")]
-    assert compared  # the two bureaus of 长沙 are set side by side
+    compared = [p for p in site.rglob("index.html") if 'class="gk-region-link"' in p.read_text(encoding="utf-8")]
+    assert len(compared) == 2  # the two 决算 of 长沙 are set side by side
     first = site_files(site)
     capsys.readouterr()
     built(data, site)
