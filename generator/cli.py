@@ -80,6 +80,7 @@ def cmd_build(args) -> int:
         force=args.force,
         allow_shrink=args.allow_shrink,
         site_url=args.site_url,
+        reuse=not args.no_cache,
     )
     if args.timings:
         Path(args.timings).write_text(json.dumps(timings), encoding="utf-8")
@@ -194,6 +195,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     build.add_argument("--timings", help=argparse.SUPPRESS)  # where bench reads the stages' seconds
     build.add_argument("--jobs", type=int, help="并行进程数（默认每个 CPU 核一个）")
+    build.add_argument(
+        "--no-cache", action="store_true", help="每个部门都重新生成，不用上次构建留下的（默认只重新生成输入改过的部门）"
+    )
     build.set_defaults(run=cmd_build)
     bench = sub.add_parser("bench", help="生成一个有 N 份公开文件的模拟省份并构建，以 JSON 输出耗时等数据")
     bench.add_argument("--docs", type=int, default=200, help="公开文件的份数（默认 200）")

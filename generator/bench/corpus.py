@@ -110,6 +110,8 @@ def make_corpus(source: Path, target: Path, documents: int) -> int:
         shutil.rmtree(target)
     target.mkdir(parents=True)
     shutil.copy(source / "glossary.yaml", target / "glossary.yaml")
+    if (source / "quality.yaml").exists():  # the review's criteria: bureau and city pages show it
+        shutil.copy(source / "quality.yaml", target / "quality.yaml")
     copy_forms_for_scaled(source / "forms", target / "forms")
     for n in range(documents):
         doc, text, bureau_text = templates[n % len(templates)]

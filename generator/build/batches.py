@@ -5,13 +5,15 @@ processes; check_batches gathers what they found, in the order of the batches.
 A bureau's documents refer only to each other (prior-year checks, 预算 against 决算), so batches
 need nothing from each other. This bounds memory by a batch instead of the province (the one
 process that built 2,000 documents was seen at 1.8 GB) and puts every core to work. Batches are
-planned from the sorted folder list alone, so the site is the same whatever the number of workers.
+planned from the sorted folder list alone (and their documents' count), so the site is the same
+whatever the number of workers.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import gc
+import hashlib
 import os
 import shutil
 import time
@@ -36,12 +38,13 @@ from ..load.quality import load_criteria
 from ..render.pages import bureau_pages, outline
 from ..source import files
 from ..source.yamlsource import cycle_collection_paused
-from . import audit, check_cache, links, processes
+from . import audit, build_cache, check_cache, links, processes
 from .report import Timings
 from .search import CHUNK, Facets, IndexPart, page_records, searchable, write_chunks
 from .theme import Shell, Shells, theme_config
 
 BATCH_DOCUMENTS = 20  # documents a batch holds at most (one bureau with more makes a batch alone)
+BOUNDARY = 4  # a batch ends after about one bureau in BOUNDARY (ends_batch), or when it is full
 REPORTED = (ERROR, WARNING, NOTICE)
 
 
@@ -70,30 +73,43 @@ class Outcome:
     built: Path | None = None  # the batch's pages, a folder per bureau
     index: IndexPart | None = None
     seconds: Counter = field(default_factory=Counter)  # per stage, in the worker
-    cache_key: str | None = None  # under which check_cache keeps it (check only)
+    cache_key: str | None = None  # under which check_cache keeps it (check), or build_cache (build)
+    recalled: str | None = None  # a build's: "kept" when build_cache's entry was used, DAMAGED when refused
     links_elsewhere: links.Targets = field(default_factory=dict)  # links out of the batch, checked at the end
     quality: list[Line] = field(default_factory=list)  # the 公开质量 review of its bureaus, for the cities' pages
 
 
 def plan(data_dir: Path, only: Path | None = None) -> tuple[list[Batch], list[Problem]]:
-    """Bureau folders in order, grouped into batches of about BATCH_DOCUMENTS documents; *only*:
-    that bureau's folder alone."""
+    """Bureau folders in order, grouped into batches of at most BATCH_DOCUMENTS documents (or one
+    bureau), a batch also ending after a bureau with documents whose folder's name ends_batch();
+    *only*: that bureau's folder alone.
+
+    Cut by size alone, a bureau added or removed would move every cut after it, and an incremental
+    build (build_cache.py) would build every batch after it anew: a cut chosen by a bureau's own
+    name stays where it is whatever comes before, so the batches meet the old ones at the next one.
+    """
     loader = Loader(data_dir)
     if not data_dir.is_dir():
         return [], [Problem(Mark(shown(data_dir)), NO_DATA_DIRECTORY)]
     batches: list[Batch] = []
-    size = 0
+    size, ended = 0, False
     folders = loader.bureau_folders()
     if only is not None:
         folders = [folder for folder in folders if folder.resolve() == only.resolve()]
     for folder in folders:
         documents = count_documents(folder, loader.root)
-        if not batches or size + documents > BATCH_DOCUMENTS:
+        if not batches or ended or size + documents > BATCH_DOCUMENTS:
             batches.append(Batch(len(batches), []))
             size = 0
         batches[-1].folders.append(folder)
         size += documents
+        ended = documents > 0 and ends_batch(folder.name)
     return batches, loader.problems.items
+
+
+def ends_batch(name: str) -> bool:
+    """One bureau in BOUNDARY, by a hash of its folder's name: the same on every machine and run."""
+    return hashlib.blake2b(name.encode("utf-8"), digest_size=4).digest()[0] % BOUNDARY == 0
 
 
 def count_documents(folder: Path, root: str) -> int:
@@ -129,12 +145,13 @@ def _start_worker(
     config_file: Path | None,
     cache: Path | None = None,
     shells: dict[int, Shell] | None = None,
+    store: build_cache.Store | None = None,
 ) -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     glossary, form_sets, info, _ = load_shared(data_dir)  # their problems are reported once, by the parent
     _WORKER.clear()  # nothing of an earlier build (a forked worker inherits its parent's) is used again
     _WORKER.update(data_dir=data_dir, work=work, strict=strict, glossary=glossary, form_sets=form_sets, info=info)
-    _WORKER.update(config_file=config_file, cache=cache, criteria=load_criteria(data_dir)[0])
+    _WORKER.update(config_file=config_file, cache=cache, store=store, criteria=load_criteria(data_dir)[0])
     # The page shells the parent made and checked, with Material's partial for the menus: a Jinja
     # template, which does not cross processes, so each worker loads its own.
     if shells is None:
@@ -200,6 +217,8 @@ def check_bureaus(bureaus: list[Bureau], glossary: dict) -> tuple[list[Result], 
 
 
 def run_batch(batch: Batch) -> Outcome:
+    if _WORKER["store"] is not None:
+        return _build_batch_or_recall(batch)
     cache = _WORKER["cache"]
     if cache is None:
         return _run_batch_collected(batch)
@@ -212,6 +231,26 @@ def run_batch(batch: Batch) -> Outcome:
         outcome = _run_batch_collected(batch)
         check_cache.remember(cache, key, outcome)
     outcome.cache_key = key
+    return outcome
+
+
+def _build_batch_or_recall(batch: Batch) -> Outcome:
+    """A build's batch: its outputs as the last build kept them when nothing they depend on changed
+    (build_cache.py), else built and kept."""
+    start = time.perf_counter()
+    store: build_cache.Store = _WORKER["store"]
+    key = build_cache.batch_key(store.environment, _WORKER["data_dir"], batch.folders, _WORKER["strict"])
+    batch_dir, records = _WORKER["work"] / batch.name, _WORKER["work"] / "search-records"
+    kept = build_cache.recall(store, key, batch_dir, records, batch.name)
+    if isinstance(kept, dict):
+        outcome = Outcome(**{**kept, "batch": batch, "seconds": Counter(recalled=time.perf_counter() - start)})
+        if kept["index"] is not None:
+            outcome.built = batch_dir / "site"
+        outcome.cache_key, outcome.recalled = key, "kept"
+        return outcome
+    outcome = _run_batch_collected(batch)
+    build_cache.remember(store, key, outcome, batch_dir, records, batch.name)
+    outcome.cache_key, outcome.recalled = key, kept
     return outcome
 
 
@@ -323,15 +362,17 @@ def run_batches(
     config_file: Path | None = None,
     cache: Path | None = None,
     shells: dict[int, Shell] | None = None,
+    store: build_cache.Store | None = None,
 ):
     """Run every batch, in worker processes when there is more than one batch and more than one core.
 
     *work*: where a build's batches write their pages, poured into *shells* (theme.Shell by depth);
     None to check only.
     *cache*: the folder of check_cache's results, when checking only.
+    *store*: build_cache's entries, when building.
     """
     jobs = jobs or min(len(batches), os.cpu_count() or 1)
-    initargs = (data_dir, work, strict, config_file, cache, shells)
+    initargs = (data_dir, work, strict, config_file, cache, shells, store)
     if jobs <= 1:
         _start_worker(*initargs)
         yield from map(run_batch, batches)
@@ -398,6 +439,7 @@ def check_batches(
     shells: dict[int, Shell] | None = None,
     config_file: Path | None = None,
     cache: Path | None = None,
+    store: build_cache.Store | None = None,
     each: Callable[[Outcome], None] | None = None,
     only: Path | None = None,
 ) -> Checked:
@@ -415,7 +457,7 @@ def check_batches(
     if data_dir.is_dir():  # the quality review's criteria are data/'s too: a mistake is reported with the rest
         problems += load_criteria(data_dir)[1].items
     outcomes = []
-    for outcome in run_batches(data_dir, batches, work, strict, jobs, config_file, cache, shells):
+    for outcome in run_batches(data_dir, batches, work, strict, jobs, config_file, cache, shells, store):
         outcomes.append(outcome)
         problems += outcome.problems
         for stage, seconds in outcome.seconds.items():

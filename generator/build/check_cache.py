@@ -52,7 +52,7 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-def _file_digest(path: Path, root: str) -> bytes:
+def file_digest(path: Path, root: str) -> bytes:
     """What the loader would make of the file: its bytes, or why it is refused (a link out of data/
     is never read, a file over the limit never read whole: files.py)."""
     try:
@@ -70,7 +70,7 @@ def _add_files(digest, folder: Path, root: str, depth: int) -> None:
     for path, kind in usable:
         digest.update(b"\0" + path.name.encode() + b"\0" + kind.encode())
         if kind == files.FILE:
-            digest.update(_file_digest(path, root))
+            digest.update(file_digest(path, root))
         elif depth > 1:
             _add_files(digest, path, root, depth - 1)
 
@@ -79,7 +79,7 @@ def batch_key(data_dir: Path, folders: list[Path], strict: bool) -> str:
     digest = hashlib.blake2b(f"{code_version()} strict={strict}".encode())
     root = files.real_root(data_dir)
     glossary = data_dir / "glossary.yaml"
-    digest.update(_file_digest(glossary, root) if os.path.lexists(glossary) else b"")
+    digest.update(file_digest(glossary, root) if os.path.lexists(glossary) else b"")
     if os.path.lexists(data_dir / "forms"):
         forms = data_dir / "forms"
         try:

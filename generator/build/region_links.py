@@ -35,7 +35,11 @@ def link_compared(site: Site, root: Path) -> Targets:
                     src = urls.document_src(document)
                     href = urls.html_link(src, urls.region_src(province, city), ANCHOR)
                     page = root / urls.page_file(src)
-                    html = page.read_text("utf-8")
-                    page.write_text(html.replace(MARKER, region_line(document, city, href), 1), "utf-8")
+                    html = page.read_text("utf-8").replace(MARKER, region_line(document, city, href), 1)
+                    # A new file in the page's place, never the page rewritten: a page recalled from
+                    # the build cache is a link to the cache's file and the published site's.
+                    fresh = page.with_name(page.name + ".new")
+                    fresh.write_text(html, "utf-8")
+                    fresh.replace(page)
                     written[city_file, ANCHOR] = (urls.page_file(src), href)
     return written

@@ -47,7 +47,7 @@ from ..export import downloads
 from ..export.quality import lines_csv
 from ..load.loader import SITE_FILE, Loader, shown
 from ..render.pages import Page, site_pages
-from . import links, processes, publish, sitemap
+from . import build_cache, links, processes, publish, sitemap
 from .assets import minify_assets
 from .batches import check_batches, move_built
 from .mkdocs_run import run_mkdocs, write_pages
@@ -79,6 +79,7 @@ def build(
     force: bool = False,
     allow_shrink: bool = False,
     site_url: str | None = None,
+    reuse: bool = True,
 ) -> int:
     """Check *data_dir* and build the site into *site_dir*; return the exit status.
 
@@ -89,7 +90,8 @@ def build(
     touched when *site_dir* may not be replaced (publish.py: the sources, or a folder that is not a
     site unless *force*). A site of fewer than half the documents of the one it replaces is not
     published unless *allow_shrink*. *site_url*: the site's address, for a sitemap of every page
-    (sitemap.py). *timings* is filled with the seconds of each stage.
+    (sitemap.py). *timings* is filled with the seconds of each stage. *reuse*: take the batches
+    whose inputs did not change from the previous build of *site_dir* (build_cache.py).
     """
     logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.WARNING)
     timings = Timings() if timings is None else timings
@@ -98,6 +100,7 @@ def build(
         ROOT, [("内容文件夹", content_dir), ("mkdocs.yml 所在的文件夹", config_file.parent)]
     )
     unchanged = "没有发布"
+    notes: list[str] = []  # said once the site is published: a failed build's problems come alone
     with processes.sigterm_as_interrupt():  # SIGTERM ends the build as Ctrl-C does
         try:
             site_url = sitemap.check_site_url(site_url) if site_url else None
@@ -107,7 +110,18 @@ def build(
             work = publish.work_folder(site_dir)
             try:
                 with dated_by_last_commit():
-                    documents = build_site(work, data_dir, strict, jobs, config_file, content_dir, timings, site_url)
+                    documents = build_site(
+                        work,
+                        data_dir,
+                        strict,
+                        jobs,
+                        config_file,
+                        content_dir,
+                        timings,
+                        site_url,
+                        site_dir if reuse else None,
+                        notes,
+                    )
                 shrunk = publish.shrinking(previous, documents)
                 if shrunk is not None and not allow_shrink:
                     raise Stop.at(shrunk, "确要撤下这些文件，请加 --allow-shrink")
@@ -140,6 +154,8 @@ def build(
                 )
             ]
         )
+    for note in notes:
+        print(note)
     print(f"已生成 {site_dir}：{documents} 份公开文件")
     return 0
 
@@ -188,13 +204,26 @@ def build_site(
     content_dir: Path,
     timings: Timings,
     site_url: str | None = None,
+    cached_for: Path | None = None,
+    notes: list[str] | None = None,
 ) -> int:
-    """Build the site into work/site (steps 1 to 4 above); return how many documents it publishes."""
+    """Build the site into work/site (steps 1 to 4 above); return how many documents it publishes.
+    *cached_for*: the site folder whose build_cache entries are used and kept, None for none;
+    what was not used of them is said in *notes*."""
+    notes = [] if notes is None else notes
     # Whose site it is goes into every page through mkdocs' configuration (the footer, the title):
     # the shells are made with it. A site.yaml that does not load is reported with data/'s problems.
     info = Loader(data_dir).load_site_info(data_dir / SITE_FILE) if data_dir.is_dir() else SiteInfo()
     with timings.timed("shells"):
         shells = make_shells(work, config_file, info)  # before any worker: a theme that does not fit stops here
+    store = None
+    if cached_for is not None:
+        with timings.timed("cache"):
+            custom_dir = shells.nav_context["config"].theme.custom_dir
+            environment = build_cache.environment(config_file, custom_dir and Path(custom_dir), shells.by_depth)
+            store, note = build_cache.open_store(cached_for, environment)
+        if note is not None:
+            notes.append(note)
     index, parts = IndexPart(), []  # the search index, joined batch by batch while the others run
     bulk = downloads.BulkZip(work / "bulk.zip")  # the zip of every download, likewise
 
@@ -209,8 +238,19 @@ def build_site(
 
     with timings.timed("batches"):  # load, check, render, audit and search index, in the workers
         checked = check_batches(
-            data_dir, strict, jobs, timings, work=work, shells=shells.by_depth, config_file=config_file, each=join
+            data_dir,
+            strict,
+            jobs,
+            timings,
+            work=work,
+            shells=shells.by_depth,
+            config_file=config_file,
+            store=store,
+            each=join,
         )
+    damaged = sum(o.recalled == build_cache.DAMAGED for o in checked.outcomes)
+    if damaged:
+        notes.append(f"构建缓存：{damaged} 批的缓存已损坏，不用，已重新生成")
     if checked.errors:
         raise Stop(f"{checked.errors} 个错误", sorted(set(checked.problems)))
     if checked.blocking:
@@ -242,6 +282,8 @@ def build_site(
         write_search_index([p for p in pages if p.src != urls.ABOUT], index, parts, work)
     if site_url is not None:
         sitemap.write_sitemap(work / "site", site_url, downloads.build_time())
+    if store is not None:
+        build_cache.prune(store, {o.cache_key for o in checked.outcomes})
     return sum(len(b.documents) for b in bureaus)
 
 

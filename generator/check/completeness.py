@@ -165,4 +165,3 @@ def check_topics(document: Document) -> list[Result]:
         else:
             results.append(Result(OK, document, None, found.mark, f"说明了{topic.name}（{found.title}）"))
     return results
-
