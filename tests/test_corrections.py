@@ -1,0 +1,93 @@
+"""Corrections on the record (build/history.py): a document changed by a commit after the one that
+published it shows each change on its overview's 更正记录 and in its JSON, with the commit's date
+and message; a document never changed shows none; a data/ without git history builds, saying so."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from generator.build.history import NO_HISTORY
+
+from helpers import DOCUMENT_FILE, MINIMAL_DOCUMENT, build_site, write
+
+UNCHANGED = "ceshi-ybj/2019/juesuan.yaml"
+
+
+def git(repo: Path, *args: str, date: str = "2021-03-01T10:00:00+08:00") -> None:
+    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+        env.pop(name, None)
+    subprocess.run(
+        ["git", "-c", "user.name=测试", "-c", "user.email=t@example.org", "-C", str(repo), *args],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+
+
+def commit_all(repo: Path, message: str, date: str) -> None:
+    git(repo, "add", "-A", date=date)
+    git(repo, "commit", "-q", "-m", message, date=date)
+
+
+def overview(site: Path, file: str) -> str:
+    return (site / file.removesuffix(".yaml") / "index.html").read_text(encoding="utf-8")
+
+
+def document_json(site: Path, file: str) -> dict:
+    bureau, year, stem = file.removesuffix(".yaml").split("/")
+    path = site / bureau / year / stem / "xiazai" / f"{bureau}-{year}-{stem}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_a_corrected_figure_and_sentence_are_on_the_record(data_dir, tmp_path, capsys):
+    write(
+        data_dir / UNCHANGED,
+        MINIMAL_DOCUMENT.replace("year: 2020", "year: 2019").replace("2020年度", "2019年度"),
+    )
+    git(tmp_path, "init", "-q")
+    commit_all(tmp_path, "Add 测试区医保局's 2020 决算", "2021-03-01T10:00:00+08:00")
+    document = data_dir / DOCUMENT_FILE
+    text = document.read_text(encoding="utf-8")
+    text = text.replace("55.11", "55.21").replace("负责医疗保障。", "负责全区医疗保障。")
+    document.write_text(text, encoding="utf-8")
+    commit_all(
+        tmp_path,
+        "Correct 收入决算表 (55.21, as the original prints)\n\nThe body says more.",
+        "2021-04-02T09:00:00+08:00",
+    )
+
+    site = build_site(data_dir, tmp_path / "site", jobs=1)
+    assert NO_HISTORY not in capsys.readouterr().out
+    page = overview(site, DOCUMENT_FILE)
+    record = page[page.index('id="gengzheng"') :]
+    assert "2021-04-02 Correct 收入决算表 (55.21, as the original prints)" in record
+    assert "The body says more" not in record  # the message's first line only
+    assert "<td>55.11</td><td>55.21</td>" in record
+    assert "收入决算表：合计" in record and "社会保障和就业支出" in record
+    assert "删去“负责医疗保障。”" in record and "写入“负责全区医疗保障。”" in record
+    corrections = document_json(site, DOCUMENT_FILE)["corrections"]
+    assert [(c["date"], c["message"]) for c in corrections] == [
+        ("2021-04-02", "Correct 收入决算表 (55.21, as the original prints)")
+    ]
+    assert {(f["from"], f["to"]) for f in corrections[0]["figures"]} == {(55.11, 55.21)}
+    assert len(corrections[0]["figures"]) == 2  # the 合计 and its one row
+    assert corrections[0]["texts"] == [
+        {"section": "第一部分 概况 / 一、部门职责", "removed": ["负责医疗保障。"], "added": ["负责全区医疗保障。"]}
+    ]
+
+    assert "更正记录" not in overview(site, UNCHANGED)  # published once, never changed
+    assert "corrections" not in document_json(site, UNCHANGED)
+
+
+def test_a_copy_without_history_builds_and_says_so(data_dir, tmp_path, capsys):
+    copy = tmp_path / "copy" / "data"
+    shutil.copytree(data_dir, copy)
+    site = build_site(copy, tmp_path / "site", jobs=1)
+    out = capsys.readouterr().out
+    assert out.count(NO_HISTORY) == 1
+    assert "更正记录" not in overview(site, DOCUMENT_FILE)
