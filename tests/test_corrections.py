@@ -5,33 +5,14 @@ and message; a document never changed shows none; a data/ without git history bu
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 from generator.build.history import NO_HISTORY
 
-from helpers import DOCUMENT_FILE, MINIMAL_DOCUMENT, build_site, write
+from helpers import DOCUMENT_FILE, MINIMAL_DOCUMENT, build_site, commit_all, git, write
 
 UNCHANGED = "ceshi-ybj/2019/juesuan.yaml"
-
-
-def git(repo: Path, *args: str, date: str = "2021-03-01T10:00:00+08:00") -> None:
-    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
-        env.pop(name, None)
-    subprocess.run(
-        ["git", "-c", "user.name=测试", "-c", "user.email=t@example.org", "-C", str(repo), *args],
-        check=True,
-        capture_output=True,
-        env=env,
-    )
-
-
-def commit_all(repo: Path, message: str, date: str) -> None:
-    git(repo, "add", "-A", date=date)
-    git(repo, "commit", "-q", "-m", message, date=date)
 
 
 def overview(site: Path, file: str) -> str:
