@@ -9,8 +9,9 @@ import shutil
 from pathlib import Path
 
 from generator.build.history import NO_HISTORY
+from generator.export.corrections import compare
 
-from helpers import DOCUMENT_FILE, MINIMAL_DOCUMENT, build_site, commit_all, git, write
+from helpers import DOCUMENT_FILE, MINIMAL_DOCUMENT, build_site, commit_all, git, load_document, write
 
 UNCHANGED = "ceshi-ybj/2019/juesuan.yaml"
 
@@ -72,3 +73,16 @@ def test_a_copy_without_history_builds_and_says_so(data_dir, tmp_path, capsys):
     out = capsys.readouterr().out
     assert out.count(NO_HISTORY) == 1
     assert "更正记录" not in overview(site, DOCUMENT_FILE)
+
+
+def test_a_comment_or_a_space_is_no_correction(data_dir):
+    """Versions are compared as loaded: a comment added, or a space after a full stop, changes
+    nothing said; a sentence added is a change of its section alone."""
+    two = MINIMAL_DOCUMENT.replace("负责医疗保障。", "负责医疗保障。管理医保基金。")
+    before = load_document(data_dir, two)
+    spaced = two.replace("rows:", "rows:  # 照原件").replace("负责医疗保障。", "负责医疗保障。 ")
+    assert compare(before, load_document(data_dir, spaced)) == ((), ())
+    added = load_document(data_dir, two.replace("管理医保基金。", "管理医保基金。经办医保。"))
+    figures, texts = compare(before, added)
+    assert figures == ()
+    assert [(t.section, t.removed, t.added) for t in texts] == [("第一部分 概况 / 一、部门职责", (), ("经办医保。",))]

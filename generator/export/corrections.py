@@ -86,5 +86,6 @@ def compare(before: Document, after: Document) -> tuple[tuple[FigureChange, ...]
         was_said, now_said = _sentences(was), _sentences(now)
         removed = tuple(s for s in was_said if s not in now_said)
         added = tuple(s for s in now_said if s not in was_said)
-        texts.append(TextChange(where, removed, added))
+        if removed or added:  # spacing alone, or the same sentences in another order, is no correction of what is said
+            texts.append(TextChange(where, removed, added))
     return figures, tuple(texts)
