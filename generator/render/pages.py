@@ -470,9 +470,11 @@ def document_pages(
     terms: TermLinks | None = None,
     comparisons: list | None = None,
     corrections=(),
+    quality: Line | None = None,
 ) -> list[Page]:
-    """A document's pages: its overview (with its *corrections*, core/corrections.py), a page per
-    part and per attachment, its 数据核对 and the whole document on one page.
+    """A document's pages: its overview (with its *corrections*, core/corrections.py, and the
+    criteria of the 公开质量 review it meets, its *quality* line), a page per part and per
+    attachment, its 数据核对 and the whole document on one page.
 
     *terms* and *comparisons* (the bureau's, from compare_bureau) are shared by the pages of a
     render run; they are made here when not given."""
@@ -616,6 +618,8 @@ def document_pages(
         said=[chart.summary() for chart in shares if chart not in drawn],
         assets=assets_link(index_src),
         corrections=corrections_view(corrections),
+        quality=quality,
+        quality_link=urls.html_link(index_src, urls.region_src(*urls.city_of(doc.bureau.region)), "zhiliang"),
     )
     full_page = render(
         "full.html.j2",
@@ -965,13 +969,22 @@ def bureau_pages(site: Site, bureaus, results=(), quality: Sequence[Line] = (), 
     for result in results:
         results_of[result.document].append(result)
     terms = TermLinks(site.glossary)
+    line_of = {(line.bureau, line.year, line.document): line for line in quality if line.document is not None}
     for bureau in bureaus:
         comparisons = compare_bureau(bureau)  # its 预算 and 决算 side by side: once per bureau
         pages.append(bureau_page(site, bureau, results_of, terms, comparisons, quality))
         pages.extend(comparison_pages(bureau, comparisons))
         for doc in bureau.documents:
             pages.extend(
-                document_pages(site, doc, results_of.get(doc, []), terms, comparisons, (corrections or {}).get(doc, ()))
+                document_pages(
+                    site,
+                    doc,
+                    results_of.get(doc, []),
+                    terms,
+                    comparisons,
+                    (corrections or {}).get(doc, ()),
+                    line_of.get((bureau.slug, doc.year, doc.slug)),
+                )
             )
     return pages
 
