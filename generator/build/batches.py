@@ -17,7 +17,7 @@ import hashlib
 import os
 import shutil
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -26,11 +26,11 @@ from pathlib import Path
 from ..check.as_is import accept
 from ..check.document import check_document
 from ..check.prose_links import check_prose_links
-from ..check.quality import review_bureau
+from ..check.quality import quality_lines
 from ..core import urls
-from ..core.model import Bureau, Document, Site, SiteInfo
+from ..core.model import Bureau, Site, SiteInfo
 from ..core.problems import Mark, Problem
-from ..core.quality import Criteria, Line, line_of
+from ..core.quality import Line
 from ..core.results import ERROR, NOTICE, UNREADABLE, WARNING, Result
 from ..export import downloads
 from ..load.loader import NO_DATA_DIRECTORY, SITE_FILE, Loader, shown
@@ -292,17 +292,6 @@ def _run_batch(batch: Batch) -> Outcome:
     if _WORKER["work"] is not None and not outcome.blocking:
         _build_batch(batch, Site(bureaus, glossary, form_sets, _WORKER["info"]), results, outcome)
     return outcome
-
-
-def quality_lines(bureaus: list[Bureau], results: list[Result], criteria: Criteria) -> list[Line]:
-    of: dict[Document, list[Result]] = defaultdict(list)
-    for result in results:
-        of[result.document].append(result)
-    return [
-        line_of(row, sum(1 for r in of.get(row.document, []) if r.status in (ERROR, WARNING)))
-        for bureau in bureaus
-        for row in review_bureau(bureau, of, criteria, None)
-    ]
 
 
 def _build_batch(batch: Batch, site: Site, results, outcome: Outcome) -> None:

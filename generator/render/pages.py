@@ -989,8 +989,8 @@ def bureau_pages(site: Site, bureaus, results=(), quality: Sequence[Line] = (), 
     return pages
 
 
-def all_pages(site: Site, content_dir: Path, results=()) -> list[Page]:
-    return site_pages(site, content_dir) + bureau_pages(site, site.bureaus, results)
+def all_pages(site: Site, content_dir: Path, results=(), quality: Sequence[Line] = ()) -> list[Page]:
+    return site_pages(site, content_dir, quality) + bureau_pages(site, site.bureaus, results, quality)
 
 
 def outline(bureau: Bureau) -> Bureau:
