@@ -50,7 +50,13 @@ def test_two_builds_of_the_real_data_are_the_same_bytes(tmp_path):
     for start in (
         lambda: build(DATA, first / "site", "--jobs", "1", PYTHONHASHSEED="1", TZ="UTC"),
         lambda: build(
-            second / "checkout" / "data", second / "public", "--jobs", "2", PYTHONHASHSEED="2", TZ="Asia/Shanghai", LANG="C.UTF-8"
+            second / "checkout" / "data",
+            second / "public",
+            "--jobs",
+            "2",
+            PYTHONHASHSEED="2",
+            TZ="Asia/Shanghai",
+            LANG="C.UTF-8",
         ),
     ):
         status, stderr = finished(start())
