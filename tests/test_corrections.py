@@ -86,3 +86,22 @@ def test_a_comment_or_a_space_is_no_correction(data_dir):
     figures, texts = compare(before, added)
     assert figures == ()
     assert [(t.section, t.removed, t.added) for t in texts] == [("第一部分 概况 / 一、部门职责", (), ("经办医保。",))]
+
+
+def test_commits_before_the_site_s_corrections_since_are_transcription_not_corrections(data_dir, tmp_path):
+    git(tmp_path, "init", "-q")
+    commit_all(tmp_path, "Transcribe the 决算", "2021-03-01T10:00:00+08:00")
+    document = data_dir / DOCUMENT_FILE
+    document.write_text(document.read_text(encoding="utf-8").replace("55.11", "55.21"), encoding="utf-8")
+    commit_all(tmp_path, "Transcribe the rest of the 决算", "2021-03-02T10:00:00+08:00")
+    write(data_dir / "site.yaml", "corrections_since: 2021-04-01\n")
+    commit_all(tmp_path, "The site goes live", "2021-04-01T09:00:00+08:00")
+    site = build_site(data_dir, tmp_path / "site", jobs=1)
+    assert "更正记录" not in overview(site, DOCUMENT_FILE)  # both commits before the day: transcription
+    document.write_text(document.read_text(encoding="utf-8").replace("55.21", "55.31"), encoding="utf-8")
+    commit_all(tmp_path, "Correct 收入决算表", "2021-05-01T09:00:00+08:00")
+    site = build_site(data_dir, tmp_path / "site2", jobs=1)
+    record = overview(site, DOCUMENT_FILE)
+    record = record[record.index('id="gengzheng"') :]
+    assert "2021-05-01 Correct 收入决算表" in record and "<td>55.21</td><td>55.31</td>" in record
+    assert "Transcribe" not in record

@@ -301,7 +301,16 @@ def _build_batch(batch: Batch, site: Site, results, outcome: Outcome) -> None:
         document: found
         for bureau in site.bureaus
         for document in bureau.documents
-        if (found := corrections(_WORKER["data_dir"], document, _WORKER["history"], site.glossary, site.form_sets))
+        if (
+            found := corrections(
+                _WORKER["data_dir"],
+                document,
+                _WORKER["history"],
+                site.glossary,
+                site.form_sets,
+                site.info.corrections_since,
+            )
+        )
     }
     outcome.seconds["corrections"] = time.perf_counter() - start
     pages = bureau_pages(site, site.bureaus, results, outcome.quality, corrected)

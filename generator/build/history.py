@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+from datetime import date
 from pathlib import Path
 
 from ..core.corrections import Commit, Correction
@@ -75,11 +76,19 @@ def touching(history: History | None, data_dir: Path, folders: list[Path]) -> li
     ]
 
 
-def corrections(data_dir: Path, document: Document, history: History | None, glossary, form_sets) -> list[Correction]:
+def corrections(
+    data_dir: Path, document: Document, history: History | None, glossary, form_sets, since: date | None = None
+) -> list[Correction]:
     """The versions after the first that the commits touching *document* published, each with what it
-    changed of the version before; a version that no longer loads (or was removed) is passed over."""
+    changed of the version before; a version that no longer loads (or was removed) is passed over.
+    With *since* (site.yaml's corrections_since), the commits before that day transcribed the original:
+    only the last of them is a version, the one the first correction is compared with."""
     path = relative(data_dir, document.path)
     commits = (history or {}).get(path or "", [])
+    if since is not None:
+        day = since.isoformat()
+        before = [c for c in commits if c.date < day]
+        commits = before[-1:] + [c for c in commits if c.date >= day]
     if len(commits) < 2:
         return []
     out: list[Correction] = []
