@@ -23,16 +23,20 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 
 
 def copy_fragment_forms(destination: Path) -> Path:
-    """The real form sets copied to *destination*, their 目录 requiring no table: for the small
-    documents of tests about other things, which print one or two tables of a set (the tables a
-    目录 requires are test_completeness.py's, on the real forms). Only the `outline:` lines change,
-    so that tests finding lines of the forms' own declarations find them where they are."""
+    """The real form sets copied to *destination*, their 目录 requiring no table and no topic to
+    be explained: for the small documents of tests about other things, which print one or two
+    tables of a set (what a 目录 and `topics:` require is test_completeness.py's, on the real forms).
+    Only the `outline:` lines change and the `topics:` at the end go, so that tests finding lines of
+    the forms' own declarations find them where they are."""
     destination.mkdir(parents=True, exist_ok=True)
     for path in sorted((DATA / "forms").glob("*.yaml")):
-        lines, in_outline = [], False
+        lines, in_outline, in_topics = [], False, False
         for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
             if line[:1].strip() and not line.startswith("#"):
                 in_outline = line.startswith("outline:")
+                in_topics = line.startswith("topics:")
+            if in_topics:
+                continue
             flow = re.match(r"(\s*- \{.*form: [^,}]+)\}\s*$", line) if in_outline else None
             block = re.match(r"(\s*)form: \S+\s*$", line) if in_outline else None
             if flow:

@@ -108,7 +108,12 @@ def test_a_statement_that_does_not_add_up_is_a_warning_at_its_section(tmp_path, 
 def test_the_unchanged_reference_statements_add_up_and_running_costs_are_unchecked():
     results = {d: results_of(DATA, d) for d in (WANGCHENG, DONGXIHU)}
     lines = {WANGCHENG: 440, DONGXIHU: 161}  # their sections of 政府采购
-    procurement = [r.explain() for d in results for r in results[d] if r.mark.line == lines[d]]
+    procurement = [
+        r.explain()
+        for d in results
+        for r in results[d]
+        if r.mark.line == lines[d] and not r.says.startswith("说明了")  # not the topic found there
+    ]
     # 望城: 总额 = 货物 + 工程 + 服务, 中小企业 ≤ 总额, 小微企业 ≤ 中小企业, the two shares; 东西湖: 合计 = its parts
     assert len(procurement) == 6 and all(says.endswith("相符") for says in procurement), procurement
     running = [
