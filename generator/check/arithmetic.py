@@ -13,6 +13,7 @@ from ..core.model import Document, FormTable, IndicatorTable, Unreadable, Value
 from ..core.problems import Mark
 from ..core.results import ERROR, NOTICE, OK, UNCHECKED, WARNING, Result
 from ..core.rules import CellRef, Rule
+from .completeness import states_empty
 
 _ZERO = Decimal(0)
 
@@ -172,6 +173,16 @@ def check_cells(rule: Rule, document: Document, table: FormTable | None, tables:
         return [Result(UNCHECKED, document, owner, mark, says)]
     if all(value is None for _, (_, _, value) in parts):
         return [Result(UNCHECKED, document, owner, mark, says)]
+    absent = [
+        ref.text
+        for (_, (target, exists, _)), (_, ref) in zip(parts, rule.parts, strict=True)
+        if not exists and not states_empty(target)
+    ]
+    if absent:
+        # A row the table does not print (its body left out, no 合计 row) is not a blank cell unless
+        # the table says it is empty: taking it as 0 would make a missing table a false miss.
+        reason = f"表中没有所需的行：{'、'.join(absent)}"
+        return [Result(UNCHECKED, document, owner, mark, says, reason=reason)]
     expected = sum_terms([(sign, value) for sign, (_, _, value) in parts])
     if expected is None or total.amount is None:
         return [unchecked(document, owner, mark, says, [total, *(value for _, (_, _, value) in parts)])]

@@ -89,6 +89,11 @@ def _amounts(table: FormTable):
             yield from row.cells.values()
 
 
+def states_empty(table: FormTable) -> bool:
+    """The table's statement says it has nothing to show (此表数据为空, 本部门没有…支出)."""
+    return bool(table.statement and _EMPTY.search(table.statement))
+
+
 def names_table(statement: str, table: FormTable) -> bool:
     if _POINTS.search(statement) or table.form.number in statement:
         return True
@@ -122,7 +127,7 @@ def check_empty(document: Document, tables: list) -> list[Result]:
                 says = f"{label} 的数字全为 0：空表要附说明，写 statement（照原件，如 本表无数据）"
                 results.append(Result(WARNING, document, table, table.mark, says))
             continue
-        if not _EMPTY.search(statement):
+        if not states_empty(table):
             says = f"{label} 没有数字，其说明却没有说此表为空（“{statement.strip()[:40]}”）：照原件核对说明"
             results.append(Result(WARNING, document, table, table.mark, says))
         elif not names_table(statement, table):
