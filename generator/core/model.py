@@ -150,6 +150,12 @@ class Wording:
     procurement_parts: tuple[str, ...] = ("货物", "工程", "服务")
     procurement_sme: tuple[str, ...] = ("中小企业",)
     procurement_small: tuple[str, ...] = ("小微企业",)
+    # 绩效: a paragraph holding a word of `performance` may state the funds its 绩效目标 or 自评 of
+    # projects covers (涉及…万元, in a clause naming 项目 or 专项): at most the tables' 项目支出.
+    performance: tuple[str, ...] = ("绩效",)
+    performance_funds: tuple[str, ...] = ("涉及",)
+    performance_projects: tuple[str, ...] = ("项目", "专项")
+    project_spending: tuple[str, ...] = ("项目支出",)
 
 
 DEFAULT_WORDING = Wording()

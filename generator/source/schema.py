@@ -347,6 +347,10 @@ WORDING = record(
             ("procurement_parts", "政府采购的各类，如 货物、工程、服务"),
             ("procurement_sme", "授予中小企业的词"),
             ("procurement_small", "授予小微企业的词"),
+            ("performance", "绩效段落的词"),
+            ("performance_funds", "绩效所涉资金的词，如 涉及"),
+            ("performance_projects", "说的是项目的词，如 项目、专项"),
+            ("project_spending", "表中项目支出的名称"),
         )
     },
 )
