@@ -1,6 +1,6 @@
 """Check stage, plausibility of the text: what a proof-reader would mark before a document is published.
 
-Four rules, each a warning at the title or section it is found in (the figures are not wrong; the
+Five rules, each a warning at the title or section it is found in (the figures are not wrong; the
 text is not finished or not this document's):
 
 * **Placeholders** left in by a template (XX, 待填写, {单位}: `wording.placeholders`).
@@ -18,6 +18,8 @@ text is not finished or not this document's):
   Text has no spaces between words, so that place is read as the three or two characters before
   the level character (区), none of them one that is no part of a place's name
   (`wording.not_in_place_names`: 资金由区医保局, 年度区医保局 and 完成区医保局 name the bureau itself).
+* **Percentages with more decimals** than the form set's `percent_places:` (12.345% where the
+  rules of 预决算公开 print two): a share worked out and pasted unrounded.
 * **Repeated words and doubled punctuation**: a character the list `wording.doubled_characters`
   names twice (的的; 常常 is a word), the same word of two to eight characters twice in a row
   (部门部门), and doubled punctuation (。。, ；。: `wording.doubled_punctuation`).
@@ -40,6 +42,7 @@ _QUOTED = re.compile(r"《[^《》]*》|〔[^〔〕]*〕|\[[^\[\]]*\]|［[^［�
 _REPEATED_WORD = re.compile(r"([\u4e00-\u9fff]{2,8})\1")
 _LEVEL = "省市州盟县区旗"  # the last character of a place's name: its level
 _EXCERPT = 12  # characters each side of a hit shown in the message
+_PERCENT = re.compile(r"(?<![\d.])\d+\.(\d+)\s*[%％]")
 
 
 def texts(document: Document):
@@ -86,7 +89,8 @@ def excerpt(text: str, start: int, end: int) -> str:
 
 def check_text_quality(document: Document) -> list[Result]:
     wording = document.form_set.wording if document.form_set is not None else DEFAULT_WORDING
-    found = {rule: [] for rule in ("placeholders", "years", "names", "repeats")}
+    found = {rule: [] for rule in ("placeholders", "years", "names", "repeats", "percentages")}
+    places = document.form_set.percent_places if document.form_set is not None else None
     names = NameRule(document, wording)
     for where, raw, mark in texts(document):
         text = unicodedata.normalize("NFC", raw)
@@ -94,7 +98,21 @@ def check_text_quality(document: Document) -> list[Result]:
         found["years"] += years(document, where, text, mark)
         found["names"] += names.check(where, text, mark)
         found["repeats"] += repeats(document, wording, where, text, mark)
+        if places is not None:
+            found["percentages"] += percentages(document, places, where, text, mark)
     return [result for hits in found.values() for result in hits]
+
+
+def percentages(document, places: int, where, text, mark) -> list[Result]:
+    results = []
+    for match in _PERCENT.finditer(text):
+        if len(match.group(1)) > places:
+            says = (
+                f"{where}中的百分比“{match.group(0)}”有 {len(match.group(1))} 位小数（“{excerpt(text, *match.span())}”）："
+                f"最多写 {places} 位"
+            )
+            results.append(Result(WARNING, document, None, mark, says))
+    return results
 
 
 def placeholders(document, wording: Wording, where, text, mark) -> list[Result]:

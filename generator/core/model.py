@@ -201,6 +201,9 @@ class FormSet:
     # say a section or paragraph is about it (机关运行经费, 政府采购, 国有资产占用), however the
     # document titles or numbers it.
     topics: tuple[Topic, ...] = ()
+    # How many decimals a percentage in prose may have (`percent_places:`, 2 in the 财政部 rules);
+    # None: not checked (check/text_quality.py).
+    percent_places: int | None = None
 
 
 @dataclass

@@ -219,6 +219,7 @@ class Loader:
                 wording(raw.wording),
                 raw.publish_within,
                 tuple(Topic(t.name, tuple(t.words or [t.name]), t.mark) for t in raw.topics or []),
+                raw.percent_places,
             )
         return sets
 

@@ -386,6 +386,7 @@ FORM_SET_FILE = record(
         ),
         [],
     ),
+    percent_places=optional(Integer(low=0, high=4, doc="正文中的百分比最多写几位小数（如 2）：多写的，check 警告")),
     publish_within=optional(
         Integer(
             low=1,
