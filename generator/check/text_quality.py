@@ -23,6 +23,10 @@ text is not finished or not this document's):
 * **Repeated words and doubled punctuation**: a character the list `wording.doubled_characters`
   names twice (的的; 常常 is a word), the same word of two to eight characters twice in a row
   (部门部门), and doubled punctuation (。。, ；。: `wording.doubled_punctuation`).
+* **Mixed punctuation**: half-width punctuation between two Chinese characters
+  (`wording.halfwidth_punctuation`: 文件,拟订) and a bracket pair of one half-width and one
+  full-width half (`wording.mixed_brackets`: （经济分类款级)). One warning per text and kind, with
+  the first place and the count: a text pasted from elsewhere has them throughout.
 
 A rule that finds nothing gives no result: one per sentence read would bury the few that matter.
 """
@@ -89,7 +93,7 @@ def excerpt(text: str, start: int, end: int) -> str:
 
 def check_text_quality(document: Document) -> list[Result]:
     wording = document.form_set.wording if document.form_set is not None else DEFAULT_WORDING
-    found = {rule: [] for rule in ("placeholders", "years", "names", "repeats", "percentages")}
+    found = {rule: [] for rule in ("placeholders", "years", "names", "repeats", "percentages", "punctuation")}
     places = document.form_set.percent_places if document.form_set is not None else None
     names = NameRule(document, wording)
     for where, raw, mark in texts(document):
@@ -98,6 +102,7 @@ def check_text_quality(document: Document) -> list[Result]:
         found["years"] += years(document, where, text, mark)
         found["names"] += names.check(where, text, mark)
         found["repeats"] += repeats(document, wording, where, text, mark)
+        found["punctuation"] += mixed_punctuation(document, wording, where, text, mark)
         if places is not None:
             found["percentages"] += percentages(document, places, where, text, mark)
     return [result for hits in found.values() for result in hits]
@@ -201,6 +206,31 @@ def core(name: str, places: list[str]) -> str:
                 name = name[len(form) :]
                 break
     return name
+
+
+def mixed_punctuation(document, wording: Wording, where, text, mark) -> list[Result]:
+    results = []
+    if wording.halfwidth_punctuation:
+        marks = "".join(re.escape(p) for p in wording.halfwidth_punctuation)
+        hits = list(re.finditer(f"(?<=[\u4e00-\u9fff])[{marks}](?=[\u4e00-\u9fff])", text))
+        if hits:
+            first = hits[0]
+            says = (
+                f"{where}中文句中有半角标点“{first.group(0)}”（“{excerpt(text, *first.span())}”，共 {len(hits)} 处）："
+                "请照原件核对，中文用全角标点"
+            )
+            results.append(Result(WARNING, document, None, mark, says))
+    for pair in wording.mixed_brackets:
+        if len(pair) != 2:
+            continue
+        hits = list(re.finditer(f"{re.escape(pair[0])}[^（）()\n]{{0,40}}{re.escape(pair[1])}", text))
+        if hits:
+            first = hits[0]
+            says = (
+                f"{where}中括号一半全角、一半半角（“{excerpt(text, *first.span())}”，共 {len(hits)} 处）：请照原件核对"
+            )
+            results.append(Result(WARNING, document, None, mark, says))
+    return results
 
 
 def repeats(document, wording: Wording, where, text, mark) -> list[Result]:

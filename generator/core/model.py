@@ -136,6 +136,10 @@ class Wording:
         "、。",
         "，；",
     )
+    # Half-width punctuation a Chinese sentence should not hold between two characters (，for ,), and
+    # pairs of brackets of which one half-width and one full-width stand together: 混用标点.
+    halfwidth_punctuation: tuple[str, ...] = (",", ";", "?", "!")
+    mixed_brackets: tuple[str, ...] = ("（)", "(）")
     # Characters that are no part of a place's name (完成区医保局 is 完成 + 区医保局), for the rule
     # of the bureau's name written after another place (check/text_quality.py).
     not_in_place_names: tuple[str, ...] = tuple(

@@ -340,6 +340,8 @@ WORDING = record(
             ("excess_of_budget", "决算超出预算的百分之几：超出年初预算的 N% 中的 超出"),
             ("doubled_characters", "重复的单字，如 的的"),
             ("doubled_punctuation", "重复的标点，如 。。"),
+            ("halfwidth_punctuation", "中文句中不应有的半角标点，如 ,（全角为 ，）"),
+            ("mixed_brackets", "一半全角、一半半角的括号对，写成左右两个字符，如 （)"),
             ("not_in_place_names", "不会是地名一部分的字，如 由、的（“资金由区医保局”不是别的区）"),
             ("running_costs", "机关运行经费的名称"),
             ("procurement", "政府采购段落的词"),
