@@ -138,6 +138,13 @@ def check_empty(document: Document, tables: list) -> list[Result]:
     return results
 
 
+def _texts_about(document: Document, words: tuple[str, ...]) -> list[str]:
+    """The title and text of every part and section that says one of *words*."""
+    texts = [(p.title or "") + (p.body or "") for p in document.parts]
+    texts += [(s.title or "") + (s.body or "") for s in document.sections()]
+    return [text for text in texts if any(w in text for w in words)]
+
+
 def _mentions(document: Document, words: tuple[str, ...]):
     """The first section whose title or text says one of *words* (a part's own text counts too)."""
     for part in document.parts:
@@ -169,4 +176,17 @@ def check_topics(document: Document) -> list[Result]:
             results.append(Result(WARNING, document, None, where, says))
         else:
             results.append(Result(OK, document, None, found.mark, f"说明了{topic.name}（{found.title}）"))
+            results += _elements(document, topic, found)
     return results
+
+
+def _elements(document: Document, topic, found) -> list[Result]:
+    """What the explanation of *topic* must name, each somewhere in the text that speaks of it."""
+    if not topic.elements:
+        return []
+    texts = _texts_about(document, topic.words)
+    missing = [e for e in topic.elements if not any(e in text for text in texts)]
+    if missing:
+        says = f"{topic.name}的说明没有写到{'、'.join(missing)}：表样要求写到{'、'.join(topic.elements)}"
+        return [Result(WARNING, document, None, found.mark, says)]
+    return [Result(OK, document, None, found.mark, f"{topic.name}的说明写到了{'、'.join(topic.elements)}")]

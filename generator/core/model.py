@@ -173,6 +173,9 @@ class Topic:
     name: str
     words: tuple[str, ...]
     mark: Mark
+    # What its explanation must name (三公: 因公出国, 公务用车, 公务接待), each somewhere in the text
+    # of the sections and parts that speak of the subject.
+    elements: tuple[str, ...] = ()
 
 
 @dataclass
