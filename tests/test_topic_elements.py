@@ -47,3 +47,21 @@ def test_an_explanation_leaving_out_one_item_is_a_warning(tmp_path):
     (mentioned, line, _), *elements = san_gong(data, WANGCHENG)
     assert mentioned == OK
     assert elements == [(WARNING, line, "“三公”经费的说明没有写到公务用车：表样要求写到因公出国、公务用车、公务接待")]
+
+
+def test_a_budget_that_never_states_its_units_is_warned_at_its_form_set(tmp_path):
+    # Auditor's check 5: 部门预算 states which units it covers (东西湖: (二) 部门预算单位构成情况).
+    says = "没有说明预算单位构成：表样 hubei-yusuan-2020 要求每份文件说明（正文中没有“单位构成”）；照原件补上这一节，原件没有时照录"
+    site, _ = load_site(DATA)
+    document = next(d for d in site.documents if d.path.endswith(DONGXIHU))
+    assert [r.status for r in check_document(document) if r.says.startswith("说明了预算单位构成")] == [OK]
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    path = data / DONGXIHU
+    text = path.read_text(encoding="utf-8")
+    assert text.count("单位构成") == 1
+    path.write_text(text.replace("(二) 部门预算单位构成情况", "(二) 部门机构情况"), encoding="utf-8")
+    site, _ = load_site(data)
+    document = next(d for d in site.documents if d.path.endswith(DONGXIHU))
+    found = [(r.status, r.mark.line) for r in check_document(document) if r.says == says]
+    assert found == [(WARNING, 12)]  # the document's form_set: line
