@@ -15,7 +15,7 @@ from generator.bench.corpus import make_corpus
 from generator.build import batches, build_cache
 from generator.build.site import build
 
-from helpers import DATA, ROOT, write
+from helpers import DATA, ROOT, commit_all, git, write
 
 BUREAUS = 4  # of three documents each, one batch each (BATCH_DOCUMENTS below)
 SITE_URL = "https://czj.example.gov.cn/gongkai/"
@@ -114,6 +114,33 @@ def test_an_incremental_build_is_a_cold_build(corpus, tmp_path, change):
     if change in ("bureau renamed", "bureau removed"):
         assert not (site / "bench-00001").exists()
     assert_same_as_cold(corpus, site, tmp_path, site_url=SITE_URL)
+
+
+def test_a_commit_that_changes_no_byte_of_data_rebuilds_the_pages_of_its_record(corpus, tmp_path):
+    """A document's 更正记录 is made of data/'s history: a commit message reworded (the files as
+    they were) is a new input of the pages of the commit's document, and of theirs alone."""
+    git(tmp_path, "init", "-q")
+    commit_all(tmp_path, "Publish", "2021-03-01T10:00:00+08:00")
+    edit(corpus / "bench-00001" / "2019" / "juesuan.yaml", "增加3143.94万元", "增加3143.95万元")
+    commit_all(tmp_path, "Correct a figure", "2021-04-02T09:00:00+08:00")
+    site = built(corpus, tmp_path / "site")
+    overview = site / "bench-00001" / "2019" / "juesuan" / "index.html"
+    assert "2021-04-02 Correct a figure" in overview.read_text(encoding="utf-8")
+    before = {b: inodes(site, b) for b in ("bench-00000", "bench-00001")}
+    git(
+        tmp_path,
+        "commit",
+        "-q",
+        "--amend",
+        "-m",
+        "Correct 与上年相比 as the original prints it",
+        date="2021-04-02T09:00:00+08:00",
+    )
+    built(corpus, site)
+    assert "2021-04-02 Correct 与上年相比 as the original prints it" in overview.read_text(encoding="utf-8")
+    assert inodes(site, "bench-00000") == before["bench-00000"]  # its files, and commits, as they were
+    assert not set(inodes(site, "bench-00001").items()) & set(before["bench-00001"].items())
+    assert_same_as_cold(corpus, site, tmp_path)
 
 
 def test_a_changed_theme_or_configuration_rebuilds_every_bureau(corpus, tmp_path):

@@ -181,9 +181,30 @@ def _date(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def document_json(document: Document, tables: list[TableData]) -> str:
+def _corrections_json(corrections) -> str:
+    """Each correction: its commit, date and message, the figures it changed (from, to: numbers digit
+    for digit, null where a version has no such cell) and the sentences it took out and put in."""
+    return _json(
+        [
+            {
+                "commit": c.commit.commit,
+                "date": c.commit.date,
+                "message": c.commit.message,
+                "figures": [
+                    {"table": f.table, "row": f.row, "column": f.column, "from": f.before, "to": f.after}
+                    for f in c.figures
+                ],
+                "texts": [{"section": t.section, "removed": list(t.removed), "added": list(t.added)} for t in c.texts],
+            }
+            for c in corrections
+        ]
+    )
+
+
+def document_json(document: Document, tables: list[TableData], corrections=()) -> str:
     """Every table of the document: its number, title and unit, and per block the printed header
-    (placed cells with their spans), the fields and the rows, figures as JSON numbers digit for digit."""
+    (placed cells with their spans), the fields and the rows, figures as JSON numbers digit for digit;
+    and its *corrections* (core/corrections.py), when it has any."""
     bureau = document.bureau
     head = _json(
         {
@@ -214,7 +235,8 @@ def document_json(document: Document, tables: list[TableData]) -> str:
         )
         blocks = ",\n    ".join(_block_json(data, block) for block in data.blocks)
         out.append(f'{meta[:-1]}, "blocks": [\n    {blocks}\n  ]}}')
-    return f'{{"document": {head}, "tables": [\n  ' + ",\n  ".join(out) + "\n]}\n"
+    said = f', "corrections": {_corrections_json(corrections)}' if corrections else ""
+    return f'{{"document": {head}, "tables": [\n  ' + ",\n  ".join(out) + f"\n]{said}}}\n"
 
 
 # ---- datapackage.json (Frictionless Data Package v1) ----
@@ -325,7 +347,11 @@ def _zip_level(name: str, data: bytes) -> int | None:
 
 
 def write_document(
-    document: Document, site_dir: Path, archive: ZipArchive | None = None, info: SiteInfo | None = None
+    document: Document,
+    site_dir: Path,
+    archive: ZipArchive | None = None,
+    info: SiteInfo | None = None,
+    corrections=(),
 ) -> list[str]:
     """Write *document*'s downloads under *site_dir*, and add them to *archive* in the order of
     their names; → the names of the files written. *info*: the site's (its data's licence)."""
@@ -339,7 +365,7 @@ def write_document(
         for data in tables
         for block in data.blocks
     }
-    files[urls.document_file(document, "json")] = document_json(document, tables).encode("utf-8")
+    files[urls.document_file(document, "json")] = document_json(document, tables, corrections).encode("utf-8")
     files[urls.DATAPACKAGE] = datapackage_json(datapackage(document, tables, info)).encode("utf-8")
     files[urls.document_file(document, "xlsx")] = workbook(document, tables, build_time())
     for name, data in files.items():
@@ -351,13 +377,13 @@ def write_document(
     return list(files)
 
 
-def write_documents(bureaus: list[Bureau], site_dir: Path, info: SiteInfo | None = None) -> None:
+def write_documents(bureaus: list[Bureau], site_dir: Path, info: SiteInfo | None = None, corrections=None) -> None:
     """Every document's downloads (called per batch of bureaus, in the worker), and beside
     *site_dir* the batch's part of the site's zip, deflated here while the files are in memory."""
     archive = ZipArchive(build_time().timetuple()[:6])
     for bureau in bureaus:
         for document in bureau.documents:
-            write_document(document, site_dir, archive, info)
+            write_document(document, site_dir, archive, info, (corrections or {}).get(document, ()))
     site_dir.with_name(BATCH_ARCHIVE).write_bytes(archive.finish())
 
 
