@@ -84,7 +84,8 @@ def test_what_is_the_bureaus_own_or_another_bodys_name_or_a_documents_year_is_no
     path = data / WANGCHENG
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("本部门2020年度政府采购", new, 1), encoding="utf-8")
-    assert [r.says for r in warnings(text_results(data, WANGCHENG)) if "。。" not in r.says] == []
+    found = [r.says for r in warnings(text_results(data, WANGCHENG)) if "。。" not in r.says]
+    assert [says for says in found if not mixed_punctuation(says)] == []
 
 
 def test_the_core_of_a_name_is_what_follows_its_places():
@@ -102,13 +103,18 @@ def test_a_form_set_adds_its_own_placeholders(tmp_path):
     assert len(hits) == 1
 
 
+def mixed_punctuation(says: str) -> bool:
+    """A warning of 混用标点: the originals print many, test_mixed_punctuation.py's."""
+    return "中文句中有半角标点" in says or "括号一半全角" in says
+
+
 def test_the_unchanged_reference_text_finds_only_what_the_originals_print():
     site, _ = load_site(DATA)
     found = sorted(
         (r.mark.path.split("/")[1], r.mark.line, r.says)
         for d in site.documents
         for r in check_text_quality(d)
-        if r.status != OK
+        if r.status != OK and not mixed_punctuation(r.says)
     )
     assert found == [
         # seed 000 prints "保障基金安全。。全年 33 家" in the 部门整体自评表's 目标完成情况

@@ -277,7 +277,7 @@ def test_a_reference_to_a_marked_cell_is_an_error(data_dir):
 
 def test_a_rule_by_code_across_tables_cannot_check_a_marked_cell_either(tmp_path):
     """东西湖's 表3 with one 总计 marked: the form set's codes rule (表3 ≥ 表5, 科目 by 科目) and the
-    row's own rule are 无法核对, where they were 相符."""
+    row's own rules (its sum, and 总计 not negative) are 无法核对, where they were 相符."""
     data = tmp_path / "data"
     shutil.copytree(DATA / "forms", data / "forms")
     shutil.copytree(DATA / "wuhan-dongxihu-ybj", data / "wuhan-dongxihu-ybj")
@@ -293,6 +293,7 @@ def test_a_rule_by_code_across_tables_cannot_check_a_marked_cell_either(tmp_path
     assert blocked == [
         "表3 2101101 总计 ≥ 表5 2101101 总计",
         "表3 2101101 行政单位医疗：总计 = 基本支出小计 + 部门项目小计 + 公共项目小计",
+        "表3 2101101 行政单位医疗：总计 ≥ 0",
     ]
 
 
@@ -451,8 +452,9 @@ def test_yuhua_s_figures_run_together_are_marked_as_the_original_prints_them(rea
     index = (real_site / YUHUA / "index.html").read_text(encoding="utf-8")
     # the 考核评分表's four rules of its form (hunan-jixiao-2020): 得分 ≤ 分值, the 合计 row's 分值 and
     # 评分, and its 分值 = the form's full marks; and the year its title names (2021: the 考核 of the
-    # 2020 自评 work, done in the year after, check/dates.py)
-    assert "核对 5 项：全部相符；另有 2 格原件无法辨认，不参与核对。" in index
+    # 2020 自评 work, done in the year after, check/dates.py); and two warnings of 混用标点 its original
+    # prints (医药监管科(行政审批和政务服务科）, 社区,广泛宣传: check/text_quality.py)
+    assert "核对 7 项：2 项需留意；另有 2 格原件无法辨认，不参与核对。" in index
     checks = (real_site / YUHUA / "checks" / "index.html").read_text(encoding="utf-8")
     assert checks.count('<tr class="gk-check-unreadable"><td>无法辨认</td>') == 2
 

@@ -6,6 +6,7 @@ of a row, the 类/款/项 tree of a 科目 table, cells across tables, and 科�
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from ..core.cells import find_cell, panel_data, tables_by_form
@@ -13,8 +14,23 @@ from ..core.model import Document, FormTable, IndicatorTable, Unreadable, Value
 from ..core.problems import Mark
 from ..core.results import ERROR, NOTICE, OK, UNCHECKED, WARNING, Result
 from ..core.rules import CellRef, Rule
+from .completeness import states_empty
 
 _ZERO = Decimal(0)
+
+
+@dataclass(slots=True)
+class Bound(Value):
+    """A number written in the rule (`>= 0`): exact, so it adds no rounding to allow for."""
+
+
+def term(ref: CellRef, mark: Mark) -> Bound:
+    return Bound(ref.constant, ref.text, mark)
+
+
+def printed(values) -> int:
+    """How many of the terms are printed figures: each carries up to half a cent of rounding."""
+    return sum(1 for v in values if v is not None and v.__class__ is not Bound)
 
 
 def judge(rule: Rule, expected: Decimal, found: Decimal, addends: int) -> str:
@@ -72,13 +88,13 @@ def sum_result(
     expected = sum_terms(parts)
     if expected is None or total.amount is None:
         return [unchecked(document, table, total.mark, says, [total, *(v for _, v in parts)])]
-    status = judge(rule, expected, total.amount, sum(1 for _, v in parts if v is not None))
+    status = judge(rule, expected, total.amount, printed(v for _, v in parts))
     return [Result(status, document, table, total.mark, says, expected, total.amount, relation=rule.relation)]
 
 
 def check_columns(rule: Rule, document: Document, table: FormTable) -> list[Result]:
     results = []
-    keys = [rule.total.column] + [ref.column for _, ref in rule.parts]
+    keys = [rule.total.column] + [ref.column for _, ref in rule.parts if ref.constant is None]
     for data in table.panels:
         column_keys = data.panel.column_keys
         if not all(k in column_keys for k in keys):
@@ -90,7 +106,12 @@ def check_columns(rule: Rule, document: Document, table: FormTable) -> list[Resu
         )
         for label, cells in rows:
             total = cells.get(rule.total.column)
-            parts = [(sign, cells.get(ref.column)) for sign, ref in rule.parts]
+            if total is None:
+                continue
+            parts = [
+                (sign, term(ref, total.mark) if ref.constant is not None else cells.get(ref.column))
+                for sign, ref in rule.parts
+            ]
             results += sum_result(rule, document, table, total, parts, f"{table.form.number} {label}：{rule.words}")
     return results
 
@@ -157,6 +178,9 @@ def code_shape_results(document: Document, table: FormTable, labelled) -> list[R
 
 def check_cells(rule: Rule, document: Document, table: FormTable | None, tables: dict[str, FormTable]) -> list[Result]:
     def locate(ref: CellRef) -> tuple[FormTable | None, bool, Value | None]:
+        if ref.constant is not None:
+            home = locate(rule.total)
+            return home[0], True, term(ref, home[2].mark if home[2] is not None else Mark(document.path))
         target = tables.get(ref.form) if ref.form else table
         if target is None:
             return None, False, None
@@ -172,10 +196,20 @@ def check_cells(rule: Rule, document: Document, table: FormTable | None, tables:
         return [Result(UNCHECKED, document, owner, mark, says)]
     if all(value is None for _, (_, _, value) in parts):
         return [Result(UNCHECKED, document, owner, mark, says)]
+    absent = [
+        ref.text
+        for (_, (target, exists, _)), (_, ref) in zip(parts, rule.parts, strict=True)
+        if not exists and not states_empty(target)
+    ]
+    if absent:
+        # A row the table does not print (its body left out, no 合计 row) is not a blank cell unless
+        # the table says it is empty: taking it as 0 would make a missing table a false miss.
+        reason = f"表中没有所需的行：{'、'.join(absent)}"
+        return [Result(UNCHECKED, document, owner, mark, says, reason=reason)]
     expected = sum_terms([(sign, value) for sign, (_, _, value) in parts])
     if expected is None or total.amount is None:
         return [unchecked(document, owner, mark, says, [total, *(value for _, (_, _, value) in parts)])]
-    status = judge(rule, expected, total.amount, sum(1 for _, (_, _, v) in parts if v is not None))
+    status = judge(rule, expected, total.amount, printed(v for _, (_, _, v) in parts))
     return [Result(status, document, owner, mark, says, expected, total.amount, relation=rule.relation)]
 
 

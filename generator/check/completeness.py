@@ -89,6 +89,11 @@ def _amounts(table: FormTable):
             yield from row.cells.values()
 
 
+def states_empty(table: FormTable) -> bool:
+    """The table's statement says it has nothing to show (此表数据为空, 本部门没有…支出)."""
+    return bool(table.statement and _EMPTY.search(table.statement))
+
+
 def names_table(statement: str, table: FormTable) -> bool:
     if _POINTS.search(statement) or table.form.number in statement:
         return True
@@ -122,7 +127,7 @@ def check_empty(document: Document, tables: list) -> list[Result]:
                 says = f"{label} 的数字全为 0：空表要附说明，写 statement（照原件，如 本表无数据）"
                 results.append(Result(WARNING, document, table, table.mark, says))
             continue
-        if not _EMPTY.search(statement):
+        if not states_empty(table):
             says = f"{label} 没有数字，其说明却没有说此表为空（“{statement.strip()[:40]}”）：照原件核对说明"
             results.append(Result(WARNING, document, table, table.mark, says))
         elif not names_table(statement, table):
@@ -131,6 +136,13 @@ def check_empty(document: Document, tables: list) -> list[Result]:
         else:
             results.append(Result(OK, document, table, table.mark, f"{label} 为空表，附有说明"))
     return results
+
+
+def _texts_about(document: Document, words: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(title, text) of every part and section whose title or text says one of *words*."""
+    texts = [(p.title or "", p.body or "") for p in document.parts]
+    texts += [(s.title or "", s.body or "") for s in document.sections()]
+    return [(title, body) for title, body in texts if any(w in title + body for w in words)]
 
 
 def _mentions(document: Document, words: tuple[str, ...]):
@@ -164,4 +176,19 @@ def check_topics(document: Document) -> list[Result]:
             results.append(Result(WARNING, document, None, where, says))
         else:
             results.append(Result(OK, document, None, found.mark, f"说明了{topic.name}（{found.title}）"))
+            results += _elements(document, topic, found)
     return results
+
+
+def _elements(document: Document, topic, found) -> list[Result]:
+    """What the explanation of *topic* must name, each somewhere in the text that speaks of it."""
+    if not topic.elements:
+        return []
+    texts = _texts_about(document, topic.words)
+    if not any(body.strip() for _, body in texts):
+        return []  # not written yet: an empty section is check/filled.py's warning
+    missing = [e for e in topic.elements if not any(e in title + body for title, body in texts)]
+    if missing:
+        says = f"{topic.name}的说明没有写到{'、'.join(missing)}：表样要求写到{'、'.join(topic.elements)}"
+        return [Result(WARNING, document, None, found.mark, says)]
+    return [Result(OK, document, None, found.mark, f"{topic.name}的说明写到了{'、'.join(topic.elements)}")]

@@ -6,6 +6,7 @@ from ..core.model import AmountTable, Document, IndicatorTable
 from ..core.reports import reports
 from ..core.results import Result
 from .arithmetic import check_form_tables
+from .blanks import check_blanks
 from .budget_actual import check_budget_actual
 from .changes import check_changes
 from .completeness import check_empty, check_required, check_topics
@@ -48,7 +49,7 @@ def check_document(document: Document) -> list[Result]:
     results += check_summaries(document, tables)
     figures = labelled_figures(document, tables)  # the tables' figures by label, for both prose checks
     results += check_prose(document, figures, sections) + check_changes(document, figures, sections)
-    results += check_statements(document, figures, sections)
+    results += check_statements(document, figures, sections) + check_blanks(document, figures, sections)
     if document.kind == "绩效" or any(isinstance(table, IndicatorTable) for table in tables):
         its_reports = reports(document)  # what the 绩效 prose and dates are read in
         results += check_report_prose(document, its_reports) + check_dates(document, its_reports)

@@ -200,6 +200,8 @@ def check_body(section: Section, document: Document, tables, figures) -> list[Re
             )
             if status == NOTICE and table_unit(table, document) != unit:
                 status = OK  # the table cannot print the figure more precisely than its unit
+            if not status and (other := misnamed_unit(stated_amount, unit, figures[label], document)):
+                says += f"：数与表中相同，单位却写作“{unit}”（表的单位是{other}）"
             results.append(
                 Result(status or WARNING, document, table, section.mark, says, value, stated_amount, "文中为")
             )
@@ -218,6 +220,16 @@ def table_unit(table, document: Document) -> str:
     """The unit a table's amounts are printed in: its form's, its own, else the document's."""
     form = getattr(table, "form", None)
     return ((form.unit if form is not None else getattr(table, "unit", None)) or document.unit or "万元").strip()
+
+
+def misnamed_unit(stated: Decimal, unit: str, labelled, document: Document) -> str | None:
+    """The unit of a table whose figure the sentence gives digit for digit under another unit
+    (2549.18元 for a table's 2549.18 万元): the unit, not the figure, is wrong."""
+    for table, value in labelled:
+        printed_unit = table_unit(table, document)
+        if printed_unit != unit and printed_unit in SCALE and agrees(stated, value):
+            return printed_unit
+    return None
 
 
 def agrees(stated: Decimal, value: Decimal) -> str:

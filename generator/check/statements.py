@@ -1,4 +1,5 @@
-"""Check stage, statements of a 预算/决算's 说明 that no table totals: 机关运行经费 and 政府采购.
+"""Check stage, statements of a 预算/决算's 说明 that no table totals: 机关运行经费, 政府采购 and
+the funds of 绩效.
 
 **机关运行经费.** The 说明 states it ("本部门2020年度机关运行经费支出123.43万元"); the forms of
 some provinces print it in a table (a row or column of that name), others do not. A figure stated
@@ -12,6 +13,10 @@ what of it was granted to 中小企业 (`procurement_sme`) and of that to 小微
 The parts add up to the total exactly (prose prints them as it prints the total), 中小企业 is at
 most the total and 小微企业 at most 中小企业. A sum that does not add up is a warning, as every
 figure of prose is; the shares (占政府采购支出总额的…%) are check/prose.py's.
+
+**绩效.** A paragraph holding a word of `wording.performance` may say what its projects' 绩效目标 or
+自评 covers (涉及金额9300万元: `performance_funds`, in a clause naming 项目 or 专项:
+`performance_projects`): at most the tables' 项目支出 (`project_spending`), else a warning.
 """
 
 from __future__ import annotations
@@ -40,6 +45,32 @@ def check_statements(document: Document, figures: dict, sections: list[Section] 
             results += running_costs(document, section, wording, paragraph, figures)
             if any(word in paragraph for word in wording.procurement):
                 results += procurement(document, section, wording, paragraph)
+            if any(word in paragraph for word in wording.performance):
+                results += performance_funds(document, section, wording, paragraph, figures)
+    return results
+
+
+def performance_funds(document, section, wording: Wording, paragraph: str, figures: dict) -> list[Result]:
+    """The funds a 绩效 statement of projects covers are at most the tables' 项目支出 (the largest
+    of the figures of that label: all funds, not one fund's table). A clause of 部门整体支出 names
+    no project and is not read: the whole of the spending may be evaluated."""
+    results = []
+    spent = [(table, value) for name in wording.project_spending for table, value in figures.get(name, [])]
+    for clause in SENTENCE_END.split(paragraph):
+        if not any(word in clause for word in wording.performance_projects):
+            continue
+        for match in FIGURE.finditer(clause):
+            run, stated = match.group(1), Decimal(match.group(2))
+            if not any(word in run for word in wording.performance_funds):
+                continue
+            says = f"“{section.title}”：{run}{match.group(2)}万元 ≤ 表中“{wording.project_spending[0]}”"
+            if not spent:
+                reason = f"本文件没有一张表印出“{wording.project_spending[0]}”"
+                results.append(Result(UNCHECKED, document, None, section.mark, says, reason=reason))
+                continue
+            table, bound = max(spent, key=lambda s: s[1])
+            status = OK if stated <= bound else WARNING
+            results.append(Result(status, document, table, section.mark, says, bound, stated, "文中为", relation="≤"))
     return results
 
 

@@ -1,6 +1,6 @@
 """Check stage, plausibility of the text: what a proof-reader would mark before a document is published.
 
-Four rules, each a warning at the title or section it is found in (the figures are not wrong; the
+Five rules, each a warning at the title or section it is found in (the figures are not wrong; the
 text is not finished or not this document's):
 
 * **Placeholders** left in by a template (XX, 待填写, {单位}: `wording.placeholders`).
@@ -18,9 +18,15 @@ text is not finished or not this document's):
   Text has no spaces between words, so that place is read as the three or two characters before
   the level character (区), none of them one that is no part of a place's name
   (`wording.not_in_place_names`: 资金由区医保局, 年度区医保局 and 完成区医保局 name the bureau itself).
+* **Percentages with more decimals** than the form set's `percent_places:` (12.345% where the
+  rules of 预决算公开 print two): a share worked out and pasted unrounded.
 * **Repeated words and doubled punctuation**: a character the list `wording.doubled_characters`
   names twice (的的; 常常 is a word), the same word of two to eight characters twice in a row
   (部门部门), and doubled punctuation (。。, ；。: `wording.doubled_punctuation`).
+* **Mixed punctuation**: half-width punctuation between two Chinese characters
+  (`wording.halfwidth_punctuation`: 文件,拟订) and a bracket pair of one half-width and one
+  full-width half (`wording.mixed_brackets`: （经济分类款级)). One warning per text and kind, with
+  the first place and the count: a text pasted from elsewhere has them throughout.
 
 A rule that finds nothing gives no result: one per sentence read would bury the few that matter.
 """
@@ -41,6 +47,7 @@ _QUOTED = re.compile(r"《[^《》]*》|〔[^〔〕]*〕|\[[^\[\]]*\]|［[^［�
 _REPEATED_WORD = re.compile(r"([\u4e00-\u9fff]{2,8})\1")
 _LEVEL = "省市州盟县区旗"  # the last character of a place's name: its level
 _EXCERPT = 12  # characters each side of a hit shown in the message
+_PERCENT = re.compile(r"(?<![\d.])\d+\.(\d+)\s*[%％]")
 
 
 def texts(document: Document):
@@ -87,7 +94,8 @@ def excerpt(text: str, start: int, end: int) -> str:
 
 def check_text_quality(document: Document) -> list[Result]:
     wording = document.form_set.wording if document.form_set is not None else DEFAULT_WORDING
-    found = {rule: [] for rule in ("placeholders", "years", "names", "repeats")}
+    found = {rule: [] for rule in ("placeholders", "years", "names", "repeats", "percentages", "punctuation")}
+    places = document.form_set.percent_places if document.form_set is not None else None
     names = NameRule(document, wording)
     for where, raw, mark in texts(document):
         text = unicodedata.normalize("NFC", raw)
@@ -95,7 +103,22 @@ def check_text_quality(document: Document) -> list[Result]:
         found["years"] += years(document, where, text, mark)
         found["names"] += names.check(where, text, mark)
         found["repeats"] += repeats(document, wording, where, text, mark)
+        found["punctuation"] += mixed_punctuation(document, wording, where, text, mark)
+        if places is not None:
+            found["percentages"] += percentages(document, places, where, text, mark)
     return [result for hits in found.values() for result in hits]
+
+
+def percentages(document, places: int, where, text, mark) -> list[Result]:
+    results = []
+    for match in _PERCENT.finditer(text):
+        if len(match.group(1)) > places:
+            says = (
+                f"{where}中的百分比“{match.group(0)}”有 {len(match.group(1))} 位小数（“{excerpt(text, *match.span())}”）："
+                f"最多写 {places} 位"
+            )
+            results.append(Result(WARNING, document, None, mark, says))
+    return results
 
 
 @functools.lru_cache(maxsize=64)
@@ -193,6 +216,31 @@ def core(name: str, places: list[str]) -> str:
                 name = name[len(form) :]
                 break
     return name
+
+
+def mixed_punctuation(document, wording: Wording, where, text, mark) -> list[Result]:
+    results = []
+    if wording.halfwidth_punctuation:
+        marks = "".join(re.escape(p) for p in wording.halfwidth_punctuation)
+        hits = list(re.finditer(f"(?<=[\u4e00-\u9fff])[{marks}](?=[\u4e00-\u9fff])", text))
+        if hits:
+            first = hits[0]
+            says = (
+                f"{where}中文句中有半角标点“{first.group(0)}”（“{excerpt(text, *first.span())}”，共 {len(hits)} 处）："
+                "请照原件核对，中文用全角标点"
+            )
+            results.append(Result(WARNING, document, None, mark, says))
+    for pair in wording.mixed_brackets:
+        if len(pair) != 2:
+            continue
+        hits = list(re.finditer(f"{re.escape(pair[0])}[^（）()\n]{{0,40}}{re.escape(pair[1])}", text))
+        if hits:
+            first = hits[0]
+            says = (
+                f"{where}中括号一半全角、一半半角（“{excerpt(text, *first.span())}”，共 {len(hits)} 处）：请照原件核对"
+            )
+            results.append(Result(WARNING, document, None, mark, says))
+    return results
 
 
 def repeats(document, wording: Wording, where, text, mark) -> list[Result]:

@@ -136,6 +136,10 @@ class Wording:
         "、。",
         "，；",
     )
+    # Half-width punctuation a Chinese sentence should not hold between two characters (，for ,), and
+    # pairs of brackets of which one half-width and one full-width stand together: 混用标点.
+    halfwidth_punctuation: tuple[str, ...] = (",", ";", "?", "!")
+    mixed_brackets: tuple[str, ...] = ("（)", "(）")
     # Characters that are no part of a place's name (完成区医保局 is 完成 + 区医保局), for the rule
     # of the bureau's name written after another place (check/text_quality.py).
     not_in_place_names: tuple[str, ...] = tuple(
@@ -150,6 +154,12 @@ class Wording:
     procurement_parts: tuple[str, ...] = ("货物", "工程", "服务")
     procurement_sme: tuple[str, ...] = ("中小企业",)
     procurement_small: tuple[str, ...] = ("小微企业",)
+    # 绩效: a paragraph holding a word of `performance` may state the funds its 绩效目标 or 自评 of
+    # projects covers (涉及…万元, in a clause naming 项目 or 专项): at most the tables' 项目支出.
+    performance: tuple[str, ...] = ("绩效",)
+    performance_funds: tuple[str, ...] = ("涉及",)
+    performance_projects: tuple[str, ...] = ("项目", "专项")
+    project_spending: tuple[str, ...] = ("项目支出",)
 
 
 DEFAULT_WORDING = Wording()
@@ -163,6 +173,9 @@ class Topic:
     name: str
     words: tuple[str, ...]
     mark: Mark
+    # What its explanation must name (三公: 因公出国, 公务用车, 公务接待), each somewhere in the text
+    # of the sections and parts that speak of the subject.
+    elements: tuple[str, ...] = ()
 
 
 @dataclass
@@ -195,6 +208,9 @@ class FormSet:
     # say a section or paragraph is about it (机关运行经费, 政府采购, 国有资产占用), however the
     # document titles or numbers it.
     topics: tuple[Topic, ...] = ()
+    # How many decimals a percentage in prose may have (`percent_places:`, 2 in the 财政部 rules);
+    # None: not checked (check/text_quality.py).
+    percent_places: int | None = None
 
 
 @dataclass

@@ -7,6 +7,7 @@ A rule is written the way a person would say it:
     cells: 收入.总计 = 收入.本年收入合计 + 收入.年初结转和结余          (named cells)
     cells: 公开01表:收入.本年收入合计 = 公开02表:合计.本年收入合计      (across forms, in the form set)
     cells: 公开07表:决算合计 <= 公开07表:预算合计                        (an inequality: ≤ or ≥)
+    columns: 本年支出合计 >= 0                                        (a bound: a number on the right)
     classes: 公开01表:支出 = 公开03表:本年支出合计                    (each 类 by name)
     codes: 公开02表:本年收入合计 = 公开03表:本年支出合计                 (each 科目编码 present in both)
     codes: 表3:总计 >= 表5:总计     (each 科目 of the smaller table: all funds ≥ 财政拨款)
@@ -49,6 +50,7 @@ class CellRef:
     row: str | None
     column: str | None
     text: str
+    constant: Decimal | None = None  # a number written in the rule (a bound: >= 0), not a cell
 
 
 @dataclass
@@ -80,6 +82,8 @@ class Rule:
 
 def describe_ref(ref: CellRef, home: str | None) -> str:
     """A cell in words: '公开02表 合计·本年收入合计', without the table when it is the rule's own."""
+    if ref.constant is not None:
+        return ref.text
     parts = [x for x in (ref.panel if ref.panel != "totals" else None, ref.row) if x]
     if ref.column and ref.column != "金额":
         parts.append(ref.column)
@@ -111,6 +115,14 @@ def split_sum(text: str) -> tuple[str, str, list[tuple[int, str]]]:
     if any(not name for _, name in parts):
         raise RuleError("'+' 或 '-' 旁边少了一项")
     return left, RELATIONS[signs[0]], parts
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def constant_ref(text: str) -> CellRef | None:
+    """A number written as a term (`0`, `0.01`, `100`): a bound a cell is compared with."""
+    return CellRef(None, None, None, None, text, Decimal(text)) if _NUMBER.fullmatch(text) else None
 
 
 def parse_ref(text: str, form: Form | None, forms: dict[str, Form], default_form: Form | None) -> CellRef:
@@ -184,11 +196,14 @@ def parse_rule(
         if form is None:
             raise RuleError("columns 规则只能写在一张表样中，不能写在表样文件的规则中")
         keys = {c.key for p in form.panels for c in p.amount_columns}
-        for name in [left] + [n for _, n in parts]:
+        if relation != "=" and len(parts) == 1 and constant_ref(parts[0][1]) is not None:
+            # A percentage is no amount to add up, but it may have a range: 占比 <= 100.
+            keys |= {c.key for p in form.panels for c in p.columns if c.type == "percent"}
+        for name in [left] + [n for _, n in parts if constant_ref(n) is None]:
             if name not in keys:
                 raise RuleError(f"'{name}' 不是 {form.number} 的金额列")
         rule.total = CellRef(None, None, None, left, left)
-        rule.parts = [(sign, CellRef(None, None, None, n, n)) for sign, n in parts]
+        rule.parts = [(sign, constant_ref(n) or CellRef(None, None, None, n, n)) for sign, n in parts]
         rule.words = f"{left} {relation} {terms_text(parts)}"
         return rule
     if kind in ("classes", "codes"):
@@ -201,6 +216,10 @@ def parse_rule(
         return rule
     rule.total = parse_ref(left, form, forms, form)
     for sign, name in parts:
+        constant = constant_ref(name)
+        if constant is not None:
+            rule.parts.append((sign, constant))
+            continue
         names = expand_range(name, form, forms) if ".." in name else [name]
         rule.parts += [(sign, parse_ref(n, form, forms, form)) for n in names]
     home = rule.total.form or (form.number if form is not None else None)  # whose cells need no form number

@@ -219,7 +219,10 @@ class Loader:
                 indicator_forms,
                 wording(raw.wording),
                 raw.publish_within,
-                tuple(Topic(t.name, tuple(t.words or [t.name]), t.mark) for t in raw.topics or []),
+                tuple(
+                    Topic(t.name, tuple(t.words or [t.name]), t.mark, tuple(t.elements or [])) for t in raw.topics or []
+                ),
+                raw.percent_places,
             )
         return sets
 

@@ -340,6 +340,8 @@ WORDING = record(
             ("excess_of_budget", "决算超出预算的百分之几：超出年初预算的 N% 中的 超出"),
             ("doubled_characters", "重复的单字，如 的的"),
             ("doubled_punctuation", "重复的标点，如 。。"),
+            ("halfwidth_punctuation", "中文句中不应有的半角标点，如 ,（全角为 ，）"),
+            ("mixed_brackets", "一半全角、一半半角的括号对，写成左右两个字符，如 （)"),
             ("not_in_place_names", "不会是地名一部分的字，如 由、的（“资金由区医保局”不是别的区）"),
             ("running_costs", "机关运行经费的名称"),
             ("procurement", "政府采购段落的词"),
@@ -347,6 +349,10 @@ WORDING = record(
             ("procurement_parts", "政府采购的各类，如 货物、工程、服务"),
             ("procurement_sme", "授予中小企业的词"),
             ("procurement_small", "授予小微企业的词"),
+            ("performance", "绩效段落的词"),
+            ("performance_funds", "绩效所涉资金的词，如 涉及"),
+            ("performance_projects", "说的是项目的词，如 项目、专项"),
+            ("project_spending", "表中项目支出的名称"),
         )
     },
 )
@@ -377,11 +383,19 @@ FORM_SET_FILE = record(
                 "每份文件都要说明的一件事，如 机关运行经费：文件中哪一节或哪一段说到它，由 words 找",
                 name=Text(doc="事项的名称，如 机关运行经费"),
                 words=optional(ListOf(Text(), doc="说到它的词，任一个出现在节的标题或正文中即可；不写则用名称"), []),
+                elements=optional(
+                    ListOf(
+                        Text(),
+                        doc="说明要写到的要素，如 三公 的 因公出国、公务用车、公务接待：说到此事的各节都没有写到的，警告",
+                    ),
+                    [],
+                ),
             ),
             doc="每份文件都要说明的事项（如 机关运行经费、政府采购、国有资产占用）：文件没有一处说到时 check 警告",
         ),
         [],
     ),
+    percent_places=optional(Integer(low=0, high=4, doc="正文中的百分比最多写几位小数（如 2）：多写的，check 警告")),
     publish_within=optional(
         Integer(
             low=1,

@@ -1,0 +1,67 @@
+"""Auditor's check 54 (docs/auditor-rules.md): a required subject's explanation names what the form
+set's `topics:` lists as its `elements` (三公: 因公出国, 公务用车, 公务接待), somewhere in the text of
+the parts and sections that speak of it (check/completeness.py)."""
+
+from __future__ import annotations
+
+import shutil
+
+from generator.check.document import check_document
+from generator.core.results import OK, WARNING
+from generator.load.loader import load_site
+
+from helpers import DATA
+
+WANGCHENG = "changsha-wangcheng-ybj/2020/juesuan.yaml"
+DONGXIHU = "wuhan-dongxihu-ybj/2020/yusuan.yaml"
+
+
+def san_gong(data, relative: str):
+    site, problems = load_site(data)
+    assert not problems.errors, problems.errors
+    document = next(d for d in site.documents if d.path.endswith(relative))
+    found = check_document(document)
+    return [
+        (r.status, r.mark.line, r.says) for r in found if r.says.startswith(("“三公”经费的说明", "说明了“三公”经费"))
+    ]
+
+
+def test_both_reference_documents_name_the_three_items():
+    for relative in (WANGCHENG, DONGXIHU):
+        found = san_gong(DATA, relative)
+        assert [(status, says) for status, _, says in found][1:] == [
+            (OK, "“三公”经费的说明写到了因公出国、公务用车、公务接待")
+        ]
+
+
+def test_an_explanation_leaving_out_one_item_is_a_warning(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    path = data / WANGCHENG
+    lines = path.read_text(encoding="utf-8").split("\n")
+    start = lines.index('      - title: "七、一般公共预算财政拨款三公经费支出决算情况说明"')
+    end = lines.index('      - title: "八、政府性基金预算收入支出决算情况"')
+    changed = [line.replace("公务用车", "车辆") for line in lines[start:end]]
+    assert changed != lines[start:end]
+    path.write_text("\n".join(lines[:start] + changed + lines[end:]), encoding="utf-8")
+    (mentioned, line, _), *elements = san_gong(data, WANGCHENG)
+    assert mentioned == OK
+    assert elements == [(WARNING, line, "“三公”经费的说明没有写到公务用车：表样要求写到因公出国、公务用车、公务接待")]
+
+
+def test_a_budget_that_never_states_its_units_is_warned_at_its_form_set(tmp_path):
+    # Auditor's check 5: 部门预算 states which units it covers (东西湖: (二) 部门预算单位构成情况).
+    says = "没有说明预算单位构成：表样 hubei-yusuan-2020 要求每份文件说明（正文中没有“单位构成”）；照原件补上这一节，原件没有时照录"
+    site, _ = load_site(DATA)
+    document = next(d for d in site.documents if d.path.endswith(DONGXIHU))
+    assert [r.status for r in check_document(document) if r.says.startswith("说明了预算单位构成")] == [OK]
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    path = data / DONGXIHU
+    text = path.read_text(encoding="utf-8")
+    assert text.count("单位构成") == 1
+    path.write_text(text.replace("(二) 部门预算单位构成情况", "(二) 部门机构情况"), encoding="utf-8")
+    site, _ = load_site(data)
+    document = next(d for d in site.documents if d.path.endswith(DONGXIHU))
+    found = [(r.status, r.mark.line) for r in check_document(document) if r.says == says]
+    assert found == [(WARNING, 12)]  # the document's form_set: line
