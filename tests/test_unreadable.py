@@ -250,11 +250,11 @@ def test_the_summaries_say_how_many_cells_are_marked(data_dir):
     results = check_document(doc)
     css, line = summary(results)
     assert css == "unreadable"
-    assert line.endswith("全部相符；另有 1 格原件无法辨认，用到它们的 2 项无法核对")
+    assert line.endswith("全部相符；另有 1 格原件无法辨认，用到它们的 3 项无法核对")
     site, _ = load_site(data_dir)
     pages = {page.src: page.html for page in document_pages(site, site.documents[0], check_document(site.documents[0]))}
     index = pages["ceshi-ybj/2020/juesuan/index.md"]
-    assert "另有 1 格原件无法辨认，用到它们的 2 项无法核对。" in index
+    assert "另有 1 格原件无法辨认，用到它们的 3 项无法核对。" in index
     tables = pages["ceshi-ybj/2020/juesuan/part2.md"]
     assert '<div class="gk-check gk-check-unreadable"><details><summary>' in tables
     assert '<li class="gk-check-unreadable"><strong>无法辨认</strong>：公开02表 收入决算表 “合计”行' in tables
@@ -265,7 +265,8 @@ def test_the_summaries_say_how_many_cells_are_marked(data_dir):
 
 def test_without_a_marked_cell_the_summary_is_as_it_was(data_dir):
     doc = load_document(data_dir, MINIMAL_DOCUMENT)
-    assert summary(check_document(doc)) == ("ok", "核对 1 项：全部相符")
+    # 合计 = 各类之和, and each row's 本年收入合计 not negative (a bound, 合计 ≥ 0)
+    assert summary(check_document(doc)) == ("ok", "核对 3 项：全部相符")
 
 
 def test_a_reference_to_a_marked_cell_is_an_error(data_dir):
@@ -306,7 +307,7 @@ def test_check_says_each_marked_cell_and_how_many(data_dir):
         "无法辨认为一个数（似为两个数连在一起），不参与核对"
     ) in done.stderr.splitlines()
     assert done.stdout.splitlines()[-1] == (
-        "通过：1 个部门，1 份公开文件；核对 4 项：2 项相符，0 个提示，0 个警告，2 项无法核对，0 个错误照原件公开；"
+        "通过：1 个部门，1 份公开文件；核对 6 项：3 项相符，0 个提示，0 个警告，3 项无法核对，0 个错误照原件公开；"
         "1 格标为原件无法辨认，不参与核对"
     )
 
