@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import zipfile
 from collections import Counter
@@ -22,7 +21,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from generator.build.site import FIXED_EPOCH, last_commit_time
+from generator.build import dates
 from generator.core.headers import header_rows
 from generator.core.model import AmountTable, FormTable, FreeTable, IndicatorGroup, IndicatorTable
 from generator.load.loader import load_site
@@ -315,9 +314,9 @@ def test_xlsx_headers_are_the_printed_form_with_merged_groups(real_site):
     assert [sheet.cell(7, c).value for c in (1, 12)] == ["1", "12"]  # 栏次
     assert sheet.freeze_panes == "A8"
     assert book.sheetnames[:9] == [f"公开0{i}表" for i in range(1, 10)]
-    # the build's date: SOURCE_DATE_EPOCH as given, else the last commit's, else 1980-01-01 (site.py)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH") or last_commit_time() or FIXED_EPOCH
-    assert book.properties.created == datetime.fromtimestamp(int(epoch), UTC).replace(tzinfo=None)
+    # the bureau's date: the last commit to its folder, its form sets or site.yaml, not the build's (dates.py)
+    epoch = dates.bureau_time(dates.commit_times(DATA), "changsha-wangcheng-ybj")
+    assert book.properties.created == datetime.fromtimestamp(epoch, UTC).replace(tzinfo=None)
 
 
 def test_xlsx_performance_sheets_hold_scores_and_amounts_as_numbers(real_site, model):

@@ -38,7 +38,7 @@ from ..load.quality import load_criteria
 from ..render.pages import bureau_pages, outline
 from ..source import files
 from ..source.yamlsource import cycle_collection_paused
-from . import audit, build_cache, check_cache, links, processes
+from . import audit, build_cache, check_cache, dates, links, processes
 from .report import Timings
 from .search import CHUNK, Facets, IndexPart, page_records, searchable, write_chunks
 from .theme import Shell, Shells, theme_config
@@ -146,12 +146,14 @@ def _start_worker(
     cache: Path | None = None,
     shells: dict[int, Shell] | None = None,
     store: build_cache.Store | None = None,
+    times: dict[str, int] | None = None,
 ) -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     glossary, form_sets, info, _ = load_shared(data_dir)  # their problems are reported once, by the parent
     _WORKER.clear()  # nothing of an earlier build (a forked worker inherits its parent's) is used again
     _WORKER.update(data_dir=data_dir, work=work, strict=strict, glossary=glossary, form_sets=form_sets, info=info)
     _WORKER.update(config_file=config_file, cache=cache, store=store, criteria=load_criteria(data_dir)[0])
+    _WORKER["times"] = times or {}
     # The page shells the parent made and checked, with Material's partial for the menus: a Jinja
     # template, which does not cross processes, so each worker loads its own.
     if shells is None:
@@ -239,7 +241,9 @@ def _build_batch_or_recall(batch: Batch) -> Outcome:
     (build_cache.py), else built and kept."""
     start = time.perf_counter()
     store: build_cache.Store = _WORKER["store"]
-    key = build_cache.batch_key(store.environment, _WORKER["data_dir"], batch.folders, _WORKER["strict"])
+    key = build_cache.batch_key(
+        store.environment, _WORKER["data_dir"], batch.folders, _WORKER["strict"], _batch_times(batch)
+    )
     batch_dir, records = _WORKER["work"] / batch.name, _WORKER["work"] / "search-records"
     kept = build_cache.recall(store, key, batch_dir, records, batch.name)
     if isinstance(kept, dict):
@@ -252,6 +256,11 @@ def _build_batch_or_recall(batch: Batch) -> Outcome:
     build_cache.remember(store, key, outcome, batch_dir, records, batch.name)
     outcome.cache_key, outcome.recalled = key, kept
     return outcome
+
+
+def _batch_times(batch: Batch) -> list[int]:
+    """The date of each of the batch's bureaus' downloads (dates.py), as epochs."""
+    return [dates.bureau_time(_WORKER["times"], folder.name) for folder in batch.folders]
 
 
 def _run_batch_collected(batch: Batch) -> Outcome:
@@ -311,7 +320,8 @@ def _build_batch(batch: Batch, site: Site, results, outcome: Outcome) -> None:
     built = {page.src: shells.write(page, work / "site") for page in pages}
     outcome.seconds["pages"] = time.perf_counter() - start
     start = time.perf_counter()
-    downloads.write_documents(site.bureaus, work / "site", site.info)
+    when = {folder.name: dates.as_datetime(t) for folder, t in zip(batch.folders, _batch_times(batch), strict=True)}
+    downloads.write_documents(site.bureaus, work / "site", site.info, when)
     outcome.seconds["downloads"] = time.perf_counter() - start
     start = time.perf_counter()
     slugs = {bureau.slug for bureau in site.bureaus}
@@ -363,6 +373,7 @@ def run_batches(
     cache: Path | None = None,
     shells: dict[int, Shell] | None = None,
     store: build_cache.Store | None = None,
+    times: dict[str, int] | None = None,
 ):
     """Run every batch, in worker processes when there is more than one batch and more than one core.
 
@@ -370,9 +381,10 @@ def run_batches(
     None to check only.
     *cache*: the folder of check_cache's results, when checking only.
     *store*: build_cache's entries, when building.
+    *times*: data/'s commit times (dates.commit_times), which date a bureau's downloads.
     """
     jobs = jobs or min(len(batches), os.cpu_count() or 1)
-    initargs = (data_dir, work, strict, config_file, cache, shells, store)
+    initargs = (data_dir, work, strict, config_file, cache, shells, store, times)
     if jobs <= 1:
         _start_worker(*initargs)
         yield from map(run_batch, batches)
@@ -442,6 +454,7 @@ def check_batches(
     store: build_cache.Store | None = None,
     each: Callable[[Outcome], None] | None = None,
     only: Path | None = None,
+    times: dict[str, int] | None = None,
 ) -> Checked:
     """Plan the batches of *data_dir*, run them (run_batches) and gather what they found.
 
@@ -457,7 +470,7 @@ def check_batches(
     if data_dir.is_dir():  # the quality review's criteria are data/'s too: a mistake is reported with the rest
         problems += load_criteria(data_dir)[1].items
     outcomes = []
-    for outcome in run_batches(data_dir, batches, work, strict, jobs, config_file, cache, shells, store):
+    for outcome in run_batches(data_dir, batches, work, strict, jobs, config_file, cache, shells, store, times):
         outcomes.append(outcome)
         problems += outcome.problems
         for stage, seconds in outcome.seconds.items():

@@ -12,7 +12,10 @@ batch's entry is kept under a key made of everything its output depends on:
   named it, so any change to it builds every batch again;
 * the environment (environment()): the generator's own files, Python and every installed
   distribution's version, mkdocs.yml, the theme's custom_dir (site_overrides/), the page shells
-  mkdocs made of them for this build, and SOURCE_DATE_EPOCH (written into workbooks and zips).
+  mkdocs made of them for this build;
+* the date its bureaus' downloads carry (dates.py: the latest commit to each bureau's folder, its
+  form sets and site.yaml). Not the build's SOURCE_DATE_EPOCH, which every commit changes: a
+  commit to one bureau would build every batch again.
 
 The batch's number is not in the key: a batch's records are renamed to its place when recalled, so
 an entry serves whatever batch holds the same bureaus, and a bureau added or removed changes only
@@ -85,12 +88,14 @@ def environment(config_file: Path, custom_dir: Path | None, shells: object) -> s
     digest.update(b"\2" + config_file.read_bytes())
     _tree(digest, custom_dir) if custom_dir is not None else digest.update(b"\3none")
     digest.update(pickle.dumps(shells, protocol=4))
-    digest.update(b"\2" + os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     return digest.hexdigest()
 
 
-def batch_key(environment: str, data_dir: Path, folders: list[Path], strict: bool) -> str:
+def batch_key(environment: str, data_dir: Path, folders: list[Path], strict: bool, times: list[int]) -> str:
+    """*times*: the date of each bureau's downloads (dates.py), which the same bytes may not have
+    (a file reverted to an earlier commit's bytes is dated by the revert)."""
     digest = hashlib.blake2b(environment.encode())
+    digest.update(b"\4" + " ".join(map(str, times)).encode())
     digest.update(check_cache.batch_key(data_dir, folders, strict).encode())
     for name in (SITE_FILE, QUALITY_FILE):  # the pages name the site; a bureau's page has its review
         path = data_dir / name

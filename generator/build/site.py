@@ -47,7 +47,7 @@ from ..export import downloads
 from ..export.quality import lines_csv
 from ..load.loader import SITE_FILE, Loader, shown
 from ..render.pages import Page, site_pages
-from . import build_cache, links, processes, publish, sitemap
+from . import build_cache, dates, links, processes, publish, sitemap
 from .assets import minify_assets
 from .batches import check_batches, move_built
 from .mkdocs_run import run_mkdocs, write_pages
@@ -247,6 +247,7 @@ def build_site(
             config_file=config_file,
             store=store,
             each=join,
+            times=dates.commit_times(data_dir) if data_dir.is_dir() else {},
         )
     damaged = sum(o.recalled == build_cache.DAMAGED for o in checked.outcomes)
     if damaged:
