@@ -13,8 +13,8 @@ batch's entry is kept under a key made of everything its output depends on:
 * the environment (environment()): the generator's own files, Python and every installed
   distribution's version, mkdocs.yml, the theme's custom_dir (site_overrides/), the page shells
   mkdocs made of them for this build;
-* the date its bureaus' downloads carry (dates.py: the latest commit to each bureau's folder, its
-  form sets and site.yaml). Not the build's SOURCE_DATE_EPOCH, which every commit changes: a
+* the date its bureaus' downloads carry (dates.py: the latest commit to each bureau's folder).
+  Not the build's SOURCE_DATE_EPOCH, which every commit changes: a
   commit to one bureau would build every batch again.
 
 The batch's number is not in the key: a batch's records are renamed to its place when recalled, so

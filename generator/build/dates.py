@@ -1,17 +1,22 @@
-"""Build stage, the date a bureau's downloads carry: the time of the latest commit that touched its
-folder of data/, its form sets (data/forms/) or site.yaml (which the downloads name), read from
-data/'s git history once per build (one `git log` over data/, not one per file).
+"""Build stage, the date a bureau's downloads carry: the time of the latest commit that touched a
+file of its folder in data/, read from data/'s git history once per build (one `git log` over
+data/, not one per file).
 
-A citizen sees this date in a zip's listing (the site's zip of every download, a workbook, which
-is a zip too) and in a workbook's properties (创建时间, 修改时间): "when these figures last
-changed" is what it can truthfully say. The build's own date (SOURCE_DATE_EPOCH, the last commit's)
-would say the site was built, and it changes with every commit: every bureau's downloads would
-change with one clerk's edit, and so would every batch's key (build_cache.py). With this date a
-commit to one bureau changes that bureau's bytes alone, and the same commit still builds the same
-bytes. Without a history (no git, data/ outside a repository, a folder never committed) a folder
-is dated by the shared inputs' commit, else FIXED_EPOCH. A shallow clone (a CI checkout of depth
-1) sees every file in its one commit: its downloads carry that commit's time, the same bytes on
-every run of that clone, not those of a full clone.
+A citizen sees this date in a zip's listing (the site's zip of every download) and in a
+workbook's properties (创建时间, 修改时间): "when these figures last changed" is what it can truthfully
+say. The build's own date (SOURCE_DATE_EPOCH, the last commit's) would only say the site was
+built, and it changes with every commit: every bureau's downloads would change with one clerk's
+edit, and so would every batch's key (build_cache.py). With this date a commit to one bureau
+changes that bureau's bytes alone, and the same commit still builds the same bytes.
+
+The shared inputs (form sets, site.yaml, the glossary) do not date a bureau: a correction to a
+form's title is not a change of any bureau's figures, and dating every bureau by it would say so.
+What they change in the downloads is still rebuilt, since their bytes are in every batch's key.
+
+Without a history (no git, data/ outside a repository, a folder never committed) a bureau is
+dated FIXED_EPOCH. A shallow clone (a CI checkout of depth 1) sees every file in its one commit:
+its downloads carry that commit's time, the same bytes on every run of that clone, not those of a
+full clone; the CI workflows fetch the whole history.
 """
 
 from __future__ import annotations
@@ -20,10 +25,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..load.loader import SITE_FILE
-
 FIXED_EPOCH = 315532800  # 1980-01-01 00:00 UTC, the earliest time a zip holds
-SHARED = ("forms", SITE_FILE)  # besides a bureau's folder, what its downloads are made of
 _COMMIT = "\0"  # starts the line of a commit's time, which no path does
 
 
@@ -57,7 +59,7 @@ def commit_times(data_dir: Path) -> dict[str, int]:
 
 def bureau_time(times: dict[str, int], folder: str) -> int:
     """The epoch the downloads of the bureau in *folder* are dated by, of commit_times' *times*."""
-    return max(times.get(folder, 0), *(times.get(name, 0) for name in SHARED), FIXED_EPOCH)
+    return max(times.get(folder, 0), FIXED_EPOCH)
 
 
 def as_datetime(epoch: int) -> datetime:
