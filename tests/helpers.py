@@ -392,3 +392,25 @@ def reports_document(as_is: bool = False) -> str:
     head = REPORTS_HEAD.lstrip("\n").format(as_is=SUMMARY_AS_IS if as_is else "")
     reports = "".join(PROJECT_REPORT.lstrip("\n").format(**project) for project in PROJECTS)
     return head + reports + SUMMARY_TABLE.lstrip("\n")
+
+
+# ---- a git history of data/ (build/history.py) ----
+
+
+def git(repo: Path, *args: str, date: str = "2021-03-01T10:00:00+08:00") -> None:
+    """git run in *repo* by a fixed user at a fixed *date* (commits are the same whenever a test runs)."""
+    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+        env.pop(name, None)
+    subprocess.run(
+        ["git", "-c", "user.name=测试", "-c", "user.email=t@example.org", "-C", str(repo), *args],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+
+
+def commit_all(repo: Path, message: str, date: str) -> None:
+    """Everything in *repo* committed with *message* at *date*."""
+    git(repo, "add", "-A", date=date)
+    git(repo, "commit", "-q", "-m", message, date=date)

@@ -342,7 +342,8 @@ def test_a_build_whose_audit_fails_exits_1_and_leaves_the_previous_site(data_dir
             csv_file.write_bytes(text[: text.rindex("\r\n", 0, len(text) - 2) + 2].encode("utf-8"))
 
     monkeypatch.setattr(downloads, "write_documents", write_then_lose_a_row)
-    assert build(data_dir, site, jobs=1) == 1  # in this process, where the writer is patched
+    # in this process, where the writer is patched; not from the build cache, which would skip it
+    assert build(data_dir, site, jobs=1, reuse=False) == 1
     err = capsys.readouterr().err
     lines = [line for line in err.splitlines() if "gk02.csv" in line]
     assert len(lines) == 1

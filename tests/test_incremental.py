@@ -19,7 +19,7 @@ from generator.build import batches, build_cache
 from generator.build.site import build
 from generator.core import urls
 
-from helpers import DATA, ROOT, write
+from helpers import DATA, ROOT, commit_all, git, write
 
 BUREAUS = 4  # of three documents each, one batch each (BATCH_DOCUMENTS below)
 SITE_URL = "https://czj.example.gov.cn/gongkai/"
@@ -118,7 +118,8 @@ def test_a_commit_to_one_bureau_leaves_every_other_batch_as_the_commit_before_bu
         assert inodes(site, bureau) == before[bureau], bureau  # recalled: the very files kept
     assert not set(inodes(site, "bench-00001").items()) & set(before["bench-00001"].items())
     assert_same_as_cold(corpus, site, tmp_path)
-    dated = {when: datetime.fromtimestamp(when, UTC) for when in (first, second)}
+    # each bureau's downloads carry the day of its own last commit (dates.py)
+    dated = {when: datetime.fromtimestamp(when, UTC).replace(hour=0, minute=0, second=0) for when in (first, second)}
     for bureau, when in (("bench-00000", dated[first]), ("bench-00001", dated[second])):
         created, listed = workbook_time(site, bureau)
         assert created == when.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -165,6 +166,33 @@ def test_an_incremental_build_is_a_cold_build(corpus, tmp_path, change):
     if change in ("bureau renamed", "bureau removed"):
         assert not (site / "bench-00001").exists()
     assert_same_as_cold(corpus, site, tmp_path, site_url=SITE_URL)
+
+
+def test_a_commit_that_changes_no_byte_of_data_rebuilds_the_pages_of_its_record(corpus, tmp_path):
+    """A document's 更正记录 is made of data/'s history: a commit message reworded (the files as
+    they were) is a new input of the pages of the commit's document, and of theirs alone."""
+    git(tmp_path, "init", "-q")
+    commit_all(tmp_path, "Publish", "2021-03-01T10:00:00+08:00")
+    edit(corpus / "bench-00001" / "2019" / "juesuan.yaml", "增加3143.94万元", "增加3143.95万元")
+    commit_all(tmp_path, "Correct a figure", "2021-04-02T09:00:00+08:00")
+    site = built(corpus, tmp_path / "site")
+    overview = site / "bench-00001" / "2019" / "juesuan" / "index.html"
+    assert "2021-04-02 Correct a figure" in overview.read_text(encoding="utf-8")
+    before = {b: inodes(site, b) for b in ("bench-00000", "bench-00001")}
+    git(
+        tmp_path,
+        "commit",
+        "-q",
+        "--amend",
+        "-m",
+        "Correct 与上年相比 as the original prints it",
+        date="2021-04-02T09:00:00+08:00",
+    )
+    built(corpus, site)
+    assert "2021-04-02 Correct 与上年相比 as the original prints it" in overview.read_text(encoding="utf-8")
+    assert inodes(site, "bench-00000") == before["bench-00000"]  # its files, and commits, as they were
+    assert not set(inodes(site, "bench-00001").items()) & set(before["bench-00001"].items())
+    assert_same_as_cold(corpus, site, tmp_path)
 
 
 def test_a_changed_theme_or_configuration_rebuilds_every_bureau(corpus, tmp_path):
@@ -276,9 +304,9 @@ def test_the_environment_follows_the_theme_and_the_configuration_beyond_the_shel
 
 def test_site_yaml_is_in_every_batch_s_key(corpus):
     folders = [corpus / "bench-00000"]
-    first = build_cache.batch_key("environment", corpus, folders, False, [0])
+    first = build_cache.batch_key("environment", corpus, folders, False)
     (corpus / "site.yaml").write_text("name: 某省部门预决算公开\n", encoding="utf-8")
-    assert build_cache.batch_key("environment", corpus, folders, False, [0]) != first
+    assert build_cache.batch_key("environment", corpus, folders, False) != first
 
 
 def test_a_bureau_added_moves_no_cut_after_the_next_one(tmp_path):

@@ -68,6 +68,8 @@ NOT_ON_ANY_PAGE = {
         for field in ("name", "outline: title")
     ),
     *(f"forms/{name}.yaml: name" for name in ("hubei-jixiao-2020", "hunan-jixiao-2020", "national-jixiao-2020")),
+    # a criterion of the 公开质量 review is named on a page only where a document does not meet it
+    "quality.yaml: name",
     # no document of data/ is on the national 绩效 forms (财预〔2020〕10号): they are for new documents
     *(
         f"forms/national-jixiao-2020.yaml: indicator_forms: {form}: {field}"
@@ -227,6 +229,8 @@ def hostile_copy(target: Path) -> dict[int, str]:
                 if headline is not None:
                     injector.walk(headline, FORM_TEXT, f"{where}: headline")
                     root["headline"] = headline
+            elif where == "quality.yaml":  # the review's criteria: their names are shown; measures are choices
+                injector.walk(root, {"name"}, where)
             else:
                 injector.walk(root, DOCUMENT_TEXT, "document" if document else where)
 

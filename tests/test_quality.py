@@ -22,7 +22,7 @@ from generator.load.loader import load_site
 from generator.load.quality import load_criteria
 
 from helpers import DATA, ROOT, place, run_generator
-from sitetools import page_html
+from sitetools import ARTIFACTS, open_page, page_html
 
 WANGCHENG = "changsha-wangcheng-ybj/2020/juesuan.yaml"
 SAN_GONG_SECTION = re.compile(
@@ -214,3 +214,43 @@ def test_a_bureau_page_shows_its_own_review(real_site):
     assert '<a href="2020/juesuan/">已公开</a>' in section and "<strong>未公开</strong>" in section
     assert "长沙市雨花区" not in section
     assert 'href="../diqu/湖南省/长沙市/zhiliang.csv" download' in section
+
+
+def test_a_document_lists_the_criteria_it_meets_and_links_its_citys_review(real_site):
+    html = page_html(real_site, "changsha-wangcheng-ybj/2020/juesuan/")
+    section = html[html.index('id="zhiliang"') : html.index("</ul>", html.index('id="zhiliang"'))]
+    assert '<a href="../../../diqu/湖南省/长沙市/#zhiliang">' in section
+    assert "<li>符合：公开表格齐全</li>" in section and "<li>符合：有名词解释</li>" in section
+    assert "<li>不符合：核对无错误和警告</li>" in section  # its checks leave warnings
+    assert re.search(r"得分 (\d+) / (\d+)（[\d.]+%）", section)
+
+
+def ranked(page) -> list[str]:
+    """The 公开质量 rows as the page now orders them: bureau, year, kind and 得分率."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll("table.gk-quality tbody tr"),
+             r => Array.from(r.cells, c => c.textContent.trim()).filter((_, i) => [0, 1, 2, 6].includes(i)).join(" "))"""
+    )
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_review_sorts_by_any_column_and_back(browser, server, width):
+    page, _, errors = open_page(browser, server + "diqu/湖南省/长沙市/", width)
+    printed = ranked(page)
+    percent = [float(row.split()[-1].rstrip("%")) if row.split()[-1].endswith("%") else None for row in printed]
+    assert len(printed) > 2 and percent != sorted(percent, key=lambda p: -1 if p is None else p, reverse=True)
+    if width == 1280:  # the header's button; a phone's stacked rows have no header to press
+        page.click('table.gk-quality th:has-text("得分率") button.gk-sort')
+    else:
+        page.select_option("select#gk-rank-0", label="得分率，从大到小")
+    page.locator("#zhiliang").scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"quality-sorted-{width}.png"), full_page=True)
+    rows = ranked(page)
+    values = [float(row.split()[-1].rstrip("%")) if row.split()[-1].endswith("%") else -1 for row in rows]
+    assert values == sorted(values, reverse=True) and sorted(rows) == sorted(printed)
+    assert page.get_attribute('table.gk-quality th:has-text("得分率")', "aria-sort") == "descending"
+    page.select_option("select#gk-rank-0", label="按原来的顺序")
+    assert ranked(page) == printed
+    assert not errors
+    page.context.close()

@@ -171,9 +171,9 @@ def test_the_overview_opens_with_the_summary_each_project_linked_to_its_report(r
         table,
     )
     assert [row[1:] for row in rows] == [
-        ("城乡医疗救助", "200.00", "190.00", "95.00%", "94.5", "优†"),
-        ("医保信息化建设", "300.00", "240.00", "80.00%", "81", "良†"),
-        ("医保基金监管", "150.00", "150.00", "100.00%", "70", "中†"),
+        ("城乡医疗救助", "200", "190", "95.00%", "94.5", "优†"),
+        ("医保信息化建设", "300", "240", "80.00%", "81", "良†"),
+        ("医保基金监管", "150", "150", "100.00%", "70", "中†"),
     ]
     for (href, name, *_), slug in zip(rows, ("jiuzhu", "xinxihua", "jianguan"), strict=True):
         target, anchor = resolve(reports_site, page_file(reports_site, OVERVIEW), href)

@@ -12,6 +12,7 @@ from generator.build.mkdocs_preview import generate
 from generator.build.mkdocs_run import run_mkdocs
 from generator.build.theme import Shell, ThemeError
 from generator.load.loader import load_site
+from generator.load.quality import load_criteria
 
 from helpers import DATA
 from sitetools import page_html
@@ -25,7 +26,8 @@ def normalized(html: str) -> str:
 def test_every_page_poured_into_a_shell_is_the_page_mkdocs_writes(real_site, tmp_path):
     site, problems = load_site(DATA)
     assert not problems
-    fragments = generate(site, tmp_path / "docs")  # what `mkdocs serve` builds: every page through mkdocs
+    # what `mkdocs serve` builds: every page through mkdocs, the review scored as the build scores it
+    fragments = generate(site, tmp_path / "docs", criteria=load_criteria(DATA)[0])
     run_mkdocs(tmp_path / "docs", tmp_path / "site", fragments)
     poured = sorted(real_site.glob("*-ybj/**/index.html")) + sorted(real_site.glob("diqu/**/index.html"))
     assert len(poured) > 30 and any("diqu" in p.parts for p in poured)  # bureaus, documents and cities

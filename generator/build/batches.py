@@ -17,7 +17,7 @@ import hashlib
 import os
 import shutil
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -26,11 +26,11 @@ from pathlib import Path
 from ..check.as_is import accept
 from ..check.document import check_document
 from ..check.prose_links import check_prose_links
-from ..check.quality import review_bureau
+from ..check.quality import quality_lines
 from ..core import urls
-from ..core.model import Bureau, Document, Site, SiteInfo
+from ..core.model import Bureau, Site, SiteInfo
 from ..core.problems import Mark, Problem
-from ..core.quality import Criteria, Line, line_of
+from ..core.quality import Line
 from ..core.results import ERROR, NOTICE, UNREADABLE, WARNING, Result
 from ..export import downloads
 from ..load.loader import NO_DATA_DIRECTORY, SITE_FILE, Loader, shown
@@ -39,6 +39,7 @@ from ..render.pages import bureau_pages, outline
 from ..source import files
 from ..source.yamlsource import cycle_collection_paused
 from . import audit, build_cache, check_cache, dates, links, processes
+from .history import History, corrections, touching
 from .report import Timings
 from .search import CHUNK, Facets, IndexPart, page_records, searchable, write_chunks
 from .theme import Shell, Shells, theme_config
@@ -146,14 +147,14 @@ def _start_worker(
     cache: Path | None = None,
     shells: dict[int, Shell] | None = None,
     store: build_cache.Store | None = None,
-    times: dict[str, int] | None = None,
+    history: History | None = None,
 ) -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     glossary, form_sets, info, _ = load_shared(data_dir)  # their problems are reported once, by the parent
     _WORKER.clear()  # nothing of an earlier build (a forked worker inherits its parent's) is used again
     _WORKER.update(data_dir=data_dir, work=work, strict=strict, glossary=glossary, form_sets=form_sets, info=info)
     _WORKER.update(config_file=config_file, cache=cache, store=store, criteria=load_criteria(data_dir)[0])
-    _WORKER["times"] = times or {}
+    _WORKER.update(history=history)
     # The page shells the parent made and checked, with Material's partial for the menus: a Jinja
     # template, which does not cross processes, so each worker loads its own.
     if shells is None:
@@ -241,9 +242,8 @@ def _build_batch_or_recall(batch: Batch) -> Outcome:
     (build_cache.py), else built and kept."""
     start = time.perf_counter()
     store: build_cache.Store = _WORKER["store"]
-    key = build_cache.batch_key(
-        store.environment, _WORKER["data_dir"], batch.folders, _WORKER["strict"], _batch_times(batch)
-    )
+    touched = touching(_WORKER["history"], _WORKER["data_dir"], batch.folders)
+    key = build_cache.batch_key(store.environment, _WORKER["data_dir"], batch.folders, _WORKER["strict"], touched)
     batch_dir, records = _WORKER["work"] / batch.name, _WORKER["work"] / "search-records"
     kept = build_cache.recall(store, key, batch_dir, records, batch.name)
     if isinstance(kept, dict):
@@ -256,11 +256,6 @@ def _build_batch_or_recall(batch: Batch) -> Outcome:
     build_cache.remember(store, key, outcome, batch_dir, records, batch.name)
     outcome.cache_key, outcome.recalled = key, kept
     return outcome
-
-
-def _batch_times(batch: Batch) -> list[int]:
-    """The date of each of the batch's bureaus' downloads (dates.py), as epochs."""
-    return [dates.bureau_time(_WORKER["times"], folder.name) for folder in batch.folders]
 
 
 def _run_batch_collected(batch: Batch) -> Outcome:
@@ -299,29 +294,34 @@ def _run_batch(batch: Batch) -> Outcome:
     return outcome
 
 
-def quality_lines(bureaus: list[Bureau], results: list[Result], criteria: Criteria) -> list[Line]:
-    of: dict[Document, list[Result]] = defaultdict(list)
-    for result in results:
-        of[result.document].append(result)
-    return [
-        line_of(row, sum(1 for r in of.get(row.document, []) if r.status in (ERROR, WARNING)))
-        for bureau in bureaus
-        for row in review_bureau(bureau, of, criteria, None)
-    ]
-
-
 def _build_batch(batch: Batch, site: Site, results, outcome: Outcome) -> None:
     work: Path = _WORKER["work"] / batch.name
     start = time.perf_counter()
-    pages = bureau_pages(site, site.bureaus, results, outcome.quality)
+    corrected = {
+        document: found
+        for bureau in site.bureaus
+        for document in bureau.documents
+        if (
+            found := corrections(
+                _WORKER["data_dir"],
+                document,
+                _WORKER["history"],
+                site.glossary,
+                site.form_sets,
+                site.info.corrections_since,
+            )
+        )
+    }
+    outcome.seconds["corrections"] = time.perf_counter() - start
+    pages = bureau_pages(site, site.bureaus, results, outcome.quality, corrected)
     outcome.seconds["generate"] = time.perf_counter() - start
     start = time.perf_counter()
     shells: Shells = _WORKER["shells"]
     built = {page.src: shells.write(page, work / "site") for page in pages}
     outcome.seconds["pages"] = time.perf_counter() - start
     start = time.perf_counter()
-    when = {folder.name: dates.as_datetime(t) for folder, t in zip(batch.folders, _batch_times(batch), strict=True)}
-    downloads.write_documents(site.bureaus, work / "site", site.info, when)
+    touched = touching(_WORKER["history"], _WORKER["data_dir"], batch.folders)
+    downloads.write_documents(site.bureaus, work / "site", site.info, corrected, dates.bureau_dates(touched))
     outcome.seconds["downloads"] = time.perf_counter() - start
     start = time.perf_counter()
     slugs = {bureau.slug for bureau in site.bureaus}
@@ -373,7 +373,7 @@ def run_batches(
     cache: Path | None = None,
     shells: dict[int, Shell] | None = None,
     store: build_cache.Store | None = None,
-    times: dict[str, int] | None = None,
+    history: History | None = None,
 ):
     """Run every batch, in worker processes when there is more than one batch and more than one core.
 
@@ -381,10 +381,10 @@ def run_batches(
     None to check only.
     *cache*: the folder of check_cache's results, when checking only.
     *store*: build_cache's entries, when building.
-    *times*: data/'s commit times (dates.commit_times), which date a bureau's downloads.
+    *history*: data/'s commits (history.py), for the documents' 更正记录 when building.
     """
     jobs = jobs or min(len(batches), os.cpu_count() or 1)
-    initargs = (data_dir, work, strict, config_file, cache, shells, store, times)
+    initargs = (data_dir, work, strict, config_file, cache, shells, store, history)
     if jobs <= 1:
         _start_worker(*initargs)
         yield from map(run_batch, batches)
@@ -454,7 +454,7 @@ def check_batches(
     store: build_cache.Store | None = None,
     each: Callable[[Outcome], None] | None = None,
     only: Path | None = None,
-    times: dict[str, int] | None = None,
+    history: History | None = None,
 ) -> Checked:
     """Plan the batches of *data_dir*, run them (run_batches) and gather what they found.
 
@@ -470,7 +470,7 @@ def check_batches(
     if data_dir.is_dir():  # the quality review's criteria are data/'s too: a mistake is reported with the rest
         problems += load_criteria(data_dir)[1].items
     outcomes = []
-    for outcome in run_batches(data_dir, batches, work, strict, jobs, config_file, cache, shells, store, times):
+    for outcome in run_batches(data_dir, batches, work, strict, jobs, config_file, cache, shells, store, history):
         outcomes.append(outcome)
         problems += outcome.problems
         for stage, seconds in outcome.seconds.items():

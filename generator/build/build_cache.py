@@ -10,12 +10,12 @@ batch's entry is kept under a key made of everything its output depends on:
   which the pages and the downloads name, and the review's criteria, which score a bureau's page). The glossary counts whole: a page that uses a term embeds its definition
   (render/prose.py's title and data-definition), and a term added links text in pages that never
   named it, so any change to it builds every batch again;
+* the commits of data/'s history that touched its bureaus' files (their 更正记录, and the date
+  their downloads carry: dates.py);
 * the environment (environment()): the generator's own files, Python and every installed
   distribution's version, mkdocs.yml, the theme's custom_dir (site_overrides/), the page shells
-  mkdocs made of them for this build;
-* the date its bureaus' downloads carry (dates.py: the latest commit to each bureau's folder).
-  Not the build's SOURCE_DATE_EPOCH, which every commit changes: a
-  commit to one bureau would build every batch again.
+  mkdocs made of them for this build. Not the build's SOURCE_DATE_EPOCH, which every commit
+  changes: a commit to one bureau would build every batch again.
 
 The batch's number is not in the key: a batch's records are renamed to its place when recalled, so
 an entry serves whatever batch holds the same bureaus, and a bureau added or removed changes only
@@ -91,11 +91,11 @@ def environment(config_file: Path, custom_dir: Path | None, shells: object) -> s
     return digest.hexdigest()
 
 
-def batch_key(environment: str, data_dir: Path, folders: list[Path], strict: bool, times: list[int]) -> str:
-    """*times*: the date of each bureau's downloads (dates.py), which the same bytes may not have
-    (a file reverted to an earlier commit's bytes is dated by the revert)."""
+def batch_key(environment: str, data_dir: Path, folders: list[Path], strict: bool, touched: list = ()) -> str:
+    """*touched*: the commits that touched the batch's files (history.touching), which its pages'
+    更正记录 are made of: a commit that changes no byte of data/ (an amended message) changes them."""
     digest = hashlib.blake2b(environment.encode())
-    digest.update(b"\4" + " ".join(map(str, times)).encode())
+    digest.update(json.dumps(list(touched), ensure_ascii=False).encode())
     digest.update(check_cache.batch_key(data_dir, folders, strict).encode())
     for name in (SITE_FILE, QUALITY_FILE):  # the pages name the site; a bureau's page has its review
         path = data_dir / name

@@ -25,9 +25,11 @@ sys.path.insert(0, str(ROOT))
 
 from generator.build.mkdocs_run import PageFragments, apply_site_info, write_pages  # noqa: E402
 from generator.check.document import check_document  # noqa: E402
+from generator.check.quality import quality_lines  # noqa: E402
 from generator.core.model import Site  # noqa: E402
 from generator.core.urls import document_dir  # noqa: E402
 from generator.load.loader import load_site  # noqa: E402
+from generator.load.quality import load_criteria  # noqa: E402
 from generator.render.escaping import escape  # noqa: E402
 from generator.render.pages import Page, all_pages, navigation  # noqa: E402
 
@@ -42,7 +44,14 @@ def on_config(config, **kwargs):
     root = Path(config.config_file_path).parent
     site, problems = load_site(root / "data")
     errors = sorted(set(problems.errors))
-    fragments = generate(without_files_in_error(site, errors), Path(config.docs_dir), root / "content", problems=errors)
+    criteria = load_criteria(root / "data")[0]
+    fragments = generate(
+        without_files_in_error(site, errors),
+        Path(config.docs_dir),
+        root / "content",
+        problems=errors,
+        criteria=criteria,
+    )
     fragments.register(config)
     apply_site_info(config, site.info)  # the footer and the title, as a build's pages have them
     config.nav = navigation()
@@ -50,17 +59,19 @@ def on_config(config, **kwargs):
 
 
 def generate(
-    site: Site, docs_dir: Path, content_dir: Path = ROOT / "content", results=None, problems=()
+    site: Site, docs_dir: Path, content_dir: Path = ROOT / "content", results=None, problems=(), criteria=None
 ) -> PageFragments:
     """Write every page of *site* under *docs_dir*, as Markdown for mkdocs; return the hook that
     completes them in the mkdocs run that renders them (run_mkdocs, or `mkdocs serve`'s).
 
-    *problems*: what kept files of data/ from loading. The preview still shows what did load, with
+    *criteria*: the 公开质量 review's (data/quality.yaml), scored on bureau and city pages as the
+    build scores them. *problems*: what kept files of data/ from loading. The preview still shows what did load, with
     the problems at the top of every page, so that a clerk sees them where they are looking.
     """
     if results is None:
         results = [r for d in site.documents for r in check_document(d)]
-    pages = all_pages(site, content_dir, results)
+    quality = quality_lines(site.bureaus, results, criteria) if criteria is not None else []
+    pages = all_pages(site, content_dir, results, quality)
     for document in site.documents:
         folder = document_dir(document) + "/"
         _last_shown[document.path] = [page for page in pages if page.src.startswith(folder)]

@@ -47,9 +47,10 @@ from ..export import downloads
 from ..export.quality import lines_csv
 from ..load.loader import SITE_FILE, Loader, shown
 from ..render.pages import Page, site_pages
-from . import build_cache, dates, links, processes, publish, sitemap
+from . import build_cache, links, processes, publish, sitemap
 from .assets import minify_assets
 from .batches import check_batches, move_built
+from .history import NO_HISTORY, read_history
 from .mkdocs_run import run_mkdocs, write_pages
 from .region_links import link_compared
 from .report import Stop, Timings, print_problems, print_stop
@@ -225,6 +226,10 @@ def build_site(
             store, note = build_cache.open_store(cached_for, environment)
         if note is not None:
             notes.append(note)
+    with timings.timed("history"):
+        history = read_history(data_dir) if data_dir.is_dir() else None
+    if history is None:
+        notes.append(NO_HISTORY)
     index, parts = IndexPart(), []  # the search index, joined batch by batch while the others run
     bulk = downloads.BulkZip(work / "bulk.zip")  # the zip of every download, likewise
 
@@ -248,7 +253,7 @@ def build_site(
             config_file=config_file,
             store=store,
             each=join,
-            times=dates.commit_times(data_dir) if data_dir.is_dir() else {},
+            history=history,
         )
     damaged = sum(o.recalled == build_cache.DAMAGED for o in checked.outcomes)
     if damaged:

@@ -9,10 +9,11 @@ why and where. A mandated document a bureau lacks (check/coverage.py) is a row o
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from decimal import Decimal
 
 from ..core.model import Bureau, Document, FormTable, FreeTable, IndicatorTable, Site
-from ..core.quality import MET, NOT_APPLICABLE, NOT_MET, Criteria, Criterion, Row, Verdict
+from ..core.quality import MET, NOT_APPLICABLE, NOT_MET, Criteria, Criterion, Line, Row, Verdict, line_of
 from ..core.results import ERROR, OK, WARNING, Result
 from .completeness import required_forms
 from .coverage import Gap, missing_documents
@@ -257,3 +258,16 @@ def region_totals(rows: list[Row]) -> list[tuple[str, int, int, Decimal, Decimal
             entry[2] += row.score
             entry[3] += row.full
     return [(name, *values) for name, values in sorted(totals.items())]
+
+
+def quality_lines(bureaus: list[Bureau], results: list[Result], criteria: Criteria) -> list[Line]:
+    """The review's rows of *bureaus* as the pages show them, each with its count of errors and
+    warnings left: what the build's workers and the preview both put on bureau and city pages."""
+    of: dict[Document, list[Result]] = defaultdict(list)
+    for result in results:
+        of[result.document].append(result)
+    return [
+        line_of(row, sum(1 for r in of.get(row.document, []) if r.status in (ERROR, WARNING)))
+        for bureau in bureaus
+        for row in review_bureau(bureau, of, criteria, None)
+    ]

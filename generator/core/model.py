@@ -833,6 +833,9 @@ class SiteInfo:
     public_security: str | None = None  # 公安机关备案号 (…公网安备 …号)
     license_name: str | None = None  # the licence the data is published under, and its text
     license_url: str | None = None
+    # From when a commit that changes a document is a correction (更正记录): the commits before it
+    # transcribed the original, which the site must not list as corrections of it.
+    corrections_since: date | None = None
 
 
 @dataclass

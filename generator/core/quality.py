@@ -111,6 +111,7 @@ class Line:
     timely: str  # the timeliness verdict (MET, NOT_MET, NOT_APPLICABLE: no dates), "" where it does not apply
     problems: int  # the errors and warnings its checks left
     unmet: tuple[str, ...]  # the names of the criteria it does not meet
+    met: tuple[str, ...] = ()  # and of those it meets (a document's overview lists them)
 
     @property
     def percent(self) -> Decimal | None:
@@ -137,4 +138,5 @@ def line_of(row: Row, problems: int) -> Line:
         timely,
         problems,
         tuple(v.criterion.name for v in row.verdicts if v.status == NOT_MET),
+        tuple(v.criterion.name for v in row.verdicts if v.status == MET),
     )

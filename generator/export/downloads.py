@@ -183,9 +183,30 @@ def _date(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def document_json(document: Document, tables: list[TableData]) -> str:
+def _corrections_json(corrections) -> str:
+    """Each correction: its commit, date and message, the figures it changed (from, to: numbers digit
+    for digit, null where a version has no such cell) and the sentences it took out and put in."""
+    return _json(
+        [
+            {
+                "commit": c.commit.commit,
+                "date": c.commit.date,
+                "message": c.commit.message,
+                "figures": [
+                    {"table": f.table, "row": f.row, "column": f.column, "from": f.before, "to": f.after}
+                    for f in c.figures
+                ],
+                "texts": [{"section": t.section, "removed": list(t.removed), "added": list(t.added)} for t in c.texts],
+            }
+            for c in corrections
+        ]
+    )
+
+
+def document_json(document: Document, tables: list[TableData], corrections=()) -> str:
     """Every table of the document: its number, title and unit, and per block the printed header
-    (placed cells with their spans), the fields and the rows, figures as JSON numbers digit for digit."""
+    (placed cells with their spans), the fields and the rows, figures as JSON numbers digit for digit;
+    and its *corrections* (core/corrections.py), when it has any."""
     bureau = document.bureau
     head = _json(
         {
@@ -216,7 +237,8 @@ def document_json(document: Document, tables: list[TableData]) -> str:
         )
         blocks = ",\n    ".join(_block_json(data, block) for block in data.blocks)
         out.append(f'{meta[:-1]}, "blocks": [\n    {blocks}\n  ]}}')
-    return f'{{"document": {head}, "tables": [\n  ' + ",\n  ".join(out) + "\n]}\n"
+    said = f', "corrections": {_corrections_json(corrections)}' if corrections else ""
+    return f'{{"document": {head}, "tables": [\n  ' + ",\n  ".join(out) + f"\n]{said}}}\n"
 
 
 # ---- datapackage.json (Frictionless Data Package v1) ----
@@ -331,6 +353,7 @@ def write_document(
     site_dir: Path,
     archive: ZipArchive | None = None,
     info: SiteInfo | None = None,
+    corrections=(),
     when: datetime = EPOCH,
 ) -> list[str]:
     """Write *document*'s downloads under *site_dir*, and add them to *archive* in the order of
@@ -346,7 +369,7 @@ def write_document(
         for data in tables
         for block in data.blocks
     }
-    files[urls.document_file(document, "json")] = document_json(document, tables).encode("utf-8")
+    files[urls.document_file(document, "json")] = document_json(document, tables, corrections).encode("utf-8")
     files[urls.DATAPACKAGE] = datapackage_json(datapackage(document, tables, info)).encode("utf-8")
     files[urls.document_file(document, "xlsx")] = workbook(document, tables, when)
     for name, data in files.items():
@@ -359,7 +382,11 @@ def write_document(
 
 
 def write_documents(
-    bureaus: list[Bureau], site_dir: Path, info: SiteInfo | None = None, dates: dict[str, datetime] | None = None
+    bureaus: list[Bureau],
+    site_dir: Path,
+    info: SiteInfo | None = None,
+    corrections=None,
+    dates: dict[str, datetime] | None = None,
 ) -> None:
     """Every document's downloads (called per batch of bureaus, in the worker), and beside
     *site_dir* the batch's part of the site's zip, deflated here while the files are in memory.
@@ -369,7 +396,7 @@ def write_documents(
         when = (dates or {}).get(bureau.slug, EPOCH)
         archive.dated(when.timetuple()[:6])
         for document in bureau.documents:
-            write_document(document, site_dir, archive, info, when)
+            write_document(document, site_dir, archive, info, (corrections or {}).get(document, ()), when)
     site_dir.with_name(BATCH_ARCHIVE).write_bytes(archive.finish())
 
 

@@ -153,6 +153,7 @@ class Loader:
             raw.public_security,
             licence.name if licence is not None else None,
             licence.url if licence is not None else None,
+            raw.corrections_since,
         )
 
     # ---- forms ----

@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 
 import jinja2
@@ -436,11 +437,44 @@ def oneline(text) -> str:
     return " ".join(str(text).split())
 
 
+def _shown_figure(value) -> str:
+    if value is None:
+        return "（无）"
+    return f"{value:f}" if isinstance(value, Decimal) else str(value)
+
+
+def corrections_view(corrections) -> list[dict]:
+    """The 更正记录 as the overview prints it: each correction with its figures' values as written."""
+    return [
+        {
+            "date": c.commit.date,
+            "message": c.commit.message,
+            "figures": [
+                {
+                    "where": f"{f.table}：{f.row}，{f.column}",
+                    "before": _shown_figure(f.before),
+                    "after": _shown_figure(f.after),
+                }
+                for f in c.figures
+            ],
+            "texts": c.texts,
+        }
+        for c in corrections
+    ]
+
+
 def document_pages(
-    site: Site, doc: Document, results=(), terms: TermLinks | None = None, comparisons: list | None = None
+    site: Site,
+    doc: Document,
+    results=(),
+    terms: TermLinks | None = None,
+    comparisons: list | None = None,
+    corrections=(),
+    quality: Line | None = None,
 ) -> list[Page]:
-    """A document's pages: its overview, a page per part and per attachment, its 数据核对 and the
-    whole document on one page.
+    """A document's pages: its overview (with its *corrections*, core/corrections.py, and the
+    criteria of the 公开质量 review it meets, its *quality* line), a page per part and per
+    attachment, its 数据核对 and the whole document on one page.
 
     *terms* and *comparisons* (the bureau's, from compare_bureau) are shared by the pages of a
     render run; they are made here when not given."""
@@ -583,6 +617,9 @@ def document_pages(
         + [render_chart(chart) for chart in drawn],
         said=[chart.summary() for chart in shares if chart not in drawn],
         assets=assets_link(index_src),
+        corrections=corrections_view(corrections),
+        quality=quality,
+        quality_link=urls.html_link(index_src, urls.region_src(*urls.city_of(doc.bureau.region)), "zhiliang"),
     )
     full_page = render(
         "full.html.j2",
@@ -924,24 +961,36 @@ def _quality_link(src: str, bureau: Bureau, line: Line) -> str | None:
     return urls.html_link(src, urls.document_src(document)) if document is not None else None
 
 
-def bureau_pages(site: Site, bureaus, results=(), quality: Sequence[Line] = ()) -> list[Page]:
-    """Every page of these bureaus: bureau page, 预算/决算 comparisons, and each document's pages."""
+def bureau_pages(site: Site, bureaus, results=(), quality: Sequence[Line] = (), corrections=None) -> list[Page]:
+    """Every page of these bureaus: bureau page, 预算/决算 comparisons, and each document's pages
+    (*corrections*: each corrected document's, core/corrections.py)."""
     pages = []
     results_of: dict[Document, list] = defaultdict(list)  # by document, grouped once: a site has 10⁵ results
     for result in results:
         results_of[result.document].append(result)
     terms = TermLinks(site.glossary)
+    line_of = {(line.bureau, line.year, line.document): line for line in quality if line.document is not None}
     for bureau in bureaus:
         comparisons = compare_bureau(bureau)  # its 预算 and 决算 side by side: once per bureau
         pages.append(bureau_page(site, bureau, results_of, terms, comparisons, quality))
         pages.extend(comparison_pages(bureau, comparisons))
         for doc in bureau.documents:
-            pages.extend(document_pages(site, doc, results_of.get(doc, []), terms, comparisons))
+            pages.extend(
+                document_pages(
+                    site,
+                    doc,
+                    results_of.get(doc, []),
+                    terms,
+                    comparisons,
+                    (corrections or {}).get(doc, ()),
+                    line_of.get((bureau.slug, doc.year, doc.slug)),
+                )
+            )
     return pages
 
 
-def all_pages(site: Site, content_dir: Path, results=()) -> list[Page]:
-    return site_pages(site, content_dir) + bureau_pages(site, site.bureaus, results)
+def all_pages(site: Site, content_dir: Path, results=(), quality: Sequence[Line] = ()) -> list[Page]:
+    return site_pages(site, content_dir, quality) + bureau_pages(site, site.bureaus, results, quality)
 
 
 def outline(bureau: Bureau) -> Bureau:

@@ -14,13 +14,13 @@ from decimal import Decimal
 from markupsafe import Markup
 
 from ..core import urls
-from ..core.amounts import format_amount
+from ..core.amounts import format_as_typed
 from ..core.summary import ReportRow
 from .escaping import escape
 
 
 def _amount(value: Decimal | None) -> str:
-    return "" if value is None else format_amount(value)
+    return "" if value is None else format_as_typed(value)  # as the funds block prints it
 
 
 def render_summary(rows: list[ReportRow], from_src: str, unit: str) -> Markup:

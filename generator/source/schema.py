@@ -511,6 +511,12 @@ SITE_FILE = record(
         )
     ),
     license=optional(LICENSE),
+    corrections_since=optional(
+        Date(
+            doc="更正记录从哪天算起，写成 YYYY-MM-DD：这天以前的提交是录入原件，不是更正，文件页上不列；"
+            "不写则除第一次提交外每次改动都列为更正"
+        )
+    ),
 )
 
 # ---- data/<bureau>/<year>/<document>.yaml ----

@@ -380,6 +380,65 @@
 
   document.querySelectorAll("table.gk-form").forEach(enhance);
 
+  /* Tables a reader ranks (gk-sortable: a city's 公开质量): every body row sorted by any column, as
+     the 科目 tables are, with the same list above the table for a phone's stacked rows. */
+  function enhanceSortable(table, index) {
+    var body = table.tBodies[0];
+    var items = Array.prototype.map.call(body.rows, function (row, i) { return { row: row, order: i }; });
+    if (items.length < 2) { return; }
+    var heads = headerColumns(table.tHead).filter(function (head) { return head.leaf; });
+    var label = document.createElement("label");
+    label.setAttribute("for", "gk-rank-" + index);
+    label.textContent = "排序：";
+    var order = document.createElement("select");
+    order.id = "gk-rank-" + index;
+    order.appendChild(new Option("按原来的顺序", ""));
+
+    function sortBy(head, direction) {
+      table.querySelectorAll("thead th[aria-sort]").forEach(function (th) { th.removeAttribute("aria-sort"); });
+      if (head && direction) { head.cell.setAttribute("aria-sort", direction); }
+      order.value = head && direction ? head.column + ":" + direction : "";
+      items.slice().sort(function (a, b) {
+        if (!head || !direction) { return a.order - b.order; }
+        var x = a.row.cells[head.column] ? text(a.row.cells[head.column]) : "";
+        var y = b.row.cells[head.column] ? text(b.row.cells[head.column]) : "";
+        var nx = number(x), ny = number(y), result;
+        if (nx !== null || ny !== null) { result = (nx === null ? -Infinity : nx) - (ny === null ? -Infinity : ny); } else { result = x.localeCompare(y, "zh-CN"); }
+        return (direction === "descending" ? -result : result) || a.order - b.order;
+      }).forEach(function (item) { body.appendChild(item.row); });
+    }
+
+    heads.forEach(function (head) {
+      var name = text(head.cell);
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "gk-sort";
+      button.setAttribute("aria-label", "按“" + name + "”排序");
+      head.cell.appendChild(button);
+      button.addEventListener("click", function () {
+        var current = head.cell.getAttribute("aria-sort");
+        sortBy(head, current === "descending" ? "ascending" : current === "ascending" ? null : "descending");
+      });
+      order.appendChild(new Option(name + "，从大到小", head.column + ":descending"));
+      order.appendChild(new Option(name + "，从小到大", head.column + ":ascending"));
+    });
+    order.addEventListener("change", function () {
+      var chosen = order.value.split(":");
+      sortBy(heads.filter(function (head) { return String(head.column) === chosen[0]; })[0], chosen[1] || null);
+    });
+    var tools = document.createElement("div");
+    tools.className = "gk-table-tools";
+    tools.appendChild(label);
+    tools.appendChild(order);
+    var before = table.closest(".gk-scroll") || table;  // above the lines about the table too
+    while (before.previousElementSibling && /\bgk-scroll-hint\b/.test(before.previousElementSibling.className)) {
+      before = before.previousElementSibling;
+    }
+    before.parentNode.insertBefore(tools, before);
+  }
+
+  document.querySelectorAll("table.gk-sortable").forEach(enhanceSortable);
+
   /* A row's address (#公开03表-2101501): a stacked table's rows have no box of their own (their
      cells flow in the table's), so the browser cannot scroll to one; scroll to its first cell. */
   function showTarget() {
