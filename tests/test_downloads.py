@@ -22,6 +22,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from generator.build.history import read_history
 from generator.build.site import FIXED_EPOCH, last_commit_time
 from generator.core.headers import header_rows
 from generator.core.model import AmountTable, FormTable, FreeTable, IndicatorGroup, IndicatorTable
@@ -315,9 +316,8 @@ def test_xlsx_headers_are_the_printed_form_with_merged_groups(real_site):
     assert [sheet.cell(7, c).value for c in (1, 12)] == ["1", "12"]  # 栏次
     assert sheet.freeze_panes == "A8"
     assert book.sheetnames[:9] == [f"公开0{i}表" for i in range(1, 10)]
-    # the build's date: SOURCE_DATE_EPOCH as given, else the last commit's, else 1980-01-01 (site.py)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH") or last_commit_time() or FIXED_EPOCH
-    assert book.properties.created == datetime.fromtimestamp(int(epoch), UTC).replace(tzinfo=None)
+    # the bureau's date: the day of the last commit to its folder, not the build's (dates.py)
+    assert book.properties.created == bureau_date("changsha-wangcheng-ybj")
 
 
 def test_xlsx_performance_sheets_hold_scores_and_amounts_as_numbers(real_site, model):
@@ -491,6 +491,18 @@ def test_frictionless_reads_the_csv_figures_as_exact_decimals(real_site, model):
 # ---- the whole site's zip ----
 
 
+def zip_time(epoch: int) -> tuple:
+    """*epoch* as a zip entry holds it: UTC, to the even second below."""
+    *rest, second = datetime.fromtimestamp(epoch, UTC).timetuple()[:6]
+    return (*rest, second - second % 2)
+
+
+def bureau_date(folder: str) -> datetime:
+    """The day of the last commit to *folder* of data/, as history.py reads data/'s history."""
+    return max(datetime.fromisoformat(c.date) for path, commits in read_history(DATA).items()
+               if path.startswith(folder + "/") for c in commits)  # fmt: skip
+
+
 def test_the_zip_holds_every_document_s_files_and_a_directory(real_site, model):
     with zipfile.ZipFile(real_site / "xiazai" / "gongkai-quanbu.zip") as bulk:
         names = bulk.namelist()
@@ -504,7 +516,12 @@ def test_the_zip_holds_every_document_s_files_and_a_directory(real_site, model):
             assert inside == sorted(p.name for p in where.iterdir())
             for name in inside:
                 assert bulk.read(prefix + name) == (where / name).read_bytes()
-        assert {i.date_time for i in bulk.infolist()} == {bulk.infolist()[0].date_time}
+        # a bureau's entries carry its date (dates.py), the 目录 the build's (site.py), as a listing shows
+        for info in bulk.infolist()[:-1]:
+            assert info.date_time == bureau_date(info.filename.split("/")[0]).timetuple()[:6], info.filename
+        built = os.environ.get("SOURCE_DATE_EPOCH") or last_commit_time() or FIXED_EPOCH
+        assert bulk.infolist()[-1].date_time == zip_time(int(built))
+        assert len({info.date_time for info in bulk.infolist()}) > 1  # the real bureaus' commits differ
 
 
 def test_two_builds_make_the_same_zip_and_workbooks_byte_for_byte(real_site, tmp_path):

@@ -7,6 +7,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,7 @@ import pytest
 from generator.bench.corpus import make_corpus
 from generator.build import batches, build_cache
 from generator.build.site import build
+from generator.core import urls
 
 from helpers import DATA, ROOT, commit_all, git, write
 
@@ -72,6 +76,54 @@ def test_unchanged_bureaus_are_recalled_and_the_site_is_the_cold_builds(corpus, 
     assert inodes(site, "bench-00000") == before["bench-00000"]  # recalled: the very files kept
     assert not set(inodes(site, "bench-00001").items()) & set(before["bench-00001"].items())
     assert_same_as_cold(corpus, site, tmp_path)
+
+
+def commit(repo: Path, when: int) -> None:
+    """Everything in *repo*'s data/ committed at *when* (a clerk's commit, dated as it was made)."""
+    date = f"@{when} +0000"
+    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_CONFIG_GLOBAL": os.devnull}
+    for args in (
+        ["add", "data"],
+        ["-c", "user.name=办事员", "-c", "user.email=clerk@example.gov.cn", "commit", "-qm", "改"],
+    ):
+        subprocess.run(["git", "-C", str(repo), *args], check=True, env=env, capture_output=True)
+
+
+def workbook_time(site: Path, bureau: str) -> tuple:
+    """The time one of *bureau*'s workbooks says it was made (创建时间), and the times of its
+    entries in the site's zip, as a citizen's zip listing shows them."""
+    with zipfile.ZipFile(next((site / bureau).rglob("*.xlsx"))) as book:
+        core = book.read("docProps/core.xml").decode("utf-8")
+    created = core.split("<dcterms:created")[1].split(">")[1].split("<")[0]
+    with zipfile.ZipFile(site / urls.BULK) as bulk:
+        listed = {i.date_time for i in bulk.infolist() if i.filename.startswith(bureau + "/")}
+    return created, listed
+
+
+def test_a_commit_to_one_bureau_leaves_every_other_batch_as_the_commit_before_built_it(corpus, tmp_path, monkeypatch):
+    """Downloads carry their bureau's date (dates.py), not the commit's that the Makefile gives the
+    build: a clerk's commit to one bureau builds that bureau's batch alone, as a cold build would."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, capture_output=True)
+    first, second = 1_600_000_000, 1_700_000_000
+    commit(tmp_path, first)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(first))  # as `make site` dates a build
+    site = built(corpus, tmp_path / "site")
+    others = ("bench-00000", "bench-00002", "bench-00003")
+    before = {b: inodes(site, b) for b in (*others, "bench-00001")}
+    edit(corpus / "bench-00001" / "2019" / "juesuan.yaml", "增加3143.94万元", "增加3143.95万元")
+    commit(tmp_path, second)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(second))
+    built(corpus, site)
+    for bureau in others:
+        assert inodes(site, bureau) == before[bureau], bureau  # recalled: the very files kept
+    assert not set(inodes(site, "bench-00001").items()) & set(before["bench-00001"].items())
+    assert_same_as_cold(corpus, site, tmp_path)
+    # each bureau's downloads carry the day of its own last commit (dates.py)
+    dated = {when: datetime.fromtimestamp(when, UTC).replace(hour=0, minute=0, second=0) for when in (first, second)}
+    for bureau, when in (("bench-00000", dated[first]), ("bench-00001", dated[second])):
+        created, listed = workbook_time(site, bureau)
+        assert created == when.strftime("%Y-%m-%dT%H:%M:%SZ")
+        assert listed == {when.timetuple()[:6]}
 
 
 @pytest.mark.parametrize(

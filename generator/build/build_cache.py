@@ -10,10 +10,12 @@ batch's entry is kept under a key made of everything its output depends on:
   which the pages and the downloads name, and the review's criteria, which score a bureau's page). The glossary counts whole: a page that uses a term embeds its definition
   (render/prose.py's title and data-definition), and a term added links text in pages that never
   named it, so any change to it builds every batch again;
-* the commits of data/'s history that touched its bureaus' files (their 更正记录);
+* the commits of data/'s history that touched its bureaus' files (their 更正记录, and the date
+  their downloads carry: dates.py);
 * the environment (environment()): the generator's own files, Python and every installed
   distribution's version, mkdocs.yml, the theme's custom_dir (site_overrides/), the page shells
-  mkdocs made of them for this build, and SOURCE_DATE_EPOCH (written into workbooks and zips).
+  mkdocs made of them for this build. Not the build's SOURCE_DATE_EPOCH, which every commit
+  changes: a commit to one bureau would build every batch again.
 
 The batch's number is not in the key: a batch's records are renamed to its place when recalled, so
 an entry serves whatever batch holds the same bureaus, and a bureau added or removed changes only
@@ -86,7 +88,6 @@ def environment(config_file: Path, custom_dir: Path | None, shells: object) -> s
     digest.update(b"\2" + config_file.read_bytes())
     _tree(digest, custom_dir) if custom_dir is not None else digest.update(b"\3none")
     digest.update(pickle.dumps(shells, protocol=4))
-    digest.update(b"\2" + os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     return digest.hexdigest()
 
 

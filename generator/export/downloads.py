@@ -43,16 +43,18 @@ from .tabular import (
 from .xlsx import workbook
 from .zipwrite import Joined, ZipArchive
 
+EPOCH = datetime(1980, 1, 1)  # the earliest time a zip holds: a date for files that are given none
 BOM = "\ufeff"  # Excel on Chinese Windows reads a CSV as GBK unless it starts with the UTF-8 BOM
 
 
 def build_time() -> datetime:
-    """The time written into files that carry one (XLSX properties, zip entries): the build's
-    SOURCE_DATE_EPOCH (the Makefile sets it to the last commit's), else a fixed 1980-01-01."""
+    """The time written into the site-wide files that carry one (the zip's 目录, the review's
+    workbook): the build's SOURCE_DATE_EPOCH (the Makefile sets it to the last commit's), else a
+    fixed 1980-01-01. A bureau's downloads carry its own date instead (build/dates.py)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     if epoch.isdigit() and int(epoch) >= 315532800:  # zip cannot hold a time before 1980
         return datetime.fromtimestamp(int(epoch), UTC).replace(tzinfo=None)
-    return datetime(1980, 1, 1)
+    return EPOCH
 
 
 # ---- cells ----
@@ -352,9 +354,11 @@ def write_document(
     archive: ZipArchive | None = None,
     info: SiteInfo | None = None,
     corrections=(),
+    when: datetime = EPOCH,
 ) -> list[str]:
     """Write *document*'s downloads under *site_dir*, and add them to *archive* in the order of
-    their names; → the names of the files written. *info*: the site's (its data's licence)."""
+    their names; → the names of the files written. *info*: the site's (its data's licence);
+    *when*: the date its workbook carries (its bureau's, build/dates.py)."""
     tables = document_tables(document)
     if not tables:  # a report of prose only: nothing to download (a data package needs a resource)
         return []
@@ -367,7 +371,7 @@ def write_document(
     }
     files[urls.document_file(document, "json")] = document_json(document, tables, corrections).encode("utf-8")
     files[urls.DATAPACKAGE] = datapackage_json(datapackage(document, tables, info)).encode("utf-8")
-    files[urls.document_file(document, "xlsx")] = workbook(document, tables, build_time())
+    files[urls.document_file(document, "xlsx")] = workbook(document, tables, when)
     for name, data in files.items():
         (folder / name).write_bytes(data)
     if archive is not None:
@@ -377,13 +381,22 @@ def write_document(
     return list(files)
 
 
-def write_documents(bureaus: list[Bureau], site_dir: Path, info: SiteInfo | None = None, corrections=None) -> None:
+def write_documents(
+    bureaus: list[Bureau],
+    site_dir: Path,
+    info: SiteInfo | None = None,
+    corrections=None,
+    dates: dict[str, datetime] | None = None,
+) -> None:
     """Every document's downloads (called per batch of bureaus, in the worker), and beside
-    *site_dir* the batch's part of the site's zip, deflated here while the files are in memory."""
-    archive = ZipArchive(build_time().timetuple()[:6])
+    *site_dir* the batch's part of the site's zip, deflated here while the files are in memory.
+    *dates*: each bureau's (by slug) for its workbooks and zip entries, EPOCH for one not given."""
+    archive = ZipArchive(EPOCH.timetuple()[:6])
     for bureau in bureaus:
+        when = (dates or {}).get(bureau.slug, EPOCH)
+        archive.dated(when.timetuple()[:6])
         for document in bureau.documents:
-            write_document(document, site_dir, archive, info, (corrections or {}).get(document, ()))
+            write_document(document, site_dir, archive, info, (corrections or {}).get(document, ()), when)
     site_dir.with_name(BATCH_ARCHIVE).write_bytes(archive.finish())
 
 

@@ -38,14 +38,19 @@ def deflated(data: bytes, level: int) -> bytes:
 
 
 class ZipArchive:
-    """Members added in order, with one time and unix permissions 644, written out by finish()."""
+    """Members added in order, with unix permissions 644 and the time last given (dated()), written
+    out by finish()."""
 
     def __init__(self, date_time: tuple):
-        y, mo, d, h, mi, s = date_time[:6]
-        self.dos_time, self.dos_date = h << 11 | mi << 5 | s // 2, (y - 1980) << 9 | mo << 5 | d
+        self.dated(date_time)
         self.chunks: list[bytes] = []
         self.central: list[bytes] = []
         self.size = 0
+
+    def dated(self, date_time: tuple) -> None:
+        """The time of the members added from now on (a batch's archive holds several bureaus')."""
+        y, mo, d, h, mi, s = date_time[:6]
+        self.dos_time, self.dos_date = h << 11 | mi << 5 | s // 2, (y - 1980) << 9 | mo << 5 | d
 
     def add(self, name: str, data: bytes, level: int | None = None) -> None:
         """*data* deflated at *level*, or stored when *level* is None."""
