@@ -214,6 +214,7 @@ def test_site_yaml_has_its_schema_for_editors():
         "icp",
         "public_security",
         "license",
+        "corrections_since",
     }
     assert written["properties"]["publisher"]["description"].startswith("主办单位")
 
