@@ -374,7 +374,20 @@ def building(data: Path, site: Path) -> Iterator[tuple[subprocess.Popen, list[in
     log = site.parent / "build.log"
     with open(log, "w") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "generator", "build", str(data), "--site-dir", str(site), "--jobs", "2"],
+            # --no-cache: a build recalled from the build cache of an earlier test ends in a moment, and
+            # a signal that lands during its site's swap is dropped by design (processes.signals_held)
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "build",
+                str(data),
+                "--site-dir",
+                str(site),
+                "--jobs",
+                "2",
+                "--no-cache",
+            ],
             cwd=site.parent,
             stdout=output,
             stderr=output,
