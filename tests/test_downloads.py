@@ -316,7 +316,7 @@ def test_xlsx_headers_are_the_printed_form_with_merged_groups(real_site):
     assert [sheet.cell(7, c).value for c in (1, 12)] == ["1", "12"]  # 栏次
     assert sheet.freeze_panes == "A8"
     assert book.sheetnames[:9] == [f"公开0{i}表" for i in range(1, 10)]
-    # the bureau's date: the day of the last commit to its folder, not the build's (dates.py)
+    # the bureau's date: the day of the last commit to its folder, not the build's (bureau_dates.py)
     assert book.properties.created == bureau_date("changsha-wangcheng-ybj")
 
 
@@ -516,7 +516,7 @@ def test_the_zip_holds_every_document_s_files_and_a_directory(real_site, model):
             assert inside == sorted(p.name for p in where.iterdir())
             for name in inside:
                 assert bulk.read(prefix + name) == (where / name).read_bytes()
-        # a bureau's entries carry its date (dates.py), the 目录 the build's (site.py), as a listing shows
+        # a bureau's entries carry its date (bureau_dates.py), the 目录 the build's (site.py), as a listing shows
         for info in bulk.infolist()[:-1]:
             assert info.date_time == bureau_date(info.filename.split("/")[0]).timetuple()[:6], info.filename
         built = os.environ.get("SOURCE_DATE_EPOCH") or last_commit_time() or FIXED_EPOCH

@@ -101,7 +101,7 @@ def workbook_time(site: Path, bureau: str) -> tuple:
 
 
 def test_a_commit_to_one_bureau_leaves_every_other_batch_as_the_commit_before_built_it(corpus, tmp_path, monkeypatch):
-    """Downloads carry their bureau's date (dates.py), not the commit's that the Makefile gives the
+    """Downloads carry their bureau's date (bureau_dates.py), not the commit's that the Makefile gives the
     build: a clerk's commit to one bureau builds that bureau's batch alone, as a cold build would."""
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, capture_output=True)
     first, second = 1_600_000_000, 1_700_000_000
@@ -118,7 +118,7 @@ def test_a_commit_to_one_bureau_leaves_every_other_batch_as_the_commit_before_bu
         assert inodes(site, bureau) == before[bureau], bureau  # recalled: the very files kept
     assert not set(inodes(site, "bench-00001").items()) & set(before["bench-00001"].items())
     assert_same_as_cold(corpus, site, tmp_path)
-    # each bureau's downloads carry the day of its own last commit (dates.py)
+    # each bureau's downloads carry the day of its own last commit (bureau_dates.py)
     dated = {when: datetime.fromtimestamp(when, UTC).replace(hour=0, minute=0, second=0) for when in (first, second)}
     for bureau, when in (("bench-00000", dated[first]), ("bench-00001", dated[second])):
         created, listed = workbook_time(site, bureau)

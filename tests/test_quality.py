@@ -254,3 +254,14 @@ def test_the_review_sorts_by_any_column_and_back(browser, server, width):
     assert ranked(page) == printed
     assert not errors
     page.context.close()
+
+
+def test_a_section_of_the_outline_missing_is_named_and_a_longer_title_still_counts(data):
+    before = row(rows_of(data)[0], "changsha-wangcheng-ybj", "决算")
+    assert verdict(before, "outline-sections").status == MET
+    # a title that goes on past the 目录's is that section, as 东西湖 writes （一）基本支出659.4万元。其中：
+    change(data / WANGCHENG, 'title: "（一）内设机构设置"', 'title: "（一）内设机构设置如下："')
+    assert verdict(row(rows_of(data)[0], "changsha-wangcheng-ybj", "决算"), "outline-sections").status == MET
+    change(data / WANGCHENG, 'title: "（一）内设机构设置如下："', 'title: "（一）本局的科室"')
+    after = verdict(row(rows_of(data)[0], "changsha-wangcheng-ybj", "决算"), "outline-sections")
+    assert after.status == NOT_MET and "缺少目录中的 （一）内设机构设置" in after.why

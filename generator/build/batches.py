@@ -38,7 +38,7 @@ from ..load.quality import load_criteria
 from ..render.pages import bureau_pages, outline
 from ..source import files
 from ..source.yamlsource import cycle_collection_paused
-from . import audit, build_cache, check_cache, dates, links, processes
+from . import audit, build_cache, bureau_dates, check_cache, links, processes
 from .history import History, corrections, touching
 from .report import Timings
 from .search import CHUNK, Facets, IndexPart, page_records, searchable, write_chunks
@@ -321,7 +321,7 @@ def _build_batch(batch: Batch, site: Site, results, outcome: Outcome) -> None:
     outcome.seconds["pages"] = time.perf_counter() - start
     start = time.perf_counter()
     touched = touching(_WORKER["history"], _WORKER["data_dir"], batch.folders)
-    downloads.write_documents(site.bureaus, work / "site", site.info, corrected, dates.bureau_dates(touched))
+    downloads.write_documents(site.bureaus, work / "site", site.info, corrected, bureau_dates.bureau_dates(touched))
     outcome.seconds["downloads"] = time.perf_counter() - start
     start = time.perf_counter()
     slugs = {bureau.slug for bureau in site.bureaus}

@@ -11,7 +11,7 @@ batch's entry is kept under a key made of everything its output depends on:
   (render/prose.py's title and data-definition), and a term added links text in pages that never
   named it, so any change to it builds every batch again;
 * the commits of data/'s history that touched its bureaus' files (their 更正记录, and the date
-  their downloads carry: dates.py);
+  their downloads carry: bureau_dates.py);
 * the environment (environment()): the generator's own files, Python and every installed
   distribution's version, mkdocs.yml, the theme's custom_dir (site_overrides/), the page shells
   mkdocs made of them for this build. Not the build's SOURCE_DATE_EPOCH, which every commit

@@ -186,7 +186,7 @@ def dated_by_last_commit() -> Iterator[None]:
     """SOURCE_DATE_EPOCH, the time written into the site-wide files that carry one (mkdocs'
     sitemap.xml.gz, the site zip's 目录), for the build: as given, else the last commit's as `make
     site` gives it, else FIXED_EPOCH, so that one commit builds the same bytes however the build is
-    run. A bureau's downloads carry their own date (dates.py), which a commit elsewhere leaves as is."""
+    run. A bureau's downloads carry their own date (bureau_dates.py), which a commit elsewhere leaves as is."""
     if os.environ.get("SOURCE_DATE_EPOCH"):
         yield
         return

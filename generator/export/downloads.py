@@ -50,7 +50,7 @@ BOM = "\ufeff"  # Excel on Chinese Windows reads a CSV as GBK unless it starts w
 def build_time() -> datetime:
     """The time written into the site-wide files that carry one (the zip's 目录, the review's
     workbook): the build's SOURCE_DATE_EPOCH (the Makefile sets it to the last commit's), else a
-    fixed 1980-01-01. A bureau's downloads carry its own date instead (build/dates.py)."""
+    fixed 1980-01-01. A bureau's downloads carry its own date instead (build/bureau_dates.py)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     if epoch.isdigit() and int(epoch) >= 315532800:  # zip cannot hold a time before 1980
         return datetime.fromtimestamp(int(epoch), UTC).replace(tzinfo=None)
@@ -358,7 +358,7 @@ def write_document(
 ) -> list[str]:
     """Write *document*'s downloads under *site_dir*, and add them to *archive* in the order of
     their names; → the names of the files written. *info*: the site's (its data's licence);
-    *when*: the date its workbook carries (its bureau's, build/dates.py)."""
+    *when*: the date its workbook carries (its bureau's, build/bureau_dates.py)."""
     tables = document_tables(document)
     if not tables:  # a report of prose only: nothing to download (a data package needs a resource)
         return []

@@ -336,18 +336,27 @@ def written_table(text: str, spot: TableSpot, where: str):
     return node, ""
 
 
-def verify(text: str, spot: TableSpot, form: Form, imported: Imported, where: str) -> list[str]:
-    """Read the new file through the site's loader and compare its figures with the import's."""
+def read_back(text: str, spot: TableSpot, where: str, record, bind):
+    """The table as the site's loader reads it from the text to be written (its *record* schema, then
+    *bind*(raw, ctx, node)), or None and the problems why not."""
     node, problem = written_table(text, spot, where)
     if node is None:
-        return [problem]
+        return None, [problem]
     problems = Problems()
     ctx = Context(problems)
-    raw = check_record(node, schema.FORM_TABLE, ctx)
-    table = bind_form_table(form, raw, ctx) if raw is not None else None
+    raw = check_record(node, record, ctx)
+    table = bind(raw, ctx, node) if raw is not None else None
     if problems or table is None:
-        return [str(p) for p in problems.items] or ["写入的表读不出来"]
-    return compare(table, imported)
+        return None, [str(p) for p in problems.items] or ["写入的表读不出来"]
+    return table, []
+
+
+def verify(text: str, spot: TableSpot, form: Form, imported: Imported, where: str) -> list[str]:
+    """Read the new file through the site's loader and compare its figures with the import's."""
+    table, problems = read_back(
+        text, spot, where, schema.FORM_TABLE, lambda raw, ctx, _: bind_form_table(form, raw, ctx)
+    )
+    return problems if table is None else compare(table, imported)
 
 
 def compare(table: FormTable, imported: Imported) -> list[str]:
@@ -478,15 +487,11 @@ def report_keys(imported: ImportedReport, spot: TableSpot) -> dict[str, object |
 
 def verify_report(text: str, spot: TableSpot, form: IndicatorForm, imported: ImportedReport, where: str) -> list[str]:
     """Read the new file's table through the site's loader and compare what it holds with the import."""
-    node, problem = written_table(text, spot, where)
-    if node is None:
-        return [problem]
-    problems = Problems()
-    ctx = Context(problems)
-    raw = check_record(node, schema.INDICATOR_TABLE, ctx)
-    table = IndicatorBinder(ctx).bind(raw, form, node) if raw is not None else None
-    if problems or table is None:
-        return [str(p) for p in problems.items] or ["写入的表读不出来"]
+    table, problems = read_back(
+        text, spot, where, schema.INDICATOR_TABLE, lambda raw, ctx, node: IndicatorBinder(ctx).bind(raw, form, node)
+    )
+    if table is None:
+        return problems
     differences = []
     if len(table.funds) != len(imported.funds):
         differences.append(f"资金情况：读回 {len(table.funds)} 行，源表 {len(imported.funds)} 行")

@@ -223,6 +223,54 @@
     return isNaN(parsed) ? null : parsed;
   }
 
+  /* Sort a table's rows by a column: a button in each leaf header (a third press restores the
+     printed order), and the same as a list (returned, with its label, for the caller to place), for
+     a phone's stacked table has no header row to press. Numbers sort as numbers, the rest as
+     Chinese; ties keep the printed order. options: id of the list, unsorted (its first choice),
+     name(head) for the list, put(item) to place each row in the new order. */
+  function sortable(table, heads, items, options) {
+    var label = document.createElement("label");
+    label.setAttribute("for", options.id);
+    label.textContent = "排序：";
+    var order = document.createElement("select");
+    order.id = options.id;
+    order.appendChild(new Option(options.unsorted, ""));
+
+    function sortBy(head, direction) {
+      table.querySelectorAll("thead th[aria-sort]").forEach(function (th) { th.removeAttribute("aria-sort"); });
+      if (head && direction) { head.cell.setAttribute("aria-sort", direction); }
+      order.value = head && direction ? head.column + ":" + direction : "";
+      items.slice().sort(function (a, b) {
+        if (!head || !direction) { return a.order - b.order; }
+        var x = a.row.cells[head.column] ? text(a.row.cells[head.column]) : "";
+        var y = b.row.cells[head.column] ? text(b.row.cells[head.column]) : "";
+        var nx = number(x), ny = number(y), result;
+        if (nx !== null || ny !== null) { result = (nx === null ? -Infinity : nx) - (ny === null ? -Infinity : ny); } else { result = x.localeCompare(y, "zh-CN"); }
+        return (direction === "descending" ? -result : result) || a.order - b.order;
+      }).forEach(options.put);
+    }
+
+    heads.forEach(function (head) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "gk-sort";
+      button.setAttribute("aria-label", "按“" + text(head.cell) + "”排序");
+      head.cell.appendChild(button);
+      button.addEventListener("click", function () {
+        var current = head.cell.getAttribute("aria-sort");
+        sortBy(head, current === "descending" ? "ascending" : current === "ascending" ? null : "descending");
+      });
+      var name = options.name(head);
+      order.appendChild(new Option(name + "，从大到小", head.column + ":descending"));
+      order.appendChild(new Option(name + "，从小到大", head.column + ":ascending"));
+    });
+    order.addEventListener("change", function () {
+      var chosen = order.value.split(":");
+      sortBy(heads.filter(function (head) { return String(head.column) === chosen[0]; })[0], chosen[1] || null);
+    });
+    return { label: label, order: order };
+  }
+
   function enhance(table, index) {
     var body = table.tBodies[0];
     var rows = Array.prototype.filter.call(body.rows, function (row) { return row.querySelector("td.gk-code"); });
@@ -315,59 +363,23 @@
     expand.textContent = "全部展开";
     expand.addEventListener("click", foldAll(true));
 
-    /* Sort by a column: a button in each leaf header (a third press restores the printed order),
-       and the same as a list in the tools, for a phone's stacked table has no header row to press. */
-    // Rows above the 科目 (合计) and below them (footer) stay where they are.
+    // Sorted by any column; rows above the 科目 (合计) and below them (footer) stay where they are.
     var end = rows[rows.length - 1].nextSibling;
     var heads = headerColumns(table.tHead).filter(function (head) { return head.leaf; });
     var paths = columnPaths(table.tHead);
-    var sortLabel = document.createElement("label");
-    sortLabel.setAttribute("for", "gk-sort-" + index);
-    sortLabel.textContent = "排序：";
-    var order = document.createElement("select");
-    order.id = "gk-sort-" + index;
-    order.appendChild(new Option("按原表顺序", ""));
-
-    function sortBy(head, direction) {
-      table.querySelectorAll("thead th[aria-sort]").forEach(function (th) { th.removeAttribute("aria-sort"); });
-      if (head && direction) { head.cell.setAttribute("aria-sort", direction); }
-      order.value = head && direction ? head.column + ":" + direction : "";
-      var sorted = items.slice().sort(function (a, b) {
-        if (!head || !direction) { return a.order - b.order; }
-        var x = a.row.cells[head.column] ? a.row.cells[head.column].textContent.trim() : "";
-        var y = b.row.cells[head.column] ? b.row.cells[head.column].textContent.trim() : "";
-        var nx = number(x), ny = number(y), result;
-        if (nx !== null || ny !== null) { result = (nx === null ? -Infinity : nx) - (ny === null ? -Infinity : ny); } else { result = x.localeCompare(y, "zh-CN"); }
-        return (direction === "descending" ? -result : result) || a.order - b.order;
-      });
-      sorted.forEach(function (item) { body.insertBefore(item.row, end); });
-    }
-
-    heads.forEach(function (head) {
-      var name = (paths[head.column] || [text(head.cell)]).join(SEPARATOR);
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "gk-sort";
-      button.setAttribute("aria-label", "按“" + text(head.cell) + "”排序");
-      head.cell.appendChild(button);
-      button.addEventListener("click", function () {
-        var current = head.cell.getAttribute("aria-sort");
-        sortBy(head, current === "descending" ? "ascending" : current === "ascending" ? null : "descending");
-      });
-      order.appendChild(new Option(name + "，从大到小", head.column + ":descending"));
-      order.appendChild(new Option(name + "，从小到大", head.column + ":ascending"));
-    });
-    order.addEventListener("change", function () {
-      var chosen = order.value.split(":");
-      sortBy(heads.filter(function (head) { return String(head.column) === chosen[0]; })[0], chosen[1] || null);
+    var sorting = sortable(table, heads, items, {
+      id: "gk-sort-" + index,
+      unsorted: "按原表顺序",
+      name: function (head) { return (paths[head.column] || [text(head.cell)]).join(SEPARATOR); },
+      put: function (item) { body.insertBefore(item.row, end); },
     });
 
     tools.appendChild(label);
     tools.appendChild(input);
     tools.appendChild(collapse);
     tools.appendChild(expand);
-    tools.appendChild(sortLabel);
-    tools.appendChild(order);
+    tools.appendChild(sorting.label);
+    tools.appendChild(sorting.order);
     tools.appendChild(status);
     // above the table and the lines about it (gk-scroll-hint, gk-table-terms)
     var before = table.closest(".gk-scroll");
@@ -387,49 +399,16 @@
     var items = Array.prototype.map.call(body.rows, function (row, i) { return { row: row, order: i }; });
     if (items.length < 2) { return; }
     var heads = headerColumns(table.tHead).filter(function (head) { return head.leaf; });
-    var label = document.createElement("label");
-    label.setAttribute("for", "gk-rank-" + index);
-    label.textContent = "排序：";
-    var order = document.createElement("select");
-    order.id = "gk-rank-" + index;
-    order.appendChild(new Option("按原来的顺序", ""));
-
-    function sortBy(head, direction) {
-      table.querySelectorAll("thead th[aria-sort]").forEach(function (th) { th.removeAttribute("aria-sort"); });
-      if (head && direction) { head.cell.setAttribute("aria-sort", direction); }
-      order.value = head && direction ? head.column + ":" + direction : "";
-      items.slice().sort(function (a, b) {
-        if (!head || !direction) { return a.order - b.order; }
-        var x = a.row.cells[head.column] ? text(a.row.cells[head.column]) : "";
-        var y = b.row.cells[head.column] ? text(b.row.cells[head.column]) : "";
-        var nx = number(x), ny = number(y), result;
-        if (nx !== null || ny !== null) { result = (nx === null ? -Infinity : nx) - (ny === null ? -Infinity : ny); } else { result = x.localeCompare(y, "zh-CN"); }
-        return (direction === "descending" ? -result : result) || a.order - b.order;
-      }).forEach(function (item) { body.appendChild(item.row); });
-    }
-
-    heads.forEach(function (head) {
-      var name = text(head.cell);
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "gk-sort";
-      button.setAttribute("aria-label", "按“" + name + "”排序");
-      head.cell.appendChild(button);
-      button.addEventListener("click", function () {
-        var current = head.cell.getAttribute("aria-sort");
-        sortBy(head, current === "descending" ? "ascending" : current === "ascending" ? null : "descending");
-      });
-      order.appendChild(new Option(name + "，从大到小", head.column + ":descending"));
-      order.appendChild(new Option(name + "，从小到大", head.column + ":ascending"));
-    });
-    order.addEventListener("change", function () {
-      var chosen = order.value.split(":");
-      sortBy(heads.filter(function (head) { return String(head.column) === chosen[0]; })[0], chosen[1] || null);
+    var sorting = sortable(table, heads, items, {
+      id: "gk-rank-" + index,
+      unsorted: "按原来的顺序",
+      name: function (head) { return text(head.cell); },
+      put: function (item) { body.appendChild(item.row); },
     });
     var tools = document.createElement("div");
     tools.className = "gk-table-tools";
-    tools.appendChild(label);
-    tools.appendChild(order);
+    tools.appendChild(sorting.label);
+    tools.appendChild(sorting.order);
     var before = table.closest(".gk-scroll") || table;  // above the lines about the table too
     while (before.previousElementSibling && /\bgk-scroll-hint\b/.test(before.previousElementSibling.className)) {
       before = before.previousElementSibling;
