@@ -149,6 +149,21 @@ def test_the_chinese_guide_sends_a_clerk_only_to_chinese_pages():
         assert CJK.search(anchor), anchor
 
 
+def test_every_make_target_a_message_or_guide_names_is_in_the_makefile():
+    # `python -m generator cms` once sent the clerk to `make cms-deps`, which did not exist
+    targets = set(re.findall(r"^([a-z][a-z-]*):", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M))
+    named = {}
+    # a message says it in Chinese; a guide writes the command in backticks (English prose says "make sure")
+    for path in [*ROOT.glob("generator/**/*.py"), *cms.ADMIN.glob("gongkai-*.js")]:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if CJK.search(line):
+                named.update((target, path) for target in re.findall(r"make ([a-z][a-z-]*)", line))
+    for path in [ROOT / "README.md", ROOT / "EDITING.md", *ROOT.glob("docs/*.md")]:
+        named.update((target, path) for target in re.findall(r"`make ([a-z][a-z-]*)", path.read_text(encoding="utf-8")))
+    assert named.keys() >= {"cms", "test"}
+    assert {target: str(path) for target, path in named.items() if target not in targets} == {}
+
+
 def test_the_config_names_each_kind_of_file_by_what_the_format_says_it_is():
     assert COLLECTIONS["bureaus"]["filter"] == {"field": cms.KIND_KEY, "value": "bureau"}
     assert COLLECTIONS["documents"]["filter"] == {"field": cms.KIND_KEY, "value": "document"}

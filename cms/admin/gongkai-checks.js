@@ -112,7 +112,9 @@ function reveal(element) {
 
 export function goTo(element, line) {
   reveal(element);
-  element.scrollIntoView({ block: 'center' });
+  // to the top, below Decap's bar: the panel takes the bottom of the window
+  element.style.scrollMarginTop = '90px';
+  element.scrollIntoView({ block: 'start' });
   element.focus();
   if (line && typeof element.setSelectionRange === 'function') {
     const starts = lineStarts(element.value);
