@@ -14,6 +14,9 @@ The build writes the admin page into site/admin/ (`write_admin`): the vendored D
 is, this config, a Content-Security-Policy that lets the page reach its git host's API, and
 form-rules.json (editing/form_rules.py), with which the page refuses to save a table's values,
 rows or totals the loader would refuse.
+
+`python -m generator cms` (the local mode) serves that page, saves through decap-server into the
+work tree, and answers the page's check before publishing (LocalHandler, editing/precheck.py).
 """
 
 from __future__ import annotations
@@ -455,7 +458,8 @@ def serve_local(port: int, proxy_port: int, repo: Path = ROOT) -> int:
     try:
         with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as httpd:
             print(f"表单编辑器（本地）：打开 http://127.0.0.1:{port}/admin/ ，点“登录”。")
-            print(f"保存直接写入 {repo / 'data'}；提交（git commit）照常。按 Ctrl-C 结束。")
+            print(f"发布前先核对这份文件，有错误的不保存；保存直接写入 {repo / 'data'}，提交（git commit）照常。")
+            print("按 Ctrl-C 结束。")
             httpd.serve_forever()
     except KeyboardInterrupt:
         pass
