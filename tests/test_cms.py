@@ -20,7 +20,7 @@ import pytest
 
 from generator.core.amounts import PLAIN_AMOUNT
 from generator.core.model import KINDS, STAGES
-from generator.editing import cms, form_rules
+from generator.editing import cms, form_rules, precheck
 from generator.editing.schema_json import AMOUNT_HINT
 from generator.load.loader import Loader, load_site
 from generator.source import schema
@@ -582,6 +582,17 @@ def test_the_check_before_publishing_reads_nothing_outside_data_and_writes_nothi
     assert post(address, valid, "text/plain")[0] == 415  # a form of another site cannot post JSON
     assert post(address, valid, where="admin/other")[0] == 404
     assert snapshot(tmp_path) == before  # nothing written, the scratch folder left empty
+
+
+def test_a_failure_of_the_check_before_publishing_is_one_chinese_line_not_a_traceback(checking, monkeypatch):
+    address, data, _ = checking
+
+    def broken(*args):
+        raise KeyError("path")
+
+    monkeypatch.setattr(precheck, "check_posted", broken)
+    posted = json.dumps({"path": WANGCHENG_2020, "text": "title: x\n"}).encode()
+    assert post(address, posted) == (500, {"error": "核对时程序出错（KeyError）：请告诉管理员"})
 
 
 def test_the_check_before_publishing_answers_for_the_posted_document_only_as_check_file_does(checking):

@@ -404,6 +404,8 @@ class LocalHandler(QuietHandler):
             return self.reply(400, {"error": str(exc)})
         except OSError as exc:  # the temporary copy could not be made (a full disk…)
             return self.reply(500, {"error": f"无法核对：临时文件夹读写出错（{exc.strerror}）"})
+        except Exception as exc:  # a bug here: the page must hear of it and not publish, as for any refusal
+            return self.reply(500, {"error": f"核对时程序出错（{type(exc).__name__}）：请告诉管理员"})
 
     def reply(self, status: int, body: dict) -> None:
         data = json.dumps(body, ensure_ascii=False).encode("utf-8")
