@@ -64,12 +64,17 @@ function titlesOf(nodes) {
     .filter(Boolean);
 }
 
-function located(text, row) {
+// The file read once, to place each of its results: located(file, row) → {path, nodes, starts}.
+function readFile(text) {
   const doc = YAML.parseDocument(text, PARSE);
-  const starts = lineStarts(text);
-  if (doc.errors.length || !doc.contents || row.line > starts.length) return { path: [], nodes: [], starts };
+  return { contents: doc.errors.length ? null : doc.contents, starts: lineStarts(text) };
+}
+
+function located(file, row) {
+  const { contents, starts } = file;
+  if (!contents || row.line > starts.length) return { path: [], nodes: [], starts };
   const offset = starts[row.line - 1] + Math.max(0, row.column - 1);
-  return { ...pathTo(doc.contents, offset), starts };
+  return { ...pathTo(contents, offset), starts };
 }
 
 const lineOf = (starts, offset) => {
@@ -171,11 +176,12 @@ function counted(results) {
 function list(box, answer, entry, text) {
   const items = document.createElement('ol');
   items.className = 'gk-checks-list';
+  const file = readFile(text);
   for (const row of answer.results.slice(0, SHOWN)) {
     const item = document.createElement('li');
     item.className = `gk-check gk-check-${row.severity}`;
     const other = row.path !== answer.path; // another file's error that refuses this one
-    const where = other ? { path: [], nodes: [] } : located(text, row);
+    const where = other ? { path: [], nodes: [] } : located(file, row);
     const titles = titlesOf(where.nodes);
     const place = `${other ? `${row.path} ` : ''}第 ${row.line} 行第 ${row.column} 列`;
     const go = other ? null : goerFor(entry, where, row);
