@@ -8,6 +8,8 @@
 import * as YAML from './yaml/index.js';
 import { fromFile, toFile, writtenAs, SOURCE, PARSE, WRITE } from './gongkai-yaml.js';
 import { FORM_PARTS, textProblems } from './gongkai-tables.js';
+// Checks before publishing (its prePublish listener); the YAML boxes are places it can lead to.
+import { placeField, goTo } from './gongkai-checks.js';
 
 // What the loader takes in a table of each form (generator/editing/form_rules.py); null when the
 // page could not read it, and then no table's figures are saved unchecked (partProblems).
@@ -73,6 +75,15 @@ const YamlControl = createClass({
     // adds no blank key); a key the file has is written blank (`rows:`), which the loader reads.
     const absent = this.props.value === undefined;
     return { text: yamlText(this.props.value, this.props.entry), error: null, absent };
+  },
+  componentDidMount() {
+    this.unplace = placeField({
+      value: () => this.props.value,
+      show: line => goTo(document.getElementById(this.props.forID), line),
+    });
+  },
+  componentWillUnmount() {
+    this.unplace();
   },
   problems() {
     if (this.state.error) return [];

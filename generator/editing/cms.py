@@ -14,12 +14,16 @@ The build writes the admin page into site/admin/ (`write_admin`): the vendored D
 is, this config, a Content-Security-Policy that lets the page reach its git host's API, and
 form-rules.json (editing/form_rules.py), with which the page refuses to save a table's values,
 rows or totals the loader would refuse.
+
+`python -m generator cms` (the local mode) serves that page, saves through decap-server into the
+work tree, and answers the page's check before publishing (LocalHandler, editing/precheck.py).
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import re
 import shutil
@@ -36,7 +40,7 @@ from ruamel.yaml.error import YAMLError
 
 from ..core.model import FormSet
 from ..load.loader import Loader
-from . import form_rules, schema_json
+from . import form_rules, precheck, schema_json
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN = ROOT / "cms" / "admin"  # the page, our scripts and the vendored Decap and yaml (copied as they are)
@@ -372,6 +376,52 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class LocalHandler(QuietHandler):
+    """The page, and its check before publishing (editing/precheck.py) of the files of *data*."""
+
+    data: Path
+
+    def do_POST(self):
+        if urlsplit(self.path).path != precheck.URL_PATH:
+            return self.reply(404, {"error": "这里只有发布前的核对（admin/check）"})
+        # Only the page's own fetch sends JSON: a form on another site cannot post here unasked.
+        if self.headers.get("Content-Type", "").split(";")[0].strip() != "application/json":
+            return self.reply(415, {"error": "请以 JSON 发送（Content-Type: application/json）"})
+        try:
+            length = int(self.headers.get("Content-Length", ""))
+        except ValueError:
+            return self.reply(411, {"error": "没有 Content-Length"})
+        if not 0 < length <= 2 * precheck.MAX_BYTES:
+            return self.reply(413, {"error": "发送的内容太大，不核对"})
+        try:
+            posted = json.loads(self.rfile.read(length).decode("utf-8"))
+            if not isinstance(posted, dict):
+                raise precheck.Refused("发送的内容应是 {path, text}")
+            return self.reply(200, precheck.check_posted(self.data, posted.get("path"), posted.get("text")))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            return self.reply(400, {"error": "发送的内容不是 UTF-8 的 JSON"})
+        except precheck.Refused as exc:
+            return self.reply(400, {"error": str(exc)})
+        except OSError as exc:  # the temporary copy could not be made (a full disk…)
+            return self.reply(500, {"error": f"无法核对：临时文件夹读写出错（{exc.strerror}）"})
+        except Exception as exc:  # a bug here: the page must hear of it and not publish, as for any refusal
+            return self.reply(500, {"error": f"核对时程序出错（{type(exc).__name__}）：请告诉管理员"})
+
+    def reply(self, status: int, body: dict) -> None:
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def local_handler(data: Path) -> type[LocalHandler]:
+    """LocalHandler checking the files of *data* (the work tree's data/, or a test's copy)."""
+    return type("LocalHandler", (LocalHandler,), {"data": data})
+
+
 def start_local_backend(repo: Path, port: int) -> subprocess.Popen:
     """decap-server on 127.0.0.1:*port*, writing saves into the files of *repo* (its work tree)."""
     if not DECAP_SERVER.exists():
@@ -405,12 +455,13 @@ def serve_local(port: int, proxy_port: int, repo: Path = ROOT) -> int:
     form_sets = Loader(data).load_form_sets(data / "forms")  # their own problems are check's to report
     write_admin(folder / "admin", form_sets, local_url=f"http://127.0.0.1:{proxy_port}/api/v1")
     backend = start_local_backend(repo, proxy_port)
-    handler = functools.partial(QuietHandler, directory=str(folder))
+    handler = functools.partial(local_handler(data), directory=str(folder))
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stopped either way, decap-server goes too
     try:
         with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as httpd:
             print(f"表单编辑器（本地）：打开 http://127.0.0.1:{port}/admin/ ，点“登录”。")
-            print(f"保存直接写入 {repo / 'data'}；提交（git commit）照常。按 Ctrl-C 结束。")
+            print(f"发布前先核对这份文件，有错误的不保存；保存直接写入 {repo / 'data'}，提交（git commit）照常。")
+            print("按 Ctrl-C 结束。")
             httpd.serve_forever()
     except KeyboardInterrupt:
         pass
