@@ -120,7 +120,8 @@ def cmd_merge(args) -> int:
 def cmd_bench(args) -> int:
     from .bench.measure import bench
 
-    print(json.dumps(bench(args.docs, args.runs, Path(args.keep) if args.keep else None), ensure_ascii=False))
+    figures = bench(args.docs, args.runs, Path(args.keep) if args.keep else None, args.shards)
+    print(json.dumps(figures, ensure_ascii=False))
     return 0
 
 
@@ -251,6 +252,11 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--docs", type=int, default=200, help="公开文件的份数（默认 200）")
     bench.add_argument("--runs", type=int, default=1, help="构建几次；数据取中位数")
     bench.add_argument("--keep", help="把模拟数据和网站保留在这个文件夹")
+    bench.add_argument(
+        "--shards",
+        type=int,
+        help="再分成 N 片构建（build --shard）并合并（merge）：每片和合并的耗时，合并的网站与一台机器构建的逐字节比较",
+    )
     bench.set_defaults(run=cmd_bench)
     review = sub.add_parser(
         "quality",

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.bench.corpus import make_corpus
+from generator.bench.measure import differing_files
 from generator.build import batches, build_cache
 from generator.build.shards import PART_FILE, build_part, merge
 from generator.build.site import build
@@ -187,3 +188,15 @@ def test_the_command_line_builds_a_shard_and_refuses_what_is_no_part(tmp_path):
     assert merged.stderr.strip().splitlines() == [
         "notes：不是分片构建的部件，或部件已损坏（part.json 读不出）：请用同一提交重新分片构建这一片；没有发布"
     ]
+
+
+def test_the_bench_counts_the_files_a_merged_site_lacks_adds_or_changes(tmp_path):
+    for site in ("one", "other"):
+        for name in ("index.html", "a/b.csv"):
+            (tmp_path / site / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / site / name).write_bytes(b"same")
+    assert differing_files(tmp_path / "one", tmp_path / "other") == 0
+    (tmp_path / "other" / "a" / "b.csv").write_bytes(b"other")
+    (tmp_path / "other" / "extra.html").write_bytes(b"")
+    (tmp_path / "one" / "index.html").unlink()
+    assert differing_files(tmp_path / "one", tmp_path / "other") == 3
