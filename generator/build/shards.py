@@ -35,12 +35,11 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from ..load.loader import shown
-from . import build_cache, processes
+from . import build_cache, processes, publish
 from .batches import check_batches, plan
 from .report import Stop, Timings, print_stop
 from .site import (
@@ -133,9 +132,10 @@ def build_part(
     with processes.sigterm_as_interrupt():
         try:
             check_part_dir(part_dir, data_dir)
+            publish.recover(part_dir)  # the work folders of shard builds that were killed
             part_dir.mkdir(parents=True, exist_ok=True)
             (part_dir / PART_FILE).unlink(missing_ok=True)  # a part again only once it is whole
-            work = Path(tempfile.mkdtemp(prefix=f".{part_dir.name}-build-", dir=part_dir.parent))
+            work = publish.work_folder(part_dir)
             try:
                 with dated_by_last_commit():
                     _build_part(work, data_dir, part_dir, shard, strict, jobs, config_file, timings, notes)
