@@ -269,7 +269,7 @@ def data_history(data_dir: Path, timings: Timings, notes: list[str]):
 
 
 @dataclass
-class Joined:
+class JoinedBatches:
     """What the batches' outcomes are joined into as they come back: the search index, the list of
     its parts, and the zip of every download."""
 
@@ -278,10 +278,9 @@ class Joined:
     bulk: downloads.BulkZip
 
 
-def run_joined(work: Path, data_dir: Path, strict, jobs, config_file, timings, shells, store, history, shard=None):
-    """Every batch (of *shard*, (K, N), alone when given) built or recalled from *store*, each joined
-    as it comes back, while the others run."""
-    joined = Joined(IndexPart(), [], downloads.BulkZip(work / "bulk.zip"))
+def run_joined(work: Path, data_dir: Path, strict, jobs, config_file, timings, shells, store, history):
+    """Every batch built, or recalled from *store*, each joined as it comes back while the others run."""
+    joined = JoinedBatches(IndexPart(), [], downloads.BulkZip(work / "bulk.zip"))
 
     def join(outcome) -> None:
         if outcome.built is not None:
@@ -304,7 +303,6 @@ def run_joined(work: Path, data_dir: Path, strict, jobs, config_file, timings, s
             store=store,
             each=join,
             history=history,
-            shard=shard,
         )
     return checked, joined
 
@@ -318,7 +316,7 @@ def stop_on_errors(checked) -> None:
     print_problems(checked.findings)
 
 
-def finish_site(work: Path, checked, joined: Joined, content_dir, config_file, shells, timings, site_url) -> int:
+def finish_site(work: Path, checked, joined: JoinedBatches, content_dir, config_file, shells, timings, site_url) -> int:
     """The site-wide pages, the batches moved in, links, search index and sitemap (steps 3 and 4
     above) → how many documents the site publishes."""
     bureaus = checked.bureaus
