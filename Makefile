@@ -12,7 +12,7 @@ ifneq ($(LAST_COMMIT_TIME),)
 export SOURCE_DATE_EPOCH ?= $(LAST_COMMIT_TIME)
 endif
 
-.PHONY: site check test test-fast serve lint browser clean deploy-check cms cms-vendor
+.PHONY: site shard merge check test test-fast serve lint browser clean deploy-check cms cms-vendor
 
 # The form editor's Node part (decap-server, for the local mode and its browser test), pinned by
 # cms/package-lock.json; Decap itself is vendored in cms/admin/ and needs nothing installed.
@@ -32,6 +32,15 @@ $(STAMP): requirements.lock pyproject.toml
 ## site: check data/, generate the pages and build the static site into site/
 site: $(STAMP)
 	$(PY) -m generator build
+
+## shard: one shard of the site built into a part, for a build split across CI machines:
+##   make shard SHARD=2/4 (into parts/2-of-4, or PART_DIR=…); then `make merge` where every part is
+shard: $(STAMP)
+	$(PY) -m generator build --shard $(SHARD) $(if $(PART_DIR),--part-dir $(PART_DIR))
+
+## merge: every shard's part (PARTS, default parts/*) joined into site/, the site `make site` builds
+merge: $(STAMP)
+	$(PY) -m generator merge $(or $(PARTS),parts/*)
 
 ## check: load and validate data/ only
 check: $(STAMP)
@@ -74,4 +83,4 @@ browser:
 	@command -v chromium >/dev/null || sh .ci/install-chromium
 
 clean:
-	rm -rf build site .site* .pytest_cache test-artifacts
+	rm -rf build site parts .site* .pytest_cache test-artifacts

@@ -1,7 +1,8 @@
 """Command line, `python -m generator COMMAND` (help and every message in Chinese):
 
 - check [DATA_DIR]: load data/ and check every figure, publish nothing (build/check.py)
-- build [DATA_DIR] --site-dir DIR: check, then build the site and swap it in (build/site.py)
+- build [DATA_DIR] --site-dir DIR: check, then build the site and swap it in (build/site.py); with
+  --shard K/N, one shard of it into a part, and merge PART…: the parts joined into the site (build/shards.py)
 - bench --docs N: build a synthetic province and print what it cost, as JSON (bench/)
 - the editors' commands: schema, fmt [PATHS], new BUREAU_ID YEAR KIND, new-bureau BUREAU_ID (editing/)
 - quality [DATA_DIR]: the 公开质量 review, scored on data/quality.yaml's criteria (build/quality.py)
@@ -66,31 +67,61 @@ def cmd_quality(args) -> int:
     return quality(Path(args.data_dir), args.year, args.format, Path(args.out) if args.out else None)
 
 
+def shard_arg(text: str) -> tuple[int, int]:
+    from .build.shards import parse_shard
+
+    try:
+        return parse_shard(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def cmd_build(args) -> int:
     from .build.report import Timings
     from .build.site import build
 
     timings = Timings()
-    status = build(
-        Path(args.data_dir),
-        Path(args.site_dir),
-        args.strict,
-        jobs=args.jobs,
-        timings=timings,
-        force=args.force,
-        allow_shrink=args.allow_shrink,
-        site_url=args.site_url,
-        reuse=not args.no_cache,
-    )
+    if args.shard is not None:
+        from .build.shards import build_part, default_part_dir
+
+        part_dir = Path(args.part_dir) if args.part_dir else default_part_dir(args.shard)
+        status = build_part(Path(args.data_dir), part_dir, args.shard, args.strict, args.jobs, timings=timings)
+    else:
+        status = build(
+            Path(args.data_dir),
+            Path(args.site_dir),
+            args.strict,
+            jobs=args.jobs,
+            timings=timings,
+            force=args.force,
+            allow_shrink=args.allow_shrink,
+            site_url=args.site_url,
+            reuse=not args.no_cache,
+        )
     if args.timings:
         Path(args.timings).write_text(json.dumps(timings), encoding="utf-8")
     return status
 
 
+def cmd_merge(args) -> int:
+    from .build.shards import merge
+
+    return merge(
+        [Path(p) for p in args.parts],
+        Path(args.site_dir),
+        Path(args.data_dir),
+        jobs=args.jobs,
+        force=args.force,
+        allow_shrink=args.allow_shrink,
+        site_url=args.site_url,
+    )
+
+
 def cmd_bench(args) -> int:
     from .bench.measure import bench
 
-    print(json.dumps(bench(args.docs, args.runs, Path(args.keep) if args.keep else None), ensure_ascii=False))
+    figures = bench(args.docs, args.runs, Path(args.keep) if args.keep else None, args.shards)
+    print(json.dumps(figures, ensure_ascii=False))
     return 0
 
 
@@ -198,11 +229,34 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument(
         "--no-cache", action="store_true", help="每个部门都重新生成，不用上次构建留下的（默认只重新生成输入改过的部门）"
     )
+    build.add_argument(
+        "--shard",
+        type=shard_arg,
+        metavar="K/N",
+        help="只构建分成 N 片时的第 K 片（如 2/4），写成部件，再由 merge 合并成网站：在多台 CI 机器上分片构建",
+    )
+    build.add_argument("--part-dir", help="--shard：部件写到哪个文件夹（默认 parts/K-of-N，如 parts/2-of-4）")
     build.set_defaults(run=cmd_build)
+    merge = sub.add_parser("merge", help="把 build --shard 分片构建的部件合并成网站（与一台机器构建的完全相同）")
+    merge.add_argument("parts", nargs="+", metavar="部件", help="每一片的部件文件夹（如 parts/*），每片一个")
+    merge.add_argument("--site-dir", default="site", help="网站生成到哪个文件夹（默认 site）")
+    merge.add_argument("--data-dir", default="data", help="数据文件夹，须与分片构建时同一提交（默认 data）")
+    merge.add_argument("--jobs", type=int, help="并行进程数（默认每个 CPU 核一个）")
+    merge.add_argument("--force", action="store_true", help="网站文件夹已有别的内容（不是以前生成的网站）时也替换它")
+    merge.add_argument(
+        "--allow-shrink", action="store_true", help="新网站的公开文件不到原来的一半（或一份也没有）时也发布"
+    )
+    merge.add_argument("--site-url", help="网站的正式网址：写进 sitemap.xml（同 build 的 --site-url）")
+    merge.set_defaults(run=cmd_merge)
     bench = sub.add_parser("bench", help="生成一个有 N 份公开文件的模拟省份并构建，以 JSON 输出耗时等数据")
     bench.add_argument("--docs", type=int, default=200, help="公开文件的份数（默认 200）")
     bench.add_argument("--runs", type=int, default=1, help="构建几次；数据取中位数")
     bench.add_argument("--keep", help="把模拟数据和网站保留在这个文件夹")
+    bench.add_argument(
+        "--shards",
+        type=int,
+        help="再分成 N 片构建（build --shard）并合并（merge）：每片和合并的耗时，合并的网站与一台机器构建的逐字节比较",
+    )
     bench.set_defaults(run=cmd_bench)
     review = sub.add_parser(
         "quality",

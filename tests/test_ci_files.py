@@ -11,12 +11,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from ruamel.yaml import YAML
 
 from helpers import ROOT, write
 
 WORKFLOW = ROOT / ".github" / "workflows" / "site.yml"
 GITLAB = ROOT / ".gitlab-ci.yml"
+# The same site built on several machines: shards in a matrix, their parts merged (build/shards.py)
+SHARDED_WORKFLOW = ROOT / ".github" / "workflows" / "site-shards.yml"
+SHARDED_GITLAB = ROOT / ".gitlab" / "shards.gitlab-ci.yml"
 
 
 def tool(name: str) -> str:
@@ -51,8 +55,9 @@ def uses(job: dict, action: str) -> dict:
     return found[0]
 
 
-def test_the_github_workflow_passes_actionlint():
-    result = actionlint(WORKFLOW)
+@pytest.mark.parametrize("workflow", [WORKFLOW, SHARDED_WORKFLOW], ids=lambda path: path.name)
+def test_the_github_workflows_pass_actionlint(workflow):
+    result = actionlint(workflow)
     assert result.returncode == 0 and not result.stdout, result.stdout + result.stderr
 
 
@@ -105,9 +110,12 @@ def test_the_github_workflow_tests_then_builds_and_publishes_site_from_main_only
     assert uses(deploy, "actions/deploy-pages")["id"] == "deployment"
 
 
-def test_the_gitlab_file_matches_gitlab_s_ci_schema():
+@pytest.mark.parametrize("pipeline", [GITLAB, SHARDED_GITLAB], ids=lambda path: path.name)
+def test_the_gitlab_files_match_gitlab_s_ci_schema(pipeline):
     result = subprocess.run(
-        [tool("check-jsonschema"), "--builtin-schema", "vendor.gitlab-ci", str(GITLAB)], capture_output=True, text=True
+        [tool("check-jsonschema"), "--builtin-schema", "vendor.gitlab-ci", str(pipeline)],
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -146,3 +154,55 @@ def test_the_gitlab_pages_job_publishes_the_built_site_as_public_after_the_tests
     assert script.index("make site") < script.index("mv site public")
     assert pages["artifacts"]["paths"] == ["public"]
     assert pages["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
+
+
+def test_the_sharded_github_workflow_builds_every_shard_then_merges_and_publishes_from_main_only():
+    workflow = read_yaml(SHARDED_WORKFLOW)
+    assert set(workflow["on"]) == {"workflow_dispatch"}  # by hand: site.yml deploys on push, one workflow at a time
+    assert workflow["permissions"] == {"contents": "read"}
+    jobs = workflow["jobs"]
+    shards = int(workflow["env"]["SHARDS"])
+    assert jobs["shard"]["strategy"]["matrix"]["shard"] == list(range(1, shards + 1))
+    shard = jobs["shard"]
+    assert uses(shard, "actions/checkout")["with"]["fetch-depth"] == 0
+    run = commands(shard)
+    assert any("SOURCE_DATE_EPOCH" in command and "git log -1" in command for command in run)
+    built = 'make shard SHARD="${{ matrix.shard }}/$SHARDS" PART_DIR="parts/${{ matrix.shard }}-of-$SHARDS"'
+    assert built in run
+    upload = uses(shard, "actions/upload-artifact")["with"]
+    assert upload["path"] == "parts/${{ matrix.shard }}-of-${{ env.SHARDS }}"
+    assert upload["name"].startswith("part-") and "${{ matrix.shard }}" in upload["name"]
+
+    merge, deploy = jobs["merge"], jobs["deploy"]
+    assert set(merge["needs"]) == {"test", "shard"} and "make test" in commands(jobs["test"])
+    assert uses(merge, "actions/checkout")["with"]["fetch-depth"] == 0
+    download = uses(merge, "actions/download-artifact")["with"]
+    assert download == {"pattern": "part-*", "path": "parts"}  # each part in its own folder: not merge-multiple
+    run = commands(merge)
+    assert run.index('make merge PARTS="parts/part-*"') < run.index("make deploy-check")
+    assert uses(merge, "actions/upload-pages-artifact")["with"]["path"] == "site"
+    assert deploy["needs"] == "merge" and deploy["if"] == "github.ref == 'refs/heads/main'"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["concurrency"] == {"group": "pages", "cancel-in-progress": False}  # shared with site.yml's
+    assert uses(deploy, "actions/deploy-pages")["id"] == "deployment"
+
+
+def test_the_sharded_gitlab_pipeline_builds_every_shard_then_merges_them_into_pages():
+    pipeline = read_yaml(SHARDED_GITLAB)
+    assert str(pipeline["variables"]["GIT_DEPTH"]) == "0"
+    shards = int(pipeline["variables"]["SHARDS"])
+    shard, pages = pipeline["shard"], pipeline["pages"]
+    assert shard["parallel"]["matrix"] == [{"SHARD": [str(k) for k in range(1, shards + 1)]}]
+    assert commands(shard) == ['make shard SHARD="$SHARD/$SHARDS" PART_DIR="parts/$SHARD-of-$SHARDS"']
+    assert shard["artifacts"]["paths"] == ["parts/"]
+    stages = pipeline["stages"]
+    assert stages.index("test") < stages.index(shard["stage"]) < stages.index(pages["stage"])
+    assert pages["needs"] == [{"job": "test"}, {"job": "shard", "artifacts": True}]
+    script = commands(pages)
+    assert (
+        script.index('make merge PARTS="parts/*"') < script.index("make deploy-check") < script.index("mv site public")
+    )
+    assert pages["artifacts"]["paths"] == ["public"]
+    main_only = [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
+    assert pages["rules"] == main_only and shard["rules"] == main_only
+    assert pages["resource_group"] == "pages"

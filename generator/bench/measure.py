@@ -227,6 +227,33 @@ def rebuild(build: list[str], env: dict, timings_file: Path, edited: Path | None
     return seconds, peak, json.loads(timings_file.read_text(encoding="utf-8"))
 
 
+def differing_files(one: Path, other: Path) -> int:
+    """How many files are in one site and not the other, or in both with other bytes."""
+    mine = {p.relative_to(one).as_posix(): p for p in one.rglob("*") if p.is_file()}
+    theirs = {p.relative_to(other).as_posix(): p for p in other.rglob("*") if p.is_file()}
+    return len(mine.keys() ^ theirs.keys()) + sum(
+        mine[name].read_bytes() != theirs[name].read_bytes() for name in mine.keys() & theirs.keys()
+    )
+
+
+def sharded(generator: list[str], data: Path, site: Path, work: Path, shards: int, env: dict) -> dict:
+    """The build split into *shards* (build --shard K/N, one after another on this machine, as CI
+    runs them on machines of their own) and merged: (wall seconds, peak MiB) of each shard build and
+    of the merge, and how many files of the merged site differ from *site*, one machine's build."""
+    parts, merged = work / "parts", work / "merged-site"
+    shutil.rmtree(parts, ignore_errors=True)
+    shutil.rmtree(merged, ignore_errors=True)
+    built = [
+        run_measured(
+            [*generator, "build", str(data), "--shard", f"{k}/{shards}", "--part-dir", str(parts / str(k))], env
+        )
+        for k in range(1, shards + 1)
+    ]
+    folders = [str(parts / str(k)) for k in range(1, shards + 1)]
+    merging = run_measured([*generator, "merge", *folders, "--data-dir", str(data), "--site-dir", str(merged)], env)
+    return {"shards": built, "merge": merging, "differing_files": differing_files(merged, site)}
+
+
 def _query_once(browser, base: str, query: str) -> dict:
     context = browser.new_context()  # an empty cache for every try
     page = context.new_page()
@@ -250,7 +277,22 @@ def _query_once(browser, base: str, query: str) -> dict:
     return figures
 
 
-def bench(documents: int, runs: int = 1, keep: Path | None = None) -> dict:
+def sharded_figures(splits: list[dict]) -> dict:
+    """The medians of sharded()'s runs: each shard's build and the merge, and the files that differed."""
+    median = statistics.median
+    count = len(splits[0]["shards"])
+    return {
+        "shards": count,
+        "shard_build_seconds": [round(median(s["shards"][k][0] for s in splits), 2) for k in range(count)],
+        "shard_peak_memory_mib": [round(max(s["shards"][k][1] for s in splits), 1) for k in range(count)],
+        "merge_seconds": round(median(s["merge"][0] for s in splits), 2),
+        "merge_peak_memory_mib": round(max(s["merge"][1] for s in splits), 1),
+        # files of the merged site not byte for byte those of the one-machine build (0: identical)
+        "differing_files": max(s["differing_files"] for s in splits),
+    }
+
+
+def bench(documents: int, runs: int = 1, keep: Path | None = None, shards: int | None = None) -> dict:
     work = keep or Path(tempfile.mkdtemp(prefix="gongkai-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     data, site, timings_file = work / "data", work / "site", work / "timings.json"
@@ -259,6 +301,7 @@ def bench(documents: int, runs: int = 1, keep: Path | None = None) -> dict:
         make_corpus(ROOT / "data", data, documents)
         walls, peaks, checks, rechecks, stages = [], [], [], [], []
         rebuilds: dict[str, list] = {"unchanged": [], "one document edited": []}
+        splits: list[dict] = []
         cache = {"GONGKAI_CACHE": str(work / "cache")}
         edited = min(data.glob("*/*/*.yaml"))
         build = [*generator, "build", str(data), "--site-dir", str(site), "--timings", str(timings_file)]
@@ -272,6 +315,8 @@ def bench(documents: int, runs: int = 1, keep: Path | None = None) -> dict:
             walls.append(seconds)
             peaks.append(peak)
             stages.append(json.loads(timings_file.read_text(encoding="utf-8")))
+            if shards:  # before the rebuilds, which leave the site of an edited document
+                splits.append(sharded(generator, data, site, work, shards, cache))
             rebuilds["unchanged"].append(rebuild(build, cache, timings_file))
             rebuilds["one document edited"].append(rebuild(build, cache, timings_file, edited))
         pages = document_pages(site)
@@ -324,6 +369,7 @@ def bench(documents: int, runs: int = 1, keep: Path | None = None) -> dict:
             "search_queries": queries,
             # the judged set on the site of data/ itself: right answers first, and what they cost there
             "search_judged": judged,
+            **({"sharded": sharded_figures(splits)} if splits else {}),
         }
     finally:
         if keep is None:

@@ -113,6 +113,17 @@ def ends_batch(name: str) -> bool:
     return hashlib.blake2b(name.encode("utf-8"), digest_size=4).digest()[0] % BOUNDARY == 0
 
 
+def shard_of(batch: Batch, shards: int) -> int:
+    """The shard, 1 to *shards*, that builds *batch* when a build is split across machines
+    (`build --shard K/N`, shards.py): by a hash of its last bureau's folder name, so that it depends
+    on the batch's own bureaus alone. A batch whose bureaus did not change stays on its shard
+    whatever is added or removed elsewhere; a bureau changes shard only with a batch it is in that
+    changed, which is built again anyway (its key changed). Hashed apart from ends_batch, which
+    picks the same names as the ends of batches."""
+    digest = hashlib.blake2b(batch.folders[-1].name.encode("utf-8"), digest_size=8, person=b"gongkai-shard")
+    return int.from_bytes(digest.digest(), "big") % shards + 1
+
+
 def count_documents(folder: Path, root: str) -> int:
     """The files named like documents in *folder*'s subfolders (what the batches are cut by), with
     nothing followed out of data/ (files.py): the loader reports what is refused."""
@@ -252,10 +263,27 @@ def _build_batch_or_recall(batch: Batch) -> Outcome:
             outcome.built = batch_dir / "site"
         outcome.cache_key, outcome.recalled = key, "kept"
         return outcome
+    if store.recall_only:  # a merge builds nothing: a batch its parts lack is an error of the parts
+        outcome = Outcome(batch, problems=[_not_in_parts(store, key, batch, kept)])
+        outcome.cache_key, outcome.recalled = key, kept
+        return outcome
     outcome = _run_batch_collected(batch)
     build_cache.remember(store, key, outcome, batch_dir, records, batch.name)
     outcome.cache_key, outcome.recalled = key, kept
     return outcome
+
+
+def _not_in_parts(store: build_cache.Store, key: str, batch: Batch, kept) -> Problem:
+    if kept == build_cache.DAMAGED:
+        return Problem(
+            Mark(shown((store.folder / key).resolve())),
+            "部件已损坏：其中这一批的文件与部件的清单不符，请重新分片构建这一片",
+        )
+    names = "、".join(folder.name for folder in batch.folders)
+    return Problem(
+        Mark(shown(batch.folders[0])),
+        f"部件中没有这一批（{names}）按本机 data/ 生成的结果：部件不是用同一提交的 data/ 生成的？请用同一提交重新分片构建",
+    )
 
 
 def _run_batch_collected(batch: Batch) -> Outcome:
@@ -455,14 +483,18 @@ def check_batches(
     each: Callable[[Outcome], None] | None = None,
     only: Path | None = None,
     history: History | None = None,
+    shard: tuple[int, int] | None = None,
 ) -> Checked:
     """Plan the batches of *data_dir*, run them (run_batches) and gather what they found.
 
     *each*(outcome) runs in this process as each batch comes back, in the batches' order, while the
     others run (the build joins the batch's search index and downloads then). *only*: one bureau's
     folder, checked alone (the results kept for the whole of *data_dir* are left as they are).
+    *shard*: (K, N), only the batches of shard K of N (shard_of), numbered as in the whole plan.
     """
     batches, problems = plan(data_dir, only)
+    if shard is not None:
+        batches = [batch for batch in batches if shard_of(batch, shard[1]) == shard[0]]
     glossary, form_sets, info, shared_problems = (
         load_shared(data_dir) if data_dir.is_dir() else ({}, {}, SiteInfo(), [])
     )

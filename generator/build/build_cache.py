@@ -107,16 +107,22 @@ def batch_key(environment: str, data_dir: Path, folders: list[Path], strict: boo
 
 @dataclass(frozen=True)
 class Store:
-    """The entries of one site's builds, all of one environment."""
+    """The entries of one site's builds, all of one environment. *recall_only*: a merge's entries,
+    taken from the parts of a build split across machines (shards.py), never built nor removed."""
 
     folder: Path
     environment: str
+    recall_only: bool = False
 
 
 def open_store(site_dir: Path, environment: str) -> tuple[Store, str | None]:
     """The site's store, emptied when it is of another environment or unreadable; with the line to
     print when what was there is not used (None when it is)."""
-    folder = folder_for(site_dir)
+    return open_folder(folder_for(site_dir), environment)
+
+
+def open_folder(folder: Path, environment: str) -> tuple[Store, str | None]:
+    """open_store's work on a store's own *folder* (a site's, or a shard's part)."""
     meta = {"format": FORMAT, "environment": environment}
     note = None
     if not (folder / META).is_file():
@@ -210,6 +216,7 @@ def remember(store: Store, key: str, outcome, batch_dir: Path, records: Path, na
         for inside, path in _outputs(batch_dir, records, name):
             _place(path, partial / "files" / inside, made)
             listed.append([inside, _digest(path)])
+        partial.mkdir(parents=True, exist_ok=True)  # a batch with errors built no file: its outcome is kept too
         (partial / MANIFEST).write_text(json.dumps(listed, ensure_ascii=False), encoding="utf-8")
         kept = {**outcome.__dict__, "built": None, "seconds": None, "batch": None}
         (partial / OUTCOME).write_bytes(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
@@ -241,5 +248,6 @@ def recall(store: Store, key: str, batch_dir: Path, records: Path, name: str):
         shutil.rmtree(batch_dir, ignore_errors=True)
         for path in records.glob(f"{name}-*.bin") if records.is_dir() else ():
             path.unlink(missing_ok=True)
-        shutil.rmtree(entry, ignore_errors=True)
+        if not store.recall_only:  # a merge's part is the shard's, reported and left as it is
+            shutil.rmtree(entry, ignore_errors=True)
         return DAMAGED

@@ -33,9 +33,10 @@ import shutil
 import subprocess
 import sys
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..core import urls
@@ -97,6 +98,28 @@ def build(
     logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.WARNING)
     timings = Timings() if timings is None else timings
     site_dir = site_dir.resolve()
+
+    def make(work: Path, site_url: str | None, notes: list[str]) -> int:
+        cached_for = site_dir if reuse else None
+        return build_site(work, data_dir, strict, jobs, config_file, content_dir, timings, site_url, cached_for, notes)
+
+    return publish_new_site(make, site_dir, data_dir, config_file, content_dir, force, allow_shrink, site_url)
+
+
+def publish_new_site(
+    make: Callable[[Path, str | None, list[str]], int],
+    site_dir: Path,
+    data_dir: Path,
+    config_file: Path,
+    content_dir: Path,
+    force: bool,
+    allow_shrink: bool,
+    site_url: str | None,
+) -> int:
+    """build()'s sequence around the making of the site, which `build` and `merge` (shards.py)
+    share: *site_dir* (resolved) checked, *make*(work, site_url, notes) building the site into
+    work/site and returning its documents, the new site swapped in; every failure printed in one
+    place, → the exit status."""
     guarded = publish.guarded_folders(
         ROOT, [("内容文件夹", content_dir), ("mkdocs.yml 所在的文件夹", config_file.parent)]
     )
@@ -111,18 +134,7 @@ def build(
             work = publish.work_folder(site_dir)
             try:
                 with dated_by_last_commit():
-                    documents = build_site(
-                        work,
-                        data_dir,
-                        strict,
-                        jobs,
-                        config_file,
-                        content_dir,
-                        timings,
-                        site_url,
-                        site_dir if reuse else None,
-                        notes,
-                    )
+                    documents = make(work, site_url, notes)
                 shrunk = publish.shrinking(previous, documents)
                 if shrunk is not None and not allow_shrink:
                     raise Stop.at(shrunk, "确要撤下这些文件，请加 --allow-shrink")
@@ -213,33 +225,70 @@ def build_site(
     *cached_for*: the site folder whose build_cache entries are used and kept, None for none;
     what was not used of them is said in *notes*."""
     notes = [] if notes is None else notes
-    # Whose site it is goes into every page through mkdocs' configuration (the footer, the title):
-    # the shells are made with it. A site.yaml that does not load is reported with data/'s problems.
-    info = Loader(data_dir).load_site_info(data_dir / SITE_FILE) if data_dir.is_dir() else SiteInfo()
-    with timings.timed("shells"):
-        shells = make_shells(work, config_file, info)  # before any worker: a theme that does not fit stops here
+    shells = site_shells(work, data_dir, config_file, timings)
     store = None
     if cached_for is not None:
         with timings.timed("cache"):
-            custom_dir = shells.nav_context["config"].theme.custom_dir
-            environment = build_cache.environment(config_file, custom_dir and Path(custom_dir), shells.by_depth)
-            store, note = build_cache.open_store(cached_for, environment)
+            store, note = build_cache.open_store(cached_for, shells_environment(shells, config_file))
         if note is not None:
             notes.append(note)
+    history = data_history(data_dir, timings, notes)
+    checked, joined = run_joined(work, data_dir, strict, jobs, config_file, timings, shells, store, history)
+    damaged = sum(o.recalled == build_cache.DAMAGED for o in checked.outcomes)
+    if damaged:
+        notes.append(f"构建缓存：{damaged} 批的缓存已损坏，不用，已重新生成")
+    stop_on_errors(checked)
+    documents = finish_site(work, checked, joined, content_dir, config_file, shells, timings, site_url)
+    if store is not None:
+        build_cache.prune(store, {o.cache_key for o in checked.outcomes})
+    return documents
+
+
+def site_shells(work: Path, data_dir: Path, config_file: Path, timings: Timings) -> Shells:
+    """The page shells (make_shells), made with whose site it is: it goes into every page through
+    mkdocs' configuration (the footer, the title). A site.yaml that does not load is reported with
+    data/'s problems."""
+    info = Loader(data_dir).load_site_info(data_dir / SITE_FILE) if data_dir.is_dir() else SiteInfo()
+    with timings.timed("shells"):
+        return make_shells(work, config_file, info)  # before any worker: a theme that does not fit stops here
+
+
+def shells_environment(shells: Shells, config_file: Path) -> str:
+    """build_cache's environment of a build with these shells."""
+    custom_dir = shells.nav_context["config"].theme.custom_dir
+    return build_cache.environment(config_file, custom_dir and Path(custom_dir), shells.by_depth)
+
+
+def data_history(data_dir: Path, timings: Timings, notes: list[str]):
+    """data/'s history (history.py), *notes* saying when there is none."""
     with timings.timed("history"):
         history = read_history(data_dir) if data_dir.is_dir() else None
     if history is None:
         notes.append(NO_HISTORY)
-    index, parts = IndexPart(), []  # the search index, joined batch by batch while the others run
-    bulk = downloads.BulkZip(work / "bulk.zip")  # the zip of every download, likewise
+    return history
+
+
+@dataclass
+class JoinedBatches:
+    """What the batches' outcomes are joined into as they come back: the search index, the list of
+    its parts, and the zip of every download."""
+
+    index: IndexPart
+    parts: list
+    bulk: downloads.BulkZip
+
+
+def run_joined(work: Path, data_dir: Path, strict, jobs, config_file, timings, shells, store, history):
+    """Every batch built, or recalled from *store*, each joined as it comes back while the others run."""
+    joined = JoinedBatches(IndexPart(), [], downloads.BulkZip(work / "bulk.zip"))
 
     def join(outcome) -> None:
         if outcome.built is not None:
             with timings.timed("downloads zip"):
-                bulk.add(outcome.outlines, outcome.built)
+                joined.bulk.add(outcome.outlines, outcome.built)
         if outcome.index is not None:
-            parts.append((outcome.batch.name, outcome.index.count))
-            index.absorb(outcome.index)
+            joined.parts.append((outcome.batch.name, outcome.index.count))
+            joined.index.absorb(outcome.index)
             outcome.index = None
 
     with timings.timed("batches"):  # load, check, render, audit and search index, in the workers
@@ -255,14 +304,21 @@ def build_site(
             each=join,
             history=history,
         )
-    damaged = sum(o.recalled == build_cache.DAMAGED for o in checked.outcomes)
-    if damaged:
-        notes.append(f"构建缓存：{damaged} 批的缓存已损坏，不用，已重新生成")
+    return checked, joined
+
+
+def stop_on_errors(checked) -> None:
+    """Stop when data/ did not load or a check blocks publication; else print the findings."""
     if checked.errors:
         raise Stop(f"{checked.errors} 个错误", sorted(set(checked.problems)))
     if checked.blocking:
         raise Stop(f"{checked.blocking} 个错误", checked.findings)
     print_problems(checked.findings)
+
+
+def finish_site(work: Path, checked, joined: JoinedBatches, content_dir, config_file, shells, timings, site_url) -> int:
+    """The site-wide pages, the batches moved in, links, search index and sitemap (steps 3 and 4
+    above) → how many documents the site publishes."""
     bureaus = checked.bureaus
     site = Site(bureaus, checked.glossary, checked.form_sets, checked.info)
     with timings.timed("site pages"):
@@ -279,18 +335,16 @@ def build_site(
         for outcome in checked.outcomes:
             move_built(outcome, work / "site")
         compared = link_compared(site, work / "site")  # now that every city's comparison is known
-        bulk.finish(work / "site")
+        joined.bulk.finish(work / "site")
     with timings.timed("links"):
         broken = check_links(poured, checked.outcomes, work / "site") + links.links_into(work / "site", compared)
     if broken:
         raise Stop(f"{len(broken)} 个链接有误", broken)
     with timings.timed("search index"):
         # 关于 is hand-written (content/), as it was before it said whose site it is: not indexed
-        write_search_index([p for p in pages if p.src != urls.ABOUT], index, parts, work)
+        write_search_index([p for p in pages if p.src != urls.ABOUT], joined.index, joined.parts, work)
     if site_url is not None:
         sitemap.write_sitemap(work / "site", site_url, downloads.build_time())
-    if store is not None:
-        build_cache.prune(store, {o.cache_key for o in checked.outcomes})
     return sum(len(b.documents) for b in bureaus)
 
 
