@@ -11,7 +11,7 @@ from .budget_actual import check_budget_actual
 from .changes import check_changes
 from .completeness import check_empty, check_required, check_topics
 from .dates import check_dates
-from .filled import check_filled
+from .filled import check_filled, check_itemized
 from .indicators import check_indicator_table, check_money_block
 from .prose import check_prose, labelled_figures
 from .report_prose import check_report_prose
@@ -39,6 +39,7 @@ def check_document(document: Document) -> list[Result]:
         results += named("required_tables", check_required(document, tables))
         results += named("empty_tables", check_empty(document, tables))
         results += named("filled_sections", check_filled(document))
+        results += check_itemized(document, tables)
         results += named("topics", check_topics(document))
     results += check_timeliness(document)
     for table in tables:

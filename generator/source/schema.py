@@ -153,6 +153,12 @@ OUTLINE_SECTION = record(
     required=optional(
         Flag(doc="本节的表是否必须公开（默认 true）：文件缺了必须公开的表而未在 omitted 中说明原因，check 报错"), True
     ),
+    itemizes=optional(
+        Text(
+            doc="本节逐项说明的表和金额列，如 公开05表:合计：说明要以“X（类）Y（款）Z（项）”写到表中每个有数的项，"
+            "每项写的数中要有表中的数"
+        )
+    ),
     sections=optional(ListOf(Raw()), []),
 )
 OUTLINE_SECTION.fields["sections"] = optional(ListOf(OUTLINE_SECTION, doc="下一级小节"), [])
