@@ -13,25 +13,14 @@ A document's section is the 目录's when their titles are the same once the num
 目录 standing for any words: 七、一般公共预算财政拨款三公经费支出决算情况说明 is the 目录's
 七、一般公共预算财政拨款“三公”经费支出决算情况说明, and 第一部分 长沙市望城区医疗保障局概况 is its
 第一部分 {部门}概况. Sections are matched level by level, in the part or section matched above.
-
-A section of the 目录 may say it explains a table item by item (`itemizes: 公开05表:合计`, the 财政部's
-细化程度: 具体情况说明写到类、款、项, auditor's check 47). The document's section must then name each
-项 of that table with an amount, as 社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位基本
-养老保险缴费支出（项）, the names those of the table's 类, 款 and 项 rows; the text of an item (up to
-the next) must state the table's amount; and an item the table does not print is named. Each miss is
-a warning; a table printed without its body leaves the section 无法核对.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from decimal import Decimal
 
-from ..core.amounts import format_amount
-from ..core.cells import tables_by_form
-from ..core.model import Attachment, Document, FormTable, Part, Section
-from ..core.results import OK, UNCHECKED, WARNING, Result
+from ..core.model import Attachment, Document, Part, Section
+from ..core.results import WARNING, Result
 
 _NUMERAL = "一二三四五六七八九十百零〇两"
 # The numbering a title opens with, as the 目录 of a Chinese disclosure writes it: 第一部分, 一、,
@@ -55,7 +44,7 @@ def title_pattern(outline_title: str) -> re.Pattern:
     return re.compile(".+?".join(re.escape(piece) for piece in pieces))
 
 
-def _matching(entries, outline_title: str):
+def matching(entries, outline_title: str):
     pattern = title_pattern(outline_title)
     return next((e for e in entries if pattern.fullmatch(plain_title(e.title))), None)
 
@@ -96,7 +85,7 @@ def check_filled(document: Document) -> list[Result]:
         for wanted in outline_sections:
             if not wanted.required:
                 continue
-            section = _matching(sections, wanted.title)
+            section = matching(sections, wanted.title)
             if section is None:
                 continue  # a section the document names otherwise, or leaves out: not this check's
             if section.sections:
@@ -105,7 +94,7 @@ def check_filled(document: Document) -> list[Result]:
                 results.append(_empty(document, section, "填写正文（body）或其下各节"))
 
     for wanted in form_set.outline:
-        part = _matching(document.parts, wanted.title)
+        part = matching(document.parts, wanted.title)
         if part is None:
             continue
         if wanted.glossary and not part.glossary and not _has_text(part.body):
@@ -121,92 +110,4 @@ def check_filled(document: Document) -> list[Result]:
             for attachment in part.attachments if wanted.attachments else ():
                 if not attachment_filled(attachment):
                     results.append(_empty(document, attachment, "填写附件的正文（body）或其下各节"))
-    return results
-
-
-# 社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位基本养老保险缴费支出（项）
-_NAME = r"([^\s（()）、，。；：:\d]+?)"
-ITEM = re.compile(_NAME + r"\s*[（(]类[)）]\s*" + _NAME + r"\s*[（(]款[)）]\s*" + _NAME + r"\s*[（(]项[)）]")
-_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*万元")
-
-
-def _plain(name: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", name).split())
-
-
-def _text(section: Section) -> str:
-    return "\n".join([section.body or ""] + [_text(s) for s in section.sections])
-
-
-def itemized_sections(outline_sections, sections):
-    """(the 目录's section declaring `itemizes`, the document's section it is), at every level."""
-    for wanted in outline_sections:
-        section = _matching(sections, wanted.title)
-        if section is None:
-            continue
-        if wanted.itemizes:
-            yield wanted, section
-        yield from itemized_sections(wanted.sections, section.sections)
-
-
-def table_items(table: FormTable, column: str) -> dict[tuple[str, str, str], tuple[str, Decimal]]:
-    """(类, 款, 项 names) → (项 code, amount) of each 项 row with an amount in *column*."""
-    items = {}
-    for data in table.panels:
-        if data.panel.rows is not None or not data.panel.code_keys:
-            continue
-        names = {code: name for (code, name), _ in data.labelled if code and name}
-        for (code, name), row in data.labelled:
-            value = row.cells.get(column)
-            if code and name and len(code) == 7 and value is not None and value.amount:
-                path = tuple(_plain(names.get(code[:n], "")) for n in (3, 5)) + (_plain(name),)
-                items[path] = (code, value.amount)
-    return items
-
-
-def check_itemized(document: Document, tables: list) -> list[Result]:
-    form_set = document.form_set
-    if form_set is None:
-        return []
-    by_form = tables_by_form(document, tables)
-    results = []
-    for wanted in form_set.outline:
-        part = _matching(document.parts, wanted.title)
-        if part is None:
-            continue
-        for entry, section in itemized_sections(wanted.sections, part.sections):
-            results += itemized(document, section, by_form, *entry.itemizes.split(":", 1))
-    return results
-
-
-def itemized(document: Document, section: Section, by_form: dict, number: str, column: str) -> list[Result]:
-    where = f"“{section.title}”"
-    table = by_form.get(number)
-    if table is None or not any(data.rows for data in table.panels):
-        says = f"{where}逐项写到{number}的类、款、项"
-        reason = f"文件中{number}没有表体，无从逐项对照"
-        return [Result(UNCHECKED, document, None, section.mark, says, reason=reason)]
-    text = _text(section)
-    named = list(ITEM.finditer(text))
-    printed = table_items(table, column)
-    results = []
-    for at, match in enumerate(named):
-        path = tuple(_plain(name) for name in match.groups())
-        heading = f"{match.group(1)}（类）{match.group(2)}（款）{match.group(3)}（项）"
-        if path not in printed:
-            says = f"{where}写到的 {heading}，{number}中没有这一项或其{column}为 0：请照原件核对科目名称"
-            results.append(Result(WARNING, document, table, section.mark, says))
-            continue
-        code, amount = printed.pop(path)
-        end = named[at + 1].start() if at + 1 < len(named) else len(text)
-        stated = [Decimal(figure) for figure in _FIGURE.findall(text, match.end(), end)]
-        says = f"{where}中的 {code} {heading} 与{number}的{column} {format_amount(amount)} 万元"
-        if amount in stated:
-            results.append(Result(OK, document, table, section.mark, says))
-        else:
-            says += "：这一项写的数中没有表中的数，请照原件核对"
-            results.append(Result(WARNING, document, table, section.mark, says))
-    for (kind, item, entry), (code, amount) in printed.items():
-        says = f"{where}没有写到{number}的 {code} {kind}（类）{item}（款）{entry}（项）{format_amount(amount)} 万元：具体情况说明应逐项写到类、款、项"
-        results.append(Result(WARNING, document, table, section.mark, says))
     return results

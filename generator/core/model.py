@@ -129,6 +129,8 @@ class Wording:
     income: tuple[str, ...] = ("收入",)
     spending: tuple[str, ...] = ("支出",)
     income_and_spending: tuple[str, ...] = ("收入支出", "收入和支出", "收入与支出", "收入、支出", "收支")
+    # What a 科目 is for (住房公积金…主要用于…): another 科目 named after it is a use copied wrongly.
+    purpose: tuple[str, ...] = ("用于",)
     # One character twice is most often a slip of the keyboard: only these (常常, 人人 are words).
     doubled_characters: tuple[str, ...] = ("的的", "和和", "是是", "在在", "及及", "与与", "对对", "将将")
     doubled_punctuation: tuple[str, ...] = (

@@ -349,6 +349,7 @@ WORDING = record(
             ("income", "说的是收入的词"),
             ("spending", "说的是支出的词"),
             ("income_and_spending", "一并说收入和支出的词，如 收入支出（收入支出均增加）"),
+            ("purpose", "说科目用途的词，如 用于"),
             ("doubled_characters", "重复的单字，如 的的"),
             ("doubled_punctuation", "重复的标点，如 。。"),
             ("halfwidth_punctuation", "中文句中不应有的半角标点，如 ,（全角为 ，）"),
