@@ -83,16 +83,27 @@ def found(data: Path, relative: str, *words: str, check=check_document) -> list[
     return [(r.status, r.mark.line, r.says) for r in checked(data, relative, *words, check=check)]
 
 
-def mutated(tmp_path: Path, relative: str, old: str, new: str) -> tuple[Path, str]:
-    """A copy of the reference data under *tmp_path* in which the file at *relative* has its one
-    *old* replaced by *new*. Returns the copy and the file's text before the change, to find the
-    lines of what changed in (place())."""
+def mutated(
+    tmp_path: Path, relative: str, old: str, new: str, line_of: str | None = None, occurrence: int = 1
+) -> tuple[Path, str]:
+    """A copy of the reference data under *tmp_path* in which the file at *relative* has *old*
+    replaced by *new*: its one *old*, or, given *line_of* or an *occurrence*, the first *old* on the
+    line of the *occurrence*-th *line_of* (or *old*). Returns the copy and the file's text before the
+    change, to find the lines of what changed in (place())."""
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
     path = data / relative
     text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} is in {relative} {text.count(old)} times"
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    if line_of is None and occurrence == 1:
+        assert text.count(old) == 1, f"{old!r} is in {relative} {text.count(old)} times"
+        changed = text.replace(old, new)
+    else:
+        lines = text.split("\n")
+        line = place(text, line_of or old, occurrence)[0]
+        assert old in lines[line - 1], f"{old!r} is not on line {line} of {relative}"
+        lines[line - 1] = lines[line - 1].replace(old, new, 1)
+        changed = "\n".join(lines)
+    path.write_text(changed, encoding="utf-8")
     return data, text
 
 
