@@ -201,7 +201,9 @@ class NameRule:
         保障局), or none, is another body's cover or none's. A core after another place of the
         bureau's level is check()'s."""
         bureau = self.document.bureau
-        if not self.cores or bureau.name in title or bureau.short_name in title:
+        # the name and short name from the bureau's own place on (望城区医疗保障局, 望城医保局)
+        tails = {n[n.find(f) :] for n in (bureau.name, bureau.short_name) for f in self.own_forms if f in n}
+        if not self.cores or any(t in title for t in tails | {bureau.name, bureau.short_name}):
             return []
         written = []
         for match in any_of(self.cores).finditer(title):
