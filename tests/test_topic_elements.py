@@ -8,7 +8,7 @@ import shutil
 
 from generator.core.results import OK, WARNING
 
-from helpers import DATA, DONGXIHU, WANGCHENG, checked, found, mutated
+from helpers import DATA, DONGXIHU, WANGCHENG, checked, found, mutated, place
 
 
 def san_gong(data, relative: str):
@@ -44,3 +44,18 @@ def test_a_budget_that_never_states_its_units_is_warned_at_its_form_set(tmp_path
     data, text = mutated(tmp_path, DONGXIHU, "(二) 部门预算单位构成情况", "(二) 部门机构情况")
     assert text.count("单位构成") == 1
     assert [(r.status, r.mark.line) for r in checked(data, DONGXIHU) if r.says == says] == [(WARNING, 12)]  # form_set:
+
+
+def test_a_budget_without_its_performance_targets_table_is_warned_at_its_form_set(tmp_path):
+    # Auditor's check 4: the 绩效目标表 are published with the 预算 (`table: true` of the topic).
+    assert [x[0] for x in found(DATA, DONGXIHU, "公开了绩效目标表")] == [OK]
+    text = (DATA / DONGXIHU).read_text(encoding="utf-8")
+    data, _ = mutated(tmp_path, DONGXIHU, text[text.index("  - title: 第四部分：") :], "")
+    says = (
+        "没有公开绩效目标表：表样 hubei-yusuan-2020 要求以表公开（没有一张表的标题中有“绩效目标”）；"
+        "照原件补上这张表，原件没有公开时照录"
+    )
+    assert found(data, DONGXIHU, "绩效目标表") == [
+        (OK, place(text, "- title: (四) 绩效目标设置情况")[0], "说明了绩效目标表（(四) 绩效目标设置情况）"),
+        (WARNING, 12, says),
+    ]

@@ -185,6 +185,9 @@ class Topic:
     # What its explanation must name (三公: 因公出国, 公务用车, 公务接待), each somewhere in the text
     # of the sections and parts that speak of the subject.
     elements: tuple[str, ...] = ()
+    # Whether it is also to be printed as a table (绩效目标表): one whose title, section title or
+    # form name holds one of its words.
+    table: bool = False
 
 
 @dataclass

@@ -220,7 +220,8 @@ class Loader:
                 wording(raw.wording),
                 raw.publish_within,
                 tuple(
-                    Topic(t.name, tuple(t.words or [t.name]), t.mark, tuple(t.elements or [])) for t in raw.topics or []
+                    Topic(t.name, tuple(t.words or [t.name]), t.mark, tuple(t.elements or []), t.table)
+                    for t in raw.topics or []
                 ),
                 raw.percent_places,
             )
