@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
+from generator.check.document import check_document
 from generator.load.loader import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +55,56 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     return path
+
+
+# ---- the reference data, as the auditor's tests read and mutate it ----
+
+WANGCHENG = "changsha-wangcheng-ybj/2020/juesuan.yaml"
+DONGXIHU = "wuhan-dongxihu-ybj/2020/yusuan.yaml"
+
+
+def reference_document(data: Path, relative: str):
+    """The document at *relative* (a path's tail, WANGCHENG say) of the data tree *data* (DATA or a
+    mutated copy), loaded without an error."""
+    site, problems = load_site(data)
+    assert not problems.errors, problems.errors
+    return next(d for d in site.documents if d.path.endswith(relative))
+
+
+def checked(data: Path, relative: str, *words: str, check=check_document) -> list:
+    """*check*'s results on the document at *relative* of *data*; given *words*, only the results
+    whose message holds one of them."""
+    results = check(reference_document(data, relative))
+    return [r for r in results if any(w in r.says for w in words)] if words else results
+
+
+def found(data: Path, relative: str, *words: str, check=check_document) -> list[tuple]:
+    """checked()'s results as (status, line, message): what a test compares with what it expects."""
+    return [(r.status, r.mark.line, r.says) for r in checked(data, relative, *words, check=check)]
+
+
+def mutated(
+    tmp_path: Path, relative: str, old: str, new: str, line_of: str | None = None, occurrence: int = 1
+) -> tuple[Path, str]:
+    """A copy of the reference data under *tmp_path* in which the file at *relative* has *old*
+    replaced by *new*: its one *old*, or, given *line_of* or an *occurrence*, the first *old* on the
+    line of the *occurrence*-th *line_of* (or *old*). Returns the copy and the file's text before the
+    change, to find the lines of what changed in (place())."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    path = data / relative
+    text = path.read_text(encoding="utf-8")
+    if line_of is None and occurrence == 1:
+        assert text.count(old) == 1, f"{old!r} is in {relative} {text.count(old)} times"
+        changed = text.replace(old, new)
+    else:
+        lines = text.split("\n")
+        line = place(text, line_of or old, occurrence)[0]
+        assert old in lines[line - 1], f"{old!r} is not on line {line} of {relative}"
+        lines[line - 1] = lines[line - 1].replace(old, new, 1)
+        changed = "\n".join(lines)
+    path.write_text(changed, encoding="utf-8")
+    return data, text
 
 
 # ---- the small data tree of the `data_dir` fixture: the real forms, one bureau, one document ----

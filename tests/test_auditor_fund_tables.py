@@ -8,39 +8,23 @@ missing leaves the rule 无法核对 rather than counting as 0; one whose statem
 
 from __future__ import annotations
 
-import shutil
-
-from generator.check.document import check_document
 from generator.core.results import ERROR, OK, UNCHECKED, WARNING
-from generator.load.loader import load_site
 
-from helpers import DATA, place
+from helpers import DATA, DONGXIHU, WANGCHENG, checked, mutated, place
 
-WANGCHENG = "changsha-wangcheng-ybj/2020/juesuan.yaml"
-DONGXIHU = "wuhan-dongxihu-ybj/2020/yusuan.yaml"
 HUNAN_SUM = "公开04表 支出·本年支出合计·合计 = 公开05表 合计·合计 + 公开08表 合计·小计 + 公开09表 合计·合计"
 HUBEI_SUM = "表4 功能分类·本年功能科目支出合计·预算数 ≥ 表5 合计·总计 + 表9 合计·小计"
 BY_CODE = "公开02表 {code} 本年收入合计 = 公开03表 {code} 本年支出合计"
 
 
 def results_of(data, relative: str, says=lambda s: True):
-    site, problems = load_site(data)
-    assert not problems.errors, problems.errors
-    document = next(d for d in site.documents if d.path.endswith(relative))
-    return [r for r in check_document(document) if says(r.says)]
+    return [r for r in checked(data, relative) if says(r.says)]
 
 
 def edited_copy(tmp_path, relative: str, old: str, new: str, occurrence: int = 1):
     """The reference data copied, *old* replaced by *new* at its *occurrence*; the line it is on."""
-    data = tmp_path / "data"
-    shutil.copytree(DATA, data)
-    path = data / relative
-    text = path.read_text(encoding="utf-8")
-    line = place(text, old, occurrence)[0]
-    lines = text.split("\n")
-    lines[line - 1] = lines[line - 1].replace(old, new, 1)
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return data, line
+    data, text = mutated(tmp_path, relative, old, new, line_of=old, occurrence=occurrence)
+    return data, place(text, old, occurrence)[0]
 
 
 def by_code(says: str) -> bool:

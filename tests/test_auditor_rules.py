@@ -12,19 +12,13 @@ reports an error at that figure's line.
 from __future__ import annotations
 
 import re
-import shutil
 from collections import Counter
 
 import pytest
 
-from generator.check.document import check_document
 from generator.core.results import ERROR, NOTICE, OK
-from generator.load.loader import load_site
 
-from helpers import DATA, ROOT, place
-
-WANGCHENG = "changsha-wangcheng-ybj/2020/juesuan.yaml"
-DONGXIHU = "wuhan-dongxihu-ybj/2020/yusuan.yaml"
+from helpers import DATA, DONGXIHU, ROOT, WANGCHENG, checked, mutated, place
 
 # (document, the rule as the check states it, the line's text to find, the figure on it, its change)
 MUTATIONS = [
@@ -120,10 +114,7 @@ MUTATIONS = [
 
 
 def document_results(data, relative: str):
-    site, problems = load_site(data)
-    assert not problems.errors, problems.errors
-    document = next(d for d in site.documents if d.path.endswith(relative))
-    return check_document(document)
+    return checked(data, relative)
 
 
 def of_rule(results, says: str):
@@ -162,15 +153,8 @@ def test_each_rule_holds_on_the_unchanged_reference_data(unchanged, relative, sa
 
 @pytest.mark.parametrize("relative, says, line_text, figure, changed", MUTATIONS, ids=NAMES)
 def test_one_figure_changed_is_an_error_of_the_rule_at_its_line(tmp_path, relative, says, line_text, figure, changed):
-    data = tmp_path / "data"
-    shutil.copytree(DATA, data)
-    path = data / relative
-    text = path.read_text(encoding="utf-8")
+    data, text = mutated(tmp_path, relative, figure, changed, line_of=line_text)
     line = place(text, line_text)[0]
-    lines = text.split("\n")
-    assert figure in lines[line - 1]
-    lines[line - 1] = lines[line - 1].replace(figure, changed, 1)
-    path.write_text("\n".join(lines), encoding="utf-8")
     found = of_rule(document_results(data, relative), says)
     assert [(r.status, r.mark.line) for r in found] == [(ERROR, line)]
 

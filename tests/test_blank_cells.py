@@ -4,26 +4,18 @@ while three sections of its 说明 write 上年结转0万元."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from generator.check.document import check_document
 from generator.core.results import WARNING
-from generator.load.loader import load_site
 
-from helpers import DATA
+from helpers import DATA, DONGXIHU, found, mutated
 
-DONGXIHU = "wuhan-dongxihu-ybj/2020/yusuan.yaml"
 TABLE_1 = "              财政指标拨款: 2549.18\n              本年收入合计: 2549.18\n"
 TABLE_4 = "              财政指标拨款: 2549.18\n              收入总计: 2549.18\n"
 
 
 def blanks(data):
-    site, problems = load_site(data)
-    assert not problems.errors, problems.errors
-    document = next(d for d in site.documents if d.path.endswith(DONGXIHU))
-    return [(r.status, r.mark.line, r.says) for r in check_document(document) if "一格空白" in r.says]
+    return found(data, DONGXIHU, "一格空白")
 
 
 def says(title: str, tables: str) -> str:
@@ -38,15 +30,14 @@ def test_the_blank_carry_over_is_warned_in_each_section_stating_it():
     ]
 
 
-def filled(tmp_path, *blocks: str):
-    data = tmp_path / "data"
-    shutil.copytree(DATA, data)
-    path = data / DONGXIHU
-    text = path.read_text(encoding="utf-8")
+def filled(tmp_path, first: str, *blocks: str):
+    """The reference data copied, each of the tables of the blocks printing 上年结转 0.00."""
+    zero = "              上年结转: 0.00\n"
+    data, text = mutated(tmp_path, DONGXIHU, first, first + zero)
     for block in blocks:
         assert text.count(block) == 1
-        text = text.replace(block, block + "              上年结转: 0.00\n")
-    path.write_text(text, encoding="utf-8")
+        text = text.replace(block, block + zero)
+    (data / DONGXIHU).write_text(text.replace(first, first + zero), encoding="utf-8")
     return data
 
 
@@ -61,11 +52,6 @@ def test_no_warning_once_the_tables_print_the_zero(tmp_path):
 
 
 def test_a_figure_other_than_zero_is_not_this_checks(tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(DATA, data)
-    path = data / DONGXIHU
-    text = path.read_text(encoding="utf-8")
     stated = "纳入财政专户管理资金0万元；上年结转0万元。"
-    assert text.count(stated) == 1
-    path.write_text(text.replace(stated, stated.replace("上年结转0万元", "上年结转3万元")), encoding="utf-8")
+    data, _ = mutated(tmp_path, DONGXIHU, stated, stated.replace("上年结转0万元", "上年结转3万元"))
     assert [line for _, line, _ in blanks(data)] == [104, 110]

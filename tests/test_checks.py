@@ -16,8 +16,9 @@ from generator.load.loader import load_site
 from helpers import DATA, MINIMAL_BUREAU, MINIMAL_DOCUMENT, copy_fragment_forms, write, write_document
 
 COLUMNS = ["财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"]
+# The title names the bureau: a cover naming none is a warning (check/text_quality.py).
 HEAD = """\
-title: 测试
+title: 2020年度测试区医疗保障局部门决算
 kind: 决算
 year: 2020
 form_set: hunan-juesuan-2020

@@ -4,25 +4,17 @@ are `wording.halfwidth_punctuation` and `wording.mixed_brackets`). One warning p
 
 from __future__ import annotations
 
-import shutil
-
 from generator.check.document import check_document
 from generator.core.results import WARNING
 from generator.load.loader import load_site
 
-from helpers import DATA, place
+from helpers import DATA, DONGXIHU, WANGCHENG, found, mutated, place
 
-WANGCHENG = "changsha-wangcheng-ybj/2020/juesuan.yaml"
-DONGXIHU = "wuhan-dongxihu-ybj/2020/yusuan.yaml"
 STATED = "29527.51万元，其中"
 
 
 def punctuation(data, relative: str):
-    site, problems = load_site(data)
-    assert not problems.errors, problems.errors
-    document = next(d for d in site.documents if d.path.endswith(relative))
-    found = check_document(document)
-    return [(r.status, r.mark.line, r.says) for r in found if "半角标点" in r.says or "括号一半全角" in r.says]
+    return found(data, relative, "半角标点", "括号一半全角")
 
 
 def test_the_original_contents_print_a_title_with_mixed_brackets():
@@ -34,12 +26,7 @@ def test_the_original_contents_print_a_title_with_mixed_brackets():
 
 def test_one_half_width_comma_is_a_warning_at_its_section(tmp_path):
     before = punctuation(DATA, WANGCHENG)
-    data = tmp_path / "data"
-    shutil.copytree(DATA, data)
-    path = data / WANGCHENG
-    text = path.read_text(encoding="utf-8")
-    assert text.count(STATED) == 1
-    path.write_text(text.replace(STATED, STATED.replace("，", ",")), encoding="utf-8")
+    data, text = mutated(tmp_path, WANGCHENG, STATED, STATED.replace("，", ","))
     added = [x for x in punctuation(data, WANGCHENG) if x not in before]
     line = place(text, '- title: "二、收入决算情况说明"')[0]
     assert added == [

@@ -3,24 +3,15 @@ most the tables' 项目支出 (check/statements.py, the words are the form set's
 
 from __future__ import annotations
 
-import shutil
-
-from generator.check.document import check_document
 from generator.core.results import OK, WARNING
-from generator.load.loader import load_site
 
-from helpers import DATA, place
+from helpers import DATA, DONGXIHU, WANGCHENG, checked, mutated, place
 
-WANGCHENG = "changsha-wangcheng-ybj/2020/juesuan.yaml"
-DONGXIHU = "wuhan-dongxihu-ybj/2020/yusuan.yaml"
 SPECIAL = "涉及金额9300万元"
 
 
 def funds(data, relative: str):
-    site, problems = load_site(data)
-    assert not problems.errors, problems.errors
-    document = next(d for d in site.documents if d.path.endswith(relative))
-    return [(r.status, r.mark.line, r.says) for r in check_document(document) if r.says.endswith("≤ 表中“项目支出”")]
+    return [(r.status, r.mark.line, r.says) for r in checked(data, relative) if r.says.endswith("≤ 表中“项目支出”")]
 
 
 def test_wangcheng_special_projects_are_within_its_project_spending():
@@ -45,12 +36,7 @@ def test_dongxihu_states_its_whole_spending_as_its_projects_funds():
 
 
 def test_funds_above_the_project_spending_are_a_warning_at_the_section(tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(DATA, data)
-    path = data / WANGCHENG
-    text = path.read_text(encoding="utf-8")
-    assert text.count(SPECIAL) == 1
-    path.write_text(text.replace(SPECIAL, "涉及金额29300万元"), encoding="utf-8")
+    data, text = mutated(tmp_path, WANGCHENG, SPECIAL, "涉及金额29300万元")
     [(status, line, says)] = funds(data, WANGCHENG)
     assert (status, line) == (WARNING, place(text, '- title: "十三、关于2020年度预算绩效情况的说明"')[0])
     assert "涉及金额29300万元" in says

@@ -8,38 +8,25 @@ gives only what the originals print.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from generator.check.document import check_document
 from generator.core.results import NOTICE, OK, UNCHECKED, WARNING
-from generator.load.loader import load_site
 
-from helpers import AMOUNT_TABLE_DOCUMENT, DATA, load_document, place
+from helpers import AMOUNT_TABLE_DOCUMENT, DATA, DONGXIHU, WANGCHENG, checked, load_document, mutated, place
 
-WANGCHENG = "changsha-wangcheng-ybj/2020/juesuan.yaml"
-DONGXIHU = "wuhan-dongxihu-ybj/2020/yusuan.yaml"
 TOTALS = '- title: "一、收入支出决算总体情况说明"'
 RUNNING = '- title: "九、关于机关运行经费支出说明"'
 TOTALS_REASON = "主要是因为我局为2019年3月新成立单位，2019年只有9个月数据；2020年增加2人，人员经费增加；城乡居民医保基金财政补助增加，医保基金支出增加。"
 
 
 def results_of(data, relative):
-    site, problems = load_site(data)
-    assert not problems.errors, problems.errors
-    return check_document(next(d for d in site.documents if d.path.endswith(relative)))
+    return checked(data, relative)
 
 
-def mutated(tmp_path, relative, old, new):
-    data = tmp_path / "data"
-    shutil.copytree(DATA, data)
-    path = data / relative
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1
-    text = text.replace(old, new)
-    path.write_text(text, encoding="utf-8")
-    return text, results_of(data, relative)
+def edited(tmp_path, relative, old, new):
+    data, text = mutated(tmp_path, relative, old, new)
+    return text.replace(old, new), results_of(data, relative)
 
 
 @pytest.mark.parametrize(
@@ -55,7 +42,7 @@ def mutated(tmp_path, relative, old, new):
     ],
 )  # fmt: skip
 def test_a_change_without_its_reason_is_a_warning_at_its_section(tmp_path, path, old, new, needle, found):
-    text, results = mutated(tmp_path, path, old, new)
+    text, results = edited(tmp_path, path, old, new)
     hits = [r for r in results if "没有写明原因" in r.says and "增减变化" in r.says]
     assert [r.says for r in hits] == found
     assert {r.status for r in hits} == {WARNING}
@@ -63,7 +50,7 @@ def test_a_change_without_its_reason_is_a_warning_at_its_section(tmp_path, path,
 
 
 def test_a_change_of_nothing_needs_no_reason(tmp_path):
-    _, results = mutated(tmp_path, WANGCHENG, "增加69.43万元，增长128.57%。主要原因是：", "增加0.00万元。")
+    _, results = edited(tmp_path, WANGCHENG, "增加69.43万元，增长128.57%。主要原因是：", "增加0.00万元。")
     assert not any("增加0.00万元" in r.says for r in results)
 
 
@@ -99,7 +86,7 @@ SPENDING = '- title: "（一）财政拨款支出决算总体情况"'
     ],
 )  # fmt: skip
 def test_a_statement_that_does_not_add_up_is_a_warning_at_its_section(tmp_path, path, old, new, needle, words):
-    text, results = mutated(tmp_path, path, old, new)
+    text, results = edited(tmp_path, path, old, new)
     hits = [r for r in results if words in r.explain()]
     assert [r.status for r in hits] == [WARNING], [r.explain() for r in results if r.status != OK]
     assert hits[0].mark.line == place(text, needle)[0]
@@ -160,7 +147,7 @@ INCOME = '- title: "二、收入决算情况说明"'
     ],
 )  # fmt: skip
 def test_a_figure_in_yuan_is_compared_after_conversion_at_the_precision_printed(tmp_path, new, status, words):
-    text, results = mutated(tmp_path, WANGCHENG, "本年收入合计29527.51万元，其中", new + "，其中")
+    text, results = edited(tmp_path, WANGCHENG, "本年收入合计29527.51万元，其中", new + "，其中")
     hits = [r for r in results if words in r.explain()]
     assert [r.status for r in hits] == [status], [r.explain() for r in results if "本年收入合计" in r.says]
     assert hits[0].mark.line == place(text, INCOME)[0]

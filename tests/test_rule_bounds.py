@@ -6,35 +6,23 @@ written exactly, so unlike a printed figure it adds no rounding to allow for.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from generator.check.document import check_document
 from generator.core.results import OK, WARNING
 from generator.load.loader import load_site
 
-from helpers import BASE, DATA, DOCUMENT_FILE, place
+from helpers import BASE, DATA, DOCUMENT_FILE, DONGXIHU, WANGCHENG, checked, mutated, place
 
-WANGCHENG = "changsha-wangcheng-ybj/2020/juesuan.yaml"
-DONGXIHU = "wuhan-dongxihu-ybj/2020/yusuan.yaml"
 SPENT = "本年支出合计: 29354.30"  # 公开03表, 210 卫生健康支出
 
 
 def results_of(data, relative: str):
-    site, problems = load_site(data)
-    assert not problems.errors, problems.errors
-    document = next(d for d in site.documents if d.path.endswith(relative))
-    return check_document(document)
+    return checked(data, relative)
 
 
 def edited(tmp_path, relative: str, old: str, new: str):
-    data = tmp_path / "data"
-    shutil.copytree(DATA, data)
-    path = data / relative
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    data, text = mutated(tmp_path, relative, old, new)
     return data, place(text, old)[0] + old.rstrip("\n").count("\n")
 
 

@@ -2,10 +2,13 @@
 
 Rules are declared with the forms (data/forms/*.yaml, parsed by core/rules.py): sums down the columns
 of a row, the 类/款/项 tree of a 科目 table, cells across tables, and 科目 by 科目 across tables.
+Beside the rules: a 科目编码 names one 科目 in every table of the document and of the bureau's other
+documents of the year (check_code_names).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -174,6 +177,54 @@ def code_shape_results(document: Document, table: FormTable, labelled) -> list[R
             results.append(Result(WARNING, document, table, mark, says))
         seen.setdefault(code, name or "")
     return results
+
+
+def coded_rows(table: FormTable):
+    """(code, name, mark of the code) of each row of *table*'s 科目 panels that prints both."""
+    for data in table.panels:
+        if data.panel.rows is not None or not data.panel.code_keys:
+            continue
+        for (code, name), row in data.labelled:
+            if code and name:
+                mark = row.cells[next(k for k, v in row.cells.items() if v.text == code)].mark
+                yield code, name, mark
+
+
+def same_name(one: str, other: str) -> bool:
+    """Two printings of a 科目名称 name one 科目: equal once full-width forms are folded and spaces
+    dropped, or one cut short in a narrow cell (财政对其他基本医 for 财政对其他基本医疗保险基金的补助)."""
+    one, other = ("".join(unicodedata.normalize("NFKC", n).split()) for n in (one, other))
+    return one.startswith(other) or other.startswith(one)
+
+
+def check_code_names(document: Document, tables: dict[str, FormTable]) -> list[Result]:
+    """A 科目编码 is one 科目 of the 政府收支分类科目: printed with another name in another table,
+    or in another document of the bureau's for the year, one of the two is wrong (auditor's check 19).
+    Which one no table says, so it is a warning at this document's row, naming where the other is."""
+    named: dict[str, tuple[str, str, Mark]] = {}  # code → (name, table, mark) where it is first printed
+    trees = {number for number, table in tables.items() if any(r.kind == "tree" for r in table.form.rules)}
+    results = []
+    for number, table in tables.items():
+        for code, name, mark in coded_rows(table):
+            first = named.setdefault(code, (name, number, mark))
+            # a code printed twice in a table with a `tree` rule is code_shape_results' (出现两次)
+            if (first[1] == number and number in trees) or same_name(first[0], name):
+                continue
+            says = f"科目编码 {code} 在{first[1]}中是“{first[0]}”，在{number}中是“{name}”"
+            results.append(Result(WARNING, document, table, mark, says + SAME_CODE))
+    for other in document.bureau.documents:
+        if other is document or other.year != document.year or other.form_set is None:
+            continue
+        for table in tables_by_form(other).values():
+            for code, name, _ in coded_rows(table):
+                if code in named and not same_name(named[code][0], name):
+                    ours, number, mark = named[code]
+                    says = f"科目编码 {code} 在{number}中是“{ours}”，在{other.year}年{other.kind_name}的{table.form.number}中是“{name}”"
+                    results.append(Result(WARNING, document, tables[number], mark, says + SAME_CODE))
+    return results
+
+
+SAME_CODE = "：同一编码应是同一科目，请照原件核对编码和名称"
 
 
 def check_cells(rule: Rule, document: Document, table: FormTable | None, tables: dict[str, FormTable]) -> list[Result]:
@@ -394,4 +445,4 @@ def check_form_tables(document: Document, document_tables: list | None = None) -
             results += check_classes(rule, document, tables)
         elif rule.kind == "codes":
             results += check_codes(rule, document, tables)
-    return results
+    return results + check_code_names(document, tables)

@@ -7,7 +7,7 @@ extended by a form set's `wording:`):
 
 * 完成/为/占 (`share_of_budget`) 预算的 N%: N is 决算 ÷ 预算, compared at the precision printed;
   超出 (`excess_of_budget`) 预算的 N%: N is (决算 − 预算) ÷ 预算. Against a 预算 of 0 a percentage
-  means nothing: the result is 无法核对, saying so.
+  means nothing: stating one is a warning (auditor's check 55).
 * 决算数大于/小于 (`above`, `below`) 预算数, 决算数与预算数一致 (`equal`): the two figures must be so.
 * 比年初预算数增加 X 万元，增长 Y%: Y is X over the 预算, the clause's figure before it less X.
 * A 决算 that differs from its 预算 needs the reason (`reasons`: 主要原因是…) in the clause or
@@ -34,7 +34,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..core.amounts import format_amount
 from ..core.cells import find_cell, headline_specs, tables_by_form
 from ..core.model import DEFAULT_WORDING, Document, Section, Wording
-from ..core.results import NOTICE, OK, UNCHECKED, WARNING, Result
+from ..core.results import NOTICE, OK, WARNING, Result
 
 _NUMBER = r"(-?\d+(?:\.\d+)?)"
 CLAUSE_END = re.compile(r"[。；;]")
@@ -143,8 +143,10 @@ def check_clause(document, section, wording: Wording, found, clause: str, rest: 
             word, text = match.group(1), match.group(2)
             says = f"{where}：{word}预算的 {text}%（{figures}）"
             if not budget:
-                reason = "预算为 0，百分比无从计算"
-                results.append(Result(UNCHECKED, document, None, section.mark, says, reason=reason))
+                # A percentage of nothing: the 财政部's inspections count it a wrong wording (the
+                # share is of the 全年预算, or none is stated), not a figure to compare.
+                says += "：预算为 0，百分比无从计算：请照原件核对，改写为全年预算的百分比或不写"
+                results.append(Result(WARNING, document, None, section.mark, says))
                 continue
             stated = Decimal(text)
             places = Decimal(1).scaleb(stated.as_tuple().exponent)
@@ -206,7 +208,8 @@ def change_from_budget(document, section, clause: str) -> list[Result]:
         budget = actual - delta
         says = f"“{section.title}”：比预算{direction} {delta_text} 万元，{rate_word} {rate_text}%（预算 {format_amount(budget)} 万元）"
         if budget <= 0:
-            results.append(Result(UNCHECKED, document, None, section.mark, says, reason="预算不大于 0，百分比无从计算"))
+            says += "：预算不大于 0，百分比无从计算：请照原件核对增减的金额和百分比"
+            results.append(Result(WARNING, document, None, section.mark, says))
             continue
         stated = Decimal(rate_text)
         places = Decimal(1).scaleb(stated.as_tuple().exponent)

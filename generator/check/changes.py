@@ -5,16 +5,25 @@ which is this year's figure minus X. Across documents: when the bureau's documen
 kind for the year before is on the site, last year's figure under the same label is there to
 compare X with. And a change needs its reason: a sentence that states one and no word of why
 (`wording.reasons`, core/model.py) is a warning.
+
+The direction of a change against what else the text says (auditor's checks 50 and 51): a figure
+increased by more than it is (拨款支出0万元，比上年增加5万元) would have been negative last year;
+a change both up and flat (增加持平) is a template's leftover; and a paragraph saying income and
+spending moved together (收入支出均增加, `wording.income_and_spending`) must say so of the 收入 and
+支出 changes it states. The words of direction are `wording.increase` and `wording.decrease`.
+Each is a warning, as prose that contradicts itself or the tables is.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..core.amounts import format_amount
-from ..core.model import DEFAULT_WORDING, Document, Section
+from ..core.model import DEFAULT_WORDING, Document, Section, Wording
 from ..core.results import OK, WARNING, Result
+from .budget_actual import alternation
 from .prose import CLAIM, FILLER, known_label, labelled_figures
 
 CHANGE = re.compile(
@@ -64,9 +73,11 @@ def check_changes(
     prior_figures = PriorFigures(prior)
     results: list[Result] = []
     reasons = reason_words(document)
+    wording = document.form_set.wording if document.form_set is not None else DEFAULT_WORDING
     for section in document.sections() if sections is None else sections:
         if not section.body:
             continue
+        results.extend(check_directions(section, document, wording))
         for paragraph in section.body.split("\n"):
             at = 0
             for sentence in SENTENCE_END.split(paragraph):
@@ -80,6 +91,75 @@ def check_changes(
 def reason_words(document: Document) -> re.Pattern:
     wording = document.form_set.wording if document.form_set is not None else DEFAULT_WORDING
     return re.compile("|".join(re.escape(w) for w in wording.reasons))
+
+
+@functools.lru_cache(maxsize=16)
+def direction_patterns(wording: Wording) -> dict[str, re.Pattern]:
+    way = f"{alternation(wording.increase)}|{alternation(wording.decrease)}"
+    return {
+        # STATED_CHANGE with its direction: 与2019年相比，增加1571.97万元
+        "change": re.compile(
+            r"(?:与|比|较)\s?(?:上年|上一年|\d{4}\s*年|年初预算|预算)(?:度|数)?(?:相比|比较|同期相比|同期)?[，,]?\s?"
+            rf"[\u4e00-\u9fff（）“”]{{0,12}}?\s?({way})\s?(\d+(?:\.\d+)?)\s?万元"
+        ),
+        "together": re.compile(f"(?:{alternation(wording.income_and_spending)})(?:均|都|同时|也)?({way})"),
+        "flat": re.compile(f"(?:{way})(?:{alternation(wording.equal)})"),
+    }
+
+
+def check_directions(section: Section, document: Document, wording: Wording) -> list[Result]:
+    """A section's changes against their figures, and its 收入支出均… against its changes."""
+    found = direction_patterns(wording)
+    where = f"“{section.title}”"
+    results = []
+    for match in found["flat"].finditer(section.body):
+        says = f"{where}：“{match.group(0)}”既说增减又说持平：请照原件核对，是否模板残留"
+        results.append(Result(WARNING, document, None, section.mark, says))
+    for paragraph in section.body.split("\n"):
+        changes = []  # (subject, direction, amount) of the paragraph's changes
+        for sentence in SENTENCE_END.split(paragraph):
+            for change in found["change"].finditer(sentence):
+                word, amount = change.group(1), Decimal(change.group(2))
+                up = word in wording.increase
+                before = sentence[: change.start()]
+                changes.append((subject(before, wording), up, amount))
+                figures = FIGURE.findall(before)
+                if up and figures and Decimal(figures[-1]) < amount:
+                    says = (
+                        f"{where}：{format_amount(Decimal(figures[-1]))} 万元 却{word} "
+                        f"{format_amount(amount)} 万元，比较的数便是负数：请照原件核对增减的方向和金额"
+                    )
+                    results.append(Result(WARNING, document, None, section.mark, says))
+        for match in found["together"].finditer(paragraph):
+            results.extend(check_together(match, changes, where, section, document, wording))
+    return results
+
+
+FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s?万元")
+
+
+def subject(before: str, wording: Wording) -> str | None:
+    """收入 or 支出: whichever the text before a change names last."""
+    income = max((before.rfind(w) for w in wording.income), default=-1)
+    spending = max((before.rfind(w) for w in wording.spending), default=-1)
+    if income == spending:
+        return None
+    return "收入" if income > spending else "支出"
+
+
+def check_together(match, changes, where, section, document, wording) -> list[Result]:
+    up = match.group(1) in wording.increase
+    stated = [(what, went, amount) for what, went, amount in changes if what is not None]
+    if not stated:
+        return []  # the paragraph states no change of 收入 or 支出 to read it against
+    says = f"{where}：“{match.group(0)}”，本段写" + "、".join(
+        f"{what}{'增加' if went else '减少'} {format_amount(amount)} 万元" for what, went, amount in stated
+    )
+    against = [what for what, went, _ in stated if went != up]
+    if not against:
+        return [Result(OK, document, None, section.mark, says)]
+    says += f"：{'、'.join(dict.fromkeys(against))}的增减与“{match.group(0)}”不符"
+    return [Result(WARNING, document, None, section.mark, says)]
 
 
 # A change from last year (or from the 预算) as a sentence states it, whatever it compares with.

@@ -177,7 +177,25 @@ def check_topics(document: Document) -> list[Result]:
         else:
             results.append(Result(OK, document, None, found.mark, f"说明了{topic.name}（{found.title}）"))
             results += _elements(document, topic, found)
+        if topic.table:
+            results.append(_as_table(document, topic, where))
     return results
+
+
+def _as_table(document: Document, topic, where: Mark) -> Result:
+    """A subject to be published as a table (绩效目标表, auditor's check 4): a table of the document
+    whose title, section title or form name holds one of its words."""
+    for section, table in document.tables():
+        form = getattr(table, "form", None)
+        names = (getattr(table, "title", None) or "", section.title, getattr(form, "name", None) or "")
+        if any(word in name for word in topic.words for name in names):
+            return Result(OK, document, None, table.mark, f"公开了{topic.name}（{section.title}）")
+    words = "、".join(topic.words)
+    says = (
+        f"没有公开{topic.name}：表样 {document.form_set.id} 要求以表公开（没有一张表的标题中有“{words}”）；"
+        "照原件补上这张表，原件没有公开时照录"
+    )
+    return Result(WARNING, document, None, where, says)
 
 
 def _elements(document: Document, topic, found) -> list[Result]:

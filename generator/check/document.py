@@ -16,6 +16,7 @@ from .indicators import check_indicator_table, check_money_block
 from .prose import check_prose, labelled_figures
 from .report_prose import check_report_prose
 from .statements import check_statements
+from .subjects import check_itemized, check_uses
 from .summary import check_summaries
 from .text_quality import check_text_quality
 from .timeliness import check_timeliness
@@ -39,6 +40,7 @@ def check_document(document: Document) -> list[Result]:
         results += named("required_tables", check_required(document, tables))
         results += named("empty_tables", check_empty(document, tables))
         results += named("filled_sections", check_filled(document))
+        results += check_itemized(document, tables)
         results += named("topics", check_topics(document))
     results += check_timeliness(document)
     for table in tables:
@@ -50,6 +52,7 @@ def check_document(document: Document) -> list[Result]:
     figures = labelled_figures(document, tables)  # the tables' figures by label, for both prose checks
     results += check_prose(document, figures, sections) + check_changes(document, figures, sections)
     results += check_statements(document, figures, sections) + check_blanks(document, figures, sections)
+    results += check_uses(document, tables, sections)
     if document.kind == "绩效" or any(isinstance(table, IndicatorTable) for table in tables):
         its_reports = reports(document)  # what the 绩效 prose and dates are read in
         results += check_report_prose(document, its_reports) + check_dates(document, its_reports)

@@ -44,7 +44,7 @@ def title_pattern(outline_title: str) -> re.Pattern:
     return re.compile(".+?".join(re.escape(piece) for piece in pieces))
 
 
-def _matching(entries, outline_title: str):
+def matching(entries, outline_title: str):
     pattern = title_pattern(outline_title)
     return next((e for e in entries if pattern.fullmatch(plain_title(e.title))), None)
 
@@ -85,7 +85,7 @@ def check_filled(document: Document) -> list[Result]:
         for wanted in outline_sections:
             if not wanted.required:
                 continue
-            section = _matching(sections, wanted.title)
+            section = matching(sections, wanted.title)
             if section is None:
                 continue  # a section the document names otherwise, or leaves out: not this check's
             if section.sections:
@@ -94,7 +94,7 @@ def check_filled(document: Document) -> list[Result]:
                 results.append(_empty(document, section, "填写正文（body）或其下各节"))
 
     for wanted in form_set.outline:
-        part = _matching(document.parts, wanted.title)
+        part = matching(document.parts, wanted.title)
         if part is None:
             continue
         if wanted.glossary and not part.glossary and not _has_text(part.body):

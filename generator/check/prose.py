@@ -16,8 +16,8 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..core.amounts import format_amount
-from ..core.cells import tables_by_form
-from ..core.model import AmountTable, Document, FormTable, Section
+from ..core.cells import headline_specs, tables_by_form
+from ..core.model import DEFAULT_WORDING, AmountTable, Document, FormTable, Section
 from ..core.references import REFERENCE, resolve_reference
 from ..core.results import ERROR, NOTICE, OK, WARNING, Result
 
@@ -126,10 +126,20 @@ def check_prose(document: Document, figures: dict | None = None, sections: list[
     tables = tables_by_form(document, document_tables)
     figures = labelled_figures(document, document_tables) if figures is None else figures
     results: list[Result] = []
+    declared = declared_names(document)
     for section in sections:
         if section.body:
-            results.extend(check_body(section, document, tables, figures))
+            results.extend(check_body(section, document, tables, figures, declared))
     return results
+
+
+def declared_names(document: Document) -> tuple[str, ...]:
+    """The figures a form set names that a 部门 counts in 万元 (机关运行经费, the headline's 三公经费,
+    项目支出): written in 元 below 1 万元 where no table prints them, the unit is most likely wrong."""
+    form_set = document.form_set
+    wording = form_set.wording if form_set is not None else DEFAULT_WORDING
+    headline = [spec.label for spec in headline_specs(form_set.headline)] if form_set is not None else []
+    return tuple(dict.fromkeys([*wording.running_costs, *wording.project_spending, *headline]))
 
 
 def share_bases(words: str | None, earlier: list[tuple[str, Decimal]]) -> list[Decimal]:
@@ -141,7 +151,7 @@ def share_bases(words: str | None, earlier: list[tuple[str, Decimal]]) -> list[D
     return [amount for run, amount in reversed(earlier) if run.endswith(named) and amount][:1]
 
 
-def check_body(section: Section, document: Document, tables, figures) -> list[Result]:
+def check_body(section: Section, document: Document, tables, figures, declared: tuple[str, ...] = ()) -> list[Result]:
     results = []
     for match in REFERENCE.finditer(section.body):
         amount, why = resolve_reference(match.group(1), document, tables)
@@ -183,6 +193,7 @@ def check_body(section: Section, document: Document, tables, figures) -> list[Re
                 status = OK if share == stated else NOTICE if abs(share - stated) <= Decimal("0.01") else WARNING
                 results.append(Result(status, document, None, section.mark, says, share, stated, "文中为"))
             if label is None:
+                results += small_in_yuan(section, document, declared, run, amount_text, unit)
                 continue
             # the tables' figures in the unit of the sentence
             candidates = [
@@ -207,6 +218,21 @@ def check_body(section: Section, document: Document, tables, figures) -> list[Re
             )
         paragraph += seen
     return results
+
+
+def small_in_yuan(section: Section, document: Document, declared, run: str, text: str, unit: str) -> list[Result]:
+    """A declared figure no table prints, written in 元 and under 1 万元 in a document counted in 万元
+    (机关运行经费81.25元): the 万元 was most likely written 元 (auditor's check 57)."""
+    stated = Decimal(text)
+    if unit != "元" or (document.unit or "万元").strip() != "万元" or not 0 < stated < 10000:
+        return []
+    name = next((n for n in declared if n in run), None)
+    if name is None:
+        return []
+    says = (
+        f"“{section.title}”中的 {name}{text}元：不足 1 万元，本文件以万元为单位，是不是把“万元”写成了“元”？请照原件核对"
+    )
+    return [Result(WARNING, document, None, section.mark, says)]
 
 
 def sentences(body: str):

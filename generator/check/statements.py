@@ -17,16 +17,25 @@ figure of prose is; the shares (占政府采购支出总额的…%) are check/pr
 **绩效.** A paragraph holding a word of `wording.performance` may say what its projects' 绩效目标 or
 自评 covers (涉及金额9300万元: `performance_funds`, in a clause naming 项目 or 专项:
 `performance_projects`): at most the tables' 项目支出 (`project_spending`), else a warning.
+
+**Items listed.** A figure that a section's title states (（二）项目支出1889.78万元), or a paragraph
+stating one figure and ending in a colon (人员经费578.15万元，包括：), is broken down by the numbered
+paragraphs after it ((1)…200万元; (2)…200万元), of one numbering (1. / (1) / 一、): the items' first
+figures add up to it (auditor's check 46, 项目金额之和 = 项目支出; the figure itself is check/prose.py's
+against the tables). Prose may print some figures to fewer digits: a sum equal to the figure at the
+coarsest precision printed is a notice, else a warning. A list with an item stating no figure, or a head
+stating two, is not read.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..core.amounts import format_amount
 from ..core.model import DEFAULT_WORDING, Document, Section, Wording
-from ..core.results import OK, UNCHECKED, WARNING, Result
+from ..core.results import NOTICE, OK, UNCHECKED, WARNING, Result
 
 _NUMBER = r"(-?\d+(?:\.\d+)?)"
 # A figure and the run of Chinese naming it (the label run stops at a digit, a space or punctuation).
@@ -41,6 +50,7 @@ def check_statements(document: Document, figures: dict, sections: list[Section] 
     for section in document.sections() if sections is None else sections:
         if not section.body:
             continue
+        results += listed_items(document, section)
         for paragraph in section.body.split("\n"):
             results += running_costs(document, section, wording, paragraph, figures)
             if any(word in paragraph for word in wording.procurement):
@@ -146,3 +156,55 @@ def procurement(document, section, wording: Wording, paragraph: str) -> list[Res
                 Result(status, document, None, section.mark, says, whole_amount, amount, "文中为", relation="≤")
             )
     return results
+
+
+# The numbering a paragraph of a list opens with: (1) （1） 1. 1、 一、 (一)
+_NUMBERING = re.compile(
+    r"^\s*(?:[(（]\s*(?:\d+|[一二三四五六七八九十]+)\s*[)）]|\d+\s*[、.．](?!\d)|[一二三四五六七八九十]+\s*、)"
+)
+
+
+def numbering(paragraph: str) -> str | None:
+    """The kind of numbering *paragraph* opens with ((1), 1., 一、), or None."""
+    match = _NUMBERING.match(paragraph)
+    if match is None:
+        return None
+    shape = unicodedata.normalize("NFKC", match.group(0)).replace(" ", "")
+    return re.sub(r"[一二三四五六七八九十]+", "一", re.sub(r"\d+", "1", shape))
+
+
+def listed_items(document: Document, section: Section) -> list[Result]:
+    paragraphs = [p for p in section.body.split("\n") if p.strip()]
+    results = []
+    heads = FIGURE.findall(section.title)
+    if len(heads) == 1:
+        style = next((numbering(p) for p in paragraphs if numbering(p)), None)
+        items = [p for p in paragraphs if style and numbering(p) == style]
+        results += items_sum(document, section, heads[0], items)
+    for at, paragraph in enumerate(paragraphs):
+        heads = FIGURE.findall(paragraph)
+        if len(heads) != 1 or not paragraph.rstrip().endswith(("：", ":")) or at + 1 == len(paragraphs):
+            continue
+        style = numbering(paragraphs[at + 1])
+        items = []
+        for following in paragraphs[at + 1 :]:
+            if style is None or numbering(following) != style:
+                break
+            items.append(following)
+        results += items_sum(document, section, heads[0], items)
+    return results
+
+
+def items_sum(document, section: Section, head: tuple[str, str], items: list[str]) -> list[Result]:
+    firsts = [FIGURE.search(item) for item in items]
+    if len(items) < 2 or any(f is None for f in firsts):
+        return []
+    label, text = head
+    total = Decimal(text)
+    added = sum(Decimal(f.group(2)) for f in firsts)
+    # compared at the coarsest precision printed (200万元 beside 99.78万元: to the 万元)
+    coarsest = Decimal(1).scaleb(max(Decimal(t).as_tuple().exponent for t in [text] + [f.group(2) for f in firsts]))
+    rounded = added.quantize(coarsest, ROUND_HALF_UP) == total.quantize(coarsest, ROUND_HALF_UP)
+    says = f"“{section.title}”：{label}{text}万元 = 所列 {len(items)} 项之和"
+    status = OK if added == total else NOTICE if rounded else WARNING
+    return [Result(status, document, None, section.mark, says, added, total, "文中为")]

@@ -18,6 +18,9 @@ text is not finished or not this document's):
   Text has no spaces between words, so that place is read as the three or two characters before
   the level character (区), none of them one that is no part of a place's name
   (`wording.not_in_place_names`: 资金由区医保局, 年度区医保局 and 完成区医保局 name the bureau itself).
+  The title is the cover, which must name the bureau itself: its name, its short name, or its core
+  after its own place; a title naming none, or the core after a higher place only (长沙市医疗保障局
+  on 望城区's cover), is a warning too (auditor's check 63).
 * **Percentages with more decimals** than the form set's `percent_places:` (12.345% where the
   rules of 预决算公开 print two): a share worked out and pasted unrounded.
 * **Repeated words and doubled punctuation**: a character the list `wording.doubled_characters`
@@ -97,6 +100,7 @@ def check_text_quality(document: Document) -> list[Result]:
     found = {rule: [] for rule in ("placeholders", "years", "names", "repeats", "percentages", "punctuation")}
     places = document.form_set.percent_places if document.form_set is not None else None
     names = NameRule(document, wording)
+    found["names"] += names.in_title(document.title, document.title_mark or Mark(document.path, 1, 1))
     for where, raw, mark in texts(document):
         text = unicodedata.normalize("NFC", raw)
         found["placeholders"] += placeholders(document, wording, where, text, mark)
@@ -190,6 +194,32 @@ class NameRule:
             )
             results.append(Result(WARNING, self.document, None, mark, says))
         return results
+
+    def in_title(self, title: str, mark) -> list[Result]:
+        """The title is the cover: it names the bureau itself, by its name, its short name or its
+        core after its own place (望城区医疗保障局). A core after a higher place only (长沙市医疗
+        保障局), or none, is another body's cover or none's. A core after another place of the
+        bureau's level is check()'s."""
+        bureau = self.document.bureau
+        # the name and short name from the bureau's own place on (望城区医疗保障局, 望城医保局)
+        tails = {n[n.find(f) :] for n in (bureau.name, bureau.short_name) for f in self.own_forms if f in n}
+        if not self.cores or any(t in title for t in tails | {bureau.name, bureau.short_name}):
+            return []
+        written = []
+        for match in any_of(self.cores).finditer(title):
+            before = title[max(0, match.start() - 8) : match.start()]
+            if any(before.endswith(f) for f in self.own_forms):
+                return []
+            if self.other_place(before) is not None:
+                return []
+            run = re.search(r"[\u4e00-\u9fff]*$", before).group(0)
+            starts = [run.find(place) for place in self.higher if place in run]
+            written.append((run[min(starts) :] if starts else "") + match.group(0))
+        says = (
+            f"标题（封面）{'写作“' + written[0] + '”' if written else '没有写部门名称'}，"
+            f"本部门是“{bureau.name}”（简称“{bureau.short_name}”）：封面、表头和正文的单位名称应一致，请照原件核对"
+        )
+        return [Result(WARNING, self.document, None, mark, says)]
 
     def other_place(self, before: str) -> str | None:
         """The place of the bureau's level *before* ends with, when it names one: the last three or

@@ -122,6 +122,15 @@ class Wording:
     # The 决算 as a share of its 预算: 完成年初预算的 N%; 超出 is the part above it (决算 − 预算).
     share_of_budget: tuple[str, ...] = ("完成", "为", "占", "达到")
     excess_of_budget: tuple[str, ...] = ("超出", "超过", "超支")
+    # The direction of a change (比上年增加, 较2019年下降): two figures' changes stated together
+    # (收入支出均增加, `income_and_spending`) must each go that way; a figure of 0 cannot have increased.
+    increase: tuple[str, ...] = ("增加", "增长", "上升", "提高")
+    decrease: tuple[str, ...] = ("减少", "下降", "降低")
+    income: tuple[str, ...] = ("收入",)
+    spending: tuple[str, ...] = ("支出",)
+    income_and_spending: tuple[str, ...] = ("收入支出", "收入和支出", "收入与支出", "收入、支出", "收支")
+    # What a 科目 is for (住房公积金…主要用于…): another 科目 named after it is a use copied wrongly.
+    purpose: tuple[str, ...] = ("用于",)
     # One character twice is most often a slip of the keyboard: only these (常常, 人人 are words).
     doubled_characters: tuple[str, ...] = ("的的", "和和", "是是", "在在", "及及", "与与", "对对", "将将")
     doubled_punctuation: tuple[str, ...] = (
@@ -176,6 +185,9 @@ class Topic:
     # What its explanation must name (三公: 因公出国, 公务用车, 公务接待), each somewhere in the text
     # of the sections and parts that speak of the subject.
     elements: tuple[str, ...] = ()
+    # Whether it is also to be printed as a table (绩效目标表): one whose title, section title or
+    # form name holds one of its words.
+    table: bool = False
 
 
 @dataclass

@@ -220,7 +220,8 @@ class Loader:
                 wording(raw.wording),
                 raw.publish_within,
                 tuple(
-                    Topic(t.name, tuple(t.words or [t.name]), t.mark, tuple(t.elements or [])) for t in raw.topics or []
+                    Topic(t.name, tuple(t.words or [t.name]), t.mark, tuple(t.elements or []), t.table)
+                    for t in raw.topics or []
                 ),
                 raw.percent_places,
             )
@@ -329,11 +330,23 @@ class Loader:
                 if s.form is not None and s.form not in forms:
                     self.error(s.mark, f"outline：这套表样中没有 '{s.form}'{suggest(s.form, forms)}")
                     s.form = None
+                if s.itemizes is not None and not self.itemized_column(s.itemizes, forms):
+                    self.error(s.mark, f"outline：itemizes '{s.itemizes}' 应写成 表号:金额列，表要有科目编码列")
+                    s.itemizes = None
                 check(s.sections)
 
         for part in parts:
             check(part.sections)
         return parts
+
+    @staticmethod
+    def itemized_column(text: str, forms: dict[str, Form]) -> bool:
+        """Whether `itemizes: 公开05表:合计` names an amount column of a table with a 科目编码 column."""
+        number, _, column = text.partition(":")
+        form = forms.get(number)
+        return form is not None and any(
+            p.rows is None and p.code_keys and column in [c.key for c in p.amount_columns] for p in form.panels
+        )
 
     def build_measures(self, node, forms: dict[str, Form]) -> dict[str, tuple[str, str]]:
         """`一般公共预算财政拨款支出: 公开05表:合计`: an amount column of a table with a 科目编码 column."""

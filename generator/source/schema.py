@@ -153,6 +153,12 @@ OUTLINE_SECTION = record(
     required=optional(
         Flag(doc="本节的表是否必须公开（默认 true）：文件缺了必须公开的表而未在 omitted 中说明原因，check 报错"), True
     ),
+    itemizes=optional(
+        Text(
+            doc="本节逐项说明的表和金额列，如 公开05表:合计：说明要以“X（类）Y（款）Z（项）”写到表中每个有数的项，"
+            "每项写的数中要有表中的数"
+        )
+    ),
     sections=optional(ListOf(Raw()), []),
 )
 OUTLINE_SECTION.fields["sections"] = optional(ListOf(OUTLINE_SECTION, doc="下一级小节"), [])
@@ -338,6 +344,12 @@ WORDING = record(
             ("equal", "决算与预算相同的词，如 一致、持平"),
             ("share_of_budget", "决算为预算的百分之几：完成年初预算的 N% 中的 完成"),
             ("excess_of_budget", "决算超出预算的百分之几：超出年初预算的 N% 中的 超出"),
+            ("increase", "增加的词，如 增加、增长"),
+            ("decrease", "减少的词，如 减少、下降"),
+            ("income", "说的是收入的词"),
+            ("spending", "说的是支出的词"),
+            ("income_and_spending", "一并说收入和支出的词，如 收入支出（收入支出均增加）"),
+            ("purpose", "说科目用途的词，如 用于"),
             ("doubled_characters", "重复的单字，如 的的"),
             ("doubled_punctuation", "重复的标点，如 。。"),
             ("halfwidth_punctuation", "中文句中不应有的半角标点，如 ,（全角为 ，）"),
@@ -389,6 +401,12 @@ FORM_SET_FILE = record(
                         doc="说明要写到的要素，如 三公 的 因公出国、公务用车、公务接待：说到此事的各节都没有写到的，警告",
                     ),
                     [],
+                ),
+                table=optional(
+                    Flag(
+                        doc="true：此事还要以表公开（如 绩效目标表）：文件中没有一张表的标题、所在节的标题或表样名称有它的词的，警告"
+                    ),
+                    False,
                 ),
             ),
             doc="每份文件都要说明的事项（如 机关运行经费、政府采购、国有资产占用）：文件没有一处说到时 check 警告",
