@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.core.amounts import PLAIN_AMOUNT
+from generator.core.amounts import PLAIN_AMOUNT, AmountError, parse_amount
 from generator.core.model import KINDS, STAGES
 from generator.editing import cms, form_rules
 from generator.editing.schema_json import AMOUNT_HINT
@@ -356,6 +356,7 @@ def test_a_clerk_edits_a_bureau_and_amounts_and_the_files_keep_every_other_byte(
     assert document.read_text(encoding="utf-8") == before
     executed = reveal(page.locator('input[value="5,800.00"]'))
     retype(executed, "5800.00")
+    yaml_views(page)
     values = reveal(page.locator("textarea.gk-yaml").first)  # 公开01表 values, as the file writes them
     text = values.input_value()
     assert text.startswith("收入:\n  一般公共预算财政拨款收入: 29455.67\n  政府性基金预算财政拨款收入: 57.48\n")
@@ -416,8 +417,15 @@ def with_reception(text: str, figure: str) -> str:
     return text.replace("决算合计: 2.29", f"决算合计: {figure}").replace(RECEPTION, f"决算公务接待费: {figure}}}")
 
 
+def yaml_views(page) -> None:
+    """Every table's grid switched to its YAML text box (高级：YAML)."""
+    page.locator(".gk-grid-toggle").first.wait_for(state="attached")
+    page.evaluate("() => document.querySelectorAll('.gk-grid-toggle[aria-pressed=false]').forEach(b => b.click())")
+
+
 def table_box(page, holding: str):
     """The YAML text box of the table whose text holds *holding*, made visible."""
+    yaml_views(page)
     boxes = page.locator("textarea.gk-yaml")
     boxes.first.wait_for(state="attached")
     for index in range(boxes.count()):
@@ -473,3 +481,102 @@ def refused_then_corrected(page, url: str, document: Path, figure: str, screensh
     _, problems = load_site(document.parents[2])  # the loader takes what was saved
     assert not problems.items, [str(p) for p in problems.items]
     return after
+
+
+# ---- the grid of a table of a form (issue 20) ----
+
+RECEPTION_CELL = 'input[aria-label="第 1 行「决算公务接待费」"]'  # 公开07表's one row, its last column
+# What a clerk types into the cell, refused by the loader's own parser (core/amounts.py).
+MISTYPED_CELLS = ["2,39", "２.３９", "abc"]
+
+
+def loader_says(typed: str) -> str:
+    with pytest.raises(AmountError) as refused:
+        parse_amount(typed)
+    return str(refused.value)
+
+
+def open_document(page, url: str) -> None:
+    page.goto(url)
+    page.get_by_role("button", name="登录").click()
+    page.goto(url + "#/collections/documents")
+    page.get_by_text("2020年度长沙市望城区医疗保障局部门决算").click()
+
+
+def paste(cell, text: str) -> None:
+    """*text* pasted into *cell* as Excel puts a copied block on the clipboard."""
+    cell.click()
+    cell.evaluate(
+        """(input, text) => {
+          const data = new DataTransfer();
+          data.setData('text/plain', text);
+          input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+        }""",
+        text,
+    )
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_clerk_edits_a_table_in_its_grid(browser, local_cms, tmp_path, width):
+    """公开07表's 决算公务接待费 typed in its cell: `2,39`, `２.３９` and `abc` refused in the cell with the
+    loader's message and nothing saved; 2.39 saved as the one changed line. A 3×4 block pasted from
+    a TSV into 公开08表 fills its cells; leaving with an unsaved change asks first."""
+    url, _, repo = local_cms
+    document = repo / "data" / "changsha-wangcheng-ybj" / "2020" / "juesuan.yaml"
+    before = document.read_text(encoding="utf-8")
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        open_document(page, url)
+        cell = reveal(page.locator(RECEPTION_CELL))
+        assert cell.input_value() == "2.29"
+        grid = page.locator(".gk-grid", has=page.locator(RECEPTION_CELL))
+        # the printed header: the groups and the 栏次 over the cells
+        assert grid.locator("thead tr").first.inner_text().split() == ["预算数", "决算数"]
+        assert grid.locator(".gk-grid-numbers").inner_text().split() == [str(n) for n in range(1, 13)]
+        for typed in MISTYPED_CELLS:
+            retype(cell, typed)
+            message = loader_says(typed)
+            in_cell = page.locator(".gk-grid-bad", has=page.locator(RECEPTION_CELL)).locator(".gk-grid-error")
+            assert in_cell.inner_text() == message
+            publish(page)
+            page.locator("[class*=ControlErrorsList]", has_text=f"未保存：第 1 行「决算公务接待费」：{message}").wait_for()
+            assert document.read_text(encoding="utf-8") == before
+            assert cell.input_value() == typed  # kept for correction
+        cell.scroll_into_view_if_needed()
+        page.screenshot(path=str(shot_folder(tmp_path) / f"cms-grid-refused-{width}.png"))
+        retype(cell, "2.39")
+        assert page.locator(".gk-grid-bad").count() == 0
+        publish(page)
+        after = wait_for_file_change(document, before, page)
+        assert changed_lines(before, after) == [(G07_LINE, G07_LINE.replace(RECEPTION, "决算公务接待费: 2.39}"))]
+        fmt = run_generator("fmt", "--check", str(document), cwd=ROOT)
+        assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+        # A block copied from Excel, pasted at 公开08表's second row, 年初结转和结余.
+        block = tmp_path / "block.tsv"
+        block.write_text("1.00\t2.00\t3.00\t4.00\n5.00\t6.00\t7.00\t8.00\n9.00\t10.00\t11.00\t12.00\n", encoding="utf-8")
+        columns = ["年初结转和结余", "本年收入", "小计", "基本支出"]
+        first = reveal(page.locator(f'input[aria-label="第 2 行「{columns[0]}」"]').first)
+        table = page.locator(".gk-grid", has=first)
+        paste(first, block.read_text(encoding="utf-8"))
+        for row, line in enumerate(block.read_text(encoding="utf-8").splitlines(), 2):
+            for column, figure in zip(columns, line.split("\t"), strict=True):
+                assert table.locator(f'input[aria-label="第 {row} 行「{column}」"]').input_value() == figure
+        page.screenshot(path=str(shot_folder(tmp_path) / f"cms-grid-pasted-{width}.png"))
+
+        # Leaving with the pasted block unsaved: the editor asks, and staying keeps it.
+        asked = []
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+        page.evaluate("() => { window.location.hash = '#/collections/documents'; }")
+        page.wait_for_timeout(500)
+        assert asked, "leaving with unsaved changes did not ask"
+        assert table.locator('input[aria-label="第 4 行「基本支出」"]').input_value() == "12.00"
+        assert document.read_text(encoding="utf-8") == after
+    finally:
+        context.close()
+        document.write_text(before, encoding="utf-8")  # as it was, for the other tests of the module
+
+
+def shot_folder(tmp_path: Path) -> Path:
+    return ARTIFACTS if ARTIFACTS.is_dir() else tmp_path

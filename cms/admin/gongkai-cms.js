@@ -7,7 +7,8 @@
 
 import * as YAML from './yaml/index.js';
 import { fromFile, toFile, writtenAs, SOURCE, PARSE, WRITE } from './gongkai-yaml.js';
-import { FORM_PARTS, textProblems } from './gongkai-tables.js';
+import { FORM_PARTS, tableProblems, textProblems } from './gongkai-tables.js';
+import { GridControl, gridShows, gridProblemText } from './gongkai-grid.js';
 
 // What the loader takes in a table of each form (generator/editing/form_rules.py); null when the
 // page could not read it, and then no table's figures are saved unchecked (partProblems).
@@ -60,9 +61,16 @@ function partProblems(field, entry, absent, text) {
   if (RULES === null) {
     return [{ line: 0, message: '无法读取表格的核对规则（form-rules.json），表格的数字不能保存：请刷新页面；仍不行请告诉管理员' }];
   }
-  const forms = RULES.form_sets[entry.getIn(['data', 'form_set'])];
-  const form = forms && forms[number];
+  const form = formOf(field, entry);
   return form ? textProblems(RULES, form, field.get('name'), text, absent) : [];
+}
+
+// The form (form-rules.json) of the table a part box is in, or null.
+function formOf(field, entry) {
+  const number = field.get('gk_form');
+  if (!number || !FORM_PARTS.includes(field.get('name')) || RULES === null) return null;
+  const forms = RULES.form_sets[entry.getIn(['data', 'form_set'])];
+  return (forms && forms[number]) || null;
 }
 
 const shown = problem => (problem.line ? `第 ${problem.line} 行：${problem.message}` : problem.message);
@@ -72,9 +80,24 @@ const YamlControl = createClass({
     // absent: the file has no such key. Emptied, the box then writes nothing (gongkai-yaml.js
     // adds no blank key); a key the file has is written blank (`rows:`), which the loader reads.
     const absent = this.props.value === undefined;
-    return { text: yamlText(this.props.value, this.props.entry), error: null, absent };
+    return { text: yamlText(this.props.value, this.props.entry), error: null, absent, yaml: false };
+  },
+  // A part of a table of a known form is a grid (gongkai-grid.js) unless the clerk asks for the
+  // YAML text ("高级：YAML"), or the part is one the form has no place for (its box says why).
+  grid() {
+    const form = formOf(this.props.field, this.props.entry);
+    if (!form || this.state.yaml) return null;
+    return gridShows(form, this.props.field.get('name')) ? form : null;
+  },
+  gridProblems(form) {
+    const name = this.props.field.get('name');
+    const value = toJS(this.props.value);
+    if (value === undefined) return [];
+    return tableProblems(RULES, form, new Map([[name, value]])).map(p => ({ line: 0, message: gridProblemText(form, name, p) }));
   },
   problems() {
+    const form = this.grid();
+    if (form) return this.gridProblems(form);
     if (this.state.error) return [];
     return partProblems(this.props.field, this.props.entry, this.state.absent, this.state.text);
   },
@@ -85,7 +108,7 @@ const YamlControl = createClass({
   // is never shown.
   isValid() {
     const error = message => ({ error: { type: 'CUSTOM', parentIds: this.props.parentIds, message } });
-    if (this.state.error) return error(`未保存：${this.state.error}`);
+    if (this.state.error && !this.grid()) return error(`未保存：${this.state.error}`);
     const problems = this.problems();
     if (!problems.length) return true;
     const more = problems.length > 1 ? `（另有 ${problems.length - 1} 处，见框下）` : '';
@@ -101,7 +124,41 @@ const YamlControl = createClass({
     this.setState({ text, error: null });
     this.props.onChange(doc.toJS());
   },
+  gridChange(value) {
+    this.setState({ absent: false, error: null });
+    this.props.onChange(value);
+  },
+  toggle() {
+    const yaml = !this.state.yaml;
+    // The text shown anew from the value as it is now (the grid may have changed it).
+    this.setState({ yaml, error: null, text: yamlText(this.props.value, this.props.entry) });
+  },
   render() {
+    const form = formOf(this.props.field, this.props.entry);
+    const toggle = form
+      ? h('button', { type: 'button', className: 'gk-grid-toggle', 'aria-pressed': this.state.yaml, onClick: this.toggle },
+        this.state.yaml ? '返回表格' : '高级：YAML')
+      : null;
+    if (form && !this.state.yaml) {
+      const name = this.props.field.get('name');
+      if (!gridShows(form, name)) {
+        if (this.props.value === undefined) return h('p', { className: 'gk-variant' }, `${form.number}不填这一部分`);
+      } else {
+        return h('div', {}, toggle, h(GridControl, {
+          forID: this.props.forID,
+          rules: RULES,
+          form,
+          name,
+          value: toJS(this.props.value),
+          onChange: this.gridChange,
+          onFocus: this.props.setActiveStyle,
+          onBlur: this.props.setInactiveStyle,
+        }));
+      }
+    }
+    return h('div', {}, toggle, this.yamlBox());
+  },
+  yamlBox() {
     const lines = Math.min(40, Math.max(3, this.state.text.split('\n').length + 1));
     const problems = this.problems();
     return h('div', {},
