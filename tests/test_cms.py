@@ -540,7 +540,9 @@ def test_a_clerk_edits_a_table_in_its_grid(browser, local_cms, tmp_path, width):
             in_cell = page.locator(".gk-grid-bad", has=page.locator(RECEPTION_CELL)).locator(".gk-grid-error")
             assert in_cell.inner_text() == message
             publish(page)
-            page.locator("[class*=ControlErrorsList]", has_text=f"未保存：第 1 行「决算公务接待费」：{message}").wait_for()
+            page.locator(
+                "[class*=ControlErrorsList]", has_text=f"未保存：第 1 行「决算公务接待费」：{message}"
+            ).wait_for()
             assert document.read_text(encoding="utf-8") == before
             assert cell.input_value() == typed  # kept for correction
         cell.scroll_into_view_if_needed()
@@ -555,7 +557,9 @@ def test_a_clerk_edits_a_table_in_its_grid(browser, local_cms, tmp_path, width):
 
         # A block copied from Excel, pasted at 公开08表's second row, 年初结转和结余.
         block = tmp_path / "block.tsv"
-        block.write_text("1.00\t2.00\t3.00\t4.00\n5.00\t6.00\t7.00\t8.00\n9.00\t10.00\t11.00\t12.00\n", encoding="utf-8")
+        block.write_text(
+            "1.00\t2.00\t3.00\t4.00\n5.00\t6.00\t7.00\t8.00\n9.00\t10.00\t11.00\t12.00\n", encoding="utf-8"
+        )
         columns = ["年初结转和结余", "本年收入", "小计", "基本支出"]
         first = reveal(page.locator(f'input[aria-label="第 2 行「{columns[0]}」"]').first)
         table = page.locator(".gk-grid", has=first)

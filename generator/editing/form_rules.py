@@ -321,7 +321,9 @@ def form_data(form: Form) -> dict:
                 "numbers": [c.no or "" for c in panel.columns],
                 "labels": None
                 if panel.rows is None
-                else [[row.key, row.label or row.key, row.line, row.indent, row.total] for row in panel.rows if row.key],
+                else [
+                    [row.key, row.label or row.key, row.line, row.indent, row.total] for row in panel.rows if row.key
+                ],
             }
         )
         start += len(panel.columns)
