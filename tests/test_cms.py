@@ -213,6 +213,82 @@ def test_an_edit_changes_its_own_line_only_and_amounts_stay_as_typed(tmp_path):
     ]
 
 
+GRID_EDIT = """
+import { readFileSync } from 'node:fs';
+import { fromFile, toFile } from 'YAML_MODULE';
+import * as grid from 'GRID_MODULE';
+const [path, rulesPath] = process.argv.slice(2);
+const rules = JSON.parse(readFileSync(rulesPath, 'utf8'));
+const data = JSON.parse(JSON.stringify(fromFile(readFileSync(path, 'utf8'))));
+const forms = rules.form_sets[data.form_set];
+const table = number => data.parts.flatMap(p => p.sections || []).map(s => s.table).find(t => t && t.form === number);
+const out = {};
+EDIT
+out.file = toFile(data);
+console.log(JSON.stringify(out));
+"""
+
+
+def through_the_grid(tmp_path: Path, path: Path, edit: str) -> dict:
+    """*edit* (JavaScript) made with gongkai-grid.js's functions on the document *path* as the page reads
+    it; what it puts into `out`, and the file the format writes then (out.file)."""
+    script = tmp_path / "grid.mjs"
+    text = GRID_EDIT.replace("YAML_MODULE", (cms.ADMIN / "gongkai-yaml.js").as_uri())
+    script.write_text(
+        text.replace("GRID_MODULE", (cms.ADMIN / "gongkai-grid.js").as_uri()).replace("EDIT", edit), "utf-8"
+    )
+    rules = tmp_path / "form-rules.json"
+    rules.write_text(form_rules.rules_text(Loader(DATA).load_form_sets(DATA / "forms")), encoding="utf-8")
+    done = subprocess.run(["node", str(script), str(path), str(rules)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_the_grid_changes_the_cells_typed_into_and_writes_them_as_fmt_does(tmp_path):
+    """A cell of a 科目 row, a fixed row written as its figure alone, a cell emptied, a row added and
+    one removed, a block pasted: each changes its own line only, and fmt has nothing to rewrite."""
+    path = DATA / "changsha-wangcheng-ybj" / "2020" / "juesuan.yaml"
+    edit = """
+      const set = (number, name, panelKey, row, column, text) => {
+        const form = forms[number];
+        const panel = form.panels.find(p => p.key === panelKey);
+        table(number)[name] = grid.withCell(form, name, table(number)[name], panel, row, column, text);
+      };
+      set('公开07表', 'rows', '', 0, '决算公务接待费', '2.39');
+      set('公开01表', 'values', '收入', '其他收入', '金额', '12.30');
+      set('公开08表', 'rows', '', 1, '基本支出', '');
+      const g02 = forms['公开02表'];
+      table('公开02表').rows = grid.withRows(g02, table('公开02表').rows, g02.panels[0], rows => [...rows, {}]);
+      const last = table('公开02表').rows.length - 1;
+      for (const [column, text] of [['科目编码', '2089999'], ['科目名称', '新增的科目'], ['本年收入合计', '1.10']]) {
+        table('公开02表').rows = grid.withCell(g02, 'rows', table('公开02表').rows, g02.panels[0], last, column, text);
+      }
+      const g06 = forms['公开06表'];
+      table('公开06表').rows = grid.withRows(g06, table('公开06表').rows, g06.panels[0], rows => rows.slice(1));
+      out.block = grid.pastedBlock('1.00\\t2.00\\r\\n3.00\\t\\r\\n');
+      out.cell = grid.cellAt(forms['公开01表'], 'values', table('公开01表').values, forms['公开01表'].panels[0], '其他收入', '金额');
+    """
+    before = path.read_text(encoding="utf-8")
+    out = through_the_grid(tmp_path, path, edit)
+    assert out["block"] == [["1.00", "2.00"], ["3.00", ""]]
+    assert out["cell"] == {"value": "12.30", "path": ["values", "收入", "其他收入"]}
+    changes = changed_lines(before, out["file"])
+    assert changes[0] == ("              其他收入: 14.36", "              其他收入: 12.30")
+    assert len(changes) == 5, changes
+    g07 = next(after for b, after in changes if b == G07_LINE)
+    assert g07 == G07_LINE.replace(RECEPTION, "决算公务接待费: 2.39}")
+    g08 = '            - {科目编码: "229", 科目名称: 其他支出, 年初结转和结余: 0, 本年收入: 57.48, 小计: 57.48, 基本支出: 0, 项目支出: 57.48, 年末结转和结余: 0}'  # fmt: skip
+    assert (g08, g08.replace(" 基本支出: 0,", "")) in changes  # emptied: out of the row, as blank to the loader
+    assert ("", "            - {科目编码: 2089999, 科目名称: 新增的科目, 本年收入合计: 1.10}") in changes
+    removed = [(b, a) for b, a in changes if a == ""]
+    assert removed == [('              - {科目编码: "301", 科目名称: 工资福利支出, 决算数: 827.82}', "")]
+    written = tmp_path / "data" / "changsha-wangcheng-ybj" / "2020" / "juesuan.yaml"
+    shutil.copytree(DATA, tmp_path / "data")
+    written.write_text(out["file"], encoding="utf-8")
+    fmt = run_generator("fmt", "--check", str(written), cwd=ROOT)
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
 # ---- the page in the built site ----
 
 

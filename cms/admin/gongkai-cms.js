@@ -8,7 +8,7 @@
 import * as YAML from './yaml/index.js';
 import { fromFile, toFile, writtenAs, SOURCE, PARSE, WRITE } from './gongkai-yaml.js';
 import { FORM_PARTS, tableProblems, textProblems } from './gongkai-tables.js';
-import { GridControl, gridShows, gridProblemText } from './gongkai-grid.js';
+import { makeGridControl, gridShows, gridProblemText } from './gongkai-grid.js';
 
 // What the loader takes in a table of each form (generator/editing/form_rules.py); null when the
 // page could not read it, and then no table's figures are saved unchecked (partProblems).
@@ -19,6 +19,7 @@ const RULES = await fetch(new URL('form-rules.json', import.meta.url))
 const CMS = window.CMS;
 const h = window.h;
 const createClass = window.createClass;
+const GridControl = makeGridControl(h, createClass);
 const KIND = '__gongkai_kind'; // generator/cms.KIND_KEY: keeps bureaus and documents apart in data/
 
 // What a file of data/ is, from its keys (the collections filter on it).

@@ -4,12 +4,10 @@
 // cells (gongkai-yaml.js puts them into the file's own YAML tree); what the loader would refuse is
 // found by gongkai-tables.js tableProblems on the same values and shown in the cell it is about.
 // gongkai-cms.js shows it in place of the YAML text box, which stays as the advanced view.
+// The cells hold what was typed, as text: numbers are never made of them (2549.10 stays 2549.10).
 // The form comes from form-rules.json (generator/editing/form_rules.py form_data).
 
 import { tableProblems } from './gongkai-tables.js';
-
-const h = window.h;
-const createClass = window.createClass;
 
 const isMapping = value => value !== null && typeof value === 'object' && !Array.isArray(value);
 const isBlank = value => value === null || value === undefined || value === '';
@@ -130,7 +128,9 @@ function placeOf(form, name, panel, row, column) {
 
 const displayed = value => (isBlank(value) ? '' : isMapping(value) || Array.isArray(value) ? JSON.stringify(value) : String(value));
 
-export const GridControl = createClass({
+// The grid's React class, made with the page's Decap (h, createClass); the functions above are
+// pure, and the tests run them under node.
+export const makeGridControl = (h, createClass) => createClass({
   getInitialState() {
     return { note: null };
   },
