@@ -643,6 +643,8 @@ def test_a_clerk_edits_a_table_in_its_grid(browser, local_cms, tmp_path, width):
         for row, line in enumerate(block.read_text(encoding="utf-8").splitlines(), 2):
             for column, figure in zip(columns, line.split("\t"), strict=True):
                 assert table.locator(f'input[aria-label="第 {row} 行「{column}」"]').input_value() == figure
+        page.get_by_text("含未保存的修改").wait_for()
+        table.scroll_into_view_if_needed()
         page.screenshot(path=str(shot_folder(tmp_path) / f"cms-grid-pasted-{width}.png"))
 
         # Leaving with the pasted block unsaved: the editor asks, and staying keeps it.
