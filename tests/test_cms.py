@@ -18,6 +18,7 @@ from generator.core.amounts import PLAIN_AMOUNT, AmountError, parse_amount
 from generator.core.model import KINDS, STAGES
 from generator.editing import cms, form_rules
 from generator.editing.schema_json import AMOUNT_HINT
+from generator.importing.for_editor import import_for_editor
 from generator.load.loader import Loader, load_site
 from generator.source import schema
 from generator.source.fields import Amount, Choice, Either, Flag, ListOf, Markdown, Raw, Record, Variants
@@ -350,7 +351,8 @@ def local_cms(tmp_path_factory):
         work / "web" / "admin", form_sets, {"name": "github", "repo": "owner/repo"}, f"http://127.0.0.1:{proxy}/api/v1"
     )
     backend = cms.start_local_backend(repo, proxy)
-    with serving(work / "web", cms.QuietHandler) as address:  # cms's handler serves config.yml as YAML
+    handler = cms.local_handler(form_sets, import_for_editor)  # as `python -m generator cms` serves the page
+    with serving(work / "web", handler) as address:  # cms's handler serves config.yml as YAML
         yield address + "admin/", f"http://127.0.0.1:{proxy}/", repo
     backend.terminate()
     backend.wait(timeout=10)
@@ -662,3 +664,56 @@ def test_a_clerk_edits_a_table_in_its_grid(browser, local_cms, tmp_path, width):
 
 def shot_folder(tmp_path: Path) -> Path:
     return ARTIFACTS if ARTIFACTS.is_dir() else tmp_path
+
+
+# 公开07表 as a clerk copies it from Excel: title, the header merged over two lines, the 栏次, one row.
+G07_SHEET = (
+    "一般公共预算财政拨款“三公”经费支出决算表\n"
+    "预算数\t\t\t\t\t\t决算数\n"
+    "合计\t因公出国(境)费\t公务用车购置及运行费\t\t\t公务接待费\t合计\t因公出国(境)费\t公务用车购置及运行费\t\t\t公务接待费\n"
+    "\t\t小计\t公务用车购置费\t公务用车运行费\t\t\t\t小计\t公务用车购置费\t公务用车运行费\n"
+    "1\t2\t3\t4\t5\t6\t7\t8\t9\t10\t11\t12\n"
+    "2.29\t0.00\t0.00\t0.00\t0.00\t2.29\t2.39\t0.00\t0.00\t0.00\t0.00\t2.39\n"
+)
+
+
+def test_a_clerk_imports_a_whole_table_pasted_from_excel_in_its_grid(browser, local_cms):
+    """The local page's import: a header the form does not have is refused with the importer's own
+    one-line messages (as `import` prints them); the table as copied fills the grid, unsaved, and
+    the save changes 公开07表's line only."""
+    url, _, repo = local_cms
+    document = repo / "data" / "changsha-wangcheng-ybj" / "2020" / "juesuan.yaml"
+    before = document.read_text(encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        open_document(page, url)
+        cell = reveal(page.locator(RECEPTION_CELL))
+        part = page.locator(".gk-grid-part", has=page.locator(RECEPTION_CELL))
+        part.get_by_role("button", name="从 Excel 粘贴/导入").click()
+        box = part.locator(".gk-grid-import-text")
+        box.fill(G07_SHEET.replace("公务接待费\n", "公务招待费\n", 1))
+        part.get_by_role("button", name="导入粘贴的表").click()
+        result = part.locator(".gk-grid-import-result li")
+        result.first.wait_for()
+        importer = import_for_editor(
+            G07_SHEET.replace("公务接待费\n", "公务招待费\n", 1).encode(),
+            "",
+            Loader(DATA).load_form_sets(DATA / "forms")["hunan-juesuan-2020"],
+            "公开07表",
+        )
+        assert result.all_inner_texts() == importer["messages"] and len(importer["messages"]) == 2
+        assert importer["messages"][0].startswith("粘贴的表格:2:1: 表头中找不到公开07表的“决算数／公务接待费”栏")
+        assert cell.input_value() == "2.29"
+        box.fill(G07_SHEET)
+        part.get_by_role("button", name="导入粘贴的表").click()
+        part.get_by_text("已从源表读入 1 行，尚未保存").wait_for()
+        assert cell.input_value() == "2.39"
+        assert page.locator('input[aria-label="第 1 行「决算合计」"]').input_value() == "2.39"
+        publish(page)
+        after = wait_for_file_change(document, before, page)
+        figures = G07_LINE.replace("决算合计: 2.29", "决算合计: 2.39").replace(RECEPTION, "决算公务接待费: 2.39}")
+        assert changed_lines(before, after) == [(G07_LINE, figures)]
+    finally:
+        context.close()
+        document.write_text(before, encoding="utf-8")

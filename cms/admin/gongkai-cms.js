@@ -19,6 +19,12 @@ const RULES = await fetch(new URL('form-rules.json', import.meta.url))
 const CMS = window.CMS;
 const h = window.h;
 const createClass = window.createClass;
+// The local page (python -m generator cms) imports a table pasted or chosen in a grid with the
+// importer (importing/for_editor.py); a published page has no such address, and offers no import.
+const IMPORT_URL = new URL('import', import.meta.url);
+const CAN_IMPORT = await fetch(IMPORT_URL)
+  .then(response => response.ok && response.headers.get('Content-Type').startsWith('application/json'))
+  .catch(() => false);
 const GridControl = makeGridControl(h, createClass);
 const KIND = '__gongkai_kind'; // generator/cms.KIND_KEY: keeps bureaus and documents apart in data/
 
@@ -152,6 +158,7 @@ const YamlControl = createClass({
           name,
           value: toJS(this.props.value),
           onChange: this.gridChange,
+          importer: CAN_IMPORT ? { url: IMPORT_URL, formSet: this.props.entry.getIn(['data', 'form_set']) } : null,
           onFocus: this.props.setActiveStyle,
           onBlur: this.props.setInactiveStyle,
         }));

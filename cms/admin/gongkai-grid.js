@@ -9,6 +9,7 @@
 
 import { tableProblems } from './gongkai-tables.js';
 
+const TOTALS_EVENT = 'gk-import-totals';
 const isMapping = value => value !== null && typeof value === 'object' && !Array.isArray(value);
 const isBlank = value => value === null || value === undefined || value === '';
 const copy = value => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
@@ -132,7 +133,85 @@ const displayed = value => (isBlank(value) ? '' : isMapping(value) || Array.isAr
 // pure, and the tests run them under node.
 export const makeGridControl = (h, createClass) => createClass({
   getInitialState() {
-    return { note: null };
+    return { note: null, importing: false, importText: '', importNote: null, importMessages: [] };
+  },
+  // The footer's figures of a table imported in the grid of its rows or values (one form, one
+  // table open at a time: the page edits one document).
+  componentDidMount() {
+    if (this.props.name === 'totals') window.addEventListener(TOTALS_EVENT, this.takeTotals);
+  },
+  componentWillUnmount() {
+    window.removeEventListener(TOTALS_EVENT, this.takeTotals);
+  },
+  takeTotals(event) {
+    if (event.detail.form === this.props.form.number) this.props.onChange(event.detail.totals);
+  },
+  // A whole table, pasted with its header or chosen as a workbook, mapped onto the form by the
+  // importer of the local server (importing/for_editor.py): the grid takes its values unsaved.
+  async runImport(file) {
+    const { importer, form, name } = this.props;
+    if (!file && !this.state.importText.trim()) {
+      this.setState({ importNote: '请先把整张表（连同表头）从 Excel 复制后粘贴在框里，或选择 .xlsx 文件', importMessages: [] });
+      return;
+    }
+    const url = new URL(importer.url);
+    url.searchParams.set('form_set', importer.formSet || '');
+    url.searchParams.set('form', form.number);
+    url.searchParams.set('name', file ? file.name : '');
+    let answer;
+    try {
+      const body = file ? await file.arrayBuffer() : new TextEncoder().encode(this.state.importText);
+      answer = await (await fetch(url, { method: 'POST', body })).json();
+    } catch {
+      answer = { messages: ['无法连接本机的表单编辑器：python -m generator cms（make cms）是否还在运行？'] };
+    }
+    if (!answer.parts) {
+      this.setState({ importNote: '没有导入：请按下面的提示改正源表后再导入', importMessages: answer.messages });
+      return;
+    }
+    if (answer.parts[name] !== null && answer.parts[name] !== undefined) this.props.onChange(answer.parts[name]);
+    if (answer.parts.totals && name !== 'totals') {
+      window.dispatchEvent(new CustomEvent(TOTALS_EVENT, { detail: { form: form.number, totals: answer.parts.totals } }));
+    }
+    this.setState({
+      importing: false,
+      importText: '',
+      importNote: `已从源表读入 ${answer.count} 行，尚未保存：请核对后点“发布”`,
+      importMessages: answer.messages,
+    });
+  },
+  importPanel() {
+    if (!this.props.importer || this.props.name === 'totals') return null;
+    const button = h('button', {
+      type: 'button',
+      className: 'gk-grid-import-open',
+      'aria-expanded': this.state.importing,
+      onClick: () => this.setState({ importing: !this.state.importing, importNote: null, importMessages: [] }),
+    }, '从 Excel 粘贴/导入');
+    const messages = this.state.importNote || this.state.importMessages.length
+      ? h('div', { className: 'gk-grid-import-result', role: 'status' },
+        this.state.importNote ? h('p', {}, this.state.importNote) : null,
+        this.state.importMessages.length
+          ? h('ul', { className: 'gk-yaml-problems' }, ...this.state.importMessages.map((m, i) => h('li', { key: i }, m)))
+          : null)
+      : null;
+    if (!this.state.importing) return h('div', { className: 'gk-grid-import' }, button, messages);
+    return h('div', { className: 'gk-grid-import' }, button,
+      h('p', { className: 'gk-grid-note' }, '在 Excel 中选中整张表（连同表头和栏次），复制，粘贴在下面；或选择 .xlsx 文件。表头按表样的栏目名称对应，与命令 import 相同。'),
+      h('textarea', {
+        className: 'gk-grid-import-text',
+        rows: 6,
+        value: this.state.importText,
+        placeholder: '在这里粘贴整张表',
+        onChange: event => this.setState({ importText: event.target.value }),
+      }),
+      h('div', {},
+        h('button', { type: 'button', className: 'gk-grid-import-run', onClick: () => this.runImport(null) }, '导入粘贴的表'),
+        h('label', { className: 'gk-grid-import-file' }, '或选择 .xlsx 文件：',
+          h('input', { type: 'file', accept: '.xlsx,.xlsm', onChange: event => event.target.files[0] && this.runImport(event.target.files[0]) })),
+      ),
+      messages,
+    );
   },
   part() {
     return this.props.value;
@@ -276,6 +355,7 @@ export const makeGridControl = (h, createClass) => createClass({
     const body = name === 'totals' ? this.footer(problems) : panelsOf(form, name).map(panel => this.panel(panel, problems));
     const rest = problems.filter(p => !p.shown);
     return h('div', { className: 'gk-grid-part', id: this.props.forID },
+      this.importPanel(),
       h('p', { className: 'gk-grid-unit' }, `单位：${form.unit}`),
       body,
       this.state.note ? h('p', { className: 'gk-grid-note', role: 'status' }, this.state.note) : null,
