@@ -12,6 +12,7 @@ import socket
 import subprocess
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from generator.core.amounts import PLAIN_AMOUNT, AmountError, parse_amount
@@ -677,7 +678,7 @@ G07_SHEET = (
 )
 
 
-def test_a_clerk_imports_a_whole_table_pasted_from_excel_in_its_grid(browser, local_cms):
+def test_a_clerk_imports_a_whole_table_pasted_from_excel_in_its_grid(browser, local_cms, tmp_path):
     """The local page's import: a header the form does not have is refused with the importer's own
     one-line messages (as `import` prints them); the table as copied fills the grid, unsaved, and
     the save changes 公开07表's line only."""
@@ -714,6 +715,17 @@ def test_a_clerk_imports_a_whole_table_pasted_from_excel_in_its_grid(browser, lo
         after = wait_for_file_change(document, before, page)
         figures = G07_LINE.replace("决算合计: 2.29", "决算合计: 2.39").replace(RECEPTION, "决算公务接待费: 2.39}")
         assert changed_lines(before, after) == [(G07_LINE, figures)]
+
+        # The same table as a workbook's sheet, chosen in the grid: read as `import` reads it.
+        workbook = openpyxl.Workbook()
+        for line in G07_SHEET.replace("2.39", "2.49").splitlines():
+            workbook.active.append([cell or None for cell in line.split("\t")])
+        sheet = tmp_path / "三公经费.xlsx"
+        workbook.save(sheet)
+        part.get_by_role("button", name="从 Excel 粘贴/导入").click()
+        part.locator("input[type=file]").set_input_files(str(sheet))
+        part.get_by_text("已从源表读入 1 行，尚未保存").wait_for()
+        assert cell.input_value() == "2.49"
     finally:
         context.close()
         document.write_text(before, encoding="utf-8")
