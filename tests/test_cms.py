@@ -650,6 +650,14 @@ def test_a_clerk_edits_a_table_in_its_grid(browser, local_cms, tmp_path, width):
         table.scroll_into_view_if_needed()
         page.screenshot(path=str(shot_folder(tmp_path) / f"cms-grid-pasted-{width}.png"))
 
+        # A 科目 row added at the end, and taken out again.
+        rows = table.locator("tbody tr")
+        assert rows.count() == 4
+        page.locator(".gk-grid-part", has=first).get_by_role("button", name="添加一行").click()
+        assert rows.count() == 5 and table.locator('input[aria-label="第 5 行「科目编码」"]').input_value() == ""
+        table.get_by_role("button", name="删除第 5 行").click()
+        assert rows.count() == 4
+
         # Leaving with the pasted block unsaved: the editor asks, and staying keeps it.
         asked = []
         page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
