@@ -14,6 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from generator.core.amounts import PLAIN_AMOUNT, AmountError, parse_amount
 from generator.core.model import KINDS, STAGES
@@ -734,6 +735,42 @@ def test_a_clerk_imports_a_whole_table_pasted_from_excel_in_its_grid(browser, lo
         part.locator("input[type=file]").set_input_files(str(sheet))
         part.get_by_text("已从源表读入 1 行，尚未保存").wait_for()
         assert cell.input_value() == "2.49"
+
+        # 公开06表 pasted in the grid of its rows: its footer's figures go to the grid of its totals.
+        footer = reveal(page.locator('input[aria-label="合计行「人员经费合计」"]'))
+        g06 = page.locator(".gk-grid-part", has=page.locator('input[aria-label="人员经费：第 1 行「科目编码」"]'))
+        g06.get_by_role("button", name="从 Excel 粘贴/导入").click()
+        g06.locator(".gk-grid-import-text").fill(
+            "人员经费\t\t\t公用经费\n"
+            "科目编码\t科目名称\t决算数\t科目编码\t科目名称\t决算数\t科目编码\t科目名称\t决算数\n"
+            "301\t工资福利支出\t1.00\t302\t商品和服务支出\t2.00\n"
+            "人员经费合计\t\t1.00\t公用经费合计\t\t\t\t\t2.00\n"
+        )
+        g06.get_by_role("button", name="导入粘贴的表").click()
+        g06.get_by_text("已从源表读入 2 行，尚未保存").wait_for()
+        expect(g06.locator("tbody tr")).to_have_count(2)
+        assert page.locator('input[aria-label="公用经费：第 1 行「决算数」"]').input_value() == "2.00"
+        expect(footer).to_have_value("1.00")
+        expect(page.locator('input[aria-label="合计行「公用经费合计」"]')).to_have_value("2.00")
+        expect(g06.locator("tbody tr")).to_have_count(2)  # the rows kept as the totals came
     finally:
         context.close()
         document.write_text(before, encoding="utf-8")
+
+
+def test_a_published_editor_offers_no_import_and_the_grid_still_takes_pasted_blocks(browser, local_cms):
+    """Served as a static site (no `python -m generator cms` behind it), the page has no import."""
+    url, _, repo = local_cms
+    with serving(repo.parent / "web", cms.QuietHandler) as address:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        try:
+            open_document(page, address + "admin/")
+            cell = reveal(page.locator(RECEPTION_CELL))
+            assert cell.input_value() == "2.29"
+            assert page.get_by_role("button", name="从 Excel 粘贴/导入").count() == 0
+            paste(cell, "2.39\t9.99\n")  # the last column: 9.99 falls outside the form
+            assert cell.input_value() == "2.39"
+            assert page.locator(".gk-grid-note").inner_text() == "粘贴的内容超出表格，有 1 格没有填入"
+        finally:
+            context.close()

@@ -8,7 +8,7 @@
 import * as YAML from './yaml/index.js';
 import { fromFile, toFile, writtenAs, SOURCE, PARSE, WRITE } from './gongkai-yaml.js';
 import { FORM_PARTS, tableProblems, textProblems } from './gongkai-tables.js';
-import { makeGridControl, gridShows, gridProblemText } from './gongkai-grid.js';
+import { makeGridControl, gridShows, gridProblemText, TABLE_DRAWN } from './gongkai-grid.js';
 
 // What the loader takes in a table of each form (generator/editing/form_rules.py); null when the
 // page could not read it, and then no table's figures are saved unchecked (partProblems).
@@ -224,6 +224,11 @@ const VariantsControl = createClass({
   },
   keep(ref) {
     this.inner = ref;
+  },
+  // Parts of a table changed one after the other (an import fills its rows, then its footer) wait
+  // for the table to be drawn with the first change (gongkai-grid.js).
+  componentDidUpdate(previous) {
+    if (previous.value !== this.props.value) window.dispatchEvent(new CustomEvent(TABLE_DRAWN));
   },
   render() {
     const { field, value } = this.props;

@@ -10,6 +10,7 @@
 import { tableProblems } from './gongkai-tables.js';
 
 const TOTALS_EVENT = 'gk-import-totals';
+export const TABLE_DRAWN = 'gk-table-drawn'; // a table (gk-variants) drawn with a new value
 const isMapping = value => value !== null && typeof value === 'object' && !Array.isArray(value);
 const isBlank = value => value === null || value === undefined || value === '';
 const copy = value => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
@@ -138,13 +139,24 @@ export const makeGridControl = (h, createClass) => createClass({
   // The footer's figures of a table imported in the grid of its rows or values (one form, one
   // table open at a time: the page edits one document).
   componentDidMount() {
-    if (this.props.name === 'totals') window.addEventListener(TOTALS_EVENT, this.takeTotals);
+    if (this.props.name !== 'totals') return;
+    window.addEventListener(TOTALS_EVENT, this.takeTotals);
+    window.addEventListener(TABLE_DRAWN, this.applyTotals);
   },
   componentWillUnmount() {
     window.removeEventListener(TOTALS_EVENT, this.takeTotals);
+    window.removeEventListener(TABLE_DRAWN, this.applyTotals);
   },
+  // Taken once the table is drawn with the imported rows (TABLE_DRAWN): Decap makes the table's new
+  // value from the one it was last drawn with, so a change of this part in the same moment would
+  // undo the rows'.
   takeTotals(event) {
-    if (event.detail.form === this.props.form.number) this.props.onChange(event.detail.totals);
+    if (event.detail.form === this.props.form.number) this.pendingTotals = event.detail.totals;
+  },
+  applyTotals() {
+    const totals = this.pendingTotals;
+    this.pendingTotals = null;
+    if (totals) this.props.onChange(totals);
   },
   // A whole table, pasted with its header or chosen as a workbook, mapped onto the form by the
   // importer of the local server (importing/for_editor.py): the grid takes its values unsaved.
