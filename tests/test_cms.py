@@ -620,9 +620,11 @@ def test_a_clerk_edits_a_table_in_its_grid(browser, local_cms, tmp_path, width):
             in_cell = page.locator(".gk-grid-bad", has=page.locator(RECEPTION_CELL)).locator(".gk-grid-error")
             assert in_cell.inner_text() == message
             publish(page)
-            page.locator(
+            beside_label = page.locator(
                 "[class*=ControlErrorsList]", has_text=f"未保存：第 1 行「决算公务接待费」：{message}"
-            ).wait_for()
+            )
+            beside_label.wait_for()
+            assert message in beside_label.inner_text()  # as typed: `abc`, not Decap's capitals
             assert document.read_text(encoding="utf-8") == before
             assert cell.input_value() == typed  # kept for correction
         cell.scroll_into_view_if_needed()
