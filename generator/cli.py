@@ -283,7 +283,8 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--dry-run", action="store_true", help="只显示将写入的内容，不改文件")
     imp.set_defaults(run=cmd_import)
     from .editing import cms  # the form editor's commands: cms-config, cms (local mode)
+    from .importing.for_editor import import_for_editor  # its local page imports tables with the importer
 
-    cms.add_commands(sub)
+    cms.add_commands(sub, import_for_editor)
     args = parser.parse_args(argv)
     return args.run(args)

@@ -16,12 +16,15 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import openpyxl
 import pytest
+from playwright.sync_api import expect
 
-from generator.core.amounts import PLAIN_AMOUNT
+from generator.core.amounts import PLAIN_AMOUNT, AmountError, parse_amount
 from generator.core.model import KINDS, STAGES
 from generator.editing import cms, form_rules, precheck
 from generator.editing.schema_json import AMOUNT_HINT
+from generator.importing.for_editor import import_for_editor
 from generator.load.loader import Loader, load_site
 from generator.source import schema
 from generator.source.fields import Amount, Choice, Either, Flag, ListOf, Markdown, Raw, Record, Variants
@@ -232,6 +235,82 @@ def test_an_edit_changes_its_own_line_only_and_amounts_stay_as_typed(tmp_path):
     ]
 
 
+GRID_EDIT = """
+import { readFileSync } from 'node:fs';
+import { fromFile, toFile } from 'YAML_MODULE';
+import * as grid from 'GRID_MODULE';
+const [path, rulesPath] = process.argv.slice(2);
+const rules = JSON.parse(readFileSync(rulesPath, 'utf8'));
+const data = JSON.parse(JSON.stringify(fromFile(readFileSync(path, 'utf8'))));
+const forms = rules.form_sets[data.form_set];
+const table = number => data.parts.flatMap(p => p.sections || []).map(s => s.table).find(t => t && t.form === number);
+const out = {};
+EDIT
+out.file = toFile(data);
+console.log(JSON.stringify(out));
+"""
+
+
+def through_the_grid(tmp_path: Path, path: Path, edit: str) -> dict:
+    """*edit* (JavaScript) made with gongkai-grid.js's functions on the document *path* as the page reads
+    it; what it puts into `out`, and the file the format writes then (out.file)."""
+    script = tmp_path / "grid.mjs"
+    text = GRID_EDIT.replace("YAML_MODULE", (cms.ADMIN / "gongkai-yaml.js").as_uri())
+    script.write_text(
+        text.replace("GRID_MODULE", (cms.ADMIN / "gongkai-grid.js").as_uri()).replace("EDIT", edit), "utf-8"
+    )
+    rules = tmp_path / "form-rules.json"
+    rules.write_text(form_rules.rules_text(Loader(DATA).load_form_sets(DATA / "forms")), encoding="utf-8")
+    done = subprocess.run(["node", str(script), str(path), str(rules)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_the_grid_changes_the_cells_typed_into_and_writes_them_as_fmt_does(tmp_path):
+    """A cell of a 科目 row, a fixed row written as its figure alone, a cell emptied, a row added and
+    one removed, a block pasted: each changes its own line only, and fmt has nothing to rewrite."""
+    path = DATA / "changsha-wangcheng-ybj" / "2020" / "juesuan.yaml"
+    edit = """
+      const set = (number, name, panelKey, row, column, text) => {
+        const form = forms[number];
+        const panel = form.panels.find(p => p.key === panelKey);
+        table(number)[name] = grid.withCell(form, name, table(number)[name], panel, row, column, text);
+      };
+      set('公开07表', 'rows', '', 0, '决算公务接待费', '2.39');
+      set('公开01表', 'values', '收入', '其他收入', '金额', '12.30');
+      set('公开08表', 'rows', '', 1, '基本支出', '');
+      const g02 = forms['公开02表'];
+      table('公开02表').rows = grid.withRows(g02, table('公开02表').rows, g02.panels[0], rows => [...rows, {}]);
+      const last = table('公开02表').rows.length - 1;
+      for (const [column, text] of [['科目编码', '2089999'], ['科目名称', '新增的科目'], ['本年收入合计', '1.10']]) {
+        table('公开02表').rows = grid.withCell(g02, 'rows', table('公开02表').rows, g02.panels[0], last, column, text);
+      }
+      const g06 = forms['公开06表'];
+      table('公开06表').rows = grid.withRows(g06, table('公开06表').rows, g06.panels[0], rows => rows.slice(1));
+      out.block = grid.pastedBlock('1.00\\t2.00\\r\\n3.00\\t\\r\\n');
+      out.cell = grid.cellAt(forms['公开01表'], 'values', table('公开01表').values, forms['公开01表'].panels[0], '其他收入', '金额');
+    """
+    before = path.read_text(encoding="utf-8")
+    out = through_the_grid(tmp_path, path, edit)
+    assert out["block"] == [["1.00", "2.00"], ["3.00", ""]]
+    assert out["cell"] == {"value": "12.30", "path": ["values", "收入", "其他收入"]}
+    changes = changed_lines(before, out["file"])
+    assert changes[0] == ("              其他收入: 14.36", "              其他收入: 12.30")
+    assert len(changes) == 5, changes
+    g07 = next(after for b, after in changes if b == G07_LINE)
+    assert g07 == G07_LINE.replace(RECEPTION, "决算公务接待费: 2.39}")
+    g08 = '            - {科目编码: "229", 科目名称: 其他支出, 年初结转和结余: 0, 本年收入: 57.48, 小计: 57.48, 基本支出: 0, 项目支出: 57.48, 年末结转和结余: 0}'  # fmt: skip
+    assert (g08, g08.replace(" 基本支出: 0,", "")) in changes  # emptied: out of the row, as blank to the loader
+    assert ("", "            - {科目编码: 2089999, 科目名称: 新增的科目, 本年收入合计: 1.10}") in changes
+    removed = [(b, a) for b, a in changes if a == ""]
+    assert removed == [('              - {科目编码: "301", 科目名称: 工资福利支出, 决算数: 827.82}', "")]
+    written = tmp_path / "data" / "changsha-wangcheng-ybj" / "2020" / "juesuan.yaml"
+    shutil.copytree(DATA, tmp_path / "data")
+    written.write_text(out["file"], encoding="utf-8")
+    fmt = run_generator("fmt", "--check", str(written), cwd=ROOT)
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
 # ---- the page in the built site ----
 
 
@@ -293,8 +372,9 @@ def local_cms(tmp_path_factory):
         work / "web" / "admin", form_sets, {"name": "github", "repo": "owner/repo"}, f"http://127.0.0.1:{proxy}/api/v1"
     )
     backend = cms.start_local_backend(repo, proxy)
-    # cms's handler serves config.yml as YAML, and checks a file before it is published
-    with serving(work / "web", cms.local_handler(repo / "data")) as address:
+    # as `python -m generator cms` serves the page: config.yml as YAML, the check before publishing, the import
+    handler = cms.local_handler(repo / "data", form_sets, import_for_editor)
+    with serving(work / "web", handler) as address:
         yield address + "admin/", f"http://127.0.0.1:{proxy}/", repo
     backend.terminate()
     backend.wait(timeout=10)
@@ -376,6 +456,7 @@ def test_a_clerk_edits_a_bureau_and_amounts_and_the_files_keep_every_other_byte(
     assert document.read_text(encoding="utf-8") == before
     executed = reveal(page.locator('input[value="5,800.00"]'))
     retype(executed, "5800.00")
+    yaml_views(page)
     values = reveal(page.locator("textarea.gk-yaml").first)  # 公开01表 values, as the file writes them
     text = values.input_value()
     assert text.startswith("收入:\n  一般公共预算财政拨款收入: 29455.67\n  政府性基金预算财政拨款收入: 57.48\n")
@@ -436,8 +517,15 @@ def with_reception(text: str, figure: str) -> str:
     return text.replace("决算合计: 2.29", f"决算合计: {figure}").replace(RECEPTION, f"决算公务接待费: {figure}}}")
 
 
+def yaml_views(page) -> None:
+    """Every table's grid switched to its YAML text box (高级：YAML)."""
+    page.locator(".gk-grid-toggle").first.wait_for(state="attached")
+    page.evaluate("() => document.querySelectorAll('.gk-grid-toggle[aria-pressed=false]').forEach(b => b.click())")
+
+
 def table_box(page, holding: str):
     """The YAML text box of the table whose text holds *holding*, made visible."""
+    yaml_views(page)
     boxes = page.locator("textarea.gk-yaml")
     boxes.first.wait_for(state="attached")
     for index in range(boxes.count()):
@@ -495,6 +583,222 @@ def refused_then_corrected(page, url: str, document: Path, figure: str, screensh
     _, problems = load_site(document.parents[2])  # the loader takes what was saved
     assert not problems.items, [str(p) for p in problems.items]
     return after
+
+
+# ---- the grid of a table of a form (issue 20) ----
+
+RECEPTION_CELL = 'input[aria-label="第 1 行「决算公务接待费」"]'  # 公开07表's one row, its last column
+# What a clerk types into the cell, refused by the loader's own parser (core/amounts.py).
+MISTYPED_CELLS = ["2,39", "２.３９", "abc"]
+
+
+def loader_says(typed: str) -> str:
+    with pytest.raises(AmountError) as refused:
+        parse_amount(typed)
+    return str(refused.value)
+
+
+def open_document(page, url: str) -> None:
+    page.goto(url)
+    page.get_by_role("button", name="登录").click()
+    page.goto(url + "#/collections/documents")
+    page.get_by_text("2020年度长沙市望城区医疗保障局部门决算").click()
+
+
+def paste(cell, text: str) -> None:
+    """*text* pasted into *cell* as Excel puts a copied block on the clipboard."""
+    cell.click()
+    cell.evaluate(
+        """(input, text) => {
+          const data = new DataTransfer();
+          data.setData('text/plain', text);
+          input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+        }""",
+        text,
+    )
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_clerk_edits_a_table_in_its_grid(browser, local_cms, tmp_path, width):
+    """公开07表's 决算公务接待费 typed in its cell: `2,39`, `２.３９` and `abc` refused in the cell with the
+    loader's message and nothing saved; 2.28 (0.01 off 公开06表, which the check before
+    publishing lets through) saved as the one changed line. A 3×4 block pasted from
+    a TSV into 公开08表 fills its cells; leaving with an unsaved change asks first."""
+    url, _, repo = local_cms
+    document = repo / "data" / "changsha-wangcheng-ybj" / "2020" / "juesuan.yaml"
+    before = document.read_text(encoding="utf-8")
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        open_document(page, url)
+        cell = reveal(page.locator(RECEPTION_CELL))
+        assert cell.input_value() == "2.29"
+        grid = page.locator(".gk-grid", has=page.locator(RECEPTION_CELL))
+        # the printed header: the groups and the 栏次 over the cells
+        assert grid.locator("thead tr").first.inner_text().split() == ["预算数", "决算数"]
+        assert grid.locator(".gk-grid-numbers").inner_text().split() == [str(n) for n in range(1, 13)]
+        for typed in MISTYPED_CELLS:
+            retype(cell, typed)
+            message = loader_says(typed)
+            in_cell = page.locator(".gk-grid-bad", has=page.locator(RECEPTION_CELL)).locator(".gk-grid-error")
+            assert in_cell.inner_text() == message
+            publish(page)
+            beside_label = page.locator(
+                "[class*=ControlErrorsList]", has_text=f"未保存：第 1 行「决算公务接待费」：{message}"
+            )
+            beside_label.wait_for()
+            assert message in beside_label.inner_text()  # as typed: `abc`, not Decap's capitals
+            assert document.read_text(encoding="utf-8") == before
+            assert cell.input_value() == typed  # kept for correction
+        cell.scroll_into_view_if_needed()
+        page.screenshot(path=str(shot_folder(tmp_path) / f"cms-grid-refused-{width}.png"))
+        retype(cell, "2.28")
+        assert page.locator(".gk-grid-bad").count() == 0
+        publish(page)
+        after = wait_for_file_change(document, before, page)
+        assert changed_lines(before, after) == [(G07_LINE, G07_LINE.replace(RECEPTION, "决算公务接待费: 2.28}"))]
+        fmt = run_generator("fmt", "--check", str(document), cwd=ROOT)
+        assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+        # A block copied from Excel, pasted at 公开08表's second row, 年初结转和结余.
+        block = tmp_path / "block.tsv"
+        block.write_text(
+            "1.00\t2.00\t3.00\t4.00\n5.00\t6.00\t7.00\t8.00\n9.00\t10.00\t11.00\t12.00\n", encoding="utf-8"
+        )
+        columns = ["年初结转和结余", "本年收入", "小计", "基本支出"]
+        first = reveal(page.locator(f'input[aria-label="第 2 行「{columns[0]}」"]').first)
+        table = page.locator(".gk-grid", has=first)
+        paste(first, block.read_text(encoding="utf-8"))
+        for row, line in enumerate(block.read_text(encoding="utf-8").splitlines(), 2):
+            for column, figure in zip(columns, line.split("\t"), strict=True):
+                assert table.locator(f'input[aria-label="第 {row} 行「{column}」"]').input_value() == figure
+        page.get_by_text("含未保存的修改").wait_for()
+        table.scroll_into_view_if_needed()
+        page.screenshot(path=str(shot_folder(tmp_path) / f"cms-grid-pasted-{width}.png"))
+
+        # A 科目 row added at the end, and taken out again.
+        rows = table.locator("tbody tr")
+        assert rows.count() == 4
+        page.locator(".gk-grid-part", has=first).get_by_role("button", name="添加一行").click()
+        assert rows.count() == 5 and table.locator('input[aria-label="第 5 行「科目编码」"]').input_value() == ""
+        table.get_by_role("button", name="删除第 5 行").click()
+        assert rows.count() == 4
+
+        # Leaving with the pasted block unsaved: the editor asks, and staying keeps it.
+        asked = []
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+        page.evaluate("() => { window.location.hash = '#/collections/documents'; }")
+        page.wait_for_timeout(500)
+        assert asked, "leaving with unsaved changes did not ask"
+        assert table.locator('input[aria-label="第 4 行「基本支出」"]').input_value() == "12.00"
+        assert document.read_text(encoding="utf-8") == after
+    finally:
+        context.close()
+        document.write_text(before, encoding="utf-8")  # as it was, for the other tests of the module
+
+
+def shot_folder(tmp_path: Path) -> Path:
+    return ARTIFACTS if ARTIFACTS.is_dir() else tmp_path
+
+
+# 公开07表 as a clerk copies it from Excel: title, the header merged over two lines, the 栏次, one row.
+G07_SHEET = (
+    "一般公共预算财政拨款“三公”经费支出决算表\n"
+    "预算数\t\t\t\t\t\t决算数\n"
+    "合计\t因公出国(境)费\t公务用车购置及运行费\t\t\t公务接待费\t合计\t因公出国(境)费\t公务用车购置及运行费\t\t\t公务接待费\n"
+    "\t\t小计\t公务用车购置费\t公务用车运行费\t\t\t\t小计\t公务用车购置费\t公务用车运行费\n"
+    "1\t2\t3\t4\t5\t6\t7\t8\t9\t10\t11\t12\n"
+    "2.29\t0.00\t0.00\t0.00\t0.00\t2.29\t2.28\t0.00\t0.00\t0.00\t0.00\t2.28\n"
+)
+
+
+def test_a_clerk_imports_a_whole_table_pasted_from_excel_in_its_grid(browser, local_cms, tmp_path):
+    """The local page's import: a header the form does not have is refused with the importer's own
+    one-line messages (as `import` prints them); the table as copied fills the grid, unsaved, and
+    the save changes 公开07表's line only."""
+    url, _, repo = local_cms
+    document = repo / "data" / "changsha-wangcheng-ybj" / "2020" / "juesuan.yaml"
+    before = document.read_text(encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        open_document(page, url)
+        cell = reveal(page.locator(RECEPTION_CELL))
+        part = page.locator(".gk-grid-part", has=page.locator(RECEPTION_CELL))
+        part.get_by_role("button", name="从 Excel 粘贴/导入").click()
+        box = part.locator(".gk-grid-import-text")
+        box.fill(G07_SHEET.replace("公务接待费\n", "公务招待费\n", 1))
+        part.get_by_role("button", name="导入粘贴的表").click()
+        result = part.locator(".gk-grid-import-result li")
+        result.first.wait_for()
+        importer = import_for_editor(
+            G07_SHEET.replace("公务接待费\n", "公务招待费\n", 1).encode(),
+            "",
+            Loader(DATA).load_form_sets(DATA / "forms")["hunan-juesuan-2020"],
+            "公开07表",
+        )
+        assert result.all_inner_texts() == importer["messages"] and len(importer["messages"]) == 2
+        assert importer["messages"][0].startswith("粘贴的表格:2:1: 表头中找不到公开07表的“决算数／公务接待费”栏")
+        assert cell.input_value() == "2.29"
+        box.fill(G07_SHEET)
+        part.get_by_role("button", name="导入粘贴的表").click()
+        part.get_by_text("已从源表读入 1 行，尚未保存").wait_for()
+        assert cell.input_value() == "2.28"
+        assert page.locator('input[aria-label="第 1 行「决算合计」"]').input_value() == "2.28"
+        publish(page)
+        after = wait_for_file_change(document, before, page)
+        figures = G07_LINE.replace("决算合计: 2.29", "决算合计: 2.28").replace(RECEPTION, "决算公务接待费: 2.28}")
+        assert changed_lines(before, after) == [(G07_LINE, figures)]
+
+        # The same table as a workbook's sheet, chosen in the grid: read as `import` reads it.
+        workbook = openpyxl.Workbook()
+        for line in G07_SHEET.replace("2.28", "2.49").splitlines():
+            workbook.active.append([cell or None for cell in line.split("\t")])
+        sheet = tmp_path / "三公经费.xlsx"
+        workbook.save(sheet)
+        part.get_by_role("button", name="从 Excel 粘贴/导入").click()
+        part.locator("input[type=file]").set_input_files(str(sheet))
+        part.get_by_text("已从源表读入 1 行，尚未保存").wait_for()
+        assert cell.input_value() == "2.49"
+
+        # 公开06表 pasted in the grid of its rows: its footer's figures go to the grid of its totals.
+        footer = reveal(page.locator('input[aria-label="合计行「人员经费合计」"]'))
+        g06 = page.locator(".gk-grid-part", has=page.locator('input[aria-label="人员经费：第 1 行「科目编码」"]'))
+        g06.get_by_role("button", name="从 Excel 粘贴/导入").click()
+        g06.locator(".gk-grid-import-text").fill(
+            "人员经费\t\t\t公用经费\n"
+            "科目编码\t科目名称\t决算数\t科目编码\t科目名称\t决算数\t科目编码\t科目名称\t决算数\n"
+            "301\t工资福利支出\t1.00\t302\t商品和服务支出\t2.00\n"
+            "人员经费合计\t\t1.00\t公用经费合计\t\t\t\t\t2.00\n"
+        )
+        g06.get_by_role("button", name="导入粘贴的表").click()
+        g06.get_by_text("已从源表读入 2 行，尚未保存").wait_for()
+        expect(g06.locator("tbody tr")).to_have_count(2)
+        assert page.locator('input[aria-label="公用经费：第 1 行「决算数」"]').input_value() == "2.00"
+        expect(footer).to_have_value("1.00")
+        expect(page.locator('input[aria-label="合计行「公用经费合计」"]')).to_have_value("2.00")
+        expect(g06.locator("tbody tr")).to_have_count(2)  # the rows kept as the totals came
+    finally:
+        context.close()
+        document.write_text(before, encoding="utf-8")
+
+
+def test_a_published_editor_offers_no_import_and_the_grid_still_takes_pasted_blocks(browser, local_cms):
+    """Served as a static site (no `python -m generator cms` behind it), the page has no import."""
+    url, _, repo = local_cms
+    with serving(repo.parent / "web", cms.QuietHandler) as address:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        try:
+            open_document(page, address + "admin/")
+            cell = reveal(page.locator(RECEPTION_CELL))
+            assert cell.input_value() == "2.29"
+            assert page.get_by_role("button", name="从 Excel 粘贴/导入").count() == 0
+            paste(cell, "2.39\t9.99\n")  # the last column: 9.99 falls outside the form
+            assert cell.input_value() == "2.39"
+            assert page.locator(".gk-grid-note").inner_text() == "粘贴的内容超出表格，有 1 格没有填入"
+        finally:
+            context.close()
 
 
 # ---- the check before publishing, its endpoint (editing/precheck.py) ----
@@ -624,13 +928,6 @@ def test_the_check_before_publishing_answers_for_the_posted_document_only_as_che
 # ---- the checks before publishing in the page: the panel, and 发布 refused ----
 
 
-def open_wangcheng_juesuan(page, url: str) -> None:
-    page.goto(url)
-    page.get_by_role("button", name="登录").click()
-    page.goto(url + "#/collections/documents")
-    page.get_by_text("2020年度长沙市望城区医疗保障局部门决算").click()
-
-
 @pytest.mark.parametrize("width", [375, 1280])
 def test_a_save_that_breaks_a_total_is_shown_with_its_place_before_publishing_and_refused(browser, local_cms, width):
     """公开07表's 公务接待费 retyped in its box so that 决算合计 no longer adds up: the panel lists the two
@@ -643,7 +940,7 @@ def test_a_save_that_breaks_a_total_is_shown_with_its_place_before_publishing_an
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     try:
-        open_wangcheng_juesuan(page, url)
+        open_document(page, url)
         box = table_box(page, RECEPTION)
         text = box.input_value()
         box.fill(text.replace(RECEPTION, "决算公务接待费: 2.39}"))  # 决算合计 left at 2.29
@@ -692,7 +989,7 @@ def test_on_a_published_site_the_panel_says_the_check_comes_after_publishing(bro
     page = context.new_page()
     page.route("**/admin/check", lambda route: route.fulfill(status=405, content_type="text/html", body="<h1>405</h1>"))
     try:
-        open_wangcheng_juesuan(page, url)
+        open_document(page, url)
         box = table_box(page, RECEPTION)
         box.fill(box.input_value().replace(RECEPTION, "决算公务接待费: 2.39}"))  # refused where it can be checked
         publish(page)

@@ -21,6 +21,7 @@ import pytest
 
 from generator.core import amounts
 from generator.core.amounts import AmountError, parse_amount, parse_percent
+from generator.core.headers import header_rows
 from generator.core.problems import Problems
 from generator.core.text import refused_message
 from generator.editing import cms, form_rules
@@ -333,3 +334,37 @@ def test_every_character_the_loader_hides_is_named_for_the_editor(tmp_path):
     assert amounts.SPACE == form_rules.amounts.SPACE
     spaces = {chr(c) for c in range(0x110000) if chr(c).isspace()}
     assert spaces == {chr(c) for c in range(0x110000) if re.fullmatch(amounts.SPACE, chr(c))}
+
+
+# ---- the grid's header: the form as printed ----
+
+
+def test_the_grid_prints_each_panels_share_of_the_forms_header_with_its_numbers_and_rows():
+    g07 = form_rules.form_data(G07)
+    (panel,) = g07["panels"]
+    assert panel["header"][0] == [["预算数", 6, 1], ["决算数", 6, 1]]
+    assert panel["header"][1][:3] == [["合计", 1, 2], ["因公出国(境)费", 1, 2], ["公务用车购置及运行费", 3, 1]]
+    assert panel["header"][2][:3] == [["小计", 1, 1], ["公务用车购置费", 1, 1], ["公务用车运行费", 1, 1]]
+    assert panel["numbers"] == [str(n) for n in range(1, 13)]
+    for form_set in FORM_SETS.values():
+        for form in form_set.forms.values():
+            data = form_rules.form_data(form)
+            printed = header_rows(form.columns)
+            if form.single_panel:
+                assert data["panels"][0]["header"] == [[list(cell[:3]) for cell in row] for row in printed]
+            for panel, shown in zip(form.panels, data["panels"], strict=True):
+                # each leaf column of the panel is under its own header, as wide as the panel
+                spans = [
+                    sum(cell[1] for cell in row if cell[2] == len(shown["header"]) - level)
+                    for level, row in enumerate(shown["header"])
+                ]
+                assert sum(spans) == len(panel.columns), (form.number, panel.key)
+                assert sum(cell[1] for cell in shown["header"][0]) == len(panel.columns)
+                assert shown["numbers"] == [c.no or "" for c in panel.columns]
+                if panel.rows is not None:
+                    assert [label[0] for label in shown["labels"]] == shown["rows"]
+    g06 = form_rules.form_data(JUESUAN.forms["公开06表"])
+    assert [p["header"][0] for p in g06["panels"]] == [[["人员经费", 3, 1]], [["公用经费", 3, 1]], [["公用经费", 3, 1]]]
+    assert g06["footer_cells"][:2] == [["人员经费合计", None, 2], [None, "人员经费合计", 1]]
+    g01 = form_rules.form_data(JUESUAN.forms["公开01表"])
+    assert g01["panels"][1]["labels"][0] == ["一般公共服务支出", "一、一般公共服务支出", 32, 0, False]

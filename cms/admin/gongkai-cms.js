@@ -7,8 +7,9 @@
 
 import * as YAML from './yaml/index.js';
 import { fromFile, toFile, writtenAs, SOURCE, PARSE, WRITE } from './gongkai-yaml.js';
-import { FORM_PARTS, textProblems } from './gongkai-tables.js';
-// Checks before publishing (its prePublish listener); the YAML boxes are places it can lead to.
+import { FORM_PARTS, tableProblems, textProblems } from './gongkai-tables.js';
+import { makeGridControl, gridShows, gridProblemText, TABLE_DRAWN } from './gongkai-grid.js';
+// Checks before publishing (its prePublish listener); the tables' boxes and grids are places it can lead to.
 import { placeField, goTo } from './gongkai-checks.js';
 
 // What the loader takes in a table of each form (generator/editing/form_rules.py); null when the
@@ -20,6 +21,13 @@ const RULES = await fetch(new URL('form-rules.json', import.meta.url))
 const CMS = window.CMS;
 const h = window.h;
 const createClass = window.createClass;
+// The local page (python -m generator cms) imports a table pasted or chosen in a grid with the
+// importer (importing/for_editor.py); a published page has no such address, and offers no import.
+const IMPORT_URL = new URL('import', import.meta.url);
+const CAN_IMPORT = await fetch(IMPORT_URL)
+  .then(response => response.ok && response.headers.get('Content-Type').startsWith('application/json'))
+  .catch(() => false);
+const GridControl = makeGridControl(h, createClass);
 const KIND = '__gongkai_kind'; // generator/cms.KIND_KEY: keeps bureaus and documents apart in data/
 
 // What a file of data/ is, from its keys (the collections filter on it).
@@ -62,9 +70,16 @@ function partProblems(field, entry, absent, text) {
   if (RULES === null) {
     return [{ line: 0, message: '无法读取表格的核对规则（form-rules.json），表格的数字不能保存：请刷新页面；仍不行请告诉管理员' }];
   }
-  const forms = RULES.form_sets[entry.getIn(['data', 'form_set'])];
-  const form = forms && forms[number];
+  const form = formOf(field, entry);
   return form ? textProblems(RULES, form, field.get('name'), text, absent) : [];
+}
+
+// The form (form-rules.json) of the table a part box is in, or null.
+function formOf(field, entry) {
+  const number = field.get('gk_form');
+  if (!number || !FORM_PARTS.includes(field.get('name')) || RULES === null) return null;
+  const forms = RULES.form_sets[entry.getIn(['data', 'form_set'])];
+  return (forms && forms[number]) || null;
 }
 
 const shown = problem => (problem.line ? `第 ${problem.line} 行：${problem.message}` : problem.message);
@@ -74,7 +89,20 @@ const YamlControl = createClass({
     // absent: the file has no such key. Emptied, the box then writes nothing (gongkai-yaml.js
     // adds no blank key); a key the file has is written blank (`rows:`), which the loader reads.
     const absent = this.props.value === undefined;
-    return { text: yamlText(this.props.value, this.props.entry), error: null, absent };
+    return { text: yamlText(this.props.value, this.props.entry), error: null, absent, yaml: false };
+  },
+  // A part of a table of a known form is a grid (gongkai-grid.js) unless the clerk asks for the
+  // YAML text ("高级：YAML"), or the part is one the form has no place for (its box says why).
+  grid() {
+    const form = formOf(this.props.field, this.props.entry);
+    if (!form || this.state.yaml) return null;
+    return gridShows(form, this.props.field.get('name')) ? form : null;
+  },
+  gridProblems(form) {
+    const name = this.props.field.get('name');
+    const value = toJS(this.props.value);
+    if (value === undefined) return [];
+    return tableProblems(RULES, form, new Map([[name, value]])).map(p => ({ line: 0, message: gridProblemText(form, name, p) }));
   },
   componentDidMount() {
     this.unplace = placeField({
@@ -86,6 +114,8 @@ const YamlControl = createClass({
     this.unplace();
   },
   problems() {
+    const form = this.grid();
+    if (form) return this.gridProblems(form);
     if (this.state.error) return [];
     return partProblems(this.props.field, this.props.entry, this.state.absent, this.state.text);
   },
@@ -96,7 +126,7 @@ const YamlControl = createClass({
   // is never shown.
   isValid() {
     const error = message => ({ error: { type: 'CUSTOM', parentIds: this.props.parentIds, message } });
-    if (this.state.error) return error(`未保存：${this.state.error}`);
+    if (this.state.error && !this.grid()) return error(`未保存：${this.state.error}`);
     const problems = this.problems();
     if (!problems.length) return true;
     const more = problems.length > 1 ? `（另有 ${problems.length - 1} 处，见框下）` : '';
@@ -112,7 +142,42 @@ const YamlControl = createClass({
     this.setState({ text, error: null });
     this.props.onChange(doc.toJS());
   },
+  gridChange(value) {
+    this.setState({ absent: false, error: null });
+    this.props.onChange(value);
+  },
+  toggle() {
+    const yaml = !this.state.yaml;
+    // The text shown anew from the value as it is now (the grid may have changed it).
+    this.setState({ yaml, error: null, text: yamlText(this.props.value, this.props.entry) });
+  },
   render() {
+    const form = formOf(this.props.field, this.props.entry);
+    const toggle = form
+      ? h('button', { type: 'button', className: 'gk-grid-toggle', 'aria-pressed': this.state.yaml, onClick: this.toggle },
+        this.state.yaml ? '返回表格' : '高级：YAML')
+      : null;
+    if (form && !this.state.yaml) {
+      const name = this.props.field.get('name');
+      if (!gridShows(form, name)) {
+        if (this.props.value === undefined) return h('p', { className: 'gk-variant' }, `${form.number}不填这一部分`);
+      } else {
+        return h('div', {}, toggle, h(GridControl, {
+          forID: this.props.forID,
+          rules: RULES,
+          form,
+          name,
+          value: toJS(this.props.value),
+          onChange: this.gridChange,
+          importer: CAN_IMPORT ? { url: IMPORT_URL, formSet: this.props.entry.getIn(['data', 'form_set']) } : null,
+          onFocus: this.props.setActiveStyle,
+          onBlur: this.props.setInactiveStyle,
+        }));
+      }
+    }
+    return h('div', {}, toggle, this.yamlBox());
+  },
+  yamlBox() {
     const lines = Math.min(40, Math.max(3, this.state.text.split('\n').length + 1));
     const problems = this.problems();
     return h('div', {},
@@ -170,6 +235,11 @@ const VariantsControl = createClass({
   },
   keep(ref) {
     this.inner = ref;
+  },
+  // Parts of a table changed one after the other (an import fills its rows, then its footer) wait
+  // for the table to be drawn with the first change (gongkai-grid.js).
+  componentDidUpdate(previous) {
+    if (previous.value !== this.props.value) window.dispatchEvent(new CustomEvent(TABLE_DRAWN));
   },
   render() {
     const { field, value } = this.props;

@@ -33,7 +33,7 @@ import subprocess
 import time
 from io import StringIO
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
@@ -376,14 +376,34 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+IMPORT_PATH = "/admin/import"  # the local page's import (gongkai-cms.js asks for it beside itself)
+IMPORT_LIMIT = 20 * 1024 * 1024  # a workbook of a few sheets; the server is the clerk's own machine
+
+
 class LocalHandler(QuietHandler):
-    """The page, and its check before publishing (editing/precheck.py) of the files of *data*."""
+    """The local server: the page's files; at precheck.URL_PATH the check before publishing of the
+    files of *data* (editing/precheck.py); at IMPORT_PATH a table pasted or chosen in a grid mapped
+    onto its form by *importer* (importing/for_editor.py, handed in by the command line: the editor
+    does not import the importer). A published page has neither, and then says the check is the
+    build's and offers no import."""
 
     data: Path
+    form_sets: dict[str, FormSet] = {}
+    importer = None
+
+    def do_GET(self):
+        if urlsplit(self.path).path == IMPORT_PATH:
+            if self.importer is None:
+                return self.reply(404, {"messages": ["没有这个地址"]})
+            return self.reply(200, {"import": True})
+        return super().do_GET()
 
     def do_POST(self):
-        if urlsplit(self.path).path != precheck.URL_PATH:
-            return self.reply(404, {"error": "这里只有发布前的核对（admin/check）"})
+        path = urlsplit(self.path).path
+        if path == IMPORT_PATH and self.importer is not None:
+            return self.import_table()
+        if path != precheck.URL_PATH:
+            return self.reply(404, {"error": "这里只有发布前的核对（admin/check）和导入（admin/import）"})
         # Only the page's own fetch sends JSON: a form on another site cannot post here unasked.
         if self.headers.get("Content-Type", "").split(";")[0].strip() != "application/json":
             return self.reply(415, {"error": "请以 JSON 发送（Content-Type: application/json）"})
@@ -407,6 +427,17 @@ class LocalHandler(QuietHandler):
         except Exception as exc:  # a bug here: the page must hear of it and not publish, as for any refusal
             return self.reply(500, {"error": f"核对时程序出错（{type(exc).__name__}）：请告诉管理员"})
 
+    def import_table(self):
+        query = {key: values[0] for key, values in parse_qs(urlsplit(self.path).query).items()}
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > IMPORT_LIMIT:
+            return self.reply(413, {"messages": [f"文件太大（超过 {IMPORT_LIMIT // 1024 // 1024} MB）：只导入要用的那张表"]})
+        data = self.rfile.read(length)
+        form_set = self.form_sets.get(query.get("form_set", ""))
+        if form_set is None:
+            return self.reply(200, {"messages": [f"没有表样集 {query.get('form_set', '')}：请运行 python -m generator check"]})
+        return self.reply(200, self.importer(data, query.get("name", ""), form_set, query.get("form", "")))
+
     def reply(self, status: int, body: dict) -> None:
         data = json.dumps(body, ensure_ascii=False).encode("utf-8")
         self.send_response(status)
@@ -417,9 +448,11 @@ class LocalHandler(QuietHandler):
         self.wfile.write(data)
 
 
-def local_handler(data: Path) -> type[LocalHandler]:
-    """LocalHandler checking the files of *data* (the work tree's data/, or a test's copy)."""
-    return type("LocalHandler", (LocalHandler,), {"data": data})
+def local_handler(data: Path, form_sets: dict[str, FormSet] | None = None, importer=None) -> type[LocalHandler]:
+    """LocalHandler checking the files of *data* (the work tree's data/, or a test's copy), and
+    importing with *importer* into *form_sets* when given."""
+    attributes = {"data": data, "form_sets": form_sets or {}, "importer": staticmethod(importer) if importer else None}
+    return type("LocalHandler", (LocalHandler,), attributes)
 
 
 def start_local_backend(repo: Path, port: int) -> subprocess.Popen:
@@ -448,14 +481,15 @@ def start_local_backend(repo: Path, port: int) -> subprocess.Popen:
     raise SystemExit(f"decap-server 30 秒内没有在端口 {port} 上应答")
 
 
-def serve_local(port: int, proxy_port: int, repo: Path = ROOT) -> int:
-    """The admin page on http://127.0.0.1:*port*/admin/, saving through decap-server into *repo*."""
+def serve_local(port: int, proxy_port: int, importer, repo: Path = ROOT) -> int:
+    """The admin page on http://127.0.0.1:*port*/admin/, saving through decap-server into *repo*, with
+    the import of a pasted or chosen table by *importer* (local_handler)."""
     folder = ROOT / "build" / "cms"
     data = repo / "data"
     form_sets = Loader(data).load_form_sets(data / "forms")  # their own problems are check's to report
     write_admin(folder / "admin", form_sets, local_url=f"http://127.0.0.1:{proxy_port}/api/v1")
     backend = start_local_backend(repo, proxy_port)
-    handler = functools.partial(local_handler(data), directory=str(folder))
+    handler = functools.partial(local_handler(data, form_sets, importer), directory=str(folder))
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stopped either way, decap-server goes too
     try:
         with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as httpd:
@@ -471,14 +505,15 @@ def serve_local(port: int, proxy_port: int, repo: Path = ROOT) -> int:
     return 0
 
 
-def add_commands(sub) -> None:
+def add_commands(sub, importer) -> None:
+    """The form editor's commands; *importer* maps a table onto a form for the local page's import."""
     config = sub.add_parser("cms-config", help="写出表单编辑器的 config.yml（构建时写到 site/admin/）")
     config.add_argument("--out", help="写到这个文件（默认打印出来）")
     config.set_defaults(run=cmd_cms_config)
     local = sub.add_parser("cms", help="在本机试用表单编辑器：保存直接写入 data/（make cms 会先装好 decap-server）")
     local.add_argument("--port", type=int, default=8000, help="页面的端口（默认 8000）")
     local.add_argument("--proxy-port", type=int, default=8081, help="decap-server 的端口（默认 8081）")
-    local.set_defaults(run=lambda args: serve_local(args.port, args.proxy_port))
+    local.set_defaults(run=lambda args: serve_local(args.port, args.proxy_port, importer))
 
 
 def cmd_cms_config(args) -> int:

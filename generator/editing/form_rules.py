@@ -24,7 +24,8 @@ import unicodedata
 
 from ..core import amounts, problems
 from ..core import text as characters
-from ..core.model import Column, FixedRow, FooterCell, Form, FormSet, Panel
+from ..core.headers import header_rows
+from ..core.model import Column, ColumnGroup, FixedRow, FooterCell, Form, FormSet, Panel
 from ..core.problems import Mark, Problems
 from ..load import tables
 from ..source import fields, schema
@@ -306,20 +307,57 @@ def number_rules(rules: amounts.NumberRules) -> dict:
 
 
 def form_data(form: Form) -> dict:
-    """A form as the loader binds a table to it: its panels (rows fixed or not, columns) and footer keys."""
-    return {
-        "number": form.number,
-        "single": form.single_panel,
-        "panels": [
+    """A form as the loader binds a table to it: its panels (rows fixed or not, columns) and footer keys;
+    and as it is printed, for the editor's grid: each panel's header (groups and 栏次) and fixed rows'
+    labels, the footer's cells, the title and unit."""
+    panels, start = [], 0
+    for panel in form.panels:
+        panels.append(
             {
                 "key": panel.key,
                 "rows": None if panel.rows is None else [row.key for row in panel.rows if row.key],
                 "columns": [[c.key, c.type] for c in panel.columns],
+                "header": printed_header(form.columns, start, start + len(panel.columns)),
+                "numbers": [c.no or "" for c in panel.columns],
+                "labels": None
+                if panel.rows is None
+                else [
+                    [row.key, row.label or row.key, row.line, row.indent, row.total] for row in panel.rows if row.key
+                ],
             }
-            for panel in form.panels
-        ],
+        )
+        start += len(panel.columns)
+    return {
+        "number": form.number,
+        "title": form.title,
+        "unit": form.unit,
+        "single": form.single_panel,
+        "panels": panels,
         "footer": [cell.key for cell in form.footer if cell.key],
+        "footer_cells": [[cell.label, cell.key, cell.colspan] for cell in form.footer],
     }
+
+
+def printed_header(tree: list, start: int, end: int) -> list[list[list]]:
+    """The printed header rows ([label, colspan, rowspan]) over the leaf columns start…end of the
+    header *tree*: a panel's share of the form's header, its groups cut to the columns it has."""
+    at = 0
+
+    def cut(nodes: list) -> list:
+        nonlocal at
+        kept = []
+        for node in nodes:
+            if isinstance(node, ColumnGroup):
+                inner = cut(node.columns)
+                if inner:
+                    kept.append(ColumnGroup(node.label, inner, node.mark))
+            else:
+                if start <= at < end:
+                    kept.append(node)
+                at += 1
+        return kept
+
+    return [[[label, colspan, rowspan] for label, colspan, rowspan, _ in row] for row in header_rows(cut(tree))]
 
 
 def form_rules(form_sets: dict[str, FormSet]) -> dict:
