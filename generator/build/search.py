@@ -708,33 +708,45 @@ def write_index(index: IndexPart, parts: list[tuple[str, int]], folder: Path) ->
     grouped: list[list[str]] = [[] for _ in range(shards)]
     for token in known:
         grouped[shard_of(token, shards)].append(token)
-    (folder / "t").mkdir(exist_ok=True)
-    written = 0
+    written = sum(write_shard(index, members, folder, number) for number, members in enumerate(grouped))
+    return written + write_meta(known, shards, index.count, index.facets, parts, folder)
+
+
+def write_shard(index: IndexPart, members: list[str], folder: Path, number: int) -> int:
+    """Shard *number*: the postings of *members* (its tokens, all of them) as *index* holds them
+    (write_index says how); returns the bytes written."""
+    (folder / "t").mkdir(parents=True, exist_ok=True)
     none, no_details = array("I"), [b""] * 4
-    for number, members in enumerate(grouped):
-        out = bytearray()
-        for token in sorted(members):
-            body_gaps, body_escapes = escaped(index.body_gaps.get(token, none))
-            title_gaps, title_escapes = escaped(index.title_gaps.get(token, none))
-            flags, lengths, counts, places = index.title_details.get(token, no_details)
-            ranges = merged(index.ranges.get(token, none))
-            steps, range_escapes = escaped(map(sub, ranges, chain((0,), ranges)))
-            escapes = body_escapes + title_escapes + range_escapes
-            name = token.encode("utf-8")
-            out += struct.pack("<H", len(name)) + name
-            out += struct.pack("<5I", len(body_gaps), len(title_gaps), len(places), len(ranges) // 2, len(escapes))
-            out += body_gaps + index.body_flags.get(token, b"") + title_gaps + flags + lengths + counts + places
-            out += steps + _little_endian(escapes)
-        data = compress(bytes(out))
-        (folder / "t" / f"{number}.bin").write_bytes(data)
-        written += len(data)
+    out = bytearray()
+    for token in sorted(members):
+        body_gaps, body_escapes = escaped(index.body_gaps.get(token, none))
+        title_gaps, title_escapes = escaped(index.title_gaps.get(token, none))
+        flags, lengths, counts, places = index.title_details.get(token, no_details)
+        ranges = merged(index.ranges.get(token, none))
+        steps, range_escapes = escaped(map(sub, ranges, chain((0,), ranges)))
+        escapes = body_escapes + title_escapes + range_escapes
+        name = token.encode("utf-8")
+        out += struct.pack("<H", len(name)) + name
+        out += struct.pack("<5I", len(body_gaps), len(title_gaps), len(places), len(ranges) // 2, len(escapes))
+        out += body_gaps + index.body_flags.get(token, b"") + title_gaps + flags + lengths + counts + places
+        out += steps + _little_endian(escapes)
+    data = compress(bytes(out))
+    (folder / "t" / f"{number}.bin").write_bytes(data)
+    return len(data)
+
+
+def write_meta(
+    known: set[str], shards: int, records: int, facets_of: list[Facets], parts: list[tuple[str, int]], folder: Path
+) -> int:
+    """The facets of the *records* records, the folding table of the *known* tokens and meta.json
+    (write_index); returns the bytes written."""
     values: dict[str, list[str]] = {}
     columns = []
     for position, facet in enumerate(FACETS):
-        seen = sorted({_facet_values(f)[position + 1] for f in index.facets} - {""})
+        seen = sorted({_facet_values(f)[position + 1] for f in facets_of} - {""})
         values[facet] = seen
         numbers = {value: n for n, value in enumerate(seen)}
-        columns.append(bytes(numbers.get(_facet_values(f)[position + 1], NONE) for f in index.facets))
+        columns.append(bytes(numbers.get(_facet_values(f)[position + 1], NONE) for f in facets_of))
     facets = compress(b"".join(columns))
     (folder / "facets.bin").write_bytes(facets)
     fold = compress(fold_table(known))
@@ -745,7 +757,7 @@ def write_index(index: IndexPart, parts: list[tuple[str, int]], folder: Path) ->
         start += count
     meta = {
         "version": FORMAT_VERSION,
-        "records": index.count,
+        "records": records,
         "chunk": CHUNK,
         "shards": shards,
         "parts": starts,
@@ -753,4 +765,4 @@ def write_index(index: IndexPart, parts: list[tuple[str, int]], folder: Path) ->
     }
     text = json.dumps(meta, ensure_ascii=False, separators=(",", ":"))
     (folder / "meta.json").write_text(text, encoding="utf-8")
-    return written + len(facets) + len(fold) + len(text.encode("utf-8"))
+    return len(facets) + len(fold) + len(text.encode("utf-8"))

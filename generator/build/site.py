@@ -54,7 +54,8 @@ from .history import NO_HISTORY, read_history
 from .mkdocs_run import run_mkdocs, write_pages
 from .region_links import link_compared
 from .report import Stop, Timings, print_problems, print_stop
-from .search import CHUNK, INDEX_DIR, Facets, IndexPart, page_records, searchable, write_chunks, write_index
+from .search import CHUNK, INDEX_DIR, Facets, IndexPart, page_records, searchable, write_chunks
+from .spill import SpilledIndex
 from .theme import DEPTHS, SHELL_MARKDOWN, Shells, parse_shells, read_shells, shell_src, theme_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -230,7 +231,8 @@ def build_site(
         history = read_history(data_dir) if data_dir.is_dir() else None
     if history is None:
         notes.append(NO_HISTORY)
-    index, parts = IndexPart(), []  # the search index, joined batch by batch while the others run
+    # the search index, its parts spilled to disk batch by batch while the others run (spill.py)
+    index, parts = SpilledIndex(work / "index-spill"), []
     bulk = downloads.BulkZip(work / "bulk.zip")  # the zip of every download, likewise
 
     def join(outcome) -> None:
@@ -322,7 +324,7 @@ def check_links(poured, outcomes, site: Path) -> list[Problem]:
     return broken + links.links_into(site, elsewhere)
 
 
-def write_search_index(site_wide_pages, index: IndexPart, parts: list, work: Path) -> None:
+def write_search_index(site_wide_pages, index: SpilledIndex, parts: list, work: Path) -> None:
     """The batches' records (absorbed into *index* as they came), then the site-wide pages' (the glossary)."""
     site_part, records = IndexPart(), []
     for page in site_wide_pages:
@@ -337,5 +339,5 @@ def write_search_index(site_wide_pages, index: IndexPart, parts: list, work: Pat
     parts.append(("site", site_part.count))
     index.absorb(site_part)
     folder = work / "site" / INDEX_DIR
-    write_index(index, parts, folder)
+    index.write(parts, folder)
     shutil.move(str(work / "search-records"), str(folder / "r"))
