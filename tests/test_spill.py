@@ -9,7 +9,8 @@ import pytest
 
 from generator.build import search
 from generator.build.search import Facets, IndexPart, Record, write_index
-from generator.build.spill import BUCKETS, SpilledIndex
+from generator.build.spill import BUCKETS, PROBLEMS_READ, SpilledFindings, SpilledIndex
+from generator.core.problems import Mark, Problem
 
 
 def part_of(bureau: str, documents: int, numbers: range) -> IndexPart:
@@ -73,3 +74,20 @@ def test_the_build_process_keeps_no_postings_of_the_parts_it_has_absorbed(tmp_pa
     assert sizes[-1] - sizes[1] < 8  # the count's bytes, not the parts'
     assert sum(path.stat().st_size for path in (tmp_path / "spill").iterdir()) > 20 * sizes[0]
     assert len(spilled.facets) == spilled.count
+
+
+def test_findings_come_back_once_each_and_in_order_from_the_batches_files(tmp_path):
+    def finding(path: str, line: int, severity: str = "warning") -> Problem:
+        return Problem(Mark(path, line, 1), f"第 {line} 行有半角标点", severity)
+
+    # a bureau's folder sorted before another's can sort after it as a path ("a/" > "a-b/")
+    batches = [
+        [finding("data/a/2020/juesuan.yaml", n) for n in range(PROBLEMS_READ * 2 + 3, 0, -1)],
+        [finding("data/a-b/2020/juesuan.yaml", 7), finding("data/a-b/2020/juesuan.yaml", 7, "notice")],
+        [],
+        [finding("data/a/2020/juesuan.yaml", 5), finding("data/b/2019/yusuan.yaml", 2)],  # one seen before
+    ]
+    spilled = SpilledFindings(tmp_path)
+    for findings in batches:
+        spilled.add(findings)
+    assert list(spilled.sorted()) == sorted({f for findings in batches for f in findings})

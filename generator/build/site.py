@@ -55,7 +55,7 @@ from .mkdocs_run import run_mkdocs, write_pages
 from .region_links import link_compared
 from .report import Stop, Timings, print_problems, print_stop
 from .search import CHUNK, INDEX_DIR, Facets, IndexPart, page_records, searchable, write_chunks
-from .spill import SpilledIndex
+from .spill import SpilledFindings, SpilledIndex
 from .theme import DEPTHS, SHELL_MARKDOWN, Shells, parse_shells, read_shells, shell_src, theme_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -234,8 +234,11 @@ def build_site(
     # the search index, its parts spilled to disk batch by batch while the others run (spill.py)
     index, parts = SpilledIndex(work / "index-spill"), []
     bulk = downloads.BulkZip(work / "bulk.zip")  # the zip of every download, likewise
+    found = SpilledFindings(work / "findings-spill")  # and the checks' findings
 
     def join(outcome) -> None:
+        found.add(outcome.findings)
+        outcome.findings = []
         if outcome.built is not None:
             with timings.timed("downloads zip"):
                 bulk.add(outcome.outlines, outcome.built)
@@ -263,8 +266,8 @@ def build_site(
     if checked.errors:
         raise Stop(f"{checked.errors} 个错误", sorted(set(checked.problems)))
     if checked.blocking:
-        raise Stop(f"{checked.blocking} 个错误", checked.findings)
-    print_problems(checked.findings)
+        raise Stop(f"{checked.blocking} 个错误", found.sorted())
+    print_problems(found.sorted())
     bureaus = checked.bureaus
     site = Site(bureaus, checked.glossary, checked.form_sets, checked.info)
     with timings.timed("site pages"):

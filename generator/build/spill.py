@@ -1,4 +1,5 @@
-"""Build stage, spill: the search index joined from the batches' parts on disk, a slice at a time.
+"""Build stage, spill: what the batches send back for the end of the build, kept on disk meanwhile:
+the search index's parts (joined a slice at a time) and the checks' findings (merged in order).
 
 Joined in memory, the index of a province is all its postings at once: about 48 KB a document
 (gap-coded arrays, before gzip), so close to a gigabyte in the build's own process at 20,000
@@ -11,14 +12,21 @@ is BUCKETS: the tokens of shard s all lie in the buckets b with b ≡ s modulo m
 At the end the buckets of one such class are read back and joined (IndexPart.absorb, as before),
 their shards written, and the slice dropped before the next: the same bytes as joining every part
 in memory, with a sixty-fourth of the postings in memory at a time on a province.
+
+The findings are printed sorted once the build has them all: a copy of the reference data's real
+errors in every synthetic document makes some 24 a document, a quarter of a gigabyte of messages
+at 20,000. Each batch's are sorted and written as they come, and merged back in order when printed.
 """
 
 from __future__ import annotations
 
+import heapq
 import pickle
 import shutil
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from ..core.problems import Problem
 from .search import Facets, IndexPart, shard_count, shard_of, write_meta, write_shard
 
 BUCKETS = 64  # a power of two, as shard counts are (search.shard_count)
@@ -101,3 +109,46 @@ class SpilledIndex:
             joined.count = offset  # where its part's records start; slices of one part share it
             joined.absorb(piece)
         return joined
+
+
+PROBLEMS_READ = 512  # findings a batch's file is read back by at a time
+
+
+class SpilledFindings:
+    """Findings added a batch at a time, kept in *folder*; sorted() gives them back."""
+
+    def __init__(self, folder: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
+        self.files = 0
+
+    def add(self, findings: Iterable[Problem]) -> None:
+        mine = sorted(set(findings))
+        if not mine:
+            return
+        with (self.folder / f"{self.files}.pickle").open("wb") as file:
+            for start in range(0, len(mine), PROBLEMS_READ):
+                pickle.dump(mine[start : start + PROBLEMS_READ], file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.files += 1
+
+    def sorted(self) -> Iterator[Problem]:
+        """Every finding added, once, in order: sorted(set(all of them)), read a little of each file
+        at a time."""
+        previous = None
+        for problem in heapq.merge(*map(self._read, range(self.files))):
+            if problem != previous:
+                yield problem
+            previous = problem
+
+    def _read(self, number: int) -> Iterator[Problem]:
+        # Opened again for each piece: a province's batches are more files than may be open at once.
+        at = 0
+        while True:
+            with (self.folder / f"{number}.pickle").open("rb") as file:
+                file.seek(at)
+                try:
+                    piece = pickle.load(file)
+                except EOFError:
+                    return
+                at = file.tell()
+            yield from piece
