@@ -42,17 +42,24 @@ def parts_for(vocabulary: int) -> list[tuple[str, IndexPart]]:
     ]
 
 
-# 16 shards take several buckets each; 128 shards (over 6,400 tokens) several shards a bucket
-@pytest.mark.parametrize("vocabulary", [40, 4000])
-def test_the_index_joined_from_disk_is_the_index_joined_in_memory(tmp_path, vocabulary):
+# 16 shards take several buckets each; 128 shards (over 6,400 tokens, or few tokens with many
+# postings) several shards a bucket
+@pytest.mark.parametrize(("vocabulary", "postings_per_shard"), [(40, None), (4000, None), (40, 2)])
+def test_the_index_joined_from_disk_is_the_index_joined_in_memory(
+    tmp_path, monkeypatch, vocabulary, postings_per_shard
+):
+    if postings_per_shard is not None:
+        monkeypatch.setattr(search, "POSTINGS_PER_SHARD", postings_per_shard)
     joined, spilled = IndexPart(), SpilledIndex(tmp_path / "spill")
     for _, part in parts_for(vocabulary):
         joined.absorb(part)
     for _, part in parts_for(vocabulary):
         spilled.absorb(part)
     names = [(name, part.count) for name, part in parts_for(vocabulary)]
-    shards = search.shard_count(len(set(joined.body_gaps) | set(joined.title_gaps) | set(joined.ranges)))
-    assert (shards < BUCKETS) == (vocabulary == 40)  # both ways of reading the buckets back are taken
+    tokens = set(joined.body_gaps) | set(joined.title_gaps) | set(joined.ranges)
+    shards = search.shard_count(len(tokens), search.postings_of(joined))
+    # both ways of reading the buckets back are taken
+    assert (shards < BUCKETS) == (vocabulary == 40 and postings_per_shard is None)
     in_memory = write_index(joined, names, tmp_path / "memory")
     on_disk = spilled.write(names, tmp_path / "disk")
     assert written(tmp_path / "disk") == written(tmp_path / "memory")
@@ -91,3 +98,10 @@ def test_findings_come_back_once_each_and_in_order_from_the_batches_files(tmp_pa
     for findings in batches:
         spilled.add(findings)
     assert list(spilled.sorted()) == sorted({f for findings in batches for f in findings})
+
+
+def test_shards_multiply_with_the_postings_not_only_with_the_tokens():
+    # a province's tokens are mostly the bench's, their postings ten times as many: so are the shards
+    assert search.shard_count(12_000, 28_000_000) == 128  # the 2,000-document bench: by its tokens
+    assert search.shard_count(12_000, 280_000_000) == 1024
+    assert search.shard_count(100, 10**12) == 8192

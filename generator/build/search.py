@@ -624,12 +624,24 @@ def shard_of(token: str, shards: int) -> int:
     return value % shards
 
 
-def shard_count(distinct_tokens: int) -> int:
-    """About a hundred tokens a shard, a power of two between 16 and 8192."""
+# Postings a shard holds at most, about (a power of two permitting): a token's postings grow with
+# the documents while the tokens barely do, so a shard count set by tokens alone makes every
+# shard, and every query, grow with the province. Above the 2,000-document bench's postings per shard.
+POSTINGS_PER_SHARD = 400_000
+
+
+def shard_count(distinct_tokens: int, postings: int = 0) -> int:
+    """About a hundred tokens a shard and at most about POSTINGS_PER_SHARD postings (body and
+    title), a power of two between 16 and 8192."""
     count = 16
-    while count < 8192 and count * 100 < distinct_tokens:
+    while count < 8192 and (count * 100 < distinct_tokens or count * POSTINGS_PER_SHARD < postings):
         count *= 2
     return count
+
+
+def postings_of(index: IndexPart) -> int:
+    """The body and title postings of a sealed *index*, what shard_count weighs."""
+    return sum(map(len, index.body_gaps.values())) + sum(map(len, index.title_gaps.values()))
 
 
 def compress(data: bytes) -> bytes:
@@ -704,7 +716,7 @@ def write_index(index: IndexPart, parts: list[tuple[str, int]], folder: Path) ->
     folder.mkdir(parents=True, exist_ok=True)
     index.seal()
     known = set(index.body_gaps) | set(index.title_gaps) | set(index.ranges)
-    shards = shard_count(len(known))
+    shards = shard_count(len(known), postings_of(index))
     grouped: list[list[str]] = [[] for _ in range(shards)]
     for token in known:
         grouped[shard_of(token, shards)].append(token)

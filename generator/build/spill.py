@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..core.problems import Problem
-from .search import Facets, IndexPart, shard_count, shard_of, write_meta, write_shard
+from .search import Facets, IndexPart, postings_of, shard_count, shard_of, write_meta, write_shard
 
 BUCKETS = 64  # a power of two, as shard counts are (search.shard_count)
 
@@ -39,6 +39,7 @@ class SpilledIndex:
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
         self.count = 0
+        self.postings = 0  # what the shard count depends on besides the tokens
         self.facets: list[Facets] = []
         self.bucket_of: dict[str, int] = {}  # every token seen: its bucket
 
@@ -70,13 +71,14 @@ class SpilledIndex:
             with (self.folder / f"{bucket}.pickle").open("ab") as file:
                 pickle.dump((self.count, piece), file, protocol=pickle.HIGHEST_PROTOCOL)
         self.count += part.count
+        self.postings += postings_of(part)
         self.facets.extend(part.facets)
 
     def write(self, parts: list[tuple[str, int]], folder: Path) -> int:
         """Write the index into *folder* as search.write_index would have written the parts joined
         in memory; the spilled slices are removed. Returns the bytes written."""
         folder.mkdir(parents=True, exist_ok=True)
-        shards = shard_count(len(self.bucket_of))
+        shards = shard_count(len(self.bucket_of), self.postings)
         classes = min(BUCKETS, shards)
         members: list[list[str]] = [[] for _ in range(shards)]
         for token, bucket in self.bucket_of.items():
