@@ -6,8 +6,9 @@ The steps, in order:
    here, so that a theme that no longer fits stops the build before any worker starts.
 2. The batches (batches.py), in worker processes given the shells: each bureau loaded and checked,
    its pages poured into the shells, its downloads written and read back (audit.py), the links
-   between its pages checked and its pages indexed for search. Each batch's index and downloads
-   are joined here as it comes back, while the others run.
+   between its pages checked and its pages indexed for search. Each batch's downloads are joined
+   here as it comes back, while the others run; its index part and findings are put on disk
+   (spill.py) and joined at step 4.
 3. The site-wide pages (home, glossary, cities, 关于) through mkdocs (mkdocs_run.py), the form
    editor, and the batches' folders moved in; the documents a city's page compares get their link
    to it (region_links.py).
