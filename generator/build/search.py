@@ -624,12 +624,25 @@ def shard_of(token: str, shards: int) -> int:
     return value % shards
 
 
-def shard_count(distinct_tokens: int) -> int:
-    """About a hundred tokens a shard, a power of two between 16 and 8192."""
+# Postings a shard holds at most, about (a power of two permitting): a token's postings grow with
+# the documents while the tokens barely do, so a shard count set by tokens alone makes every
+# shard, and every query, grow with the province. The 2,000-document bench has 16 million postings
+# in 128 shards (set by its 9,000 tokens), 125,000 a shard.
+POSTINGS_PER_SHARD = 200_000
+
+
+def shard_count(distinct_tokens: int, postings: int = 0) -> int:
+    """About a hundred tokens a shard and at most about POSTINGS_PER_SHARD postings (body and
+    title), a power of two between 16 and 8192."""
     count = 16
-    while count < 8192 and count * 100 < distinct_tokens:
+    while count < 8192 and (count * 100 < distinct_tokens or count * POSTINGS_PER_SHARD < postings):
         count *= 2
     return count
+
+
+def postings_of(index: IndexPart) -> int:
+    """The body and title postings of a sealed *index*, what shard_count weighs."""
+    return sum(map(len, index.body_gaps.values())) + sum(map(len, index.title_gaps.values()))
 
 
 def compress(data: bytes) -> bytes:
@@ -704,37 +717,49 @@ def write_index(index: IndexPart, parts: list[tuple[str, int]], folder: Path) ->
     folder.mkdir(parents=True, exist_ok=True)
     index.seal()
     known = set(index.body_gaps) | set(index.title_gaps) | set(index.ranges)
-    shards = shard_count(len(known))
+    shards = shard_count(len(known), postings_of(index))
     grouped: list[list[str]] = [[] for _ in range(shards)]
     for token in known:
         grouped[shard_of(token, shards)].append(token)
-    (folder / "t").mkdir(exist_ok=True)
-    written = 0
+    written = sum(write_shard(index, members, folder, number) for number, members in enumerate(grouped))
+    return written + write_meta(known, shards, index.count, index.facets, parts, folder)
+
+
+def write_shard(index: IndexPart, members: list[str], folder: Path, number: int) -> int:
+    """Shard *number*: the postings of *members* (its tokens, all of them) as *index* holds them
+    (write_index says how); returns the bytes written."""
+    (folder / "t").mkdir(parents=True, exist_ok=True)
     none, no_details = array("I"), [b""] * 4
-    for number, members in enumerate(grouped):
-        out = bytearray()
-        for token in sorted(members):
-            body_gaps, body_escapes = escaped(index.body_gaps.get(token, none))
-            title_gaps, title_escapes = escaped(index.title_gaps.get(token, none))
-            flags, lengths, counts, places = index.title_details.get(token, no_details)
-            ranges = merged(index.ranges.get(token, none))
-            steps, range_escapes = escaped(map(sub, ranges, chain((0,), ranges)))
-            escapes = body_escapes + title_escapes + range_escapes
-            name = token.encode("utf-8")
-            out += struct.pack("<H", len(name)) + name
-            out += struct.pack("<5I", len(body_gaps), len(title_gaps), len(places), len(ranges) // 2, len(escapes))
-            out += body_gaps + index.body_flags.get(token, b"") + title_gaps + flags + lengths + counts + places
-            out += steps + _little_endian(escapes)
-        data = compress(bytes(out))
-        (folder / "t" / f"{number}.bin").write_bytes(data)
-        written += len(data)
+    out = bytearray()
+    for token in sorted(members):
+        body_gaps, body_escapes = escaped(index.body_gaps.get(token, none))
+        title_gaps, title_escapes = escaped(index.title_gaps.get(token, none))
+        flags, lengths, counts, places = index.title_details.get(token, no_details)
+        ranges = merged(index.ranges.get(token, none))
+        steps, range_escapes = escaped(map(sub, ranges, chain((0,), ranges)))
+        escapes = body_escapes + title_escapes + range_escapes
+        name = token.encode("utf-8")
+        out += struct.pack("<H", len(name)) + name
+        out += struct.pack("<5I", len(body_gaps), len(title_gaps), len(places), len(ranges) // 2, len(escapes))
+        out += body_gaps + index.body_flags.get(token, b"") + title_gaps + flags + lengths + counts + places
+        out += steps + _little_endian(escapes)
+    data = compress(bytes(out))
+    (folder / "t" / f"{number}.bin").write_bytes(data)
+    return len(data)
+
+
+def write_meta(
+    known: set[str], shards: int, records: int, facets_of: list[Facets], parts: list[tuple[str, int]], folder: Path
+) -> int:
+    """The facets of the *records* records, the folding table of the *known* tokens and meta.json
+    (write_index); returns the bytes written."""
     values: dict[str, list[str]] = {}
     columns = []
     for position, facet in enumerate(FACETS):
-        seen = sorted({_facet_values(f)[position + 1] for f in index.facets} - {""})
+        seen = sorted({_facet_values(f)[position + 1] for f in facets_of} - {""})
         values[facet] = seen
         numbers = {value: n for n, value in enumerate(seen)}
-        columns.append(bytes(numbers.get(_facet_values(f)[position + 1], NONE) for f in index.facets))
+        columns.append(bytes(numbers.get(_facet_values(f)[position + 1], NONE) for f in facets_of))
     facets = compress(b"".join(columns))
     (folder / "facets.bin").write_bytes(facets)
     fold = compress(fold_table(known))
@@ -745,7 +770,7 @@ def write_index(index: IndexPart, parts: list[tuple[str, int]], folder: Path) ->
         start += count
     meta = {
         "version": FORMAT_VERSION,
-        "records": index.count,
+        "records": records,
         "chunk": CHUNK,
         "shards": shards,
         "parts": starts,
@@ -753,4 +778,4 @@ def write_index(index: IndexPart, parts: list[tuple[str, int]], folder: Path) ->
     }
     text = json.dumps(meta, ensure_ascii=False, separators=(",", ":"))
     (folder / "meta.json").write_text(text, encoding="utf-8")
-    return written + len(facets) + len(fold) + len(text.encode("utf-8"))
+    return len(facets) + len(fold) + len(text.encode("utf-8"))

@@ -301,7 +301,7 @@ def merge(
         strict = parts[0][1]["strict"]  # in every batch's key: the shards' own
         history = data_history(data_dir, timings, notes)
         checked, joined = run_joined(work, data_dir, strict, jobs, config_file, timings, shells, store, history)
-        stop_on_errors(checked)
+        stop_on_errors(checked, joined.found)
         return finish_site(work, checked, joined, content_dir, config_file, shells, timings, site_url)
 
     return publish_new_site(make, site_dir.resolve(), data_dir, config_file, content_dir, force, allow_shrink, site_url)

@@ -6,8 +6,9 @@ The steps, in order:
    here, so that a theme that no longer fits stops the build before any worker starts.
 2. The batches (batches.py), in worker processes given the shells: each bureau loaded and checked,
    its pages poured into the shells, its downloads written and read back (audit.py), the links
-   between its pages checked and its pages indexed for search. Each batch's index and downloads
-   are joined here as it comes back, while the others run.
+   between its pages checked and its pages indexed for search. Each batch's downloads are joined
+   here as it comes back, while the others run; its index part and findings are put on disk
+   (spill.py) and joined at step 4.
 3. The site-wide pages (home, glossary, cities, 关于) through mkdocs (mkdocs_run.py), the form
    editor, and the batches' folders moved in; the documents a city's page compares get their link
    to it (region_links.py).
@@ -55,7 +56,8 @@ from .history import NO_HISTORY, read_history
 from .mkdocs_run import run_mkdocs, write_pages
 from .region_links import link_compared
 from .report import Stop, Timings, print_problems, print_stop
-from .search import CHUNK, INDEX_DIR, Facets, IndexPart, page_records, searchable, write_chunks, write_index
+from .search import CHUNK, INDEX_DIR, Facets, IndexPart, page_records, searchable, write_chunks
+from .spill import SpilledFindings, SpilledIndex
 from .theme import DEPTHS, SHELL_MARKDOWN, Shells, parse_shells, read_shells, shell_src, theme_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -237,7 +239,7 @@ def build_site(
     damaged = sum(o.recalled == build_cache.DAMAGED for o in checked.outcomes)
     if damaged:
         notes.append(f"构建缓存：{damaged} 批的缓存已损坏，不用，已重新生成")
-    stop_on_errors(checked)
+    stop_on_errors(checked, joined.found)
     documents = finish_site(work, checked, joined, content_dir, config_file, shells, timings, site_url)
     if store is not None:
         build_cache.prune(store, {o.cache_key for o in checked.outcomes})
@@ -270,19 +272,28 @@ def data_history(data_dir: Path, timings: Timings, notes: list[str]):
 
 @dataclass
 class JoinedBatches:
-    """What the batches' outcomes are joined into as they come back: the search index, the list of
-    its parts, and the zip of every download."""
+    """What the batches' outcomes are joined into as they come back: the search index (its parts
+    spilled to disk, spill.py), the list of its parts, the zip of every download, and the checks'
+    findings (on disk too)."""
 
-    index: IndexPart
+    index: SpilledIndex
     parts: list
     bulk: downloads.BulkZip
+    found: SpilledFindings
 
 
 def run_joined(work: Path, data_dir: Path, strict, jobs, config_file, timings, shells, store, history):
     """Every batch built, or recalled from *store*, each joined as it comes back while the others run."""
-    joined = JoinedBatches(IndexPart(), [], downloads.BulkZip(work / "bulk.zip"))
+    joined = JoinedBatches(
+        SpilledIndex(work / "index-spill"),
+        [],
+        downloads.BulkZip(work / "bulk.zip"),
+        SpilledFindings(work / "findings-spill"),
+    )
 
     def join(outcome) -> None:
+        joined.found.add(outcome.findings)
+        outcome.findings = []
         if outcome.built is not None:
             with timings.timed("downloads zip"):
                 joined.bulk.add(outcome.outlines, outcome.built)
@@ -307,13 +318,15 @@ def run_joined(work: Path, data_dir: Path, strict, jobs, config_file, timings, s
     return checked, joined
 
 
-def stop_on_errors(checked) -> None:
-    """Stop when data/ did not load or a check blocks publication; else print the findings."""
+def stop_on_errors(checked, found: SpilledFindings | None = None) -> None:
+    """Stop when data/ did not load or a check blocks publication; else print the findings (those
+    *found* spilled to disk as the batches came back, or the batches' own)."""
     if checked.errors:
         raise Stop(f"{checked.errors} 个错误", sorted(set(checked.problems)))
+    findings = found.sorted() if found is not None else checked.findings
     if checked.blocking:
-        raise Stop(f"{checked.blocking} 个错误", checked.findings)
-    print_problems(checked.findings)
+        raise Stop(f"{checked.blocking} 个错误", findings)
+    print_problems(findings)
 
 
 def finish_site(work: Path, checked, joined: JoinedBatches, content_dir, config_file, shells, timings, site_url) -> int:
@@ -376,7 +389,7 @@ def check_links(poured, outcomes, site: Path) -> list[Problem]:
     return broken + links.links_into(site, elsewhere)
 
 
-def write_search_index(site_wide_pages, index: IndexPart, parts: list, work: Path) -> None:
+def write_search_index(site_wide_pages, index: SpilledIndex, parts: list, work: Path) -> None:
     """The batches' records (absorbed into *index* as they came), then the site-wide pages' (the glossary)."""
     site_part, records = IndexPart(), []
     for page in site_wide_pages:
@@ -391,5 +404,5 @@ def write_search_index(site_wide_pages, index: IndexPart, parts: list, work: Pat
     parts.append(("site", site_part.count))
     index.absorb(site_part)
     folder = work / "site" / INDEX_DIR
-    write_index(index, parts, folder)
+    index.write(parts, folder)
     shutil.move(str(work / "search-records"), str(folder / "r"))

@@ -1,0 +1,107 @@
+"""The search index joined from parts spilled to disk (build/spill.py): the bytes of the index joined
+in memory, and a build's own process holding no postings however many parts it has absorbed."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from generator.build import search
+from generator.build.search import Facets, IndexPart, Record, write_index
+from generator.build.spill import BUCKETS, PROBLEMS_READ, SpilledFindings, SpilledIndex
+from generator.core.problems import Mark, Problem
+
+
+def part_of(bureau: str, documents: int, numbers: range) -> IndexPart:
+    """A batch's part: a bureau's pages, with a token of their own for each of *numbers* (the
+    vocabulary's size decides the shard count) and titles, rows and definitions as real pages have."""
+    part = IndexPart()
+    for document in range(documents):
+        facets = Facets(bureau, "湖南省", str(2019 + document % 3), "部门决算")
+        part.add(Record(f"{bureau}/{document}/", "部门决算", "部门决算", "部门概况 三公经费", facets))
+        for n in numbers:
+            text = f"公务接待费 {n}.{document:02d} 万元"
+            part.add(Record(f"{bureau}/{document}/p/#s{n}", "情况说明", f"{n}、三公经费支出情况", text, facets))
+        part.add(Record(f"{bureau}/{document}/p/#term-三公经费", "情况说明", "三公经费", "指因公出国……", facets))
+        cells = [["公务接待费", [["决算数", "2.29"]]]]
+        part.add(Record(f"{bureau}/{document}/t/#表-r0", "表", "公开07表", "2.29", facets, "公务接待费", cells))
+    part.pad_to(search.CHUNK)
+    part.seal()
+    return part
+
+
+def written(folder) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def parts_for(vocabulary: int) -> list[tuple[str, IndexPart]]:
+    return [
+        (f"b{n:04d}", part_of(bureau, 2 if vocabulary < 100 else 1, range(n * 7, n * 7 + vocabulary)))
+        for n, bureau in enumerate(["长沙市望城区医疗保障局", "武汉市东西湖区医疗保障局", "南昌市东湖区财政局"])
+    ]
+
+
+# 16 shards take several buckets each; 128 shards (over 6,400 tokens, or few tokens with many
+# postings) several shards a bucket
+@pytest.mark.parametrize(("vocabulary", "postings_per_shard"), [(40, None), (4000, None), (40, 2)])
+def test_the_index_joined_from_disk_is_the_index_joined_in_memory(
+    tmp_path, monkeypatch, vocabulary, postings_per_shard
+):
+    if postings_per_shard is not None:
+        monkeypatch.setattr(search, "POSTINGS_PER_SHARD", postings_per_shard)
+    joined, spilled = IndexPart(), SpilledIndex(tmp_path / "spill")
+    for _, part in parts_for(vocabulary):
+        joined.absorb(part)
+    for _, part in parts_for(vocabulary):
+        spilled.absorb(part)
+    names = [(name, part.count) for name, part in parts_for(vocabulary)]
+    tokens = set(joined.body_gaps) | set(joined.title_gaps) | set(joined.ranges)
+    shards = search.shard_count(len(tokens), search.postings_of(joined))
+    # both ways of reading the buckets back are taken
+    assert (shards < BUCKETS) == (vocabulary == 40 and postings_per_shard is None)
+    in_memory = write_index(joined, names, tmp_path / "memory")
+    on_disk = spilled.write(names, tmp_path / "disk")
+    assert written(tmp_path / "disk") == written(tmp_path / "memory")
+    assert on_disk == in_memory
+    assert not (tmp_path / "spill").exists()  # the slices are gone once the index is written
+
+
+def retained(spilled: SpilledIndex) -> int:
+    """What the spilled index keeps in this process but the records' facets (a few bytes a record)."""
+    return len(pickle.dumps({k: v for k, v in vars(spilled).items() if k != "facets"}))
+
+
+def test_the_build_process_keeps_no_postings_of_the_parts_it_has_absorbed(tmp_path):
+    spilled = SpilledIndex(tmp_path / "spill")
+    sizes = []
+    for n in range(20):  # the same vocabulary in every part: what grows is postings, kept on disk
+        spilled.absorb(part_of(f"局{n}", 2, range(100)))
+        sizes.append(retained(spilled))
+    assert sizes[-1] - sizes[1] < 8  # the count's bytes, not the parts'
+    assert sum(path.stat().st_size for path in (tmp_path / "spill").iterdir()) > 20 * sizes[0]
+    assert len(spilled.facets) == spilled.count
+
+
+def test_findings_come_back_once_each_and_in_order_from_the_batches_files(tmp_path):
+    def finding(path: str, line: int, severity: str = "warning") -> Problem:
+        return Problem(Mark(path, line, 1), f"第 {line} 行有半角标点", severity)
+
+    # a bureau's folder sorted before another's can sort after it as a path ("a/" > "a-b/")
+    batches = [
+        [finding("data/a/2020/juesuan.yaml", n) for n in range(PROBLEMS_READ * 2 + 3, 0, -1)],
+        [finding("data/a-b/2020/juesuan.yaml", 7), finding("data/a-b/2020/juesuan.yaml", 7, "notice")],
+        [],
+        [finding("data/a/2020/juesuan.yaml", 5), finding("data/b/2019/yusuan.yaml", 2)],  # one seen before
+    ]
+    spilled = SpilledFindings(tmp_path)
+    for findings in batches:
+        spilled.add(findings)
+    assert list(spilled.sorted()) == sorted({f for findings in batches for f in findings})
+
+
+def test_shards_multiply_with_the_postings_not_only_with_the_tokens():
+    # a province's tokens are mostly the bench's, their postings ten times as many: so are the shards
+    assert search.shard_count(9_000, 16_000_000) == 128  # the 2,000-document bench: by its tokens
+    assert search.shard_count(9_000, 160_000_000) == 1024
+    assert search.shard_count(100, 10**12) == 8192
