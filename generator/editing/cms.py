@@ -431,11 +431,15 @@ class LocalHandler(QuietHandler):
         query = {key: values[0] for key, values in parse_qs(urlsplit(self.path).query).items()}
         length = int(self.headers.get("Content-Length") or 0)
         if length > IMPORT_LIMIT:
-            return self.reply(413, {"messages": [f"文件太大（超过 {IMPORT_LIMIT // 1024 // 1024} MB）：只导入要用的那张表"]})
+            return self.reply(
+                413, {"messages": [f"文件太大（超过 {IMPORT_LIMIT // 1024 // 1024} MB）：只导入要用的那张表"]}
+            )
         data = self.rfile.read(length)
         form_set = self.form_sets.get(query.get("form_set", ""))
         if form_set is None:
-            return self.reply(200, {"messages": [f"没有表样集 {query.get('form_set', '')}：请运行 python -m generator check"]})
+            return self.reply(
+                200, {"messages": [f"没有表样集 {query.get('form_set', '')}：请运行 python -m generator check"]}
+            )
         return self.reply(200, self.importer(data, query.get("name", ""), form_set, query.get("form", "")))
 
     def reply(self, status: int, body: dict) -> None:
