@@ -22,12 +22,14 @@ from playwright.sync_api import expect
 
 from generator.core.amounts import PLAIN_AMOUNT, AmountError, parse_amount
 from generator.core.model import KINDS, STAGES
+from generator.core.problems import Problems
 from generator.editing import cms, form_rules, precheck
 from generator.editing.schema_json import AMOUNT_HINT
 from generator.importing.for_editor import import_for_editor
 from generator.load.loader import Loader, load_site
-from generator.source import schema
-from generator.source.fields import Amount, Choice, Either, Flag, ListOf, Markdown, Raw, Record, Variants
+from generator.source import fields, schema
+from generator.source.fields import Amount, Choice, Context, Either, Flag, ListOf, Markdown, Raw, Record, Variants
+from generator.source.yamlsource import parse_text
 
 from helpers import DATA, ROOT, run_generator
 from sitetools import ARTIFACTS, serving
@@ -239,6 +241,7 @@ GRID_EDIT = """
 import { readFileSync } from 'node:fs';
 import { fromFile, toFile } from 'YAML_MODULE';
 import * as grid from 'GRID_MODULE';
+import * as igrid from 'INDICATORS_MODULE';
 const [path, rulesPath] = process.argv.slice(2);
 const rules = JSON.parse(readFileSync(rulesPath, 'utf8'));
 const data = JSON.parse(JSON.stringify(fromFile(readFileSync(path, 'utf8'))));
@@ -256,6 +259,7 @@ def through_the_grid(tmp_path: Path, path: Path, edit: str) -> dict:
     it; what it puts into `out`, and the file the format writes then (out.file)."""
     script = tmp_path / "grid.mjs"
     text = GRID_EDIT.replace("YAML_MODULE", (cms.ADMIN / "gongkai-yaml.js").as_uri())
+    text = text.replace("INDICATORS_MODULE", (cms.ADMIN / "gongkai-indicators.js").as_uri())
     script.write_text(
         text.replace("GRID_MODULE", (cms.ADMIN / "gongkai-grid.js").as_uri()).replace("EDIT", edit), "utf-8"
     )
@@ -309,6 +313,82 @@ def test_the_grid_changes_the_cells_typed_into_and_writes_them_as_fmt_does(tmp_p
     written.write_text(out["file"], encoding="utf-8")
     fmt = run_generator("fmt", "--check", str(written), cwd=ROOT)
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
+def test_the_indicator_grid_changes_the_cells_typed_into_and_writes_them_as_fmt_does(tmp_path):
+    """望城's 部门整体自评表 in the grid of its form's columns: a 得分 typed, an 改进措施 emptied, an
+    indicator added after another in its group and one removed (its group, left empty, with it):
+    each changes its own lines only, and fmt has nothing to rewrite. 分值/得分 refused as the loader
+    refuses them."""
+    path = DATA / "changsha-wangcheng-ybj" / "2020" / "juesuan.yaml"
+    edit = """
+      const self = data.parts[4].attachments[0].sections.slice(-1)[0].table;
+      const form = igrid.indicatorFormOf(rules, self.form, data.form_set);
+      const rows = () => igrid.indicatorRows(form, self.indicators);
+      out.columns = form.columns.map(([, label]) => label);
+      out.first = form.columns.map(([key]) => igrid.cellOf(form, self.indicators, rows(), 0, key).value);
+      out.merged = igrid.cellOf(form, self.indicators, rows(), 1, 'level1').drawn;
+      const set = (index, column, text) => {
+        self.indicators = igrid.withIndicatorCell(form, self.indicators, rows(), index, column, text);
+      };
+      set(0, 'scored', '9.50');
+      set(6, 'measure', '');
+      self.indicators = igrid.withIndicatorAdded(form, self.indicators, rows(), 1);
+      set(2, 'content', '新增的指标');
+      set(2, 'score', '1');
+      self.indicators = igrid.withIndicatorRemoved(form, self.indicators, rows(), 10);
+      out.problems = ['abc', '-1', '２', '0'].map(text => igrid.indicatorCellProblem(rules, 'scored', text));
+      set(3, 'scored', 'abc');
+      out.placed = igrid.indicatorProblems(rules, form, self.indicators, rows()).map(p => igrid.indicatorPlace(form, p) + '：' + p.message);
+      set(3, 'scored', '2');
+    """
+    before = path.read_text(encoding="utf-8")
+    out = through_the_grid(tmp_path, path, edit)
+    assert out["columns"] == ["一级指标", "二级指标", "三级指标", "目标内容", "目标值", "完成值", "分值", "得分", "未完成原因", "改进措施"]  # fmt: skip
+    assert out["first"][:4] == ["产出指标", "数量指标", "部门整体", "资助参加城乡居民基本医疗保险人数"]
+    assert out["merged"] is False  # 产出指标 is printed once, over its rows
+    assert out["problems"] == [
+        python_refusal("abc"),
+        "'-1' 是负数：分值、得分和误差只能是零或正数",
+        python_refusal("２"),
+        None,
+    ]
+    assert out["placed"] == [f"第 4 行「得分」：{python_refusal('abc')}"]
+    leaf = (
+        '                        - {name: "部门整体", content: "%s", target: %s, actual: %s, score: %s, scored: %s%s}'
+    )
+    assert changed_lines(before, out["file"]) == [
+        (
+            leaf % ("资助参加城乡居民基本医疗保险人数", '">=3 万人"', '"42.37 万人"', "10", "10", ""),
+            leaf % ("资助参加城乡居民基本医疗保险人数", '">=3 万人"', '"42.37 万人"', "10", "9.50", ""),
+        ),
+        ("", "                        - {content: 新增的指标, score: 1}"),
+        (
+            leaf[:-1] % ("在职人员控制率", '"≤120%"', '"去年0.8，今年2.2"', "2", "1", "")
+            + ', reason: "上级加强了医保监管，迎检次数较上年增加", measure: "厉行节约、严控经费"}',
+            leaf[:-1] % ("在职人员控制率", '"≤120%"', '"去年0.8，今年2.2"', "2", "1", "")
+            + ', reason: "上级加强了医保监管，迎检次数较上年增加"}',
+        ),
+        (
+            "                    - name: 成本指标\n                      items:\n"
+            + leaf % ("城乡居民医疗保险财政配套", '"550元/人/年"', '"580元/人"', "6", "6", ""),
+            "",
+        ),
+    ]
+    written = tmp_path / "data" / "changsha-wangcheng-ybj" / "2020" / "juesuan.yaml"
+    shutil.copytree(DATA, tmp_path / "data")
+    written.write_text(out["file"], encoding="utf-8")
+    fmt = run_generator("fmt", "--check", str(written), cwd=ROOT)
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
+def python_refusal(text: str) -> str:
+    """What the loader says of *text* as a 分值 or 得分 (source/fields.py Score)."""
+    try:
+        fields.Score().convert(parse_text(f"'{text}'", "cell"), Context(Problems()))
+    except fields.Invalid as exc:
+        return exc.message
+    raise AssertionError(f"{text!r} is taken")
 
 
 # ---- the page in the built site ----
