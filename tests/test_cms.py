@@ -777,6 +777,59 @@ def test_a_clerk_edits_a_table_in_its_grid(browser, local_cms, tmp_path, width):
         document.write_text(before, encoding="utf-8")  # as it was, for the other tests of the module
 
 
+# 望城's 部门整体自评表: 在职人员控制率, the 7th indicator, its 得分 1 (below its 分值 2).
+STAFF_LINE = (
+    '                        - {name: "部门整体", content: "在职人员控制率", target: "≤120%", actual: "去年0.8，今年2.2", '
+    'score: 2, scored: 1, reason: "上级加强了医保监管，迎检次数较上年增加", measure: "厉行节约、严控经费"}'
+)
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_clerk_edits_an_indicator_in_the_grid_of_its_form(browser, local_cms, tmp_path, width):
+    """部门整体自评表's indicators in the grid of the form's columns, groups merged as printed: `abc`
+    typed as 在职人员控制率's 得分 is refused in the cell with the loader's message and nothing is
+    saved; `1.00` (the same score, so the checks find what they found) is saved as the one changed line."""
+    url, _, repo = local_cms
+    document = repo / "data" / "changsha-wangcheng-ybj" / "2020" / "juesuan.yaml"
+    before = document.read_text(encoding="utf-8")
+    assert STAFF_LINE in before.splitlines()
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        open_document(page, url)
+        content = page.locator('.gk-grid-indicators input[aria-label="第 7 行「目标内容」"][value="在职人员控制率"]')
+        content.first.wait_for(state="attached")
+        assert content.count() == 1
+        grid = page.locator(".gk-grid-indicators").filter(
+            has=page.locator('input[aria-label="第 7 行「目标内容」"][value="在职人员控制率"]')
+        )
+        cell = reveal(grid.locator('input[aria-label="第 7 行「得分」"]'))
+        assert cell.input_value() == "1"
+        header = grid.locator("thead th").all_inner_texts()
+        assert header[:3] == ["一级指标", "二级指标", "三级指标"]
+        assert grid.locator('input[aria-label="第 1 行「一级指标」"]').input_value() == "产出指标"
+        assert grid.locator('input[aria-label="第 2 行「一级指标」"]').count() == 0  # merged over its rows
+        retype(cell, "abc")
+        message = python_refusal("abc")
+        in_cell = grid.locator(".gk-grid-bad", has=page.locator('input[aria-label="第 7 行「得分」"]'))
+        assert in_cell.locator(".gk-grid-error").inner_text() == message
+        publish(page)
+        beside_label = page.locator("[class*=ControlErrorsList]", has_text=f"未保存：第 7 行「得分」：{message}")
+        beside_label.wait_for()
+        assert document.read_text(encoding="utf-8") == before
+        assert cell.input_value() == "abc"
+        cell.scroll_into_view_if_needed()
+        page.screenshot(path=str(shot_folder(tmp_path) / f"cms-indicators-refused-{width}.png"))
+        retype(cell, "1.00")
+        assert grid.locator(".gk-grid-bad").count() == 0
+        publish(page)
+        after = wait_for_file_change(document, before, page)
+        assert changed_lines(before, after) == [(STAFF_LINE, STAFF_LINE.replace("scored: 1,", "scored: 1.00,"))]
+    finally:
+        context.close()
+        document.write_text(before, encoding="utf-8")  # as it was, for the other tests of the module
+
+
 def shot_folder(tmp_path: Path) -> Path:
     return ARTIFACTS if ARTIFACTS.is_dir() else tmp_path
 
