@@ -341,6 +341,8 @@ def test_the_indicator_grid_changes_the_cells_typed_into_and_writes_them_as_fmt_
       set(3, 'scored', 'abc');
       out.placed = igrid.indicatorProblems(rules, form, self.indicators, rows()).map(p => igrid.indicatorPlace(form, p) + '：' + p.message);
       set(3, 'scored', '2');
+      const small = [{name: '产出指标', items: [{name: '数量指标', items: [{name: 'a'}]}]}];
+      out.pasted = igrid.withIndicatorBlock(form, small, 0, 1, '数量指标\\tb\\tc\\r\\n质量指标\\td\\te\\r\\n');
     """
     before = path.read_text(encoding="utf-8")
     out = through_the_grid(tmp_path, path, edit)
@@ -354,6 +356,19 @@ def test_the_indicator_grid_changes_the_cells_typed_into_and_writes_them_as_fmt_
         None,
     ]
     assert out["placed"] == [f"第 4 行「得分」：{python_refusal('abc')}"]
+    # A block pasted at 二级指标: a second row added in the group; its 二级指标 is the group's merged
+    # cell, printed in the first row only, so a different name there is left out and counted.
+    assert out["pasted"] == {
+        "tree": [
+            {
+                "name": "产出指标",
+                "items": [
+                    {"name": "数量指标", "items": [{"name": "b", "content": "c"}, {"name": "d", "content": "e"}]}
+                ],
+            }
+        ],  # fmt: skip
+        "left": 1,
+    }
     leaf = (
         '                        - {name: "部门整体", content: "%s", target: %s, actual: %s, score: %s, scored: %s%s}'
     )
