@@ -840,6 +840,16 @@ def test_a_clerk_edits_an_indicator_in_the_grid_of_its_form(browser, local_cms, 
         publish(page)
         after = wait_for_file_change(document, before, page)
         assert changed_lines(before, after) == [(STAFF_LINE, STAFF_LINE.replace("scored: 1,", "scored: 1.00,"))]
+
+        # The per-indicator forms stay as the advanced view, and the grid comes back with what was saved.
+        page.locator(".gk-checks-close").click()  # the panel of the check before publishing, read
+        grids = page.locator(".gk-grid-indicators").count()
+        cell.locator("xpath=ancestor::div[contains(@class, 'gk-grid-part')]/preceding-sibling::button[1]").click()
+        back = page.locator(".gk-grid-toggle", has_text="返回表格")
+        assert back.count() == 1 and page.locator(".gk-grid-indicators").count() == grids - 1
+        back.click()
+        assert page.locator(".gk-grid-indicators").count() == grids
+        assert grid.locator('input[aria-label="第 7 行「得分」"]').input_value() == "1.00"
     finally:
         context.close()
         document.write_text(before, encoding="utf-8")  # as it was, for the other tests of the module

@@ -247,6 +247,22 @@ const IndicatorsControl = createClass({
   keep(ref) {
     this.inner = ref;
   },
+  // A check's result about an indicator or a group leads to its first cell in the grid.
+  componentDidMount() {
+    this.unplace = placeField({
+      value: () => this.props.value,
+      show: (line, rest = []) => {
+        const root = document.getElementById(this.props.forID);
+        if (!root) return;
+        const cells = [...root.querySelectorAll('input[data-path]')];
+        const within = cell => rest.every((step, i) => JSON.parse(cell.dataset.path)[i] === step);
+        goTo(cells.find(within) || root);
+      },
+    });
+  },
+  componentWillUnmount() {
+    this.unplace();
+  },
   change(value) {
     this.props.onChange(immutable(this.props.entry, value));
   },
@@ -263,7 +279,8 @@ const IndicatorsControl = createClass({
     if (forms) {
       const ListControl = CMS.getWidget('list').control;
       const field = this.props.field.set('widget', 'list');
-      return h('div', {}, toggle,
+      // The toggle on a line of its own: Decap's list would cover a floating button.
+      return h('div', {}, h('div', { className: 'gk-grid-toggle-bar' }, toggle),
         rows === null ? h('p', { className: 'gk-variant' }, '指标的分组层数与表样的级别列不符，不能用表格编辑：请在下面逐项修改') : null,
         h(ListControl, { ...this.props, field, ref: this.keep }));
     }
@@ -340,8 +357,9 @@ const VariantsControl = createClass({
     }
     const indicatorForm = isMap(value) ? indicatorFormOf(RULES, value.get('form'), this.props.entry.getIn(['data', 'form_set'])) : null;
     if ((variant.get('keys') || []).includes('indicators') && indicatorForm) {
-      // A 绩效 table on a declared form: its indicators are a grid of the form's columns.
-      fields = fields.map(f => (f.get('name') === 'indicators' ? f.set('widget', 'gk-indicators').set('gk_indicator_form', JSON.stringify(indicatorForm)) : f));
+      // A 绩效 table on a declared form: its indicators (or each set's) are a grid of the form's columns.
+      const asGrid = f => (f.get('name') === 'indicators' ? f.set('widget', 'gk-indicators').set('gk_indicator_form', JSON.stringify(indicatorForm)) : f);
+      fields = fields.map(f => (f.get('name') === 'indicator_sets' && f.get('fields') ? f.set('fields', f.get('fields').map(asGrid)) : asGrid(f)));
     }
     const shaped = field.set('widget', 'object').set('fields', fields).delete('variants');
     return h('div', {}, label, h(ObjectControl, { ...this.props, field: shaped, ref: this.keep }));
