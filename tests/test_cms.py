@@ -803,7 +803,9 @@ STAFF_LINE = (
 def test_a_clerk_edits_an_indicator_in_the_grid_of_its_form(browser, local_cms, tmp_path, width):
     """部门整体自评表's indicators in the grid of the form's columns, groups merged as printed: `abc`
     typed as 在职人员控制率's 得分 is refused in the cell with the loader's message and nothing is
-    saved; `1.00` (the same score, so the checks find what they found) is saved as the one changed line."""
+    saved; `1.00` (the same score, so the checks find what they found) is saved as the one changed line.
+    A 得分 of 3 (above its 分值) is refused before publishing, its result leading to the indicator's
+    row; the per-indicator forms are the advanced view."""
     url, _, repo = local_cms
     document = repo / "data" / "changsha-wangcheng-ybj" / "2020" / "juesuan.yaml"
     before = document.read_text(encoding="utf-8")
@@ -841,8 +843,25 @@ def test_a_clerk_edits_an_indicator_in_the_grid_of_its_form(browser, local_cms, 
         after = wait_for_file_change(document, before, page)
         assert changed_lines(before, after) == [(STAFF_LINE, STAFF_LINE.replace("scored: 1,", "scored: 1.00,"))]
 
-        # The per-indicator forms stay as the advanced view, and the grid comes back with what was saved.
+        # A 得分 above its 分值: refused before publishing, and its result leads to the indicator's row.
         page.locator(".gk-checks-close").click()  # the panel of the check before publishing, read
+        retype(cell, "3")
+        publish(page)
+        result = page.locator(".gk-check-error", has_text="得分不应超过分值")
+        result.wait_for()
+        assert (
+            result.locator(".gk-check-place")
+            .inner_text()
+            .startswith(f"第 {before.splitlines().index(STAFF_LINE) + 1} 行")
+        )
+        result.locator(".gk-check-place").click()
+        focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
+        assert focused == "第 7 行「三级指标」"  # the indicator's row: its first cell of its own
+        assert document.read_text(encoding="utf-8") == after
+        retype(cell, "1.00")
+
+        # The per-indicator forms stay as the advanced view, and the grid comes back with what was saved.
+        page.locator(".gk-checks-close").click()
         grids = page.locator(".gk-grid-indicators").count()
         cell.locator("xpath=ancestor::div[contains(@class, 'gk-grid-part')]/preceding-sibling::button[1]").click()
         back = page.locator(".gk-grid-toggle", has_text="返回表格")
