@@ -22,12 +22,14 @@ from playwright.sync_api import expect
 
 from generator.core.amounts import PLAIN_AMOUNT, AmountError, parse_amount
 from generator.core.model import KINDS, STAGES
+from generator.core.problems import Problems
 from generator.editing import cms, form_rules, precheck
 from generator.editing.schema_json import AMOUNT_HINT
 from generator.importing.for_editor import import_for_editor
 from generator.load.loader import Loader, load_site
-from generator.source import schema
-from generator.source.fields import Amount, Choice, Either, Flag, ListOf, Markdown, Raw, Record, Variants
+from generator.source import fields, schema
+from generator.source.fields import Amount, Choice, Context, Either, Flag, ListOf, Markdown, Raw, Record, Variants
+from generator.source.yamlsource import parse_text
 
 from helpers import DATA, ROOT, run_generator
 from sitetools import ARTIFACTS, serving
@@ -239,6 +241,7 @@ GRID_EDIT = """
 import { readFileSync } from 'node:fs';
 import { fromFile, toFile } from 'YAML_MODULE';
 import * as grid from 'GRID_MODULE';
+import * as igrid from 'INDICATORS_MODULE';
 const [path, rulesPath] = process.argv.slice(2);
 const rules = JSON.parse(readFileSync(rulesPath, 'utf8'));
 const data = JSON.parse(JSON.stringify(fromFile(readFileSync(path, 'utf8'))));
@@ -256,6 +259,7 @@ def through_the_grid(tmp_path: Path, path: Path, edit: str) -> dict:
     it; what it puts into `out`, and the file the format writes then (out.file)."""
     script = tmp_path / "grid.mjs"
     text = GRID_EDIT.replace("YAML_MODULE", (cms.ADMIN / "gongkai-yaml.js").as_uri())
+    text = text.replace("INDICATORS_MODULE", (cms.ADMIN / "gongkai-indicators.js").as_uri())
     script.write_text(
         text.replace("GRID_MODULE", (cms.ADMIN / "gongkai-grid.js").as_uri()).replace("EDIT", edit), "utf-8"
     )
@@ -309,6 +313,97 @@ def test_the_grid_changes_the_cells_typed_into_and_writes_them_as_fmt_does(tmp_p
     written.write_text(out["file"], encoding="utf-8")
     fmt = run_generator("fmt", "--check", str(written), cwd=ROOT)
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
+def test_the_indicator_grid_changes_the_cells_typed_into_and_writes_them_as_fmt_does(tmp_path):
+    """望城's 部门整体自评表 in the grid of its form's columns: a 得分 typed, an 改进措施 emptied, an
+    indicator added after another in its group and one removed (its group, left empty, with it):
+    each changes its own lines only, and fmt has nothing to rewrite. 分值/得分 refused as the loader
+    refuses them."""
+    path = DATA / "changsha-wangcheng-ybj" / "2020" / "juesuan.yaml"
+    edit = """
+      const self = data.parts[4].attachments[0].sections.slice(-1)[0].table;
+      const form = igrid.indicatorFormOf(rules, self.form, data.form_set);
+      const rows = () => igrid.indicatorRows(form, self.indicators);
+      out.columns = form.columns.map(([, label]) => label);
+      out.first = form.columns.map(([key]) => igrid.cellOf(form, self.indicators, rows(), 0, key).value);
+      out.merged = igrid.cellOf(form, self.indicators, rows(), 1, 'level1').drawn;
+      const set = (index, column, text) => {
+        self.indicators = igrid.withIndicatorCell(form, self.indicators, rows(), index, column, text);
+      };
+      set(0, 'scored', '9.50');
+      set(6, 'measure', '');
+      self.indicators = igrid.withIndicatorAdded(form, self.indicators, rows(), 1);
+      set(2, 'content', '新增的指标');
+      set(2, 'score', '1');
+      self.indicators = igrid.withIndicatorRemoved(form, self.indicators, rows(), 10);
+      out.problems = ['abc', '-1', '２', '0'].map(text => igrid.indicatorCellProblem(rules, 'scored', text));
+      set(3, 'scored', 'abc');
+      out.placed = igrid.indicatorProblems(rules, form, self.indicators, rows()).map(p => igrid.indicatorPlace(form, p) + '：' + p.message);
+      set(3, 'scored', '2');
+      const small = [{name: '产出指标', items: [{name: '数量指标', items: [{name: 'a'}]}]}];
+      out.pasted = igrid.withIndicatorBlock(form, small, 0, 1, '数量指标\\tb\\tc\\r\\n质量指标\\td\\te\\r\\n');
+    """
+    before = path.read_text(encoding="utf-8")
+    out = through_the_grid(tmp_path, path, edit)
+    assert out["columns"] == ["一级指标", "二级指标", "三级指标", "目标内容", "目标值", "完成值", "分值", "得分", "未完成原因", "改进措施"]  # fmt: skip
+    assert out["first"][:4] == ["产出指标", "数量指标", "部门整体", "资助参加城乡居民基本医疗保险人数"]
+    assert out["merged"] is False  # 产出指标 is printed once, over its rows
+    assert out["problems"] == [
+        python_refusal("abc"),
+        "'-1' 是负数：分值、得分和误差只能是零或正数",
+        python_refusal("２"),
+        None,
+    ]
+    assert out["placed"] == [f"第 4 行「得分」：{python_refusal('abc')}"]
+    # A block pasted at 二级指标: a second row added in the group; its 二级指标 is the group's merged
+    # cell, printed in the first row only, so a different name there is left out and counted.
+    assert out["pasted"] == {
+        "tree": [
+            {
+                "name": "产出指标",
+                "items": [
+                    {"name": "数量指标", "items": [{"name": "b", "content": "c"}, {"name": "d", "content": "e"}]}
+                ],
+            }
+        ],  # fmt: skip
+        "left": 1,
+    }
+    leaf = (
+        '                        - {name: "部门整体", content: "%s", target: %s, actual: %s, score: %s, scored: %s%s}'
+    )
+    assert changed_lines(before, out["file"]) == [
+        (
+            leaf % ("资助参加城乡居民基本医疗保险人数", '">=3 万人"', '"42.37 万人"', "10", "10", ""),
+            leaf % ("资助参加城乡居民基本医疗保险人数", '">=3 万人"', '"42.37 万人"', "10", "9.50", ""),
+        ),
+        ("", "                        - {content: 新增的指标, score: 1}"),
+        (
+            leaf[:-1] % ("在职人员控制率", '"≤120%"', '"去年0.8，今年2.2"', "2", "1", "")
+            + ', reason: "上级加强了医保监管，迎检次数较上年增加", measure: "厉行节约、严控经费"}',
+            leaf[:-1] % ("在职人员控制率", '"≤120%"', '"去年0.8，今年2.2"', "2", "1", "")
+            + ', reason: "上级加强了医保监管，迎检次数较上年增加"}',
+        ),
+        (
+            "                    - name: 成本指标\n                      items:\n"
+            + leaf % ("城乡居民医疗保险财政配套", '"550元/人/年"', '"580元/人"', "6", "6", ""),
+            "",
+        ),
+    ]
+    written = tmp_path / "data" / "changsha-wangcheng-ybj" / "2020" / "juesuan.yaml"
+    shutil.copytree(DATA, tmp_path / "data")
+    written.write_text(out["file"], encoding="utf-8")
+    fmt = run_generator("fmt", "--check", str(written), cwd=ROOT)
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
+def python_refusal(text: str) -> str:
+    """What the loader says of *text* as a 分值 or 得分 (source/fields.py Score)."""
+    try:
+        fields.Score().convert(parse_text(f"'{text}'", "cell"), Context(Problems()))
+    except fields.Invalid as exc:
+        return exc.message
+    raise AssertionError(f"{text!r} is taken")
 
 
 # ---- the page in the built site ----
@@ -692,6 +787,88 @@ def test_a_clerk_edits_a_table_in_its_grid(browser, local_cms, tmp_path, width):
         assert asked, "leaving with unsaved changes did not ask"
         assert table.locator('input[aria-label="第 4 行「基本支出」"]').input_value() == "12.00"
         assert document.read_text(encoding="utf-8") == after
+    finally:
+        context.close()
+        document.write_text(before, encoding="utf-8")  # as it was, for the other tests of the module
+
+
+# 望城's 部门整体自评表: 在职人员控制率, the 7th indicator, its 得分 1 (below its 分值 2).
+STAFF_LINE = (
+    '                        - {name: "部门整体", content: "在职人员控制率", target: "≤120%", actual: "去年0.8，今年2.2", '
+    'score: 2, scored: 1, reason: "上级加强了医保监管，迎检次数较上年增加", measure: "厉行节约、严控经费"}'
+)
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_clerk_edits_an_indicator_in_the_grid_of_its_form(browser, local_cms, tmp_path, width):
+    """部门整体自评表's indicators in the grid of the form's columns, groups merged as printed: `abc`
+    typed as 在职人员控制率's 得分 is refused in the cell with the loader's message and nothing is
+    saved; `1.00` (the same score, so the checks find what they found) is saved as the one changed line.
+    A 得分 of 3 (above its 分值) is refused before publishing, its result leading to the indicator's
+    row; the per-indicator forms are the advanced view."""
+    url, _, repo = local_cms
+    document = repo / "data" / "changsha-wangcheng-ybj" / "2020" / "juesuan.yaml"
+    before = document.read_text(encoding="utf-8")
+    assert STAFF_LINE in before.splitlines()
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        open_document(page, url)
+        content = page.locator('.gk-grid-indicators input[aria-label="第 7 行「目标内容」"][value="在职人员控制率"]')
+        content.first.wait_for(state="attached")
+        assert content.count() == 1
+        grid = page.locator(".gk-grid-indicators").filter(
+            has=page.locator('input[aria-label="第 7 行「目标内容」"][value="在职人员控制率"]')
+        )
+        cell = reveal(grid.locator('input[aria-label="第 7 行「得分」"]'))
+        assert cell.input_value() == "1"
+        header = grid.locator("thead th").all_inner_texts()
+        assert header[:3] == ["一级指标", "二级指标", "三级指标"]
+        assert grid.locator('input[aria-label="第 1 行「一级指标」"]').input_value() == "产出指标"
+        assert grid.locator('input[aria-label="第 2 行「一级指标」"]').count() == 0  # merged over its rows
+        retype(cell, "abc")
+        message = python_refusal("abc")
+        in_cell = grid.locator(".gk-grid-bad", has=page.locator('input[aria-label="第 7 行「得分」"]'))
+        assert in_cell.locator(".gk-grid-error").inner_text() == message
+        publish(page)
+        beside_label = page.locator("[class*=ControlErrorsList]", has_text=f"未保存：第 7 行「得分」：{message}")
+        beside_label.wait_for()
+        assert document.read_text(encoding="utf-8") == before
+        assert cell.input_value() == "abc"
+        cell.scroll_into_view_if_needed()
+        page.screenshot(path=str(shot_folder(tmp_path) / f"cms-indicators-refused-{width}.png"))
+        retype(cell, "1.00")
+        assert grid.locator(".gk-grid-bad").count() == 0
+        publish(page)
+        after = wait_for_file_change(document, before, page)
+        assert changed_lines(before, after) == [(STAFF_LINE, STAFF_LINE.replace("scored: 1,", "scored: 1.00,"))]
+
+        # A 得分 above its 分值: refused before publishing, and its result leads to the indicator's row.
+        page.locator(".gk-checks-close").click()  # the panel of the check before publishing, read
+        retype(cell, "3")
+        publish(page)
+        result = page.locator(".gk-check-error", has_text="得分不应超过分值")
+        result.wait_for()
+        assert (
+            result.locator(".gk-check-place")
+            .inner_text()
+            .startswith(f"第 {before.splitlines().index(STAFF_LINE) + 1} 行")
+        )
+        result.locator(".gk-check-place").click()
+        focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
+        assert focused == "第 7 行「三级指标」"  # the indicator's row: its first cell of its own
+        assert document.read_text(encoding="utf-8") == after
+        retype(cell, "1.00")
+
+        # The per-indicator forms stay as the advanced view, and the grid comes back with what was saved.
+        page.locator(".gk-checks-close").click()
+        grids = page.locator(".gk-grid-indicators").count()
+        cell.locator("xpath=ancestor::div[contains(@class, 'gk-grid-part')]/preceding-sibling::button[1]").click()
+        back = page.locator(".gk-grid-toggle", has_text="返回表格")
+        assert back.count() == 1 and page.locator(".gk-grid-indicators").count() == grids - 1
+        back.click()
+        assert page.locator(".gk-grid-indicators").count() == grids
+        assert grid.locator('input[aria-label="第 7 行「得分」"]').input_value() == "1.00"
     finally:
         context.close()
         document.write_text(before, encoding="utf-8")  # as it was, for the other tests of the module

@@ -368,3 +368,17 @@ def test_the_grid_prints_each_panels_share_of_the_forms_header_with_its_numbers_
     assert g06["footer_cells"][:2] == [["人员经费合计", None, 2], [None, "人员经费合计", 1]]
     g01 = form_rules.form_data(JUESUAN.forms["公开01表"])
     assert g01["panels"][1]["labels"][0] == ["一般公共服务支出", "一、一般公共服务支出", 32, 0, False]
+
+
+def test_each_indicator_form_is_written_with_its_printed_columns_and_where_its_scores_are():
+    for name, form_set in FORM_SETS.items():
+        written = RULES["indicator_forms"].get(name, {})
+        assert written.keys() == form_set.indicator_forms.keys()
+        for form_name, form in form_set.indicator_forms.items():
+            assert written[form_name]["columns"] == [[key, label] for key, label in form.columns]
+            assert written[form_name]["scores_at"] == list(form.scores_at)
+    zhengti = RULES["indicator_forms"]["hunan-jixiao-2020"]["部门整体自评表"]
+    assert [label for _, label in zhengti["columns"]][:3] == ["一级指标", "二级指标", "三级指标"]
+    with pytest.raises(fields.Invalid) as refused:
+        fields.Score().convert(parse_text("'-2.5'", "probe"), Context(Problems()))
+    assert form_rules.read_back(RULES["score"]["negative"], refused.value.message) == {"text": "-2.5"}

@@ -9,6 +9,7 @@ import * as YAML from './yaml/index.js';
 import { fromFile, toFile, writtenAs, SOURCE, PARSE, WRITE } from './gongkai-yaml.js';
 import { FORM_PARTS, tableProblems, textProblems } from './gongkai-tables.js';
 import { makeGridControl, gridShows, gridProblemText, TABLE_DRAWN } from './gongkai-grid.js';
+import { makeIndicatorGridControl, indicatorFormOf, indicatorRows, indicatorProblems, indicatorPlace } from './gongkai-indicators.js';
 // Checks before publishing (its prePublish listener); the tables' boxes and grids are places it can lead to.
 import { placeField, goTo } from './gongkai-checks.js';
 
@@ -28,6 +29,7 @@ const CAN_IMPORT = await fetch(IMPORT_URL)
   .then(response => response.ok && response.headers.get('Content-Type').startsWith('application/json'))
   .catch(() => false);
 const GridControl = makeGridControl(h, createClass);
+const IndicatorGridControl = makeIndicatorGridControl(h, createClass);
 const KIND = '__gongkai_kind'; // generator/cms.KIND_KEY: keeps bureaus and documents apart in data/
 
 // What a file of data/ is, from its keys (the collections filter on it).
@@ -208,6 +210,94 @@ const YamlPreview = createClass({
 
 CMS.registerWidget('gk-yaml', YamlControl, YamlPreview);
 
+// Plain values as Decap's own (Immutable) ones, made with the constructors of a value it gave: its
+// list widget, the advanced view of the indicators, reads them so.
+function immutable(like, value) {
+  if (Array.isArray(value)) return like.toList().clear().push(...value.map(v => immutable(like, v)));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).reduce((map, [k, v]) => map.set(k, immutable(like, v)), like.clear());
+  }
+  return value;
+}
+
+// A 绩效 table's indicators on a declared 绩效 form: a grid of the form's columns (gongkai-indicators.js),
+// or, as the advanced view, the per-indicator forms (Decap's list widget with the fields config.yml gives).
+const IndicatorsControl = createClass({
+  getInitialState() {
+    return { forms: false };
+  },
+  form() {
+    return JSON.parse(this.props.field.get('gk_indicator_form'));
+  },
+  rows() {
+    return indicatorRows(this.form(), toJS(this.props.value) ?? []);
+  },
+  problems() {
+    const rows = this.rows();
+    const form = this.form();
+    return rows ? indicatorProblems(RULES, form, toJS(this.props.value) ?? [], rows).map(p => `${indicatorPlace(form, p)}：${p.message}`) : [];
+  },
+  isValid() {
+    if (this.state.forms && this.inner && this.inner.validate) this.inner.validate();
+    const problems = this.problems();
+    if (!problems.length) return true;
+    const more = problems.length > 1 ? `（另有 ${problems.length - 1} 处，见表中）` : '';
+    return { error: { type: 'CUSTOM', parentIds: this.props.parentIds, message: `未保存：${problems[0]}${more}` } };
+  },
+  keep(ref) {
+    this.inner = ref;
+  },
+  // A check's result about an indicator or a group leads to its first cell in the grid.
+  componentDidMount() {
+    this.unplace = placeField({
+      value: () => this.props.value,
+      show: (line, rest = []) => {
+        const root = document.getElementById(this.props.forID);
+        if (!root) return;
+        const cells = [...root.querySelectorAll('input[data-path]')];
+        const within = cell => rest.every((step, i) => JSON.parse(cell.dataset.path)[i] === step);
+        goTo(cells.find(within) || root);
+      },
+    });
+  },
+  componentWillUnmount() {
+    this.unplace();
+  },
+  change(value) {
+    this.props.onChange(immutable(this.props.entry, value));
+  },
+  render() {
+    const rows = this.rows();
+    const forms = this.state.forms || rows === null;
+    const toggle = h('button', {
+      type: 'button',
+      className: 'gk-grid-toggle',
+      'aria-pressed': forms,
+      disabled: rows === null,
+      onClick: () => this.setState({ forms: !forms }),
+    }, forms ? '返回表格' : '高级：逐项表单');
+    if (forms) {
+      const ListControl = CMS.getWidget('list').control;
+      const field = this.props.field.set('widget', 'list');
+      // The toggle on a line of its own: Decap's list would cover a floating button.
+      return h('div', {}, h('div', { className: 'gk-grid-toggle-bar' }, toggle),
+        rows === null ? h('p', { className: 'gk-variant' }, '指标的分组层数与表样的级别列不符，不能用表格编辑：请在下面逐项修改') : null,
+        h(ListControl, { ...this.props, field, ref: this.keep }));
+    }
+    return h('div', {}, toggle, h(IndicatorGridControl, {
+      forID: this.props.forID,
+      rules: RULES,
+      form: this.form(),
+      value: toJS(this.props.value),
+      onChange: this.change,
+      onFocus: this.props.setActiveStyle,
+      onBlur: this.props.setInactiveStyle,
+    }));
+  },
+});
+
+CMS.registerWidget('gk-indicators', IndicatorsControl, YamlPreview);
+
 // The variant a value is: as the loader binds it (generator/fields.Variants.choose_keys): the
 // first whose keys it has, else the mapping one, else the last; a scalar is the scalar variant.
 function chooseVariant(variants, value) {
@@ -264,6 +354,12 @@ const VariantsControl = createClass({
     if ((variant.get('keys') || []).includes('form') && isMap(value)) {
       // A table of a form: its values, rows and totals boxes are checked against that form.
       fields = fields.map(f => (f.get('widget') === 'gk-yaml' ? f.set('gk_form', String(value.get('form') ?? '')) : f));
+    }
+    const indicatorForm = isMap(value) ? indicatorFormOf(RULES, value.get('form'), this.props.entry.getIn(['data', 'form_set'])) : null;
+    if ((variant.get('keys') || []).includes('indicators') && indicatorForm) {
+      // A 绩效 table on a declared form: its indicators (or each set's) are a grid of the form's columns.
+      const asGrid = f => (f.get('name') === 'indicators' ? f.set('widget', 'gk-indicators').set('gk_indicator_form', JSON.stringify(indicatorForm)) : f);
+      fields = fields.map(f => (f.get('name') === 'indicator_sets' && f.get('fields') ? f.set('fields', f.get('fields').map(asGrid)) : asGrid(f)));
     }
     const shaped = field.set('widget', 'object').set('fields', fields).delete('variants');
     return h('div', {}, label, h(ObjectControl, { ...this.props, field: shaped, ref: this.keep }));

@@ -25,7 +25,7 @@ import unicodedata
 from ..core import amounts, problems
 from ..core import text as characters
 from ..core.headers import header_rows
-from ..core.model import Column, ColumnGroup, FixedRow, FooterCell, Form, FormSet, Panel
+from ..core.model import Column, ColumnGroup, FixedRow, FooterCell, Form, FormSet, IndicatorForm, Panel
 from ..core.problems import Mark, Problems
 from ..load import tables
 from ..source import fields, schema
@@ -338,6 +338,24 @@ def form_data(form: Form) -> dict:
     }
 
 
+def indicator_form_data(form: IndicatorForm) -> dict:
+    """A 绩效 form's indicator table as printed, for the editor's grid of indicators: its columns
+    (field and printed label, level columns first) and where its 分值 and 得分 are printed."""
+    return {
+        "name": form.name,
+        "stage": form.stage,
+        "columns": [[key, label] for key, label in form.columns],
+        "scores_at": list(form.scores_at),
+    }
+
+
+def score_rule() -> dict:
+    """分值 and 得分 (source/fields.py Score): an amount, refused below zero with the loader's message."""
+    probe = "-1"
+    message = invalid(lambda: fields.Score().convert(node(f"'{probe}'"), Context(Problems())))
+    return {"negative": template(message, text=probe)}
+
+
 def printed_header(tree: list, start: int, end: int) -> list[list[list]]:
     """The printed header rows ([label, colspan, rowspan]) over the leaf columns start…end of the
     header *tree*: a panel's share of the form's header, its groups cut to the columns it has."""
@@ -371,6 +389,12 @@ def form_rules(form_sets: dict[str, FormSet]) -> dict:
         "cell": cell_messages(),
         "digits": digits_rule(),
         "table": table_messages(),
+        "score": score_rule(),
+        "indicator_forms": {
+            name: {form_name: indicator_form_data(form) for form_name, form in form_set.indicator_forms.items()}
+            for name, form_set in sorted(form_sets.items())
+            if form_set.indicator_forms
+        },
         "form_sets": {
             name: {number: form_data(form) for number, form in form_set.forms.items()}
             for name, form_set in sorted(form_sets.items())
