@@ -1223,3 +1223,28 @@ def test_every_document_is_saved_after_its_title_is_changed(browser, local_cms, 
     [(old, new)] = changed_lines(before, after)
     assert old.startswith("title: ") and title in old
     assert new == old.replace(title, title + "（修订）")
+
+
+def test_a_list_that_must_not_be_empty_is_refused_empty_in_its_yaml_box(browser, local_cms):
+    """北塔's 绩效表 money block with its rows (minItems 1) emptied: refused under the box and at 发布."""
+    url, _, repo = local_cms
+    document = repo / "data" / "shaoyang-beita-ybj" / "2020" / "jixiao.yaml"
+    before = document.read_text(encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    try:
+        page.goto(url)
+        page.get_by_role("button", name="登录").click()
+        page.goto(url + "#/collections/documents")
+        page.get_by_text("北塔区医疗保障局（含医疗保障事务中心）2020年度部门整体支出绩效评价报告").first.click()
+        boxes = page.locator("textarea.gk-yaml")
+        boxes.first.wait_for(state="attached")
+        index = next(i for i in range(boxes.count()) if "label: 工资福利支出" in boxes.nth(i).input_value())
+        box = reveal(boxes.nth(index))
+        box.fill("[]")
+        assert "至少要写 1 项" in page.locator(".gk-yaml-problems").inner_text()
+        publish(page)
+        page.locator("[class*=ControlErrorsList]", has_text="至少要写 1 项").wait_for()
+        assert document.read_text(encoding="utf-8") == before
+    finally:
+        page.context.close()
+        document.write_text(before, encoding="utf-8")
