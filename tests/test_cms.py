@@ -103,6 +103,21 @@ def test_the_forms_ask_for_the_keys_the_loader_declares_with_its_required_flags(
     ]
 
 
+def test_a_list_of_yaml_text_items_is_one_yaml_box_that_keeps_the_loaders_minimum():
+    """Decap's list gives an item that is a mapping to its one field as the mapping's `item` key:
+    such items showed empty and every save was refused as “一行”是必填项. Their list is one box."""
+    boxes = [
+        (path, field, spec)
+        for path, field, spec in every_field()
+        if isinstance(spec, ListOf) and isinstance(spec.item, Raw)
+    ]
+    assert len(boxes) >= 3, [path for path, _, _ in boxes]  # a table's rows, a score's rows, sections
+    for path, field, spec in boxes:
+        assert field["widget"] == "gk-yaml", path
+        assert field["required"] == (spec.required and not spec.allow_empty), path
+        assert field.get("min") == (None if spec.allow_empty else 1), path
+
+
 def test_amounts_are_text_boxes_with_the_loaders_pattern_never_a_number_widget():
     amounts = [(path, field) for path, field, spec in every_field() if type(spec) is Amount]
     assert len(amounts) >= 10, [p for p, _ in amounts]  # 资金情况, 分值/得分, 总分…
@@ -1179,3 +1194,57 @@ def test_on_a_published_site_the_panel_says_the_check_comes_after_publishing(bro
         context.close()
         document.write_text(before, encoding="utf-8")
     assert changed_lines(before, after) == [(G07_LINE, G07_LINE.replace(RECEPTION, "决算公务接待费: 2.39}"))]
+
+
+# ---- every document of data/ can be saved after a one-line edit (issue 20) ----
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.parent.parent.name)
+def test_every_document_is_saved_after_its_title_is_changed(browser, local_cms, path):
+    """Each document opened, its title changed, published: the file changes in that line only.
+    Lists of YAML-text items (a table's 一行, a score's rows) once blocked every save with
+    “一行”是必填项, whatever was edited."""
+    url, _, repo = local_cms
+    document = repo / path.relative_to(DATA.parent)
+    before = document.read_text(encoding="utf-8")
+    title = re.search(r'^title: "?(.*?)"?$', before, re.M).group(1)
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    try:
+        page.goto(url)
+        page.get_by_role("button", name="登录").click()
+        page.goto(url + "#/collections/documents")
+        page.get_by_text(title, exact=True).first.click()
+        retype(page.locator(f'input[value="{title}"]').first, title + "（修订）")
+        publish(page)
+        after = wait_for_file_change(document, before, page)
+    finally:
+        page.context.close()
+        document.write_text(before, encoding="utf-8")  # as it was, for the other tests of the module
+    [(old, new)] = changed_lines(before, after)
+    assert old.startswith("title: ") and title in old
+    assert new == old.replace(title, title + "（修订）")
+
+
+def test_a_list_that_must_not_be_empty_is_refused_empty_in_its_yaml_box(browser, local_cms):
+    """北塔's 绩效表 money block with its rows (minItems 1) emptied: refused under the box and at 发布."""
+    url, _, repo = local_cms
+    document = repo / "data" / "shaoyang-beita-ybj" / "2020" / "jixiao.yaml"
+    before = document.read_text(encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    try:
+        page.goto(url)
+        page.get_by_role("button", name="登录").click()
+        page.goto(url + "#/collections/documents")
+        page.get_by_text("北塔区医疗保障局（含医疗保障事务中心）2020年度部门整体支出绩效评价报告").first.click()
+        boxes = page.locator("textarea.gk-yaml")
+        boxes.first.wait_for(state="attached")
+        index = next(i for i in range(boxes.count()) if "label: 工资福利支出" in boxes.nth(i).input_value())
+        box = reveal(boxes.nth(index))
+        box.fill("[]")
+        assert "至少要写 1 项" in page.locator(".gk-yaml-problems").inner_text()
+        publish(page)
+        page.locator("[class*=ControlErrorsList]", has_text="至少要写 1 项").wait_for()
+        assert document.read_text(encoding="utf-8") == before
+    finally:
+        page.context.close()
+        document.write_text(before, encoding="utf-8")

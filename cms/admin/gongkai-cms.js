@@ -84,6 +84,16 @@ function formOf(field, entry) {
   return (forms && forms[number]) || null;
 }
 
+// A list written as YAML text (cms.py: its items have no form of their own) keeps the loader's
+// minItems: Decap checks `min` on its own list widget only.
+function tooFew(field, value) {
+  const min = field.get('min');
+  if (!min) return [];
+  const items = toJS(value);
+  const count = Array.isArray(items) ? items.length : 0;
+  return count < min ? [{ line: 0, message: `至少要写 ${min} 项（每项以“- ”开头）` }] : [];
+}
+
 const shown = problem => (problem.line ? `第 ${problem.line} 行：${problem.message}` : problem.message);
 
 const YamlControl = createClass({
@@ -119,7 +129,7 @@ const YamlControl = createClass({
     const form = this.grid();
     if (form) return this.gridProblems(form);
     if (this.state.error) return [];
-    return partProblems(this.props.field, this.props.entry, this.state.absent, this.state.text);
+    return [...tooFew(this.props.field, this.props.value), ...partProblems(this.props.field, this.props.entry, this.state.absent, this.state.text)];
   },
   // Asked by Decap before it saves: an error keeps the entry from being saved, and Decap shows its
   // message beside the field's label (the first problem; the box lists them all as they are typed).

@@ -153,6 +153,11 @@ class FieldsWriter:
     def list_widget(self, value: dict) -> dict:
         items = value["items"]
         item = self.widget(items)
+        if item["widget"] == "gk-yaml":
+            # Decap's list hands an item that is a mapping to its one field as the mapping's "item"
+            # key (absent): the box showed nothing and "required" refused every save. Items that are
+            # YAML text anyway are the list's YAML text; the box refuses fewer items than minItems.
+            return {**item, "min": value["minItems"]} if value.get("minItems") else item
         out: dict = {"widget": "list"}
         singular = label_of(items.get("description") or self.resolve(items).get("description", ""))
         if singular:
