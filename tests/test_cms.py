@@ -628,7 +628,8 @@ def with_reception(text: str, figure: str) -> str:
 
 
 def yaml_views(page) -> None:
-    """Every table's grid switched to its YAML text box (高级：YAML)."""
+    """Every table's grid switched to its YAML text box (高级：YAML), and every indicator grid to its
+    forms (高级：逐项表单): the tests of refusals then also show that those forms keep Decap showing them."""
     page.locator(".gk-grid-toggle").first.wait_for(state="attached")
     page.evaluate("() => document.querySelectorAll('.gk-grid-toggle[aria-pressed=false]').forEach(b => b.click())")
 

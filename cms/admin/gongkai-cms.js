@@ -289,10 +289,12 @@ const IndicatorsControl = createClass({
     if (forms) {
       const ListControl = CMS.getWidget('list').control;
       const field = this.props.field.set('widget', 'list');
-      // The toggle on a line of its own: Decap's list would cover a floating button.
+      // The toggle on a line of its own: Decap's list would cover a floating button. The list gets
+      // no controlRef: with it, it registers itself as this field's control in Decap's place, and
+      // then Decap no longer shows any field's refusal at 发布 (isValid above validates the list).
       return h('div', {}, h('div', { className: 'gk-grid-toggle-bar' }, toggle),
         rows === null ? h('p', { className: 'gk-variant' }, '指标的分组层数与表样的级别列不符，不能用表格编辑：请在下面逐项修改') : null,
-        h(ListControl, { ...this.props, field, ref: this.keep }));
+        h(ListControl, { ...this.props, controlRef: undefined, field, ref: this.keep }));
     }
     return h('div', {}, toggle, h(IndicatorGridControl, {
       forID: this.props.forID,
