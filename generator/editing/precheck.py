@@ -60,6 +60,18 @@ def posted_file(data: Path, name: object) -> PurePosixPath:
     return relative
 
 
+def other_bureaus(data: Path, bureau: str):
+    """copytree's *ignore*: the folders of data/ that are bureaus (they hold a bureau.yaml) other than
+    *bureau*; everything else is copied."""
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        if Path(folder) != data:
+            return set()
+        return {n for n in names if n != bureau and (data / n / "bureau.yaml").is_file()}
+
+    return ignore
+
+
 def check_posted(data: Path, name: object, text: object) -> dict:
     """The check of *text* as the file *name* of *data*: {"path", "refused", "results", "closing"}.
 
@@ -74,7 +86,10 @@ def check_posted(data: Path, name: object, text: object) -> dict:
         raise Refused(f"文件超过 {MAX_BYTES // (1 << 20)} MB，不核对")
     with tempfile.TemporaryDirectory(prefix="gongkai-check-") as work:
         copy = Path(work) / "data"
-        shutil.copytree(data, copy, symlinks=True)  # a link stays a link, refused by check as in data/
+        # Only what `check` of this bureau reads: the site's own files (forms/, glossary…) and this
+        # bureau's folder, not every bureau of a province, which a clerk's every 发布 would copy.
+        bureau = relative.parts[0]
+        shutil.copytree(data, copy, symlinks=True, ignore=other_bureaus(data, bureau))  # a link stays a link
         target = copy / relative
         target.unlink()
         target.write_text(text, encoding="utf-8")
