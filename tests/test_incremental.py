@@ -282,6 +282,65 @@ def test_a_cache_not_to_be_trusted_is_not_used(corpus, tmp_path, capsys, how, li
     assert [text for text in capsys.readouterr().out.splitlines() if text.startswith("构建缓存")] == []
 
 
+def kept_page(site: Path) -> Path:
+    cache = build_cache.folder_for(site)
+    return next(
+        p for entry in sorted(p for p in cache.iterdir() if p.is_dir()) for p in (entry / "files").rglob("*.html")
+    )
+
+
+def digests(monkeypatch) -> list[Path]:
+    """The kept files the next recall reads, in order (the build runs its batches in this process)."""
+    read: list[Path] = []
+    real = build_cache._digest
+    monkeypatch.setattr(build_cache, "_digest", lambda path: read.append(path) or real(path))
+    return read
+
+
+def test_a_rebuild_with_nothing_changed_reads_no_kept_file(corpus, tmp_path, capsys, monkeypatch):
+    """A kept file with the inode, size and time it had when kept is linked unread: reading every
+    file made an unchanged rebuild read the whole site again."""
+    site = built(corpus, tmp_path / "site")
+    first = site_files(site)
+    read = digests(monkeypatch)
+    capsys.readouterr()
+    built(corpus, site)
+    assert [line for line in capsys.readouterr().out.splitlines() if line.startswith("构建缓存")] == []
+    assert read == []
+    assert site_files(site) == first
+
+
+def test_a_kept_file_touched_is_read_and_taken_when_its_bytes_are_as_kept(corpus, tmp_path, capsys, monkeypatch):
+    site = built(corpus, tmp_path / "site")
+    page = kept_page(site)
+    was = page.stat()
+    os.utime(page, ns=(was.st_atime_ns, was.st_mtime_ns + 10**9))
+    read = digests(monkeypatch)
+    capsys.readouterr()
+    built(corpus, site)
+    assert [line for line in capsys.readouterr().out.splitlines() if line.startswith("构建缓存")] == []
+    assert read == [page]
+    assert_same_as_cold(corpus, site, tmp_path)
+
+
+def test_a_kept_file_replaced_with_its_size_and_time_is_read_and_refused(corpus, tmp_path, capsys):
+    """Another file under the kept name, of the same size and time (as a copy that keeps times makes),
+    is another inode: it is read, and the batch is built."""
+    site = built(corpus, tmp_path / "site")
+    page = kept_page(site)
+    was = page.stat()
+    changed = page.read_bytes().replace(b"<", b"[", 1)
+    page.unlink()  # the published site keeps the old inode, so the new file cannot take its number
+    page.write_bytes(changed)
+    os.utime(page, ns=(was.st_atime_ns, was.st_mtime_ns))
+    assert page.stat().st_size == was.st_size and page.stat().st_ino != was.st_ino
+    capsys.readouterr()
+    built(corpus, site)
+    said = [line for line in capsys.readouterr().out.splitlines() if line.startswith("构建缓存")]
+    assert said == ["构建缓存：1 批的缓存已损坏，不用，已重新生成"]
+    assert_same_as_cold(corpus, site, tmp_path)
+
+
 def test_the_cache_is_outside_the_site_and_no_build_leaves_a_part(corpus, tmp_path):
     site = built(corpus, tmp_path / "site")
     cache = build_cache.folder_for(site)
