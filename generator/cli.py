@@ -117,10 +117,24 @@ def cmd_merge(args) -> int:
     )
 
 
+REBUILD_NAMES = {"unchanged": "unchanged", "edited": "one document edited", "glossary": "glossary changed"}
+
+
 def cmd_bench(args) -> int:
     from .bench.measure import bench
 
-    figures = bench(args.docs, args.runs, Path(args.keep) if args.keep else None, args.shards)
+    rebuilds = tuple(args.rebuilds.split(",")) if args.rebuilds else ()
+    unknown = [change for change in rebuilds if change not in REBUILD_NAMES]
+    if unknown:
+        print(f"--rebuilds：不认识“{unknown[0]}”，可选 {','.join(REBUILD_NAMES)}", file=sys.stderr)
+        return 2
+    figures = bench(
+        args.docs,
+        args.runs,
+        Path(args.keep) if args.keep else None,
+        args.shards,
+        tuple(REBUILD_NAMES[change] for change in rebuilds),
+    )
     print(json.dumps(figures, ensure_ascii=False))
     return 0
 
@@ -256,6 +270,12 @@ def main(argv: list[str] | None = None) -> int:
         "--shards",
         type=int,
         help="再分成 N 片构建（build --shard）并合并（merge）：每片和合并的耗时，合并的网站与一台机器构建的逐字节比较",
+    )
+    bench.add_argument(
+        "--rebuilds",
+        default=",".join(REBUILD_NAMES),
+        help="冷构建之后再构建哪几次（逗号分隔；空则不再构建）：unchanged 什么都没改，"
+        "edited 改了一份文件，glossary 改了名词解释（每一批都重新生成）",
     )
     bench.set_defaults(run=cmd_bench)
     review = sub.add_parser(

@@ -86,6 +86,15 @@ def test_the_benchmark_runs_and_reports_every_figure():
     assert figures["documents"] == 4 and figures["pages"] > 30
     for key in ("check_seconds", "check_seconds_after_one_edit", "build_seconds", "peak_memory_mib", "site_mib"):
         assert figures[key] > 0, key
+    assert figures["build_seconds_per_document"] == pytest.approx(figures["build_seconds"] / 4, abs=0.01)
+    assert figures["site_files"] > figures["pages"]  # the pages, their downloads, the search index, the assets
+    assert sorted(figures["rebuild"]) == ["glossary changed", "one document edited", "unchanged"]
+    for change, rebuilt in figures["rebuild"].items():
+        assert rebuilt["build_seconds"] > 0 and rebuilt["peak_memory_mib"] > 0, change
+        assert rebuilt["share_of_cold_build"] == pytest.approx(rebuilt["build_seconds"] / figures["build_seconds"], abs=0.01)
+    # the glossary is in every batch's key: every batch is built again, none recalled
+    assert figures["rebuild"]["glossary changed"]["stage_seconds"].get("recalled (workers)", 0) == 0
+    assert figures["rebuild"]["unchanged"]["stage_seconds"]["recalled (workers)"] > 0
     assert {"load (workers)", "check (workers)", "generate (workers)", "pages (workers)"} <= set(
         figures["stage_seconds"]
     )
@@ -94,6 +103,12 @@ def test_the_benchmark_runs_and_reports_every_figure():
     assert 0 < figures["search_query_bytes_max"] < figures["search_index_bytes"]
     assert figures["search_query_milliseconds_max"] >= 0
     assert figures["search_queries"]["三公经费"]["results_shown"] > 0  # the query really ran
+
+
+def test_the_benchmark_names_the_rebuilds_it_knows():
+    done = run_generator("bench", "--docs", "4", "--rebuilds", "unchanged,typo", cwd=ROOT, timeout=600)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.strip() == "--rebuilds：不认识“typo”，可选 unchanged,edited,glossary"
 
 
 def test_the_benchmark_keeps_its_files_when_asked(tmp_path: Path):

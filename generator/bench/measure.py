@@ -292,7 +292,24 @@ def sharded_figures(splits: list[dict]) -> dict:
     }
 
 
-def bench(documents: int, runs: int = 1, keep: Path | None = None, shards: int | None = None) -> dict:
+REBUILDS = {  # what changed before the build runs again over the site it built, and the file changed
+    "unchanged": None,
+    "one document edited": "document",
+    "glossary changed": "glossary",  # in every batch's key (build_cache.py): every batch is built again
+}
+
+
+def tree_files(folder: Path) -> int:
+    return sum(1 for p in folder.rglob("*") if p.is_file())
+
+
+def bench(
+    documents: int,
+    runs: int = 1,
+    keep: Path | None = None,
+    shards: int | None = None,
+    rebuilds: tuple[str, ...] = tuple(REBUILDS),
+) -> dict:
     work = keep or Path(tempfile.mkdtemp(prefix="gongkai-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     data, site, timings_file = work / "data", work / "site", work / "timings.json"
@@ -300,14 +317,14 @@ def bench(documents: int, runs: int = 1, keep: Path | None = None, shards: int |
     try:
         make_corpus(ROOT / "data", data, documents)
         walls, peaks, checks, rechecks, stages = [], [], [], [], []
-        rebuilds: dict[str, list] = {"unchanged": [], "one document edited": []}
+        rebuilt: dict[str, list] = {change: [] for change in rebuilds}
         splits: list[dict] = []
         cache = {"GONGKAI_CACHE": str(work / "cache")}
-        edited = min(data.glob("*/*/*.yaml"))
+        edited = {"document": min(data.glob("*/*/*.yaml")), "glossary": data / "glossary.yaml"}
         build = [*generator, "build", str(data), "--site-dir", str(site), "--timings", str(timings_file)]
         for _ in range(max(1, runs)):
             checks.append(run_measured([*generator, "check", "--no-cache", str(data)])[0])
-            rechecks.append(check_after_one_edit([*generator, "check", str(data)], edited, cache))
+            rechecks.append(check_after_one_edit([*generator, "check", str(data)], edited["document"], cache))
             if site.exists():
                 shutil.rmtree(site)
             shutil.rmtree(work / "cache" / "build", ignore_errors=True)  # cold: nothing kept of a build before
@@ -317,8 +334,8 @@ def bench(documents: int, runs: int = 1, keep: Path | None = None, shards: int |
             stages.append(json.loads(timings_file.read_text(encoding="utf-8")))
             if shards:  # before the rebuilds, which leave the site of an edited document
                 splits.append(sharded(generator, data, site, work, shards, cache))
-            rebuilds["unchanged"].append(rebuild(build, cache, timings_file))
-            rebuilds["one document edited"].append(rebuild(build, cache, timings_file, edited))
+            for change in rebuilds:
+                rebuilt[change].append(rebuild(build, cache, timings_file, edited.get(REBUILDS[change])))
         pages = document_pages(site)
         html_pages = list(site.rglob("*.html"))
         median = statistics.median
@@ -335,22 +352,26 @@ def bench(documents: int, runs: int = 1, keep: Path | None = None, shards: int |
             # a clerk's check again after correcting one file: the other files' results are recalled
             "check_seconds_after_one_edit": round(median(rechecks), 2),
             "build_seconds": round(median(walls), 2),
+            "build_seconds_per_document": round(median(walls) / documents, 4),
             "peak_memory_mib": round(max(peaks), 1),
             # the same build again, the batches whose inputs did not change taken from the one before
-            # (build/build_cache.py): with nothing changed, and after one document was edited
+            # (build/build_cache.py): with nothing changed, after one document was edited, after the
+            # glossary was; each also as a share of the cold build
             "rebuild": {
                 change: {
                     "build_seconds": round(median(r[0] for r in runs_of), 2),
+                    "share_of_cold_build": round(median(r[0] for r in runs_of) / median(walls), 3),
                     "peak_memory_mib": round(max(r[1] for r in runs_of), 1),
                     "stage_seconds": {
                         k: round(median(r[2].get(k, 0) for r in runs_of), 2) for k in sorted(runs_of[0][2])
                     },
                 }
-                for change, runs_of in rebuilds.items()
+                for change, runs_of in rebuilt.items()
             },
             # seconds per stage; those run in the workers are summed over the workers
             "stage_seconds": {k: round(median(s.get(k, 0) for s in stages), 2) for k in sorted(stages[0])},
             "site_mib": round(tree_bytes(site) / 2**20, 1),
+            "site_files": tree_files(site),
             "document_page_html_bytes_median": int(median(pages)) if pages else 0,
             "document_page_html_bytes_max": max(pages) if pages else 0,
             "one_page_text_html_bytes_max": max(one_page_texts(site), default=0),
