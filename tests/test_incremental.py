@@ -16,6 +16,7 @@ import pytest
 
 from generator.bench.corpus import make_corpus
 from generator.build import batches, build_cache
+from generator.build.search import INDEX_DIR
 from generator.build.site import build
 from generator.core import urls
 
@@ -242,7 +243,7 @@ def test_a_change_to_the_generator_or_its_dependencies_changes_the_environment(t
 
 
 def damage(cache: Path, how: str) -> None:
-    entries = sorted(p for p in cache.iterdir() if p.is_dir())
+    entries = sorted(p for p in cache.iterdir() if (p / "files" / "batch").is_dir())  # batches', not the index's
     if how == "meta.json unreadable":
         (cache / build_cache.META).write_bytes(b"\xff{")
     elif how == "another version":
@@ -257,6 +258,9 @@ def damage(cache: Path, how: str) -> None:
         page.write_bytes(page.read_bytes().replace(b"<", b"[", 1))
     elif how == "a file missing":
         next(p for p in (entries[0] / "files").rglob("*.html")).unlink()
+    elif how == "a shard of the search index changed":
+        shard = next(p for p in sorted(cache.glob("*/files/t/*.bin")))
+        shard.write_bytes(b"x" + shard.read_bytes()[1:])
 
 
 @pytest.mark.parametrize(
@@ -268,6 +272,7 @@ def damage(cache: Path, how: str) -> None:
         ("outcome cut short", "构建缓存：1 批的缓存已损坏，不用，已重新生成"),
         ("a file changed", "构建缓存：1 批的缓存已损坏，不用，已重新生成"),
         ("a file missing", "构建缓存：1 批的缓存已损坏，不用，已重新生成"),
+        ("a shard of the search index changed", "构建缓存：1 组搜索索引分片的缓存已损坏，不用，已重新生成"),
     ],
 )
 def test_a_cache_not_to_be_trusted_is_not_used(corpus, tmp_path, capsys, how, line):
@@ -283,6 +288,7 @@ def test_a_cache_not_to_be_trusted_is_not_used(corpus, tmp_path, capsys, how, li
 
 
 def kept_page(site: Path) -> Path:
+    """A page as a batch's entry keeps it."""
     cache = build_cache.folder_for(site)
     return next(
         p for entry in sorted(p for p in cache.iterdir() if p.is_dir()) for p in (entry / "files").rglob("*.html")
@@ -346,7 +352,10 @@ def test_the_cache_is_outside_the_site_and_no_build_leaves_a_part(corpus, tmp_pa
     cache = build_cache.folder_for(site)
     assert cache.is_dir() and not cache.resolve().is_relative_to(site.resolve())
     assert [p.name for p in cache.iterdir() if p.name.endswith(".part")] == []
-    assert len([p for p in cache.iterdir() if p.is_dir()]) == BUREAUS
+    entries = [p for p in cache.iterdir() if p.is_dir()]
+    assert len([p for p in entries if (p / "files" / "batch").is_dir()]) == BUREAUS  # a batch a bureau here
+    shards = {p.name for p in entries for p in (p / "files" / "t").glob("*.bin")}
+    assert shards == {p.name for p in (site / INDEX_DIR / "t").iterdir()}  # and the search index's shards
 
 
 def test_the_environment_follows_the_theme_and_the_configuration_beyond_the_shells(tmp_path):

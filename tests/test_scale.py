@@ -91,7 +91,9 @@ def test_the_benchmark_runs_and_reports_every_figure():
     assert sorted(figures["rebuild"]) == ["glossary changed", "one document edited", "unchanged"]
     for change, rebuilt in figures["rebuild"].items():
         assert rebuilt["build_seconds"] > 0 and rebuilt["peak_memory_mib"] > 0, change
-        assert rebuilt["share_of_cold_build"] == pytest.approx(rebuilt["build_seconds"] / figures["build_seconds"], abs=0.01)
+        assert rebuilt["share_of_cold_build"] == pytest.approx(
+            rebuilt["build_seconds"] / figures["build_seconds"], abs=0.01
+        )
     # the glossary is in every batch's key: every batch is built again, none recalled
     assert figures["rebuild"]["glossary changed"]["stage_seconds"].get("recalled (workers)", 0) == 0
     assert figures["rebuild"]["unchanged"]["stage_seconds"]["recalled (workers)"] > 0

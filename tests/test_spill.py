@@ -7,13 +7,13 @@ import pickle
 
 import pytest
 
-from generator.build import search
+from generator.build import build_cache, search
 from generator.build.search import Facets, IndexPart, Record, write_index
-from generator.build.spill import BUCKETS, PROBLEMS_READ, SpilledFindings, SpilledIndex
+from generator.build.spill import BUCKETS, PROBLEMS_READ, SpilledFindings, SpilledIndex, spill_part
 from generator.core.problems import Mark, Problem
 
 
-def part_of(bureau: str, documents: int, numbers: range) -> IndexPart:
+def part_of(bureau: str, documents: int, numbers: range, extra: tuple[Record, ...] = ()) -> IndexPart:
     """A batch's part: a bureau's pages, with a token of their own for each of *numbers* (the
     vocabulary's size decides the shard count) and titles, rows and definitions as real pages have."""
     part = IndexPart()
@@ -26,6 +26,8 @@ def part_of(bureau: str, documents: int, numbers: range) -> IndexPart:
         part.add(Record(f"{bureau}/{document}/p/#term-三公经费", "情况说明", "三公经费", "指因公出国……", facets))
         cells = [["公务接待费", [["决算数", "2.29"]]]]
         part.add(Record(f"{bureau}/{document}/t/#表-r0", "表", "公开07表", "2.29", facets, "公务接待费", cells))
+    for record in extra:
+        part.add(record)
     part.pad_to(search.CHUNK)
     part.seal()
     return part
@@ -54,33 +56,98 @@ def test_the_index_joined_from_disk_is_the_index_joined_in_memory(
     for _, part in parts_for(vocabulary):
         joined.absorb(part)
     for _, part in parts_for(vocabulary):
-        spilled.absorb(part)
+        spilled.absorb_part(part)
     names = [(name, part.count) for name, part in parts_for(vocabulary)]
     tokens = set(joined.body_gaps) | set(joined.title_gaps) | set(joined.ranges)
     shards = search.shard_count(len(tokens), search.postings_of(joined))
     # both ways of reading the buckets back are taken
     assert (shards < BUCKETS) == (vocabulary == 40 and postings_per_shard is None)
-    in_memory = write_index(joined, names, tmp_path / "memory")
-    on_disk = spilled.write(names, tmp_path / "disk")
+    write_index(joined, names, tmp_path / "memory")
+    assert spilled.write(names, tmp_path / "disk") == set()  # no store: nothing kept
     assert written(tmp_path / "disk") == written(tmp_path / "memory")
-    assert on_disk == in_memory
     assert not (tmp_path / "spill").exists()  # the slices are gone once the index is written
 
 
 def retained(spilled: SpilledIndex) -> int:
-    """What the spilled index keeps in this process but the records' facets (a few bytes a record)."""
-    return len(pickle.dumps({k: v for k, v in vars(spilled).items() if k != "facets"}))
+    """What the spilled index keeps in this process but the records' facets (a few bytes a record)
+    and where each part's slices lie (a few references a bucket a part)."""
+    return len(pickle.dumps({k: v for k, v in vars(spilled).items() if k not in ("facets", "slices")}))
 
 
 def test_the_build_process_keeps_no_postings_of_the_parts_it_has_absorbed(tmp_path):
     spilled = SpilledIndex(tmp_path / "spill")
-    sizes = []
+    sizes, places = [], []
     for n in range(20):  # the same vocabulary in every part: what grows is postings, kept on disk
-        spilled.absorb(part_of(f"局{n}", 2, range(100)))
+        file = tmp_path / f"{n}.slices"
+        spilled.absorb(spill_part(part_of(f"局{n}", 2, range(100)), file), file)  # as a worker does
         sizes.append(retained(spilled))
+        places.append(len(pickle.dumps(spilled.slices)))
     assert sizes[-1] - sizes[1] < 8  # the count's bytes, not the parts'
-    assert sum(path.stat().st_size for path in (tmp_path / "spill").iterdir()) > 20 * sizes[0]
+    assert max(b - a for a, b in zip(places[1:], places[2:], strict=False)) < 60 * BUCKETS
+    assert sum(path.stat().st_size for path in tmp_path.glob("*.slices")) > 20 * sizes[0]
     assert len(spilled.facets) == spilled.count
+
+
+def build_store(tmp_path) -> build_cache.Store:
+    return build_cache.open_folder(tmp_path / "store", "environment")[0]
+
+
+def spilled_parts(tmp_path, parts: list[IndexPart], name: str) -> SpilledIndex:
+    spilled = SpilledIndex(tmp_path / name / "spill")
+    for number, part in enumerate(parts):
+        file = tmp_path / name / f"{number}.slices"
+        spilled.absorb(spill_part(part, file), file)
+    return spilled
+
+
+def test_a_class_of_shards_whose_slices_did_not_change_is_taken_from_the_store(tmp_path):
+    """The shards are linked from the store when every slice of their class is as it was; an edit
+    to one part joins again only the classes of the tokens it touched, and the bytes are a join's."""
+    store = build_store(tmp_path)
+    names = [(name, part.count) for name, part in parts_for(4000)]
+    first = spilled_parts(tmp_path, [part for _, part in parts_for(4000)], "first")
+    kept = first.write(names, tmp_path / "first-index", store)
+    assert len(kept) == BUCKETS  # 128 shards: a class a bucket, each kept
+    again = spilled_parts(tmp_path, [part for _, part in parts_for(4000)], "again")
+    assert again.write(names, tmp_path / "again-index", store) == kept
+    assert written(tmp_path / "again-index") == written(tmp_path / "first-index")
+    shard = next((tmp_path / "again-index" / "t").iterdir())
+    assert shard.stat().st_ino == (tmp_path / "first-index" / "t" / shard.name).stat().st_ino  # linked, not joined
+
+    edited_names = [names[0], (names[1][0], edited_parts()[1].count), names[2]]
+    write_index(spilled_joined(enumerate(edited_parts())), edited_names, tmp_path / "memory")
+    after = spilled_parts(tmp_path, edited_parts(), "after").write(edited_names, tmp_path / "after-index", store)
+    assert written(tmp_path / "after-index") == written(tmp_path / "memory")
+    assert 0 < len(after - kept) < BUCKETS // 2  # the classes of the new words' tokens alone
+
+
+def test_a_kept_shard_that_changed_is_not_taken(tmp_path):
+    store = build_store(tmp_path)
+    names = [(name, part.count) for name, part in parts_for(40)]
+    spilled_parts(tmp_path, [p for _, p in parts_for(40)], "first").write(names, tmp_path / "first-index", store)
+    shard = tmp_path / "first-index" / "t" / "3.bin"
+    shard.write_bytes(b"x" + shard.read_bytes()[1:])  # the published site's file, the store's too
+    again = spilled_parts(tmp_path, [p for _, p in parts_for(40)], "again")
+    again.write(names, tmp_path / "again-index", store)
+    write_index(spilled_joined(parts_for(40)), names, tmp_path / "memory")
+    assert written(tmp_path / "again-index") == written(tmp_path / "memory")
+
+
+def edited_parts() -> list[IndexPart]:
+    """parts_for(4000) with a sentence added to the second part (fresh parts: a join uses them up)."""
+    parts = [part for _, part in parts_for(4000)]
+    facets = Facets("武汉市东西湖区医疗保障局", "湖南省", "2019", "部门决算")
+    added = Record("武汉市东西湖区医疗保障局/0/p/#s9", "情况说明", "补充说明", "公务用车运行维护费 1.23 万元", facets)
+    parts[1] = part_of("武汉市东西湖区医疗保障局", 1, range(7, 4007), (added,))
+    assert parts[1].count == parts_for(4000)[1][1].count  # within its last chunk: no part after it moves
+    return parts
+
+
+def spilled_joined(parts) -> IndexPart:
+    joined = IndexPart()
+    for _, part in parts:
+        joined.absorb(part)
+    return joined
 
 
 def test_findings_come_back_once_each_and_in_order_from_the_batches_files(tmp_path):

@@ -42,6 +42,7 @@ from . import audit, build_cache, bureau_dates, check_cache, links, processes
 from .history import History, corrections, touching
 from .report import Timings
 from .search import CHUNK, Facets, IndexPart, page_records, searchable, write_chunks
+from .spill import SLICES, IndexSlices, spill_part
 from .theme import Shell, Shells, theme_config
 
 BATCH_DOCUMENTS = 20  # documents a batch holds at most (one bureau with more makes a batch alone)
@@ -72,7 +73,7 @@ class Outcome:
     files: dict[str, tuple[Counter, int]] = field(default_factory=dict)
     outlines: list[Bureau] = field(default_factory=list)
     built: Path | None = None  # the batch's pages, a folder per bureau
-    index: IndexPart | None = None
+    index: IndexSlices | None = None  # the batch's part of the search index, its slices in SLICES
     seconds: Counter = field(default_factory=Counter)  # per stage, in the worker
     cache_key: str | None = None  # under which check_cache keeps it (check), or build_cache (build)
     recalled: str | None = None  # a build's: "kept" when build_cache's entry was used, DAMAGED when refused
@@ -375,10 +376,10 @@ def _build_batch(batch: Batch, site: Site, results, outcome: Outcome) -> None:
             index.add(record)
             records.append(record)
     index.pad_to(CHUNK)
-    index.seal()
     write_chunks(records, _WORKER["work"] / "search-records", batch.name)
+    outcome.index = spill_part(index, work / SLICES)  # kept with the batch's files (spill.py)
     outcome.seconds["search index"] = time.perf_counter() - start
-    outcome.built, outcome.index = work / "site", index
+    outcome.built = work / "site"
 
 
 def _facets_by_folder(site: Site) -> dict[str, Facets]:

@@ -46,6 +46,7 @@ import pickle
 import re
 import shutil
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +54,7 @@ from ..load.loader import QUALITY_FILE, SITE_FILE
 from ..source import files
 from . import check_cache
 
-FORMAT = 2  # bumped when what an entry holds changes shape
+FORMAT = 3  # bumped when what an entry holds changes shape
 META = "meta.json"
 OUTCOME = "outcome.pickle"
 MANIFEST = "manifest.json"
@@ -222,18 +223,23 @@ def _outputs(batch_dir: Path, records: Path, name: str) -> list[tuple[str, Path]
 
 def remember(store: Store, key: str, outcome, batch_dir: Path, records: Path, name: str) -> None:
     """Keep a batch's outcome and the files it built (in *batch_dir*, and its records in *records*)."""
+    kept = {**outcome.__dict__, "built": None, "seconds": None, "batch": None}
+    keep_files(store, key, _outputs(batch_dir, records, name), pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def keep_files(store: Store, key: str, files: list[tuple[str, Path]], outcome: bytes = b"") -> None:
+    """Keep *files* (each with its name in the entry) under *key*, with *outcome* (pickled)."""
     partial = store.folder / f"{key}.{os.getpid()}.part"
     try:
         shutil.rmtree(partial, ignore_errors=True)
         listed, made = [], set()
-        for inside, path in _outputs(batch_dir, records, name):
+        for inside, path in files:
             kept_file = partial / "files" / inside
             _place(path, kept_file, made)
             listed.append([inside, _digest(path), *_stat(kept_file)])
         partial.mkdir(parents=True, exist_ok=True)  # a batch with errors built no file: its outcome is kept too
         (partial / MANIFEST).write_text(json.dumps(listed, ensure_ascii=False), encoding="utf-8")
-        kept = {**outcome.__dict__, "built": None, "seconds": None, "batch": None}
-        (partial / OUTCOME).write_bytes(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+        (partial / OUTCOME).write_bytes(outcome)
         partial.rename(store.folder / key)
     except OSError:  # another build kept it first, or the disk refuses: the next build builds it
         shutil.rmtree(partial, ignore_errors=True)
@@ -242,27 +248,56 @@ def remember(store: Store, key: str, outcome, batch_dir: Path, records: Path, na
 def recall(store: Store, key: str, batch_dir: Path, records: Path, name: str):
     """The outcome kept under *key* (a dict of its fields) with its files placed in *batch_dir* and
     *records*; None when there is none, DAMAGED when it cannot be used (nothing is left placed)."""
+
+    def target(inside: str) -> Path:
+        kind, _, rest = inside.partition("/")
+        return batch_dir / rest if kind == "batch" else records / f"{name}-{rest}"
+
+    def kept_outcome(entry: Path) -> dict:
+        kept = pickle.loads((entry / OUTCOME).read_bytes())
+        if not isinstance(kept, dict):
+            raise ValueError(OUTCOME)
+        return kept
+
+    found = _recalled(store, key, target, kept_outcome)
+    if found is DAMAGED:
+        shutil.rmtree(batch_dir, ignore_errors=True)
+        for path in records.glob(f"{name}-*.bin") if records.is_dir() else ():
+            path.unlink(missing_ok=True)
+    return found
+
+
+def recall_files(store: Store, key: str, target: Callable[[str], Path]):
+    """The files kept under *key* placed where *target* says (by their names in the entry): True;
+    None when there is no such entry, DAMAGED when it cannot be used (what was placed is removed)."""
+    placed: list[Path] = []
+
+    def placing(inside: str) -> Path:
+        placed.append(target(inside))
+        return placed[-1]
+
+    found = _recalled(store, key, placing, lambda entry: True)
+    if found is DAMAGED:
+        for path in placed:  # removed, never written over: each is another name of a kept file
+            path.unlink(missing_ok=True)
+    return found
+
+
+def _recalled(store: Store, key: str, target: Callable[[str], Path], kept: Callable[[Path], object]):
     entry = store.folder / key
     if not entry.is_dir():
         return None
     try:
         listed = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
-        kept = pickle.loads((entry / OUTCOME).read_bytes())
+        found = kept(entry)
         made: set[Path] = set()
         for inside, digest, *stat in listed:
-            kind, _, rest = inside.partition("/")
-            target = batch_dir / rest if kind == "batch" else records / f"{name}-{rest}"
             kept_file = entry / "files" / inside
             if _stat(kept_file) != stat and _digest(kept_file) != digest:
                 raise ValueError(inside)
-            _place(kept_file, target, made)
-        if not isinstance(kept, dict):
-            raise ValueError(OUTCOME)
-        return kept
+            _place(kept_file, target(inside), made)
+        return found
     except Exception:  # cut short, of another version, or changed since: never trusted
-        shutil.rmtree(batch_dir, ignore_errors=True)
-        for path in records.glob(f"{name}-*.bin") if records.is_dir() else ():
-            path.unlink(missing_ok=True)
         if not store.recall_only:  # a merge's part is the shard's, reported and left as it is
             shutil.rmtree(entry, ignore_errors=True)
         return DAMAGED

@@ -37,7 +37,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core import urls
@@ -57,7 +57,7 @@ from .mkdocs_run import run_mkdocs, write_pages
 from .region_links import link_compared
 from .report import Stop, Timings, print_problems, print_stop
 from .search import CHUNK, INDEX_DIR, Facets, IndexPart, page_records, searchable, write_chunks
-from .spill import SpilledFindings, SpilledIndex
+from .spill import SLICES, SpilledFindings, SpilledIndex
 from .theme import DEPTHS, SHELL_MARKDOWN, Shells, parse_shells, read_shells, shell_src, theme_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -241,8 +241,10 @@ def build_site(
         notes.append(f"构建缓存：{damaged} 批的缓存已损坏，不用，已重新生成")
     stop_on_errors(checked, joined.found)
     documents = finish_site(work, checked, joined, content_dir, config_file, shells, timings, site_url)
+    if joined.index.damaged:
+        notes.append(f"构建缓存：{joined.index.damaged} 组搜索索引分片的缓存已损坏，不用，已重新生成")
     if store is not None:
-        build_cache.prune(store, {o.cache_key for o in checked.outcomes})
+        build_cache.prune(store, {o.cache_key for o in checked.outcomes} | joined.kept)
     return documents
 
 
@@ -280,6 +282,8 @@ class JoinedBatches:
     parts: list
     bulk: downloads.BulkZip
     found: SpilledFindings
+    store: build_cache.Store | None = None  # where the index's shards are kept and taken from
+    kept: set[str] = field(default_factory=set)  # the keys of those the index took or kept there
 
 
 def run_joined(work: Path, data_dir: Path, strict, jobs, config_file, timings, shells, store, history):
@@ -289,6 +293,7 @@ def run_joined(work: Path, data_dir: Path, strict, jobs, config_file, timings, s
         [],
         downloads.BulkZip(work / "bulk.zip"),
         SpilledFindings(work / "findings-spill"),
+        store,
     )
 
     def join(outcome) -> None:
@@ -299,7 +304,7 @@ def run_joined(work: Path, data_dir: Path, strict, jobs, config_file, timings, s
                 joined.bulk.add(outcome.outlines, outcome.built)
         if outcome.index is not None:
             joined.parts.append((outcome.batch.name, outcome.index.count))
-            joined.index.absorb(outcome.index)
+            joined.index.absorb(outcome.index, work / outcome.batch.name / SLICES)
             outcome.index = None
 
     with timings.timed("batches"):  # load, check, render, audit and search index, in the workers
@@ -355,7 +360,9 @@ def finish_site(work: Path, checked, joined: JoinedBatches, content_dir, config_
         raise Stop(f"{len(broken)} 个链接有误", broken)
     with timings.timed("search index"):
         # 关于 is hand-written (content/), as it was before it said whose site it is: not indexed
-        write_search_index([p for p in pages if p.src != urls.ABOUT], joined.index, joined.parts, work)
+        joined.kept = write_search_index(
+            [p for p in pages if p.src != urls.ABOUT], joined.index, joined.parts, work, joined.store
+        )
     if site_url is not None:
         sitemap.write_sitemap(work / "site", site_url, downloads.build_time())
     return sum(len(b.documents) for b in bureaus)
@@ -389,8 +396,9 @@ def check_links(poured, outcomes, site: Path) -> list[Problem]:
     return broken + links.links_into(site, elsewhere)
 
 
-def write_search_index(site_wide_pages, index: SpilledIndex, parts: list, work: Path) -> None:
-    """The batches' records (absorbed into *index* as they came), then the site-wide pages' (the glossary)."""
+def write_search_index(site_wide_pages, index: SpilledIndex, parts: list, work: Path, store=None) -> set[str]:
+    """The batches' records (absorbed into *index* as they came), then the site-wide pages' (the
+    glossary); the shards that did not change taken from *store* → the keys used there."""
     site_part, records = IndexPart(), []
     for page in site_wide_pages:
         if searchable(page.src):
@@ -402,7 +410,8 @@ def write_search_index(site_wide_pages, index: SpilledIndex, parts: list, work: 
     site_part.pad_to(CHUNK)
     write_chunks(records, work / "search-records", "site")
     parts.append(("site", site_part.count))
-    index.absorb(site_part)
+    index.absorb_part(site_part)
     folder = work / "site" / INDEX_DIR
-    index.write(parts, folder)
+    kept = index.write(parts, folder, store)
     shutil.move(str(work / "search-records"), str(folder / "r"))
+    return kept
