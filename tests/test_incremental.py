@@ -18,6 +18,7 @@ from generator.bench.corpus import make_corpus
 from generator.build import batches, build_cache
 from generator.build.search import INDEX_DIR
 from generator.build.site import build
+from generator.build.spill import SpilledIndex
 from generator.core import urls
 
 from helpers import DATA, ROOT, commit_all, git, write
@@ -344,6 +345,24 @@ def test_a_kept_file_replaced_with_its_size_and_time_is_read_and_refused(corpus,
     built(corpus, site)
     said = [line for line in capsys.readouterr().out.splitlines() if line.startswith("构建缓存")]
     assert said == ["构建缓存：1 批的缓存已损坏，不用，已重新生成"]
+    assert_same_as_cold(corpus, site, tmp_path)
+
+
+def test_the_search_index_joins_again_only_the_shards_an_edit_touched(corpus, tmp_path, monkeypatch):
+    """Nothing changed: every class of shards is linked from the cache, none joined (the batches
+    run in this process here, so its caches differ from the first build's: the slices' digests
+    must not follow them). A word added to one document: some classes, not all."""
+    site = built(corpus, tmp_path / "site")
+    joined: list[list[int]] = []
+    real = SpilledIndex._joined
+    monkeypatch.setattr(SpilledIndex, "_joined", lambda self, buckets: joined.append(buckets) or real(self, buckets))
+    built(corpus, site)
+    assert joined == []
+    text = next(p for p in sorted((corpus / "bench-00001").rglob("*.yaml")) if "办公费、印刷费" in p.read_text("utf-8"))
+    edit(text, "办公费、印刷费", "办公费、印刷费、鸽舍修缮费")  # words no record of the batch had
+    built(corpus, site)
+    classes = len({p.name for p in (site / INDEX_DIR / "t").iterdir()})  # as many as shards, at most 64
+    assert 0 < len(joined) < min(classes, 64) // 2
     assert_same_as_cold(corpus, site, tmp_path)
 
 

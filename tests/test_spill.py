@@ -172,3 +172,21 @@ def test_shards_multiply_with_the_postings_not_only_with_the_tokens():
     assert search.shard_count(9_000, 16_000_000) == 128  # the 2,000-document bench: by its tokens
     assert search.shard_count(9_000, 160_000_000) == 1024
     assert search.shard_count(100, 10**12) == 8192
+
+
+def test_a_slice_s_digest_is_what_it_holds_not_which_of_its_strings_are_one_object(tmp_path):
+    """Made by another process, whose caches shared other strings, a slice holding the same
+    postings is the same slice: its class of shards is not joined again for that."""
+    one, other = part_of("局", 2, range(50)), part_of("局", 2, range(50))
+    other.seal()
+    same = {token: token for token in other.body_gaps}
+    for mapping in (other.title_gaps, other.title_details, other.title_last, other.ranges):
+        items = list(mapping.items())
+        mapping.clear()
+        mapping.update((same.get(token, token), value) for token, value in items)  # one object where two were
+    mine, theirs = spill_part(one, tmp_path / "one"), spill_part(other, tmp_path / "other")
+    assert (tmp_path / "one").read_bytes() != (tmp_path / "other").read_bytes()  # pickled apart
+    assert {b: d for b, (_, _, d) in mine.places.items()} == {b: d for b, (_, _, d) in theirs.places.items()}
+    different = spill_part(part_of("局", 2, range(1, 51)), tmp_path / "different")  # other postings
+    changed = {b for b, (_, _, d) in different.places.items() if mine.places.get(b, (0, 0, ""))[2] != d}
+    assert changed

@@ -96,10 +96,26 @@ def spill_part(part: IndexPart, file: Path) -> IndexSlices:
         for bucket in sorted(slices):
             piece = slices[bucket]
             data = pickle.dumps(piece, protocol=pickle.HIGHEST_PROTOCOL)
-            places[bucket] = (out.tell(), len(data), hashlib.blake2b(data, digest_size=16).hexdigest())
+            places[bucket] = (out.tell(), len(data), _digest(piece))
             out.write(data)
             tokens[bucket] = list(dict.fromkeys([*piece.body_gaps, *piece.title_gaps, *piece.ranges]))
     return IndexSlices(part.count, postings_of(part), part.facets, tokens, places)
+
+
+def _digest(piece: IndexPart) -> str:
+    """What a slice holds, token by token; not its pickle, whose bytes also follow which equal
+    strings happen to be one object (pickle's memo), and so the caches of the process that made it."""
+    digest = hashlib.blake2b(digest_size=16)
+    for token in sorted({*piece.body_gaps, *piece.title_gaps, *piece.ranges}):
+        digest.update(b"\0" + token.encode())
+        for numbers in (piece.body_gaps, piece.title_gaps, piece.ranges):
+            found = numbers.get(token)
+            digest.update(b"\1-" if found is None else b"\1%d:" % len(found) + found.tobytes())
+        digest.update(b"\2%d %d" % (piece.body_last.get(token, -1), piece.title_last.get(token, -1)))
+        digest.update(b"\3" + bytes(piece.body_flags.get(token, b"")))
+        for column in piece.title_details.get(token, ()):
+            digest.update(b"\4%d:" % len(column) + bytes(column))
+    return digest.hexdigest()
 
 
 class SpilledIndex:
