@@ -169,8 +169,9 @@ def test_findings_come_back_once_each_and_in_order_from_the_batches_files(tmp_pa
 
 def test_shards_multiply_with_the_postings_not_only_with_the_tokens():
     # a province's tokens are mostly the bench's, their postings ten times as many: so are the shards
-    assert search.shard_count(9_000, 16_000_000) == 128  # the 2,000-document bench: by its tokens
-    assert search.shard_count(9_000, 160_000_000) == 1024
+    assert search.shard_count(9_000, 1_000_000) == 128  # by its tokens
+    assert search.shard_count(9_000, 16_000_000) == 256  # the 2,000-document bench: by its postings
+    assert search.shard_count(9_000, 160_000_000) == 2048  # the 20,000-document bench
     assert search.shard_count(100, 10**12) == 8192
 
 

@@ -626,9 +626,10 @@ def shard_of(token: str, shards: int) -> int:
 
 # Postings a shard holds at most, about (a power of two permitting): a token's postings grow with
 # the documents while the tokens barely do, so a shard count set by tokens alone makes every
-# shard, and every query, grow with the province. The 2,000-document bench has 16 million postings
-# in 128 shards (set by its 9,000 tokens), 125,000 a shard.
-POSTINGS_PER_SHARD = 200_000
+# shard, and every query, grow with the province. At 200,000 the 20,000-document bench (160 million
+# postings, 1,024 shards) fetched 517 KB for the judged set's longest query, about 190 KB of it
+# other tokens' postings sharing its 15 shards (python -m generator bench --docs 20000, 2026-12-07).
+POSTINGS_PER_SHARD = 100_000
 
 
 def shard_count(distinct_tokens: int, postings: int = 0) -> int:
