@@ -17,6 +17,9 @@ batch's entry is kept under a key made of everything its output depends on:
   mkdocs made of them for this build. Not the build's SOURCE_DATE_EPOCH, which every commit
   changes: a commit to one bureau would build every batch again.
 
+The search index's shards are kept the same way, a class of them an entry (keep_files,
+recall_files), under a key of what they are joined from (spill.py): the batches' slices.
+
 The batch's number is not in the key: a batch's records are renamed to its place when recalled, so
 an entry serves whatever batch holds the same bureaus, and a bureau added or removed changes only
 the batches up to the next cut chosen by a bureau's name (batches.plan).
