@@ -17,7 +17,7 @@ their shards written, and the slice dropped before the next: the same bytes as j
 in memory, with a sixty-fourth of the postings in memory at a time on a province.
 
 A class's shards depend on nothing but the shard count, where each of its slices starts (the
-records before it) and the slices' bytes: that is their key in build_cache, and a class whose key
+records before it) and what the slices hold (_digest): that is their key in build_cache, and a class whose key
 a build kept is linked from there instead of joined. An unchanged rebuild of 2,000 documents spent
 21 of its 49 s sending every batch's postings to this process, spilling and joining them again
 (cProfile of `build --jobs 1`); an edit of one document changes the slices of its own batch only,
@@ -96,17 +96,19 @@ def spill_part(part: IndexPart, file: Path) -> IndexSlices:
         for bucket in sorted(slices):
             piece = slices[bucket]
             data = pickle.dumps(piece, protocol=pickle.HIGHEST_PROTOCOL)
-            places[bucket] = (out.tell(), len(data), _digest(piece))
+            held = sorted({*piece.body_gaps, *piece.title_gaps, *piece.ranges})
+            places[bucket] = (out.tell(), len(data), _digest(piece, held))
             out.write(data)
-            tokens[bucket] = list(dict.fromkeys([*piece.body_gaps, *piece.title_gaps, *piece.ranges]))
+            tokens[bucket] = held
     return IndexSlices(part.count, postings_of(part), part.facets, tokens, places)
 
 
-def _digest(piece: IndexPart) -> str:
-    """What a slice holds, token by token; not its pickle, whose bytes also follow which equal
-    strings happen to be one object (pickle's memo), and so the caches of the process that made it."""
+def _digest(piece: IndexPart, tokens: list[str]) -> str:
+    """What a slice holds, token by token (*tokens*: its own, sorted); not its pickle, whose bytes
+    also follow which equal strings happen to be one object (pickle's memo), and so the caches of
+    the process that made it."""
     digest = hashlib.blake2b(digest_size=16)
-    for token in sorted({*piece.body_gaps, *piece.title_gaps, *piece.ranges}):
+    for token in tokens:
         digest.update(b"\0" + token.encode())
         for numbers in (piece.body_gaps, piece.title_gaps, piece.ranges):
             found = numbers.get(token)
