@@ -30,6 +30,7 @@ from ..build.search import INDEX_DIR
 from ..core import urls
 from . import relevance
 from .corpus import make_corpus
+from .rebuilds import REBUILDS
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"  # Debian's: Playwright's own download does not work here
@@ -292,11 +293,9 @@ def sharded_figures(splits: list[dict]) -> dict:
     }
 
 
-REBUILDS = {  # what changed before the build runs again over the site it built, and the file changed
-    "unchanged": None,
-    "one document edited": "document",
-    "glossary changed": "glossary",  # in every batch's key (build_cache.py): every batch is built again
-}
+# what changed before the build runs again over the site it built (rebuilds.py): the key its figures
+# are reported under, and the file changed (None: nothing)
+CHANGED = dict(REBUILDS.values())
 
 
 def tree_files(folder: Path) -> int:
@@ -308,7 +307,7 @@ def bench(
     runs: int = 1,
     keep: Path | None = None,
     shards: int | None = None,
-    rebuilds: tuple[str, ...] = tuple(REBUILDS),
+    rebuilds: tuple[str, ...] = tuple(CHANGED),
 ) -> dict:
     work = keep or Path(tempfile.mkdtemp(prefix="gongkai-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -335,7 +334,7 @@ def bench(
             if shards:  # before the rebuilds, which leave the site of an edited document
                 splits.append(sharded(generator, data, site, work, shards, cache))
             for change in rebuilds:
-                rebuilt[change].append(rebuild(build, cache, timings_file, edited.get(REBUILDS[change])))
+                rebuilt[change].append(rebuild(build, cache, timings_file, edited.get(CHANGED[change])))
         pages = document_pages(site)
         html_pages = list(site.rglob("*.html"))
         median = statistics.median
