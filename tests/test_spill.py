@@ -4,6 +4,8 @@ in memory, and a build's own process holding no postings however many parts it h
 from __future__ import annotations
 
 import pickle
+from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -66,6 +68,25 @@ def test_the_index_joined_from_disk_is_the_index_joined_in_memory(
     assert spilled.write(names, tmp_path / "disk") == set()  # no store: nothing kept
     assert written(tmp_path / "disk") == written(tmp_path / "memory")
     assert not (tmp_path / "spill").exists()  # the slices are gone once the index is written
+
+
+def test_each_part_s_file_is_opened_once_a_class_of_shards(tmp_path, monkeypatch):
+    # 16 shards: a class of shards takes 4 buckets, so 4 slices of each part's file
+    names = [(name, part.count) for name, part in parts_for(40)]
+    spilled = spilled_parts(tmp_path, [part for _, part in parts_for(40)], "spill")
+    files = Counter(file.name for places in spilled.slices.values() for _, file, *_ in places)
+    assert len(files) == 3 and min(files.values()) > 16
+    opened = Counter()
+    open_file = Path.open
+
+    def counted(path, mode="r", *args, **kwargs):
+        if path.suffix == ".slices":
+            opened[path.name] += 1
+        return open_file(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", counted)
+    spilled.write(names, tmp_path / "disk")
+    assert opened == dict.fromkeys(files, 16)
 
 
 def retained(spilled: SpilledIndex) -> int:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import itertools
 import pickle
 import shutil
 from collections.abc import Iterable, Iterator
@@ -197,14 +198,16 @@ class SpilledIndex:
         return pieces
 
     def _joined(self, buckets: list[int]) -> IndexPart:
-        """The slices of *buckets* joined in the order their parts were absorbed."""
+        """The slices of *buckets* joined in the order their parts were absorbed: a part's slices
+        are next to each other in that order, and in the order of its file, opened once for them."""
         joined = IndexPart()
-        for first, _, file, start, length, _ in self._pieces(buckets):
+        for file, pieces in itertools.groupby(self._pieces(buckets), key=lambda piece: piece[2]):
             with file.open("rb") as opened:
-                opened.seek(start)
-                piece = pickle.loads(opened.read(length))
-            joined.count = first  # where its part's records start; slices of one part share it
-            joined.absorb(piece)
+                for first, _, _, start, length, _ in pieces:
+                    opened.seek(start)
+                    piece = pickle.loads(opened.read(length))
+                    joined.count = first  # where its part's records start; slices of one part share it
+                    joined.absorb(piece)
         return joined
 
 
