@@ -548,8 +548,22 @@ def test_a_site_folder_that_cannot_be_renamed_stops_the_build_in_one_line(data_d
     before = untouched(site)
     capsys.readouterr()
     with unchangeable(site, lambda: monkeypatch.setattr(publish, "exchange", failing(errno.EPERM, str(site)))):
-        status = build(data_dir, site, jobs=1)
+        status = build(data_dir, site, jobs=1, reuse=False)  # nothing from the cache: the site is swapped whole
     stopped_in_one_line(capsys, status, f"{site}：无法读写：不允许这样做")
+    assert untouched(site) == before
+    assert not list(tmp_path.glob(".site-build-*"))
+
+
+def test_a_site_folder_that_cannot_be_updated_stops_the_build_in_one_line(data_dir, tmp_path, monkeypatch, capsys):
+    """Updated by difference (publish.update), the site refuses its first new file: nothing was
+    changed, and the line says so, naming the file as the site has it."""
+    site = build_site(data_dir, tmp_path / "site")
+    before = untouched(site)
+    capsys.readouterr()
+    refuse = failing(errno.EPERM, str(site / publish.MARKER))
+    with unchangeable(site, lambda: monkeypatch.setattr(publish.os, "link", refuse)):
+        status = build(data_dir, site, jobs=1)
+    stopped_in_one_line(capsys, status, f"{site / publish.MARKER}：无法读写：不允许这样做")
     assert untouched(site) == before
     assert not list(tmp_path.glob(".site-build-*"))
 
@@ -603,7 +617,7 @@ def test_a_file_of_the_old_site_that_cannot_be_deleted_is_left_with_a_warning(da
 
     capsys.readouterr()
     with unchangeable(stuck, lambda: monkeypatch.setattr(os, "unlink", refuse_the_stuck_file)) as moved:
-        status = build(data_dir, site, jobs=1)
+        status = build(data_dir, site, jobs=1, reuse=False)  # swapped whole: the old site goes to the work folder
         (left,) = tmp_path.glob(".site-build-*")
         moved(left / "site" / "404.html")
     assert status == 0  # the new site is published
@@ -611,7 +625,7 @@ def test_a_file_of_the_old_site_that_cannot_be_deleted_is_left_with_a_warning(da
     lines = capsys.readouterr().err.strip().splitlines()
     assert "Traceback" not in "".join(lines)
     assert lines == [
-        f"{left}:1:1: 警告：新网站已发布，但原来的网站有文件删不掉（{left}/site/404.html），留在这里：请手动删除"
+        f"{left}:1:1: 警告：新网站已发布，但构建用的文件夹有文件删不掉（{left}/site/404.html），留在这里：请手动删除"
     ]
     monkeypatch.undo()
     shutil.rmtree(left)

@@ -76,6 +76,18 @@ def test_the_merged_parts_are_the_site_one_machine_builds(small, tmp_path, shard
         assert json.loads((part / PART_FILE).read_text(encoding="utf-8"))["shards"] == shards
 
 
+def test_a_merge_over_a_site_built_here_updates_it_in_place(small, tmp_path):
+    data, whole, parts, _ = small
+    site = tmp_path / "site"
+    assert merge(parts, site, data, jobs=1, site_url=SITE_URL) == 0
+    folder = site.stat().st_ino
+    shutil.rmtree(site / "bench-00001")
+    (site / "stray.html").write_text("left by hand", encoding="utf-8")
+    assert merge(parts, site, data, jobs=1, site_url=SITE_URL) == 0
+    assert site.stat().st_ino == folder  # updated, not swapped
+    assert site_files(site) == site_files(whole)
+
+
 def refused(parts: list[Path], data: Path, site: Path, capsys) -> str:
     """The merge of *parts* refused: exit 1, the previous site as it was, one line said."""
     previous_site(site, 10)

@@ -40,6 +40,7 @@ from ..source import files
 from ..source.yamlsource import cycle_collection_paused
 from . import audit, build_cache, bureau_dates, check_cache, links, processes
 from .history import History, corrections, touching
+from .layers import NewSite
 from .report import Timings
 from .search import CHUNK, Facets, IndexPart, page_records, searchable, write_chunks
 from .spill import SLICES, IndexSlices, spill_part
@@ -73,6 +74,7 @@ class Outcome:
     files: dict[str, tuple[Counter, int]] = field(default_factory=dict)
     outlines: list[Bureau] = field(default_factory=list)
     built: Path | None = None  # the batch's pages, a folder per bureau
+    kept_site: Path | None = None  # a recalled batch's: where its pages are kept instead (layers.py)
     index: IndexSlices | None = None  # the batch's part of the search index, its slices in SLICES
     seconds: Counter = field(default_factory=Counter)  # per stage, in the worker
     cache_key: str | None = None  # under which check_cache keeps it (check), or build_cache (build)
@@ -257,11 +259,12 @@ def _build_batch_or_recall(batch: Batch) -> Outcome:
     touched = touching(_WORKER["history"], _WORKER["data_dir"], batch.folders)
     key = build_cache.batch_key(store.environment, _WORKER["data_dir"], batch.folders, _WORKER["strict"], touched)
     batch_dir, records = _WORKER["work"] / batch.name, _WORKER["work"] / "search-records"
-    kept = build_cache.recall(store, key, batch_dir, records, batch.name)
+    kept = build_cache.recall(store, key, batch_dir, records, batch.name, place_site=False)
     if isinstance(kept, dict):
         outcome = Outcome(**{**kept, "batch": batch, "seconds": Counter(recalled=time.perf_counter() - start)})
         if kept["index"] is not None:
-            outcome.built = batch_dir / "site"
+            outcome.built = batch_dir / build_cache.SITE  # its zip beside it; its pages left in the entry
+            outcome.kept_site = build_cache.kept_site(store, key)
         outcome.cache_key, outcome.recalled = key, "kept"
         return outcome
     if store.recall_only:  # a merge builds nothing: a batch its parts lack is an error of the parts
@@ -515,7 +518,11 @@ def check_batches(
     return Checked(problems, outcomes, glossary, form_sets, info)
 
 
-def move_built(outcome: Outcome, site_dir: Path) -> None:
-    """Move a batch's bureau folders into the site (the theme's assets come from the site build)."""
+def move_built(outcome: Outcome, new: NewSite) -> None:
+    """Move a batch's bureau folders into the new site (the theme's assets come from the site
+    build); a recalled batch's are laid under it where they are kept."""
     for bureau in outcome.outlines:
-        shutil.move(str(outcome.built / bureau.slug), str(site_dir / bureau.slug))
+        if outcome.kept_site is not None:
+            new.kept[bureau.slug] = outcome.kept_site
+        else:
+            shutil.move(str(outcome.built / bureau.slug), str(new.root / bureau.slug))

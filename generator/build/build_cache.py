@@ -59,6 +59,7 @@ from . import check_cache
 
 FORMAT = 3  # bumped when what an entry holds changes shape
 META = "meta.json"
+SITE = "site"  # in a batch's folder, its bureaus' folders (batches._build_batch)
 OUTCOME = "outcome.pickle"
 MANIFEST = "manifest.json"
 _ENTRY = re.compile(r"[0-9a-f]{32}")
@@ -248,13 +249,22 @@ def keep_files(store: Store, key: str, files: list[tuple[str, Path]], outcome: b
         shutil.rmtree(partial, ignore_errors=True)
 
 
-def recall(store: Store, key: str, batch_dir: Path, records: Path, name: str):
-    """The outcome kept under *key* (a dict of its fields) with its files placed in *batch_dir* and
-    *records*; None when there is none, DAMAGED when it cannot be used (nothing is left placed)."""
+def kept_site(store: Store, key: str) -> Path:
+    """The folder of the entry under *key* that holds its batch's site (its bureaus' folders)."""
+    return store.folder / key / "files" / "batch" / SITE
 
-    def target(inside: str) -> Path:
+
+def recall(store: Store, key: str, batch_dir: Path, records: Path, name: str, place_site: bool = True):
+    """The outcome kept under *key* (a dict of its fields) with its files placed in *batch_dir* and
+    *records*; None when there is none, DAMAGED when it cannot be used (nothing is left placed).
+    *place_site*: False to leave the batch's site where the entry keeps it (kept_site), checked
+    like the rest: the build publishes it from there (layers.py)."""
+
+    def target(inside: str) -> Path | None:
         kind, _, rest = inside.partition("/")
-        return batch_dir / rest if kind == "batch" else records / f"{name}-{rest}"
+        if kind == "batch":
+            return None if not place_site and rest.startswith(SITE + "/") else batch_dir / rest
+        return records / f"{name}-{rest}"
 
     def kept_outcome(entry: Path) -> dict:
         kept = pickle.loads((entry / OUTCOME).read_bytes())
@@ -275,7 +285,7 @@ def recall_files(store: Store, key: str, target: Callable[[str], Path]):
     None when there is no such entry, DAMAGED when it cannot be used (what was placed is removed)."""
     placed: list[Path] = []
 
-    def placing(inside: str) -> Path:
+    def placing(inside: str) -> Path | None:
         placed.append(target(inside))
         return placed[-1]
 
@@ -286,7 +296,7 @@ def recall_files(store: Store, key: str, target: Callable[[str], Path]):
     return found
 
 
-def _recalled(store: Store, key: str, target: Callable[[str], Path], kept: Callable[[Path], object]):
+def _recalled(store: Store, key: str, target: Callable[[str], Path | None], kept: Callable[[Path], object]):
     entry = store.folder / key
     if not entry.is_dir():
         return None
@@ -298,7 +308,9 @@ def _recalled(store: Store, key: str, target: Callable[[str], Path], kept: Calla
             kept_file = entry / "files" / inside
             if _stat(kept_file) != stat and _digest(kept_file) != digest:
                 raise ValueError(inside)
-            _place(kept_file, target(inside), made)
+            placed = target(inside)
+            if placed is not None:  # None: left where it is kept
+                _place(kept_file, placed, made)
         return found
     except Exception:  # cut short, of another version, or changed since: never trusted
         if not store.recall_only:  # a merge's part is the shard's, reported and left as it is

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from ..core.problems import Mark, Problem
@@ -44,20 +45,21 @@ def ids_in(content: str) -> set[str]:
 
 class _Site:
     """The files and anchors of a site folder, each looked up once: the pages given in memory, the
-    rest on disk."""
+    rest on disk, where *locate*(file) says (under *root* unless it says otherwise)."""
 
-    def __init__(self, root: Path, contents: dict[str, str]):
-        self.root, self.contents = root, contents
-        self._folder = str(root)  # os.path on strings: a batch asks about thousands of files, pathlib was half the cost
+    def __init__(self, root: Path, contents: dict[str, str], locate: Callable[[str], str] | None = None):
+        self.contents = contents
+        folder = str(root)  # os.path on strings: a batch asks about thousands of files, pathlib was half the cost
+        self._locate = locate or (lambda file: os.path.join(folder, file))
         self._files: dict[str, str | None] = {}  # a link's file → the file it is (a folder's index.html), or None
         self._ids: dict[str, set[str]] = {}
 
     def broken(self, file: str, fragment: str, href: str) -> str | None:
         """What is wrong with a link to *file*#*fragment*, or None."""
         if file not in self._files:
-            if file in self.contents or os.path.isfile(os.path.join(self._folder, file)):
+            if file in self.contents or os.path.isfile(self._locate(file)):
                 self._files[file] = file
-            elif os.path.isfile(os.path.join(self._folder, file, "index.html")):
+            elif os.path.isfile(self._locate(f"{file}/index.html")):
                 self._files[file] = f"{file}/index.html"
             else:
                 self._files[file] = None
@@ -67,7 +69,10 @@ class _Site:
         if fragment and found.endswith(".html"):
             if found not in self._ids:
                 content = self.contents.get(found)
-                self._ids[found] = ids_in(content if content is not None else (self.root / found).read_text("utf-8"))
+                if content is None:
+                    with open(self._locate(found), encoding="utf-8") as page:
+                        content = page.read()
+                self._ids[found] = ids_in(content)
             if fragment not in self._ids[found]:
                 return f"链接 {href} 指向的位置 #{fragment} 在那个页面上没有"
         return None
@@ -92,9 +97,10 @@ def links_of(contents: dict[str, str], root: Path, local) -> tuple[list[Problem]
     return problems, elsewhere
 
 
-def links_into(site: Path, targets: Targets) -> list[Problem]:
-    """Check links that left their batch against the finished *site*."""
-    finished = _Site(site, {})
+def links_into(site: Path, targets: Targets, locate: Callable[[str], str] | None = None) -> list[Problem]:
+    """Check links that left their batch against the finished *site* (its files where *locate*
+    says, when they are not all under it: layers.py)."""
+    finished = _Site(site, {}, locate)
     problems = []
     for (file, fragment), (page, href) in sorted(targets.items()):
         if why := finished.broken(file, fragment, href):

@@ -14,7 +14,17 @@ upload that follows (`rsync --delete-after`, `ossutil sync --delete`) would take
 document offline, and an emptied or half checked-out data/ is a mistake far more often than a
 withdrawal.
 
-The swap is one system call: renameat2(RENAME_EXCHANGE) exchanges the new site's folder and the old
+A site is published in one of two ways. When the build cache gave back bureaus whose files the
+site folder already holds (an incremental build over a site built here), the site folder is updated
+by difference (update): each new or changed file takes its place in one rename, and only then is
+what the new site no longer has removed, so that a page both sites have is never missing. A file the
+site already has as the very file the new site has (the same inode: both are names of one kept
+file, build_cache.py) is left alone, so the update costs what changed, where building the whole
+site beside the old one and removing the old one cost what the site holds (layers.py). A build
+stopped by bad data or a failed step never gets that far; a disk that fails in the middle leaves
+some files new and the rest old, which the next build updates the same way.
+
+Otherwise (a cold build, a folder replaced with --force) the new site is swapped in whole. The swap is one system call: renameat2(RENAME_EXCHANGE) exchanges the new site's folder and the old
 one, so that the site folder is at every moment one complete site, a real folder (uploads and CI
 artifacts copy it as it is), and the old site is left in the build's work folder, removed with it.
 Where the exchange is not available (not Linux, a file system without it) the swap is two renames,
@@ -32,12 +42,14 @@ import os
 import shutil
 import stat
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.problems import Mark, Problem
 from ..load.loader import shown
 from ..source.files import Refused, read_limited
+from .layers import NewSite, listing
 from .report import Stop, print_problems
 
 MARKER = ".gongkai-site.json"
@@ -233,6 +245,74 @@ def swap_in(new_site: Path, site_dir: Path, aside: Path) -> None:
         except BaseException:
             os.rename(aside, site_dir)
             raise
+
+
+def update(new: NewSite, site_dir: Path, changing: Callable[[], None] = lambda: None) -> None:
+    """Make *site_dir*, a site built here, the *new* site by difference (see above); *changing*()
+    is called once, before the first change (a failure before it left the site as it was)."""
+    first = [changing]
+
+    def change() -> None:
+        if first:
+            first.pop()()
+
+    wanted = new.names()
+    for name in sorted(set(os.listdir(site_dir)) - set(wanted)):
+        change()
+        _remove_path(os.path.join(site_dir, name))
+    for name in wanted:
+        files, folders = new.files(name)
+        old_files, old_folders = listing(site_dir, name)
+        for folder in sorted(folders):  # a folder before what it holds
+            if folder not in old_folders:
+                change()
+                target = os.path.join(site_dir, folder)
+                if os.path.lexists(target):  # a file, or a symlink, where the folder goes
+                    os.unlink(target)
+                os.mkdir(target)
+        for file, (source, inode) in files.items():
+            if inode is None or old_files.get(file) != inode:
+                if file in old_folders:
+                    change()
+                    shutil.rmtree(os.path.join(site_dir, file))
+                _put(source, os.path.join(site_dir, file), change)
+        for file in old_files.keys() - files.keys() - folders:
+            change()
+            try:
+                os.unlink(os.path.join(site_dir, file))
+            except (FileNotFoundError, NotADirectoryError):  # gone with a folder a file took the place of
+                pass
+        for folder in sorted(old_folders - folders, reverse=True):  # what a folder holds before it
+            if folder not in files:
+                change()
+                _remove_path(os.path.join(site_dir, folder))
+
+
+def _put(source: str, target: str, change: Callable[[], None] = lambda: None) -> None:
+    """*target* as another name of *source*'s file (its copy where links are refused), in one
+    rename; an error names *target*, not the name the file has on its way."""
+    fresh = os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.gongkai-new")
+    try:
+        if os.path.lexists(fresh):  # left by a build killed here
+            os.unlink(fresh)
+        try:
+            os.link(source, fresh)
+        except OSError as exc:
+            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT):
+                raise  # the site's folder refuses it: a copy would be refused too
+            shutil.copyfile(source, fresh)  # another file system, or links refused there
+        change()
+        os.replace(fresh, target)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, target) from exc
+
+
+def _remove_path(path: str) -> None:
+    """Remove the file, symlink (never what it points to) or folder at *path*, if it is there."""
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path)
+    elif os.path.lexists(path):
+        os.unlink(path)
 
 
 def remove(folder: Path) -> str | None:

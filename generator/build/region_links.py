@@ -8,6 +8,8 @@ for each document the comparison shows; the other pages keep the marker, an HTML
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 from ..core import urls
@@ -20,9 +22,10 @@ from .links import Targets
 ANCHOR = "duibi"  # the comparison's heading on the city's page (templates/region.html.j2)
 
 
-def link_compared(site: Site, root: Path) -> Targets:
+def link_compared(site: Site, root: Path, locate: Callable[[str], str] | None = None) -> Targets:
     """Write the link into the page of each document its city's page compares, under *root* (the
-    finished site); → the links written, for the link check."""
+    finished site, whose pages are where *locate*(file) says when not under it: layers.py); → the
+    links written, for the link check."""
     written: Targets = {}
     for province, cities in regions(site):
         for city, bureaus in cities:
@@ -35,9 +38,12 @@ def link_compared(site: Site, root: Path) -> Targets:
                     src = urls.document_src(document)
                     href = urls.html_link(src, urls.region_src(province, city), ANCHOR)
                     page = root / urls.page_file(src)
-                    html = page.read_text("utf-8").replace(MARKER, region_line(document, city, href), 1)
+                    found = locate(urls.page_file(src)) if locate is not None else page
+                    with open(found, encoding="utf-8") as kept:
+                        html = kept.read().replace(MARKER, region_line(document, city, href), 1)
                     # A new file in the page's place, never the page rewritten: a page recalled from
                     # the build cache is a link to the cache's file and the published site's.
+                    os.makedirs(page.parent, exist_ok=True)
                     fresh = page.with_name(page.name + ".new")
                     fresh.write_text(html, "utf-8")
                     fresh.replace(page)

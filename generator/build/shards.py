@@ -284,14 +284,14 @@ def merge(
     site_url: str | None = None,
 ) -> int:
     """Join the parts in *part_dirs* into the site in *site_dir*, as build() publishes one (the same
-    checks of the site folder, the same swap); → the exit status."""
+    checks of the site folder, published the same way); → the exit status."""
     logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.WARNING)
     timings = Timings() if timings is None else timings
     folders = [folder.resolve() for folder in part_dirs]
 
     def make(work: Path, site_url: str | None, notes: list[str]) -> int:
         for folder in folders:
-            if folder.is_relative_to(site_dir.resolve()):  # the swap would take it away with the old site
+            if folder.is_relative_to(site_dir.resolve()):  # publishing would remove it with the old site
                 raise Stop.at(shown(folder), "部件在网站文件夹里面，换上新网站时会被删掉：请把部件放在网站文件夹之外")
         parts = read_parts(folders, data_dir)
         shells = site_shells(work, data_dir, config_file, timings)

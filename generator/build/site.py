@@ -13,7 +13,9 @@ The steps, in order:
    editor, and the batches' folders moved in; the documents a city's page compares get their link
    to it (region_links.py).
 4. The links that leave a batch checked against the finished site; the search index written.
-5. The new site swapped in for the previous one, in one step (publish.py).
+5. The new site published (publish.py): the previous site updated by difference when the build
+   cache gave bureaus back (their files stay where the cache keeps them until then: layers.py),
+   else the new site swapped in for it in one step.
 
 Before step 1, the site folder is checked (publish.py: never the sources, never a folder that is not
 a site unless --force) and what killed builds left is cleared; before step 5, a site that would
@@ -22,7 +24,7 @@ shrink to fewer than half the documents stops unless --allow-shrink.
 A step that finds something wrong raises Stop (report.py): build() prints it, one line a problem
 and a closing line, and returns 1; so do a file-system error (OSError), a worker killed from outside
 and an interruption (Ctrl-C, or SIGTERM taken as one: processes.py). The new site is built in a
-folder of its own beside site_dir, so the previous site is replaced only once the new one is
+folder of its own beside site_dir, so the previous site is changed only once the new one is
 complete and is otherwise left untouched.
 """
 
@@ -53,6 +55,7 @@ from . import build_cache, links, processes, publish, sitemap
 from .assets import minify_assets
 from .batches import check_batches, move_built
 from .history import NO_HISTORY, read_history
+from .layers import NewSite
 from .mkdocs_run import run_mkdocs, write_pages
 from .region_links import link_compared
 from .report import Stop, Timings, print_problems, print_stop
@@ -109,7 +112,7 @@ def build(
 
 
 def publish_new_site(
-    make: Callable[[Path, str | None, list[str]], int],
+    make: Callable[[Path, str | None, list[str]], NewSite],
     site_dir: Path,
     data_dir: Path,
     config_file: Path,
@@ -120,8 +123,8 @@ def publish_new_site(
 ) -> int:
     """build()'s sequence around the making of the site, which `build` and `merge` (shards.py)
     share: *site_dir* (resolved) checked, *make*(work, site_url, notes) building the site into
-    work/site and returning its documents, the new site swapped in; every failure printed in one
-    place, → the exit status."""
+    work/site (and what the build cache gave back: layers.py), the new site published; every
+    failure printed in one place, → the exit status."""
     guarded = publish.guarded_folders(
         ROOT, [("内容文件夹", content_dir), ("mkdocs.yml 所在的文件夹", config_file.parent)]
     )
@@ -136,14 +139,26 @@ def publish_new_site(
             work = publish.work_folder(site_dir)
             try:
                 with dated_by_last_commit():
-                    documents = make(work, site_url, notes)
+                    new = make(work, site_url, notes)
+                documents = new.documents
                 shrunk = publish.shrinking(previous, documents)
                 if shrunk is not None and not allow_shrink:
                     raise Stop.at(shrunk, "确要撤下这些文件，请加 --allow-shrink")
-                publish.write_marker(work / "site", documents)
-                with processes.signals_held():  # the swap is never left halfway by Ctrl-C or SIGTERM
-                    publish.swap_in(work / "site", site_dir, work / publish.SET_ASIDE)
-                    left = publish.remove(work)  # with the old site in it
+                publish.write_marker(new.root, documents)
+                in_place = bool(new.kept) and previous.documents is not None  # a site built here, bureaus kept
+                if not in_place:
+                    new.materialize()
+                with processes.signals_held():  # never left halfway by Ctrl-C or SIGTERM
+                    if in_place:
+
+                        def changing() -> None:
+                            nonlocal unchanged
+                            unchanged = f"{site_dir.name}/ 只更新了一部分：请再生成一次"
+
+                        publish.update(new, site_dir, changing)
+                    else:
+                        publish.swap_in(new.root, site_dir, work / publish.SET_ASIDE)
+                    left = publish.remove(work)  # with the old site in it, when it was swapped
             except BaseException:
                 shutil.rmtree(work, ignore_errors=True)
                 raise
@@ -164,7 +179,7 @@ def publish_new_site(
             [
                 Problem(
                     Mark(shown(work)),
-                    f"新网站已发布，但原来的网站有文件删不掉（{shown(Path(left))}），留在这里：请手动删除",
+                    f"新网站已发布，但构建用的文件夹有文件删不掉（{shown(Path(left))}），留在这里：请手动删除",
                     "warning",
                 )
             ]
@@ -222,8 +237,9 @@ def build_site(
     site_url: str | None = None,
     cached_for: Path | None = None,
     notes: list[str] | None = None,
-) -> int:
-    """Build the site into work/site (steps 1 to 4 above); return how many documents it publishes.
+) -> NewSite:
+    """Build the site into work/site (steps 1 to 4 above), with the folders the build cache gave
+    back left where it keeps them; return it.
     *cached_for*: the site folder whose build_cache entries are used and kept, None for none;
     what was not used of them is said in *notes*."""
     notes = [] if notes is None else notes
@@ -240,12 +256,12 @@ def build_site(
     if damaged:
         notes.append(f"构建缓存：{damaged} 批的缓存已损坏，不用，已重新生成")
     stop_on_errors(checked, joined.found)
-    documents = finish_site(work, checked, joined, content_dir, config_file, shells, timings, site_url)
+    new = finish_site(work, checked, joined, content_dir, config_file, shells, timings, site_url)
     if joined.index.damaged:
         notes.append(f"构建缓存：{joined.index.damaged} 组搜索索引分片的缓存已损坏，不用，已重新生成")
     if store is not None:
         build_cache.prune(store, {o.cache_key for o in checked.outcomes} | joined.kept)
-    return documents
+    return new
 
 
 def site_shells(work: Path, data_dir: Path, config_file: Path, timings: Timings) -> Shells:
@@ -334,11 +350,14 @@ def stop_on_errors(checked, found: SpilledFindings | None = None) -> None:
     print_problems(findings)
 
 
-def finish_site(work: Path, checked, joined: JoinedBatches, content_dir, config_file, shells, timings, site_url) -> int:
+def finish_site(
+    work: Path, checked, joined: JoinedBatches, content_dir, config_file, shells, timings, site_url
+) -> NewSite:
     """The site-wide pages, the batches moved in, links, search index and sitemap (steps 3 and 4
-    above) → how many documents the site publishes."""
+    above) → the new site."""
     bureaus = checked.bureaus
     site = Site(bureaus, checked.glossary, checked.form_sets, checked.info)
+    new = NewSite(work / "site", documents=sum(len(b.documents) for b in bureaus))
     with timings.timed("site pages"):
         quality = [line for outcome in checked.outcomes for line in outcome.quality]
         pages = site_pages(site, content_dir, quality)
@@ -351,11 +370,11 @@ def finish_site(work: Path, checked, joined: JoinedBatches, content_dir, config_
             shells.write(page, work / "site")
         write_quality(quality, work / "site")
         for outcome in checked.outcomes:
-            move_built(outcome, work / "site")
-        compared = link_compared(site, work / "site")  # now that every city's comparison is known
+            move_built(outcome, new)
+        compared = link_compared(site, new.root, new.path)  # now that every city's comparison is known
         joined.bulk.finish(work / "site")
     with timings.timed("links"):
-        broken = check_links(poured, checked.outcomes, work / "site") + links.links_into(work / "site", compared)
+        broken = check_links(poured, checked.outcomes, new) + links.links_into(new.root, compared, new.path)
     if broken:
         raise Stop(f"{len(broken)} 个链接有误", broken)
     with timings.timed("search index"):
@@ -364,8 +383,8 @@ def finish_site(work: Path, checked, joined: JoinedBatches, content_dir, config_
             [p for p in pages if p.src != urls.ABOUT], joined.index, joined.parts, work, joined.store
         )
     if site_url is not None:
-        sitemap.write_sitemap(work / "site", site_url, downloads.build_time())
-    return sum(len(b.documents) for b in bureaus)
+        sitemap.write_sitemap(new.root, site_url, downloads.build_time(), new.pages())
+    return new
 
 
 def make_shells(work: Path, config_file: Path, info: SiteInfo | None = None) -> Shells:
@@ -385,15 +404,15 @@ def shell_pages(work: Path, config_file: Path, info: SiteInfo | None = None) -> 
     return read_shells(work / "shell-site")
 
 
-def check_links(poured, outcomes, site: Path) -> list[Problem]:
+def check_links(poured, outcomes, new: NewSite) -> list[Problem]:
     """The links of the cities' pages, and those that left their batch, against the finished site
     (each batch checked the links between its own pages: links.py)."""
     contents = {links.page_file(page.src): page.html for page in poured}
-    broken, elsewhere = links.links_of(contents, site, contents.__contains__)
+    broken, elsewhere = links.links_of(contents, new.root, contents.__contains__)
     for outcome in outcomes:
         for where, first in outcome.links_elsewhere.items():
             elsewhere.setdefault(where, first)
-    return broken + links.links_into(site, elsewhere)
+    return broken + links.links_into(new.root, elsewhere, new.path)
 
 
 def write_search_index(site_wide_pages, index: SpilledIndex, parts: list, work: Path, store=None) -> set[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import gzip
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -34,12 +35,15 @@ def check_site_url(site_url: str) -> str:
     return site_url if site_url.endswith("/") else site_url + "/"
 
 
-def page_paths(site: Path) -> list[str]:
-    """The folder of every page of *site* (a page is a folder's index.html), '' for the home page."""
+def page_paths(site: Path, pages: Iterable[str] | None = None) -> list[str]:
+    """The folder of every page of *site* (a page is a folder's index.html), '' for the home page;
+    *pages*: the site-relative path of each, when the site is not all under *site* (layers.py)."""
+    if pages is None:
+        pages = (page.relative_to(site).as_posix() for page in site.rglob("index.html"))
     paths = []
-    for page in site.rglob("index.html"):
-        folder = page.parent.relative_to(site).as_posix()
-        path = "" if folder == "." else folder + "/"
+    for page in pages:
+        folder = page.rpartition("/")[0]
+        path = folder + "/" if folder else ""
         if not path.startswith(LEFT_OUT):
             paths.append(path)
     return sorted(paths)
@@ -54,12 +58,12 @@ def _gzip(path: Path, data: bytes, when: datetime) -> None:
     path.write_bytes(gzip.compress(data, mtime=calendar.timegm(when.timetuple())))
 
 
-def write_sitemap(site: Path, site_url: str, when: datetime) -> int:
+def write_sitemap(site: Path, site_url: str, when: datetime, pages: Iterable[str] | None = None) -> int:
     """sitemap.xml (and .gz) of *site* at *site_url*, dated *when* (the build's date, so that one
     commit builds the same bytes); over MOST_URLS pages, sitemap.xml is an index of parts
     (sitemap-1.xml.gz, …). Returns how many pages are listed."""
     day = when.strftime("%Y-%m-%d")
-    paths = page_paths(site)
+    paths = page_paths(site, pages)
     urls = [f"<url><loc>{escape(site_url + quote(path))}</loc><lastmod>{day}</lastmod></url>\n" for path in paths]
     if len(urls) <= MOST_URLS:
         text = _xml("urlset", "".join(urls))
