@@ -2,7 +2,8 @@
 published site.
 
 - check.py: `check`, every file loaded and every figure checked, nothing built
-- site.py: `build`, in steps (its docstring), the new site swapped in only once complete
+- site.py: `build`, in steps (its docstring), the new site published only once complete
+- publish.py, layers.py: the new site swapped in, or the old one updated by difference
 - batches.py: the batch runner both share, bureaus a batch at a time in worker processes
 - check_cache.py: a check's results kept until one of a batch's files changes
 - report.py: what the commands print (problem lines, JSON, the closing line), Stop, Timings

@@ -11,8 +11,9 @@ A build (or a check) is stopped from outside in three ways, and none may leave w
   the kernel to kill it when the process that started it ends (PR_SET_PDEATHSIG), instead of waiting
   on its queue for ever with its ~80 MB; the abandoned work folder is removed by the next build.
 
-The swap of the site holds both signals off (signals_held): it is never interrupted halfway, and
-one that comes during it is dropped, as the build is done but for removing the old site.
+Publishing the site (the swap, or the update by difference) holds both signals off (signals_held):
+it is never interrupted halfway, and one that comes during it is dropped, as the build is done but
+for removing its work folder.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ def sigterm_as_interrupt() -> Iterator[None]:
 @contextmanager
 def signals_held() -> Iterator[None]:
     """SIGINT and SIGTERM held off while the block runs, and one that came meanwhile dropped: the
-    block (the swap, and the old site's removal) finishes the build either way."""
+    block (publishing, and the work folder's removal) finishes the build either way."""
     if not _in_main_thread() or not hasattr(signal, "pthread_sigmask"):
         yield
         return

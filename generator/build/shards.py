@@ -304,4 +304,6 @@ def merge(
         stop_on_errors(checked, joined.found)
         return finish_site(work, checked, joined, content_dir, config_file, shells, timings, site_url)
 
-    return publish_new_site(make, site_dir.resolve(), data_dir, config_file, content_dir, force, allow_shrink, site_url)
+    return publish_new_site(
+        make, site_dir.resolve(), data_dir, config_file, content_dir, force, allow_shrink, site_url, timings
+    )

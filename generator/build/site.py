@@ -108,7 +108,7 @@ def build(
         cached_for = site_dir if reuse else None
         return build_site(work, data_dir, strict, jobs, config_file, content_dir, timings, site_url, cached_for, notes)
 
-    return publish_new_site(make, site_dir, data_dir, config_file, content_dir, force, allow_shrink, site_url)
+    return publish_new_site(make, site_dir, data_dir, config_file, content_dir, force, allow_shrink, site_url, timings)
 
 
 def publish_new_site(
@@ -120,6 +120,7 @@ def publish_new_site(
     force: bool,
     allow_shrink: bool,
     site_url: str | None,
+    timings: Timings | None = None,
 ) -> int:
     """build()'s sequence around the making of the site, which `build` and `merge` (shards.py)
     share: *site_dir* (resolved) checked, *make*(work, site_url, notes) building the site into
@@ -146,19 +147,23 @@ def publish_new_site(
                     raise Stop.at(shrunk, "确要撤下这些文件，请加 --allow-shrink")
                 publish.write_marker(new.root, documents)
                 in_place = bool(new.kept) and previous.documents is not None  # a site built here, bureaus kept
+
+                def changing() -> None:
+                    nonlocal unchanged
+                    unchanged = f"{site_dir.name}/ 只更新了一部分：请再生成一次"
+
+                timings = Timings() if timings is None else timings
                 if not in_place:
-                    new.materialize()
+                    with timings.timed("publish"):
+                        new.materialize()
                 with processes.signals_held():  # never left halfway by Ctrl-C or SIGTERM
-                    if in_place:
-
-                        def changing() -> None:
-                            nonlocal unchanged
-                            unchanged = f"{site_dir.name}/ 只更新了一部分：请再生成一次"
-
-                        publish.update(new, site_dir, changing)
-                    else:
-                        publish.swap_in(new.root, site_dir, work / publish.SET_ASIDE)
-                    left = publish.remove(work)  # with the old site in it, when it was swapped
+                    with timings.timed("publish"):
+                        if in_place:
+                            publish.update(new, site_dir, changing)
+                        else:
+                            publish.swap_in(new.root, site_dir, work / publish.SET_ASIDE)
+                    with timings.timed("work folder removed"):
+                        left = publish.remove(work)  # with the old site in it, when it was swapped
             except BaseException:
                 shutil.rmtree(work, ignore_errors=True)
                 raise
