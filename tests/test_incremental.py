@@ -300,7 +300,7 @@ def digests(monkeypatch) -> list[Path]:
     """The kept files the next recall reads, in order (the build runs its batches in this process)."""
     read: list[Path] = []
     real = build_cache._digest
-    monkeypatch.setattr(build_cache, "_digest", lambda path: read.append(path) or real(path))
+    monkeypatch.setattr(build_cache, "_digest", lambda path: read.append(Path(path)) or real(path))
     return read
 
 

@@ -15,6 +15,7 @@ from test_incremental import BUREAUS, SITE_URL, assert_same_as_cold, built, edit
 
 from generator.build import batches, build_cache, publish
 from generator.build.layers import NewSite, listing
+from generator.build.search import INDEX_DIR
 from generator.build.site import build
 
 from helpers import DOCUMENT_FILE, san_gong, write
@@ -43,8 +44,14 @@ def test_a_rebuild_leaves_the_unchanged_bureaus_folders_and_files_where_they_are
     after = snapshot(site)
     tops = {Path(target).relative_to(site).parts[0] for target in put}
     assert {top for top in tops if top.startswith("bench-")} == {"bench-00001"}  # the edited bureau's files alone
-    untouched = {name: was for name, was in before.items() if name == "." or name.startswith("bench-00000")}
+    unchanged = ("bench-00000", f"{INDEX_DIR}/r/b0000-")  # a bureau's folder, its batch's search records
+    untouched = {name: was for name, was in before.items() if name == "." or name.startswith(unchanged)}
     assert len(untouched) > 10 and {name: after[name] for name in untouched} == untouched  # folders too
+    assert any(name.startswith(unchanged[1]) for name in untouched)
+    records = {Path(target).name.partition("-")[0] for target in put if f"/{INDEX_DIR}/r/" in target}
+    assert "b0001" in records <= {"b0001", "site"}  # the edited batch's (the site-wide pages' if they changed)
+    # A site-wide page written anew with the same bytes is left as it was (an upload sees it unchanged)
+    assert after["index.html"] == before["index.html"] and after["admin/index.html"] == before["admin/index.html"]
     assert_same_as_cold(corpus, site, tmp_path, site_url=SITE_URL)
 
 

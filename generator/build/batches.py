@@ -75,6 +75,7 @@ class Outcome:
     outlines: list[Bureau] = field(default_factory=list)
     built: Path | None = None  # the batch's pages, a folder per bureau
     kept_site: Path | None = None  # a recalled batch's: where its pages are kept instead (layers.py)
+    kept_records: Path | None = None  # and its search records
     index: IndexSlices | None = None  # the batch's part of the search index, its slices in SLICES
     seconds: Counter = field(default_factory=Counter)  # per stage, in the worker
     cache_key: str | None = None  # under which check_cache keeps it (check), or build_cache (build)
@@ -259,12 +260,13 @@ def _build_batch_or_recall(batch: Batch) -> Outcome:
     touched = touching(_WORKER["history"], _WORKER["data_dir"], batch.folders)
     key = build_cache.batch_key(store.environment, _WORKER["data_dir"], batch.folders, _WORKER["strict"], touched)
     batch_dir, records = _WORKER["work"] / batch.name, _WORKER["work"] / "search-records"
-    kept = build_cache.recall(store, key, batch_dir, records, batch.name, place_site=False)
+    kept = build_cache.recall(store, key, batch_dir, records, batch.name, place=False)
     if isinstance(kept, dict):
         outcome = Outcome(**{**kept, "batch": batch, "seconds": Counter(recalled=time.perf_counter() - start)})
         if kept["index"] is not None:
             outcome.built = batch_dir / build_cache.SITE  # its zip beside it; its pages left in the entry
             outcome.kept_site = build_cache.kept_site(store, key)
+            outcome.kept_records = build_cache.kept_records(store, key)
         outcome.cache_key, outcome.recalled = key, "kept"
         return outcome
     if store.recall_only:  # a merge builds nothing: a batch its parts lack is an error of the parts

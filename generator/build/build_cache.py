@@ -192,7 +192,7 @@ def prune(store: Store, used: set[str]) -> None:
 DAMAGED = "damaged"
 
 
-def _place(source: Path, target: Path, made: set[Path]) -> None:
+def _place(source: Path | str, target: Path, made: set[Path]) -> None:
     """*target* as another name of *source*'s file (its copy where links are refused); *made*: the
     folders made so far, each made once (a batch has a thousand files in a few hundred folders)."""
     if target.parent not in made:
@@ -204,13 +204,13 @@ def _place(source: Path, target: Path, made: set[Path]) -> None:
         shutil.copyfile(source, target)
 
 
-def _stat(path: Path) -> list[int]:
+def _stat(path: Path | str) -> list[int]:
     """What tells a kept file unchanged without reading it (a list: it is compared with JSON's)."""
-    found = path.stat()
+    found = os.stat(path)
     return [found.st_ino, found.st_size, found.st_mtime_ns]
 
 
-def _digest(path: Path) -> str:
+def _digest(path: Path | str) -> str:
     with open(path, "rb") as file:
         return hashlib.file_digest(file, "blake2b").hexdigest()
 
@@ -254,17 +254,23 @@ def kept_site(store: Store, key: str) -> Path:
     return store.folder / key / "files" / "batch" / SITE
 
 
-def recall(store: Store, key: str, batch_dir: Path, records: Path, name: str, place_site: bool = True):
+def kept_records(store: Store, key: str) -> Path:
+    """The folder of the entry under *key* that holds its batch's search records, without the
+    batch's name (the files are {name}-{rest} in the site)."""
+    return store.folder / key / "files" / "records"
+
+
+def recall(store: Store, key: str, batch_dir: Path, records: Path, name: str, place: bool = True):
     """The outcome kept under *key* (a dict of its fields) with its files placed in *batch_dir* and
     *records*; None when there is none, DAMAGED when it cannot be used (nothing is left placed).
-    *place_site*: False to leave the batch's site where the entry keeps it (kept_site), checked
-    like the rest: the build publishes it from there (layers.py)."""
+    *place*: False to leave the batch's site and records where the entry keeps them (kept_site,
+    kept_records), checked like the rest: the build publishes them from there (layers.py)."""
 
     def target(inside: str) -> Path | None:
         kind, _, rest = inside.partition("/")
         if kind == "batch":
-            return None if not place_site and rest.startswith(SITE + "/") else batch_dir / rest
-        return records / f"{name}-{rest}"
+            return None if not place and rest.startswith(SITE + "/") else batch_dir / rest
+        return records / f"{name}-{rest}" if place else None
 
     def kept_outcome(entry: Path) -> dict:
         kept = pickle.loads((entry / OUTCOME).read_bytes())
@@ -304,8 +310,9 @@ def _recalled(store: Store, key: str, target: Callable[[str], Path | None], kept
         listed = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
         found = kept(entry)
         made: set[Path] = set()
+        inside_entry = os.path.join(entry, "files", "")  # strings: pathlib was a third of a recall
         for inside, digest, *stat in listed:
-            kept_file = entry / "files" / inside
+            kept_file = inside_entry + inside
             if _stat(kept_file) != stat and _digest(kept_file) != digest:
                 raise ValueError(inside)
             placed = target(inside)

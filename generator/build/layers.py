@@ -10,6 +10,10 @@ publishing (publish.update) leaves every file the site already has as that very 
 inode) where it is. Where the site is swapped whole instead, its kept folders are linked into
 work/site first (materialize).
 
+A batch's search records are laid the same way: kept without the batch's name, which is its place
+in the plan and can change from one build to the next, they are a folder laid under the site's
+records folder with the name as a prefix (named).
+
 The build's own folder comes first: a page written there over a kept one (a document's link to its
 city's comparison, region_links.py) is the page.
 """
@@ -25,41 +29,66 @@ from pathlib import Path
 
 # site-relative file → its inode, None for what is not a regular file (a symlink, a device)
 Files = dict[str, int | None]
+# a file of the new site → (a folder, the file's path under it: where it is) and its inode; joined
+# only for the files an update puts in place, which an unchanged rebuild has few of
+Sources = dict[str, tuple[str, str, int | None]]
 
 
 @dataclass
 class NewSite:
     """*root*: the build's own files; *kept*: a top-level folder of the site (a recalled bureau's
-    slug) → the folder that holds it, under the build cache; *documents*: how many it publishes."""
+    slug) → the folder that holds it, under the build cache; *named*: (a folder of the site, a
+    prefix, a folder under the build cache whose file F is the site's folder/prefixF);
+    *documents*: how many it publishes."""
 
     root: Path
     kept: dict[str, Path] = field(default_factory=dict)
+    named: list[tuple[str, str, Path]] = field(default_factory=list)
     documents: int = 0
 
     def path(self, file: str) -> str:
         """Where the site's *file* (site-relative, '/'-separated) is: the build's own, else a kept
-        folder's (the build's own path when neither has it)."""
+        folder's (the build's own path when none has it)."""
         own = os.path.join(self.root, file)
-        base = self.kept.get(file.partition("/")[0])
-        if base is None or os.path.lexists(own):
+        if os.path.lexists(own):
             return own
-        return os.path.join(base, file)
+        base = self.kept.get(file.partition("/")[0])
+        if base is not None:
+            return os.path.join(base, file)
+        folder, _, name = file.rpartition("/")
+        for site_folder, prefix, source in self.named:
+            if folder == site_folder and name.startswith(prefix):
+                return os.path.join(source, name[len(prefix) :])
+        return own
 
     def names(self) -> list[str]:
         """The site's top-level files and folders."""
-        return sorted(set(os.listdir(self.root)) | set(self.kept))
+        named = {folder.partition("/")[0] for folder, _, _ in self.named}
+        return sorted(set(os.listdir(self.root)) | set(self.kept) | named)
 
-    def files(self, name: str) -> tuple[dict[str, tuple[str, int | None]], set[str]]:
+    def files(self, name: str) -> tuple[Sources, set[str]]:
         """The files under the top-level *name*, each with where it is and its inode (the build's own
         over the kept ones); and its folders, *name*'s own included when it is one."""
-        placed: dict[str, tuple[str, int | None]] = {}
+        placed: Sources = {}
         folders: set[str] = set()
-        for base in (self.kept.get(name), self.root):
-            if base is not None:
-                found, dirs = listing(base, name)
-                placed.update((file, (os.path.join(base, file), inode)) for file, inode in found.items())
-                folders |= dirs
-        return placed, folders
+        base = self.kept.get(name)
+        if base is not None:
+            found, folders = listing(base, name)
+            where = str(base)
+            placed.update((file, (where, file, inode)) for file, inode in found.items())
+        for site_folder, prefix, source in self.named:
+            if site_folder.partition("/")[0] == name:
+                found, dirs = listing(source.parent, source.name)
+                cut, where = len(source.name) + 1, str(source.parent)
+                for file, inode in found.items():
+                    placed[f"{site_folder}/{prefix}{file[cut:]}"] = (where, file, inode)
+                folders |= {f"{site_folder}/{prefix}{folder[cut:]}" for folder in dirs if folder != source.name}
+                parts = site_folder.split("/")
+                folders |= {"/".join(parts[: n + 1]) for n in range(len(parts))}
+        found, dirs = listing(self.root, name)
+        where = str(self.root)
+        placed.update((file, (where, file, inode)) for file, inode in found.items())
+        return placed, folders | dirs
 
     def pages(self, name: str = "index.html") -> Iterator[str]:
         """The site-relative path of every file called *name*, each once."""
@@ -73,18 +102,18 @@ class NewSite:
 
     def materialize(self) -> None:
         """Link every kept file into root (a copy where links are refused), leaving what root has."""
-        for name, base in sorted(self.kept.items()):
-            found, folders = listing(base, name)
+        for name in self.names():
+            files, folders = self.files(name)
             for folder in sorted(folders):
                 os.makedirs(os.path.join(self.root, folder), exist_ok=True)
-            for file in found:
+            for file, (where, inside, _) in files.items():
                 target = os.path.join(self.root, file)
                 if not os.path.lexists(target):
                     try:
-                        os.link(os.path.join(base, file), target)
+                        os.link(os.path.join(where, inside), target)
                     except OSError:
-                        shutil.copyfile(os.path.join(base, file), target)
-        self.kept = {}
+                        shutil.copyfile(os.path.join(where, inside), target)
+        self.kept, self.named = {}, []
 
 
 def listing(base: Path | str, name: str) -> tuple[Files, set[str]]:

@@ -270,12 +270,16 @@ def update(new: NewSite, site_dir: Path, changing: Callable[[], None] = lambda: 
                 if os.path.lexists(target):  # a file, or a symlink, where the folder goes
                     os.unlink(target)
                 os.mkdir(target)
-        for file, (source, inode) in files.items():
-            if inode is None or old_files.get(file) != inode:
+        for file, (where, inside, inode) in files.items():
+            was = old_files.get(file)
+            if inode is None or was != inode:
+                source, target = os.path.join(where, inside), os.path.join(site_dir, file)
+                if was is not None and _same_bytes(source, target):
+                    continue
                 if file in old_folders:
                     change()
-                    shutil.rmtree(os.path.join(site_dir, file))
-                _put(source, os.path.join(site_dir, file), change)
+                    shutil.rmtree(target)
+                _put(source, target, change)
         for file in old_files.keys() - files.keys() - folders:
             change()
             try:
@@ -286,6 +290,25 @@ def update(new: NewSite, site_dir: Path, changing: Callable[[], None] = lambda: 
             if folder not in files:
                 change()
                 _remove_path(os.path.join(site_dir, folder))
+
+
+COMPARED = 1 << 20  # files up to this size are compared before being put in place
+
+
+def _same_bytes(source: str, target: str) -> bool:
+    """Whether the regular file *target* holds *source*'s bytes, for a file of at most COMPARED
+    bytes. The site-wide pages are written anew by every build, mostly the same: left as they are,
+    an upload that goes by size and time (rsync) sees them unchanged, and reading two small files
+    costs less than putting one in place (a link and a rename: 0.46 ms a file in an unchanged
+    rebuild of 2,000 documents, 1,664 of them). A larger file (the site's zip) is put in place."""
+    try:
+        size = os.stat(source).st_size
+        if size > COMPARED or os.lstat(target).st_size != size:
+            return False
+        with open(source, "rb") as new, open(target, "rb") as old:
+            return new.read() == old.read()
+    except OSError:
+        return False
 
 
 def _put(source: str, target: str, change: Callable[[], None] = lambda: None) -> None:
