@@ -83,3 +83,20 @@ def test_plain_text_reads_markup_as_the_plain_rules_say(fragment):
 def test_plain_text_of_a_table_row():
     row = '<tr><th id="r0" scope="row">一、<a href="#g">一般公共</a>预算</th>\n<td class="gk-num">29,455.67</td></tr>'
     assert search.plain_text(row) == "一、一般公共预算 29,455.67"
+
+
+def test_the_memos_of_runs_stay_bounded_and_give_the_same_tokens(monkeypatch):
+    """A province's prose is runs never seen before: the memos of runs (search._PAIRS, _PLACED)
+    start again past RUNS_REMEMBERED, and what they give does not change."""
+    runs = [
+        f"第{'一二三四五六七八九'[n % 9]}{'甲乙丙丁戊己庚辛壬癸'[n // 9 % 10]}{'东南西北'[n // 90 % 4]}条款"
+        for n in range(300)
+    ]
+    expected = [search.tokens(run) for run in runs]
+    monkeypatch.setattr(search, "RUNS_REMEMBERED", 10)
+    search._PAIRS.clear()
+    search._PLACED.clear()
+    assert [search.tokens(run) for run in runs] == expected
+    for run in runs:
+        search._PLACED[run]
+    assert 0 < len(search._PAIRS) <= 11 and 0 < len(search._PLACED) <= 11

@@ -173,13 +173,21 @@ def normalize(text: str) -> str:
     return _THOUSANDS.sub("", text) if "," in text or "，" in text else text
 
 
+# Runs remembered by _PAIRS and _PLACED before they start again. A run costs about 1.3 KB
+# remembered (its pairs, each its own string); 200,000 made each memo up to a quarter of a gigabyte
+# in every worker of a province's build, where the prose of each document is its own. The forms'
+# labels, which repeat, are a few thousand runs: tokenizing 6,000 pages twice took 15.0 s with
+# 20,000 and 15.5 s with 200,000 (no run was dropped in either), 26.4 s with 2,000.
+RUNS_REMEMBERED = 20_000
+
+
 class _PairsOfRuns(dict):
     """A run of Chinese characters → its character pairs, worked out once: forms repeat the same
     labels in every document. A dict subclass so that looking runs up stays in C (map, update)."""
 
     def __missing__(self, run: str) -> frozenset[str]:
         found = frozenset([run]) if len(run) == 1 else frozenset(run[i : i + 2] for i in range(len(run) - 1))
-        if len(self) > 200_000:
+        if len(self) > RUNS_REMEMBERED:
             self.clear()
         self[run] = found
         return found
@@ -190,7 +198,7 @@ class _PlacedPairsOfRuns(dict):
 
     def __missing__(self, run: str) -> tuple[tuple[str, int], ...]:
         found = ((run, 0),) if len(run) == 1 else tuple((run[i : i + 2], i) for i in range(len(run) - 1))
-        if len(self) > 200_000:
+        if len(self) > RUNS_REMEMBERED:
             self.clear()
         self[run] = found
         return found
