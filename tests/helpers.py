@@ -470,3 +470,50 @@ def commit_all(repo: Path, message: str, date: str) -> None:
     """Everything in *repo* committed with *message* at *date*."""
     git(repo, "add", "-A", date=date)
     git(repo, "commit", "-q", "-m", message, date=date)
+
+
+# ---- incremental builds (test_incremental.py, test_publish_update.py) ----
+
+BUREAUS = 4  # of three documents each, one batch each (incremental_corpus)
+SITE_URL = "https://czj.example.gov.cn/gongkai/"
+
+
+def incremental_corpus(tmp_path: Path, monkeypatch) -> Path:
+    """Twelve documents in four bureaus, a batch of three documents each, and a cache of their own
+    (a fixture: `corpus = pytest.fixture(incremental_corpus, name="corpus")`)."""
+    from generator.bench.corpus import make_corpus
+    from generator.build import batches
+
+    monkeypatch.setattr(batches, "BATCH_DOCUMENTS", 3)
+    monkeypatch.setenv("GONGKAI_CACHE", str(tmp_path / "cache"))
+    data = tmp_path / "data"
+    make_corpus(DATA, data, 3 * BUREAUS)
+    return data
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def built(data: Path, site: Path, reuse: bool = True, **options) -> Path:
+    """*data* built into *site* in this process, one batch at a time, the build cache used (*reuse*)."""
+    return build_site(data, site, jobs=1, reuse=reuse, allow_shrink=True, **options)
+
+
+def assert_same_as_cold(data: Path, site: Path, tmp_path: Path, **options) -> None:
+    """*site*, built incrementally, holds the bytes a cold build of *data* writes, file for file."""
+    from generator.build import build_cache
+
+    cold = built(data, tmp_path / "cold", reuse=False, **options)
+    shutil.rmtree(build_cache.folder_for(cold), ignore_errors=True)  # a cold build keeps nothing
+    mine, theirs = site_files(site), site_files(cold)
+    assert sorted(mine) == sorted(theirs)
+    assert [name for name in mine if mine[name] != theirs[name]] == []
+    shutil.rmtree(cold)
+
+
+def edit_text(path: Path, old: str, new: str) -> None:
+    """The first *old* in *path* replaced with *new* (which must be there)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

@@ -558,12 +558,13 @@ def test_a_site_folder_that_cannot_be_updated_stops_the_build_in_one_line(data_d
     """Updated by difference (publish.update), the site refuses its first new file: nothing was
     changed, and the line says so, naming the file as the site has it."""
     site = build_site(data_dir, tmp_path / "site")
+    (site / "404.html").unlink()  # a file the update must put back: the rest it leaves as it is
     before = untouched(site)
     capsys.readouterr()
-    refuse = failing(errno.EPERM, str(site / publish.MARKER))
+    refuse = failing(errno.EPERM, str(site / "404.html"))
     with unchangeable(site, lambda: monkeypatch.setattr(publish.os, "link", refuse)):
         status = build(data_dir, site, jobs=1)
-    stopped_in_one_line(capsys, status, f"{site / publish.MARKER}：无法读写：不允许这样做")
+    stopped_in_one_line(capsys, status, f"{site / '404.html'}：无法读写：不允许这样做")
     assert untouched(site) == before
     assert not list(tmp_path.glob(".site-build-*"))
 

@@ -14,57 +14,34 @@ from pathlib import Path
 
 import pytest
 
-from generator.bench.corpus import make_corpus
 from generator.build import batches, build_cache
 from generator.build.search import INDEX_DIR
-from generator.build.site import build
 from generator.build.spill import SpilledIndex
 from generator.core import urls
 
-from helpers import DATA, ROOT, commit_all, git, write
+from helpers import (
+    BUREAUS,
+    DATA,
+    ROOT,
+    SITE_URL,
+    assert_same_as_cold,
+    built,
+    commit_all,
+    git,
+    incremental_corpus,
+    site_files,
+    write,
+)
+from helpers import (
+    edit_text as edit,
+)
 
-BUREAUS = 4  # of three documents each, one batch each (BATCH_DOCUMENTS below)
-SITE_URL = "https://czj.example.gov.cn/gongkai/"
-
-
-@pytest.fixture
-def corpus(tmp_path, monkeypatch) -> Path:
-    """Twelve documents in four bureaus, a batch of three documents each, and a cache of their own."""
-    monkeypatch.setattr(batches, "BATCH_DOCUMENTS", 3)
-    monkeypatch.setenv("GONGKAI_CACHE", str(tmp_path / "cache"))
-    data = tmp_path / "data"
-    make_corpus(DATA, data, 3 * BUREAUS)
-    return data
-
-
-def site_files(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
-
-
-def built(data: Path, site: Path, reuse: bool = True, **options) -> Path:
-    assert build(data, site, jobs=1, reuse=reuse, allow_shrink=True, **options) == 0
-    return site
-
-
-def assert_same_as_cold(data: Path, site: Path, tmp_path: Path, **options) -> None:
-    """*site*, built incrementally, holds the bytes a cold build of *data* writes, file for file."""
-    cold = built(data, tmp_path / "cold", reuse=False, **options)
-    shutil.rmtree(build_cache.folder_for(cold), ignore_errors=True)  # a cold build keeps nothing
-    mine, theirs = site_files(site), site_files(cold)
-    assert sorted(mine) == sorted(theirs)
-    assert [name for name in mine if mine[name] != theirs[name]] == []
-    shutil.rmtree(cold)
+corpus = pytest.fixture(incremental_corpus, name="corpus")
 
 
 def inodes(site: Path, bureau: str) -> dict[str, int]:
     """The files of a bureau's folder by inode: a recalled file is a link to the cache's."""
     return {p.relative_to(site).as_posix(): p.stat().st_ino for p in (site / bureau).rglob("*") if p.is_file()}
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_unchanged_bureaus_are_recalled_and_the_site_is_the_cold_builds(corpus, tmp_path, capsys):

@@ -10,17 +10,27 @@ import os
 import shutil
 from pathlib import Path
 
-import test_incremental
-from test_incremental import BUREAUS, SITE_URL, assert_same_as_cold, built, edit, site_files
+import pytest
 
 from generator.build import batches, build_cache, publish
 from generator.build.layers import NewSite, listing
 from generator.build.search import INDEX_DIR
 from generator.build.site import build
 
-from helpers import DOCUMENT_FILE, san_gong, write
+from helpers import (
+    BUREAUS,
+    DOCUMENT_FILE,
+    SITE_URL,
+    assert_same_as_cold,
+    built,
+    incremental_corpus,
+    san_gong,
+    site_files,
+    write,
+)
+from helpers import edit_text as edit
 
-corpus = test_incremental.corpus  # the fixture: twelve documents, a batch of three each
+corpus = pytest.fixture(incremental_corpus, name="corpus")
 
 
 def snapshot(site: Path) -> dict[str, tuple[int, bytes]]:
