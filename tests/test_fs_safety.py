@@ -562,7 +562,12 @@ def test_a_site_folder_that_cannot_be_updated_stops_the_build_in_one_line(data_d
     before = untouched(site)
     capsys.readouterr()
     refuse = failing(errno.EPERM, str(site / "404.html"))
-    with unchangeable(site, lambda: monkeypatch.setattr(publish.os, "link", refuse)):
+
+    def refuse_new_files() -> None:  # as an unchangeable folder does, a link or a copy
+        monkeypatch.setattr(publish.os, "link", refuse)
+        monkeypatch.setattr(shutil, "copyfile", refuse)
+
+    with unchangeable(site, refuse_new_files):
         status = build(data_dir, site, jobs=1)
     stopped_in_one_line(capsys, status, f"{site / '404.html'}：无法读写：不允许这样做")
     assert untouched(site) == before

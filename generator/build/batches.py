@@ -42,7 +42,7 @@ from . import audit, build_cache, bureau_dates, check_cache, links, processes
 from .history import History, corrections, touching
 from .layers import NewSite
 from .report import Timings
-from .search import CHUNK, Facets, IndexPart, page_records, searchable, write_chunks
+from .search import CHUNK, INDEX_DIR, Facets, IndexPart, page_records, searchable, write_chunks
 from .spill import SLICES, IndexSlices, spill_part
 from .theme import Shell, Shells, theme_config
 
@@ -74,12 +74,10 @@ class Outcome:
     files: dict[str, tuple[Counter, int]] = field(default_factory=dict)
     outlines: list[Bureau] = field(default_factory=list)
     built: Path | None = None  # the batch's pages, a folder per bureau
-    kept_site: Path | None = None  # a recalled batch's: where its pages are kept instead (layers.py)
-    kept_records: Path | None = None  # and its search records
     index: IndexSlices | None = None  # the batch's part of the search index, its slices in SLICES
     seconds: Counter = field(default_factory=Counter)  # per stage, in the worker
     cache_key: str | None = None  # under which check_cache keeps it (check), or build_cache (build)
-    recalled: str | None = None  # a build's: "kept" when build_cache's entry was used, DAMAGED when refused
+    recalled: str | None = None  # a build's: KEPT when build_cache's entry was used, DAMAGED when refused
     links_elsewhere: links.Targets = field(default_factory=dict)  # links out of the batch, checked at the end
     quality: list[Line] = field(default_factory=list)  # the 公开质量 review of its bureaus, for the cities' pages
 
@@ -265,9 +263,7 @@ def _build_batch_or_recall(batch: Batch) -> Outcome:
         outcome = Outcome(**{**kept, "batch": batch, "seconds": Counter(recalled=time.perf_counter() - start)})
         if kept["index"] is not None:
             outcome.built = batch_dir / build_cache.SITE  # its zip beside it; its pages left in the entry
-            outcome.kept_site = build_cache.kept_site(store, key)
-            outcome.kept_records = build_cache.kept_records(store, key)
-        outcome.cache_key, outcome.recalled = key, "kept"
+        outcome.cache_key, outcome.recalled = key, build_cache.KEPT
         return outcome
     if store.recall_only:  # a merge builds nothing: a batch its parts lack is an error of the parts
         outcome = Outcome(batch, problems=[_not_in_parts(store, key, batch, kept)])
@@ -520,11 +516,16 @@ def check_batches(
     return Checked(problems, outcomes, glossary, form_sets, info)
 
 
-def move_built(outcome: Outcome, new: NewSite) -> None:
+def move_built(outcome: Outcome, new: NewSite, store: build_cache.Store | None) -> None:
     """Move a batch's bureau folders into the new site (the theme's assets come from the site
-    build); a recalled batch's are laid under it where they are kept."""
+    build); a batch recalled from *store* has its folders and search records laid under it where
+    its entry keeps them."""
+    if outcome.recalled == build_cache.KEPT:
+        for bureau in outcome.outlines:
+            new.kept[bureau.slug] = build_cache.kept_site(store, outcome.cache_key)
+        new.named.append(
+            (f"{INDEX_DIR}/r", f"{outcome.batch.name}-", build_cache.kept_records(store, outcome.cache_key))
+        )
+        return
     for bureau in outcome.outlines:
-        if outcome.kept_site is not None:
-            new.kept[bureau.slug] = outcome.kept_site
-        else:
-            shutil.move(str(outcome.built / bureau.slug), str(new.root / bureau.slug))
+        shutil.move(str(outcome.built / bureau.slug), str(new.root / bureau.slug))

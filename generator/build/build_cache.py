@@ -190,18 +190,25 @@ def prune(store: Store, used: set[str]) -> None:
 
 
 DAMAGED = "damaged"
+KEPT = "kept"  # what a batch's outcome says when its entry was used (batches.Outcome.recalled)
 
 
-def _place(source: Path | str, target: Path, made: set[Path]) -> None:
-    """*target* as another name of *source*'s file (its copy where links are refused); *made*: the
-    folders made so far, each made once (a batch has a thousand files in a few hundred folders)."""
-    if target.parent not in made:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        made.add(target.parent)
+def link_or_copy(source: Path | str, target: Path | str) -> None:
+    """*target* as another name of *source*'s file; its copy where links are refused (another file
+    system), which fails as the link did where the folder refuses any new file."""
     try:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
+
+
+def _place(source: Path | str, target: Path, made: set[Path]) -> None:
+    """link_or_copy, with *target*'s folder made; *made*: the folders made so far, each made once (a
+    batch has a thousand files in a few hundred folders)."""
+    if target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        made.add(target.parent)
+    link_or_copy(source, target)
 
 
 def _stat(path: Path | str) -> list[int]:

@@ -21,11 +21,12 @@ city's comparison, region_links.py) is the page.
 from __future__ import annotations
 
 import os
-import shutil
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .build_cache import link_or_copy
 
 # site-relative file → its inode, None for what is not a regular file (a symlink, a device)
 Files = dict[str, int | None]
@@ -109,10 +110,7 @@ class NewSite:
             for file, (where, inside, _) in files.items():
                 target = os.path.join(self.root, file)
                 if not os.path.lexists(target):
-                    try:
-                        os.link(os.path.join(where, inside), target)
-                    except OSError:
-                        shutil.copyfile(os.path.join(where, inside), target)
+                    link_or_copy(os.path.join(where, inside), target)
         self.kept, self.named = {}, []
 
 

@@ -49,6 +49,7 @@ from pathlib import Path
 from ..core.problems import Mark, Problem
 from ..load.loader import shown
 from ..source.files import Refused, read_limited
+from .build_cache import link_or_copy
 from .layers import NewSite, listing
 from .report import Stop, print_problems
 
@@ -320,12 +321,7 @@ def _put(source: str, target: str, change: Callable[[], None] = lambda: None) ->
     try:
         if os.path.lexists(fresh):  # left by a build killed here
             os.unlink(fresh)
-        try:
-            os.link(source, fresh)
-        except OSError as exc:
-            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT):
-                raise  # the site's folder refuses it: a copy would be refused too
-            shutil.copyfile(source, fresh)  # another file system, or links refused there
+        link_or_copy(source, fresh)
         change()
         os.replace(fresh, target)
     except OSError as exc:

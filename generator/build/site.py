@@ -375,9 +375,7 @@ def finish_site(
             shells.write(page, work / "site")
         write_quality(quality, work / "site")
         for outcome in checked.outcomes:
-            move_built(outcome, new)
-            if outcome.kept_records is not None:
-                new.named.append((f"{INDEX_DIR}/r", f"{outcome.batch.name}-", outcome.kept_records))
+            move_built(outcome, new, joined.store)
         compared = link_compared(site, new.root, new.path)  # now that every city's comparison is known
         joined.bulk.finish(work / "site")
     with timings.timed("links"):
